@@ -1,0 +1,121 @@
+// Every size the client will ever use, in one place. The config *is* the memory budget: the client
+// allocates everything from it in its constructor and nothing afterwards (ARCHITECTURE.md §2).
+// `memoryTable()` turns a config into the README's table (bytes per item × count).
+
+export interface Config {
+  /** Largest datagram received or sent, in bytes (RFC 7252 §4.6 suggests 1152 for CoAP without
+   *  block-wise; DTLS adds up to 29 bytes of record overhead). */
+  maxDatagram: number;
+  /** Slots of the request ring: inbound requests parsed and waiting for dispatch. */
+  requestRingDepth: number;
+  /** Slots of the response ring: outbound messages waiting to be sent or acknowledged. */
+  responseRingDepth: number;
+  /** Message-ID deduplication entries (RFC 7252 §4.5), each keeping the response it sent. */
+  dedupEntries: number;
+  /** Peers (bootstrap server + LwM2M servers) the client talks to at once. */
+  maxPeers: number;
+  /** LwM2M server accounts (Server object instances) served at once. */
+  maxServers: number;
+  /** Observations (RFC 7641) held at once, all servers together. */
+  maxObservations: number;
+  /** Object instances in the object table, all objects together. */
+  maxInstances: number;
+  /** Resource values (single resources and resource instances) in the object table. */
+  maxValues: number;
+  /** Bytes of the arena that holds string and opaque values. */
+  arenaBytes: number;
+  /** Block-wise transfer block size (RFC 7959 SZX: 16…1024). */
+  blockSize: number;
+  /** RFC 7252 §4.8 transmission parameters, milliseconds where a time. */
+  ackTimeout: number;
+  ackRandomFactor: number;
+  maxRetransmit: number;
+  nstart: number;
+}
+
+/** RFC 7252 §4.8 defaults. */
+export const ACK_TIMEOUT = 2000;
+export const ACK_RANDOM_FACTOR = 1.5;
+export const MAX_RETRANSMIT = 4;
+export const NSTART = 1;
+/** RFC 7252 §4.8.2: MAX_TRANSMIT_SPAN = ACK_TIMEOUT * (2^MAX_RETRANSMIT - 1) * ACK_RANDOM_FACTOR. */
+export function maxTransmitSpan(c: Config): number {
+  return c.ackTimeout * ((1 << c.maxRetransmit) - 1) * c.ackRandomFactor;
+}
+/** RFC 7252 §4.8.2: MAX_TRANSMIT_WAIT = ACK_TIMEOUT * (2^(MAX_RETRANSMIT + 1) - 1) * ACK_RANDOM_FACTOR. */
+export function maxTransmitWait(c: Config): number {
+  return c.ackTimeout * ((1 << (c.maxRetransmit + 1)) - 1) * c.ackRandomFactor;
+}
+/** RFC 7252 §4.8.2: MAX_LATENCY, 100 s. */
+export const MAX_LATENCY = 100_000;
+/** RFC 7252 §4.8.2: PROCESSING_DELAY = ACK_TIMEOUT. */
+export function processingDelay(c: Config): number { return c.ackTimeout; }
+/** RFC 7252 §4.8.2: EXCHANGE_LIFETIME = MAX_TRANSMIT_SPAN + 2 * MAX_LATENCY + PROCESSING_DELAY (247 s). */
+export function exchangeLifetime(c: Config): number {
+  return maxTransmitSpan(c) + 2 * MAX_LATENCY + processingDelay(c);
+}
+/** RFC 7252 §4.8.2: NON_LIFETIME = MAX_TRANSMIT_SPAN + MAX_LATENCY (145 s). */
+export function nonLifetime(c: Config): number { return maxTransmitSpan(c) + MAX_LATENCY; }
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  maxDatagram: 1280,
+  requestRingDepth: 4,
+  responseRingDepth: 8,
+  dedupEntries: 8,
+  maxPeers: 4,
+  maxServers: 2,
+  maxObservations: 16,
+  maxInstances: 48,
+  maxValues: 384,
+  arenaBytes: 6144,
+  blockSize: 512,
+  ackTimeout: ACK_TIMEOUT,
+  ackRandomFactor: ACK_RANDOM_FACTOR,
+  maxRetransmit: MAX_RETRANSMIT,
+  nstart: NSTART,
+});
+
+export class ConfigError extends Error {}
+
+/** A config with defaults filled in, checked. Throws ConfigError naming the key to change. */
+export function makeConfig(overrides?: Partial<Config>): Config {
+  const c: Config = Object.assign({}, DEFAULT_CONFIG, overrides || {});
+  const positive: (keyof Config)[] = ['maxDatagram', 'requestRingDepth', 'responseRingDepth', 'dedupEntries',
+    'maxPeers', 'maxServers', 'maxObservations', 'maxInstances', 'maxValues', 'arenaBytes', 'ackTimeout',
+    'maxRetransmit', 'nstart'];
+  for (const k of positive) {
+    const v = c[k];
+    if (typeof v !== 'number' || !(v >= 1) || Math.floor(v) !== v) {
+      throw new ConfigError(`config.${k} must be a positive integer (got ${String(v)})`);
+    }
+  }
+  if (c.maxDatagram < 64 || c.maxDatagram > 65507) throw new ConfigError('config.maxDatagram must be 64…65507 bytes');
+  if (c.blockSize !== 16 && c.blockSize !== 32 && c.blockSize !== 64 && c.blockSize !== 128 &&
+      c.blockSize !== 256 && c.blockSize !== 512 && c.blockSize !== 1024) {
+    throw new ConfigError('config.blockSize must be a power of two from 16 to 1024 (RFC 7959 §2.2)');
+  }
+  if (c.blockSize + 64 > c.maxDatagram) throw new ConfigError('config.blockSize must leave 64 bytes for the CoAP header and options within config.maxDatagram');
+  if (c.ackRandomFactor < 1) throw new ConfigError('config.ackRandomFactor must be at least 1 (RFC 7252 §4.8)');
+  if (c.maxServers + 1 > c.maxPeers) throw new ConfigError('config.maxPeers must be at least config.maxServers + 1 (the bootstrap server)');
+  return c;
+}
+
+export interface MemoryRow { key: string; count: number; bytesEach: number; total: number; what: string }
+
+/** The memory budget of a config: one row per item, bytes of the buffers and records it sizes. */
+export function memoryTable(c: Config): MemoryRow[] {
+  const rows: MemoryRow[] = [];
+  const row = (key: string, count: number, bytesEach: number, what: string) =>
+    rows.push({ key, count, bytesEach, total: count * bytesEach, what });
+  row('maxDatagram', 2, c.maxDatagram, 'receive buffer and scratch transmit buffer');
+  row('requestRingDepth', c.requestRingDepth, c.maxDatagram + 32, 'inbound request slot (datagram + peer, message id)');
+  row('responseRingDepth', c.responseRingDepth, c.maxDatagram + 48, 'outbound message slot (datagram + retransmission state)');
+  row('dedupEntries', c.dedupEntries, c.maxDatagram + 24, 'dedup entry (message id, peer, stored response)');
+  row('maxPeers', c.maxPeers, 96, 'peer record (address, port, next message id, NSTART count)');
+  row('maxServers', c.maxServers, 160, 'server account state (registration, location path, timers)');
+  row('maxObservations', c.maxObservations, 96, 'observation (token, path, attributes, last value)');
+  row('maxInstances', c.maxInstances, 8, 'object instance entry (object id, instance id)');
+  row('maxValues', c.maxValues, 24, 'resource value (path, type, number or arena span)');
+  row('arenaBytes', 1, c.arenaBytes, 'string and opaque value arena');
+  return rows;
+}
