@@ -1,0 +1,44 @@
+// The platform interface: everything the portable core needs from a board. The core itself never
+// calls it (sans-IO, ARCHITECTURE.md §1); a driver moves datagrams and deadlines between the two.
+// Implementations: hal/node (host, CI), hal/moddable (ESP32 and Moddable's simulator), later hal/espruino.
+
+import type { PeerAddress } from '../src/coap/peer.js';
+
+export const enum LogLevel { ERROR = 0, WARN = 1, INFO = 2, DEBUG = 3 }
+
+export interface Hal {
+  /** A monotonic clock in milliseconds. */
+  now(): number;
+  /** Fills buf[off … off+len) with random bytes (cryptographic quality where the platform has it). */
+  random(buf: Uint8Array, off: number, len: number): void;
+  /** Sends one datagram from the one local socket. */
+  send(buf: Uint8Array, off: number, len: number, to: PeerAddress): void;
+  /** Installs the receive callback: (buf, off, len, from). `from` may be a reused record. */
+  onReceive(cb: (buf: Uint8Array, off: number, len: number, from: PeerAddress) => void): void;
+  /** The one timer: call `cb` at `deadline` (ms on the now() clock); Infinity cancels. */
+  setTimer(deadline: number, cb: () => void): void;
+  /** Key-value storage: copies the value into out; its length, or -1 when absent. */
+  storageRead(key: string, out: Uint8Array): number;
+  /** Stores a value durably (atomically: the old value or the new, never a mix). False on failure. */
+  storageWrite(key: string, buf: Uint8Array, off: number, len: number): boolean;
+  storageDelete(key: string): void;
+  /** One line of log. */
+  log(level: LogLevel, msg: string): void;
+  /** Resolves a host name to an address (literal addresses need no HAL call). */
+  resolve(host: string, port: number, out: PeerAddress): Promise<boolean>;
+  /** Stops the socket and the timer. */
+  close(): void;
+  /** Device hooks for /3/0/4 Reboot and /3/0/5 Factory Reset. */
+  reboot(): void;
+  factoryReset(): void;
+  /** The smartcard / provisioning source (LwM2M TS Core §6.1.2): a bootstrap configuration blob, or null. */
+  provisioning(): Uint8Array | null;
+}
+
+/** What a driver drives: the client, or a bare CoAP endpoint. */
+export interface SansIoCore {
+  receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number;
+  poll(now: number): number;
+  transmit(out: Uint8Array, at: number): number;
+  readonly txPeer: PeerAddress;
+}

@@ -1,0 +1,156 @@
+// The Node.js HAL: UDP over dgram (IPv4 and IPv6), a monotonic clock, one timer, crypto random
+// bytes, file-backed key-value storage, logging. Allocation here is the HAL edge (Node's dgram
+// hands us a new Buffer and a string address per datagram).
+
+import dgram from 'node:dgram';
+import { randomFillSync } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Hal } from '../hal.js';
+import { LogLevel } from '../hal.js';
+import { PeerAddress, formatAddress, parseAddress } from '../../src/coap/peer.js';
+
+export interface NodeHalOptions {
+  /** Local address to bind: '127.0.0.1', '::1', '0.0.0.0', or '::' (dual stack, the default). */
+  address?: string;
+  /** Local port; 0 picks a free one. */
+  port?: number;
+  /** File that holds key-value storage (JSON); none keeps it in memory. */
+  stateFile?: string;
+  /** Provisioning (smartcard) blob file. */
+  provisioningFile?: string;
+  /** Log sink; default prints to stdout with a timestamp. */
+  logger?: (level: LogLevel, msg: string) => void;
+  /** Minimum level printed by the default logger. */
+  logLevel?: LogLevel;
+  onReboot?: () => void;
+  onFactoryReset?: () => void;
+}
+
+const LEVEL = ['ERROR', 'WARN ', 'INFO ', 'DEBUG'];
+
+export class NodeHal implements Hal {
+  readonly socket: dgram.Socket;
+  private readonly family: 4 | 6;
+  private readonly dualStack: boolean;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly from = new PeerAddress();
+  private store: Record<string, string> = {};
+  private readonly opts: NodeHalOptions;
+  private readonly t0 = performance.now();
+  private receiveCb: ((buf: Uint8Array, off: number, len: number, from: PeerAddress) => void) | null = null;
+
+  private constructor(opts: NodeHalOptions, socket: dgram.Socket, family: 4 | 6, dual: boolean) {
+    this.opts = opts;
+    this.socket = socket;
+    this.family = family;
+    this.dualStack = dual;
+    if (opts.stateFile && existsSync(opts.stateFile)) {
+      try { this.store = JSON.parse(readFileSync(opts.stateFile, 'utf8')); } catch { this.store = {}; }
+    }
+    socket.on('message', (msg, rinfo) => {
+      if (!this.receiveCb) return;
+      let addr = rinfo.address;
+      if (addr.startsWith('::ffff:') && addr.indexOf('.') > 0) addr = addr.slice(7);
+      if (!parseAddress(addr, rinfo.port, this.from)) return;
+      this.receiveCb(msg, 0, msg.length, this.from);
+    });
+  }
+
+  /** Opens the socket (binds) and returns the HAL. */
+  static async open(opts: NodeHalOptions = {}): Promise<NodeHal> {
+    const address = opts.address ?? '::';
+    const v6 = address.indexOf(':') >= 0;
+    const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(opts.port ?? 0, address, () => { socket.off('error', reject); resolve(); });
+    });
+    socket.on('error', () => { /* ICMP errors on UDP: the protocol's retransmission handles them */ });
+    return new NodeHal(opts, socket, v6 ? 6 : 4, v6 && (address === '::'));
+  }
+
+  get port(): number { return this.socket.address().port; }
+
+  now(): number { return performance.now() - this.t0; }
+
+  random(buf: Uint8Array, off: number, len: number): void { randomFillSync(buf, off, len); }
+
+  send(buf: Uint8Array, off: number, len: number, to: PeerAddress): void {
+    let host = formatAddress(to);
+    if (to.family === 4 && this.family === 6) {
+      if (!this.dualStack) return;
+      host = '::ffff:' + host;
+    } else if (to.family === 6 && this.family === 4) return;
+    // dgram copies the bytes before send() returns only for Buffers it owns: give it a copy.
+    this.socket.send(Buffer.from(buf.subarray(off, off + len)), to.port, host);
+  }
+
+  onReceive(cb: (buf: Uint8Array, off: number, len: number, from: PeerAddress) => void): void { this.receiveCb = cb; }
+
+  setTimer(deadline: number, cb: () => void): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (deadline === Infinity) return;
+    const ms = Math.max(0, Math.min(0x7fffffff, Math.ceil(deadline - this.now())));
+    this.timer = setTimeout(() => { this.timer = null; cb(); }, ms);
+  }
+
+  storageRead(key: string, out: Uint8Array): number {
+    const v = this.store[key];
+    if (v === undefined) return -1;
+    const b = Buffer.from(v, 'base64');
+    if (b.length > out.length) return -1;
+    out.set(b, 0);
+    return b.length;
+  }
+
+  storageWrite(key: string, buf: Uint8Array, off: number, len: number): boolean {
+    this.store[key] = Buffer.from(buf.subarray(off, off + len)).toString('base64');
+    return this.flush();
+  }
+
+  storageDelete(key: string): void {
+    delete this.store[key];
+    this.flush();
+  }
+
+  private flush(): boolean {
+    const f = this.opts.stateFile;
+    if (!f) return true;
+    try {
+      writeFileSync(f + '.tmp', JSON.stringify(this.store, null, 1));
+      renameSync(f + '.tmp', f); // atomic on POSIX: the old file or the new one, never half
+      return true;
+    } catch { return false; }
+  }
+
+  log(level: LogLevel, msg: string): void {
+    if (this.opts.logger) { this.opts.logger(level, msg); return; }
+    if (level > (this.opts.logLevel ?? LogLevel.INFO)) return;
+    const t = (this.now() / 1000).toFixed(3).padStart(8);
+    process.stdout.write(`[${t}] ${LEVEL[level]} ${msg}\n`);
+  }
+
+  async resolve(host: string, port: number, out: PeerAddress): Promise<boolean> {
+    if (parseAddress(host, port, out)) return true;
+    try {
+      const r = await lookup(host, { family: this.family === 4 ? 4 : 0 });
+      return parseAddress(r.address, port, out);
+    } catch { return false; }
+  }
+
+  close(): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    try { this.socket.close(); } catch { /* already closed */ }
+  }
+
+  reboot(): void { this.log(LogLevel.INFO, 'device: reboot requested'); this.opts.onReboot?.(); }
+  factoryReset(): void { this.log(LogLevel.INFO, 'device: factory reset requested'); this.opts.onFactoryReset?.(); }
+
+  provisioning(): Uint8Array | null {
+    const f = this.opts.provisioningFile;
+    if (!f) return null;
+    return new Uint8Array(readFileSync(f));
+  }
+}

@@ -1,0 +1,157 @@
+// The XS side of the XS-engine test runner. This module (and the suites that import it) is bundled
+// by esbuild into one script and evaluated inside an XS worker (@agoric/xsnap); it must not import
+// anything from Node. The Node side (host.ts) talks to it through xsnap's command channel:
+//
+//   'list'             → JSON [name, …] of the registered tests
+//   'run <i>'          → JSON {"ok":true} or {"ok":false,"error":"…"} for test i
+//   'loops'            → JSON [name, …] of the registered hot loops
+//   'loop <name> <n>'  → runs gc() and then loop <name> n times; replies with a constant, preallocated
+//                        buffer so that the meter that xsnap reports after the command (compute,
+//                        currentHeapCount) measures the loop and nothing that depends on n
+//   'result'           → the checksum the last loop returned (a decimal string)
+//   'scenario <name>'  → runs a registered whole scenario (the hook for a client run under XS) and
+//                        replies with its JSON result
+//
+// Suites register with test(), loop() and scenario(); test data comes from vectors(), which reads
+// the JSON files of test-host/vectors that the host injected as globalThis.__lwm2mVectors.
+
+type TestFn = () => void;
+/** Runs its body n times and returns a number that depends on the work (so nothing is optimised
+ *  away, and so the host can check the result). Must not allocate per iteration. */
+type LoopFn = (n: number) => number;
+/** A whole scenario (e.g. a client bootstrap + register on a virtual clock); returns a JSON-able value. */
+type ScenarioFn = () => unknown;
+
+const testNames: string[] = [];
+const testFns: TestFn[] = [];
+const loopNames: string[] = [];
+const loopFns: LoopFn[] = [];
+const scenarioNames: string[] = [];
+const scenarioFns: ScenarioFn[] = [];
+
+export function test(name: string, fn: TestFn): void { testNames.push(name); testFns.push(fn); }
+export function loop(name: string, fn: LoopFn): void { loopNames.push(name); loopFns.push(fn); }
+export function scenario(name: string, fn: ScenarioFn): void { scenarioNames.push(name); scenarioFns.push(fn); }
+
+// ---- assertions (throw an Error with a message that says what differed) ----
+
+export class AssertionError extends Error {}
+
+export function ok(v: unknown, msg?: string): void {
+  if (!v) throw new AssertionError(msg || 'expected a truthy value');
+}
+
+export function is(actual: unknown, expected: unknown, msg?: string): void {
+  if (!Object.is(actual, expected)) {
+    throw new AssertionError((msg ? msg + ': ' : '') + 'expected ' + show(expected) + ', got ' + show(actual));
+  }
+}
+
+/** Byte-exact comparison of buf[off … off+len) with a hex string. */
+export function bytes(buf: Uint8Array, off: number, len: number, expectedHex: string, msg?: string): void {
+  const got = toHex(buf, off, len);
+  if (got !== expectedHex.toLowerCase()) {
+    throw new AssertionError((msg ? msg + ': ' : '') + 'expected bytes ' + expectedHex + ', got ' + got);
+  }
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+// ---- bytes ----
+
+export function hex(s: string): Uint8Array {
+  if (s.length % 2) throw new AssertionError('odd-length hex string');
+  const out = new Uint8Array(s.length / 2);
+  for (let j = 0; j < out.length; j++) {
+    const v = parseInt(s.substr(j * 2, 2), 16);
+    if (v !== v) throw new AssertionError('bad hex: ' + s);
+    out[j] = v;
+  }
+  return out;
+}
+
+const HEX = '0123456789abcdef';
+export function toHex(b: Uint8Array, off = 0, len = b.length - off): string {
+  let s = '';
+  for (let j = 0; j < len; j++) { const v = b[off + j]; s += HEX[v >> 4] + HEX[v & 15]; }
+  return s;
+}
+
+export function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let j = 0; j < s.length; j++) b[j] = s.charCodeAt(j) & 0xff;
+  return b;
+}
+
+// ---- vectors ----
+
+interface VectorStore { [file: string]: unknown }
+
+/** The parsed JSON of test-host/vectors/<name> (injected by the host before the bundle runs). */
+export function vectors(name: string): any {
+  const store = (globalThis as unknown as { __lwm2mVectors?: VectorStore }).__lwm2mVectors;
+  if (!store || !(name in store)) throw new AssertionError('vector file not injected: ' + name);
+  return store[name];
+}
+
+// ---- the command channel ----
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const LOOP_REPLY = encoder.encode('ok').buffer;
+let lastResult = 0;
+
+function reply(v: unknown): ArrayBuffer {
+  return encoder.encode(JSON.stringify(v)).buffer as ArrayBuffer;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return (e.name && e.name !== 'Error' ? e.name + ': ' : '') + e.message + (e.stack ? '\n' + e.stack : '');
+  return String(e);
+}
+
+function collect(): void {
+  const g = (globalThis as unknown as { gc?: () => void }).gc;
+  if (typeof g === 'function') g();
+}
+
+export function handleCommand(msg: ArrayBuffer): ArrayBuffer {
+  const text = decoder.decode(new Uint8Array(msg));
+  const sp = text.indexOf(' ');
+  const verb = sp < 0 ? text : text.substring(0, sp);
+  const arg = sp < 0 ? '' : text.substring(sp + 1);
+  if (verb === 'list') return reply(testNames);
+  if (verb === 'loops') return reply(loopNames);
+  if (verb === 'scenarios') return reply(scenarioNames);
+  if (verb === 'run') {
+    const i = +arg;
+    const fn = testFns[i];
+    if (!fn) return reply({ ok: false, error: 'no test ' + arg });
+    try { fn(); return reply({ ok: true }); } catch (e) { return reply({ ok: false, error: errorText(e) }); }
+  }
+  if (verb === 'loop') {
+    const sp2 = arg.indexOf(' ');
+    const name = arg.substring(0, sp2);
+    const n = +arg.substring(sp2 + 1);
+    const k = loopNames.indexOf(name);
+    if (k < 0 || !(n >= 0)) return reply({ ok: false, error: 'no loop ' + arg });
+    const fn = loopFns[k];
+    collect();
+    lastResult = fn(n);
+    return LOOP_REPLY;
+  }
+  if (verb === 'result') return reply(lastResult);
+  if (verb === 'scenario') {
+    const k = scenarioNames.indexOf(arg);
+    if (k < 0) return reply({ ok: false, error: 'no scenario ' + arg });
+    try { return reply({ ok: true, result: scenarioFns[k]() }); } catch (e) { return reply({ ok: false, error: errorText(e) }); }
+  }
+  return reply({ ok: false, error: 'unknown command ' + verb });
+}
+
+/** Installs the command handler that xsnap calls (the last thing the bundle's entry does). */
+export function install(): void {
+  (globalThis as unknown as { handleCommand: (m: ArrayBuffer) => ArrayBuffer }).handleCommand = handleCommand;
+}
