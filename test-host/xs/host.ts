@@ -1,0 +1,141 @@
+// The Node side of the XS-engine runner: bundles test-host/xs/entry.ts (the harness and every XS
+// suite, with the core modules of src/ they import) into one script with esbuild, starts an XS worker
+// with @agoric/xsnap, injects the test vectors, evaluates the bundle, and talks to harness.ts through
+// xsnap's command channel. Every command returns xsnap's meter: `compute` (XS's instruction meter)
+// and `currentHeapCount` (heap slots in use).
+//
+// @agoric/xsnap wants @endo/init (SES lockdown) loaded first, and lockdown hardens the whole Node
+// process: call startXs() only in a process of its own (xs.test.ts and bench/xs.bench.ts are).
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../vectors.js';
+
+export interface XsMeter {
+  /** XS's compute meter for the last command (instructions, roughly). */
+  compute: number;
+  /** Heap slots in use after the command. */
+  heapCount: number;
+}
+
+export interface XsReply { text: string; meter: XsMeter }
+
+/** Bundles a TypeScript entry (default: test-host/xs/entry.ts) for XS: one iife script, es2022. */
+export async function bundleForXs(entry?: string): Promise<string> {
+  const root = repoRoot();
+  const r = await build({
+    entryPoints: [entry || join(root, 'test-host', 'xs', 'entry.ts')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    platform: 'neutral',
+    write: false,
+    charset: 'utf8',
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0].text;
+}
+
+/** Every JSON file of test-host/vectors, by file name. */
+export function vectorStore(): Record<string, unknown> {
+  const dir = join(repoRoot(), 'test-host', 'vectors');
+  const store: Record<string, unknown> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith('.json')) store[name] = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  }
+  return store;
+}
+
+/** The vectors as one script that sets globalThis.__lwm2mVectors (what harness.ts vectors() reads). */
+export function vectorsScript(): string {
+  return 'globalThis.__lwm2mVectors = ' + JSON.stringify(vectorStore()) + ';';
+}
+
+/** Makes the XS suites importable under Node too (for differential checks against V8). */
+export function injectVectorsHere(): void {
+  (globalThis as unknown as { __lwm2mVectors: unknown }).__lwm2mVectors = vectorStore();
+}
+
+interface RawMeter { compute: number | null; currentHeapCount: number | null }
+interface RawWorker {
+  evaluate(code: string): Promise<{ meterUsage: RawMeter }>;
+  issueStringCommand(msg: string): Promise<{ reply: string; meterUsage: RawMeter }>;
+  close(): Promise<void>;
+  terminate(): Promise<void>;
+}
+
+function meter(m: RawMeter): XsMeter {
+  return { compute: m.compute ?? -1, heapCount: m.currentHeapCount ?? -1 };
+}
+
+export class XsWorker {
+  private constructor(private readonly w: RawWorker) {}
+
+  /** Starts an XS worker (loading @endo/init first), with `print` going to this process's stdout. */
+  static async start(opts: { debugOutput?: boolean } = {}): Promise<XsWorker> {
+    await import('@endo/init');
+    const { xsnap } = await import('@agoric/xsnap');
+    const tmp = await import('tmp');
+    const w = await xsnap({
+      name: 'lwm2m-xs',
+      os: os.type(),
+      spawn,
+      fs: { ...fs, ...fsp, tmpName: tmp.tmpName },
+      stdout: opts.debugOutput ? 'inherit' : 'ignore',
+      stderr: 'inherit',
+      meteringLimit: 0,
+    });
+    return new XsWorker(w as RawWorker);
+  }
+
+  /** Starts a worker and loads the vectors and the bundle (default: the test entry). */
+  static async load(bundle: string, opts: { debugOutput?: boolean } = {}): Promise<XsWorker> {
+    const x = await XsWorker.start(opts);
+    await x.evaluate(vectorsScript());
+    await x.evaluate(bundle);
+    return x;
+  }
+
+  async evaluate(code: string): Promise<XsMeter> {
+    const r = await this.w.evaluate(code);
+    return meter(r.meterUsage);
+  }
+
+  async command(msg: string): Promise<XsReply> {
+    const r = await this.w.issueStringCommand(msg);
+    return { text: r.reply, meter: meter(r.meterUsage) };
+  }
+
+  async json<T>(msg: string): Promise<T> {
+    return JSON.parse((await this.command(msg)).text) as T;
+  }
+
+  async tests(): Promise<string[]> { return this.json<string[]>('list'); }
+  async loops(): Promise<string[]> { return this.json<string[]>('loops'); }
+  async scenarios(): Promise<string[]> { return this.json<string[]>('scenarios'); }
+
+  async runTest(i: number): Promise<{ ok: boolean; error?: string }> { return this.json(`run ${i}`); }
+
+  /** Runs a hot loop n times after a gc(); the meter measures the loop. */
+  async loop(name: string, n: number): Promise<XsMeter> {
+    const r = await this.command(`loop ${name} ${n}`);
+    if (r.text !== 'ok') throw new Error(`XS loop ${name}: ${r.text}`);
+    return r.meter;
+  }
+
+  /** The value the last loop returned. */
+  async result(): Promise<number> { return this.json<number>('result'); }
+
+  async scenario(name: string): Promise<{ ok: boolean; result?: unknown; error?: string }> {
+    return this.json(`scenario ${name}`);
+  }
+
+  async close(): Promise<void> {
+    try { await this.w.close(); } catch { await this.w.terminate().catch(() => undefined); }
+  }
+}
