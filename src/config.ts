@@ -24,6 +24,9 @@ export interface Config {
   maxValues: number;
   /** Bytes of the arena that holds string and opaque values. */
   arenaBytes: number;
+  /** Largest payload the client encodes (a Read answered in Block2 blocks) or reassembles from
+   *  Block1 blocks (a large Write or Bootstrap-Write). */
+  maxPayload: number;
   /** Block-wise transfer block size (RFC 7959 SZX: 16…1024). */
   blockSize: number;
   /** RFC 7252 §4.8 transmission parameters, milliseconds where a time. */
@@ -68,6 +71,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   maxInstances: 48,
   maxValues: 384,
   arenaBytes: 6144,
+  maxPayload: 4096,
   blockSize: 512,
   ackTimeout: ACK_TIMEOUT,
   ackRandomFactor: ACK_RANDOM_FACTOR,
@@ -81,7 +85,7 @@ export class ConfigError extends Error {}
 export function makeConfig(overrides?: Partial<Config>): Config {
   const c: Config = Object.assign({}, DEFAULT_CONFIG, overrides || {});
   const positive: (keyof Config)[] = ['maxDatagram', 'requestRingDepth', 'responseRingDepth', 'dedupEntries',
-    'maxPeers', 'maxServers', 'maxObservations', 'maxInstances', 'maxValues', 'arenaBytes', 'ackTimeout',
+    'maxPeers', 'maxServers', 'maxObservations', 'maxInstances', 'maxValues', 'arenaBytes', 'maxPayload', 'ackTimeout',
     'maxRetransmit', 'nstart'];
   for (const k of positive) {
     const v = c[k];
@@ -114,8 +118,9 @@ export function memoryTable(c: Config): MemoryRow[] {
   row('maxPeers', c.maxPeers, 96, 'peer record (address, port, next message id, NSTART count)');
   row('maxServers', c.maxServers, 160, 'server account state (registration, location path, timers)');
   row('maxObservations', c.maxObservations, 96, 'observation (token, path, attributes, last value)');
-  row('maxInstances', c.maxInstances, 8, 'object instance entry (object id, instance id)');
-  row('maxValues', c.maxValues, 24, 'resource value (path, type, number or arena span)');
-  row('arenaBytes', 1, c.arenaBytes, 'string and opaque value arena');
+  row('maxInstances', 2 * c.maxInstances, 4, 'object instance entry (object id, instance id), live + staging');
+  row('maxValues', 2 * c.maxValues, 24, 'resource value (path, type, number or arena span), live + staging');
+  row('arenaBytes', 2, c.arenaBytes, 'string and opaque value arena (live table and bootstrap staging copy)');
+  row('maxPayload', 2, c.maxPayload, 'payload scratch (Block2 responses) and Block1 reassembly buffer');
   return rows;
 }

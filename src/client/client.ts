@@ -1,0 +1,882 @@
+// The LwM2M client engine: registration, bootstrap, device management and reporting on one CoAP
+// endpoint, sans-IO.
+//
+// Call order (the HAL's driver does this; ARCHITECTURE.md §1):
+//   const c = createClient(options)        — everything allocated here, from options.config
+//   c.table … bind application resources    — before start()
+//   c.start(now)                           — loads the configuration (smartcard, storage or factory)
+//                                            and begins registering or bootstrapping
+//   loop:
+//     c.receive(buf, off, len, peer, now)  — each inbound datagram
+//     deadline = c.poll(now)               — timers: retransmission, updates, notifications, bootstrap
+//     while ((n = c.transmit(out, 0)) > 0) send(out, n, c.txPeer)
+//     while ((e = c.nextEvent()) !== Ev.NONE) log(e, c.eventA, c.eventB)
+//     sleep until the deadline or the next datagram
+//   c.stop(now)                            — de-registers; keep polling until idle() to let it go out
+//
+// The bootstrap flag (ARCHITECTURE.md §3; TS Core §6.1.6: "During the Bootstrap Phase, the Client
+// MUST ignore requests and flush all pending responses not related to the Bootstrap sequence. The
+// LwM2M Client MUST start fresh, further to the bootstrap completion"): while it is set, the endpoint
+// drops every datagram not from the bootstrap server before parsing it (accept()), the response ring
+// and the dedup cache are flushed of every other peer, no Register/Update/Notify/Send starts; a 2.04
+// Bootstrap-Finish commits the staged configuration and starts fresh.
+
+import { Config, makeConfig, exchangeLifetime, maxTransmitWait } from '../config.js';
+import { Code } from '../coap/codes.js';
+import { CoapMessage, MessageWriter, MsgType, ascii } from '../coap/message.js';
+import { Endpoint, EndpointHandler, Failure, Reply } from '../coap/endpoint.js';
+import { Opt } from '../coap/option.js';
+import { PeerAddress, parseAddress } from '../coap/peer.js';
+import { ObjectTable, ValueCursor } from '../model/table.js';
+import type { ObjectDef } from '../model/defs.js';
+import { DataRecord, NONE, ValueType } from '../model/record.js';
+import { Ev, EventRing } from './events.js';
+import { LwPath } from './path.js';
+import { AttributeTable, ObservationTable } from './observe.js';
+import { handleDm, notifyDue, sendNotification } from './dm.js';
+import { handleBootstrap, checkConsistency, applyProvisioning } from './bootstrap.js';
+
+/** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
+export interface ConfigStore {
+  /** Copies the stored configuration into out; its length, or -1 when there is none. */
+  load(out: Uint8Array): number;
+  /** Stores it durably and atomically; false on failure. */
+  save(buf: Uint8Array, off: number, len: number): boolean;
+}
+
+export interface ClientOptions {
+  /** Endpoint Client Name (TS Core §6.2.1 "ep"). */
+  endpoint: string;
+  config?: Partial<Config>;
+  /** Object definitions the client enables (0 and 1 are required). */
+  objects: readonly ObjectDef[];
+  /** Random bytes from the HAL (seeds message IDs, tokens, jitter). */
+  seed: Uint8Array;
+  /** LwM2M version announced at registration (default "1.1"). */
+  version?: string;
+  /** Factory bootstrap: writes Security/Server instances into an empty table. */
+  factory?: (t: ObjectTable) => void;
+  /** Smartcard bootstrap: a provisioning blob (TLV or SenML CBOR of "/"), read at start. */
+  provisioning?: Uint8Array | null;
+  store?: ConfigStore | null;
+  /** Bootstrap inactivity timeout in ms (default EXCHANGE_LIFETIME). */
+  bootstrapTimeout?: number;
+  /** Base and cap (ms) of the back-off between failed bootstrap attempts (default 10 s, 1 h). */
+  bootstrapBackoff?: number;
+  bootstrapBackoffMax?: number;
+  /** Send notifications as CON (default NON, with a CON at least every 24 h: RFC 7641 §4.5). */
+  confirmableNotifications?: boolean;
+  /** Preferred content format for bootstrap payload pack and Read with no Accept. */
+  eventDepth?: number;
+}
+
+export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
+export const enum Bs { IDLE = 0, HOLDOFF = 1, REQUESTING = 2, ACTIVE = 3 }
+export const enum BsMode { CLIENT = 0, SERVER = 1, SMARTCARD = 2, FACTORY = 3 }
+export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6 }
+
+const LOC_BYTES = 64;
+const RD = ascii('rd');
+const BS = ascii('bs');
+const DP = ascii('dp');
+const Q_EP = ascii('ep=');
+const Q_LT = ascii('lt=');
+const Q_LWM2M = ascii('lwm2m=');
+const Q_B = ascii('b=');
+const Q_PCT = ascii('pct=');
+const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
+
+// Server object (1) resources (TS Core Appendix E.2).
+const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17,
+  SRV_RETRY_TIMER = 18, SRV_SEQ_DELAY = 19, SRV_SEQ_RETRY = 20;
+// Security object (0) resources (TS Core Appendix E.1).
+const SEC_URI = 0, SEC_BOOTSTRAP = 1, SEC_MODE = 2, SEC_SSID = 10, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
+
+export class Lwm2mClient implements EndpointHandler {
+  readonly config: Config;
+  readonly ep: Endpoint;
+  readonly table: ObjectTable;
+  readonly staging: ObjectTable;
+  readonly events: EventRing;
+  readonly obs: ObservationTable;
+  readonly attrs: AttributeTable;
+  readonly endpointName: Uint8Array;
+  readonly version: Uint8Array;
+  readonly opts: ClientOptions;
+  readonly bootstrapTimeout: number;
+
+  // Scratch, reused by every operation.
+  readonly rec = new DataRecord();
+  readonly rec2 = new DataRecord();
+  readonly path = new LwPath();
+  readonly cursor = new ValueCursor();
+  /** Payload scratch: responses are encoded here, then copied whole or by Block2 block. */
+  readonly scratch: Uint8Array;
+  /** Block1 reassembly (RFC 7959 §2.5): one transfer at a time. */
+  readonly block1: Uint8Array;
+  block1Len = 0;
+  block1Peer = -1;
+  /** The body of the request being handled: its own payload, or the reassembled Block1 body. */
+  bodyBuf: Uint8Array = new Uint8Array(0);
+  bodyOff = 0;
+  /** Bootstrap-Request Trigger executed: bootstrap once its 2.04 has gone out. */
+  bsTriggerPending = false;
+  private readonly persistBuf: Uint8Array;
+  private readonly addr = new PeerAddress();
+
+  // Server accounts.
+  readonly nServers: number;
+  readonly sUsed: Uint8Array;
+  readonly sSsid: Int32Array;
+  readonly sSec: Int32Array;
+  readonly sSrv: Int32Array;
+  readonly sPeer: Int16Array;
+  readonly sState: Uint8Array;
+  readonly sLifetime: Float64Array;
+  readonly sDeadline: Float64Array;
+  readonly sRetry: Int32Array;
+  readonly sSeq: Int32Array;
+  readonly sLoc: Uint8Array;
+  readonly sLocLen: Uint16Array;
+  readonly sSlot: Int16Array;
+  readonly sDirty: Uint8Array;
+
+  // Bootstrap.
+  bsFlag = false;
+  bsState: number = Bs.IDLE;
+  bsMode: number = BsMode.CLIENT;
+  bsPeer = -1;
+  bsSec = -1;
+  bsDeadline = Infinity;
+  bsTimeoutAt = Infinity;
+  bsAttempt = 0;
+  bsSlot = -1;
+  bsPurgeAt = Infinity;
+  /** Datagrams and ring messages the bootstrap flag dropped (ARCHITECTURE.md §3 counter). */
+  bsFlushed = 0;
+
+  started = false;
+  stopping = false;
+  now = 0;
+  /** Arguments of the event nextEvent() returned. */
+  eventA = 0;
+  eventB = 0;
+  private inPoll = false;
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+    const c = makeConfig(opts.config);
+    this.config = c;
+    this.ep = new Endpoint(c, this, opts.seed);
+    this.table = new ObjectTable(c, opts.objects);
+    this.staging = new ObjectTable(c, opts.objects);
+    this.events = new EventRing(opts.eventDepth ?? 32);
+    this.obs = new ObservationTable(c.maxObservations);
+    this.attrs = new AttributeTable(c.maxObservations * 2);
+    this.endpointName = ascii(opts.endpoint);
+    if (this.endpointName.length === 0 || this.endpointName.length > 128) throw new Error('endpoint name must be 1…128 characters');
+    this.version = ascii(opts.version ?? '1.1');
+    this.bootstrapTimeout = opts.bootstrapTimeout ?? exchangeLifetime(c);
+    this.scratch = new Uint8Array(c.maxPayload);
+    this.block1 = new Uint8Array(c.maxPayload);
+    this.persistBuf = new Uint8Array(c.arenaBytes + c.maxValues * 32 + c.maxInstances * 4 + 64);
+    const n = c.maxServers;
+    this.nServers = n;
+    this.sUsed = new Uint8Array(n); this.sSsid = new Int32Array(n); this.sSec = new Int32Array(n); this.sSrv = new Int32Array(n);
+    this.sPeer = new Int16Array(n).fill(-1); this.sState = new Uint8Array(n); this.sLifetime = new Float64Array(n);
+    this.sDeadline = new Float64Array(n).fill(Infinity); this.sRetry = new Int32Array(n); this.sSeq = new Int32Array(n);
+    this.sLoc = new Uint8Array(n * LOC_BYTES); this.sLocLen = new Uint16Array(n); this.sSlot = new Int16Array(n).fill(-1);
+    this.sDirty = new Uint8Array(n);
+    if (!this.table.hasObject(0) || !this.table.hasObject(1)) throw new Error('objects must include 0 (Security) and 1 (Server)');
+    this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
+  }
+
+  // ------------------------------------------------------------------ the sans-IO surface
+
+  get txPeer(): PeerAddress { return this.ep.txPeer; }
+
+  receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
+    this.now = now;
+    return this.ep.receive(buf, off, len, from, now);
+  }
+
+  transmit(out: Uint8Array, at: number): number {
+    return this.ep.transmit(out, at);
+  }
+
+  /** Pops the next application event (Ev); its arguments are in eventA / eventB. */
+  nextEvent(): number {
+    const e = this.events.pop();
+    this.eventA = this.events.argA; this.eventB = this.events.argB;
+    return e;
+  }
+
+  emit(kind: number, a: number, b: number): void { this.events.push(kind, a, b); }
+
+  poll(now: number): number {
+    this.now = now;
+    this.inPoll = true;
+    let next = this.ep.poll(now);
+    if (this.started) {
+      if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
+      next = Math.min(next, this.runBootstrapTimers(now));
+      if (!this.bsFlag) {
+        for (let s = 0; s < this.nServers; s++) {
+          if (!this.sUsed[s]) continue;
+          if (this.sDeadline[s] <= now) this.serverTimer(s, now);
+          if (this.sDeadline[s] < next) next = this.sDeadline[s];
+        }
+        next = Math.min(next, notifyDue(this, now));
+      }
+      // Work queued by timers is sent now.
+      if (this.ep.hasOutput()) next = now;
+      else next = Math.min(next, this.ep.poll(now));
+    }
+    this.inPoll = false;
+    return next;
+  }
+
+  /** True when nothing is in flight (for a clean shutdown). */
+  idle(): boolean { return this.ep.ringInUse() === 0 && !this.ep.hasOutput(); }
+
+  // ------------------------------------------------------------------ start, stop, configuration
+
+  start(now: number): void {
+    this.now = now;
+    this.started = true;
+    this.loadConfiguration();
+    this.startFresh();
+  }
+
+  /** De-registers from every registered server (DELETE /rd/loc); poll and transmit until idle(). */
+  stop(now: number): void {
+    this.now = now;
+    this.stopping = true;
+    for (let s = 0; s < this.nServers; s++) {
+      if (!this.sUsed[s]) continue;
+      if (this.sState[s] === Reg.REGISTERED || this.sState[s] === Reg.UPDATING) this.sendDeregister(s);
+      else this.sState[s] = Reg.DISABLED;
+      this.sDeadline[s] = Infinity;
+    }
+    this.obs.clear();
+  }
+
+  private loadConfiguration(): void {
+    const prov = this.opts.provisioning;
+    if (prov) {
+      const rc = applyProvisioning(this, prov, 0, prov.length);
+      if (rc === 0) { this.commitStaging(); this.emit(Ev.LOADED, 2, 0); return; }
+      this.emit(Ev.PROVISIONING_FAILED, -rc, 0);
+    }
+    const store = this.opts.store;
+    if (store) {
+      const n = store.load(this.persistBuf);
+      if (n > 0 && this.table.deserialize(this.persistBuf, 0, n) === 0) { this.emit(Ev.LOADED, 1, 0); return; }
+    }
+    if (this.opts.factory) {
+      this.opts.factory(this.table);
+      this.persist();
+      this.emit(Ev.LOADED, 3, 0);
+    }
+  }
+
+  /** Writes the committed configuration to storage. */
+  persist(): boolean {
+    const store = this.opts.store;
+    if (!store) return true;
+    const n = this.table.serialize(this.persistBuf, 0);
+    if (n < 0) return false;
+    return store.save(this.persistBuf, 0, n);
+  }
+
+  /** Bootstrap-Finish (or a valid smartcard): the staged configuration becomes the live one. */
+  commitStaging(): void {
+    this.table.copyFrom(this.staging);
+    this.persist();
+  }
+
+  /** Reads the Security and Server objects and (re)starts everything from them (TS Core §6.1.6
+   *  "start fresh"): old registrations, observations, dedup entries and queued messages of every
+   *  LwM2M server are gone; each server account registers anew. */
+  startFresh(): void {
+    for (let s = 0; s < this.nServers; s++) {
+      if (this.sUsed[s] && this.sPeer[s] >= 0 && this.sPeer[s] !== this.bsPeer) this.ep.forgetPeer(this.sPeer[s]);
+      this.sUsed[s] = 0; this.sState[s] = Reg.IDLE; this.sDeadline[s] = Infinity; this.sSlot[s] = -1; this.sPeer[s] = -1;
+    }
+    this.obs.clear();
+    this.attrs.clear();
+    this.block1Peer = -1;
+    // Bootstrap account.
+    this.bsSec = this.findBootstrapSecurity(this.table);
+    this.bsPeer = -1;
+    if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) this.bsPeer = this.ep.peerIndex(this.addr, true);
+    // LwM2M server accounts, in Server instance order.
+    let n = 0;
+    for (let i = this.table.firstInstance(1); i >= 0 && n < this.nServers; i = this.table.nextInstance(1, i)) {
+      const ssid = this.intRes(this.table, 1, i, SRV_SSID, -1);
+      if (ssid <= 0) continue;
+      const sec = this.securityForSsid(this.table, ssid);
+      if (sec < 0 || !this.peerFromSecurity(this.table, sec)) continue;
+      const s = n++;
+      this.sUsed[s] = 1; this.sSsid[s] = ssid; this.sSec[s] = sec; this.sSrv[s] = i;
+      this.sPeer[s] = this.ep.peerIndex(this.addr, true);
+      this.sState[s] = Reg.WAIT; this.sDeadline[s] = this.now; this.sRetry[s] = 0; this.sSeq[s] = 0; this.sDirty[s] = 0;
+    }
+    if (n === 0 && !this.bsFlag) {
+      if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
+      else this.emit(Ev.CONFIG_ERROR, 1, 0);
+    }
+  }
+
+  // ------------------------------------------------------------------ small table readers
+
+  intRes(t: ObjectTable, o: number, i: number, r: number, dflt: number): number {
+    return t.getValue(o, i, r, NONE, this.rec2) === 0 ? this.rec2.num : dflt;
+  }
+
+  findBootstrapSecurity(t: ObjectTable): number {
+    for (let i = t.firstInstance(0); i >= 0; i = t.nextInstance(0, i)) if (this.intRes(t, 0, i, SEC_BOOTSTRAP, 0) === 1) return i;
+    return -1;
+  }
+
+  securityForSsid(t: ObjectTable, ssid: number): number {
+    for (let i = t.firstInstance(0); i >= 0; i = t.nextInstance(0, i)) {
+      if (this.intRes(t, 0, i, SEC_BOOTSTRAP, 0) === 1) continue;
+      if (this.intRes(t, 0, i, SEC_SSID, -1) === ssid) return i;
+    }
+    return -1;
+  }
+
+  /** Parses /0/i/0 (coap://host:port or coaps://) into this.addr. Host names need the HAL to
+   *  resolve them first: the core takes literal IPv4/IPv6 addresses. */
+  peerFromSecurity(t: ObjectTable, i: number): boolean {
+    if (t.getValue(0, i, SEC_URI, NONE, this.rec2) !== 0) return false;
+    return parseCoapUri(this.rec2.buf, this.rec2.off, this.rec2.len, this.addr) > 0;
+  }
+
+  serverIndexByPeer(p: number): number {
+    for (let s = 0; s < this.nServers; s++) if (this.sUsed[s] && this.sPeer[s] === p) return s;
+    return -1;
+  }
+
+  serverIndexBySsid(ssid: number): number {
+    for (let s = 0; s < this.nServers; s++) if (this.sUsed[s] && this.sSsid[s] === ssid) return s;
+    return -1;
+  }
+
+  // ------------------------------------------------------------------ EndpointHandler
+
+  accept(p: number): boolean {
+    if (!this.bsFlag || p === this.bsPeer) return true;
+    this.bsFlushed++;
+    return false;
+  }
+
+  onRequest(req: CoapMessage, p: number, res: MessageWriter): number {
+    if (p === this.bsPeer && this.bsPeer >= 0) return handleBootstrap(this, req, p, res);
+    const s = this.serverIndexByPeer(p);
+    return handleDm(this, req, p, res, s);
+  }
+
+  onResponse(tag: number, res: CoapMessage, p: number): void {
+    const kind = tag >> 8, s = tag & 0xff;
+    switch (kind) {
+      case Tag.REGISTER: this.onRegisterResponse(s, res); break;
+      case Tag.UPDATE: this.onUpdateResponse(s, res); break;
+      case Tag.DEREGISTER:
+        this.sSlot[s] = -1; this.sState[s] = Reg.DISABLED;
+        this.emit(Ev.DEREGISTERED, this.sSsid[s], res.code);
+        break;
+      case Tag.BOOTSTRAP_REQUEST: this.onBootstrapRequestResponse(res.code); break;
+      case Tag.SEND: this.emit(Ev.SEND_DONE, this.sSsid[s], res.code); break;
+    }
+    void p;
+  }
+
+  onUnmatchedResponse(): boolean { return false; }
+
+  onDelivered(tag: number): void {
+    if ((tag >> 8) === Tag.NOTIFY) this.obs.inflight[tag & 0xff] = -1;
+  }
+
+  onFailure(tag: number, reason: number): void {
+    const kind = tag >> 8, s = tag & 0xff;
+    switch (kind) {
+      case Tag.REGISTER: case Tag.UPDATE: this.sSlot[s] = -1; this.registrationFailed(s, 0); break;
+      case Tag.DEREGISTER: this.sSlot[s] = -1; this.sState[s] = Reg.DISABLED; this.emit(Ev.DEREGISTERED, this.sSsid[s], 0); break;
+      case Tag.BOOTSTRAP_REQUEST: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
+      case Tag.NOTIFY:
+        // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
+        if (this.obs.used[s]) {
+          this.emit(Ev.OBSERVE_CANCELLED, this.obs.server[s] >= 0 ? this.sSsid[this.obs.server[s]] : 0, s);
+          this.obs.free(s);
+        }
+        break;
+      case Tag.SEND: this.emit(Ev.SEND_DONE, this.sSsid[s], 0); break;
+    }
+    void reason;
+  }
+
+  private onTableChange(o: number, i: number, r: number): void {
+    if (this === undefined) return;
+    this.obs.touch(o, i, r);
+    // An instance created or deleted changes the object list: an Update with the new list.
+    if (r < 0 && o > 0 && !this.bsFlag) for (let s = 0; s < this.nServers; s++) if (this.sUsed[s]) this.sDirty[s] = 1;
+  }
+
+  // ------------------------------------------------------------------ registration (TS Core §6.2)
+
+  private serverTimer(s: number, now: number): void {
+    const st = this.sState[s];
+    this.sDeadline[s] = Infinity;
+    if (this.stopping) return;
+    if (st === Reg.WAIT || st === Reg.FAILED) this.sendRegister(s);
+    else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
+    void now;
+  }
+
+  private writeLocation(s: number, w: MessageWriter): void {
+    // Location-Path segments were stored length-prefixed; each becomes one Uri-Path.
+    const base = s * LOC_BYTES, n = this.sLocLen[s];
+    for (let p = 0; p < n;) {
+      const len = this.sLoc[base + p];
+      w.option(Opt.URI_PATH, this.sLoc, base + p + 1, len);
+      p += 1 + len;
+    }
+  }
+
+  sendRegister(s: number): void {
+    const ep = this.ep;
+    const k = ep.beginRequest(this.sPeer[s], MsgType.CON, Code.POST, Tag.REGISTER * 256 + s);
+    if (k < 0) { this.sDeadline[s] = this.now + 1000; this.sState[s] = Reg.WAIT; return; }
+    const w = ep.w;
+    w.option(Opt.URI_PATH, RD, 0, RD.length);
+    w.optionUint(Opt.CONTENT_FORMAT, 40);
+    w.optionPrefixBytes(Opt.URI_QUERY, Q_EP, this.endpointName, 0, this.endpointName.length);
+    const lt = this.intRes(this.table, 1, this.sSrv[s], SRV_LIFETIME, 86400);
+    this.sLifetime[s] = lt;
+    w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt);
+    w.optionPrefixBytes(Opt.URI_QUERY, Q_LWM2M, this.version, 0, this.version.length);
+    if (this.table.getValue(1, this.sSrv[s], SRV_BINDING, NONE, this.rec2) === 0 && this.rec2.len > 0) {
+      w.optionPrefixBytes(Opt.URI_QUERY, Q_B, this.rec2.buf, this.rec2.off, this.rec2.len);
+    }
+    this.writeObjectLinks(w);
+    if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    this.sSlot[s] = k;
+    this.sState[s] = Reg.REGISTERING;
+    this.sDirty[s] = 0;
+    this.emit(Ev.REGISTER_SENT, this.sSsid[s], 0);
+  }
+
+  /** The Register/Update payload (TS Core §6.2.1, CoRE link format): every object and instance
+   *  the client has, except Security (0) and OSCORE (21), with ver= for objects above 1.0. */
+  private writeObjectLinks(w: MessageWriter): void {
+    const at = w.beginPayload();
+    if (at < 0) return;
+    const b = w.buf, end = at + w.room();
+    let p = at;
+    for (let j = 0; j < LINK_ROOT.length && p < end; j++) b[p++] = LINK_ROOT[j];
+    const defs = this.table.defs;
+    for (let k = 0; k < defs.size; k++) {
+      const d = defs.at(k), o = d.id;
+      if (o === 0 || o === 21) continue;
+      const ver = d.version;
+      const first = this.table.firstInstance(o);
+      if (first < 0 || (ver !== '1.0' && ver !== '')) {
+        p = linkPath(b, p, end, o, NONE);
+        if (ver !== '1.0' && ver !== '') p = linkVer(b, p, end, ver);
+      }
+      for (let i = first; i >= 0; i = this.table.nextInstance(o, i)) p = linkPath(b, p, end, o, i);
+    }
+    if (p >= end) { w.ok = false; return; }
+    w.payloadWritten(p - at);
+  }
+
+  private onRegisterResponse(s: number, res: CoapMessage): void {
+    this.sSlot[s] = -1;
+    if (res.code !== Code.CREATED) { this.registrationFailed(s, res.code); return; }
+    // Store the Location-Path segments, length-prefixed.
+    const base = s * LOC_BYTES;
+    let n = 0;
+    for (let k = 0; k < res.optCount; k++) {
+      if (res.optNum[k] !== Opt.LOCATION_PATH) continue;
+      const len = res.optLen[k];
+      if (n + 1 + len > LOC_BYTES) { this.registrationFailed(s, Code.BAD_OPTION); return; }
+      this.sLoc[base + n] = len;
+      for (let j = 0; j < len; j++) this.sLoc[base + n + 1 + j] = res.buf[res.optOff[k] + j];
+      n += 1 + len;
+    }
+    this.sLocLen[s] = n;
+    this.sState[s] = Reg.REGISTERED;
+    this.sRetry[s] = 0; this.sSeq[s] = 0;
+    this.scheduleUpdate(s);
+    this.emit(Ev.REGISTERED, this.sSsid[s], 0);
+  }
+
+  /** The next Update: before the lifetime ends, leaving MAX_TRANSMIT_WAIT (or half the lifetime,
+   *  when that is shorter) for the exchange — what Anjay and Leshan's clients do too. */
+  private scheduleUpdate(s: number): void {
+    const lt = this.sLifetime[s] * 1000;
+    const margin = Math.min(maxTransmitWait(this.config), lt / 2);
+    this.sDeadline[s] = this.now + Math.max(1000, lt - margin);
+  }
+
+  sendUpdate(s: number, withLifetime: boolean): void {
+    const ep = this.ep;
+    const k = ep.beginRequest(this.sPeer[s], MsgType.CON, Code.POST, Tag.UPDATE * 256 + s);
+    if (k < 0) { this.sDeadline[s] = this.now + 1000; return; }
+    const w = ep.w;
+    this.writeLocation(s, w);
+    const objects = this.sDirty[s] === 1;
+    if (objects) w.optionUint(Opt.CONTENT_FORMAT, 40);
+    const lt = this.intRes(this.table, 1, this.sSrv[s], SRV_LIFETIME, 86400);
+    if (withLifetime || lt !== this.sLifetime[s]) { this.sLifetime[s] = lt; w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt); }
+    if (objects) this.writeObjectLinks(w);
+    if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    this.sDirty[s] = 0;
+    this.sSlot[s] = k;
+    this.sState[s] = Reg.UPDATING;
+    this.emit(Ev.UPDATE_SENT, this.sSsid[s], 0);
+  }
+
+  private onUpdateResponse(s: number, res: CoapMessage): void {
+    this.sSlot[s] = -1;
+    if (res.code === Code.CHANGED) {
+      this.sState[s] = Reg.REGISTERED;
+      this.scheduleUpdate(s);
+      this.emit(Ev.UPDATED, this.sSsid[s], 0);
+      return;
+    }
+    // 4.04 (the server forgot us) or another error: register again (TS Core §6.2.2).
+    this.emit(Ev.REGISTRATION_FAILED, this.sSsid[s], res.code);
+    this.sState[s] = Reg.WAIT;
+    this.sDeadline[s] = this.now;
+  }
+
+  /** Registration failed (timeout: code 0): the LwM2M 1.1 retry procedure (TS Core §6.2.1.1) with
+   *  the Server object's Communication Retry Count/Timer and Sequence Delay/Retry Count, then
+   *  Bootstrap on Registration Failure (/1/x/16). */
+  private registrationFailed(s: number, code: number): void {
+    this.emit(Ev.REGISTRATION_FAILED, this.sSsid[s], code);
+    const t = this.table, i = this.sSrv[s];
+    const retryCount = this.intRes(t, 1, i, SRV_RETRY_COUNT, 5);
+    const retryTimer = this.intRes(t, 1, i, SRV_RETRY_TIMER, 60);
+    const seqDelay = this.intRes(t, 1, i, SRV_SEQ_DELAY, 86400);
+    const seqRetry = this.intRes(t, 1, i, SRV_SEQ_RETRY, 1);
+    this.sRetry[s]++;
+    this.sState[s] = Reg.FAILED;
+    if (this.sRetry[s] < retryCount) {
+      this.sDeadline[s] = this.now + retryTimer * 1000 * Math.pow(2, this.sRetry[s] - 1);
+      return;
+    }
+    this.sSeq[s]++;
+    if (this.sSeq[s] < seqRetry) {
+      this.sRetry[s] = 0;
+      this.sDeadline[s] = this.now + seqDelay * 1000;
+      return;
+    }
+    this.sDeadline[s] = Infinity;
+    const bsOnFailure = this.intRes(t, 1, i, SRV_BS_ON_FAILURE, 1);
+    if (bsOnFailure === 1 && this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
+  }
+
+  private sendDeregister(s: number): void {
+    if (this.sSlot[s] >= 0) { this.ep.cancel(this.sSlot[s]); this.sSlot[s] = -1; }
+    const k = this.ep.beginRequest(this.sPeer[s], MsgType.CON, Code.DELETE, Tag.DEREGISTER * 256 + s);
+    if (k < 0) return;
+    this.writeLocation(s, this.ep.w);
+    if (this.ep.commit(k) === 0) { this.sSlot[s] = k; this.sState[s] = Reg.DEREGISTERING; }
+  }
+
+  /** Registration Update Trigger (/1/x/8) or an application's request. */
+  triggerUpdate(ssid: number): number {
+    const s = this.serverIndexBySsid(ssid);
+    if (s < 0) return -Code.NOT_FOUND;
+    if (this.sState[s] === Reg.REGISTERED) { this.sDeadline[s] = this.now; }
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ bootstrap control (TS Core §6.1)
+
+  /** Sets the bootstrap flag: from now on only the bootstrap server is heard (ARCHITECTURE.md §3). */
+  enterBootstrap(mode: number): void {
+    if (!this.bsFlag) {
+      this.bsFlag = true;
+      this.bsMode = mode;
+      this.staging.copyFrom(this.table);
+      // Flush every pending message not related to the bootstrap sequence.
+      const flushed = this.ep.flushAllExcept(this.bsPeer);
+      this.bsFlushed += flushed;
+      for (let s = 0; s < this.nServers; s++) {
+        if (!this.sUsed[s]) continue;
+        this.sSlot[s] = -1; this.sState[s] = Reg.IDLE; this.sDeadline[s] = Infinity;
+      }
+      this.obs.clear();
+      this.block1Peer = -1;
+      this.emit(Ev.BOOTSTRAP_STARTED, mode, flushed);
+    }
+    this.bsTimeoutAt = this.now + this.bootstrapTimeout;
+  }
+
+  /** Client-initiated bootstrap: hold off (/0/x/11) or back off, then POST /bs?ep=… */
+  beginClientBootstrap(): void {
+    if (this.bsSec < 0 || this.bsPeer < 0) { this.emit(Ev.BOOTSTRAP_FAILED, 1, 0); return; }
+    this.enterBootstrap(BsMode.CLIENT);
+    this.bsState = Bs.HOLDOFF;
+    const holdOff = this.bsAttempt === 0 ? this.intRes(this.table, 0, this.bsSec, SEC_HOLDOFF, 0) * 1000 : this.backoff();
+    this.bsDeadline = this.now + holdOff;
+    this.bsTimeoutAt = Infinity; // the inactivity timeout runs from the Bootstrap-Request on
+  }
+
+  /** Exponential back-off with jitter between failed bootstrap attempts. */
+  private backoff(): number {
+    const base = this.opts.bootstrapBackoff ?? 10_000, max = this.opts.bootstrapBackoffMax ?? 3_600_000;
+    const d = Math.min(max, base * Math.pow(2, Math.max(0, this.bsAttempt - 1)));
+    return d * (0.75 + 0.5 * (this.ep.config.ackRandomFactor > 0 ? jitter(this) : 0.5));
+  }
+
+  private sendBootstrapRequest(): void {
+    const k = this.ep.beginRequest(this.bsPeer, MsgType.CON, Code.POST, Tag.BOOTSTRAP_REQUEST * 256);
+    if (k < 0) { this.bsDeadline = this.now + 1000; return; }
+    const w = this.ep.w;
+    w.option(Opt.URI_PATH, BS, 0, BS.length);
+    w.optionPrefixBytes(Opt.URI_QUERY, Q_EP, this.endpointName, 0, this.endpointName.length);
+    // pct= (preferred content type, TS Core 1.1 §5.2.7.1): SenML CBOR when we speak 1.1.
+    if (this.version[2] !== 48 /* '0' */) w.optionPrefixDecimal(Opt.URI_QUERY, Q_PCT, 112);
+    if (this.ep.commit(k) < 0) return;
+    this.bsSlot = k;
+    this.bsState = Bs.REQUESTING;
+    this.bsTimeoutAt = this.now + this.bootstrapTimeout;
+    this.emit(Ev.BOOTSTRAP_REQUEST_SENT, this.bsAttempt, 0);
+  }
+
+  private onBootstrapRequestResponse(code: number): void {
+    this.bsSlot = -1;
+    if (!this.bsFlag) return; // finished already (Write/Finish overtook the ACK: UDP reordering)
+    if (code === Code.CHANGED) { this.bsState = Bs.ACTIVE; return; }
+    this.bootstrapAttemptFailed(code);
+  }
+
+  /** A bootstrap attempt failed: roll back to the committed configuration and retry with back-off
+   *  (or, when the committed configuration has servers, go back to them). */
+  bootstrapAttemptFailed(code: number): void {
+    this.emit(Ev.BOOTSTRAP_FAILED, 2, code);
+    this.rollback();
+    this.bsAttempt++;
+    this.startFreshOrRetry();
+  }
+
+  rollback(): void {
+    if (this.bsSlot >= 0) { this.ep.cancel(this.bsSlot); this.bsSlot = -1; }
+    this.bsFlag = false;
+    this.bsState = Bs.IDLE;
+    this.bsTimeoutAt = Infinity;
+    this.bsDeadline = Infinity;
+    this.emit(Ev.BOOTSTRAP_ROLLBACK, 0, 0);
+  }
+
+  private startFreshOrRetry(): void {
+    let usable = 0;
+    for (let i = this.table.firstInstance(1); i >= 0; i = this.table.nextInstance(1, i)) {
+      const ssid = this.intRes(this.table, 1, i, SRV_SSID, -1);
+      if (ssid > 0 && this.securityForSsid(this.table, ssid) >= 0) usable++;
+    }
+    if (usable > 0 && this.bsMode !== BsMode.CLIENT) { this.startFresh(); return; }
+    if (usable > 0 && this.bsAttempt > 3) { this.startFresh(); return; }
+    this.beginClientBootstrap();
+  }
+
+  /** Bootstrap-Finish accepted: commit, start fresh (the 2.04 itself still goes to the bootstrap server). */
+  finishBootstrap(): void {
+    if (this.bsSlot >= 0) { this.ep.cancel(this.bsSlot); this.bsSlot = -1; }
+    this.commitStaging();
+    this.bsFlag = false;
+    this.bsState = Bs.IDLE;
+    this.bsTimeoutAt = Infinity;
+    this.bsDeadline = Infinity;
+    this.bsAttempt = 0;
+    this.emit(Ev.BOOTSTRAP_FINISHED, this.bsMode, 0);
+    const keepBs = this.bsPeer;
+    this.startFresh();
+    if (this.bsPeer !== keepBs && keepBs >= 0) this.ep.unpinPeer(keepBs);
+    // Bootstrap-Server Account Timeout (/0/x/12): purge the account that many seconds later.
+    const t = this.bsSec >= 0 ? this.intRes(this.table, 0, this.bsSec, SEC_BS_TIMEOUT, 0) : 0;
+    this.bsPurgeAt = t > 0 ? this.now + t * 1000 : Infinity;
+  }
+
+  private runBootstrapTimers(now: number): number {
+    if (this.bsState === Bs.HOLDOFF && this.bsDeadline <= now) { this.bsDeadline = Infinity; this.sendBootstrapRequest(); }
+    if (this.bsFlag && this.bsTimeoutAt <= now) {
+      // No Finish within the inactivity timeout: roll back, retry with back-off.
+      this.bootstrapAttemptFailed(0);
+    }
+    if (this.bsPurgeAt <= now) {
+      this.bsPurgeAt = Infinity;
+      const i = this.findBootstrapSecurity(this.table);
+      if (i >= 0) {
+        this.table.deleteInstance(0, i);
+        this.persist();
+        if (this.bsPeer >= 0) { this.ep.unpinPeer(this.bsPeer); }
+        this.bsSec = -1; this.bsPeer = -1;
+        this.emit(Ev.BOOTSTRAP_ACCOUNT_PURGED, i, 0);
+      }
+    }
+    let next = Infinity;
+    if (this.bsState === Bs.HOLDOFF) next = this.bsDeadline;
+    if (this.bsFlag && this.bsTimeoutAt < next) next = this.bsTimeoutAt;
+    if (this.bsPurgeAt < next) next = this.bsPurgeAt;
+    return next;
+  }
+
+  /** Execute /1/x/9 (Bootstrap-Request Trigger): the bootstrap starts once the 2.04 has been sent. */
+  requestBootstrapLater(): number {
+    if (this.bsSec < 0 || this.bsPeer < 0) return -Code.METHOD_NOT_ALLOWED;
+    this.bsTriggerPending = true;
+    return 0;
+  }
+
+  /** Bootstrap-Request Trigger (/1/x/9) and the application's request: a client-initiated bootstrap. */
+  requestBootstrap(): number {
+    if (this.bsSec < 0 || this.bsPeer < 0) return -Code.METHOD_NOT_ALLOWED;
+    this.bsAttempt = 0;
+    this.beginClientBootstrap();
+    return 0;
+  }
+
+  // ------------------------------------------------------------------ reporting
+
+  /** The application changed a value the table cannot see (a bound reader). */
+  valueChanged(o: number, i: number, r: number): void { this.table.markChanged(o, i, r); }
+
+  /** Queues a notification for observation k (used by dm.ts). */
+  notify(k: number): number { return sendNotification(this, k); }
+
+  /** Send (TS Core §6.4.6, 1.1): POST /dp to server ssid with the values of up to 4 paths in SenML CBOR. */
+  send(ssid: number, paths: Int32Array, count: number): number {
+    const s = this.serverIndexBySsid(ssid);
+    if (s < 0 || this.sState[s] !== Reg.REGISTERED || this.bsFlag) return -Code.SERVICE_UNAVAILABLE;
+    return sendData(this, s, paths, count);
+  }
+
+  /** Whether the configuration is consistent (used at Finish and in tests). */
+  checkStaging(): number { return checkConsistency(this, this.staging, null); }
+}
+
+import { sendData } from './dm.js';
+
+/** A random float in [0,1) from the endpoint's generator (jitter). */
+function jitter(c: Lwm2mClient): number { return ((c.ep.nextMid() * 2654435761) >>> 0) / 4294967296; }
+
+/** "</o>" or "</o/i>" at b[p], preceded by a comma. */
+function linkPath(b: Uint8Array, p: number, end: number, o: number, i: number): number {
+  if (p + 16 > end) return end;
+  b[p++] = 44; b[p++] = 60; b[p++] = 47;
+  p = writeUint(b, p, o);
+  if (i >= 0) { b[p++] = 47; p = writeUint(b, p, i); }
+  b[p++] = 62;
+  return p;
+}
+
+function linkVer(b: Uint8Array, p: number, end: number, ver: string): number {
+  if (p + 5 + ver.length > end) return end;
+  b[p++] = 59; b[p++] = 118; b[p++] = 101; b[p++] = 114; b[p++] = 61; // ;ver=
+  for (let j = 0; j < ver.length; j++) b[p++] = ver.charCodeAt(j);
+  return p;
+}
+
+export function writeUint(b: Uint8Array, p: number, v: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  for (let j = digits - 1; j >= 0; j--) { b[p + j] = 48 + (v % 10); v = Math.floor(v / 10); }
+  return p + digits;
+}
+
+/**
+ * Parses a coap:// or coaps:// URI with a literal IPv4 or [IPv6] host into `out` (allocation-free).
+ * Returns 1 for coap, 2 for coaps, 0 when malformed or when the host is a name.
+ */
+export function parseCoapUri(b: Uint8Array, off: number, len: number, out: PeerAddress): number {
+  let p = off;
+  const end = off + len;
+  // scheme
+  if (len < 8 || b[p] !== 99 || b[p + 1] !== 111 || b[p + 2] !== 97 || b[p + 3] !== 112) return 0; // "coap"
+  p += 4;
+  let secure = 1;
+  if (b[p] === 115) { secure = 2; p++; }
+  if (b[p] !== 58 || b[p + 1] !== 47 || b[p + 2] !== 47) return 0; // "://"
+  p += 3;
+  out.clear();
+  if (b[p] === 91) { // [IPv6]
+    p++;
+    const start = p;
+    while (p < end && b[p] !== 93) p++;
+    if (p >= end) return 0;
+    if (!parseV6(b, start, p, out)) return 0;
+    p++;
+  } else {
+    let part = 0, v = -1;
+    while (p < end && b[p] !== 58 && b[p] !== 47) {
+      const c = b[p++];
+      if (c === 46) { if (v < 0 || part > 3) return 0; out.addr[part++] = v; v = -1; continue; }
+      if (c < 48 || c > 57) return 0; // a host name: the HAL resolves names before the core sees them
+      v = (v < 0 ? 0 : v * 10) + (c - 48);
+      if (v > 255) return 0;
+    }
+    if (part !== 3 || v < 0) return 0;
+    out.addr[3] = v;
+    out.family = 4;
+  }
+  let port = secure === 2 ? 5684 : 5683;
+  if (p < end && b[p] === 58) {
+    p++;
+    port = 0;
+    let digits = 0;
+    while (p < end && b[p] >= 48 && b[p] <= 57) { port = port * 10 + (b[p++] - 48); digits++; }
+    if (digits === 0 || port < 1 || port > 65535) return 0;
+  }
+  if (p < end && b[p] !== 47) return 0;
+  out.port = port;
+  return secure;
+}
+
+function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): boolean {
+  // Groups of hex digits separated by ':', with at most one '::'.
+  const words = out.addr; // fill as bytes at the end
+  const tmp = V6_TMP;
+  let n = 0, gap = -1, p = start;
+  if (p < end && b[p] === 58) { if (p + 1 >= end || b[p + 1] !== 58) return false; gap = 0; p += 2; }
+  while (p < end) {
+    let v = 0, digits = 0;
+    while (p < end && digits < 5) {
+      const c = b[p];
+      const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (h < 0) break;
+      v = v * 16 + h; digits++; p++;
+    }
+    if (digits === 0 || digits > 4 || n >= 8) return false;
+    tmp[n++] = v;
+    if (p === end) break;
+    if (b[p] !== 58) return false;
+    p++;
+    if (p < end && b[p] === 58) { if (gap >= 0) return false; gap = n; p++; }
+  }
+  if (gap < 0 && n !== 8) return false;
+  if (gap >= 0 && n > 7) return false;
+  const fill = 8 - n;
+  for (let k = 0, w = 0; k < 8; k++) {
+    let v = 0;
+    if (gap >= 0 && k >= gap && k < gap + fill) v = 0;
+    else v = tmp[w++];
+    words[2 * k] = v >> 8; words[2 * k + 1] = v & 0xff;
+  }
+  out.family = 6;
+  return true;
+}
+const V6_TMP = new Uint16Array(8);
+
+export function createClient(opts: ClientOptions): Lwm2mClient {
+  return new Lwm2mClient(opts);
+}
+
+// Re-exported for the host and the tests.
+export { Ev, parseAddress, ValueType, Failure, Reply };

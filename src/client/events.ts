@@ -1,0 +1,70 @@
+// Application events, in a fixed ring the application drains with nextEvent() (ARCHITECTURE.md §1).
+// An event is a kind and up to two numeric arguments; nothing is allocated per event.
+
+export const enum Ev {
+  NONE = 0,
+  BOOTSTRAP_STARTED = 1,     // a: 0 client-initiated, 1 server-initiated, 2 smartcard, 3 factory
+  BOOTSTRAP_FINISHED = 2,
+  BOOTSTRAP_FAILED = 3,      // a: reason (BsFail)
+  BOOTSTRAP_REQUEST_SENT = 4,
+  BOOTSTRAP_WRITE = 5,       // a: object, b: instance (-1 for the object)
+  BOOTSTRAP_DELETE = 6,      // a: object (-1 "/"), b: instance
+  BOOTSTRAP_READ = 7,        // a: object, b: instance
+  BOOTSTRAP_DISCOVER = 8,    // a: object (-1 "/")
+  BOOTSTRAP_ROLLBACK = 9,
+  REGISTER_SENT = 10,        // a: ssid
+  REGISTERED = 11,           // a: ssid
+  UPDATE_SENT = 12,          // a: ssid
+  UPDATED = 13,              // a: ssid
+  REGISTRATION_FAILED = 14,  // a: ssid, b: CoAP code or 0 for a timeout
+  DEREGISTERED = 15,         // a: ssid
+  REQUEST = 16,              // a: method code << 16 | response code, b: ssid (0 unknown peer)
+  OBSERVE_STARTED = 17,      // a: ssid, b: observation slot
+  OBSERVE_CANCELLED = 18,    // a: ssid, b: observation slot
+  NOTIFY_SENT = 19,          // a: ssid, b: observation slot
+  DROPPED_BY_BOOTSTRAP = 20, // a: datagrams dropped so far, b: ring messages flushed
+  CONFIG_ERROR = 21,         // a: ConfigProblem code
+  PROVISIONING_FAILED = 22,  // a: reason code
+  BOOTSTRAP_ACCOUNT_PURGED = 23,
+  SEND_SENT = 24,            // a: ssid
+  SEND_DONE = 25,            // a: ssid, b: CoAP code
+  REBOOT = 26,
+  FACTORY_RESET = 27,
+  LOADED = 28,               // a: 1 from storage, 2 smartcard, 3 factory
+}
+
+export class EventRing {
+  private readonly kind: Int32Array;
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private head = 0;
+  private count = 0;
+  /** Events lost because the application did not drain the ring. */
+  lost = 0;
+  /** The arguments of the event nextEvent() returned last. */
+  argA = 0;
+  argB = 0;
+
+  constructor(readonly depth: number) {
+    this.kind = new Int32Array(depth);
+    this.a = new Float64Array(depth);
+    this.b = new Float64Array(depth);
+  }
+
+  push(kind: number, a: number, b: number): void {
+    if (this.count === this.depth) { this.head = (this.head + 1) % this.depth; this.count--; this.lost++; }
+    const k = (this.head + this.count) % this.depth;
+    this.kind[k] = kind; this.a[k] = a; this.b[k] = b;
+    this.count++;
+  }
+
+  /** The next event's kind (Ev), its arguments in argA/argB; Ev.NONE when empty. */
+  pop(): number {
+    if (this.count === 0) return Ev.NONE;
+    const k = this.head;
+    this.head = (this.head + 1) % this.depth;
+    this.count--;
+    this.argA = this.a[k]; this.argB = this.b[k];
+    return this.kind[k];
+  }
+}

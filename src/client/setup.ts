@@ -1,0 +1,125 @@
+// Assembles a client the way a board runs it: the standard objects (0, 1, 2, 3, 4, 3303), the Device,
+// Connectivity and Temperature objects bound to the table, and a factory configuration (factory
+// bootstrap, TS Core §6.1.2.1) built from a server and/or a bootstrap-server account. Construction
+// time only: everything here may allocate.
+
+import type { Config } from '../config.js';
+import { DataRecord, NONE, ValueType } from '../model/record.js';
+import type { ObjectTable } from '../model/table.js';
+import type { ObjectDef } from '../model/defs.js';
+import { STANDARD_DEFS } from '../objects/standard.js';
+import { DeviceObject, type DeviceInfo, type DeviceHooks } from '../objects/device.js';
+import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivity.js';
+import { TemperatureObject } from '../objects/temperature.js';
+import { setNumber, setString, setBytes } from '../objects/values.js';
+import { Lwm2mClient, type ConfigStore } from './client.js';
+
+export interface AccountOptions {
+  /** coap://IP:PORT or coaps://IP:PORT (a literal address). */
+  uri: string;
+  /** Short Server ID (servers; default 1). */
+  ssid?: number;
+  /** Registration lifetime, s (servers; default 300). */
+  lifetime?: number;
+  binding?: string;
+  pskIdentity?: string;
+  pskKey?: Uint8Array;
+  /** Client Hold Off Time /0/x/11, s (bootstrap account). */
+  holdOff?: number;
+  /** Bootstrap-Server Account Timeout /0/x/12, s (bootstrap account; 0 keeps it). */
+  accountTimeout?: number;
+  /** Server object extras (tests): /1/x/17…20, /1/x/16, default pmin/pmax. */
+  retryCount?: number;
+  retryTimer?: number;
+  sequenceDelay?: number;
+  sequenceRetry?: number;
+  bootstrapOnFailure?: boolean;
+  pmin?: number;
+  pmax?: number;
+}
+
+export interface BoardOptions {
+  endpoint: string;
+  seed: Uint8Array;
+  config?: Partial<Config>;
+  server?: AccountOptions;
+  bootstrap?: AccountOptions;
+  store?: ConfigStore | null;
+  provisioning?: Uint8Array | null;
+  device?: DeviceInfo;
+  hooks?: DeviceHooks;
+  connectivity?: ConnectivityInfo;
+  extraObjects?: readonly ObjectDef[];
+  bootstrapTimeout?: number;
+  bootstrapBackoff?: number;
+  confirmableNotifications?: boolean;
+  version?: string;
+}
+
+export interface Board {
+  client: Lwm2mClient;
+  device: DeviceObject;
+  connectivity: ConnectivityObject;
+  temperature: TemperatureObject;
+}
+
+/** Writes a Security instance (and, for a server, its Server instance) into t. Returns 0 or a code. */
+export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOptions, bootstrap: boolean): number {
+  let rc = t.createInstance(0, secInstance);
+  if (rc < 0) return rc;
+  const psk = a.pskIdentity !== undefined && a.pskKey !== undefined;
+  rc = setString(t, 0, secInstance, 0, NONE, a.uri);
+  if (rc === 0) rc = setNumber(t, 0, secInstance, 1, NONE, ValueType.Boolean, bootstrap ? 1 : 0);
+  if (rc === 0) rc = setNumber(t, 0, secInstance, 2, NONE, ValueType.Integer, psk ? 0 : 3);
+  if (rc === 0 && psk) rc = setString(t, 0, secInstance, 3, NONE, a.pskIdentity!);
+  if (rc === 0 && psk) rc = setBytes(t, 0, secInstance, 5, NONE, ValueType.Opaque, a.pskKey!, 0, a.pskKey!.length);
+  if (rc === 0 && psk) rc = setBytes(t, 0, secInstance, 4, NONE, ValueType.Opaque, new Uint8Array(0), 0, 0);
+  if (rc === 0 && !psk) { // NoSec: empty identity / public key / secret key (mandatory resources)
+    const e = new Uint8Array(0);
+    rc = setBytes(t, 0, secInstance, 3, NONE, ValueType.Opaque, e, 0, 0);
+    if (rc === 0) rc = setBytes(t, 0, secInstance, 4, NONE, ValueType.Opaque, e, 0, 0);
+    if (rc === 0) rc = setBytes(t, 0, secInstance, 5, NONE, ValueType.Opaque, e, 0, 0);
+  }
+  if (bootstrap) {
+    if (rc === 0 && a.holdOff !== undefined) rc = setNumber(t, 0, secInstance, 11, NONE, ValueType.Integer, a.holdOff);
+    if (rc === 0 && a.accountTimeout !== undefined) rc = setNumber(t, 0, secInstance, 12, NONE, ValueType.Integer, a.accountTimeout);
+    return rc;
+  }
+  const ssid = a.ssid ?? 1;
+  if (rc === 0) rc = setNumber(t, 0, secInstance, 10, NONE, ValueType.Integer, ssid);
+  const si = t.freeInstanceId(1);
+  if (rc === 0) rc = t.createInstance(1, si);
+  if (rc === 0) rc = setNumber(t, 1, si, 0, NONE, ValueType.Integer, ssid);
+  if (rc === 0) rc = setNumber(t, 1, si, 1, NONE, ValueType.Integer, a.lifetime ?? 300);
+  if (rc === 0) rc = setNumber(t, 1, si, 6, NONE, ValueType.Boolean, 1);
+  if (rc === 0) rc = setString(t, 1, si, 7, NONE, a.binding ?? 'U');
+  if (rc === 0 && a.pmin !== undefined) rc = setNumber(t, 1, si, 2, NONE, ValueType.Integer, a.pmin);
+  if (rc === 0 && a.pmax !== undefined) rc = setNumber(t, 1, si, 3, NONE, ValueType.Integer, a.pmax);
+  if (rc === 0 && a.bootstrapOnFailure !== undefined) rc = setNumber(t, 1, si, 16, NONE, ValueType.Boolean, a.bootstrapOnFailure ? 1 : 0);
+  if (rc === 0 && a.retryCount !== undefined) rc = setNumber(t, 1, si, 17, NONE, ValueType.UnsignedInteger, a.retryCount);
+  if (rc === 0 && a.retryTimer !== undefined) rc = setNumber(t, 1, si, 18, NONE, ValueType.UnsignedInteger, a.retryTimer);
+  if (rc === 0 && a.sequenceDelay !== undefined) rc = setNumber(t, 1, si, 19, NONE, ValueType.UnsignedInteger, a.sequenceDelay);
+  if (rc === 0 && a.sequenceRetry !== undefined) rc = setNumber(t, 1, si, 20, NONE, ValueType.UnsignedInteger, a.sequenceRetry);
+  return rc;
+}
+
+export function createBoardClient(o: BoardOptions): Board {
+  const objects = o.extraObjects ? STANDARD_DEFS.concat(o.extraObjects) : STANDARD_DEFS;
+  const factory = (o.server || o.bootstrap) ? (t: ObjectTable) => {
+    let rc = 0;
+    if (o.bootstrap) rc = writeAccount(t, 0, o.bootstrap, true);
+    if (rc === 0 && o.server) rc = writeAccount(t, o.bootstrap ? 1 : 0, o.server, false);
+    if (rc < 0) throw new Error('factory configuration does not fit (code ' + rc + '): raise config.maxValues / arenaBytes');
+  } : undefined;
+  const client = new Lwm2mClient({
+    endpoint: o.endpoint, seed: o.seed, config: o.config, objects, factory, store: o.store ?? null,
+    provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
+    confirmableNotifications: o.confirmableNotifications, version: o.version,
+  });
+  const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
+  const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });
+  const temperature = new TemperatureObject(client.table, { initial: 21.5, minRange: -40, maxRange: 125 });
+  return { client, device, connectivity, temperature };
+}
+
+export { DataRecord };
