@@ -106,12 +106,14 @@ export class SimServer implements EndpointHandler {
   response(tag: number): SeenResponse | undefined { return this.responses.find((r) => r.tag === tag); }
 
   /** Sends and runs the network until the response arrives (throws when it does not). */
-  call(p: number, code: number, path: string, o: Parameters<SimServer['request']>[3] = {}): SeenResponse {
-    const tag = this.request(p, code, path, o);
-    this.net.run({ done: () => !!this.response(tag) || this.failures.some((f) => f.tag === tag), until: this.net.now + 300_000 });
-    const r = this.response(tag);
-    if (!r) throw new Error(`no response to ${path}`);
-    return r;
+  call(p: number, code: number, path: string, o: Parameters<SimServer['request']>[3] = {}, attempts = 3): SeenResponse {
+    for (let a = 0; a < attempts; a++) { // a peer gives up after MAX_RETRANSMIT, then tries again
+      const tag = this.request(p, code, path, o);
+      this.net.run({ done: () => !!this.response(tag) || this.failures.some((f) => f.tag === tag), until: this.net.now + 300_000 });
+      const r = this.response(tag);
+      if (r) return r;
+    }
+    throw new Error(`no response to ${path}`);
   }
 }
 

@@ -1,0 +1,282 @@
+// The Bootstrap Interface under the simulator's virtual clock, asserting on what crosses the wire
+// (issue 4's rows): client- and server-initiated bootstrap, the bootstrap flag (ignore + flush),
+// start fresh, reordering, Delete "/", Finish checks, timeout/rollback, restart, smartcard, factory.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Encoder } from 'cbor-x';
+
+// Plain CBOR maps with integer keys (SenML CBOR, RFC 8428 §6), not cbor-x's tag-259 maps.
+const cbor = new Encoder({ useTag259ForMaps: false, useRecords: false } as any);
+const cborEncode = (v: unknown) => cbor.encode(v);
+import { world, World, SERVER_URI, BS_URI, serverAccountTlv, tlvStr, tlvInst, describe } from './harness.js';
+import { Code } from '../../src/coap/codes.js';
+import { CoapMessage, parseMessage, MsgType } from '../../src/coap/message.js';
+import { Ev } from '../../src/client/events.js';
+import type { ConfigStore } from '../../src/client/client.js';
+
+const TLV = 11542;
+const registered = (w: World, n = 1) => w.events.filter((e) => e.e === Ev.REGISTERED).length >= n;
+const parse = (b: Uint8Array) => { const m = new CoapMessage(); parseMessage(b, 0, b.length, m); return m; };
+
+/** The bootstrap server's standard sequence: Delete "/", Write /0/1 and /1/0, Finish. */
+function provision(w: World, finishCode = Code.CHANGED) {
+  assert.is(w.bs.call(w.bsPeer, Code.DELETE, '/').code, Code.DELETED);
+  const acc = serverAccountTlv(1, 0, SERVER_URI, 7, 300);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec }).code, Code.CHANGED);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: acc.srv }).code, Code.CHANGED);
+  const fin = w.bs.call(w.bsPeer, Code.POST, '/bs');
+  assert.is(fin.code, finishCode, fin.payload.toString());
+}
+
+function clientInitiated(seed: number, link = {}) {
+  const w = world(seed, link, { bootstrap: { uri: BS_URI } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 100_000 });
+  const req = w.bs.requests.find((r) => r.path === '/bs')!;
+  assert.ok(req.query.includes('ep=sim-client'));
+  assert.ok(req.query.includes('pct=112'));
+  w.net.run({ until: w.net.now + 20_000 });
+  provision(w);
+  w.net.run({ done: () => registered(w), until: w.net.now + 300_000 });
+  assert.ok(registered(w), 'registered with the provisioned server');
+  const reg = w.server.requests.find((r) => r.path === '/rd')!;
+  assert.ok(reg.query.includes('ep=sim-client'));
+  assert.ok(w.board.client.bsFlag === false);
+  return w;
+}
+
+test('row 1: client-initiated bootstrap, then registration with the provisioned server', () => {
+  const w = clientInitiated(21);
+  assert.is(w.board.client.sSsid[0], 7);
+  // The bootstrap account is kept, the new server account is there.
+  assert.ok(w.board.client.table.hasInstance(0, 0));
+  assert.ok(w.board.client.table.hasInstance(0, 1));
+});
+
+test('row 1: the same under 30% loss', () => { clientInitiated(7, { loss: 0.3 }); });
+test('row 1: the same with every datagram duplicated', () => {
+  const w = clientInitiated(8, { duplicate: 1 });
+  assert.is(w.server.requests.filter((r) => r.path === '/rd').length, 1, 'the duplicated Register is deduplicated by the server');
+  assert.is(w.events.filter((e) => e.e === Ev.REGISTERED).length, 1);
+  assert.is(w.events.filter((e) => e.e === Ev.BOOTSTRAP_FINISHED).length, 1, 'Finish executed once');
+});
+
+/** A registered client (factory server + bootstrap account) with an observation of /3303/0/5700. */
+function registeredWithObservation(seed: number) {
+  const w = world(seed, {}, { server: { uri: SERVER_URI, lifetime: 300, pmin: 0, pmax: 0 }, bootstrap: { uri: BS_URI } });
+  w.board.client.start(0);
+  w.net.run({ done: () => registered(w), until: 60_000 });
+  const obs = w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  assert.is(obs.code, Code.CONTENT);
+  assert.ok(obs.observe >= 0);
+  w.board.temperature.set(30);
+  w.net.run({ done: () => w.server.notifications.length > 0, until: w.net.now + 10_000 });
+  assert.is(w.server.notifications.length, 1, 'observation works before the bootstrap');
+  return w;
+}
+
+/** Checks the flag: the server's CON GET gets nothing, a due notification is not sent. */
+function assertIgnoredDuringBootstrap(w: World) {
+  const c = w.board.client;
+  assert.ok(c.bsFlag, 'bootstrapping');
+  const before = w.net.wire.length;
+  const notifBefore = w.server.notifications.length;
+  w.board.temperature.set(99); // a notification would be due
+  const tag = w.server.request(w.serverPeer, Code.GET, '/3/0');
+  w.net.run({ until: w.net.now + 120_000 }); // long enough for all its retransmissions
+  const toServer = w.net.wire.slice(before).filter((x) => x.from === 'client' && x.to === 'server');
+  assert.is(toServer.length, 0, 'no ACK, no RST, no response, no notification, no Update to the server');
+  const fromServer = w.net.wire.slice(before).filter((x) => x.from === 'server' && x.to === 'client');
+  assert.is(fromServer.length, 5, 'the server retransmitted its CON GET 4 times, all ignored');
+  assert.ok(w.server.failures.some((f) => f.tag === tag), 'the server timed out');
+  assert.is(w.server.notifications.length, notifBefore);
+  assert.ok(c.bsFlushed >= 5, 'the flag counted what it dropped');
+}
+
+test('row 2: Execute /1/0/9 — the server is ignored while bootstrapping; after Finish a new Register, no old observation', () => {
+  const w = registeredWithObservation(31);
+  const exec = w.server.call(w.serverPeer, Code.POST, '/1/0/9');
+  assert.is(exec.code, Code.CHANGED, 'the trigger is answered first');
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: w.net.now + 10_000 });
+  assert.ok(w.bs.requests.some((r) => r.path === '/bs'), 'Bootstrap-Request sent');
+  assertIgnoredDuringBootstrap(w);
+  const regsBefore = w.server.requests.filter((r) => r.path === '/rd').length;
+  provision(w);
+  w.net.run({ done: () => w.server.requests.filter((r) => r.path === '/rd').length > regsBefore, until: w.net.now + 60_000 });
+  const after = w.server.requests.filter((r) => r.path === '/rd');
+  assert.is(after.length, regsBefore + 1, 'registers anew (a Register, not an Update)');
+  w.net.run({ done: () => registered(w, 2), until: w.net.now + 60_000 });
+  const n = w.server.notifications.length;
+  w.board.temperature.set(-5);
+  w.net.run({ until: w.net.now + 60_000 });
+  assert.is(w.server.notifications.length, n, 'the old observation is gone');
+  assert.is(w.board.client.obs.count(), 0);
+});
+
+test('row 2: a CON notification awaiting its ACK is not retransmitted once the bootstrap starts', () => {
+  const w = world(33, {}, { server: { uri: SERVER_URI, lifetime: 300 }, bootstrap: { uri: BS_URI }, confirmableNotifications: true });
+  w.board.client.start(0);
+  w.net.run({ done: () => registered(w), until: 60_000 });
+  w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  // The server stops acknowledging: the CON notification stays in the ring, retransmitting.
+  let dropAcks = true;
+  w.net.filter = (from, to) => !(dropAcks && from === 'server' && to === 'client');
+  w.board.temperature.set(40);
+  w.net.run({ until: w.net.now + 1000 });
+  const notifs = () => w.net.wire.filter((x) => x.from === 'client' && x.to === 'server' && parse(x.bytes).observe >= 0 && parse(x.bytes).type !== MsgType.ACK).length;
+  assert.is(notifs(), 1);
+  // Server-initiated bootstrap begins (a Bootstrap-Delete from the bootstrap server).
+  dropAcks = false;
+  w.net.filter = null;
+  assert.is(w.bs.call(w.bsPeer, Code.DELETE, '/1').code, Code.DELETED);
+  w.net.run({ until: w.net.now + 120_000 });
+  assert.is(notifs(), 1, 'no retransmission of the flushed notification');
+  assert.ok(w.board.client.bsFlag);
+});
+
+test('row 3: server-initiated bootstrap into a running client — the same ignoring, then start fresh', () => {
+  const w = registeredWithObservation(41);
+  // No Bootstrap-Request: the bootstrap server just writes.
+  const acc = serverAccountTlv(2, 1, SERVER_URI, 9, 300);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/0/2', { cf: TLV, payload: acc.sec }).code, Code.CHANGED);
+  assert.ok(w.events.some((e) => e.e === Ev.BOOTSTRAP_STARTED && e.a === 1), 'server-initiated');
+  assert.ok(!w.bs.requests.some((r) => r.path === '/bs'), 'no Bootstrap-Request was sent');
+  assertIgnoredDuringBootstrap(w);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/1/1', { cf: TLV, payload: acc.srv }).code, Code.CHANGED);
+  const regsBefore = w.server.requests.filter((r) => r.path === '/rd').length;
+  assert.is(w.bs.call(w.bsPeer, Code.POST, '/bs').code, Code.CHANGED);
+  w.net.run({ done: () => w.server.requests.filter((r) => r.path === '/rd').length > regsBefore + 1, until: w.net.now + 60_000 });
+  // Two accounts now (ssid 1 from the factory, 9 from the bootstrap server): both register anew.
+  assert.is(w.server.requests.filter((r) => r.path === '/rd').length, regsBefore + 2);
+});
+
+test('row 4: Write and Delete that arrive before the ACK of the Bootstrap-Request are accepted', () => {
+  const w = world(51, {}, { bootstrap: { uri: BS_URI } });
+  // The bootstrap server's ACK/2.04 to POST /bs is held back (lost): only its operations get through.
+  w.net.filter = (from, to, bytes) => !(from === 'bs' && parse(bytes).type === MsgType.ACK && parse(bytes).code === Code.CHANGED && w.bs.requests.length < 2);
+  w.bs.onReq = () => {};
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 10_000 });
+  provision(w);
+  w.net.run({ done: () => registered(w), until: w.net.now + 100_000 });
+  assert.ok(registered(w));
+  const bsReqs = w.net.wire.filter((x) => x.from === 'client' && x.to === 'bs' && describe(parse(x.bytes)).path === '/bs' && parse(x.bytes).type === MsgType.CON);
+  assert.ok(bsReqs.length >= 1);
+  w.net.run({ until: w.net.now + 200_000 });
+  assert.ok(!w.board.client.bsFlag);
+});
+
+test('row 5: Delete "/" keeps the bootstrap account; Write creates a missing instance; Write ignores access rights', () => {
+  const w = world(61, {}, { server: { uri: SERVER_URI }, bootstrap: { uri: BS_URI } });
+  const c = w.board.client;
+  c.start(0);
+  w.net.run({ done: () => registered(w), until: 60_000 });
+  assert.is(w.bs.call(w.bsPeer, Code.DELETE, '/').code, Code.DELETED);
+  assert.ok(c.staging.hasInstance(0, 0), 'bootstrap account kept');
+  assert.ok(!c.staging.hasInstance(0, 1) && !c.staging.hasInstance(1, 0), 'server account deleted');
+  assert.ok(c.staging.hasInstance(3, 0), 'the Device object keeps its instance');
+  assert.is(w.bs.call(w.bsPeer, Code.DELETE, '/0/0').code, Code.BAD_REQUEST, 'the bootstrap account itself cannot be deleted');
+  // Write to a missing instance creates it; /3/0/0 Manufacturer is read-only for servers.
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/3303/7', { cf: TLV, payload: Buffer.concat([tlvStr(5701, 'K')]) }).code, Code.CHANGED);
+  assert.ok(c.staging.hasInstance(3303, 7));
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/3/0/0', { cf: 0, payload: Buffer.from('Acme') }).code, Code.CHANGED);
+  // Bootstrap-Discover and Bootstrap-Read.
+  const disc = w.bs.call(w.bsPeer, Code.GET, '/', { accept: 40 });
+  assert.is(disc.code, Code.CONTENT);
+  assert.match(disc.payload.toString(), /^<\/>;lwm2m=1\.1,/);
+  assert.match(disc.payload.toString(), /<\/0\/0>;uri="coap:\/\/127\.0\.0\.1:5783"/);
+  assert.is(w.bs.call(w.bsPeer, Code.GET, '/3/0').code, Code.UNAUTHORIZED, 'Bootstrap-Read only /1 and /2');
+  // Finish with no usable server: 4.06 with a diagnostic; the old configuration is intact.
+  const fin = w.bs.call(w.bsPeer, Code.POST, '/bs');
+  assert.is(fin.code, Code.NOT_ACCEPTABLE);
+  assert.ok(fin.payload.length > 10, 'a diagnostic payload: ' + fin.payload.toString());
+  assert.ok(c.table.hasInstance(0, 1) && c.table.hasInstance(1, 0), 'live configuration untouched');
+  assert.ok(c.bsFlag, 'still bootstrapping: the server may fix it');
+  // Fix and finish.
+  const acc = serverAccountTlv(1, 0, SERVER_URI, 3, 300);
+  w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec });
+  w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: acc.srv });
+  assert.is(w.bs.call(w.bsPeer, Code.POST, '/bs').code, Code.CHANGED);
+  assert.ok(c.table.hasInstance(3303, 7));
+  c.table.getValue(3, 0, 0, -1, c.rec);
+  assert.is(Buffer.from(c.rec.buf.subarray(c.rec.off, c.rec.off + c.rec.len)).toString(), 'Acme');
+});
+
+class MemStore implements ConfigStore {
+  data: Uint8Array | null = null;
+  saves = 0;
+  load(out: Uint8Array): number { if (!this.data) return -1; out.set(this.data); return this.data.length; }
+  save(buf: Uint8Array, off: number, len: number): boolean { this.data = buf.slice(off, off + len); this.saves++; return true; }
+}
+
+test('row 6: no Finish — the inactivity timeout rolls back and the client retries with back-off', () => {
+  const w = world(71, {}, { bootstrap: { uri: BS_URI }, bootstrapTimeout: 30_000, bootstrapBackoff: 10_000 });
+  const c = w.board.client;
+  c.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 10_000 });
+  const acc = serverAccountTlv(1, 0, SERVER_URI, 7, 300);
+  w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec });
+  // ... and then silence: no Finish.
+  w.net.run({ done: () => w.bs.requests.filter((r) => r.path === '/bs').length >= 3, until: w.net.now + 600_000 });
+  const reqs = w.bs.requests.filter((r) => r.path === '/bs');
+  assert.ok(reqs.length >= 3);
+  assert.ok(w.events.some((e) => e.e === Ev.BOOTSTRAP_ROLLBACK));
+  assert.ok(!c.table.hasInstance(0, 1), 'the staged write was rolled back');
+  const g1 = reqs[1].t - reqs[0].t, g2 = reqs[2].t - reqs[1].t;
+  assert.ok(g2 > g1, `back-off grows: ${g1} then ${g2}`);
+});
+
+test('row 6: a restart in the middle of a bootstrap comes back with the last committed configuration', () => {
+  const store = new MemStore();
+  const w = world(72, {}, { server: { uri: SERVER_URI }, bootstrap: { uri: BS_URI }, store });
+  w.board.client.start(0);
+  w.net.run({ done: () => registered(w), until: 60_000 });
+  const committed = store.data!.slice();
+  w.bs.call(w.bsPeer, Code.DELETE, '/');
+  const acc = serverAccountTlv(5, 5, 'coap://127.0.0.1:9999', 55, 300);
+  w.bs.call(w.bsPeer, Code.PUT, '/0/5', { cf: TLV, payload: acc.sec });
+  assert.equal(store.data, committed, 'nothing stored mid-bootstrap');
+  // Power cut: a new client on the same storage.
+  const w2 = world(73, {}, { server: { uri: 'coap://127.0.0.1:1111' }, bootstrap: { uri: BS_URI }, store });
+  w2.board.client.start(0);
+  w2.net.run({ done: () => registered(w2), until: 60_000 });
+  assert.ok(registered(w2), 'registers with the committed server account');
+  assert.is(w2.board.client.sSsid[0], 1);
+  assert.ok(!w2.board.client.table.hasInstance(0, 5));
+});
+
+test('row 7: smartcard provisioning (SenML CBOR) and factory configuration start the client', () => {
+  const blob = cborEncode([
+    { '-2': '/0/1/', 0: '0', 3: SERVER_URI }, { 0: '1', 4: false }, { 0: '2', 2: 3 }, { 0: '3', 8: Buffer.alloc(0) }, { 0: '4', 8: Buffer.alloc(0) }, { 0: '5', 8: Buffer.alloc(0) }, { 0: '10', 2: 4 },
+    { '-2': '/1/0/', 0: '0', 2: 4 }, { 0: '1', 2: 300 }, { 0: '6', 4: true }, { 0: '7', 3: 'U' },
+  ].map((r) => new Map(Object.entries(r).map(([k, v]) => [Number(k), v]))));
+  const w = world(81, {}, { provisioning: new Uint8Array(blob) });
+  w.board.client.start(0);
+  w.net.run({ done: () => registered(w), until: 60_000 });
+  assert.ok(w.events.some((e) => e.e === Ev.LOADED && e.a === 2), 'loaded from the smartcard: ' + JSON.stringify(w.events.slice(0, 3)));
+  assert.is(w.board.client.sSsid[0], 4);
+  // Factory.
+  const f = world(82, {}, { server: { uri: SERVER_URI, ssid: 12 } });
+  f.board.client.start(0);
+  f.net.run({ done: () => registered(f), until: 60_000 });
+  assert.ok(f.events.some((e) => e.e === Ev.LOADED && e.a === 3));
+  assert.is(f.board.client.sSsid[0], 12);
+});
+
+test('row 7: malformed provisioning data is refused with a clear error, nothing stored changes', () => {
+  const store = new MemStore();
+  const w0 = world(91, {}, { server: { uri: SERVER_URI }, store });
+  w0.board.client.start(0);
+  const before = store.data!.slice();
+  for (const bad of [Uint8Array.of(0x9f, 0x01), Uint8Array.of(0x00, 0x00, 0xff, 0xff, 1), new Uint8Array(cborEncode([new Map<number, string | number>([[0, '1'], [2, 1]])]))]) {
+    const w = world(92, {}, { server: { uri: SERVER_URI }, store, provisioning: bad });
+    w.board.client.start(0);
+    w.net.run({ done: () => registered(w), until: 60_000 });
+    assert.ok(w.events.some((e) => e.e === Ev.PROVISIONING_FAILED), 'a clear error event');
+    assert.ok(w.events.some((e) => e.e === Ev.LOADED && e.a === 1), 'fell back to the stored configuration');
+    assert.equal(store.data, before, 'storage unchanged');
+    assert.ok(registered(w));
+  }
+});
+
+test.run();
