@@ -61,6 +61,7 @@ class Handler implements EndpointHandler {
   onUnmatchedResponse(): boolean { return false; }
   onDelivered(): void {}
   onFailure(): void {}
+  onReset(): void {}
 }
 const h = new Handler();
 const ep = new Endpoint(makeConfig(), h, Uint8Array.of(1, 2, 3));

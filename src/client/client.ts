@@ -417,6 +417,17 @@ export class Lwm2mClient implements EndpointHandler {
     void reason;
   }
 
+  onReset(mid: number, p: number): void {
+    // An RST to a NON notification: RFC 7641 §3.6, the observation is cancelled.
+    const obs = this.obs;
+    for (let k = 0; k < obs.n; k++) {
+      if (obs.used[k] && obs.peer[k] === p && obs.lastMid[k] === mid) {
+        this.emit(Ev.OBSERVE_CANCELLED, obs.server[k] >= 0 ? this.sSsid[obs.server[k]] : 0, k);
+        obs.free(k);
+      }
+    }
+  }
+
   private onTableChange(o: number, i: number, r: number): void {
     if (this === undefined) return;
     this.obs.touch(o, i, r);

@@ -215,7 +215,8 @@ export function requestBody(c: Lwm2mClient, req: CoapMessage, p: number, res: Me
  * the R/W operations and creates missing instances (TS Core §5.2.7.4). Returns 0 or a negative code.
  */
 export function decodeWrite(c: Lwm2mClient, t: ObjectTable, cf: number, body: Uint8Array, off: number, len: number,
-                            o: number, i: number, r: number, ri: number, replace: boolean, bootstrap: boolean, s: number): number {
+                            o: number, i: number, r: number, ri: number, replace: boolean, bootstrap: boolean, s: number,
+                            creating = false): number {
   const dec = decoderFor(cf);
   if (dec === null || cf === ContentFormat.LINK_FORMAT) return -Code.UNSUPPORTED_CONTENT_FORMAT;
   const rec = c.rec;
@@ -237,7 +238,8 @@ export function decodeWrite(c: Lwm2mClient, t: ObjectTable, cf: number, body: Ui
         if (bootstrap) continue; // a resource this client does not implement: ignored (Leshan's client does the same)
         return -Code.NOT_FOUND;
       }
-      if (!bootstrap && (rd.ops & Op.W) === 0) return -Code.METHOD_NOT_ALLOWED;
+      // Create sets the initial values of any resource, read-only ones too (as Leshan's client does).
+      if (!bootstrap && !creating && (rd.ops & Op.W) === 0) return -Code.METHOD_NOT_ALLOWED;
       if (rd.type === ValueType.None) return -Code.METHOD_NOT_ALLOWED;
       if (rd.multiple !== (rec.ri >= 0)) {
         if (rec.ri >= 0 || !rd.multiple) return -Code.BAD_REQUEST;
@@ -319,7 +321,7 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
   const e = t.createInstance(o, id);
   if (e < 0) return fail(res, -e);
   if (n > 0) {
-    const rc = decodeWrite(c, t, req.contentFormat, c.bodyBuf, c.bodyOff, n, o, id, NONE, NONE, true, false, s);
+    const rc = decodeWrite(c, t, req.contentFormat, c.bodyBuf, c.bodyOff, n, o, id, NONE, NONE, true, false, s, true);
     if (rc < 0) { t.deleteInstance(o, id); return fail(res, -rc); }
   }
   if (accessControlActive(t) && s >= 0) createAclFor(t, o, id, c.sSsid[s]);
@@ -686,8 +688,10 @@ export function sendNotification(c: Lwm2mClient, k: number): number {
   w.optionUint(Opt.OBSERVE, obs.seq[k]);
   w.optionUint(Opt.CONTENT_FORMAT, cf);
   w.payload(c.scratch, 0, len);
+  const mid = ep.slotMid(slot);
   const rc = ep.commit(slot);
   if (rc < 0) return rc;
+  obs.lastMid[k] = mid;
   if (con) { obs.lastCon[k] = c.now; obs.inflight[k] = slot; }
   c.emit(Ev.NOTIFY_SENT, s >= 0 ? c.sSsid[s] : 0, k);
   return 0;

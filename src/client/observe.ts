@@ -33,6 +33,8 @@ export class ObservationTable {
   readonly dirty: Uint8Array;
   /** Slot in the endpoint's ring of an unacknowledged CON notification, -1 when none. */
   readonly inflight: Int16Array;
+  /** Message ID of the last notification (an RST to a NON one names only its MID). */
+  readonly lastMid: Int32Array;
 
   constructor(n: number) {
     this.n = n;
@@ -51,6 +53,7 @@ export class ObservationTable {
     this.lastVal = new Float64Array(n);
     this.dirty = new Uint8Array(n);
     this.inflight = new Int16Array(n).fill(-1);
+    this.lastMid = new Int32Array(n).fill(-1);
   }
 
   /** The observation with this peer and token, or -1. */
@@ -70,7 +73,7 @@ export class ObservationTable {
   }
 
   free(k: number): void {
-    this.used[k] = 0; this.dirty[k] = 0; this.inflight[k] = -1; this.pathCount[k] = 0;
+    this.used[k] = 0; this.dirty[k] = 0; this.inflight[k] = -1; this.pathCount[k] = 0; this.lastMid[k] = -1;
   }
 
   clear(): void { for (let k = 0; k < this.n; k++) this.free(k); }

@@ -38,6 +38,9 @@ export interface EndpointHandler {
   /** A message of ours failed: `Failure.TIMEOUT` (no ACK after MAX_RETRANSMIT, or no response within
    *  EXCHANGE_LIFETIME) or `Failure.RESET` (the peer answered RST). */
   onFailure(tag: number, reason: number, peer: number): void;
+  /** An RST that matches no message we still hold (e.g. the answer to a NON notification, which is
+   *  not kept after sending: RFC 7641 §3.6 cancels the observation). */
+  onReset?(mid: number, peer: number): void;
 }
 
 export const enum Reply {
@@ -261,7 +264,10 @@ export class Endpoint {
     }
     if (m.type === MsgType.NON) return Rx.IGNORED; // §4.3: an empty NON is ignored
     const k = this.slotByMid(p, m.mid);
-    if (k < 0) return Rx.IGNORED;
+    if (k < 0) {
+      if (m.type === MsgType.RST) { if (this.handler.onReset) this.handler.onReset(m.mid, p); return Rx.HANDLED; }
+      return Rx.IGNORED;
+    }
     const tag = this.rTag[k];
     if (m.type === MsgType.RST) {
       this.freeSlot(k);
@@ -359,7 +365,9 @@ export class Endpoint {
     }
     if (k < 0) {
       const ok = this.handler.onUnmatchedResponse(m, p);
-      if (m.type === MsgType.CON) this.storeEmpty(d, ok ? MsgType.ACK : MsgType.RST, m.mid);
+      // A rejected CON gets RST (§4.2); so does a rejected NON (§4.3: "MAY"), which is how a client
+      // cancels an observation it no longer wants (RFC 7641 §3.6).
+      if (m.type === MsgType.CON || (!ok && m.type === MsgType.NON)) this.storeEmpty(d, ok ? MsgType.ACK : MsgType.RST, m.mid);
       else if (d >= 0) { this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0; }
       return ok ? Rx.HANDLED : Rx.IGNORED;
     }
@@ -634,6 +642,9 @@ export class Endpoint {
     this.rState[k] = Slot.QUEUED;
     return 0;
   }
+
+  /** The message ID of the message in slot k. */
+  slotMid(k: number): number { return this.rMid[k]; }
 
   /** The token of the message in slot k (for matching later notifications). */
   slotToken(k: number, out: Uint8Array, at: number): number {

@@ -81,6 +81,7 @@ export class SimServer implements EndpointHandler {
     return true;
   }
   onDelivered(): void {}
+  onReset(): void {}
   onFailure(tag: number, reason: number): void { this.failures.push({ tag, reason }); }
 
   /** Sends a request to peer p; returns its tag. */

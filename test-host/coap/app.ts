@@ -87,6 +87,8 @@ export class ResourceApp implements EndpointHandler {
 
   onUnmatchedResponse(): boolean { this.unmatched++; return false; }
   onDelivered(tag: number): void { this.delivered.push(tag); }
+  resets: number[] = [];
+  onReset(mid: number): void { this.resets.push(mid); }
   onFailure(tag: number, reason: number): void { this.failures.push({ tag, reason }); this.failureTimes.push(this.ep.time()); }
 
   /** Queues a GET (or another method) of a path to peer p; returns the slot or a negative error. */

@@ -39,7 +39,7 @@ test('randomized against node:crypto aes-128-ccm, tags 8 and 16, in place and of
     const tagLen = it & 1 ? 16 : 8;
     const nLen = 7 + (it % 7); // 7..13
     const key = randomBytes(16), nonce = randomBytes(nLen);
-    const aad = randomBytes(it % 40), pt = randomBytes((it * 7) % 200);
+    const aad = randomBytes(it % 40), pt = randomBytes(1 + ((it * 7) % 200)); // node:crypto refuses an empty CCM message
     const c = createCipheriv('aes-128-ccm', key, nonce, { authTagLength: tagLen });
     if (aad.length) c.setAAD(aad, { plaintextLength: pt.length });
     else c.setAAD(Buffer.alloc(0), { plaintextLength: pt.length });

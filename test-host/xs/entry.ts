@@ -8,5 +8,6 @@
 // every registered scenario and every loop; nothing else needs to change.
 import { install } from './harness.js';
 import './suites/coap-message.js';
+import './suites/crypto.js';
 
 install();

@@ -33,6 +33,7 @@ export async function bundleForXs(entry?: string): Promise<string> {
     format: 'iife',
     target: 'es2022',
     platform: 'neutral',
+    mainFields: ['module', 'main'],
     write: false,
     charset: 'utf8',
     legalComments: 'none',
@@ -96,8 +97,13 @@ export class XsWorker {
   /** Starts a worker and loads the vectors and the bundle (default: the test entry). */
   static async load(bundle: string, opts: { debugOutput?: boolean } = {}): Promise<XsWorker> {
     const x = await XsWorker.start(opts);
-    await x.evaluate(vectorsScript());
-    await x.evaluate(bundle);
+    try {
+      await x.evaluate(vectorsScript());
+      await x.evaluate(bundle);
+    } catch (e) {
+      await x.close();
+      throw e;
+    }
     return x;
   }
 
@@ -136,6 +142,7 @@ export class XsWorker {
   }
 
   async close(): Promise<void> {
-    try { await this.w.close(); } catch { await this.w.terminate().catch(() => undefined); }
+    try { await this.w.close(); } catch { /* the worker may already be gone */ }
+    try { await this.w.terminate(); } catch { /* already terminated */ }
   }
 }

@@ -1,0 +1,105 @@
+// SHA-256 (FIPS 180-4), streaming, allocation-free after construction.
+const K = Uint32Array.of(
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2);
+
+export const SHA256_LEN = 32;
+export const SHA256_BLOCK = 64;
+
+export class Sha256 {
+  private readonly h = new Int32Array(8);
+  private readonly w = new Int32Array(64);
+  private readonly buf = new Uint8Array(64);
+  private fill = 0;
+  /** Total bytes hashed (a double: exact far beyond any message we see). */
+  private total = 0;
+
+  constructor() { this.init(); }
+
+  init(): this {
+    const h = this.h;
+    h[0] = 0x6a09e667; h[1] = 0xbb67ae85; h[2] = 0x3c6ef372; h[3] = 0xa54ff53a;
+    h[4] = 0x510e527f; h[5] = 0x9b05688c; h[6] = 0x1f83d9ab; h[7] = 0x5be0cd19;
+    this.fill = 0;
+    this.total = 0;
+    return this;
+  }
+
+  /** Make this hash a copy of `other`'s running state (to take a transcript hash mid-stream). */
+  copyFrom(other: Sha256): this {
+    this.h.set(other.h);
+    this.buf.set(other.buf);
+    this.fill = other.fill;
+    this.total = other.total;
+    return this;
+  }
+
+  update(data: Uint8Array, off: number, len: number): this {
+    const buf = this.buf;
+    this.total += len;
+    let i = 0;
+    if (this.fill > 0) {
+      while (i < len && this.fill < 64) buf[this.fill++] = data[off + i++];
+      if (this.fill < 64) return this;
+      this.compress(buf, 0);
+      this.fill = 0;
+    }
+    for (; len - i >= 64; i += 64) this.compress(data, off + i);
+    while (i < len) buf[this.fill++] = data[off + i++];
+    return this;
+  }
+
+  /** Write the 32-byte digest to out[outOff…]; the hash must be init()ed before reuse. */
+  final(out: Uint8Array, outOff: number): void {
+    const buf = this.buf;
+    const bits = this.total * 8;
+    buf[this.fill++] = 0x80;
+    if (this.fill > 56) {
+      while (this.fill < 64) buf[this.fill++] = 0;
+      this.compress(buf, 0);
+      this.fill = 0;
+    }
+    while (this.fill < 56) buf[this.fill++] = 0;
+    const hi = Math.floor(bits / 4294967296);
+    const lo = bits >>> 0;
+    buf[56] = hi >>> 24; buf[57] = hi >>> 16; buf[58] = hi >>> 8; buf[59] = hi;
+    buf[60] = lo >>> 24; buf[61] = lo >>> 16; buf[62] = lo >>> 8; buf[63] = lo;
+    this.compress(buf, 0);
+    const h = this.h;
+    for (let i = 0; i < 8; i++) {
+      const v = h[i];
+      out[outOff + 4 * i] = v >>> 24; out[outOff + 4 * i + 1] = v >>> 16;
+      out[outOff + 4 * i + 2] = v >>> 8; out[outOff + 4 * i + 3] = v;
+    }
+    this.fill = 0;
+  }
+
+  private compress(p: Uint8Array, o: number): void {
+    const w = this.w, h = this.h;
+    for (let i = 0; i < 16; i++, o += 4) w[i] = (p[o] << 24) | (p[o + 1] << 16) | (p[o + 2] << 8) | p[o + 3];
+    for (let i = 16; i < 64; i++) {
+      const a = w[i - 15], b = w[i - 2];
+      const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+      const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+    }
+    let A = h[0], B = h[1], C = h[2], D = h[3], E = h[4], F = h[5], G = h[6], H = h[7];
+    for (let i = 0; i < 64; i++) {
+      const S1 = ((E >>> 6) | (E << 26)) ^ ((E >>> 11) | (E << 21)) ^ ((E >>> 25) | (E << 7));
+      const ch = (E & F) ^ (~E & G);
+      const t1 = (H + S1 + ch + K[i] + w[i]) | 0;
+      const S0 = ((A >>> 2) | (A << 30)) ^ ((A >>> 13) | (A << 19)) ^ ((A >>> 22) | (A << 10));
+      const maj = (A & B) ^ (A & C) ^ (B & C);
+      const t2 = (S0 + maj) | 0;
+      H = G; G = F; F = E; E = (D + t1) | 0; D = C; C = B; B = A; A = (t1 + t2) | 0;
+    }
+    h[0] = (h[0] + A) | 0; h[1] = (h[1] + B) | 0; h[2] = (h[2] + C) | 0; h[3] = (h[3] + D) | 0;
+    h[4] = (h[4] + E) | 0; h[5] = (h[5] + F) | 0; h[6] = (h[6] + G) | 0; h[7] = (h[7] + H) | 0;
+  }
+}

@@ -1,0 +1,39 @@
+// Small byte helpers for the DTLS layers (big-endian fields, overlapping copies, 48-bit numbers).
+
+export function copyBytes(src: Uint8Array, sOff: number, dst: Uint8Array, dOff: number, len: number): void {
+  if (src === dst && dOff > sOff && dOff < sOff + len) {
+    for (let i = len - 1; i >= 0; i--) dst[dOff + i] = src[sOff + i];
+  } else {
+    for (let i = 0; i < len; i++) dst[dOff + i] = src[sOff + i];
+  }
+}
+
+export function put16(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 8; b[o + 1] = v; }
+export function put24(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 16; b[o + 1] = v >>> 8; b[o + 2] = v; }
+export function get16(b: Uint8Array, o: number): number { return (b[o] << 8) | b[o + 1]; }
+export function get24(b: Uint8Array, o: number): number { return (b[o] << 16) | (b[o + 1] << 8) | b[o + 2]; }
+
+/** Write a 48-bit sequence number (a double < 2^48). */
+export function put48(b: Uint8Array, o: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  const lo = v - hi * 4294967296;
+  b[o] = hi >>> 8; b[o + 1] = hi;
+  b[o + 2] = lo >>> 24; b[o + 3] = lo >>> 16; b[o + 4] = lo >>> 8; b[o + 5] = lo;
+}
+export function get48(b: Uint8Array, o: number): number {
+  return ((b[o] << 8) | b[o + 1]) * 4294967296 + (((b[o + 2] << 24) | (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5]) >>> 0);
+}
+
+/** Equality of two byte ranges of the same length, without an early exit. */
+export function equalBytes(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, len: number): boolean {
+  let d = 0;
+  for (let i = 0; i < len; i++) d |= a[aOff + i] ^ b[bOff + i];
+  return d === 0;
+}
+
+/** ASCII string to bytes (construction/module load only). */
+export function ascii(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}

@@ -1,0 +1,207 @@
+// The DTLS 1.2 record layer (RFC 6347 §4.1): the header view, and record protection for the two
+// suites — AES-128-CCM_8 AEAD (RFC 6655 §3, RFC 5246 §6.2.3.3) and AES-128-CBC + HMAC-SHA256
+// (RFC 5246 §6.2.3.2, MAC-then-encrypt with an explicit IV). Allocation-free after construction.
+import type { BlockCipherProvider } from '../crypto/provider.js';
+import { Aes128 } from '../crypto/aes.js';
+import { AesCcm } from '../crypto/ccm.js';
+import { HmacSha256 } from '../crypto/hmac.js';
+import { CipherSuite, ContentType, DTLS12_MAJOR, DTLS12_MINOR, MAX_CID, RECORD_HEADER_LEN } from './constants.js';
+import { copyBytes, equalBytes, put16, put48 } from './bytes.js';
+
+export const CCM8_TAG = 8;
+export const CCM_EXPLICIT_NONCE = 8;
+export const CBC_IV = 16;
+export const CBC_MAC = 32;
+
+/** Key-block lengths (RFC 5246 §6.3): mac keys, enc keys, fixed IVs — for both directions. */
+export function keyBlockLength(suite: number): number {
+  return suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? 2 * (16 + 4) : 2 * (32 + 16 + 16);
+}
+
+/** Bytes a protected record adds to `plainLen` bytes of content, header included (worst case for CBC). */
+export function recordOverhead(suite: number, plainLen: number): number {
+  if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) return RECORD_HEADER_LEN + CCM_EXPLICIT_NONCE + CCM8_TAG;
+  if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256) {
+    const body = plainLen + CBC_MAC + 1;
+    return RECORD_HEADER_LEN + CBC_IV + (body + ((16 - (body % 16)) % 16)) - plainLen;
+  }
+  return RECORD_HEADER_LEN;
+}
+
+/** Write a record header at out[o…]. */
+export function writeRecordHeader(out: Uint8Array, o: number, type: number, epoch: number, seq: number, len: number): void {
+  out[o] = type; out[o + 1] = DTLS12_MAJOR; out[o + 2] = DTLS12_MINOR;
+  put16(out, o + 3, epoch); put48(out, o + 5, seq); put16(out, o + 11, len);
+}
+
+/** One direction's protection state: suite, keys, and the provider that holds the AES key. */
+export class CipherState {
+  suite = 0;
+  private readonly key = new Uint8Array(16);
+  private readonly salt = new Uint8Array(4);
+  private readonly macKey = new Uint8Array(32);
+  private readonly nonce = new Uint8Array(12);
+  /** 13 bytes (RFC 5246 §6.2.3.3), or 23 + CID bytes for a CID record (RFC 9146 §5). */
+  private readonly aad = new Uint8Array(23 + MAX_CID);
+  private aadLen = 13;
+  private readonly mac = new Uint8Array(CBC_MAC);
+  private readonly blk = new Uint8Array(16);
+  private readonly prev = new Uint8Array(16);
+  private readonly hmac = new HmacSha256();
+  private readonly ccm: AesCcm;
+  /** A portable AES for CBC decryption when the provider cannot decrypt. */
+  private readonly dec: Aes128 | null;
+
+  /**
+   * `keyTag` tells sessions that share one provider between directions which key is loaded:
+   * `keyTag.loaded` names the CipherState whose key is in the provider (`id`).
+   */
+  constructor(private readonly aes: BlockCipherProvider, private readonly keyTag: KeyTag, private readonly id: number) {
+    this.ccm = new AesCcm(aes);
+    this.dec = aes.decryptBlock === undefined ? new Aes128() : null;
+  }
+
+  /** Install keys from the key block (RFC 5246 §6.3 order). `client` picks the client_write half. */
+  install(suite: number, kb: Uint8Array, kbOff: number, client: boolean): void {
+    this.suite = suite;
+    if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
+      // client_write_key(16) server_write_key(16) client_write_IV(4) server_write_IV(4)
+      copyBytes(kb, kbOff + (client ? 0 : 16), this.key, 0, 16);
+      copyBytes(kb, kbOff + 32 + (client ? 0 : 4), this.salt, 0, 4);
+    } else {
+      // client_MAC(32) server_MAC(32) client_key(16) server_key(16) [IVs unused with explicit IVs]
+      copyBytes(kb, kbOff + (client ? 0 : 32), this.macKey, 0, 32);
+      copyBytes(kb, kbOff + 64 + (client ? 0 : 16), this.key, 0, 16);
+      this.hmac.setKey(this.macKey, 0, 32);
+      if (this.dec !== null) this.dec.setKey(this.key, 0);
+    }
+    this.keyTag.loaded = -1;
+    this.load();
+  }
+
+  /** Forget keys. */
+  clear(): void {
+    this.suite = 0;
+    this.key.fill(0); this.salt.fill(0); this.macKey.fill(0);
+    if (this.keyTag.loaded === this.id) this.keyTag.loaded = -1;
+  }
+
+  private load(): void {
+    if (this.keyTag.loaded !== this.id) { this.aes.setKey(this.key, 0); this.keyTag.loaded = this.id; }
+  }
+
+  private fillAad(type: number, epoch: number, seq: number, len: number): void {
+    const a = this.aad;
+    put16(a, 0, epoch); put48(a, 2, seq);
+    a[8] = type; a[9] = DTLS12_MAJOR; a[10] = DTLS12_MINOR; put16(a, 11, len);
+    this.aadLen = 13;
+  }
+
+  /**
+   * RFC 9146 §5: seq_num_placeholder (8 × 0xff) || tls12_cid || cid_length || tls12_cid || version ||
+   * epoch || sequence_number || cid || length_of_DTLSInnerPlaintext.
+   */
+  private fillCidAad(epoch: number, seq: number, cid: Uint8Array, cidLen: number, innerLen: number): void {
+    const a = this.aad;
+    for (let i = 0; i < 8; i++) a[i] = 0xff;
+    a[8] = ContentType.Tls12Cid; a[9] = cidLen; a[10] = ContentType.Tls12Cid;
+    a[11] = DTLS12_MAJOR; a[12] = DTLS12_MINOR;
+    put16(a, 13, epoch); put48(a, 15, seq);
+    copyBytes(cid, 0, a, 21, cidLen);
+    put16(a, 21 + cidLen, innerLen);
+    this.aadLen = 23 + cidLen;
+  }
+
+  /**
+   * Protect src[sOff…sOff+len] as one record at out[o…] (header included). `random` supplies the CBC IV.
+   * With `cidLen` > 0 the record is a tls12_cid record carrying cid[0…cidLen] (RFC 9146 §4), its real
+   * type at the end of the encrypted DTLSInnerPlaintext (no padding). Returns the record length.
+   * src may be out at a later offset only if it does not overlap the header.
+   */
+  protect(type: number, epoch: number, seq: number, src: Uint8Array, sOff: number, len: number,
+          out: Uint8Array, o: number, random: (b: Uint8Array, off: number, len: number) => void,
+          cid: Uint8Array, cidLen: number): number {
+    this.load();
+    const withCid = cidLen > 0;
+    const hl = withCid ? RECORD_HEADER_LEN + cidLen : RECORD_HEADER_LEN;
+    const body = o + hl;
+    const inner = withCid ? len + 1 : len;
+    const outerType = withCid ? ContentType.Tls12Cid : type;
+    if (withCid) this.fillCidAad(epoch, seq, cid, cidLen, inner);
+    else this.fillAad(type, epoch, seq, len);
+    let fragLen: number;
+    if (this.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
+      const n = this.nonce;
+      const p = body + CCM_EXPLICIT_NONCE;
+      copyBytes(this.salt, 0, n, 0, 4);
+      put16(n, 4, epoch); put48(n, 6, seq);
+      copyBytes(src, sOff, out, p, len);
+      if (withCid) out[p + len] = type;
+      copyBytes(n, 4, out, body, CCM_EXPLICIT_NONCE);
+      fragLen = CCM_EXPLICIT_NONCE + this.ccm.seal(n, 0, 12, this.aad, 0, this.aadLen, out, p, inner, out, p, CCM8_TAG);
+    } else {
+      // CBC: IV || E(content || MAC || padding || padding_length)
+      const p = body + CBC_IV;
+      copyBytes(src, sOff, out, p, len);
+      if (withCid) out[p + len] = type;
+      this.hmac.update(this.aad, 0, this.aadLen).update(out, p, inner).final(out, p + inner);
+      let total = inner + CBC_MAC + 1;
+      const pad = (16 - (total % 16)) % 16;
+      for (let i = 0; i <= pad; i++) out[p + inner + CBC_MAC + i] = pad;
+      total += pad;
+      random(out, body, CBC_IV);
+      const aes = this.aes;
+      for (let i = 0; i < total; i += 16) {
+        for (let j = 0; j < 16; j++) out[p + i + j] ^= out[p + i - 16 + j];
+        aes.encryptBlock(out, p + i, out, p + i);
+      }
+      fragLen = CBC_IV + total;
+    }
+    writeRecordHeader(out, o, outerType, epoch, seq, fragLen);
+    if (withCid) {
+      copyBytes(cid, 0, out, o + 11, cidLen);
+      put16(out, o + 11 + cidLen, fragLen);
+    }
+    return hl + fragLen;
+  }
+
+  /**
+   * Verify and decrypt the fragment in[f…f+fLen] of a record (type, epoch, seq from its header) into
+   * out[o…]. Returns the plaintext length or -1 if it does not authenticate or is malformed.
+   */
+  unprotect(type: number, epoch: number, seq: number, inp: Uint8Array, f: number, fLen: number,
+            out: Uint8Array, o: number): number {
+    this.load();
+    if (this.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
+      const pLen = fLen - CCM_EXPLICIT_NONCE - CCM8_TAG;
+      if (pLen < 0) return -1;
+      const n = this.nonce;
+      copyBytes(this.salt, 0, n, 0, 4);
+      copyBytes(inp, f, n, 4, CCM_EXPLICIT_NONCE);
+      this.fillAad(type, epoch, seq, pLen);
+      return this.ccm.open(n, 0, 12, this.aad, 0, 13, inp, f + CCM_EXPLICIT_NONCE, pLen + CCM8_TAG, out, o, CCM8_TAG);
+    }
+    const cLen = fLen - CBC_IV;
+    if (cLen < CBC_MAC + 16 || (cLen & 15) !== 0) return -1;
+    const prev = this.prev, blk = this.blk;
+    copyBytes(inp, f, prev, 0, 16);
+    for (let i = 0; i < cLen; i += 16) {
+      copyBytes(inp, f + CBC_IV + i, blk, 0, 16);
+      if (this.dec !== null) this.dec.decryptBlock(blk, 0, out, o + i);
+      else (this.aes as Required<BlockCipherProvider>).decryptBlock(blk, 0, out, o + i);
+      for (let j = 0; j < 16; j++) { out[o + i + j] ^= prev[j]; prev[j] = blk[j]; }
+    }
+    const pad = out[o + cLen - 1];
+    let bad = 0;
+    let pLen = cLen - pad - 1 - CBC_MAC;
+    if (pLen < 0) { bad = 1; pLen = 0; }
+    else for (let i = 0; i <= pad; i++) bad |= out[o + cLen - 1 - i] ^ pad;
+    this.fillAad(type, epoch, seq, pLen);
+    this.hmac.update(this.aad, 0, 13).update(out, o, pLen).final(this.mac, 0);
+    if (!equalBytes(this.mac, 0, out, o + pLen, CBC_MAC)) bad = 1;
+    return bad === 0 ? pLen : -1;
+  }
+}
+
+/** Shared between the two CipherStates of a session: whose key the (possibly shared) provider holds. */
+export class KeyTag { loaded = -1; }

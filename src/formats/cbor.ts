@@ -1,0 +1,263 @@
+// A small CBOR (RFC 8949) writer and pull reader, allocation-free after construction.
+// The writer appends to a caller buffer and latches an overflow flag instead of throwing; the
+// reader walks a caller buffer one data item head at a time (`head()`), exposing the major type
+// and argument in fields, with `skip()` for whole items. Byte/text strings are windows.
+// Half-, single- and double-precision floats are decoded; floats are written as single when
+// exact, else double. Integers beyond 2^53 are read as the nearest double.
+
+export const enum Major { UINT = 0, NEGINT = 1, BYTES = 2, TEXT = 3, ARRAY = 4, MAP = 5, TAG = 6, SIMPLE = 7 }
+
+/** What `head()` found, beyond the major types (major 7 split up). */
+export const enum CborKind {
+  UINT = 0, NEGINT = 1, BYTES = 2, TEXT = 3, ARRAY = 4, MAP = 5, TAG = 6,
+  FALSE = 7, TRUE = 8, NULL = 9, UNDEFINED = 10, FLOAT = 11, BREAK = 12, SIMPLE = 13,
+}
+
+/** Indefinite length marker in `CborReader.arg` for arrays and maps. */
+export const INDEFINITE = -1;
+
+const MAX_DEPTH = 16;
+
+// Scratch views for float conversions (module-level, allocated once).
+const F64 = new Float64Array(1);
+const F64B = new Uint8Array(F64.buffer);
+const F32 = new Float32Array(1);
+const F32B = new Uint8Array(F32.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export class CborWriter {
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  end = 0;
+  /** Set when anything did not fit; the rest of the writes are then dropped. */
+  overflow = false;
+
+  begin(out: Uint8Array, at: number, cap: number): void {
+    this.buf = out; this.pos = at; this.end = at + cap; this.overflow = false;
+  }
+
+  private room(n: number): boolean {
+    if (this.overflow || this.pos + n > this.end) { this.overflow = true; return false; }
+    return true;
+  }
+
+  /** A head: major type and a non-negative argument (≤ 2^53). */
+  head(major: number, arg: number): void {
+    const m = major << 5;
+    const b = this.buf;
+    if (arg < 24) { if (this.room(1)) b[this.pos++] = m | arg; }
+    else if (arg < 0x100) { if (this.room(2)) { b[this.pos++] = m | 24; b[this.pos++] = arg; } }
+    else if (arg < 0x10000) { if (this.room(3)) { b[this.pos++] = m | 25; b[this.pos++] = arg >>> 8; b[this.pos++] = arg & 255; } }
+    else if (arg < 0x100000000) {
+      if (this.room(5)) {
+        b[this.pos++] = m | 26;
+        b[this.pos++] = arg >>> 24; b[this.pos++] = arg >>> 16 & 255; b[this.pos++] = arg >>> 8 & 255; b[this.pos++] = arg & 255;
+      }
+    } else if (this.room(9)) {
+      const hi = Math.floor(arg / 0x100000000);
+      const lo = arg - hi * 0x100000000;
+      b[this.pos++] = m | 27;
+      b[this.pos++] = hi >>> 24; b[this.pos++] = hi >>> 16 & 255; b[this.pos++] = hi >>> 8 & 255; b[this.pos++] = hi & 255;
+      b[this.pos++] = lo >>> 24; b[this.pos++] = lo >>> 16 & 255; b[this.pos++] = lo >>> 8 & 255; b[this.pos++] = lo & 255;
+    }
+  }
+
+  /** An integer (|v| ≤ 2^53). */
+  int(v: number): void {
+    if (v >= 0) this.head(Major.UINT, v); else this.head(Major.NEGINT, -1 - v);
+  }
+
+  /** A number: an integer when integral and exact, else a float (single when exact). */
+  number(v: number): void {
+    if (Number.isInteger(v) && v <= 9007199254740992 && v >= -9007199254740992 && !(v === 0 && 1 / v < 0)) this.int(v);
+    else this.float(v);
+  }
+
+  float(v: number): void {
+    const b = this.buf;
+    F32[0] = v;
+    if (F32[0] === v || v !== v) {
+      if (!this.room(5)) return;
+      b[this.pos++] = 0xfa;
+      if (LITTLE) { b[this.pos++] = F32B[3]; b[this.pos++] = F32B[2]; b[this.pos++] = F32B[1]; b[this.pos++] = F32B[0]; }
+      else { b[this.pos++] = F32B[0]; b[this.pos++] = F32B[1]; b[this.pos++] = F32B[2]; b[this.pos++] = F32B[3]; }
+      return;
+    }
+    if (!this.room(9)) return;
+    F64[0] = v;
+    b[this.pos++] = 0xfb;
+    if (LITTLE) for (let k = 7; k >= 0; k--) b[this.pos++] = F64B[k];
+    else for (let k = 0; k < 8; k++) b[this.pos++] = F64B[k];
+  }
+
+  bool(v: boolean): void { if (this.room(1)) this.buf[this.pos++] = v ? 0xf5 : 0xf4; }
+  nil(): void { if (this.room(1)) this.buf[this.pos++] = 0xf6; }
+
+  /** A byte (major 2) or text (major 3) string copied from src[off … off+len). */
+  str(major: number, src: Uint8Array, off: number, len: number): void {
+    this.head(major, len);
+    if (!this.room(len)) return;
+    const b = this.buf;
+    for (let k = 0; k < len; k++) b[this.pos + k] = src[off + k];
+    this.pos += len;
+  }
+
+  /** Raw bytes (already encoded). */
+  raw(src: Uint8Array, off: number, len: number): void {
+    if (!this.room(len)) return;
+    const b = this.buf;
+    for (let k = 0; k < len; k++) b[this.pos + k] = src[off + k];
+    this.pos += len;
+  }
+
+  /** Reserves a 3-byte array/map head whose count is patched by `close()`; returns its position. */
+  open(): number {
+    const at = this.pos;
+    if (this.room(3)) this.pos += 3;
+    return at;
+  }
+
+  /** Writes the head of a container opened at `at` with `count` items, shrinking the reserved
+   *  3 bytes to the head's real size (the content moves down; no allocation). */
+  close(at: number, major: number, count: number): void {
+    if (this.overflow) return;
+    const b = this.buf;
+    const h = count < 24 ? 1 : count < 256 ? 2 : 3;
+    if (count > 0xffff) { this.overflow = true; return; }
+    const m = major << 5;
+    if (h === 1) b[at] = m | count;
+    else if (h === 2) { b[at] = m | 24; b[at + 1] = count; }
+    else { b[at] = m | 25; b[at + 1] = count >>> 8; b[at + 2] = count & 255; }
+    if (h < 3) {
+      b.copyWithin(at + h, at + 3, this.pos);
+      this.pos -= 3 - h;
+    }
+  }
+}
+
+export class CborReader {
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  end = 0;
+  /** From the last head(): its kind, its argument (count/length/value/tag; INDEFINITE for
+   *  indefinite arrays and maps), and for FLOAT the value. */
+  kind: CborKind = CborKind.UINT;
+  arg = 0;
+  value = 0;
+
+  begin(buf: Uint8Array, off: number, len: number): void {
+    this.buf = buf; this.pos = off; this.end = off + len;
+  }
+
+  atEnd(): boolean { return this.pos >= this.end; }
+
+  /** Reads one head; for strings it also checks the content is in bounds (the content starts at
+   *  pos; skip it by moving pos). The CborKind found, or -1 when malformed. */
+  head(): number {
+    const b = this.buf;
+    if (this.pos >= this.end) return -1;
+    const ib = b[this.pos++];
+    const major = ib >> 5;
+    const ai = ib & 31;
+    let arg = 0;
+    if (ai < 24) arg = ai;
+    else if (ai === 24) { if (this.pos + 1 > this.end) return -1; arg = b[this.pos++]; }
+    else if (ai === 25) { if (this.pos + 2 > this.end) return -1; arg = b[this.pos] << 8 | b[this.pos + 1]; this.pos += 2; }
+    else if (ai === 26) {
+      if (this.pos + 4 > this.end) return -1;
+      arg = (b[this.pos] << 24 >>> 0) + (b[this.pos + 1] << 16 | b[this.pos + 2] << 8 | b[this.pos + 3]);
+      this.pos += 4;
+    } else if (ai === 27) {
+      if (this.pos + 8 > this.end) return -1;
+      const hi = (b[this.pos] << 24 >>> 0) + (b[this.pos + 1] << 16 | b[this.pos + 2] << 8 | b[this.pos + 3]);
+      const lo = (b[this.pos + 4] << 24 >>> 0) + (b[this.pos + 5] << 16 | b[this.pos + 6] << 8 | b[this.pos + 7]);
+      arg = hi * 0x100000000 + lo;
+      this.pos += 8;
+    } else if (ai === 31) {
+      if (major === Major.ARRAY || major === Major.MAP) arg = INDEFINITE;
+      else if (major === Major.SIMPLE) { this.kind = CborKind.BREAK; return this.kind; }
+      else return -1; // indefinite strings are not supported
+    } else return -1;
+    this.arg = arg;
+    switch (major) {
+      case Major.UINT: this.kind = CborKind.UINT; this.value = arg; return this.kind;
+      case Major.NEGINT: this.kind = CborKind.NEGINT; this.value = -1 - arg; return this.kind;
+      case Major.BYTES: case Major.TEXT:
+        if (arg > this.end - this.pos) return -1;
+        this.kind = major === Major.BYTES ? CborKind.BYTES : CborKind.TEXT;
+        return this.kind;
+      case Major.ARRAY: this.kind = CborKind.ARRAY; return this.kind;
+      case Major.MAP: this.kind = CborKind.MAP; return this.kind;
+      case Major.TAG: this.kind = CborKind.TAG; return this.kind;
+      default: break;
+    }
+    // major 7
+    if (ai === 20) { this.kind = CborKind.FALSE; return this.kind; }
+    if (ai === 21) { this.kind = CborKind.TRUE; return this.kind; }
+    if (ai === 22) { this.kind = CborKind.NULL; return this.kind; }
+    if (ai === 23) { this.kind = CborKind.UNDEFINED; return this.kind; }
+    if (ai === 25) { this.kind = CborKind.FLOAT; this.value = halfToDouble(arg); return this.kind; }
+    if (ai === 26) {
+      this.kind = CborKind.FLOAT;
+      const p = this.pos - 4;
+      if (LITTLE) { F32B[3] = b[p]; F32B[2] = b[p + 1]; F32B[1] = b[p + 2]; F32B[0] = b[p + 3]; }
+      else { F32B[0] = b[p]; F32B[1] = b[p + 1]; F32B[2] = b[p + 2]; F32B[3] = b[p + 3]; }
+      this.value = F32[0];
+      return this.kind;
+    }
+    if (ai === 27) {
+      this.kind = CborKind.FLOAT;
+      const p = this.pos - 8;
+      if (LITTLE) for (let k = 0; k < 8; k++) F64B[7 - k] = b[p + k];
+      else for (let k = 0; k < 8; k++) F64B[k] = b[p + k];
+      this.value = F64[0];
+      return this.kind;
+    }
+    if (ai < 20 || ai === 24) { this.kind = CborKind.SIMPLE; return this.kind; }
+    return -1;
+  }
+
+  /** Skips one whole data item (head included). 0 or -1 when malformed. */
+  skip(): number { return this.skipItem(0); }
+
+  private skipItem(depth: number): number {
+    if (depth > MAX_DEPTH) return -1;
+    if (this.head() < 0) return -1;
+    return this.skipRest(depth);
+  }
+
+  /** After head(): skips the content of the item whose head was just read. */
+  skipRest(depth: number): number {
+    switch (this.kind) {
+      case CborKind.BYTES: case CborKind.TEXT: this.pos += this.arg; return 0;
+      case CborKind.ARRAY: case CborKind.MAP: {
+        const mul = this.kind === CborKind.MAP ? 2 : 1;
+        if (this.arg === INDEFINITE) {
+          for (;;) {
+            if (this.pos >= this.end) return -1;
+            if (this.buf[this.pos] === 0xff) { this.pos++; return 0; }
+            for (let k = 0; k < mul; k++) if (this.skipItem(depth + 1) < 0) return -1;
+          }
+        }
+        const n = this.arg * mul;
+        if (n > this.end - this.pos) return -1; // every item takes at least one byte
+        for (let k = 0; k < n; k++) if (this.skipItem(depth + 1) < 0) return -1;
+        return 0;
+      }
+      case CborKind.TAG: return this.skipItem(depth + 1);
+      case CborKind.BREAK: return -1;
+      default: return 0;
+    }
+  }
+}
+
+/** IEEE 754 half precision to double (RFC 8949 Appendix D). */
+export function halfToDouble(h: number): number {
+  const e = h >> 10 & 31;
+  const m = h & 1023;
+  let v: number;
+  if (e === 0) v = m * 5.960464477539063e-8; // 2^-24
+  else if (e !== 31) v = (m + 1024) * Math.pow(2, e - 25);
+  else v = m === 0 ? Infinity : NaN;
+  return (h & 0x8000) !== 0 ? -v : v;
+}

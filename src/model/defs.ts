@@ -1,0 +1,165 @@
+// Object and resource definitions: frozen tables (generated from the OMA registry in
+// src/objects/defs.generated.ts, or written by the application with `defineObject`), looked up by
+// number without allocating. Resources of a definition are kept sorted by id so `findResource`
+// is a binary search.
+import { ValueType } from './record.js';
+
+/** Operations a resource allows (the DDF's <Operations>: R, W, E, combinations). */
+export const enum Op { None = 0, R = 1, W = 2, E = 4 }
+
+export interface ResourceDef {
+  readonly id: number;
+  readonly type: ValueType;
+  /** Bitmask of Op. */
+  readonly ops: number;
+  readonly multiple: boolean;
+  readonly mandatory: boolean;
+  readonly name: string;
+  /** Numeric range from the DDF's RangeEnumeration "a..b", when it has one. */
+  readonly rangeMin?: number;
+  readonly rangeMax?: number;
+}
+
+export interface ObjectDef {
+  readonly id: number;
+  /** Object version, e.g. "1.1". */
+  readonly version: string;
+  readonly name: string;
+  readonly multiple: boolean;
+  readonly mandatory: boolean;
+  /** Sorted by id, ascending, unique. */
+  readonly resources: readonly ResourceDef[];
+  /** Stored values survive a restart (ObjectTable.serialize). Objects 0, 1 and 2 always do. */
+  readonly persistent?: boolean;
+}
+
+/** Highest valid object / instance / resource id (LwM2M TS Core §7.1: 65535 is reserved). */
+export const MAX_ID = 65535;
+
+export class DefError extends Error {}
+
+/** Checks a definition, sorts its resources and freezes it deeply (so XS can keep it in flash).
+ *  Construction-time only: allocates, throws DefError on a bad definition. */
+export function freezeObjectDef(def: ObjectDef): ObjectDef {
+  if (!Number.isInteger(def.id) || def.id < 0 || def.id >= MAX_ID) throw new DefError('object id must be 0…65534 (got ' + String(def.id) + ')');
+  const res = def.resources.slice().sort((a, b) => a.id - b.id);
+  for (let k = 0; k < res.length; k++) {
+    const r = res[k];
+    if (!Number.isInteger(r.id) || r.id < 0 || r.id >= MAX_ID) throw new DefError('object ' + def.id + ': resource id must be 0…65534 (got ' + String(r.id) + ')');
+    if (k > 0 && res[k - 1].id === r.id) throw new DefError('object ' + def.id + ': resource ' + r.id + ' defined twice');
+    if ((r.ops & Op.E) !== 0 && r.type !== ValueType.None) throw new DefError('object ' + def.id + ': executable resource ' + r.id + ' must have no type');
+    if ((r.ops & Op.E) === 0 && r.type === ValueType.None && r.ops !== 0) throw new DefError('object ' + def.id + ': resource ' + r.id + ' needs a type');
+    Object.freeze(r);
+  }
+  const out: ObjectDef = {
+    id: def.id, version: def.version, name: def.name, multiple: def.multiple, mandatory: def.mandatory,
+    resources: Object.freeze(res), persistent: def.persistent === true || def.id <= 2,
+  };
+  return Object.freeze(out);
+}
+
+/** Index of resource `rid` in `def.resources`, or -1. Binary search, allocation-free. */
+export function findResourceIndex(def: ObjectDef, rid: number): number {
+  const res = def.resources;
+  let lo = 0, hi = res.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const id = res[mid].id;
+    if (id === rid) return mid;
+    if (id < rid) lo = mid + 1; else hi = mid - 1;
+  }
+  return -1;
+}
+
+export function findResource(def: ObjectDef, rid: number): ResourceDef | null {
+  const k = findResourceIndex(def, rid);
+  return k < 0 ? null : def.resources[k];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compact definitions for application objects.
+
+/** One resource of a compact definition: [id, name, ops ("R", "RW", "E", …), type, flags].
+ *  flags: "M" mandatory, "*" multiple (e.g. "M*"). Executables use ValueType.None. */
+export type CompactResource = readonly [number, string, string, ValueType, string?];
+
+export interface CompactObject {
+  id: number;
+  name: string;
+  version?: string;
+  multiple?: boolean;
+  mandatory?: boolean;
+  persistent?: boolean;
+  resources: readonly CompactResource[];
+}
+
+/** Builds a frozen ObjectDef from a compact TypeScript definition (construction time), e.g.
+ *  `defineObject({ id: 32769, name: 'Lamp', multiple: true, resources: [
+ *     [0, 'On', 'RW', ValueType.Boolean, 'M'], [1, 'Toggle', 'E', ValueType.None]] })`. */
+export function defineObject(c: CompactObject): ObjectDef {
+  const resources: ResourceDef[] = [];
+  for (const [id, name, opsText, type, flags] of c.resources) {
+    if (!/^R?W?E?$/.test(opsText)) throw new DefError('object ' + c.id + ': resource ' + id + ' ops must be R, W, E or a combination in that order (got ' + opsText + ')');
+    const ops = (opsText.includes('R') ? Op.R : 0) | (opsText.includes('W') ? Op.W : 0) | (opsText.includes('E') ? Op.E : 0);
+    const f = flags || '';
+    resources.push({ id, name, ops, type, multiple: f.includes('*'), mandatory: f.includes('M') });
+  }
+  return freezeObjectDef({
+    id: c.id, name: c.name, version: c.version || '1.0', multiple: c.multiple === true,
+    mandatory: c.mandatory === true, persistent: c.persistent === true, resources,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The objects a client enables: object id → definition, ascending ids, binary-searched. Built at
+ *  construction; `add` (construction time too) lets an application add its own objects. */
+export class DefRegistry {
+  readonly #defs: ObjectDef[] = [];
+  #ids: Int32Array = new Int32Array(0);
+  #sealed = false;
+
+  constructor(defs: readonly ObjectDef[] = []) {
+    for (let k = 0; k < defs.length; k++) this.add(defs[k]);
+  }
+
+  /** Adds (or, with the same id, throws) a definition. Construction time: allocates. Not allowed
+   *  once a table was built on this registry (its per-object binding slots are indexed by position). */
+  add(def: ObjectDef): this {
+    if (this.#sealed) throw new DefError('add(' + def.id + '): the registry is in use by an ObjectTable; add objects before creating the table');
+    if (!Object.isFrozen(def)) def = freezeObjectDef(def);
+    if (this.indexOf(def.id) >= 0) throw new DefError('object ' + def.id + ' is defined twice');
+    this.#defs.push(def);
+    this.#defs.sort((a, b) => a.id - b.id);
+    this.#ids = Int32Array.from(this.#defs, (d) => d.id);
+    return this;
+  }
+
+  /** Called by ObjectTable: no more `add`. */
+  seal(): void { this.#sealed = true; }
+
+  get size(): number { return this.#defs.length; }
+
+  /** Index of object `o` (0…size-1), or -1. */
+  indexOf(o: number): number {
+    const ids = this.#ids;
+    let lo = 0, hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const id = ids[mid];
+      if (id === o) return mid;
+      if (id < o) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  get(o: number): ObjectDef | null {
+    const k = this.indexOf(o);
+    return k < 0 ? null : this.#defs[k];
+  }
+
+  /** The definition at index k (0…size-1), ascending object id. */
+  at(k: number): ObjectDef { return this.#defs[k]; }
+
+  has(o: number): boolean { return this.indexOf(o) >= 0; }
+}

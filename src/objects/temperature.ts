@@ -1,0 +1,83 @@
+// Temperature object (3303, IPSO): Sensor Value 5700 set by the application (marking it changed
+// for observations), Units 5701 ("Cel" by default), Min/Max Measured Value 5601/5602 tracked on
+// every set, Min/Max Range 5603/5604, Reset Min and Max 5605 (executable), Application Type 5750.
+import { Code } from '../coap/codes.js';
+import { DataRecord, NONE, ValueType } from '../model/record.js';
+import type { ObjectTable } from '../model/table.js';
+import { setNumber, setString } from './values.js';
+
+export const OBJ_TEMPERATURE = 3303;
+
+export const enum TempRes {
+  MinMeasured = 5601, MaxMeasured = 5602, MinRange = 5603, MaxRange = 5604, ResetMinMax = 5605,
+  SensorValue = 5700, Units = 5701, ApplicationType = 5750,
+}
+
+export interface TemperatureOptions {
+  /** Instance ids to create; default [0]. */
+  instances?: readonly number[];
+  /** 5701, default "Cel" (UCUM, as the IPSO guidelines use). */
+  units?: string;
+  minRange?: number;
+  maxRange?: number;
+  applicationType?: string;
+  /** Initial sensor value (the resource is mandatory); default 0. */
+  initial?: number;
+}
+
+export class TemperatureObject {
+  readonly #table: ObjectTable;
+  readonly #probe = new DataRecord();
+
+  constructor(table: ObjectTable, opts: TemperatureOptions = {}) {
+    this.#table = table;
+    if (!table.hasObject(OBJ_TEMPERATURE)) throw new Error('TemperatureObject: object 3303 is not enabled in the table');
+    table.bindExecute(OBJ_TEMPERATURE, TempRes.ResetMinMax, (i) => this.resetMinMax(i));
+    const ids = opts.instances ?? [0];
+    let rc = 0;
+    for (let k = 0; k < ids.length && rc === 0; k++) {
+      const i = ids[k];
+      rc = table.createInstance(OBJ_TEMPERATURE, i);
+      if (rc === 0) rc = setString(table, OBJ_TEMPERATURE, i, TempRes.Units, NONE, opts.units ?? 'Cel');
+      if (rc === 0 && opts.minRange !== undefined) rc = setNumber(table, OBJ_TEMPERATURE, i, TempRes.MinRange, NONE, ValueType.Float, opts.minRange);
+      if (rc === 0 && opts.maxRange !== undefined) rc = setNumber(table, OBJ_TEMPERATURE, i, TempRes.MaxRange, NONE, ValueType.Float, opts.maxRange);
+      if (rc === 0 && opts.applicationType !== undefined) rc = setString(table, OBJ_TEMPERATURE, i, TempRes.ApplicationType, NONE, opts.applicationType);
+      if (rc === 0) rc = this.set(opts.initial ?? 0, i);
+    }
+    if (rc < 0) throw new Error('TemperatureObject: could not create /3303 (code ' + rc + '): raise config.maxInstances / maxValues / arenaBytes');
+  }
+
+  /** Sets Sensor Value of instance i (default 0) and updates min/max measured. Allocation-free;
+   *  the table's change listener sees /3303/i/5700 (and 5601/5602 when they move). */
+  set(value: number, i = 0): number {
+    const t = this.#table, p = this.#probe;
+    let rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.SensorValue, NONE, ValueType.Float, value);
+    if (rc < 0) return rc;
+    if (t.getValue(OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, p) !== 0 || value < p.num) {
+      rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, ValueType.Float, value);
+    }
+    if (rc === 0 && (t.getValue(OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, p) !== 0 || value > p.num)) {
+      rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, ValueType.Float, value);
+    }
+    return rc;
+  }
+
+  /** The current Sensor Value of instance i (NaN when absent). */
+  get(i = 0): number {
+    return this.#table.getValue(OBJ_TEMPERATURE, i, TempRes.SensorValue, NONE, this.#probe) === 0 ? this.#probe.num : NaN;
+  }
+
+  /** Execute 5605: min and max measured restart from the current value. */
+  resetMinMax(i = 0): number {
+    const t = this.#table;
+    if (!t.hasInstance(OBJ_TEMPERATURE, i)) return -Code.NOT_FOUND;
+    const v = this.get(i);
+    if (v !== v) { // NaN: no value yet
+      t.deleteValues(OBJ_TEMPERATURE, i, TempRes.MinMeasured);
+      t.deleteValues(OBJ_TEMPERATURE, i, TempRes.MaxMeasured);
+      return 0;
+    }
+    const rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, ValueType.Float, v);
+    return rc < 0 ? rc : setNumber(t, OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, ValueType.Float, v);
+  }
+}

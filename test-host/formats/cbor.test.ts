@@ -1,0 +1,100 @@
+// The CBOR writer and reader (RFC 8949) with cbor-x as the oracle.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { Decoder, Encoder } from 'cbor-x';
+import { CborKind, CborReader, CborWriter, halfToDouble, INDEFINITE, Major } from '../../src/formats/cbor.js';
+import { hex, toHex } from '../vectors.js';
+
+const cborx = new Decoder({ mapsAsObjects: false, useRecords: false } as any);
+const cborxEnc = new Encoder({ mapsAsObjects: false, useRecords: false } as any);
+
+test('RFC 8949 Appendix A: integers and floats we write', () => {
+  const w = new CborWriter();
+  const out = new Uint8Array(16);
+  const cases: [number, string][] = [[0, '00'], [23, '17'], [24, '1818'], [1000, '1903e8'], [1000000, '1a000f4240'],
+    [1000000000000, '1b000000e8d4a51000'], [-1, '20'], [-1000, '3903e7'], [1.5, 'fa3fc00000'], [1.1, 'fb3ff199999999999a'],
+    [-4.1, 'fbc010666666666666'], [100000.5, 'fa47c35040'], [-0, 'fa80000000']];
+  for (const [v, h] of cases) {
+    w.begin(out, 0, 16);
+    w.number(v);
+    assert.is(toHex(out, 0, w.pos), h, String(v));
+  }
+});
+
+test('reader: Appendix A items incl. half floats', () => {
+  const r = new CborReader();
+  const one = (h: string): [number, number] => { const b = hex(h); r.begin(b, 0, b.length); return [r.head(), r.value]; };
+  assert.equal(one('f93c00'), [CborKind.FLOAT, 1]);
+  assert.equal(one('f97bff'), [CborKind.FLOAT, 65504]);
+  assert.equal(one('f90400'), [CborKind.FLOAT, 0.00006103515625]);
+  assert.equal(one('f9c400'), [CborKind.FLOAT, -4]);
+  assert.ok(Number.isNaN(one('f97e00')[1]));
+  assert.equal(one('f9fc00'), [CborKind.FLOAT, -Infinity]);
+  assert.equal(one('1bffffffffffffffff'), [CborKind.UINT, 18446744073709551615]);
+  assert.equal(one('3bffffffffffffffff'), [CborKind.NEGINT, -18446744073709551616]);
+  assert.is(one('f4')[0], CborKind.FALSE);
+  assert.is(one('f6')[0], CborKind.NULL);
+  assert.is(one('5f')[0], -1); // indefinite byte strings are refused
+  assert.is(one('1c')[0], -1); // reserved
+  assert.is(one('62ab')[0], -1); // text longer than the buffer
+  assert.is(one('bf')[0], CborKind.MAP); assert.is(r.arg, INDEFINITE);
+  for (let h = 0; h < 0x10000; h += 7) {
+    const b = new Uint8Array([0xf9, h >> 8, h & 255]);
+    const ref = cborx.decode(b) as number;
+    const ours = halfToDouble(h);
+    assert.ok(Object.is(ours, ref) || (Number.isNaN(ours) && Number.isNaN(ref)), 'half ' + h);
+  }
+});
+
+test('property: our writer → cbor-x', () => {
+  fc.assert(fc.property(fc.array(fc.oneof(fc.maxSafeInteger(), fc.double(), fc.string(), fc.uint8Array(), fc.boolean())), (items) => {
+    const w = new CborWriter();
+    const out = new Uint8Array(20000);
+    w.begin(out, 2, 19998);
+    const at = w.open();
+    const te = new TextEncoder();
+    for (const x of items) {
+      if (typeof x === 'number') w.number(x);
+      else if (typeof x === 'string') { const b = te.encode(x); w.str(Major.TEXT, b, 0, b.length); }
+      else if (typeof x === 'boolean') w.bool(x);
+      else w.str(Major.BYTES, x, 0, x.length);
+    }
+    w.close(at, Major.ARRAY, items.length);
+    assert.ok(!w.overflow);
+    const back = cborx.decode(out.subarray(2, w.pos)) as unknown[];
+    assert.is(back.length, items.length);
+    for (let k = 0; k < items.length; k++) {
+      const a0 = back[k]; const a = typeof a0 === 'bigint' ? Number(a0) : a0; const b = items[k];
+      if (b instanceof Uint8Array) assert.equal(Array.from(a as Uint8Array), Array.from(b));
+      else if (typeof b === 'number' && Number.isNaN(b)) assert.ok(Number.isNaN(a as number));
+      else assert.ok(Object.is(a, b) || (a === 0 && b === 0), String(b));
+    }
+  }), { numRuns: 300 });
+});
+
+test('property: cbor-x output is walked by skip() exactly to its end', () => {
+  const arb = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.boolean(), fc.uint8Array(),
+      fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('v'), { maxKeys: 4 })),
+  })).v;
+  fc.assert(fc.property(arb, (v) => {
+    const b = new Uint8Array(cborxEnc.encode(v));
+    const r = new CborReader();
+    r.begin(b, 0, b.length);
+    assert.is(r.skip(), 0);
+    assert.ok(r.atEnd());
+    for (let cut = 0; cut < b.length; cut++) { r.begin(b, 0, cut); assert.is(r.skip(), -1); }
+  }), { numRuns: 300 });
+});
+
+test('writer overflow latches', () => {
+  const w = new CborWriter();
+  w.begin(new Uint8Array(4), 0, 4);
+  w.int(1000000);
+  assert.ok(w.overflow);
+  w.int(1);
+  assert.is(w.pos, 0);
+});
+
+test.run();

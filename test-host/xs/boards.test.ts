@@ -1,0 +1,70 @@
+// The board folders and the Moddable manifest: every boards/<board>/config.json is a valid client
+// Config (src/config.ts makeConfig), its memory total is the one it states, the board manifest's
+// mc/config copy (`lwm2mConfig`) is the same, the top-level manifest selects every board, and
+// scripts/flash.sh says what is missing and fails when the Moddable SDK / ESP-IDF are absent.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { makeConfig, memoryTable } from '../../src/config.js';
+import { repoRoot } from '../vectors.js';
+
+const root = repoRoot();
+const boards = readdirSync(join(root, 'boards')).filter((b) => existsSync(join(root, 'boards', b, 'manifest.json')));
+const json = (...p: string[]) => JSON.parse(readFileSync(join(root, ...p), 'utf8'));
+
+test('there are at least two ESP32 boards', () => {
+  assert.ok(boards.includes('esp32'), boards.join(','));
+  assert.ok(boards.length >= 2, boards.join(','));
+});
+
+for (const b of boards) {
+  test(`boards/${b}: config.json is a valid Config and its memory total is right`, () => {
+    const c = json('boards', b, 'config.json');
+    const cfg = makeConfig(c.config);
+    let total = 0;
+    for (const r of memoryTable(cfg)) total += r.total;
+    assert.is(total, c.memoryTableBytes);
+    assert.ok(Array.isArray(c.objects) && c.objects.includes(0) && c.objects.includes(1) && c.objects.includes(3));
+  });
+
+  test(`boards/${b}: manifest has creation sizes and mc/config keys matching config.json`, () => {
+    const m = json('boards', b, 'manifest.json');
+    const c = json('boards', b, 'config.json');
+    assert.equal(m.config.lwm2mConfig, c.config);
+    assert.equal(m.config.lwm2mObjects, c.objects);
+    for (const k of ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey']) {
+      assert.type(m.config[k], 'string', k);
+    }
+    assert.ok(m.creation.heap.initial >= 2048 && m.creation.chunk.initial >= c.memoryTableBytes, 'creation covers the budget');
+    assert.is(m.creation.main, 'main');
+  });
+}
+
+test('manifest.json: es2022 for tsc, src and hal/moddable modules, a platform section per board, the simulator', () => {
+  const m = json('manifest.json');
+  assert.is(m.typescript.tsconfig.compilerOptions.target, 'es2022');
+  assert.equal(m.typescript.tsconfig.compilerOptions.lib, ['es2022']);
+  assert.ok(m.modules['src/coap/*'] && m.modules['hal/moddable/*']);
+  const includes = Object.values(m.platforms).map((p: any) => p.include).filter(Boolean);
+  for (const b of boards) assert.ok(includes.includes(`./boards/${b}/manifest.json`), b);
+  assert.ok(m.platforms.lin, 'lin (the simulator)');
+  for (const p of Object.values(m.platforms) as any[]) {
+    const s = p.modules?.['hal/moddable/storage'];
+    if (s) assert.ok(existsSync(join(root, s + '.ts')), s);
+  }
+});
+
+test('scripts/flash.sh: without $MODDABLE and ESP-IDF it says what is missing and exits non-zero', () => {
+  const env: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: process.env.HOME || '/tmp' };
+  const r = spawnSync('bash', [join(root, 'scripts', 'flash.sh'), 'esp32'], { env, encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /MODDABLE is not set/);
+  assert.match(r.stderr, /IDF_PATH is not set/);
+  const bad = spawnSync('bash', [join(root, 'scripts', 'flash.sh'), 'no-such-board'], { env, encoding: 'utf8' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /no board 'no-such-board'/);
+});
+
+test.run();
