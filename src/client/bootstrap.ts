@@ -69,8 +69,10 @@ function bootstrapWrite(c: Lwm2mClient, req: CoapMessage, p: number, res: Messag
 }
 
 /** Bootstrap-Delete (TS Core §5.2.7.5): "/" or /o deletes every instance except the
- *  Bootstrap-Server Account; the Device object (3) keeps its single mandatory instance, as Leshan's
- *  and Anjay's clients do (it cannot be re-created by a Bootstrap-Write of resources alone). */
+ *  Bootstrap-Server Account. On "/", device-owned objects (ClientOptions.keepOnBootstrapDelete:
+ *  the Device object 3 by default, and what a board lists — its connectivity, its physical
+ *  sensors) keep their instances: Anjay skips objects whose instances cannot be removed, and
+ *  Leshan's client never deletes the Device instance. An explicit /o or /o/i still deletes. */
 function bootstrapDelete(c: Lwm2mClient, res: MessageWriter): number {
   const path = c.path, t = c.staging;
   if (path.depth > 2) return fail(res, Code.BAD_REQUEST);
@@ -88,7 +90,7 @@ function bootstrapDelete(c: Lwm2mClient, res: MessageWriter): number {
   for (let k = 0; k < defs.size; k++) {
     const o = defs.at(k).id;
     if (path.depth === 1 && o !== path.o) continue;
-    if (o === 3 && path.depth === 0) continue;
+    if (path.depth === 0 && c.keepsOnDelete(o)) continue;
     for (let i = t.firstInstance(o); i >= 0;) {
       const nx = t.nextInstance(o, i);
       if (!(o === 0 && i === bsAccount)) t.deleteInstance(o, i);

@@ -66,8 +66,10 @@ export interface ClientOptions {
   bootstrapBackoffMax?: number;
   /** Send notifications as CON (default NON, with a CON at least every 24 h: RFC 7641 §4.5). */
   confirmableNotifications?: boolean;
-  /** Preferred content format for bootstrap payload pack and Read with no Accept. */
+  /** Depth of the application event ring (default 32). */
   eventDepth?: number;
+  /** Objects whose instances a Bootstrap-Delete of "/" leaves alone (default [3], the Device). */
+  keepOnBootstrapDelete?: readonly number[];
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -104,6 +106,8 @@ export class Lwm2mClient implements EndpointHandler {
   readonly version: Uint8Array;
   readonly opts: ClientOptions;
   readonly bootstrapTimeout: number;
+
+  private readonly keep: Int32Array;
 
   // Scratch, reused by every operation.
   readonly rec = new DataRecord();
@@ -176,6 +180,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.endpointName = ascii(opts.endpoint);
     if (this.endpointName.length === 0 || this.endpointName.length > 128) throw new Error('endpoint name must be 1…128 characters');
     this.version = ascii(opts.version ?? '1.1');
+    this.keep = Int32Array.from(opts.keepOnBootstrapDelete ?? [3]);
     this.bootstrapTimeout = opts.bootstrapTimeout ?? exchangeLifetime(c);
     this.scratch = new Uint8Array(c.maxPayload);
     this.block1 = new Uint8Array(c.maxPayload);
@@ -352,6 +357,11 @@ export class Lwm2mClient implements EndpointHandler {
   peerFromSecurity(t: ObjectTable, i: number): boolean {
     if (t.getValue(0, i, SEC_URI, NONE, this.rec2) !== 0) return false;
     return parseCoapUri(this.rec2.buf, this.rec2.off, this.rec2.len, this.addr) > 0;
+  }
+
+  keepsOnDelete(o: number): boolean {
+    for (let k = 0; k < this.keep.length; k++) if (this.keep[k] === o) return true;
+    return false;
   }
 
   serverIndexByPeer(p: number): number {

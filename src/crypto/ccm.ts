@@ -42,7 +42,7 @@ export class AesCcm {
        data: Uint8Array, dOff: number, dLen: number, out: Uint8Array, outOff: number, tagLen: number): number {
     const pLen = dLen - tagLen;
     if (pLen < 0) return -1;
-    // Keep the received tag before an in-place decrypt could overwrite nothing of it (tag follows data).
+    // In place is safe: plaintext lands where the ciphertext was, the tag after it is only read.
     this.macStart(nonce, nOff, nLen, aad, aOff, aLen, pLen, tagLen);
     this.ctrStart(nonce, nOff, nLen);
     const c = this.cipher, x = this.x, a = this.a, s = this.s;

@@ -70,7 +70,7 @@ export const enum DtlsError {
 }
 
 /** What receive() returns when no application data came out. */
-export const enum DtlsResult { Nothing = 0, Dropped = -1, Failed = -2, NotConnected = -3 }
+export const enum DtlsResult { Nothing = 0, Dropped = -1, Failed = -2, NotConnected = -3, TooLarge = -4 }
 
 /** Record header: type(1) version(2) epoch(2) sequence_number(6) length(2) — RFC 6347 §4.1. */
 export const RECORD_HEADER_LEN = 13;

@@ -2,7 +2,7 @@
 // messages (ClientHello, ClientKeyExchange, Finished), the server's (parsed into reused records),
 // and reassembly of incoming fragments — in any order, with duplicates and overlaps — into slots.
 import {
-  CipherSuite, DTLS12_MAJOR, DTLS12_MINOR, DTLS10_MINOR, HANDSHAKE_HEADER_LEN, MAX_COOKIE,
+  CipherSuite, DTLS12_MAJOR, DTLS12_MINOR, DTLS10_MINOR, ExtensionType, HANDSHAKE_HEADER_LEN, MAX_CID, MAX_COOKIE,
   MAX_SESSION_ID, RANDOM_LEN,
 } from './constants.js';
 import { copyBytes, get16, get24, put16, put24 } from './bytes.js';
@@ -18,7 +18,8 @@ export function isOffered(suite: number): boolean {
 
 /** ClientHello body (RFC 6347 §4.2.1) at b[o…]; returns its length. `suites` limits the offer (bit 0 CCM_8, bit 1 CBC). */
 export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
-                                 sid: Uint8Array, sidLen: number, cookie: Uint8Array, cookieLen: number, suites: number): number {
+                                 sid: Uint8Array, sidLen: number, cookie: Uint8Array, cookieLen: number, suites: number,
+                                 offerCid: boolean): number {
   let p = o;
   b[p++] = DTLS12_MAJOR; b[p++] = DTLS12_MINOR;
   copyBytes(random, 0, b, p, RANDOM_LEN); p += RANDOM_LEN;
@@ -30,6 +31,11 @@ export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
   put16(b, p, CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV); p += 2;
   put16(b, lenAt, p - lenAt - 2);
   b[p++] = 1; b[p++] = 0; // compression_methods: null
+  if (offerCid) {
+    // extensions: connection_id (RFC 9146 §3) with our zero-length CID.
+    put16(b, p, 5); put16(b, p + 2, ExtensionType.ConnectionId); put16(b, p + 4, 1); b[p + 6] = 0;
+    p += 7;
+  }
   return p - o;
 }
 
@@ -58,6 +64,9 @@ export class ServerHelloRecord {
   suite = 0;
   /** RFC 5746 renegotiation_info present. */
   secureRenegotiation = false;
+  /** RFC 9146 connection_id: the CID the server wants in our records; -1 when absent. */
+  cidLen = -1;
+  readonly cid = new Uint8Array(MAX_CID);
 }
 
 /** Parse a ServerHello body. Returns 0, or -1 if malformed, -2 if it picks something not offered. */
@@ -73,6 +82,7 @@ export function parseServerHello(b: Uint8Array, o: number, len: number, rec: Ser
   rec.suite = get16(b, p); p += 2;
   const comp = b[p++];
   rec.secureRenegotiation = false;
+  rec.cidLen = -1;
   if (p < end) {
     if (p + 2 > end) return -1;
     const el = get16(b, p); p += 2;
@@ -82,7 +92,12 @@ export function parseServerHello(b: Uint8Array, o: number, len: number, rec: Ser
       const t = get16(b, p), l = get16(b, p + 2);
       p += 4;
       if (p + l > end) return -1;
-      if (t === 0xff01) rec.secureRenegotiation = true;
+      if (t === ExtensionType.RenegotiationInfo) rec.secureRenegotiation = true;
+      else if (t === ExtensionType.ConnectionId) {
+        if (l < 1 || b[p] + 1 !== l) return -1;
+        rec.cidLen = b[p];
+        copyBytes(b, p + 1, rec.cid, 0, rec.cidLen);
+      }
       p += l;
     }
   }

@@ -19,11 +19,11 @@ import type { BlockCipherProvider } from '../crypto/provider.js';
 import { Aes128 } from '../crypto/aes.js';
 import {
   AlertDescription, AlertLevel, CipherSuite, ContentType, DTLS12_MAJOR, DtlsError, DtlsResult, DtlsState,
-  HANDSHAKE_HEADER_LEN, HandshakeType, MASTER_SECRET_LEN, MAX_COOKIE, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
+  HANDSHAKE_HEADER_LEN, HandshakeType, MASTER_SECRET_LEN, MAX_CID, MAX_COOKIE, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
   RANDOM_LEN, RECORD_HEADER_LEN, RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, VERIFY_DATA_LEN,
 } from './constants.js';
 import { copyBytes, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
-import { CipherState, KeyTag, writeRecordHeader } from './record.js';
+import { CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
 import { ReplayWindow } from './replay.js';
 import { KeySchedule } from './keys.js';
 import { alertError, writeAlert } from './alert.js';
@@ -62,6 +62,14 @@ export class DtlsSession {
   maxRetransmissions = 6;
   /** Suites to offer: bit 0 CCM_8, bit 1 CBC_SHA256. */
   offerSuites = 3;
+  /**
+   * Offer RFC 9146 Connection IDs (a zero-length CID of our own: the server keeps sending plain records
+   * to us; if it answers with a CID, every record we send at epoch 1 carries it). Off by default.
+   */
+  offerConnectionId = false;
+  /** The connection ID the server asked for (what our epoch-1 records carry); its length, 0 for none. */
+  peerCidLen = 0;
+  readonly peerCid = new Uint8Array(MAX_CID);
   /** True when the last handshake was abbreviated (resumed). */
   resumed = false;
   /** The server's PSK identity hint (RFC 4279 §2): its length, -1 when the server sent none. */
@@ -163,7 +171,9 @@ export class DtlsSession {
   }
 
   /** Feed one datagram from the peer (may hold several records). Returns the length of application data
-   *  decrypted into out[outOff…] (>0), 0 if nothing for the application, <0 if dropped/failed. */
+   *  decrypted into out[outOff…] (>0), 0 if nothing for the application, <0 if dropped/failed.
+   *  `out` may be `buf` itself with outOff <= off (decryption in place runs front to back). Only the first
+   *  application record of a datagram is delivered (further ones are counted in droppedExtra). */
   receive(buf: Uint8Array, off: number, len: number, now: number, out: Uint8Array, outOff: number): number {
     if (this.state !== DtlsState.Handshaking && this.state !== DtlsState.Connected) return DtlsResult.Dropped;
     if (this.state === DtlsState.Handshaking) { this.hsRecvDatagrams++; this.hsRecvBytes += len; }
@@ -184,11 +194,15 @@ export class DtlsSession {
     return app > 0 ? app : accepted ? DtlsResult.Nothing : DtlsResult.Dropped;
   }
 
-  /** Encrypt application data into one record at out[outOff…]; returns its length, <0 if not Connected. */
+  /** Encrypt application data into one record at out[outOff…]; returns its length, <0 if not Connected
+   *  (DtlsResult.NotConnected) or if the record would not fit in `out` or in maxDatagram (DtlsResult.TooLarge). */
   seal(app: Uint8Array, off: number, len: number, out: Uint8Array, outOff: number): number {
     if (this.state !== DtlsState.Connected) return DtlsResult.NotConnected;
+    const inner = this.peerCidLen > 0 ? len + 1 : len;
+    const need = recordOverhead(this.cipherSuite, inner) + inner + this.peerCidLen;
+    if (need > this.maxDatagram || need > out.length - outOff) return DtlsResult.TooLarge;
     const seq = this.sendSeq[1]++;
-    return this.write.protect(ContentType.ApplicationData, 1, seq, app, off, len, out, outOff, this.random);
+    return this.write.protect(ContentType.ApplicationData, 1, seq, app, off, len, out, outOff, this.random, this.peerCid, this.peerCidLen);
   }
 
   /** Next handshake/alert datagram to send (its length), 0 when none. */
@@ -363,7 +377,7 @@ export class DtlsSession {
         if (type === HandshakeType.ServerHello) {
           this.addTranscript(type, len, seq, b, o);
           ra.advance();
-          this.serverHello(b, o, len, seq, now);
+          this.serverHello(b, o, len, now);
           return;
         }
         break;
@@ -388,7 +402,7 @@ export class DtlsSession {
       case Hs.WaitFinished:
         if (type === HandshakeType.Finished && ra.slotEpoch(s) === 1) {
           ra.advance();
-          this.serverFinished(b, o, len, seq, now);
+          this.serverFinished(b, o, len, seq);
           return;
         }
         break;
@@ -402,7 +416,7 @@ export class DtlsSession {
     this.fail(DtlsError.BadHandshake, AlertDescription.UnexpectedMessage);
   }
 
-  private serverHello(b: Uint8Array, o: number, len: number, seq: number, now: number): void {
+  private serverHello(b: Uint8Array, o: number, len: number, now: number): void {
     const sh = this.sh;
     const r = parseServerHello(b, o, len, sh);
     if (r === -1) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
@@ -411,6 +425,9 @@ export class DtlsSession {
     }
     copyBytes(sh.random, 0, this.keys.serverRandom, 0, RANDOM_LEN);
     this.cipherSuite = sh.suite;
+    // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
+    this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
+    copyBytes(sh.cid, 0, this.peerCid, 0, this.peerCidLen);
     if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(sh.sessionId, 0, this.sid, 0, this.sidLen) &&
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
@@ -425,7 +442,6 @@ export class DtlsSession {
     copyBytes(sh.sessionId, 0, this.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
     this.hs = Hs.WaitServerFlight;
     this.progress(now);
-    void seq;
   }
 
   private installKeys(): void {
@@ -451,7 +467,7 @@ export class DtlsSession {
     this.armTimer(now);
   }
 
-  private serverFinished(b: Uint8Array, o: number, len: number, seq: number, now: number): void {
+  private serverFinished(b: Uint8Array, o: number, len: number, seq: number): void {
     if (len !== VERIFY_DATA_LEN) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
     this.keys.verifyData(false, this.vd, 0);
     if (!equalBytes(this.vd, 0, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
@@ -476,7 +492,6 @@ export class DtlsSession {
     this.hs = Hs.Done;
     this.state = DtlsState.Connected;
     this.retxDeadline = Infinity;
-    void now;
   }
 
   private sendClientHello(now: number): void {
@@ -484,7 +499,7 @@ export class DtlsSession {
     this.flightReset();
     const at = this.beginMessage();
     const n = writeClientHello(this.flight, at + HANDSHAKE_HEADER_LEN, this.keys.clientRandom, this.sid, this.sidLen,
-      this.cookie, this.cookieLen, this.offerSuites);
+      this.cookie, this.cookieLen, this.offerSuites, this.offerConnectionId);
     this.endMessage(HandshakeType.ClientHello, at, n, Fl.Handshake0);
     this.armTimer(now);
   }
@@ -548,7 +563,7 @@ export class DtlsSession {
       put24(fb, fo + 6, this.txFragOff); put24(fb, fo + 9, n);
       copyBytes(fl, mo + HANDSHAKE_HEADER_LEN + this.txFragOff, fb, fo + HANDSHAKE_HEADER_LEN, n);
       if (kind === Fl.Handshake1) {
-        p += this.write.protect(ContentType.Handshake, 1, this.sendSeq[1]++, fb, 0, HANDSHAKE_HEADER_LEN + n, out, p, this.random);
+        p += this.write.protect(ContentType.Handshake, 1, this.sendSeq[1]++, fb, 0, HANDSHAKE_HEADER_LEN + n, out, p, this.random, this.peerCid, this.peerCidLen);
       } else {
         writeRecordHeader(out, p, ContentType.Handshake, 0, this.sendSeq[0]++, HANDSHAKE_HEADER_LEN + n);
         p += RECORD_HEADER_LEN + HANDSHAKE_HEADER_LEN + n;
@@ -563,7 +578,7 @@ export class DtlsSession {
     const f = this.frag;
     writeAlert(f, 0, this.alertLevel, this.alertDesc);
     if (this.ccsSent && this.write.suite !== 0) {
-      return this.write.protect(ContentType.Alert, 1, this.sendSeq[1]++, f, 0, 2, out, outOff, this.random);
+      return this.write.protect(ContentType.Alert, 1, this.sendSeq[1]++, f, 0, 2, out, outOff, this.random, this.peerCid, this.peerCidLen);
     }
     writeRecordHeader(out, outOff, ContentType.Alert, 0, this.sendSeq[0]++, 2);
     out[outOff + RECORD_HEADER_LEN] = f[0]; out[outOff + RECORD_HEADER_LEN + 1] = f[1];
@@ -614,6 +629,7 @@ export class DtlsSession {
     this.sidLen = 0;
     this.pskHintLen = -1;
     this.cipherSuite = 0;
+    this.peerCidLen = 0;
     this.resumed = false;
     this.retxDeadline = Infinity;
     this.retxTimeout = RETRANSMIT_INITIAL_MS;

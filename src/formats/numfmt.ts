@@ -104,6 +104,7 @@ export function writeDouble(out: Uint8Array, at: number, cap: number, v: number)
   }
   // e = floor(log10(a)), corrected below
   let e = Math.floor(Math.log10(a));
+  let bumped = false;
   for (let prec = 1; prec <= 17; prec++) {
     const k = e - prec + 1; // a ≈ m × 10^k
     let m: number;
@@ -124,9 +125,10 @@ export function writeDouble(out: Uint8Array, at: number, cap: number, v: number)
       const n = writeScaled(out, p, c, mm, kk);
       return n < 0 ? -1 : p + n - at;
     }
-    if (prec === 1 && m >= 10) { e++; prec = 0; } // log10 rounding put e one low
+    if (prec === 1 && m >= 10 && !bumped) { e++; prec = 0; bumped = true; } // log10 rounding put e one low
   }
   // Fallback (documented allocation): the engine's shortest round-trip string.
+  numStats.writeFallbacks++;
   const s = String(v);
   if (s.length > cap) return -1;
   for (let j = 0; j < s.length; j++) out[at + j] = s.charCodeAt(j);
@@ -136,6 +138,9 @@ export function writeDouble(out: Uint8Array, at: number, cap: number, v: number)
 /** Result slot of the readers below: whether the last number read was written as an integer
  *  (no fraction, no exponent). Reused, never reallocated. */
 export const numInfo = { integral: false };
+
+/** How often the allocating fallbacks ran (for tests and the benchmark's allocation checks). */
+export const numStats = { writeFallbacks: 0, readFallbacks: 0 };
 
 /** Reads a JSON-grammar number (RFC 8259 §6: -?int frac? exp?) from buf[off … off+len) exactly
  *  filling that window; NaN when malformed. `numInfo.integral` says whether it had no fraction or
@@ -201,6 +206,7 @@ export function readNumber(buf: Uint8Array, off: number, len: number): number {
 
 /** Fallback reader (documented allocation): builds the text and lets the engine round it. */
 function slowRead(buf: Uint8Array, off: number, len: number): number {
+  numStats.readFallbacks++;
   let s = '';
   for (let j = 0; j < len; j++) s += String.fromCharCode(buf[off + j]);
   const v = Number(s);

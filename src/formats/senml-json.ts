@@ -9,7 +9,7 @@ import { pathDepth } from './codec.js';
 import { JsonReader, JsonWriter, Tok } from './json.js';
 import { writePath, writeRelPath } from './path-text.js';
 import { writeInt } from './numfmt.js';
-import { base64Decode, base64Encode, base64Length } from './base64.js';
+import { base64Decode, base64Encode } from './base64.js';
 import { resolveRecord, SenmlBase, SenmlFields, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
 
 function ascii(s: string): Uint8Array {
@@ -101,12 +101,13 @@ export class SenmlJsonEncoder implements PayloadEncoder {
     if (n < 0) w.overflow = true; else w.pos += n;
   }
 
+  /** The request path with a trailing '/' (slash), or the record's own path. */
   private path(rec: DataRecord, slash: boolean): void {
     const w = this.w;
     if (w.overflow) return;
     const nm = this.namer;
-    const n = slash || nm.d === 0
-      ? writePath(w.buf, w.pos, w.end - w.pos, slash ? nm.o : rec.o, slash ? nm.i : rec.i, slash ? nm.r : rec.r, slash ? nm.ri : rec.ri, slash)
+    const n = slash
+      ? writePath(w.buf, w.pos, w.end - w.pos, nm.o, nm.i, nm.r, nm.ri, true)
       : writePath(w.buf, w.pos, w.end - w.pos, rec.o, rec.i, rec.r, rec.ri, false);
     if (n < 0) w.overflow = true; else w.pos += n;
   }
@@ -272,6 +273,3 @@ export class SenmlJsonDecoder implements PayloadDecoder {
     return -1;
   }
 }
-
-/** base64url length without padding, exported for size estimates. */
-export function vdLength(n: number): number { return base64Length(n, false); }

@@ -119,8 +119,7 @@ export function readTlvFloat(b: Uint8Array, off: number, len: number): number {
   return NaN;
 }
 
-/** The TLV value bytes of a typed record: writes them at `at` when `out` is given room `cap`;
- *  returns the length, -Code.NOT_ACCEPTABLE or -Code.REQUEST_ENTITY_TOO_LARGE. */
+/** The TLV value length of a typed record, or -Code.NOT_ACCEPTABLE when TLV cannot carry it. */
 function valueSize(rec: DataRecord): number {
   switch (rec.type) {
     case ValueType.Integer: case ValueType.Time:

@@ -117,6 +117,8 @@ export class ObjectTable {
   readonly #resIds: Int32Array[] = [];
   /** Per object: 1 when any of its resources has a bound reader (the cursor must merge). */
   readonly #anyReader: Uint8Array;
+  /** Per object, per resource index rk: the first index >= rk with a bound reader (or the count). */
+  readonly #nextReader: Int16Array[] = [];
 
   #onChange: ChangeFn | null = null;
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
@@ -149,6 +151,7 @@ export class ObjectTable {
       const d = this.defs.at(k);
       const nr = d.resources.length;
       this.#resIds.push(Int32Array.from(d.resources, (x) => x.id));
+      this.#nextReader.push(new Int16Array(nr + 1).fill(nr));
       this.#readIdx.push(new Int16Array(nr).fill(-1));
       this.#writeIdx.push(new Int16Array(nr).fill(-1));
       this.#execIdx.push(new Int16Array(nr).fill(-1));
@@ -174,6 +177,8 @@ export class ObjectTable {
     this.#readIdx[k][rk] = this.#readers.length;
     this.#readers.push(fn);
     this.#anyReader[k] = 1;
+    const nx = this.#nextReader[k];
+    for (let q = rk; q >= 0 && nx[q] > rk; q--) nx[q] = rk;
   }
 
   /** Writes of /o/x/r (through `write()`) go to `fn` instead of the store. */
@@ -252,6 +257,9 @@ export class ObjectTable {
     }
     return -1;
   }
+
+  /** First resource index >= rk of object k with a bound reader (resource count when none). */
+  nextReader(k: number, rk: number): number { return this.#nextReader[k][rk]; }
 
   /** True when object k (registry index) has any bound reader. */
   anyReader(k: number): boolean { return this.#anyReader[k] === 1; }
@@ -911,13 +919,23 @@ export class ValueCursor {
           this.#instP++; this.#resK = this.#rIdx; this.#rowInit = false;
           continue;
         }
-        const rd = def.resources[rk];
-        if (rd.type === ValueType.None) { this.#resK = rk + 1; continue; }
         // Skip rows of earlier resources (a bound resource's stored values are not read).
         const n = t.valueCount;
         let p = this.#row;
-        while (p < n && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] < rd.id) p++;
+        const curId = def.resources[rk].id;
+        while (p < n && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] < curId) p++;
         this.#row = p;
+        if (this.#rF < 0) {
+          // Jump to the next resource that has a reader or a stored row.
+          let target = t.nextReader(this.#k, rk);
+          if (p < n && this.#vO[p] === o && this.#vI[p] === i) {
+            const rr = t.resIndex(this.#k, this.#vR[p]);
+            if (rr >= 0 && rr < target) target = rr;
+          }
+          if (target !== rk) { this.#resK = target; continue; }
+        }
+        const rd = def.resources[rk];
+        if (rd.type === ValueType.None) { this.#resK = rk + 1; continue; }
         if (t.readerOf(this.#k, rk) >= 0) {
           if (rd.multiple) {
             this.#bri = this.#riF >= 0 ? this.#riF : 0;

@@ -251,6 +251,10 @@ test('bound readers, writers, executors; cursor merges them in order', () => {
   assert.is(t.execute(32000, 1, 5, args, 0, 0), -Code.NOT_FOUND);
   assert.is(t.execute(32000, 0, 77, args, 0, 0), -Code.NOT_FOUND);
   assert.is(t.execute(3, 0, 4, args, 0, 0), -Code.NOT_FOUND, 'instance absent');
+  t.createInstance(32000, 1);
+  assert.equal(all(t, 32000, NONE, 6), ['/32000/0/6', '/32000/1/6']);
+  assert.equal(all(t, 32000, NONE, 0), ['/32000/0/0']);
+  assert.equal(all(t, 32000, 1), ['/32000/1/6', '/32000/1/7/2', '/32000/1/7/5']);
 });
 
 test('hasResource and clearInstance', () => {
