@@ -127,6 +127,12 @@ export class Endpoint {
   private readonly dLen: Uint16Array;
   private readonly dPending: Uint8Array;
   private readonly dData: Uint8Array;
+  /** Token and code of the message an entry is for: a datagram with the same MID but another token
+   *  or code is not a retransmission (a new process reusing the port and a time-seeded MID), so
+   *  it is processed, not answered from the cache. */
+  private readonly dTok: Uint8Array;
+  private readonly dTokLen: Uint8Array;
+  private readonly dCode: Uint8Array;
 
   private readonly maxDatagram: number;
   private readonly msg = new CoapMessage();
@@ -167,6 +173,7 @@ export class Endpoint {
     this.dState = new Uint8Array(dn); this.dPeer = new Int16Array(dn); this.dMid = new Uint16Array(dn);
     this.dExpiry = new Float64Array(dn).fill(Infinity); this.dLen = new Uint16Array(dn);
     this.dPending = new Uint8Array(dn); this.dData = new Uint8Array(dn * D);
+    this.dTok = new Uint8Array(dn * 8); this.dTokLen = new Uint8Array(dn); this.dCode = new Uint8Array(dn);
     this.lifetime = exchangeLifetime(config);
     this.nonLife = nonLifetime(config);
     this.prng.seed(seed, 0, seed.length);
@@ -212,7 +219,8 @@ export class Endpoint {
 
   private peerBusy(p: number): boolean {
     for (let k = 0; k < this.rDepth; k++) if (this.rState[k] !== Slot.FREE && this.rPeer[k] === p) return true;
-    for (let k = 0; k < this.dN; k++) if (this.dState[k] !== Dd.FREE && this.dPeer[k] === p) return true;
+    // Answered dedup entries do not hold a peer: under pressure its duplicate detection goes first.
+    for (let k = 0; k < this.dN; k++) if (this.dPeer[k] === p && (this.dState[k] === Dd.PROCESSING || this.dPending[k])) return true;
     return this.qCount > 0 && this.queuedFrom(p);
   }
 
@@ -288,14 +296,14 @@ export class Endpoint {
 
   private receiveRequest(p: number, m: CoapMessage, r: number, buf: Uint8Array, off: number, len: number): number {
     if (m.type !== MsgType.CON && m.type !== MsgType.NON) { this.droppedMalformed++; return Rx.IGNORED; } // §4.2/4.3: a request in an ACK/RST
-    const e = this.dedupFind(p, m.mid);
+    const e = this.dedupFind(p, m);
     if (e >= 0) {
       this.duplicates++;
       // §4.5: a duplicate CON gets the same ACK (and response) again; a duplicate NON is ignored.
       if (m.type === MsgType.CON && this.dState[e] === Dd.ANSWERED) this.dPending[e] = 1;
       return Rx.DUPLICATE;
     }
-    const d = this.dedupAlloc(p, m.mid, m.type === MsgType.CON ? this.lifetime : this.nonLife);
+    const d = this.dedupAlloc(p, m, m.type === MsgType.CON ? this.lifetime : this.nonLife);
     if (d < 0) { this.busyRejections++; return Rx.IGNORED; } // every entry is still being processed: drop; the peer retransmits
     if (r === Parse.BAD_OPTION || r === Parse.TOO_MANY_OPTIONS) {
       // §5.4.1: an unrecognised critical option in a CON request → 4.02; in a NON → ignored.
@@ -340,14 +348,14 @@ export class Endpoint {
     // A CON response (separate, or a notification) is itself deduplicated and ACKed (§4.5, §5.2.2).
     let d = -1;
     if (m.type === MsgType.CON) {
-      const e = this.dedupFind(p, m.mid);
+      const e = this.dedupFind(p, m);
       if (e >= 0) { this.duplicates++; if (this.dState[e] === Dd.ANSWERED) this.dPending[e] = 1; return Rx.DUPLICATE; }
-      d = this.dedupAlloc(p, m.mid, this.lifetime);
+      d = this.dedupAlloc(p, m, this.lifetime);
       if (d < 0) return Rx.IGNORED;
     } else if (m.type === MsgType.NON) {
-      const e = this.dedupFind(p, m.mid);
+      const e = this.dedupFind(p, m);
       if (e >= 0) { this.duplicates++; return Rx.DUPLICATE; }
-      d = this.dedupAlloc(p, m.mid, this.nonLife);
+      d = this.dedupAlloc(p, m, this.nonLife);
     }
     if (r !== Parse.OK) {
       // §5.4.1: an unrecognised critical option in a CON response → RST; otherwise ignored.
@@ -408,10 +416,15 @@ export class Endpoint {
 
   // ---------------------------------------------------------------- dedup cache
 
-  private dedupFind(p: number, mid: number): number {
+  private dedupFind(p: number, m: CoapMessage): number {
+    const mid = m.mid;
     for (let e = 0; e < this.dN; e++) {
       if (this.dState[e] !== Dd.FREE && this.dPeer[e] === p && this.dMid[e] === mid) {
-        if (this.dExpiry[e] <= this.now) { this.dState[e] = Dd.FREE; this.dPending[e] = 0; this.dExpiry[e] = Infinity; return -1; }
+        if (this.dExpiry[e] <= this.now || this.dCode[e] !== m.code || !m.tokenEquals(this.dTok, e * 8, this.dTokLen[e])) {
+          // Expired, or the MID reused for another message: the old entry goes.
+          this.dState[e] = Dd.FREE; this.dPending[e] = 0; this.dExpiry[e] = Infinity;
+          return -1;
+        }
         return e;
       }
     }
@@ -419,7 +432,8 @@ export class Endpoint {
   }
 
   /** A free entry, else the answered one closest to expiry (never one still being processed). */
-  private dedupAlloc(p: number, mid: number, life: number): number {
+  private dedupAlloc(p: number, m: CoapMessage, life: number): number {
+    const mid = m.mid;
     let best = -1, bestExp = Infinity;
     for (let e = 0; e < this.dN; e++) {
       const s = this.dState[e];
@@ -429,6 +443,8 @@ export class Endpoint {
     if (best < 0) return -1;
     this.dState[best] = Dd.PROCESSING; this.dPeer[best] = p; this.dMid[best] = mid;
     this.dExpiry[best] = this.now + life; this.dLen[best] = 0; this.dPending[best] = 0;
+    this.dCode[best] = m.code; this.dTokLen[best] = m.tokenLen;
+    for (let j = 0; j < m.tokenLen; j++) this.dTok[best * 8 + j] = m.token[j];
     return best;
   }
 

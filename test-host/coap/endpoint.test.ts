@@ -231,4 +231,17 @@ test('flushAllExcept drops queued requests, pending responses and outbound messa
   assert.is(app.executions, 1);
 });
 
+test('a full peer table evicts the least recently seen peer whose exchanges are all answered', () => {
+  const { app, drain } = direct(makeConfig({ maxPeers: 2, maxServers: 1 }));
+  const path = (w: MessageWriter) => w.option(Opt.URI_PATH, Buffer.from('hello'), 0, 5);
+  for (let n = 0; n < 20; n++) { // twenty one-shot clients, each from a new port
+    const peer = new PeerAddress(); parseAddress('127.0.0.1', 20000 + n, peer);
+    const m = con(100 + n, Code.GET, path);
+    assert.is(app.ep.receive(m, 0, m.length, peer, n), Rx.QUEUED, `client ${n} is heard`);
+    const got = drain();
+    assert.is(got.length, 1);
+    assert.is(got[0].code, Code.CONTENT);
+  }
+});
+
 test.run();

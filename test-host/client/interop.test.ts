@@ -1,0 +1,116 @@
+// The LwM2M client over real UDP on loopback against Debian's coap-client-notls (libcoap 4.3):
+// reads of /3/0 in TLV, SenML JSON and SenML CBOR, a write, an observation of /3303/0/5700 with
+// notifications — and a bootstrap sequence (Bootstrap-Delete, -Write, -Finish) driven entirely by
+// coap-client-notls from the bootstrap server's address.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode as cborDecode } from 'cbor-x';
+import { NodeHal } from '../../hal/node/hal.js';
+import { Driver } from '../../hal/node/driver.js';
+import { createBoardClient, Board } from '../../src/client/setup.js';
+import { Ev } from '../../src/client/events.js';
+import { TlvDecoder } from '../../src/formats/tlv.js';
+import { DataRecord } from '../../src/model/record.js';
+import { freePort, run, start, sleep } from '../peers.js';
+import { serverAccountTlv } from './harness.js';
+
+interface Live { board: Board; hal: NodeHal; drv: Driver; events: number[]; url: string; close: () => void }
+
+async function liveClient(opts: Parameters<typeof createBoardClient>[0]): Promise<Live> {
+  const hal = await NodeHal.open({ address: '127.0.0.1', port: 0, logLevel: 0 });
+  const board = createBoardClient(opts);
+  const c = board.client;
+  const events: number[] = [];
+  const core = {
+    receive: c.receive.bind(c), transmit: c.transmit.bind(c), get txPeer() { return c.txPeer; },
+    poll: (now: number) => { const d = c.poll(now); for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push(e); return d; },
+  };
+  const drv = new Driver(core, hal, 2048);
+  c.start(hal.now());
+  drv.pump();
+  return { board, hal, drv, events, url: `coap://127.0.0.1:${hal.port}`, close: () => { drv.stop(); hal.close(); } };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'lwm2m-interop-'));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('coap-client-notls reads /3/0 as TLV, SenML JSON and SenML CBOR; writes a resource', async () => {
+  const srvPort = await freePort(); // a server account nobody answers: the client keeps serving reads
+  const live = await liveClient({ endpoint: 'interop', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  try {
+    const out = join(tmp, 'tlv.bin');
+    let r = await run('coap-client-notls', ['-m', 'get', '-A', '11542', '-B', '5', '-o', out, `${live.url}/3/0`]);
+    assert.is(r.code, 0, r.stderr);
+    const tlv = new Uint8Array(readFileSync(out));
+    const d = new TlvDecoder(), rec = new DataRecord();
+    assert.is(d.begin(tlv, 0, tlv.length, 3, 0, -1, -1), 0);
+    const seen: Record<number, string> = {};
+    while (d.next(rec) === 1) if (rec.ri < 0) seen[rec.r] = Buffer.from(rec.buf.subarray(rec.off, rec.off + rec.len)).toString();
+    assert.is(seen[0], 'lwm2m-mcu');
+    r = await run('coap-client-notls', ['-m', 'get', '-A', '110', '-B', '5', `${live.url}/3/0`]);
+    const js = JSON.parse(r.stdout);
+    assert.is(js[0].bn, '/3/0/');
+    assert.ok(js.some((x: any) => x.n === '0' && x.vs === 'lwm2m-mcu'));
+    const outc = join(tmp, 'senml.cbor');
+    r = await run('coap-client-notls', ['-m', 'get', '-A', '112', '-B', '5', '-o', outc, `${live.url}/3/0`]);
+    const arr = cborDecode(readFileSync(outc)) as any[];
+    const recs = arr.map((m: any) => (m instanceof Map ? Object.fromEntries(m) : m));
+    assert.ok(recs.some((x: any) => x[0] === '0' && x[3] === 'lwm2m-mcu'), JSON.stringify(recs[0]));
+    const put = await run('coap-client-notls', ['-m', 'put', '-t', '0', '-e', 'garden', '-B', '5', `${live.url}/3303/0/5750`]);
+    assert.is(put.code, 0, put.stderr);
+    r = await run('coap-client-notls', ['-m', 'get', '-B', '5', `${live.url}/3303/0/5750`]);
+    assert.is(r.stdout.trim(), 'garden', r.stderr + ' / put: ' + put.stdout + put.stderr);
+  } finally { live.close(); }
+});
+
+test('coap-client-notls observes /3303/0/5700 and receives notifications', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-obs', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  try {
+    const obs = start('coap-client-notls', ['-s', '4', '-B', '6', '-w', `${live.url}/3303/0/5700`]);
+    for (let k = 0; k < 20; k++) {
+      await sleep(150);
+      live.board.temperature.set(30 + k);
+      live.drv.pump();
+    }
+    await sleep(1500);
+    await obs.stop();
+    const values = obs.log().split('\n').map((l) => l.trim()).filter((l) => /^\d+(\.\d+)?$/.test(l));
+    assert.ok(values.length >= 5, `notifications: ${values.join(',')}`);
+    assert.ok(values.includes('21.5') || values.includes('30'), 'the first value');
+    assert.ok(values.includes('49') || values.includes('48'), 'a late value');
+    assert.ok(live.events.includes(Ev.OBSERVE_STARTED));
+  } finally { live.close(); }
+});
+
+test('coap-client-notls drives a bootstrap (Delete, Write, Finish) from the bootstrap server port; the client registers', async () => {
+  const bsPort = await freePort();
+  // A real LwM2M server for the registration: the host one, or just a UDP socket that answers 2.01.
+  const { Lwm2mServer } = await import('../../host/server.js');
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const live = await liveClient({ endpoint: 'interop-bs', seed: Uint8Array.of(9, 9, 1, 2), bootstrap: { uri: `coap://127.0.0.1:${bsPort}` }, bootstrapBackoff: 60_000 });
+  try {
+    const acc = serverAccountTlv(1, 0, `coap://127.0.0.1:${server.port}`, 5, 60);
+    writeFileSync(join(tmp, 'sec.tlv'), acc.sec);
+    writeFileSync(join(tmp, 'srv.tlv'), acc.srv);
+    const from = ['-p', String(bsPort), '-B', '5'];
+    let r = await run('coap-client-notls', [...from, '-m', 'delete', `${live.url}/`]);
+    assert.is(r.code, 0, r.stderr);
+    r = await run('coap-client-notls', [...from, '-m', 'put', '-t', '11542', '-f', join(tmp, 'sec.tlv'), `${live.url}/0/1`]);
+    assert.is(r.code, 0, r.stderr);
+    r = await run('coap-client-notls', [...from, '-m', 'put', '-t', '11542', '-f', join(tmp, 'srv.tlv'), `${live.url}/1/0`]);
+    assert.is(r.code, 0, r.stderr);
+    const registered = new Promise<void>((res) => server.once('registered', () => res()));
+    r = await run('coap-client-notls', [...from, '-m', 'post', `${live.url}/bs`]);
+    assert.is(r.code, 0, r.stderr);
+    await Promise.race([registered, sleep(5000).then(() => { throw new Error('no registration after Finish'); })]);
+    assert.ok(live.events.includes(Ev.BOOTSTRAP_FINISHED));
+    assert.ok(live.board.client.table.hasInstance(0, 0), 'the bootstrap account is kept');
+    assert.is(live.board.client.sSsid[0], 5);
+  } finally { live.close(); await server.stop(); }
+});
+
+test.run();
