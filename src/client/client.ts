@@ -112,6 +112,8 @@ export class Lwm2mClient implements EndpointHandler {
   // Scratch, reused by every operation.
   readonly rec = new DataRecord();
   readonly rec2 = new DataRecord();
+  /** Double scratch: numbers cross calls here, not as arguments or return values (V8 boxes those). */
+  readonly f64 = new Float64Array(8);
   readonly path = new LwPath();
   readonly cursor = new ValueCursor();
   /** Payload scratch: responses are encoded here, then copied whole or by Block2 block. */

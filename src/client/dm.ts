@@ -18,7 +18,7 @@ import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
 import { Ev } from './events.js';
 import { parsePath, PathResult } from './path.js';
-import { Attr, COMPOSITE_PATHS, CON_EVERY, numericConditionMet } from './observe.js';
+import { Attr, COMPOSITE_PATHS, CON_EVERY, Cond, numericConditionMet } from './observe.js';
 import type { Lwm2mClient } from './client.js';
 
 const TAG_NOTIFY = 5, TAG_SEND = 6;
@@ -598,7 +598,7 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
     }
     obs.format[k] = cf; obs.seq[k] = (obs.seq[k] + 1) & 0xffffff; obs.last[k] = c.now; obs.lastCon[k] = c.now;
     obs.dirty[k] = 0; obs.inflight[k] = -1;
-    obs.lastVal[k] = numericValue(c, k);
+    obs.lastVal[k] = numericValue(c, k) ? c.f64[0] : NaN;
     res.optionUint(Opt.OBSERVE, obs.seq[k]);
     c.emit(Ev.OBSERVE_STARTED, ssidOf(c, s), k);
   }
@@ -613,16 +613,25 @@ function cancelObservation(c: Lwm2mClient, req: CoapMessage, p: number, s: numbe
   c.emit(Ev.OBSERVE_CANCELLED, ssidOf(c, s), k);
 }
 
-/** The current value of a single numeric resource observation (for gt/lt/st), NaN otherwise. */
-function numericValue(c: Lwm2mClient, k: number): number {
+/** The current value of a single numeric resource observation (for gt/lt/st) into c.f64[0];
+ *  false when it has none. (Not returned: V8 boxes doubles returned from calls.) */
+function numericValue(c: Lwm2mClient, k: number): boolean {
   const obs = c.obs;
-  if (obs.pathCount[k] !== 1) return NaN;
+  if (obs.pathCount[k] !== 1) return false;
   const q = k * COMPOSITE_PATHS;
   const o = obs.po[q], i = obs.pi[q], r = obs.pr[q];
-  if (r < 0 || i < 0) return NaN;
+  if (r < 0 || i < 0) return false;
   const rd = c.table.resourceDef(o, r);
-  if (rd === null || !isNumericType(rd.type) || (rd.multiple && obs.pri[q] < 0)) return NaN;
-  return c.table.getValue(o, i, r, obs.pri[q], c.rec2) === 0 ? c.rec2.num : NaN;
+  if (rd === null || !isNumericType(rd.type) || (rd.multiple && obs.pri[q] < 0)) return false;
+  if (c.table.getValue(o, i, r, obs.pri[q], c.rec2) !== 0) return false;
+  c.f64[0] = c.rec2.num;
+  return true;
+}
+
+/** Attribute a of the observed path, NaN when unset. */
+function attrOf(c: Lwm2mClient, srv: number, o: number, i: number, r: number, a: number, out: Float64Array, slot: number): void {
+  const q = c.attrs.effective(srv, o, i, r, a);
+  out[slot] = q >= 0 ? c.attrs.v[q] : NaN;
 }
 
 /** Sends the notifications that are due; returns the next time one may be. */
@@ -636,19 +645,22 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     const q = k * COMPOSITE_PATHS;
     const srv = s < 0 ? 255 : s;
     const o = obs.po[q], i = obs.pi[q], r = obs.pr[q];
-    let pmin = c.attrs.effective(srv, o, i, r, Attr.PMIN);
-    let pmax = c.attrs.effective(srv, o, i, r, Attr.PMAX);
-    if (pmin !== pmin) pmin = s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 2, 0) : 0;
-    if (pmax !== pmax) pmax = s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 3, 0) : 0;
+    const f = c.f64;
+    let qa = c.attrs.effective(srv, o, i, r, Attr.PMIN);
+    const pmin = qa >= 0 ? c.attrs.v[qa] : s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 2, 0) : 0;
+    qa = c.attrs.effective(srv, o, i, r, Attr.PMAX);
+    const pmax = qa >= 0 ? c.attrs.v[qa] : s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 3, 0) : 0;
     const since = now - obs.last[k];
     let due = false;
     if (obs.dirty[k]) {
       if (since >= pmin * 1000) {
-        const gt = c.attrs.effective(srv, o, i, r, Attr.GT), lt = c.attrs.effective(srv, o, i, r, Attr.LT);
-        const st = c.attrs.effective(srv, o, i, r, Attr.ST);
-        const cur = numericValue(c, k);
-        if (cur === cur && obs.lastVal[k] === obs.lastVal[k]) {
-          due = numericConditionMet(obs.lastVal[k], cur, gt, lt, st);
+        if (numericValue(c, k) && obs.lastVal[k] === obs.lastVal[k]) {
+          f[Cond.CUR] = f[0];
+          f[Cond.PREV] = obs.lastVal[k];
+          attrOf(c, srv, o, i, r, Attr.GT, f, Cond.GT);
+          attrOf(c, srv, o, i, r, Attr.LT, f, Cond.LT);
+          attrOf(c, srv, o, i, r, Attr.ST, f, Cond.ST);
+          due = numericConditionMet(f);
           if (!due) obs.dirty[k] = 0;
         } else due = true;
       } else if (obs.last[k] + pmin * 1000 < next) next = obs.last[k] + pmin * 1000;
@@ -672,7 +684,7 @@ export function sendNotification(c: Lwm2mClient, k: number): number {
   const con = c.opts.confirmableNotifications === true || c.now - obs.lastCon[k] >= CON_EVERY;
   obs.dirty[k] = 0;
   obs.last[k] = c.now;
-  obs.lastVal[k] = numericValue(c, k);
+  obs.lastVal[k] = numericValue(c, k) ? c.f64[0] : NaN;
   const ep = c.ep;
   if (len < 0) {
     // The observed path is gone: a final error notification ends the observation (RFC 7641 §3.2).

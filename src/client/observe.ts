@@ -151,15 +151,17 @@ export class AttributeTable {
     this.used[k] = 0;
   }
 
-  /** The attribute for a path, inherited resource → instance → object (TS Core §5.1.2); NaN when unset. */
+  /** Where attribute `a` of a path is set, inherited resource → instance → object (TS Core
+   *  §5.1.2): an index into `v`, or -1 when unset. (An index, not the double: V8 boxes doubles
+   *  returned from calls it does not inline.) */
   effective(server: number, o: number, i: number, r: number, a: number): number {
     let k = r >= 0 ? this.find(server, o, i, r) : -1;
-    if (k >= 0) { const x = this.v[k * Attr.COUNT + a]; if (x === x) return x; }
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
     k = i >= 0 ? this.find(server, o, i, NONE) : -1;
-    if (k >= 0) { const x = this.v[k * Attr.COUNT + a]; if (x === x) return x; }
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
     k = this.find(server, o, NONE, NONE);
-    if (k >= 0) { const x = this.v[k * Attr.COUNT + a]; if (x === x) return x; }
-    return NaN;
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
+    return -1;
   }
 
   removeServer(server: number): void {
@@ -169,11 +171,16 @@ export class AttributeTable {
   clear(): void { this.used.fill(0); }
 }
 
+/** Slots of the Float64Array numericConditionMet reads. */
+export const enum Cond { PREV = 0, CUR = 1, GT = 2, LT = 3, ST = 4 }
+
 /**
  * Whether a numeric value change passes gt/lt/st (TS Core §5.1.2 "Change Value Conditions"):
  * with none set, any change counts; otherwise a crossing of gt or lt, or a step of at least st.
+ * The values come in a Float64Array (NaN: unset), not as arguments (V8 would box them).
  */
-export function numericConditionMet(prev: number, cur: number, gt: number, lt: number, st: number): boolean {
+export function numericConditionMet(f: Float64Array): boolean {
+  const prev = f[Cond.PREV], cur = f[Cond.CUR], gt = f[Cond.GT], lt = f[Cond.LT], st = f[Cond.ST];
   const hasGt = gt === gt, hasLt = lt === lt, hasSt = st === st;
   if (!hasGt && !hasLt && !hasSt) return cur !== prev;
   if (hasGt && ((prev <= gt && cur > gt) || (prev > gt && cur <= gt))) return true;

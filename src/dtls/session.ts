@@ -454,6 +454,7 @@ export class DtlsSession {
   /** After ServerHelloDone: ClientKeyExchange, ChangeCipherSpec, Finished (flight 5). */
   private clientFinishedFlight(now: number): void {
     this.keys.deriveMaster(this.psk, this.pskLen);
+    this.psk.fill(0); // not needed again: start() is given the key for every handshake
     this.installKeys();
     this.flightReset();
     let at = this.beginMessage();
@@ -609,6 +610,7 @@ export class DtlsSession {
     this.flightCount = 0;
     this.retxDeadline = Infinity;
     if (alertDesc >= 0) this.queueAlert(AlertLevel.Fatal, alertDesc);
+    if (this.resumed) { this.hasResumption = false; this.resMaster.fill(0); } // do not offer a session that failed
   }
 
   /** Clear everything of the current connection (keeps resumption data and counters). */

@@ -1,6 +1,10 @@
 // The two interfaces every LwM2M payload codec implements (text, opaque, TLV, SenML JSON/CBOR,
 // LwM2M CBOR). Codecs are preallocated singletons (see registry.ts) that write into and read from
 // caller buffers; values travel in the caller's reused DataRecord.
+// Decoders never copy: values are windows into the payload buffer. Two places rewrite that buffer
+// in place, always within the value's own bytes (the decoded form is never longer): SenML JSON
+// unescapes "\u…" strings and base64-decodes `vd`, and coerceRecord() base64-decodes a text/plain
+// Opaque value. So decode from a buffer you own until the request is handled.
 import type { DataRecord } from '../model/record.js';
 
 export interface PayloadEncoder {

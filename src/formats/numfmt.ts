@@ -93,6 +93,17 @@ function writeScaled(out: Uint8Array, at: number, cap: number, m: number, k: num
 /** Writes a finite double in the shortest decimal form that reads back as the same double.
  *  Returns the byte count, or -1 when it does not fit or the value is not finite. */
 export function writeDouble(out: Uint8Array, at: number, cap: number, v: number): number {
+  DBL[0] = v;
+  return writeDoubleScratch(out, at, cap);
+}
+
+/** The value for writeDoubleScratch. V8 boxes a non-integral double passed as an argument to a
+ *  function it does not inline (a HeapNumber per call); hot paths pass it here instead. */
+export const DBL = new Float64Array(1);
+
+/** writeDouble of DBL[0]. */
+export function writeDoubleScratch(out: Uint8Array, at: number, cap: number): number {
+  const v = DBL[0];
   if (v !== v || v === Infinity || v === -Infinity) return -1;
   if (Number.isInteger(v) && v <= TWO53 && v >= -TWO53) return writeInt(out, at, cap, v);
   let p = at;

@@ -8,7 +8,7 @@ import { ContentFormat } from '../formats/content-format.js';
 import { DataRecord, ValueType } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { isUnder, pathDepth } from './codec.js';
-import { writeDouble, writeInt } from './numfmt.js';
+import { writeDoubleScratch, writeInt, DBL } from './numfmt.js';
 import { base64Encode } from './base64.js';
 
 /** Writes one value as text into out[at … at+cap); the byte count, -Code.NOT_ACCEPTABLE when the
@@ -31,7 +31,8 @@ export function writeTextValue(rec: DataRecord, out: Uint8Array, at: number, cap
       break;
     case ValueType.Float:
       if (rec.num !== rec.num || rec.num === Infinity || rec.num === -Infinity) return -Code.NOT_ACCEPTABLE;
-      n = writeDouble(out, at, cap, rec.num);
+      DBL[0] = rec.num;
+      n = writeDoubleScratch(out, at, cap);
       break;
     case ValueType.Boolean:
       if (cap < 1) return -Code.REQUEST_ENTITY_TOO_LARGE;

@@ -386,7 +386,9 @@ export class ObjectTable {
 
   /** Stores a value at row p (inserting a row when `insert`), its bytes copied from (src, so, len).
    *  Returns 0, or -4.13 / -5.00 when full (nothing changed then). */
-  #place(p: number, insert: boolean, o: number, i: number, r: number, ri: number, type: number, num: number,
+  // (No double parameter: V8 boxes a non-integral double passed to a call it does not inline, one
+  // HeapNumber per call; the caller writes #vNum itself.)
+  #place(p: number, insert: boolean, o: number, i: number, r: number, ri: number, type: number,
     src: Uint8Array, so: number, len: number): number {
     const n = this.#valueCount;
     if (insert && n >= this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
@@ -415,7 +417,6 @@ export class ObjectTable {
       for (let k = p + 1; k < m; k++) this.#vOff[k] += delta;
     }
     this.#vType[p] = type;
-    this.#vNum[p] = num;
     this.#vLen[p] = len;
     if (len > 0) {
       if (alias) arena.copyWithin(start, stage, stage + len);
@@ -465,8 +466,9 @@ export class ObjectTable {
     const p = this.#valLower(o, i, r, rr);
     const found = p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r && this.#vRI[p] === rr;
     if (!found && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
-    const rc = this.#place(p, !found, o, i, r, ri, t, num, src, so, len);
+    const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
+    this.#vNum[p] = num;
     this.markChanged(o, i, r);
     return 0;
   }
@@ -738,7 +740,9 @@ export class ObjectTable {
       else if (t === ValueType.ObjLnk) { num = get16(buf, q) * 65536 + get16(buf, q + 2); q += 4; }
       else if (t === ValueType.Boolean) { num = buf[q]; q += 1; }
       else { num = this.#getF64(buf, q); q += 8; }
-      this.#place(this.#valLower(o, i, r, ri), true, o, i, r, ri === RI_NONE ? NONE : ri, t, num, buf, so, l);
+      const at = this.#valLower(o, i, r, ri);
+      this.#place(at, true, o, i, r, ri === RI_NONE ? NONE : ri, t, buf, so, l);
+      this.#vNum[at] = num;
     }
     this.#quiet = false;
     this.markChanged(NONE, NONE, NONE);

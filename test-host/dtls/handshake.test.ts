@@ -41,9 +41,9 @@ test('ClientHello body bytes (RFC 6347 §4.2.1)', () => {
   const random = Uint8Array.from({ length: 32 }, (_, i) => i);
   const sid = new Uint8Array(32), cookie = Uint8Array.of(0xaa, 0xbb);
   const b = new Uint8Array(200);
-  const n = writeClientHello(b, 0, random, sid, 0, cookie, 2, 3);
+  const n = writeClientHello(b, 0, random, sid, 0, cookie, 2, 3, false);
   assert.is(toHex(b, 0, n), 'fefd' + toHex(random) + '00' + '02aabb' + '0006c0a800ae00ff' + '0100');
-  const m = writeClientHello(b, 0, random, sid, 0, cookie, 0, 1);
+  const m = writeClientHello(b, 0, random, sid, 0, cookie, 0, 1, false);
   assert.is(toHex(b, 0, m), 'fefd' + toHex(random) + '00' + '00' + '0004c0a800ff' + '0100');
 });
 

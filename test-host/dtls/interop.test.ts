@@ -13,7 +13,7 @@ function have(cmd: string): boolean {
   try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 
-async function opensslEcho(cipher: string, suite: number, hint: boolean): Promise<void> {
+async function opensslEcho(cipher: string, suite: number, hint: boolean, offerCid = false): Promise<void> {
   const port = await freeUdpPort();
   const args = ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-nocert', '-psk', PSK_HEX,
     '-psk_identity', 'lwm2m-client', '-cipher', cipher, '-naccept', '1'];
@@ -21,7 +21,7 @@ async function opensslEcho(cipher: string, suite: number, hint: boolean): Promis
   const peer = spawnPeer('openssl', args);
   try {
     assert.ok(await waitFor(() => peer.out.includes('ACCEPT'), 5000), 'openssl s_server started');
-    const run = await connect(port, 'lwm2m-client', PSK);
+    const run = await connect(port, 'lwm2m-client', PSK, { offerCid });
     try {
       assert.ok(await waitFor(() => run.session.state !== DtlsState.Handshaking, 8000), 'handshake ended');
       assert.is(run.session.state, DtlsState.Connected, `state (error ${run.session.error})`);
@@ -43,9 +43,9 @@ test('openssl s_server: PSK-AES128-CCM8 with a hint, HelloVerifyRequest, data bo
   await opensslEcho('PSK-AES128-CCM8', CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, true);
 });
 
-test('openssl s_server: PSK-AES128-CCM8 without a hint', async () => {
+test('openssl s_server: PSK-AES128-CCM8 without a hint; an offered connection_id is ignored by the server', async () => {
   if (!have('openssl')) return;
-  await opensslEcho('PSK-AES128-CCM8', CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, false);
+  await opensslEcho('PSK-AES128-CCM8', CipherSuite.TLS_PSK_WITH_AES_128_CCM_8, false, true);
 });
 
 test('openssl s_server: PSK-AES128-CBC-SHA256', async () => {
@@ -68,6 +68,36 @@ test('openssl s_server: a wrong key fails with FinishedTimeout (the server drops
       const e = run.session.error;
       assert.ok(e === DtlsError.FinishedTimeout || e === DtlsError.AlertDecryptError || e === DtlsError.AlertBadRecordMac, `error ${e}`);
     } finally { await run.close(); }
+  } finally { await killPeer(peer); }
+});
+
+test('openssl s_server: session resumption (abbreviated handshake) after close_notify', async () => {
+  if (!have('openssl')) return;
+  const port = await freeUdpPort();
+  const peer = spawnPeer('openssl', ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-nocert', '-psk', PSK_HEX,
+    '-psk_identity', 'lwm2m-client', '-cipher', 'PSK-AES128-CCM8']);
+  try {
+    assert.ok(await waitFor(() => peer.out.includes('ACCEPT'), 5000));
+    const first = await connect(port, 'lwm2m-client', PSK);
+    const s = first.session;
+    try {
+      assert.ok(await waitFor(() => s.state !== DtlsState.Handshaking, 8000));
+      assert.is(s.state, DtlsState.Connected);
+      assert.not.ok(s.resumed);
+      assert.ok(s.resumable);
+    } finally { await first.close(); }
+    const fullFlights = s.hsRecvDatagrams;
+    // s_server goes back to accepting after the close_notify.
+    assert.ok(await waitFor(() => peer.out.split('ACCEPT').length > 2 || /shutting down|DONE/i.test(peer.out), 5000));
+    const second = await connect(port, 'lwm2m-client', PSK, { session: s, resume: true });
+    try {
+      assert.ok(await waitFor(() => s.state !== DtlsState.Handshaking, 8000));
+      assert.is(s.state, DtlsState.Connected, `error ${s.error}`);
+      assert.ok(s.resumed, 'abbreviated handshake');
+      assert.ok(s.hsRecvDatagrams < fullFlights, `server datagrams ${s.hsRecvDatagrams} vs ${fullFlights} (one flight fewer)`);
+      second.send(Buffer.from('resumed hello\n'));
+      assert.ok(await waitFor(() => peer.out.includes('resumed hello'), 5000));
+    } finally { await second.close(); }
   } finally { await killPeer(peer); }
 });
 

@@ -7,6 +7,7 @@ import { hex, toHex, loadVectors } from '../vectors.js';
 
 const CCM8 = 0xc0a8, CBC = 0x00ae;
 const V = (loadVectors('aes128_ccm.json').vectors as any[]).filter((v) => v.dtls);
+const NOCID = new Uint8Array(0);
 const rand = (b: Uint8Array, o: number, l: number) => { b.set(randomBytes(l), o); };
 
 function ccmState(key: Uint8Array, salt: Uint8Array, client: boolean): CipherState {
@@ -22,7 +23,7 @@ for (const v of V) {
     const cs = ccmState(hex(v.key), hex(v.dtls.clientWriteIV_salt), true);
     const p = hex(v.plaintext);
     const out = new Uint8Array(100);
-    const n = cs.protect(v.dtls.contentType, v.dtls.epoch, v.dtls.sequenceNumber, p, 0, p.length, out, 0, rand);
+    const n = cs.protect(v.dtls.contentType, v.dtls.epoch, v.dtls.sequenceNumber, p, 0, p.length, out, 0, rand, NOCID, 0);
     assert.is(toHex(out, 0, n), v.dtls.recordHex);
     const back = new Uint8Array(100);
     assert.is(cs.unprotect(v.dtls.contentType, v.dtls.epoch, v.dtls.sequenceNumber, out, 13, n - 13, back, 0), p.length);
@@ -42,7 +43,7 @@ test('CBC_SHA256 records against node:crypto (MAC-then-encrypt, explicit IV, RFC
   for (let len = 0; len < 70; len++) {
     const p = randomBytes(len);
     const out = new Uint8Array(200);
-    const n = w.protect(23, 1, len + 5, p, 0, len, out, 0, rand);
+    const n = w.protect(23, 1, len + 5, p, 0, len, out, 0, rand, NOCID, 0);
     assert.is(((out[11] << 8) | out[12]), n - 13);
     // Decrypt with node:crypto.
     const iv = out.subarray(13, 29);
@@ -83,9 +84,9 @@ test('one provider shared by both directions is re-keyed as the direction change
   const peerW = ccmState(kb.subarray(16, 32), kb.subarray(36, 40), false); // the server's write = our read
   const out = new Uint8Array(64), back = new Uint8Array(64), p = Buffer.from('abc');
   for (let i = 0; i < 3; i++) {
-    const n = peerW.protect(23, 1, i, p, 0, 3, out, 0, rand);
+    const n = peerW.protect(23, 1, i, p, 0, 3, out, 0, rand, NOCID, 0);
     assert.is(r.unprotect(23, 1, i, out, 13, n - 13, back, 0), 3);
-    const m = w.protect(23, 1, i, p, 0, 3, out, 0, rand);
+    const m = w.protect(23, 1, i, p, 0, 3, out, 0, rand, NOCID, 0);
     assert.ok(m > 0);
   }
 });

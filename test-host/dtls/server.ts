@@ -18,6 +18,7 @@ export interface ServerOptions {
   suite?: number;                // suite to pick (default CCM_8)
   echo?: boolean;                // echo application data (default true)
   random?: (n: number) => Buffer;
+  cid?: Buffer;                  // RFC 9146: the CID we want in the client's records, if the client offers the extension
 }
 
 const CCM8 = 0xc0a8;
@@ -65,6 +66,9 @@ export class TestDtlsServer {
   private deadline = Infinity;
   private timeout = 1000;
   private rnd: (n: number) => Buffer;
+  /** The CID negotiated for records from the client (null: none). */
+  cidIn: Buffer | null = null;
+  cidRecords = 0;
 
   constructor(readonly opt: ServerOptions) { this.rnd = opt.random ?? randomBytes; }
 
@@ -73,12 +77,28 @@ export class TestDtlsServer {
     const b = Buffer.from(d);
     let p = 0;
     while (p + 13 <= b.length) {
-      const type = b[p], epoch = b.readUInt16BE(p + 3), seq = b.readUIntBE(p + 5, 6), len = b.readUInt16BE(p + 11);
-      const frag = b.subarray(p + 13, p + 13 + len);
-      p += 13 + len;
+      let type = b[p];
+      const epoch = b.readUInt16BE(p + 3), seq = b.readUIntBE(p + 5, 6);
+      const cidLen = type === 25 && this.cidIn ? this.cidIn.length : 0;
+      const len = b.readUInt16BE(p + 11 + cidLen);
+      const frag = b.subarray(p + 13 + cidLen, p + 13 + cidLen + len);
+      const cid = b.subarray(p + 11, p + 11 + cidLen);
+      p += 13 + cidLen + len;
       let plain: Buffer | null = frag;
-      if (epoch === 1 && this.readEpoch === 1) plain = this.open(type, epoch, seq, frag);
-      else if (epoch !== 0 || (this.readEpoch !== 0 && type !== 22)) continue;
+      if (type === 25) {
+        if (!this.cidIn || !cid.equals(this.cidIn) || epoch !== 1 || this.readEpoch !== 1) continue;
+        const inner = this.openCid(epoch, seq, cid, frag);
+        if (inner === null) continue;
+        let end = inner.length;
+        while (end > 0 && inner[end - 1] === 0) end--;
+        if (end === 0) continue;
+        type = inner[end - 1];
+        plain = inner.subarray(0, end - 1);
+        this.cidRecords++;
+      } else if (epoch === 1 && this.readEpoch === 1) {
+        if (this.cidIn) continue; // with a CID negotiated, every epoch-1 record must carry it
+        plain = this.open(type, epoch, seq, frag);
+      } else if (epoch !== 0 || (this.readEpoch !== 0 && type !== 22)) continue;
       if (plain === null) continue;
       if (type === 20) { if (epoch === 0 && this.state !== 'idle') this.readEpoch = 1; continue; }
       if (type === 21) { if (plain[1] === 0) { this.closeNotified = true; this.state = 'closed'; } continue; }
@@ -134,6 +154,23 @@ export class TestDtlsServer {
       d.setAuthTag(frag.subarray(8 + pl));
       d.setAAD(aad, { plaintextLength: pl });
       return Buffer.concat([d.update(frag.subarray(8, 8 + pl)), d.final()]);
+    } catch { return null; }
+  }
+
+  /** RFC 9146 §5 AEAD additional data, then CCM_8 open. */
+  private openCid(epoch: number, seq: number, cid: Buffer, frag: Buffer): Buffer | null {
+    if (frag.length < 17) return null;
+    const explicit = frag.subarray(0, 8);
+    const il = frag.length - 16;
+    const head = Buffer.alloc(13);
+    head.fill(0xff, 0, 8); head[8] = 25; head[9] = cid.length; head[10] = 25; head[11] = 0xfe; head[12] = 0xfd;
+    const es = Buffer.alloc(8); es.writeUInt16BE(epoch, 0); es.writeUIntBE(seq, 2, 6);
+    const aad = Buffer.concat([head, es, cid, Buffer.from([il >> 8, il & 255])]);
+    try {
+      const d = createDecipheriv('aes-128-ccm', this.cKey, Buffer.concat([this.cIv, explicit]), { authTagLength: 8 });
+      d.setAuthTag(frag.subarray(8 + il));
+      d.setAAD(aad, { plaintextLength: il });
+      return Buffer.concat([d.update(frag.subarray(8, 8 + il)), d.final()]);
     } catch { return null; }
   }
 
@@ -229,6 +266,13 @@ export class TestDtlsServer {
     const nSuites = b.readUInt16BE(p) / 2; p += 2;
     const suites: number[] = [];
     for (let i = 0; i < nSuites; i++) suites.push(b.readUInt16BE(p + 2 * i));
+    let q = p + 2 * nSuites;
+    q += 1 + b[q]; // compression methods
+    let offersCid = false;
+    if (q + 2 <= b.length) {
+      const end = q + 2 + b.readUInt16BE(q);
+      for (q += 2; q + 4 <= end; q += 4 + b.readUInt16BE(q + 2)) if (b.readUInt16BE(q) === 54) offersCid = true;
+    }
     if (this.opt.cookie) {
       const want = createHmac('sha256', this.cookieSecret).update(cr).digest().subarray(0, 16);
       if (!cookie.equals(want)) {
@@ -256,6 +300,8 @@ export class TestDtlsServer {
       ext.push(Buffer.from([0xfa, 0xce, n >> 8, n & 255]), Buffer.alloc(n, 0x5a));
     }
     ext.push(Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00])); // renegotiation_info
+    this.cidIn = offersCid && this.opt.cid ? this.opt.cid : null;
+    if (this.cidIn) ext.push(Buffer.from([0, 54, 0, this.cidIn.length + 1, this.cidIn.length]), this.cidIn);
     const extBytes = Buffer.concat(ext);
     const shBody = Buffer.concat([Buffer.from([0xfe, 0xfd]), this.sr, Buffer.from([this.sid.length]), this.sid,
       Buffer.from([suite >> 8, suite & 255, 0, extBytes.length >> 8, extBytes.length & 255]), extBytes]);

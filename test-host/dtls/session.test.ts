@@ -170,6 +170,19 @@ test('session resumption: abbreviated handshake, then fallback to full when the 
   assert.not.ok(client.resumable);
 });
 
+test('a resumed session whose server Finished fails is not offered again', () => {
+  const { client, server, sim } = setup();
+  assert.ok(startAndRun(client, sim));
+  client.reset(true);
+  const bad = new TestDtlsServer({ ...server.opt, corruptFinished: true });
+  bad.sessions = server.sessions;
+  const sim2 = new Sim(client, bad);
+  startAndRun(client, sim2, true);
+  assert.is(client.state, DtlsState.Failed);
+  assert.is(client.error, DtlsError.BadFinished);
+  assert.not.ok(client.resumable);
+});
+
 test('resumption under loss: lost final flights are repeated (seeded)', () => {
   for (let seed = 1; seed <= 10; seed++) {
     const { client, server, sim } = setup({}, {}, 1152, seed);
@@ -282,6 +295,79 @@ test('misuse throws at the API edge; seal before Connected is refused', () => {
   assert.is(c.seal(out, 0, 4, out, 100), DtlsResult.NotConnected);
   assert.is(c.transmit(out, 0), 0);
   assert.is(c.poll(0), Infinity);
+});
+
+test('receive() can decrypt in place (out = the datagram buffer, offset 0); seal() refuses what does not fit', () => {
+  const { client, server, sim } = setup();
+  assert.ok(startAndRun(client, sim));
+  const rec = server.appRecord(Buffer.from('in place please'));
+  const buf = new Uint8Array(rec);
+  assert.is(client.receive(buf, 0, buf.length, sim.now, buf, 0), 15);
+  assert.is(Buffer.from(buf.subarray(0, 15)).toString(), 'in place please');
+  const big = new Uint8Array(1152 - 29 + 1);
+  assert.is(client.seal(big, 0, big.length, new Uint8Array(2048), 0), DtlsResult.TooLarge, 'over maxDatagram');
+  assert.is(client.seal(big, 0, 1152 - 29, new Uint8Array(2048), 0), 1152, 'exactly maxDatagram');
+  assert.is(client.seal(big, 0, 10, new Uint8Array(30), 0), DtlsResult.TooLarge, 'over the out buffer');
+});
+
+test('one datagram with two application records delivers the first and counts the second', () => {
+  const { client, server, sim } = setup();
+  assert.ok(startAndRun(client, sim));
+  const d = Buffer.concat([server.appRecord(Buffer.from('first')), server.appRecord(Buffer.from('second'))]);
+  assert.is(sim.deliverToClient(d), 5);
+  assert.is(sim.app.at(-1)!.toString(), 'first');
+  assert.is(client.droppedExtra, 1);
+  assert.is(client.droppedMalformed + client.droppedAuth + client.droppedReplay, 0);
+});
+
+test('receive() before start() or after close is dropped; poll() is idle once Connected', () => {
+  const c = new DtlsSession(1152, seededRandom(1));
+  assert.is(c.receive(new Uint8Array(20), 0, 20, 0, out, 0), DtlsResult.Dropped);
+  const { client, sim } = setup();
+  assert.ok(startAndRun(client, sim));
+  assert.is(client.poll(1e9), Infinity);
+  client.close();
+  assert.is(client.receive(new Uint8Array(20), 0, 20, 0, out, 0), DtlsResult.Dropped);
+});
+
+test('RFC 9146 connection ID: offered, granted, carried by every epoch-1 record we send', () => {
+  const cid = Buffer.from('c1d2e3f4', 'hex');
+  const { client, server, sim } = setup({ cid });
+  client.offerConnectionId = true;
+  assert.ok(startAndRun(client, sim));
+  assert.is(client.state, DtlsState.Connected, `error ${client.error}`);
+  assert.is(client.peerCidLen, 4);
+  assert.is(server.cidRecords, 1, 'our Finished came as a tls12_cid record');
+  const msg = Buffer.from('with cid');
+  const n = client.seal(msg, 0, msg.length, out, 0);
+  const rec = Buffer.from(out.subarray(0, n));
+  assert.is(rec[0], 25, 'tls12_cid');
+  assert.is(rec.subarray(11, 15).toString('hex'), 'c1d2e3f4');
+  assert.is(rec.readUInt16BE(15), n - 17);
+  assert.is(n, 13 + 4 + 8 + msg.length + 1 + 8, 'header + CID + explicit nonce + inner plaintext (content + type) + tag');
+  server.receive(rec, sim.now);
+  assert.is(server.appReceived.at(-1)!.toString(), 'with cid');
+  for (const d of server.transmit()) sim.deliverToClient(d);
+  assert.is(sim.app.at(-1)!.toString(), 'with cid', 'the server answers with plain records (our CID is empty)');
+  // The CID is authenticated: change it in a copy and the server cannot open it.
+  const before = server.appReceived.length;
+  const bad = Buffer.from(rec); bad[14] ^= 1;
+  server.cidIn = bad.subarray(11, 15);
+  server.receive(bad, sim.now);
+  assert.is(server.appReceived.length, before);
+});
+
+test('connection ID: not offered → not used; offered but the server has none → plain records', () => {
+  const a = setup({ cid: Buffer.from('01', 'hex') });
+  assert.ok(startAndRun(a.client, a.sim));
+  assert.is(a.client.peerCidLen, 0);
+  assert.is(a.server.cidIn, null);
+  const b = setup({});
+  b.client.offerConnectionId = true;
+  assert.ok(startAndRun(b.client, b.sim));
+  assert.is(b.client.state, DtlsState.Connected);
+  assert.is(b.client.peerCidLen, 0);
+  assert.is(echo(b.client, b.sim, 'plain'), 'plain');
 });
 
 test.run();

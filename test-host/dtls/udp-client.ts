@@ -55,11 +55,13 @@ export interface Run {
 }
 
 /** Start a handshake to 127.0.0.1:port and keep feeding/draining the session until close(). */
-export async function connect(port: number, identity: string, psk: Uint8Array, opts: { speed?: number; maxRetx?: number; offer?: number } = {}): Promise<Run> {
+export async function connect(port: number, identity: string, psk: Uint8Array, opts: { speed?: number; maxRetx?: number; offer?: number; offerCid?: boolean; session?: DtlsSession; resume?: boolean } = {}): Promise<Run> {
   const speed = opts.speed ?? 10;
-  const s = new DtlsSession(1280, (b, o, l) => { randomFillSync(b, o, l); });
+  const s = opts.session ?? new DtlsSession(1280, (b, o, l) => { randomFillSync(b, o, l); });
+  if (opts.session) s.reset(true);
   if (opts.maxRetx !== undefined) s.maxRetransmissions = opts.maxRetx;
   if (opts.offer !== undefined) s.offerSuites = opts.offer;
+  if (opts.offerCid) s.offerConnectionId = true;
   const sock = dgram.createSocket('udp4');
   sock.on('error', () => {});
   const out = new Uint8Array(1500), app = new Uint8Array(1500);
@@ -74,7 +76,7 @@ export async function connect(port: number, identity: string, psk: Uint8Array, o
   });
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   const id = Buffer.from(identity);
-  s.start(id, id.length, psk, psk.length, now(), false);
+  s.start(id, id.length, psk, psk.length, now(), opts.resume ?? false);
   flush();
   const timer = setInterval(() => { s.poll(now()); flush(); }, 5);
   return {
@@ -86,7 +88,14 @@ export async function connect(port: number, identity: string, psk: Uint8Array, o
     },
     async close() {
       clearInterval(timer);
-      if (s.state === DtlsState.Connected) { s.close(); flush(); }
+      if (s.state === DtlsState.Connected) {
+        s.close();
+        let n;
+        while ((n = s.transmit(out, 0)) > 0) {
+          const d = Buffer.from(out.subarray(0, n));
+          await new Promise<void>((r) => sock.send(d, port, '127.0.0.1', () => r()));
+        }
+      }
       await new Promise<void>((r) => sock.close(() => r()));
     },
   };

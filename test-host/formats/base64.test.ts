@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import './helpers.js'; // fixed fast-check seed
 import { base64Decode, base64Encode } from '../../src/formats/base64.js';
 
 const td = new TextDecoder();

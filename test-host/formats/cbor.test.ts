@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import './helpers.js'; // fixed fast-check seed
 import { Decoder, Encoder } from 'cbor-x';
 import { CborKind, CborReader, CborWriter, halfToDouble, INDEFINITE, Major } from '../../src/formats/cbor.js';
 import { hex, toHex } from '../vectors.js';

@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import './helpers.js'; // fixed fast-check seed
 import { JsonReader, JsonWriter, Tok } from '../../src/formats/json.js';
 
 const te = new TextEncoder();
@@ -34,7 +35,7 @@ function parse(r: JsonReader, t: Tok = r.next()): unknown {
       for (;;) {
         const k = parse(r, x) as string;
         if (r.next() !== Tok.COLON) throw new Error('colon');
-        o[k] = parse(r);
+        Object.defineProperty(o, k, { value: parse(r), enumerable: true, writable: true, configurable: true });
         x = r.next();
         if (x === Tok.END_OBJECT) return o;
         if (x !== Tok.COMMA) throw new Error('comma');

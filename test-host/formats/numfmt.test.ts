@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { readDecimal, readInt, readNumber, writeDouble, writeInt } from '../../src/formats/numfmt.js';
+import './helpers.js'; // fixed fast-check seed
+import { numStats, readDecimal, readInt, readNumber, writeDouble, writeInt } from '../../src/formats/numfmt.js';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -70,6 +71,21 @@ test('readInt and readDecimal (text/plain forms)', () => {
   fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (v) => {
     assert.is(rd(String(v)), v === 0 ? 0 : v);
   }), { numRuns: 5000 });
+});
+
+test('sensor-like values (up to 15 significant digits, exponents within ±22) take no fallback', () => {
+  const before = numStats.writeFallbacks + numStats.readFallbacks;
+  fc.assert(fc.property(fc.integer({ min: -(10 ** 12), max: 10 ** 12 }), fc.integer({ min: 0, max: 9 }), (m, k) => {
+    const v = m / 10 ** k;
+    const s = fmt(v);
+    const b = te.encode(s);
+    assert.is(readNumber(b, 0, b.length), v);
+  }), { numRuns: 20000 });
+  for (const v of [22.4, 21.53, -52.0006, 3.14159, 0.001, 1013.25, 99.99, 1e-6]) {
+    const b = te.encode(fmt(v));
+    assert.is(readNumber(b, 0, b.length), v);
+  }
+  assert.is(numStats.writeFallbacks + numStats.readFallbacks, before);
 });
 
 test.run();

@@ -174,6 +174,17 @@ test('encoder: out of space and unsupported values', () => {
   assert.is(encodeAll(enc, [{ path: '/4/0/0', type: 'string', value: 'x' }], '/3/0'), -Code.NOT_ACCEPTABLE);
 });
 
+test('a time series of one resource: bn is the path, later records have neither bn nor n', () => {
+  const recs: Plain[] = [
+    { path: '/3303/0/5700', type: 'float', value: 21.5, time: 1700000000 },
+    { path: '/3303/0/5700', type: 'integer', value: 22, time: 1700000010 },
+  ];
+  const b = encodeAll(enc, recs, '/3303/0/5700') as Uint8Array;
+  assert.equal(decodeAll(dec, b, '/3303/0/5700'), recs);
+  const x = cborx.decode(b) as Map<number, unknown>[];
+  assert.equal([[...x[0].keys()], [...x[1].keys()]], [[-2, 2, 6], [2, 6]]);
+});
+
 test('fuzz: 20,000 random and mutated payloads never throw', () => {
   const rnd = prng(0x5e11);
   const seeds = [...V.vectors, ...V.acceptanceVectors].map((v: { hex: string }) => hex(v.hex));

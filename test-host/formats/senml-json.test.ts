@@ -128,6 +128,16 @@ test('numbers: integers exact to 2^53, floats shortest round-trip', () => {
   }
 });
 
+test('a time series of one resource: bn is the path, later records have neither bn nor n', () => {
+  const recs: Plain[] = [
+    { path: '/3303/0/5700', type: 'float', value: 21.5, time: 1700000000 },
+    { path: '/3303/0/5700', type: 'integer', value: 22, time: 1700000010 },
+  ];
+  const b = encodeAll(enc, recs, '/3303/0/5700') as Uint8Array;
+  assert.equal(decodeAll(dec, b, '/3303/0/5700'), recs);
+  assert.is(td.decode(b), '[{"bn":"/3303/0/5700","v":21.5,"t":1700000000},{"v":22,"t":1700000010}]');
+});
+
 test('fuzz: 20,000 random and mutated payloads never throw', () => {
   const rnd = prng(0x1500);
   const seeds = V.vectors.map((v: { payload: string }) => te.encode(v.payload));

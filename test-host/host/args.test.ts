@@ -94,6 +94,10 @@ test('server and bootstrap-server options, help', () => {
   assert.equal(parseCommandLine(['server', '--port', '0', '--address', '::']), { cmd: 'server', opts: { port: 0, address: '::' } });
   assert.equal(parseCommandLine(['bootstrap-server', '--config', 'c.json', '--port', '5783']),
     { cmd: 'bootstrap-server', opts: { port: 5783, address: '127.0.0.1', config: 'c.json' } });
+  assert.equal(parseCommandLine(['server', '--psk-identity', 'srv', '--psk-key', '0xA0b1']),
+    { cmd: 'server', opts: { port: 5683, address: '127.0.0.1', psk: { pskIdentity: 'srv', pskKey: 'a0b1' } } });
+  assert.match(err(['server', '--psk-key', 'a0']), /go together/);
+  assert.match(err(['bootstrap-server', '--config', 'c', '--psk-identity', 'a', '--psk-key', 'xyz']), /even number of hex digits/);
   assert.is(parseCommandLine(['--help']).cmd, 'help');
   assert.is(parseCommandLine([]).cmd, 'help');
   assert.is(parseCommandLine(['client', '--help']).cmd, 'help');

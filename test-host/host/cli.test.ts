@@ -78,7 +78,7 @@ test('a bad bootstrap config file exits 2 naming the field', async () => {
 });
 
 /** Starts the CLI, waits for its "listening on A:P" line; returns the port and a stop function. */
-function startCli(args: string[]): Promise<{ port: number; out: () => string; write: (s: string) => void; stop: () => Promise<number | null> }> {
+function startCli(args: string[]): Promise<{ port: number; out: () => string; write: (s: string) => void; exited: () => Promise<number | null>; stop: () => Promise<number | null> }> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -89,8 +89,8 @@ function startCli(args: string[]): Promise<{ port: number; out: () => string; wr
       const m = /listening on [^\s]+:(\d+)/.exec(out);
       if (m && t) {
         clearTimeout(t);
-        resolve({ port: +m[1], out: () => out, write: (s) => c.stdin.write(s),
-          stop: async () => { c.kill('SIGTERM'); const k = setTimeout(() => c.kill('SIGKILL'), 3000); const code = await closed; clearTimeout(k); return code; } });
+        resolve({ port: +m[1], out: () => out, write: (s) => c.stdin.write(s), exited: () => closed,
+          stop: async () => { if (c.exitCode !== null) return c.exitCode; c.kill('SIGTERM'); const k = setTimeout(() => c.kill('SIGKILL'), 3000); const code = await closed; clearTimeout(k); return code; } });
       }
     });
     c.stderr.on('data', (d) => (out += d));
@@ -118,7 +118,9 @@ test('server from the command line takes console commands on stdin', async () =>
     s.write('list\n');
     for (let k = 0; k < 100 && !/cli-node \/rd/.test(s.out()); k++) await new Promise((r) => setTimeout(r, 20));
     assert.match(s.out(), /cli-node \/rd\/\d+ 127\.0\.0\.1:\d+ lt=60/);
-  } finally { assert.is(await s.stop(), 0); }
+    s.write('quit\n');
+    assert.is(await s.exited(), 0, 'quit ends the process');
+  } finally { await s.stop(); }
 });
 
 test.run();

@@ -21,7 +21,9 @@ test('client bootstraps from our bootstrap server, registers with our server, an
   const log = (l: string) => lines.push(l);
   const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log });
   const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log, config: {
-    'e2e-node': { servers: [{ ssid: 9, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 120, binding: 'U' }] },
+    // deleteFirst false: a Bootstrap-Delete of "/" removes /3303/0 and /4/0 too (TS Core §5.2.7.5 keeps
+    // only the bootstrap account and the Device object), and this test observes the temperature.
+    'e2e-node': { deleteFirst: false, servers: [{ ssid: 9, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 120, binding: 'U' }] },
   } });
   const hal = await NodeHal.open({ address: '127.0.0.1', port: 0, logLevel: 0 });
   const seed = new Uint8Array(16); hal.random(seed, 0, 16);
@@ -49,7 +51,7 @@ test('client bootstraps from our bootstrap server, registers with our server, an
     const lt = await server.read('e2e-node', '/1/0/1', 'tlv');
     assert.is(lt.value, 600);
     const disc = await server.discover('e2e-node', '/3303/0');
-    assert.is(disc.codeText, '2.05');
+    assert.is(disc.codeText, '2.05', lines.join('\n'));
     assert.ok(disc.links!.some((l) => l.path === '/3303/0/5700'));
 
     const notes: unknown[] = [];
@@ -62,6 +64,13 @@ test('client bootstraps from our bootstrap server, registers with our server, an
     assert.equal(notes, [25.25], lines.join('\n'));
     const c = await h.cancel();
     assert.ok(c === null || c.ok);
+
+    // De-register when the client stops.
+    const gone = once<[Registration, string]>(server, 'deregistered');
+    board.client.stop(hal.now());
+    drv.pump();
+    const [, why] = await gone;
+    assert.ok(why === 'deregister' || why === 'replaced', why);
   } finally {
     drv.stop(); hal.close();
     await bs.stop(); await server.stop();

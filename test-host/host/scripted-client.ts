@@ -35,7 +35,7 @@ export class ScriptedClient extends CoapHost {
   }
 
   static async open(): Promise<ScriptedClient> {
-    return new ScriptedClient(await CoapHost.openHal({ address: '127.0.0.1', port: 0 }), () => {});
+    return new ScriptedClient(await CoapHost.openHal({ address: '127.0.0.1', port: 0 }), { log: () => {} });
   }
 
   protected override handleRequest(req: CoapMessage, _peer: number, res: MessageWriter): number {

@@ -230,6 +230,10 @@ test('console commands', async () => {
     assert.is(Buffer.from(client.seen[1].payload).toString('hex'), 'c201012c');
     await server.command('exec node1 /3/0/4', (s) => out.push(s));
     assert.is(out[3], '2.04');
+    await server.command('create node1 /3303 { "/3303/1/5700": 21.5 }', (s) => out.push(s));
+    assert.is(out[4], '2.04');
+    assert.is(Buffer.from(client.seen[3].payload).toString('hex'), '0701e4164441ac0000');
+    out.pop();
     await server.command('help', (s) => out.push(s));
     assert.match(out[4], /observe <ep> <path>/);
     let err = '';
@@ -274,6 +278,28 @@ test('write with a format and partial update; SenML CBOR composite; Send (POST /
     const bad = await client.send(server.port, { code: Code.POST, path: ['dp'], contentFormat: ContentFormat.SENML_JSON, payload: te.encode('[{') });
     assert.is(bad.code, Code.BAD_REQUEST);
   } finally { await close(); }
+});
+
+test('queue mode: a request to a sleeping client waits for its Update', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {}, awakeMs: 100 });
+  const client = await ScriptedClient.open();
+  try {
+    const r = await client.send(server.port, { code: Code.POST, path: ['rd'], query: ['ep=sleepy', 'lt=60', 'b=UQ'], payload: te.encode('</3/0>') });
+    assert.is(r.code, Code.CREATED);
+    assert.ok(server.registrations.get('sleepy')!.queueMode);
+    client.responder = () => ({ code: Code.CONTENT, contentFormat: 0, payload: 'awake' });
+    await sleep(150);
+    let done = false;
+    const p = server.read('sleepy', '/3/0/0').then((x) => { done = true; return x; });
+    await sleep(100);
+    assert.not.ok(done, 'held while asleep');
+    assert.is(client.seen.length, 0);
+    const u = await client.send(server.port, { code: Code.POST, path: ['rd', r.locationPath[1]] });
+    assert.is(u.code, Code.CHANGED);
+    const res = await p;
+    assert.is(res.value, 'awake');
+    assert.is(client.seen.length, 1);
+  } finally { await client.stop(); await server.stop(); }
 });
 
 test('garbage datagrams do not crash the server', async () => {

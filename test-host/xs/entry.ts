@@ -9,5 +9,7 @@
 import { install } from './harness.js';
 import './suites/coap-message.js';
 import './suites/crypto.js';
+import './suites/formats.js';
+import './suites/client.js';
 
 install();

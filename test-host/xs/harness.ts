@@ -9,6 +9,9 @@
 //                        buffer so that the meter that xsnap reports after the command (compute,
 //                        currentHeapCount) measures the loop and nothing that depends on n
 //   'result'           → the checksum the last loop returned (a decimal string)
+//   'sames'            → JSON [name, …] of the registered differential checks
+//   'same <i>'         → JSON {"ok":true,"value":"…"}: the string check i computes under XS; the host
+//                        computes the same check under V8 (importing the same suite) and compares
 //   'scenario <name>'  → runs a registered whole scenario (the hook for a client run under XS) and
 //                        replies with its JSON result
 //
@@ -26,12 +29,21 @@ const testNames: string[] = [];
 const testFns: TestFn[] = [];
 const loopNames: string[] = [];
 const loopFns: LoopFn[] = [];
+const sameNames: string[] = [];
+const sameFns: (() => string)[] = [];
 const scenarioNames: string[] = [];
 const scenarioFns: ScenarioFn[] = [];
 
 export function test(name: string, fn: TestFn): void { testNames.push(name); testFns.push(fn); }
 export function loop(name: string, fn: LoopFn): void { loopNames.push(name); loopFns.push(fn); }
 export function scenario(name: string, fn: ScenarioFn): void { scenarioNames.push(name); scenarioFns.push(fn); }
+/** A differential check: fn returns a string that must be the same under XS and under V8. */
+export function same(name: string, fn: () => string): void { sameNames.push(name); sameFns.push(fn); }
+
+/** For the host's V8 side of the differential checks (the suites imported under Node). */
+export function differentialChecks(): { names: readonly string[]; run(i: number): string } {
+  return { names: sameNames, run: (i: number) => sameFns[i]() };
+}
 
 // ---- assertions (throw an Error with a message that says what differed) ----
 
@@ -100,7 +112,7 @@ export function vectors(name: string): any {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const LOOP_REPLY = encoder.encode('ok').buffer;
+const LOOP_REPLY = encoder.encode('ok').buffer as ArrayBuffer;
 let lastResult = 0;
 
 function reply(v: unknown): ArrayBuffer {
@@ -143,6 +155,12 @@ export function handleCommand(msg: ArrayBuffer): ArrayBuffer {
     return LOOP_REPLY;
   }
   if (verb === 'result') return reply(lastResult);
+  if (verb === 'sames') return reply(sameNames);
+  if (verb === 'same') {
+    const fn = sameFns[+arg];
+    if (!fn) return reply({ ok: false, error: 'no check ' + arg });
+    try { return reply({ ok: true, value: fn() }); } catch (e) { return reply({ ok: false, error: errorText(e) }); }
+  }
   if (verb === 'scenario') {
     const k = scenarioNames.indexOf(arg);
     if (k < 0) return reply({ ok: false, error: 'no scenario ' + arg });

@@ -6,13 +6,13 @@
 //
 // @agoric/xsnap wants @endo/init (SES lockdown) loaded first, and lockdown hardens the whole Node
 // process: call startXs() only in a process of its own (xs.test.ts and bench/xs.bench.ts are).
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { repoRoot } from '../vectors.js';
 
 export interface XsMeter {
@@ -24,11 +24,45 @@ export interface XsMeter {
 
 export interface XsReply { text: string; meter: XsMeter }
 
-/** Bundles a TypeScript entry (default: test-host/xs/entry.ts) for XS: one iife script, es2022. */
-export async function bundleForXs(entry?: string): Promise<string> {
+/** Suites outside test-host (not compiled by the root tsconfig, so entry.ts cannot import them):
+ *  hal/moddable under XS, on stand-ins for Moddable's modules. Adding one is one line here. */
+export const EXTRA_SUITES: readonly string[] = ['hal/moddable/xs-test/hal.suite.ts'];
+
+/** Moddable module specifiers → the stand-in of hal/moddable/xs-test/fakes.ts that replaces them in
+ *  XS bundles (xsnap has the XS engine, not Moddable's runtime). */
+const MODDABLE_FAKES: Record<string, [fake: string, exportAs: string]> = {
+  'embedded:io/socket/udp': ['FakeUDP', 'default'],
+  'timer': ['FakeTimer', 'default'],
+  'time': ['FakeTime', 'default'],
+  'net': ['FakeNet', 'default'],
+  'rng': ['FakeRNG', 'default'],
+  'crypt': ['FakeBlockCipher', 'BlockCipher'],
+  'embedded:storage/key-value': ['FakeKeyValue', 'default'],
+  'preference': ['FakePreference', 'default'],
+  'mc/config': ['FakeConfig', 'default'],
+};
+
+const moddableFakes: Plugin = {
+  name: 'moddable-fakes',
+  setup(b) {
+    const fakes = join(repoRoot(), 'hal', 'moddable', 'xs-test', 'fakes.ts');
+    b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|mc\/config$)/ }, (a) =>
+      MODDABLE_FAKES[a.path] ? { path: a.path, namespace: 'moddable-fake' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'moddable-fake' }, (a) => {
+      const [fake, as] = MODDABLE_FAKES[a.path];
+      return { contents: `import { ${fake} } from ${JSON.stringify(fakes)}; export { ${fake} as ${as} };`, loader: 'ts', resolveDir: dirname(fakes) };
+    });
+  },
+};
+
+/** Bundles a TypeScript entry (default: test-host/xs/entry.ts plus EXTRA_SUITES) for XS: one iife
+ *  script, es2022. */
+export async function bundleForXs(entry?: string, extra: readonly string[] = entry ? [] : EXTRA_SUITES): Promise<string> {
   const root = repoRoot();
+  const main = entry || join(root, 'test-host', 'xs', 'entry.ts');
+  const files = [main, ...extra.map((f) => join(root, f))];
   const r = await build({
-    entryPoints: [entry || join(root, 'test-host', 'xs', 'entry.ts')],
+    stdin: { contents: files.map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: root, loader: 'ts', sourcefile: 'xs-bundle.ts' },
     bundle: true,
     format: 'iife',
     target: 'es2022',
@@ -38,6 +72,7 @@ export async function bundleForXs(entry?: string): Promise<string> {
     charset: 'utf8',
     legalComments: 'none',
     logLevel: 'silent',
+    plugins: [moddableFakes],
   });
   return r.outputFiles[0].text;
 }

@@ -28,6 +28,22 @@ if (loadError || !worker) {
     });
   });
 
+  // Differential checks: the same suite code, imported here under V8, must compute the same strings.
+  injectVectorsHere();
+  await import('./entry.js');
+  const { differentialChecks } = await import('./harness.js');
+  const v8 = differentialChecks();
+  const sames = await xs.json<string[]>('sames');
+  sames.forEach((name, i) => {
+    test(`xs = v8: ${name}`, async () => {
+      const r = await xs.json<{ ok: boolean; value?: string; error?: string }>(`same ${i}`);
+      if (!r.ok) assert.unreachable(r.error || 'failed under XS');
+      const k = v8.names.indexOf(name);
+      assert.ok(k >= 0, 'not registered under V8');
+      assert.fixture(r.value as string, v8.run(k));
+    });
+  });
+
   test('xs: the bundle registers the CoAP suite and its hot loop', async () => {
     assert.ok(names.length >= 20, `${names.length} tests`);
     assert.ok((await xs.loops()).includes('coap.roundtrip'));
@@ -61,6 +77,16 @@ if (loadError || !worker) {
     const b = (await xs.loop('crypto.ccm-record', 2_000)).heapCount;
     assert.ok(await xs.result() !== -1 && await xs.result() !== -2, 'seal/open failed under XS');
     assert.is(b, a, `slots after 2,000 records (${b}) vs after 20 (${a})`);
+  });
+
+  test('xs heap: the whole client answers 10,000 Read requests with no growth of the slot count (after 100 = after 10,000)', async () => {
+    for (let k = 0; k < 2; k++) { await xs.loop('client.read', 100); await xs.loop('client.read', 2_000); }
+    const a = (await xs.loop('client.read', 100)).heapCount;
+    const b = (await xs.loop('client.read', 10_000)).heapCount;
+    assert.is(await xs.result(), 10_000 * 19, 'every Read answered (19-byte 2.05 responses)');
+    const c = (await xs.loop('client.read', 100)).heapCount;
+    assert.is(b, a, `slots after 10,000 requests (${b}) vs after 100 (${a})`);
+    assert.is(c, a);
   });
 
   test('xs heap: the meter does see allocation (control loop allocating one Uint8Array per iteration)', async () => {

@@ -1,0 +1,42 @@
+// The CoAP codec under the real XS engine (Moddable's, through @agoric/xsnap), against a peer in the
+// same run: coap-packet (node-coap's codec, with the `buffer` package as Buffer) doing the same work
+// under the same XS. One operation = parse a Register request, write its 2.01 reply with two
+// Location-Path options, parse that reply, parse an Observe notification, write a notification with
+// Observe, Content-Format and payload. Prints XS's compute meter per operation (its instruction
+// count: deterministic, unlike time) and the heap slots left in use after N operations (each loop
+// starts after a gc(), so that is what the operations allocated and still hold, or what a GC in the
+// middle left of it).
+//
+// Run: node build/bench/xs.bench.js [N]   (a process of its own: @endo/init locks the process down)
+import { join } from 'node:path';
+import { bundleForXs, XsWorker } from '../test-host/xs/host.js';
+import { repoRoot } from '../test-host/vectors.js';
+
+const N = Number(process.argv[2]) || 10_000;
+
+async function measure(xs: XsWorker, name: string): Promise<{ computePerOp: number; slots0: number; slotsN: number; checksum: number }> {
+  for (let k = 0; k < 3; k++) await xs.loop(name, 200); // warm up
+  const zero = await xs.loop(name, 0);
+  const full = await xs.loop(name, N);
+  const checksum = await xs.result();
+  return { computePerOp: (full.compute - zero.compute) / N, slots0: zero.heapCount, slotsN: full.heapCount, checksum };
+}
+
+const bundle = await bundleForXs(join(repoRoot(), 'test-host', 'xs', 'bench-entry.ts'));
+const xs = await XsWorker.load(bundle);
+try {
+  const ours = await measure(xs, 'coap.roundtrip');
+  const peer = await measure(xs, 'peer.coap-packet.roundtrip');
+  const same = ours.checksum === peer.checksum;
+  console.log(`xs bench: CoAP round trip (parse Register, write 2.01, parse it, parse Notify, write Notify), N = ${N}`);
+  console.log(`  ours (src/coap/message.ts)     compute/op ${ours.computePerOp.toFixed(0).padStart(8)}   heap slots after 0 ops ${ours.slots0}, after N ops ${ours.slotsN} (+${ours.slotsN - ours.slots0})`);
+  console.log(`  peer (coap-packet 1.1.1)       compute/op ${peer.computePerOp.toFixed(0).padStart(8)}   heap slots after 0 ops ${peer.slots0}, after N ops ${peer.slotsN} (+${peer.slotsN - peer.slots0})`);
+  console.log(`  ratio peer/ours compute: ${(peer.computePerOp / ours.computePerOp).toFixed(2)}x   same checksum: ${same ? 'yes' : 'NO'} (${ours.checksum}, ${peer.checksum})`);
+  const ccm = await measure(xs, 'crypto.ccm-record');
+  console.log(`  ours AES-128-CCM_8 seal+open of a 64-byte DTLS record: compute/op ${ccm.computePerOp.toFixed(0)}   heap slots +${ccm.slotsN - ccm.slots0} (no peer: figure only)`);
+  const cli = await measure(xs, 'client.read');
+  console.log(`  ours, the whole client: one Read /3/0/0 (CON GET in, ACK 2.05 out): compute/op ${cli.computePerOp.toFixed(0)}   heap slots +${cli.slotsN - cli.slots0} (no peer: figure only)`);
+  if (!same) process.exitCode = 1;
+} finally {
+  await xs.close();
+}

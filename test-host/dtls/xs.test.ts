@@ -1,0 +1,77 @@
+// The DTLS client under the real XS engine: a full handshake replayed from a transcript recorded here
+// against the in-process server must connect in XS, produce the same bytes as under V8 (a checksum of
+// everything the client sent and decrypted), and not grow XS's heap across runs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { TestDtlsServer } from './server.js';
+import { IDENTITY, PSK_HEX, Replay, resetRng, rng, type TranscriptHex } from './xs-replay.js';
+import { DtlsSession, DtlsState } from '../../src/dtls/session.js';
+import { repoRoot } from '../vectors.js';
+import type { XsWorker as XsWorkerType } from '../xs/host.js';
+
+// Record the transcript before anything loads @endo/init (its lockdown hardens the process).
+function record(): TranscriptHex {
+  let s = 99;
+  const srnd = (n: number): Buffer => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) { s = (Math.imul(s, 1103515245) + 12345) >>> 0; b[i] = s >>> 24; } return b; };
+  const server = new TestDtlsServer({ psk: new Map([[IDENTITY, Buffer.from(PSK_HEX, 'hex')]]), hint: 'CoAP', cookie: true, random: srnd, resumption: false });
+  resetRng();
+  const c = new DtlsSession(1152, rng);
+  const id = Buffer.from(IDENTITY), psk = Buffer.from(PSK_HEX, 'hex');
+  c.start(id, id.length, psk, psk.length, 0, false);
+  const out = new Uint8Array(1152), plain = new Uint8Array(1152);
+  const serverDatagrams: string[] = [];
+  for (let step = 0; step < 20 && c.state === DtlsState.Handshaking; step++) {
+    let n;
+    while ((n = c.transmit(out, 0)) > 0) server.receive(out.subarray(0, n), 0);
+    for (const d of server.transmit()) { serverDatagrams.push(d.toString('hex')); c.receive(d, 0, d.length, 0, plain, 0); }
+  }
+  const appRecords = ['first', 'second record', 'third'].map((m) => server.appRecord(Buffer.from(m)).toString('hex'));
+  return { serverDatagrams, appRecords };
+}
+
+const transcript = record();
+const underV8 = new Replay(transcript).run();
+
+const { bundleForXs, XsWorker } = await import('../xs/host.js');
+let worker: XsWorkerType | null = null;
+let loadError: unknown = null;
+try {
+  const bundle = await bundleForXs(join(repoRoot(), 'test-host', 'dtls', 'xs-entry.ts'));
+  worker = await XsWorker.start();
+  await worker.evaluate('globalThis.__dtlsTranscript = ' + JSON.stringify(transcript) + ';');
+  await worker.evaluate(bundle);
+} catch (e) { loadError = e; }
+
+test('the transcript replays under V8', () => {
+  assert.ok(underV8 > 0, `V8 replay: ${underV8}`);
+  assert.ok(transcript.serverDatagrams.length >= 3);
+});
+
+test('xs: the DTLS bundle loads', () => { if (loadError) throw loadError; });
+
+test('xs: the replayed handshake connects and gives the same checksum as V8', async () => {
+  if (!worker) return;
+  const names = await worker.tests();
+  for (let i = 0; i < names.length; i++) {
+    const r = await worker.runTest(i);
+    if (!r.ok) assert.unreachable(`${names[i]}: ${r.error}`);
+  }
+  const r = await worker.scenario('dtls.checksum');
+  assert.ok(r.ok, r.error);
+  assert.is(r.result, underV8);
+});
+
+test('xs heap: slot count after 50 replayed handshakes equals that after 5 (warmed up)', async () => {
+  if (!worker) return;
+  for (let k = 0; k < 2; k++) { await worker.loop('dtls.handshake', 5); await worker.loop('dtls.handshake', 50); }
+  const a = (await worker.loop('dtls.handshake', 5)).heapCount;
+  const b = (await worker.loop('dtls.handshake', 50)).heapCount;
+  assert.is(await worker.result(), underV8);
+  assert.ok(a > 0);
+  assert.is(b, a, `slots after 50 handshakes (${b}) vs after 5 (${a})`);
+});
+
+test.after(async () => { await worker?.close(); });
+
+test.run();
