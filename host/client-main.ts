@@ -68,7 +68,7 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     load: (out) => hal.storageRead('lwm2m.config', out),
     save: (buf, off, len) => hal.storageWrite('lwm2m.config', buf, off, len),
   };
-  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 300, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
+  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
   const server = o.server ? account(await resolveUri(o.server)) : undefined;
   const bootstrap = o.bootstrap ? { ...account(await resolveUri(o.bootstrap)) } : undefined;
   const seed = new Uint8Array(16);

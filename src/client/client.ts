@@ -35,6 +35,8 @@ import { LwPath } from './path.js';
 import { AttributeTable, ObservationTable } from './observe.js';
 import { handleDm, notifyDue, sendNotification } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning } from './bootstrap.js';
+import { DtlsSession } from '../dtls/session.js';
+import type { BlockCipherProvider } from '../crypto/provider.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -68,6 +70,11 @@ export interface ClientOptions {
   confirmableNotifications?: boolean;
   /** Depth of the application event ring (default 32). */
   eventDepth?: number;
+  /** Cryptographic random bytes (the HAL's): DTLS ClientHello randoms. Without it, a generator
+   *  seeded from `seed` is used — fine for tests, not for a device in the field. */
+  random?: (buf: Uint8Array, off: number, len: number) => void;
+  /** Native AES for DTLS (Moddable's crypt BlockCipher, Node's crypto); portable AES by default. */
+  aes?: BlockCipherProvider;
   /** Objects whose instances a Bootstrap-Delete of "/" leaves alone (default [3], the Device). */
   keepOnBootstrapDelete?: readonly number[];
 }
@@ -108,6 +115,9 @@ export class Lwm2mClient implements EndpointHandler {
   readonly bootstrapTimeout: number;
 
   private readonly keep: Int32Array;
+  /** One DTLS session per server slot, and the last one for the bootstrap server. */
+  readonly dtls: DtlsSession[];
+  private lastScheme = 0;
 
   // Scratch, reused by every operation.
   readonly rec = new DataRecord();
@@ -195,6 +205,12 @@ export class Lwm2mClient implements EndpointHandler {
     this.sLoc = new Uint8Array(n * LOC_BYTES); this.sLocLen = new Uint16Array(n); this.sSlot = new Int16Array(n).fill(-1);
     this.sDirty = new Uint8Array(n);
     if (!this.table.hasObject(0) || !this.table.hasObject(1)) throw new Error('objects must include 0 (Security) and 1 (Server)');
+    const prng = this.ep; // fallback randomness: the endpoint's generator (tests)
+    const random = opts.random ?? ((buf: Uint8Array, off: number, len: number) => {
+      for (let j = 0; j < len; j++) buf[off + j] = prng.nextMid() & 0xff;
+    });
+    this.dtls = [];
+    for (let k = 0; k <= n; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes));
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -316,7 +332,10 @@ export class Lwm2mClient implements EndpointHandler {
     // Bootstrap account.
     this.bsSec = this.findBootstrapSecurity(this.table);
     this.bsPeer = -1;
-    if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) this.bsPeer = this.ep.peerIndex(this.addr, true);
+    if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) {
+      this.bsPeer = this.ep.peerIndex(this.addr, true);
+      if (this.bsPeer >= 0) this.applySecurity(this.bsSec, this.bsPeer, this.nServers, 0);
+    }
     // LwM2M server accounts, in Server instance order.
     let n = 0;
     for (let i = this.table.firstInstance(1); i >= 0 && n < this.nServers; i = this.table.nextInstance(1, i)) {
@@ -327,6 +346,7 @@ export class Lwm2mClient implements EndpointHandler {
       const s = n++;
       this.sUsed[s] = 1; this.sSsid[s] = ssid; this.sSec[s] = sec; this.sSrv[s] = i;
       this.sPeer[s] = this.ep.peerIndex(this.addr, true);
+      if (this.sPeer[s] < 0 || !this.applySecurity(sec, this.sPeer[s], s, ssid)) { this.sUsed[s] = 0; n--; continue; }
       this.sState[s] = Reg.WAIT; this.sDeadline[s] = this.now; this.sRetry[s] = 0; this.sSeq[s] = 0; this.sDirty[s] = 0;
     }
     if (n === 0 && !this.bsFlag) {
@@ -358,12 +378,30 @@ export class Lwm2mClient implements EndpointHandler {
    *  resolve them first: the core takes literal IPv4/IPv6 addresses. */
   peerFromSecurity(t: ObjectTable, i: number): boolean {
     if (t.getValue(0, i, SEC_URI, NONE, this.rec2) !== 0) return false;
-    return parseCoapUri(this.rec2.buf, this.rec2.off, this.rec2.len, this.addr) > 0;
+    this.lastScheme = parseCoapUri(this.rec2.buf, this.rec2.off, this.rec2.len, this.addr);
+    return this.lastScheme > 0;
   }
 
   keepsOnDelete(o: number): boolean {
     for (let k = 0; k < this.keep.length; k++) if (this.keep[k] === o) return true;
     return false;
+  }
+
+  /** coaps:// with PSK (/0/x/2 = 0): DTLS with the Security instance's identity (/0/x/3) and key
+   *  (/0/x/5), copied into the endpoint; coap:// : plain. Other modes are not built: refused with an
+   *  event. The key is never logged and never readable by a server (/0 answers 4.01). */
+  private applySecurity(sec: number, p: number, slot: number, ssid: number): boolean {
+    if (this.lastScheme !== 2) { this.ep.setSecurity(p, null, this.scratch, 0, 0, this.scratch, 0, 0); return true; }
+    const t = this.table;
+    const mode = this.intRes(t, 0, sec, SEC_MODE, 3);
+    if (mode !== 0 || t.getValue(0, sec, 3, NONE, this.rec) !== 0 || t.getValue(0, sec, 5, NONE, this.rec2) !== 0) {
+      this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
+      return false;
+    }
+    const rc = this.ep.setSecurity(p, this.dtls[slot], this.rec.buf, this.rec.off, this.rec.len, this.rec2.buf, this.rec2.off, this.rec2.len);
+    if (rc < 0) { this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode); return false; }
+    void ssid;
+    return true;
   }
 
   serverIndexByPeer(p: number): number {
@@ -413,6 +451,9 @@ export class Lwm2mClient implements EndpointHandler {
 
   onFailure(tag: number, reason: number): void {
     const kind = tag >> 8, s = tag & 0xff;
+    if (reason === Failure.SECURITY) {
+      this.emit(Ev.DTLS_FAILED, kind === Tag.BOOTSTRAP_REQUEST ? 0 : this.sSsid[s], this.ep.lastSecurityError);
+    }
     switch (kind) {
       case Tag.REGISTER: case Tag.UPDATE: this.sSlot[s] = -1; this.registrationFailed(s, 0); break;
       case Tag.DEREGISTER: this.sSlot[s] = -1; this.sState[s] = Reg.DISABLED; this.emit(Ev.DEREGISTERED, this.sSsid[s], 0); break;

@@ -31,6 +31,8 @@ export const enum Ev {
   REBOOT = 26,
   FACTORY_RESET = 27,
   LOADED = 28,               // a: 1 from storage, 2 smartcard, 3 factory
+  DTLS_FAILED = 29,          // a: ssid (0: the bootstrap server), b: DtlsError code
+  SECURITY_UNSUPPORTED = 30, // a: Security instance, b: its mode (/0/x/2): only PSK (0) and NoSec (3) are built
 }
 
 export class EventRing {

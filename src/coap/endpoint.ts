@@ -36,12 +36,32 @@ export interface EndpointHandler {
   /** A CON notification or separate response of ours was acknowledged. */
   onDelivered(tag: number, peer: number): void;
   /** A message of ours failed: `Failure.TIMEOUT` (no ACK after MAX_RETRANSMIT, or no response within
-   *  EXCHANGE_LIFETIME) or `Failure.RESET` (the peer answered RST). */
+   *  EXCHANGE_LIFETIME), `Failure.RESET` (the peer answered RST) or `Failure.SECURITY` (the DTLS
+   *  handshake with the peer failed). */
   onFailure(tag: number, reason: number, peer: number): void;
   /** An RST that matches no message we still hold (e.g. the answer to a NON notification, which is
    *  not kept after sending: RFC 7641 §3.6 cancels the observation). */
   onReset?(mid: number, peer: number): void;
 }
+
+/** A secure channel to one peer (DTLS: src/dtls/session.ts implements it). The endpoint starts it
+ *  when it has something to send, seals every outbound message and opens every inbound datagram. */
+export interface SecureChannel {
+  /** 0 idle, 1 handshaking, 2 connected, 3 closed, 4 failed (DtlsState). */
+  readonly state: number;
+  readonly error: number;
+  start(identity: Uint8Array, identityLen: number, psk: Uint8Array, pskLen: number, now: number, resume: boolean): void;
+  receive(buf: Uint8Array, off: number, len: number, now: number, out: Uint8Array, outOff: number): number;
+  seal(app: Uint8Array, off: number, len: number, out: Uint8Array, outOff: number): number;
+  transmit(out: Uint8Array, outOff: number): number;
+  poll(now: number): number;
+  reset(keepResumption: boolean): void;
+}
+
+const enum Sec { IDLE = 0, HANDSHAKING = 1, CONNECTED = 2, CLOSED = 3, FAILED = 4 }
+/** Longest PSK identity and key the endpoint keeps per peer. */
+export const MAX_PSK_IDENTITY = 128;
+export const MAX_PSK_KEY = 64;
 
 export const enum Reply {
   /** Send the response as written (piggybacked on the ACK for a CON). */
@@ -52,7 +72,7 @@ export const enum Reply {
   SILENT = 2,
 }
 
-export const enum Failure { TIMEOUT = 1, RESET = 2 }
+export const enum Failure { TIMEOUT = 1, RESET = 2, SECURITY = 3 }
 
 /** What receive() did with a datagram (for tests, logs and the HAL). */
 export const enum Rx {
@@ -85,8 +105,19 @@ export class Endpoint {
   busyRejections = 0;
   retransmissions = 0;
 
+  /** DTLS: handshakes that failed (wrong key, no answer), records dropped by a channel. */
+  securityFailures = 0;
+  lastSecurityError = 0;
+
   // Peers.
   readonly peers: PeerAddress[];
+  private readonly chan: (SecureChannel | null)[];
+  private readonly pskId: Uint8Array;
+  private readonly pskIdLen: Uint16Array;
+  private readonly pskKey: Uint8Array;
+  private readonly pskKeyLen: Uint16Array;
+  /** Plaintext scratch: decrypted datagrams, and messages before sealing. */
+  private readonly plain: Uint8Array;
   private readonly peerUsed: Uint8Array;
   private readonly peerPinned: Uint8Array;
   private readonly peerSeen: Float64Array;
@@ -157,6 +188,11 @@ export class Endpoint {
     this.peerUsed = new Uint8Array(np);
     this.peerPinned = new Uint8Array(np);
     this.peerSeen = new Float64Array(np);
+    this.chan = [];
+    for (let j = 0; j < np; j++) this.chan.push(null);
+    this.pskId = new Uint8Array(np * MAX_PSK_IDENTITY); this.pskIdLen = new Uint16Array(np);
+    this.pskKey = new Uint8Array(np * MAX_PSK_KEY); this.pskKeyLen = new Uint16Array(np);
+    this.plain = new Uint8Array(D);
     const rd = config.responseRingDepth;
     this.rDepth = rd;
     this.rState = new Uint8Array(rd); this.rKind = new Uint8Array(rd); this.rPeer = new Int16Array(rd);
@@ -217,6 +253,65 @@ export class Endpoint {
 
   unpinPeer(p: number): void { this.peerPinned[p] = 0; }
 
+  /**
+   * Makes peer p a DTLS peer (coaps://) with this channel and PSK identity/key (copied), or a plain
+   * one (channel null). The handshake starts when there is something to send.
+   */
+  setSecurity(p: number, ch: SecureChannel | null, id: Uint8Array, idOff: number, idLen: number,
+              key: Uint8Array, keyOff: number, keyLen: number): number {
+    const old = this.chan[p];
+    if (old !== null && old !== ch) old.reset(false);
+    this.chan[p] = ch;
+    if (ch === null) { this.pskIdLen[p] = 0; this.pskKeyLen[p] = 0; return 0; }
+    if (idLen > MAX_PSK_IDENTITY || keyLen > MAX_PSK_KEY || keyLen === 0) return -Code.BAD_REQUEST;
+    for (let j = 0; j < idLen; j++) this.pskId[p * MAX_PSK_IDENTITY + j] = id[idOff + j];
+    for (let j = 0; j < keyLen; j++) this.pskKey[p * MAX_PSK_KEY + j] = key[keyOff + j];
+    this.pskIdLen[p] = idLen; this.pskKeyLen[p] = keyLen;
+    ch.reset(false);
+    return 0;
+  }
+
+  /** The channel of peer p (null: plain CoAP). */
+  channel(p: number): SecureChannel | null { return this.chan[p]; }
+
+  /** Starts the handshake of a secure peer that has something to send. */
+  private ensureHandshake(p: number): void {
+    const ch = this.chan[p];
+    if (ch === null || ch.state !== Sec.IDLE) return;
+    // The identity and key are copied into the session's own buffers by start().
+    ch.start(this.pskIdView(p), this.pskIdLen[p], this.pskKeyView(p), this.pskKeyLen[p], this.now, true);
+  }
+
+  // Per-peer PSK buffers are slices of one array; start() wants a buffer starting at 0, so the
+  // peer's bytes are copied to the front of a scratch first (no allocation).
+  private readonly idScratch = new Uint8Array(MAX_PSK_IDENTITY);
+  private readonly keyScratch = new Uint8Array(MAX_PSK_KEY);
+  private pskIdView(p: number): Uint8Array {
+    const n = this.pskIdLen[p];
+    for (let j = 0; j < n; j++) this.idScratch[j] = this.pskId[p * MAX_PSK_IDENTITY + j];
+    return this.idScratch;
+  }
+  private pskKeyView(p: number): Uint8Array {
+    const n = this.pskKeyLen[p];
+    for (let j = 0; j < n; j++) this.keyScratch[j] = this.pskKey[p * MAX_PSK_KEY + j];
+    return this.keyScratch;
+  }
+
+  /** A channel failed: every message to that peer fails (the layer above retries with back-off). */
+  private channelFailed(p: number): void {
+    const ch = this.chan[p]!;
+    this.securityFailures++;
+    this.lastSecurityError = ch.error;
+    ch.reset(false);
+    for (let k = 0; k < this.rDepth; k++) {
+      if (this.rState[k] === Slot.FREE || this.rPeer[k] !== p) continue;
+      const tag = this.rTag[k];
+      this.freeSlot(k);
+      if (tag >= 0) this.handler.onFailure(tag, Failure.SECURITY, p);
+    }
+    for (let e = 0; e < this.dN; e++) if (this.dPeer[e] === p) this.dPending[e] = 0;
+  }
+
   private peerBusy(p: number): boolean {
     for (let k = 0; k < this.rDepth; k++) if (this.rState[k] !== Slot.FREE && this.rPeer[k] === p) return true;
     // Answered dedup entries do not hold a peer: under pressure its duplicate detection goes first.
@@ -233,6 +328,7 @@ export class Endpoint {
    *  requests; frees its table entry. */
   forgetPeer(p: number): void {
     this.flushPeer(p);
+    this.setSecurity(p, null, this.plain, 0, 0, this.plain, 0, 0);
     this.peerUsed[p] = 0; this.peerPinned[p] = 0; this.peers[p].clear();
   }
 
@@ -244,6 +340,14 @@ export class Endpoint {
     if (p < 0) return Rx.NO_PEER;
     this.peerSeen[p] = now;
     if (!this.handler.accept(p)) { this.droppedByFlag++; return Rx.DROPPED; }
+    const ch = this.chan[p];
+    if (ch !== null) {
+      // DTLS: handshake records are consumed; application data comes out in plaintext.
+      const n = ch.receive(buf, off, len, now, this.plain, 0);
+      if (ch.state === Sec.FAILED) this.channelFailed(p);
+      if (n <= 0) return Rx.HANDLED;
+      return this.receiveFrom(p, this.plain, 0, n);
+    }
     return this.receiveFrom(p, buf, off, len);
   }
 
@@ -468,8 +572,29 @@ export class Endpoint {
         else if (this.dExpiry[e] < next) next = this.dExpiry[e];
       }
     }
+    for (let p = 0; p < this.chan.length; p++) {
+      const ch = this.chan[p];
+      if (ch === null) continue;
+      if (ch.state === Sec.IDLE && this.hasPendingFor(p)) this.ensureHandshake(p);
+      const d = ch.poll(now);
+      if (ch.state === Sec.FAILED) { this.channelFailed(p); continue; }
+      if (d < next) next = d;
+    }
     if (this.hasOutput()) next = now;
     return next;
+  }
+
+  /** Something waits to be sent to peer p. */
+  private hasPendingFor(p: number): boolean {
+    for (let e = 0; e < this.dN; e++) if (this.dPending[e] && this.dPeer[e] === p) return true;
+    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] === Slot.QUEUED && this.rPeer[k] === p) return true;
+    return false;
+  }
+
+  /** Messages to p can go out now (plain, or DTLS connected). */
+  private ready(p: number): boolean {
+    const ch = this.chan[p];
+    return ch === null || ch.state === Sec.CONNECTED;
   }
 
   private expire(k: number): void {
@@ -517,13 +642,14 @@ export class Endpoint {
   // ---------------------------------------------------------------- outbound
 
   hasOutput(): boolean {
-    for (let e = 0; e < this.dN; e++) if (this.dPending[e]) return true;
+    for (let e = 0; e < this.dN; e++) if (this.dPending[e] && this.ready(this.dPeer[e])) return true;
     for (let k = 0; k < this.rDepth; k++) if (this.rState[k] === Slot.QUEUED && this.sendable(k)) return true;
     return false;
   }
 
   /** NSTART (§4.7): a CON request waits while another request to the same peer is outstanding. */
   private sendable(k: number): boolean {
+    if (!this.ready(this.rPeer[k])) return false;
     if (this.rKind[k] !== Kind.REQUEST || this.rRetries[k] > 0) return true;
     const p = this.rPeer[k];
     let outstanding = 0;
@@ -542,23 +668,31 @@ export class Endpoint {
 
   /** Copies the next outbound datagram into out[at…]; returns its length (0 when none). */
   transmit(out: Uint8Array, at: number): number {
+    // DTLS handshake flights and alerts.
+    for (let p = 0; p < this.chan.length; p++) {
+      const ch = this.chan[p];
+      if (ch === null) continue;
+      const n = ch.transmit(out, at);
+      if (n > 0) { this.setTx(p); return n; }
+    }
     for (let e = 0; e < this.dN; e++) {
-      if (!this.dPending[e]) continue;
+      if (!this.dPending[e] || !this.ready(this.dPeer[e])) continue;
       this.dPending[e] = 0;
       const n = this.dLen[e];
       if (n === 0) continue;
-      const base = e * this.maxDatagram;
-      for (let j = 0; j < n; j++) out[at + j] = this.dData[base + j];
+      const sealed = this.emit(this.dPeer[e], this.dData, e * this.maxDatagram, n, out, at);
+      if (sealed <= 0) continue;
       this.setTx(this.dPeer[e]);
-      return n;
+      return sealed;
     }
     let best = -1;
     for (let k = 0; k < this.rDepth; k++) {
       if (this.rState[k] === Slot.QUEUED && (best < 0 || this.rSeq[k] < this.rSeq[best]) && this.sendable(k)) best = k;
     }
     if (best < 0) return 0;
-    const k = best, n = this.rLen[k], base = k * this.maxDatagram;
-    for (let j = 0; j < n; j++) out[at + j] = this.rData[base + j];
+    const k = best, base = k * this.maxDatagram;
+    const n = this.emit(this.rPeer[k], this.rData, base, this.rLen[k], out, at);
+    if (n <= 0) { this.freeSlot(k); return 0; } // cannot be sealed (too large for a record): dropped
     this.setTx(this.rPeer[k]);
     if (this.rType[k] === MsgType.CON) {
       // §4.2: initial timeout random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR], doubled each time.
@@ -576,6 +710,17 @@ export class Endpoint {
       this.freeSlot(k);
     }
     return n;
+  }
+
+  /** Copies (plain) or seals (DTLS) one message into out[at…]; its datagram length. */
+  private emit(p: number, src: Uint8Array, off: number, n: number, out: Uint8Array, at: number): number {
+    const ch = this.chan[p];
+    if (ch === null) {
+      for (let j = 0; j < n; j++) out[at + j] = src[off + j];
+      return n;
+    }
+    for (let j = 0; j < n; j++) this.plain[j] = src[off + j];
+    return ch.seal(this.plain, 0, n, out, at);
   }
 
   private setTx(p: number): void {
