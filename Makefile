@@ -10,9 +10,11 @@ setup:
 	@bash scripts/setup.sh
 
 build: setup
-	@echo "build: tsc -p ."
+	@echo "build: tsc (host, core without platform types, Moddable HAL against @moddable/typings)"
 	@npx tsc -p .
+	@chmod +x build/host/cli.js
 	@npx tsc -p tsconfig.core.json
+	@npx tsc -p hal/moddable/tsconfig.json
 
 # Runs every test (unit, simulator, real-peer interop, XS engine); ends with `N passed, N failed`.
 test: build

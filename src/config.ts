@@ -16,6 +16,9 @@ export interface Config {
   maxPeers: number;
   /** LwM2M server accounts (Server object instances) served at once. */
   maxServers: number;
+  /** DTLS sessions (coaps:// accounts: the bootstrap server takes the last one). 0 builds a
+   *  NoSec-only client. Default maxServers + 1. */
+  dtlsSessions: number;
   /** Observations (RFC 7641) held at once, all servers together. */
   maxObservations: number;
   /** Object instances in the object table, all objects together. */
@@ -67,6 +70,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   dedupEntries: 8,
   maxPeers: 4,
   maxServers: 2,
+  dtlsSessions: 3,
   maxObservations: 16,
   maxInstances: 48,
   maxValues: 384,
@@ -100,6 +104,9 @@ export function makeConfig(overrides?: Partial<Config>): Config {
   }
   if (c.blockSize + 64 > c.maxDatagram) throw new ConfigError('config.blockSize must leave 64 bytes for the CoAP header and options within config.maxDatagram');
   if (c.ackRandomFactor < 1) throw new ConfigError('config.ackRandomFactor must be at least 1 (RFC 7252 §4.8)');
+  if (!(c.dtlsSessions >= 0 && c.dtlsSessions <= c.maxServers + 1) || Math.floor(c.dtlsSessions) !== c.dtlsSessions) {
+    throw new ConfigError('config.dtlsSessions must be an integer from 0 to config.maxServers + 1');
+  }
   if (c.maxServers + 1 > c.maxPeers) throw new ConfigError('config.maxPeers must be at least config.maxServers + 1 (the bootstrap server)');
   return c;
 }
@@ -117,6 +124,7 @@ export function memoryTable(c: Config): MemoryRow[] {
   row('dedupEntries', c.dedupEntries, c.maxDatagram + 24, 'dedup entry (message id, peer, stored response)');
   row('maxPeers', c.maxPeers, 96, 'peer record (address, port, next message id, NSTART count)');
   row('maxServers', c.maxServers, 160, 'server account state (registration, location path, timers)');
+  row('dtlsSessions', c.dtlsSessions, 4400, 'DTLS session (handshake reassembly 4×512, flight 768, cookie, PSK, keys, replay window)');
   row('maxObservations', c.maxObservations, 96, 'observation (token, path, attributes, last value)');
   row('maxInstances', 2 * c.maxInstances, 4, 'object instance entry (object id, instance id), live + staging');
   row('maxValues', 2 * c.maxValues, 24, 'resource value (path, type, number or arena span), live + staging');

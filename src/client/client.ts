@@ -210,7 +210,7 @@ export class Lwm2mClient implements EndpointHandler {
       for (let j = 0; j < len; j++) buf[off + j] = prng.nextMid() & 0xff;
     });
     this.dtls = [];
-    for (let k = 0; k <= n; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes));
+    for (let k = 0; k < c.dtlsSessions; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes));
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -334,7 +334,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.bsPeer = -1;
     if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) {
       this.bsPeer = this.ep.peerIndex(this.addr, true);
-      if (this.bsPeer >= 0) this.applySecurity(this.bsSec, this.bsPeer, this.nServers, 0);
+      if (this.bsPeer >= 0) this.applySecurity(this.bsSec, this.bsPeer, this.dtls.length - 1, 0);
     }
     // LwM2M server accounts, in Server instance order.
     let n = 0;
@@ -398,9 +398,13 @@ export class Lwm2mClient implements EndpointHandler {
       this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
       return false;
     }
+    // The bootstrap server takes the last session; server slot s takes session s (config.dtlsSessions).
+    if (slot < 0 || slot >= this.dtls.length || (ssid > 0 && slot === this.dtls.length - 1 && this.bsSec >= 0)) {
+      this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
+      return false;
+    }
     const rc = this.ep.setSecurity(p, this.dtls[slot], this.rec.buf, this.rec.off, this.rec.len, this.rec2.buf, this.rec2.off, this.rec2.len);
     if (rc < 0) { this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode); return false; }
-    void ssid;
     return true;
   }
 

@@ -1,11 +1,13 @@
 // The script that runs inside XS: the harness and every XS suite, bundled into one file by host.ts
 // (esbuild, format iife, target es2022). Adding a suite is one import line below; a suite registers
-// its tests, hot loops and scenarios with harness.ts when it is imported.
+// its tests (test), hot loops for the heap/compute meters (loop), differential XS-vs-V8 checks
+// (same) and whole scenarios (scenario) with harness.ts when it is imported. xs.test.ts runs all
+// of them. Suites outside test-host (hal/moddable/xs-test, which the root tsconfig does not
+// compile) are listed in host.ts EXTRA_SUITES instead.
 //
-// The hook for a whole client scenario under XS: write test-host/xs/suites/client.ts that builds the
-// client with a virtual clock and an in-memory peer and calls `scenario('client.bootstrap', () => …)`
-// (and `loop('client.request', n => …)` for the heap meter), then import it here. xs.test.ts runs
-// every registered scenario and every loop; nothing else needs to change.
+// suites/client.ts is the whole-client hook: the client built by src/client/setup.ts, driven
+// sans-IO on a virtual clock by a hand-written server (Register, then Reads). Longer scenarios
+// (bootstrap, observe, DTLS) go there as more `scenario(...)`/`loop(...)` registrations.
 import { install } from './harness.js';
 import './suites/coap-message.js';
 import './suites/crypto.js';

@@ -26,7 +26,7 @@ export interface XsReply { text: string; meter: XsMeter }
 
 /** Suites outside test-host (not compiled by the root tsconfig, so entry.ts cannot import them):
  *  hal/moddable under XS, on stand-ins for Moddable's modules. Adding one is one line here. */
-export const EXTRA_SUITES: readonly string[] = ['hal/moddable/xs-test/hal.suite.ts'];
+export const EXTRA_SUITES: readonly string[] = ['hal/moddable/xs-test/main.smoke.ts', 'hal/moddable/xs-test/hal.suite.ts'];
 
 /** Moddable module specifiers → the stand-in of hal/moddable/xs-test/fakes.ts that replaces them in
  *  XS bundles (xsnap has the XS engine, not Moddable's runtime). */

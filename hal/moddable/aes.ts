@@ -1,0 +1,41 @@
+// A native AES-128 block cipher for the core (src/crypto/provider.ts `BlockCipherProvider`), on
+// Moddable's `crypt` BlockCipher: ESP32 runs it in C (with the chip's AES where the port uses it)
+// instead of the portable table AES of src/crypto/aes.ts.
+//
+// Allocation: setKey() creates the native cipher object (once per key: a DTLS handshake, not a
+// record). encryptBlock() allocates nothing: the native call reads from and writes into two
+// preallocated 16-byte blocks, because it takes whole buffers and a view at an offset would be an
+// allocation per block.
+import { BlockCipher } from "crypt";
+import type { BlockCipherProvider } from "../../src/crypto/provider.js";
+
+export class CryptAes128 implements BlockCipherProvider {
+  readonly #key = new Uint8Array(16);
+  readonly #inBlock = new Uint8Array(16);
+  readonly #outBlock = new Uint8Array(16);
+  #cipher: BlockCipher | null = null;
+
+  setKey(key: Uint8Array, off: number): void {
+    const k = this.#key;
+    for (let j = 0; j < 16; j++) k[j] = key[off + j];
+    this.#cipher = new BlockCipher("AES", k.buffer);
+  }
+
+  encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
+    const c = this.#cipher;
+    if (!c) throw new Error("CryptAes128: setKey() first");
+    const a = this.#inBlock, b = this.#outBlock;
+    for (let j = 0; j < 16; j++) a[j] = inp[inOff + j];
+    c.encrypt(a, b);
+    for (let j = 0; j < 16; j++) out[outOff + j] = b[j];
+  }
+
+  decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
+    const c = this.#cipher;
+    if (!c) throw new Error("CryptAes128: setKey() first");
+    const a = this.#inBlock, b = this.#outBlock;
+    for (let j = 0; j < 16; j++) a[j] = inp[inOff + j];
+    c.decrypt(a, b);
+    for (let j = 0; j < 16; j++) out[outOff + j] = b[j];
+  }
+}

@@ -1,0 +1,104 @@
+// The device entry (the manifest's "main"): reads the board's settings with mc/config (overridable on
+// the mcconfig command line: `mcconfig -d -m -p esp32 lwm2mEndpoint=dev-42 lwm2mBootstrap=coap://10.0.0.5:5783`),
+// opens the HAL, builds the client from the board's sizes (boards/<board>/manifest.json
+// config.lwm2mConfig, the same as boards/<board>/config.json) and drives it: datagrams in, datagrams
+// out, one timer at the client's next deadline (the call order of src/client/client.ts).
+import config from "mc/config";
+import { ModdableHal } from "./hal.js";
+import { openStore } from "./storage.js";
+import { LogLevel } from "../hal.js";
+import type { Config } from "../../src/config.js";
+import { PeerAddress } from "../../src/coap/peer.js";
+import { createBoardClient, type AccountOptions } from "../../src/client/setup.js";
+import { Ev } from "../../src/client/events.js";
+
+export interface DeviceSettings {
+  endpoint: string;
+  server: string;
+  bootstrap: string;
+  pskIdentity: string;
+  pskKey: string;
+  localPort: number;
+  sizes: Partial<Config>;
+}
+
+export function settings(): DeviceSettings {
+  return {
+    endpoint: String(config.lwm2mEndpoint ?? "lwm2m-mcu"),
+    server: String(config.lwm2mServer ?? ""),
+    bootstrap: String(config.lwm2mBootstrap ?? ""),
+    pskIdentity: String(config.lwm2mPskIdentity ?? ""),
+    pskKey: String(config.lwm2mPskKey ?? ""),
+    localPort: Number(config.lwm2mLocalPort ?? 0),
+    sizes: (config.lwm2mConfig ?? {}) as Partial<Config>,
+  };
+}
+
+function hexBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length >> 1);
+  for (let j = 0; j < out.length; j++) out[j] = parseInt(s.substring(2 * j, 2 * j + 2), 16);
+  return out;
+}
+
+/** coap[s]://host[:port] with the host resolved to a literal address (the Security object wants one). */
+async function literalUri(hal: ModdableHal, uri: string): Promise<string> {
+  const m = /^(coaps?):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?/.exec(uri);
+  if (!m) throw new Error("lwm2m-mcu: bad server URI '" + uri + "' (coap://host:port or coaps://host:port)");
+  const secure = m[1] === "coaps";
+  const port = m[3] ? Number(m[3]) : secure ? 5684 : 5683;
+  const peer = new PeerAddress();
+  if (!(await hal.resolve(m[2], port, peer))) throw new Error("lwm2m-mcu: cannot resolve " + m[2]);
+  const host = peer.family === 6 ? "[" + m[2].replace(/^\[|\]$/g, "") + "]" : peer.addr[0] + "." + peer.addr[1] + "." + peer.addr[2] + "." + peer.addr[3];
+  return m[1] + "://" + host + ":" + port;
+}
+
+async function boot(): Promise<void> {
+  const s = settings();
+  const hal = new ModdableHal({ port: s.localPort, store: openStore("lwm2m"), logLevel: LogLevel.INFO });
+  hal.log(LogLevel.INFO, "lwm2m-mcu: endpoint " + s.endpoint + ", server " + (s.server || "-") + ", bootstrap " + (s.bootstrap || "-"));
+  const psk = s.pskIdentity && s.pskKey ? { pskIdentity: s.pskIdentity, pskKey: hexBytes(s.pskKey) } : {};
+  const server: AccountOptions | undefined = s.server ? { uri: await literalUri(hal, s.server), ...psk } : undefined;
+  const bootstrap: AccountOptions | undefined = s.bootstrap ? { uri: await literalUri(hal, s.bootstrap), ...psk } : undefined;
+  const seed = new Uint8Array(16);
+  hal.random(seed, 0, 16);
+  const { client } = createBoardClient({
+    endpoint: s.endpoint, seed, config: s.sizes, server, bootstrap,
+    store: {
+      load: (out: Uint8Array) => hal.storageRead("config", out),
+      save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite("config", buf, off, len),
+    },
+    provisioning: hal.provisioning(),
+    device: { manufacturer: "lwm2m-mcu", model: String(config.lwm2mBoard ?? "esp32"), serial: s.endpoint, firmwareVersion: "0.1.0" },
+    // Deferred to a microtask: the 2.04 for the Execute goes out first (the pump runs synchronously).
+    hooks: {
+      reboot: () => { Promise.resolve().then(() => hal.reboot()); return 0; },
+      factoryReset: () => { Promise.resolve().then(() => hal.factoryReset()); return 0; },
+    },
+  });
+
+  // The driver: allocated once, no closures per datagram.
+  const out = new Uint8Array(s.sizes.maxDatagram ?? 1280);
+  const pump = (): void => {
+    const now = hal.now();
+    let deadline = client.poll(now);
+    for (let guard = 0; guard < 64; guard++) {
+      const n = client.transmit(out, 0);
+      if (n <= 0) break;
+      hal.send(out, 0, n, client.txPeer);
+      deadline = client.poll(hal.now());
+    }
+    for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
+      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: registered");
+      else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, "lwm2m-mcu: bootstrap finished");
+    }
+    hal.setTimer(deadline, pump);
+  };
+  hal.onReceive((buf: Uint8Array, off: number, len: number, from: PeerAddress) => {
+    client.receive(buf, off, len, from, hal.now());
+    pump();
+  });
+  client.start(hal.now());
+  pump();
+}
+
+boot().catch((e: unknown) => trace("lwm2m-mcu: " + String(e) + "\n"));

@@ -1,0 +1,334 @@
+// Command-line parsing and CoAP URI validation for the `lwm2m-mcu` CLI (host/cli.ts). Pure functions:
+// they throw ArgError (exit code 2) with a message that says what is wrong, so they are unit-testable.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+
+/** A bad command line: the CLI prints the message and exits with code 2. */
+export class ArgError extends Error {}
+
+export interface CoapUri {
+  scheme: 'coap' | 'coaps';
+  /** The host as written: an IPv4 literal, an IPv6 literal (without brackets) or a name. */
+  host: string;
+  port: number;
+  secure: boolean;
+  /** Whether the host is an IPv6 literal. */
+  ipv6: boolean;
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function isIpv6(s: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$/.test(s)) return false;
+  const a = s.split('%')[0];
+  const dbl = a.indexOf('::');
+  if (dbl >= 0 && a.indexOf('::', dbl + 1) >= 0) return false;
+  let parts = a.split(':');
+  let groups = 8;
+  const last = parts[parts.length - 1];
+  if (last.indexOf('.') >= 0) {
+    if (!isIpv4(last)) return false;
+    parts = parts.slice(0, -1); groups = 6;
+  }
+  if (dbl < 0) return parts.length === groups && parts.every((p) => /^[0-9A-Fa-f]{1,4}$/.test(p));
+  const nonEmpty = parts.filter((p) => p !== '');
+  return nonEmpty.length < groups && nonEmpty.every((p) => /^[0-9A-Fa-f]{1,4}$/.test(p));
+}
+
+function isIpv4(s: string): boolean {
+  const m = IPV4.exec(s);
+  return !!m && m.slice(1).every((x) => +x <= 255);
+}
+
+/** Parses `coap://HOST[:PORT]` or `coaps://HOST[:PORT]` (HOST: IPv4 literal, `[IPv6]` or a name;
+ *  PORT 1–65535, default 5683 / 5684). A trailing "/" is allowed; a path, query or user part is not. */
+export function parseCoapUri(text: string, what = 'URI'): CoapUri {
+  const bad = (why: string): never => { throw new ArgError(`${what} "${text}": ${why}`); };
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/.exec(text);
+  if (!m) bad('not a URI; expected coap://HOST:PORT or coaps://HOST:PORT');
+  const scheme = m![1].toLowerCase();
+  if (scheme !== 'coap' && scheme !== 'coaps') bad(`unsupported scheme "${m![1]}"; use coap:// or coaps://`);
+  let rest = m![2];
+  if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  if (rest.indexOf('/') >= 0 || rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) bad('a path, query or fragment is not allowed here');
+  if (rest.indexOf('@') >= 0) bad('user information is not allowed');
+  let host: string, portText: string | undefined, ipv6 = false;
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']');
+    if (close < 0) bad('unclosed "[" in IPv6 address');
+    host = rest.slice(1, close);
+    const after = rest.slice(close + 1);
+    if (after !== '' && !after.startsWith(':')) bad('unexpected text after "]"');
+    portText = after ? after.slice(1) : undefined;
+    if (!isIpv6(host)) bad(`"${host}" is not an IPv6 address`);
+    ipv6 = true;
+  } else {
+    const colon = rest.indexOf(':');
+    if (colon >= 0 && rest.indexOf(':', colon + 1) >= 0) bad('an IPv6 address must be written in brackets, e.g. coap://[::1]:5683');
+    host = colon >= 0 ? rest.slice(0, colon) : rest;
+    portText = colon >= 0 ? rest.slice(colon + 1) : undefined;
+    if (host === '') bad('missing host');
+    if (/^[\d.]+$/.test(host)) { if (!isIpv4(host)) bad(`"${host}" is not an IPv4 address`); }
+    else if (!NAME.test(host)) bad(`"${host}" is not a valid host name`);
+  }
+  const secure = scheme === 'coaps';
+  let port = secure ? 5684 : 5683;
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText)) bad(`port "${portText}" is not a number`);
+    port = +portText;
+    if (port < 1 || port > 65535) bad(`port ${port} is out of range 1–65535`);
+  }
+  return { scheme: scheme as 'coap' | 'coaps', host, port, secure, ipv6 };
+}
+
+/** The URI text back (IPv6 hosts in brackets). */
+export function formatCoapUri(u: CoapUri): string {
+  return `${u.scheme}://${u.ipv6 ? '[' + u.host + ']' : u.host}:${u.port}`;
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Options of `lwm2m-mcu client`, validated. host/client-main.ts consumes them. */
+export interface ClientCliOptions {
+  endpoint: string;
+  server?: CoapUri;
+  bootstrap?: CoapUri;
+  /** Registration lifetime in seconds. */
+  lifetime?: number;
+  /** Local UDP port (0: any). */
+  localPort?: number;
+  stateFile?: string;
+  provisioningFile?: string;
+  pskIdentity?: string;
+  pskKey?: Uint8Array;
+  logLevel: LogLevelName;
+}
+
+export interface ServerCliOptions { port: number; address: string; psk?: { pskIdentity: string; pskKey: string } }
+export interface BootstrapCliOptions { port: number; address: string; config: string; psk?: { pskIdentity: string; pskKey: string } }
+
+export type Command =
+  | { cmd: 'help'; text: string }
+  | { cmd: 'version' }
+  | { cmd: 'server'; opts: ServerCliOptions }
+  | { cmd: 'bootstrap-server'; opts: BootstrapCliOptions }
+  | { cmd: 'client'; opts: ClientCliOptions };
+
+export const MAIN_HELP = `lwm2m-mcu — an OMA LwM2M client for microcontrollers, and host tools
+
+Usage:
+  lwm2m-mcu server [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+  lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+  lwm2m-mcu client --endpoint NAME [--server URI | --bootstrap URI] [options]
+  lwm2m-mcu <command> --help     options of one command
+  lwm2m-mcu --help | --version
+
+Commands:
+  server             a small LwM2M server (Registration interface, device management, observe);
+                     type "help" on its stdin for the command list
+  bootstrap-server   a bootstrap server answering Bootstrap-Request from a JSON configuration
+  client             the LwM2M client on this host's UDP stack
+
+Exit codes: 0 ok, 1 runtime error, 2 bad command line.
+`;
+
+export const SERVER_HELP = `lwm2m-mcu server — a small LwM2M server
+
+Usage: lwm2m-mcu server [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+
+Options:
+  --port P        UDP port to listen on, 0–65535 (default 5683; 0 picks a free one)
+  --address A     local address to bind (default 127.0.0.1; "::" for all, IPv4 and IPv6)
+  --psk-identity ID, --psk-key HEX
+                  serve coaps:// (DTLS 1.2, TLS_PSK_WITH_AES_128_CCM_8) with this pre-shared key
+  --help, -h      this text
+
+Commands on stdin: list, read <ep> <path> [format], write <ep> <path> <value> [format],
+exec <ep> <path> [args], create <ep> <path> <json>, delete <ep> <path>, discover <ep> <path>,
+attr <ep> <path> pmin=N pmax=N gt=X lt=X st=X, observe <ep> <path>, cancel <n>,
+composite <ep> <path>…, bs <ep>, help, quit.
+`;
+
+export const BOOTSTRAP_HELP = `lwm2m-mcu bootstrap-server — a LwM2M bootstrap server
+
+Usage: lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+
+Options:
+  --config FILE   per-endpoint bootstrap configuration (JSON; see host/bs-config.example.json)
+  --port P        UDP port to listen on, 0–65535 (default 5683; 0 picks a free one)
+  --address A     local address to bind (default 127.0.0.1; "::" for all, IPv4 and IPv6)
+  --psk-identity ID, --psk-key HEX
+                  serve coaps:// (DTLS 1.2, TLS_PSK_WITH_AES_128_CCM_8) with this pre-shared key
+  --help, -h      this text
+`;
+
+export const CLIENT_HELP = `lwm2m-mcu client — run the LwM2M client
+
+Usage: lwm2m-mcu client --endpoint NAME [--server URI | --bootstrap URI] [options]
+
+Options:
+  --endpoint NAME       endpoint client name sent in Register / Bootstrap-Request (required)
+  --server URI          LwM2M server, coap://HOST:PORT or coaps://HOST:PORT (default port 5683 / 5684);
+                        HOST is an IPv4 address, [IPv6] address or a name such as localhost
+  --bootstrap URI       bootstrap server, same URI form; used when no server account is provisioned
+  --lifetime S          registration lifetime in seconds, 1–4294967295 (default 86400)
+  --local-port P        local UDP port, 0–65535 (default 0: any free port)
+  --state FILE          file that keeps the client's state (objects, registrations) across restarts
+  --provisioning FILE   bootstrap configuration blob to load at start (factory / smartcard bootstrap)
+  --psk-identity ID     DTLS PSK identity (with --psk-key; for coaps:// URIs)
+  --psk-key HEX         DTLS PSK key as hex, e.g. 0123456789abcdef (with --psk-identity)
+  --log-level L         error, warn, info (default) or debug
+  --help, -h            this text
+`;
+
+/** `lwm2m-mcu --help`: everything, so one page documents every option. */
+export const FULL_HELP = [MAIN_HELP, SERVER_HELP, BOOTSTRAP_HELP, CLIENT_HELP].join('\n');
+
+function intOption(v: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim())) throw new ArgError(`--${name} "${v}": not a whole number`);
+  const n = Number(v.trim());
+  if (n < min || n > max) throw new ArgError(`--${name} ${n}: out of range ${min}–${max}`);
+  return n;
+}
+
+function parseHexKey(v: string): Uint8Array {
+  const h = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
+  if (h.length === 0 || h.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(h)) {
+    throw new ArgError(`--psk-key "${v}": expected an even number of hex digits`);
+  }
+  return new Uint8Array(Buffer.from(h, 'hex'));
+}
+
+type OptSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** util.parseArgs, with its errors turned into ArgError messages. */
+function parse(args: string[], options: OptSpec, sub: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    let msg = err.message;
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    if (unknown) msg = `unknown option ${unknown[1]} for "${sub}" (see lwm2m-mcu ${sub} --help)`;
+    const missing = /Option '([^']+)' argument missing/.exec(msg);
+    const ambiguous = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(msg);
+    if (ambiguous) msg = `option ${ambiguous[1]} needs a value (the next argument is an option)`;
+    if (missing) msg = `option ${missing[1].replace(/^-\w, /, '').replace(/ <value>$/, '')} needs a value`;
+    throw new ArgError(msg);
+  }
+}
+
+function noPositionals(p: string[], sub: string): void {
+  if (p.length) throw new ArgError(`unexpected argument "${p[0]}" for "${sub}" (see lwm2m-mcu ${sub} --help)`);
+}
+
+/** A string option given as the next argument must not itself look like an option (--server --lifetime 5). */
+function checkValues(values: Record<string, unknown>, spec: OptSpec): void {
+  for (const [k, v] of Object.entries(values)) {
+    if (spec[k]?.type === 'string' && typeof v === 'string' && /^--?[A-Za-z]/.test(v)) {
+      throw new ArgError(`option --${k} needs a value (got option "${v}")`);
+    }
+    if (spec[k]?.type === 'string' && v === '') throw new ArgError(`option --${k} needs a non-empty value`);
+  }
+}
+
+const LISTEN_SPEC: OptSpec = {
+  port: { type: 'string' }, address: { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+function serverPsk(v: Record<string, string | undefined>): { pskIdentity: string; pskKey: string } | undefined {
+  const id = v['psk-identity'], key = v['psk-key'];
+  if ((id === undefined) !== (key === undefined)) throw new ArgError('--psk-identity and --psk-key go together: give both or neither');
+  if (id === undefined || key === undefined) return undefined;
+  return { pskIdentity: id, pskKey: Buffer.from(parseHexKey(key)).toString('hex') };
+}
+const BS_SPEC: OptSpec = { ...LISTEN_SPEC, config: { type: 'string' } };
+const CLIENT_SPEC: OptSpec = {
+  endpoint: { type: 'string' }, server: { type: 'string' }, bootstrap: { type: 'string' },
+  lifetime: { type: 'string' }, 'local-port': { type: 'string' }, state: { type: 'string' },
+  provisioning: { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
+  'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+};
+
+function listenAddress(a: string | undefined): string {
+  if (a === undefined) return '127.0.0.1';
+  if (!isIpv4(a) && !isIpv6(a.replace(/^\[|\]$/g, ''))) throw new ArgError(`--address "${a}": not an IPv4 or IPv6 address`);
+  return a.replace(/^\[|\]$/g, '');
+}
+
+/** Parses the arguments after the program name. Throws ArgError on a bad command line. */
+export function parseCommandLine(argv: string[]): Command {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return { cmd: 'help', text: FULL_HELP };
+  if (argv[0] === '--version' || argv[0] === '-V') return { cmd: 'version' };
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'server': {
+      const r = parse(rest, LISTEN_SPEC, sub);
+      if (r.values.help) return { cmd: 'help', text: SERVER_HELP };
+      noPositionals(r.positionals, sub);
+      checkValues(r.values, LISTEN_SPEC);
+      const v = r.values as Record<string, string | undefined>;
+      const psk = serverPsk(v);
+      return { cmd: 'server', opts: { port: intOption(v.port, 'port', 0, 65535) ?? 5683, address: listenAddress(v.address), ...(psk ? { psk } : {}) } };
+    }
+    case 'bootstrap-server': {
+      const r = parse(rest, BS_SPEC, sub);
+      if (r.values.help) return { cmd: 'help', text: BOOTSTRAP_HELP };
+      noPositionals(r.positionals, sub);
+      checkValues(r.values, BS_SPEC);
+      const v = r.values as Record<string, string | undefined>;
+      if (!v.config) throw new ArgError('bootstrap-server needs --config FILE (see host/bs-config.example.json)');
+      const psk = serverPsk(v);
+      return { cmd: 'bootstrap-server', opts: { port: intOption(v.port, 'port', 0, 65535) ?? 5683, address: listenAddress(v.address), config: v.config, ...(psk ? { psk } : {}) } };
+    }
+    case 'client': {
+      const r = parse(rest, CLIENT_SPEC, sub);
+      if (r.values.help) return { cmd: 'help', text: CLIENT_HELP };
+      noPositionals(r.positionals, sub);
+      checkValues(r.values, CLIENT_SPEC);
+      return { cmd: 'client', opts: clientOptions(r.values as Record<string, string | undefined>) };
+    }
+    default:
+      throw new ArgError(`unknown command "${sub}"; expected server, bootstrap-server or client (see lwm2m-mcu --help)`);
+  }
+}
+
+function clientOptions(v: Record<string, string | undefined>): ClientCliOptions {
+  const endpoint = v.endpoint;
+  if (endpoint === undefined) throw new ArgError('client needs --endpoint NAME');
+  if (endpoint.length > 255 || /[\s&?=]/.test(endpoint)) throw new ArgError(`--endpoint "${endpoint}": at most 255 characters, without spaces, "&", "?" or "="`);
+  const o: ClientCliOptions = { endpoint, logLevel: 'info' };
+  if (v.server !== undefined) o.server = parseCoapUri(v.server, '--server');
+  if (v.bootstrap !== undefined) o.bootstrap = parseCoapUri(v.bootstrap, '--bootstrap');
+  o.lifetime = intOption(v.lifetime, 'lifetime', 1, 4294967295);
+  o.localPort = intOption(v['local-port'], 'local-port', 0, 65535);
+  if (o.lifetime === undefined) delete o.lifetime;
+  if (o.localPort === undefined) delete o.localPort;
+  if (v.state !== undefined) o.stateFile = v.state;
+  if (v.provisioning !== undefined) o.provisioningFile = v.provisioning;
+  const id = v['psk-identity'], key = v['psk-key'];
+  if ((id === undefined) !== (key === undefined)) throw new ArgError('--psk-identity and --psk-key go together: give both or neither');
+  if (id !== undefined && key !== undefined) { o.pskIdentity = id; o.pskKey = parseHexKey(key); }
+  if (!o.server && !o.bootstrap && !o.stateFile && !o.provisioningFile) {
+    throw new ArgError('client needs somewhere to connect: --server URI, --bootstrap URI, --provisioning FILE or --state FILE');
+  }
+  const secure = (o.server?.secure ?? false) || (o.bootstrap?.secure ?? false);
+  if (secure && o.pskKey === undefined) throw new ArgError('a coaps:// URI needs --psk-identity and --psk-key');
+  if (v['log-level'] !== undefined) {
+    const l = v['log-level'].toLowerCase();
+    if (!(LOG_LEVELS as readonly string[]).includes(l)) throw new ArgError(`--log-level "${v['log-level']}": expected one of ${LOG_LEVELS.join(', ')}`);
+    o.logLevel = l as LogLevelName;
+  }
+  return o;
+}
+
+/** Reads and parses a JSON file, with an error that names the file. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new ArgError(`cannot read ${file}: ${(e as Error).message}`); }
+  try { return JSON.parse(text); } catch (e) { throw new ArgError(`${file} is not valid JSON: ${(e as Error).message}`); }
+}

@@ -1,0 +1,303 @@
+// A LwM2M bootstrap server for the host (LwM2M TS Core 1.1 §5.2 Bootstrap interface, §6.1 bootstrap
+// sequence, server side), on the project's CoAP engine. Client-initiated: POST /bs?ep=NAME is answered
+// 2.04, then Bootstrap-Delete "/" (optional), Bootstrap-Write of /0/i and /1/i for each configured
+// server, and Bootstrap-Finish. Server-initiated: bootstrapClient(address, port, name). Host code.
+import { CoapMessage, MessageWriter } from '../src/coap/message.js';
+import { Code } from '../src/coap/codes.js';
+import { Reply } from '../src/coap/endpoint.js';
+import { ContentFormat } from '../src/formats/content-format.js';
+import { ValueType } from '../src/model/record.js';
+import { CoapHost, CoapResponse, HostOptions, Link, Lwm2mValue, decodePayload, encodePayload, parseLinks, uriPath, uriQuery } from './server.js';
+
+// ------------------------------------------------------------------------------------ configuration
+
+export type BsFormat = 'tlv' | 'senml-json' | 'senml-cbor';
+
+export interface BsServerEntry {
+  /** Short Server ID (1–65534); required unless bootstrapServer. */
+  ssid?: number;
+  /** coap://host:port or coaps://host:port */
+  uri: string;
+  securityMode: 'nosec' | 'psk';
+  pskIdentity?: string;
+  /** Hex. */
+  pskKey?: string;
+  /** Registration lifetime (s), default 300. */
+  lifetime?: number;
+  /** Binding, default "U". */
+  binding?: string;
+  /** Notification Storing When Disabled or Offline (/1/i/6), default true. */
+  notificationStoring?: boolean;
+  /** This entry is a bootstrap server account (/0/i/1 true; no Server object instance). */
+  bootstrapServer?: boolean;
+}
+
+export interface BsEndpointConfig {
+  servers: BsServerEntry[];
+  /** Bootstrap-Delete "/" first (default true). */
+  deleteFirst?: boolean;
+  /** Payload format of the Bootstrap-Writes (default tlv, or the client's pct= preference). */
+  format?: BsFormat;
+}
+
+/** Endpoint name (or "*" for any other endpoint) → configuration. Keys starting with "_" are comments. */
+export type BsConfig = Record<string, BsEndpointConfig>;
+
+/** Checks a parsed configuration; throws with a message naming the wrong field. */
+export function validateBsConfig(raw: unknown): BsConfig {
+  const fail = (where: string, why: string): never => { throw new Error(`bootstrap config: ${where}: ${why}`); };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('top level', 'must be an object of endpoint name → { servers: [...] }');
+  const out: BsConfig = {};
+  for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (name.startsWith('_') || name === '$schema') continue;
+    const c = v as Record<string, unknown>;
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) fail(name, 'must be an object with "servers"');
+    if (!Array.isArray(c.servers)) fail(name, '"servers" must be a list');
+    if (c.deleteFirst !== undefined && typeof c.deleteFirst !== 'boolean') fail(name, '"deleteFirst" must be true or false');
+    if (c.format !== undefined && c.format !== 'tlv' && c.format !== 'senml-json' && c.format !== 'senml-cbor') fail(name, '"format" must be "tlv", "senml-json" or "senml-cbor"');
+    const servers: BsServerEntry[] = [];
+    const ssids = new Set<number>();
+    (c.servers as unknown[]).forEach((s0, k) => {
+      const where = `${name}.servers[${k}]`;
+      const s = s0 as Record<string, unknown>;
+      if (s === null || typeof s !== 'object') fail(where, 'must be an object');
+      if (typeof s.uri !== 'string' || !/^coaps?:\/\/(\[[0-9A-Fa-f:.]+\]|[^/:[\]]+)(:\d{1,5})?\/?$/.test(s.uri)) fail(where, '"uri" must be coap://HOST:PORT or coaps://HOST:PORT');
+      const bs = s.bootstrapServer === true;
+      if (s.bootstrapServer !== undefined && typeof s.bootstrapServer !== 'boolean') fail(where, '"bootstrapServer" must be true or false');
+      if (s.ssid !== undefined || !bs) {
+        if (!Number.isInteger(s.ssid) || (s.ssid as number) < 1 || (s.ssid as number) > 65534) fail(where, '"ssid" must be an integer 1–65534');
+        if (!bs) { if (ssids.has(s.ssid as number)) fail(where, `ssid ${String(s.ssid)} is used twice`); ssids.add(s.ssid as number); }
+      }
+      if (s.securityMode !== 'nosec' && s.securityMode !== 'psk') fail(where, '"securityMode" must be "nosec" or "psk"');
+      if (s.securityMode === 'psk') {
+        if (typeof s.pskIdentity !== 'string' || s.pskIdentity === '') fail(where, 'psk needs "pskIdentity"');
+        if (typeof s.pskKey !== 'string' || !/^([0-9A-Fa-f]{2})+$/.test(s.pskKey)) fail(where, 'psk needs "pskKey" as hex');
+      }
+      if (s.lifetime !== undefined && (!Number.isInteger(s.lifetime) || (s.lifetime as number) < 1)) fail(where, '"lifetime" must be a positive integer (seconds)');
+      if (s.binding !== undefined && (typeof s.binding !== 'string' || !/^[UTSNQ]+$/.test(s.binding))) fail(where, '"binding" must be like "U", "UQ", "T"');
+      if (s.notificationStoring !== undefined && typeof s.notificationStoring !== 'boolean') fail(where, '"notificationStoring" must be true or false');
+      servers.push(s as unknown as BsServerEntry);
+    });
+    out[name] = { servers, deleteFirst: c.deleteFirst as boolean | undefined, format: c.format as BsFormat | undefined };
+  }
+  return out;
+}
+
+/** The records of Security instance /0/i and Server instance /1/j for one entry. */
+export function securityValues(s: BsServerEntry, i: number): Record<string, Lwm2mValue> {
+  const v: Record<string, Lwm2mValue> = {
+    [`/0/${i}/0`]: s.uri,
+    [`/0/${i}/1`]: s.bootstrapServer === true,
+    [`/0/${i}/2`]: s.securityMode === 'psk' ? 0 : 3,
+    [`/0/${i}/3`]: new TextEncoder().encode(s.securityMode === 'psk' ? s.pskIdentity ?? '' : ''),
+    [`/0/${i}/5`]: new Uint8Array(s.securityMode === 'psk' ? Buffer.from(s.pskKey ?? '', 'hex') : Buffer.alloc(0)),
+  };
+  if (s.ssid !== undefined) v[`/0/${i}/10`] = s.ssid;
+  return v;
+}
+
+export function serverValues(s: BsServerEntry, j: number): Record<string, Lwm2mValue> {
+  return {
+    [`/1/${j}/0`]: s.ssid ?? 0,
+    [`/1/${j}/1`]: s.lifetime ?? 300,
+    [`/1/${j}/6`]: s.notificationStoring ?? true,
+    [`/1/${j}/7`]: s.binding ?? 'U',
+  };
+}
+
+// ------------------------------------------------------------------------------------ the server
+
+export interface BsStep {
+  endpoint: string;
+  /** "delete /", "write /0/0", "write /1/0", "finish", "discover /", "read /1" */
+  step: string;
+  code: number;
+  /** "2.02", or "timeout" / "RST" */
+  codeText: string;
+  ok: boolean;
+  payload?: Uint8Array;
+}
+
+export interface BsResult {
+  endpoint: string;
+  ok: boolean;
+  steps: BsStep[];
+  /** Bootstrap-Discover answer (server-initiated with discover). */
+  links?: Link[];
+  /** Bootstrap-Read of /1 (server-initiated with readServers). */
+  servers?: Record<string, Lwm2mValue>;
+}
+
+export interface BsStartOptions extends HostOptions {
+  /** The configuration object, or a file name of JSON. */
+  config: BsConfig | unknown;
+}
+
+export interface BootstrapOptions {
+  /** Start with Bootstrap-Discover (GET / with Accept 40). */
+  discover?: boolean;
+  /** Bootstrap-Read of /1 before writing. */
+  readServers?: boolean;
+  /** Overrides the configured format. */
+  format?: BsFormat;
+}
+
+const FORMATS: Record<BsFormat, number> = { 'tlv': ContentFormat.TLV, 'senml-json': ContentFormat.SENML_JSON, 'senml-cbor': ContentFormat.SENML_CBOR };
+
+/**
+ * Events: 'request'(endpoint, address), 'step'(BsStep), 'finished'(endpoint, code, result),
+ * 'failed'(endpoint, step, code, result).
+ */
+export class BootstrapServer extends CoapHost {
+  config: BsConfig;
+  /** Where each endpoint last spoke from (for a server-initiated bootstrap by name). */
+  readonly seen = new Map<string, { address: string; port: number }>();
+  private readonly running = new Map<string, number>(); // endpoint → session number
+  private session = 0;
+
+  private constructor(hal: Awaited<ReturnType<typeof CoapHost['openHal']>>, o: BsStartOptions, config: BsConfig) {
+    super(hal, o);
+    this.config = config;
+  }
+
+  static async start(o: BsStartOptions): Promise<BootstrapServer> {
+    let raw = o.config;
+    if (typeof raw === 'string') {
+      const { readFileSync } = await import('node:fs');
+      raw = JSON.parse(readFileSync(raw, 'utf8'));
+    }
+    const config = validateBsConfig(raw);
+    const s = new BootstrapServer(await CoapHost.openHal(o), o, config);
+    s.log(`bootstrap-server: listening on ${s.address}:${s.port}${s.dtls ? ' coaps' : ''} (${Object.keys(config).map((k) => k === '*' ? '"*"' : k).join(', ') || 'no endpoints'})`);
+    return s;
+  }
+
+  configFor(ep: string): BsEndpointConfig | undefined {
+    return Object.prototype.hasOwnProperty.call(this.config, ep) ? this.config[ep] : this.config['*'];
+  }
+
+  protected override handleRequest(req: CoapMessage, peer: number, res: MessageWriter): number {
+    const path = uriPath(req);
+    const from = this.peerText(peer);
+    if (path.length !== 1 || path[0] !== 'bs') {
+      this.log(`bootstrap-server: request /${path.join('/')} from ${from} → 4.04`);
+      res.setCode(Code.NOT_FOUND);
+      return Reply.RESPOND;
+    }
+    if (req.code !== Code.POST) { res.setCode(Code.METHOD_NOT_ALLOWED); return Reply.RESPOND; }
+    const q = uriQuery(req);
+    const ep = q.get('ep');
+    if (typeof ep !== 'string' || ep === '') {
+      this.log(`bootstrap-server: Bootstrap-Request from ${from} without ep= → 4.00`);
+      res.setCode(Code.BAD_REQUEST);
+      return Reply.RESPOND;
+    }
+    const cfg = this.configFor(ep);
+    if (!cfg) {
+      this.log(`bootstrap-server: Bootstrap-Request ep=${ep} from ${from}: no configuration for this endpoint → 4.00`);
+      res.setCode(Code.BAD_REQUEST);
+      return Reply.RESPOND;
+    }
+    const a = this.ep.peers[peer];
+    const address = this.peerText(peer).replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    this.seen.set(ep, { address, port: a.port });
+    const pct = typeof q.get('pct') === 'string' ? Number(q.get('pct')) : NaN;
+    let format = cfg.format;
+    if (!format && pct === ContentFormat.SENML_JSON) format = 'senml-json';
+    if (!format && pct === ContentFormat.SENML_CBOR) format = 'senml-cbor';
+    this.log(`bootstrap-server: Bootstrap-Request ep=${ep} from ${from}${Number.isNaN(pct) ? '' : ' pct=' + pct} → 2.04`);
+    res.setCode(Code.CHANGED);
+    this.ep.peerIndex(a, true);
+    // The writer is busy with this response: start the sequence after it is queued.
+    setImmediate(() => {
+      if (this.closed) return;
+      this.emit('request', ep, address);
+      this.run(peer, ep, cfg, { format }).catch((e) => this.log(`bootstrap-server: ${ep}: ${(e as Error).message}`));
+    });
+    return Reply.RESPOND;
+  }
+
+  /** Server-initiated bootstrap of a client at address:port with the configuration of `endpoint`. */
+  async bootstrapClient(address: string, port: number, endpoint: string, opts: BootstrapOptions = {}): Promise<BsResult> {
+    const cfg = this.configFor(endpoint);
+    if (!cfg) throw new Error(`no bootstrap configuration for endpoint "${endpoint}" and no "*"`);
+    const p = this.peerOf(address, port, true);
+    this.log(`bootstrap-server: server-initiated bootstrap of ${endpoint} at ${this.peerText(p)}`);
+    return this.run(p, endpoint, cfg, opts);
+  }
+
+  /** Server-initiated bootstrap of an endpoint seen before (its last address). */
+  async bootstrapSeen(endpoint: string, opts: BootstrapOptions = {}): Promise<BsResult> {
+    const s = this.seen.get(endpoint);
+    if (!s) throw new Error(`endpoint "${endpoint}" has not been seen`);
+    return this.bootstrapClient(s.address, s.port, endpoint, opts);
+  }
+
+  private async run(p: number, ep: string, cfg: BsEndpointConfig, opts: BootstrapOptions): Promise<BsResult> {
+    const me = ++this.session;
+    this.running.set(ep, me);
+    const result: BsResult = { endpoint: ep, ok: false, steps: [] };
+    const cf = FORMATS[opts.format ?? cfg.format ?? 'tlv'];
+    const step = async (name: string, r: Promise<CoapResponse>, okCode: number[]): Promise<BsStep> => {
+      const res = await r;
+      const s: BsStep = { endpoint: ep, step: name, code: res.code, codeText: res.codeText, ok: okCode.includes(res.code), payload: res.payload };
+      result.steps.push(s);
+      this.log(`bootstrap-server: ${ep}: ${name} → ${res.codeText}`);
+      this.emit('step', s);
+      if (!s.ok) {
+        this.log(`bootstrap-server: ${ep}: bootstrap failed at ${name} (${res.codeText})`);
+        this.emit('failed', ep, name, res.code, result);
+      }
+      return s;
+    };
+    const superseded = () => this.closed || this.running.get(ep) !== me;
+    try {
+      if (opts.discover) {
+        const s = await step('discover /', this.request(p, { code: Code.GET, path: [], accept: ContentFormat.LINK_FORMAT }), [Code.CONTENT]);
+        if (!s.ok || superseded()) return result;
+        result.links = parseLinks(new TextDecoder().decode(s.payload));
+      }
+      if (opts.readServers) {
+        const s = await step('read /1', this.request(p, { code: Code.GET, path: [1], accept: cf }), [Code.CONTENT]);
+        if (!s.ok || superseded()) return result;
+        try {
+          result.servers = Object.fromEntries(decodePayload(cf, s.payload ?? new Uint8Array(0), [1]).map((x) => [x.path, x.value]));
+        } catch (e) { this.log(`bootstrap-server: ${ep}: read /1: ${(e as Error).message}`); }
+      }
+      if (cfg.deleteFirst !== false) {
+        const s = await step('delete /', this.request(p, { code: Code.DELETE, path: [] }), [Code.DELETED]);
+        if (!s.ok || superseded()) return result;
+      }
+      let j = 0;
+      const writes: { path: number[]; values: Record<string, Lwm2mValue> }[] = [];
+      cfg.servers.forEach((s, i) => writes.push({ path: [0, i], values: securityValues(s, i) }));
+      cfg.servers.forEach((s) => { if (!s.bootstrapServer) { writes.push({ path: [1, j], values: serverValues(s, j) }); j++; } });
+      for (const w of writes) {
+        const payload = encodePayload(cf, w.path, w.values, 1300, typesFor(w.values));
+        const s = await step(`write /${w.path.join('/')}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: cf, payload }), [Code.CHANGED]);
+        if (!s.ok || superseded()) return result;
+      }
+      const f = await step('finish', this.request(p, { code: Code.POST, path: ['bs'] }), [Code.CHANGED]);
+      if (!f.ok) return result;
+      result.ok = true;
+      this.log(`bootstrap-server: ${ep}: bootstrap finished`);
+      this.emit('finished', ep, f.code, result);
+      return result;
+    } finally {
+      if (this.running.get(ep) === me) this.running.delete(ep);
+    }
+  }
+}
+
+/** Declared types of the Security/Server resources we write (the generated definitions know them
+ *  too; being explicit keeps the wire bytes independent of a registry update). */
+function typesFor(values: Record<string, Lwm2mValue>): Record<string, ValueType> {
+  const t: Record<string, ValueType> = {};
+  for (const k of Object.keys(values)) {
+    const [o, , r] = k.split('/').filter(Boolean).map(Number);
+    if (o === 0) t[k] = r === 0 ? ValueType.String : r === 1 ? ValueType.Boolean : r === 3 || r === 5 ? ValueType.Opaque : ValueType.Integer;
+    else t[k] = r === 6 ? ValueType.Boolean : r === 7 ? ValueType.String : ValueType.Integer;
+  }
+  return t;
+}
+

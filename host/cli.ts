@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The `lwm2m-mcu` command (package.json "bin": build/host/cli.js): the LwM2M server, the bootstrap
+// server and the client. Argument parsing is in host/args.ts; a bad command line exits with code 2.
+import { ArgError, Command, parseCommandLine, readJsonFile } from './args.js';
+import { Lwm2mServer } from './server.js';
+import { BootstrapServer, validateBsConfig } from './bootstrap-server.js';
+import { runClient } from './client-main.js';
+
+async function main(argv: string[]): Promise<number> {
+  let c: Command;
+  try {
+    c = parseCommandLine(argv);
+  } catch (e) {
+    if (e instanceof ArgError) { process.stderr.write(`lwm2m-mcu: ${e.message}\n`); return 2; }
+    throw e;
+  }
+  switch (c.cmd) {
+    case 'help': process.stdout.write(c.text); return 0;
+    case 'version': process.stdout.write('lwm2m-mcu 0.1.0\n'); return 0;
+    case 'server': {
+      const s = await Lwm2mServer.start({ port: c.opts.port, address: c.opts.address, psk: c.opts.psk });
+      const rl = s.attachConsole(process.stdin);
+      const quit = async () => { rl.close(); await s.stop(); process.exit(0); };
+      rl.on('close', () => { if (!process.stdin.isTTY) return; void quit(); }); // Ctrl-D on a terminal
+      s.on('quit', () => void quit());
+      process.on('SIGINT', () => void quit());
+      process.on('SIGTERM', () => void quit());
+      return -1; // keep running
+    }
+    case 'bootstrap-server': {
+      let config;
+      try { config = validateBsConfig(readJsonFile(c.opts.config)); } catch (e) {
+        process.stderr.write(`lwm2m-mcu: ${(e as Error).message}\n`);
+        return 2;
+      }
+      const s = await BootstrapServer.start({ port: c.opts.port, address: c.opts.address, config, psk: c.opts.psk });
+      const quit = async () => { await s.stop(); process.exit(0); };
+      process.on('SIGINT', () => void quit());
+      process.on('SIGTERM', () => void quit());
+      return -1;
+    }
+    case 'client':
+      await runClient(c.opts);
+      return -1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+}, (e: Error) => {
+  process.stderr.write(`lwm2m-mcu: ${e.message}\n`);
+  process.exitCode = 1;
+});

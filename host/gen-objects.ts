@@ -1,0 +1,147 @@
+// Host tool: turns the OMA LwM2M registry XML (registry/*.xml, DDF files) into compact frozen
+// definition tables in src/objects/defs.generated.ts. The device never parses XML.
+//
+//   npx tsc -p . && node build/host/gen-objects.js            (writes the file)
+//   node build/host/gen-objects.js --check                    (exit 1 when the file is stale)
+//
+// The XML is read with a small regex-based reader: DDF files are flat and regular (an <Object> with
+// scalar children and <Resources><Item ID="n">…</Item></Resources>), so no XML library is needed.
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface GenResource {
+  id: number; name: string; ops: string; multiple: boolean; mandatory: boolean; type: string;
+  rangeMin?: number; rangeMax?: number;
+}
+export interface GenObject {
+  id: number; name: string; version: string; multiple: boolean; mandatory: boolean; urn: string;
+  lwm2mVersion: string; resources: GenResource[]; file: string;
+}
+
+function tag(xml: string, name: string): string {
+  const m = new RegExp('<' + name + '>\\s*(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?\\s*</' + name + '>').exec(xml);
+  return m ? m[1].trim() : '';
+}
+
+/** Data type names of the DDF (LWM2M-v1_1.xsd) → ValueType member names (src/model/record.ts). */
+const TYPE_MAP: Record<string, string> = {
+  '': 'None', 'String': 'String', 'Integer': 'Integer', 'Unsigned Integer': 'UnsignedInteger',
+  'Float': 'Float', 'Boolean': 'Boolean', 'Opaque': 'Opaque', 'Time': 'Time', 'Objlnk': 'ObjLnk',
+  'Corelnk': 'CoreLnk',
+};
+
+export function parseDdf(xml: string, file: string): GenObject {
+  const body = xml.replace(/<!--[\s\S]*?-->/g, '');
+  const objStart = body.indexOf('<Object');
+  const resStart = body.indexOf('<Resources>');
+  if (objStart < 0 || resStart < 0) throw new Error(file + ': no <Object>/<Resources>');
+  const head = body.slice(objStart, resStart);
+  const obj: GenObject = {
+    id: Number(tag(head, 'ObjectID')),
+    name: tag(head, 'Name'),
+    version: tag(head, 'ObjectVersion') || '1.0',
+    lwm2mVersion: tag(head, 'LWM2MVersion') || '1.0',
+    urn: tag(head, 'ObjectURN'),
+    multiple: tag(head, 'MultipleInstances') === 'Multiple',
+    mandatory: tag(head, 'Mandatory') === 'Mandatory',
+    resources: [],
+    file,
+  };
+  if (!Number.isInteger(obj.id)) throw new Error(file + ': bad ObjectID');
+  const itemRe = /<Item\s+ID="(\d+)"\s*>([\s\S]*?)<\/Item>/g;
+  let m: RegExpExecArray | null;
+  while ((m = itemRe.exec(body)) !== null) {
+    const x = m[2];
+    const typeName = tag(x, 'Type');
+    const type = TYPE_MAP[typeName];
+    if (type === undefined) throw new Error(file + ': unknown type ' + typeName);
+    const ops = tag(x, 'Operations');
+    if (!/^R?W?E?$/.test(ops)) throw new Error(file + ': bad operations ' + ops);
+    const r: GenResource = {
+      id: Number(m[1]), name: tag(x, 'Name').replace(/\s+/g, ' '), ops,
+      multiple: tag(x, 'MultipleInstances') === 'Multiple',
+      mandatory: tag(x, 'Mandatory') === 'Mandatory',
+      type,
+    };
+    const range = tag(x, 'RangeEnumeration');
+    const rm = /^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)$/.exec(range);
+    if (rm && type !== 'String' && type !== 'Opaque') { r.rangeMin = Number(rm[1]); r.rangeMax = Number(rm[2]); }
+    obj.resources.push(r);
+  }
+  obj.resources.sort((a, b) => a.id - b.id);
+  return obj;
+}
+
+function opsExpr(ops: string): string {
+  const parts: string[] = [];
+  if (ops.includes('R')) parts.push('Op.R');
+  if (ops.includes('W')) parts.push('Op.W');
+  if (ops.includes('E')) parts.push('Op.E');
+  return parts.length ? parts.join(' | ') : '0';
+}
+
+export function render(objs: GenObject[], files: string[]): string {
+  const out: string[] = [];
+  out.push('// GENERATED FILE — do not edit. Regenerate with `node build/host/gen-objects.js` (host/gen-objects.ts).');
+  out.push('// Generated from the OMA LwM2M registry DDF files in registry/ (see registry/SOURCE.txt):');
+  out.push('//   ' + files.join(', '));
+  out.push('// Those files are Copyright Open Mobile Alliance, under the BSD 3-Clause licence (registry/LICENSE):');
+  out.push('// redistribution and use in source and binary forms, with or without modification, are permitted');
+  out.push('// provided the copyright notice, the conditions and the disclaimer are retained; the name of the');
+  out.push('// copyright holder may not be used to endorse derived products; provided "AS IS" without warranty.');
+  out.push('// Only ids, names, types, operations, multiplicity, mandatory flags and numeric ranges are kept.');
+  out.push('');
+  out.push("import { ValueType } from '../model/record.js';");
+  out.push("import { Op, freezeObjectDef, type ObjectDef } from '../model/defs.js';");
+  out.push('');
+  const names: string[] = [];
+  for (const o of objs) {
+    const cname = 'OBJ_' + o.id;
+    names.push(cname);
+    out.push(`/** ${o.id} ${o.name} v${o.version} (${o.urn}, LwM2M ${o.lwm2mVersion}; ${o.file}). */`);
+    out.push(`export const ${cname}: ObjectDef = freezeObjectDef({`);
+    out.push(`  id: ${o.id}, version: ${JSON.stringify(o.version)}, name: ${JSON.stringify(o.name)}, multiple: ${o.multiple}, mandatory: ${o.mandatory},`);
+    out.push('  resources: [');
+    for (const r of o.resources) {
+      let line = `    { id: ${r.id}, type: ValueType.${r.type}, ops: ${opsExpr(r.ops)}, multiple: ${r.multiple}, mandatory: ${r.mandatory}, name: ${JSON.stringify(r.name)}`;
+      if (r.rangeMin !== undefined) line += `, rangeMin: ${r.rangeMin}, rangeMax: ${r.rangeMax}`;
+      out.push(line + ' },');
+    }
+    out.push('  ],');
+    out.push('});');
+    out.push('');
+  }
+  out.push('/** Every generated definition, ascending object id. */');
+  out.push(`export const REGISTRY_DEFS: readonly ObjectDef[] = Object.freeze([${names.join(', ')}]);`);
+  out.push('');
+  return out.join('\n');
+}
+
+export function repoRoot(): string {
+  // build/host/gen-objects.js → repository root
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+export function generate(root: string): string {
+  const dir = join(root, 'registry');
+  const files = readdirSync(dir).filter((f) => /^\d+\.xml$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b));
+  const objs = files.map((f) => parseDdf(readFileSync(join(dir, f), 'utf8'), 'registry/' + f));
+  return render(objs, files.map((f) => 'registry/' + f));
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const root = repoRoot();
+  const text = generate(root);
+  const target = join(root, 'src', 'objects', 'defs.generated.ts');
+  if (process.argv.includes('--check')) {
+    let old = '';
+    try { old = readFileSync(target, 'utf8'); } catch { /* missing */ }
+    if (old !== text) { console.error('src/objects/defs.generated.ts is stale: run node build/host/gen-objects.js'); process.exit(1); }
+    console.log('src/objects/defs.generated.ts is up to date');
+  } else {
+    writeFileSync(target, text);
+    console.log('wrote ' + target);
+  }
+}

@@ -1,0 +1,39 @@
+// Prints the README's memory table from src/config.ts (`node build/host/memtable.js [board]`):
+// the bytes each config key buys, for the default config and a board's. The README carries the
+// output between the markers <!-- memtable:begin --> and <!-- memtable:end -->; a test keeps it true.
+import { readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG, makeConfig, memoryTable, type Config } from '../src/config.js';
+
+function root(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
+  return d;
+}
+
+export function boardConfig(board: string): Config {
+  const f = join(root(), 'boards', board, 'config.json');
+  const raw = JSON.parse(readFileSync(f, 'utf8'));
+  return makeConfig(raw.config ?? raw);
+}
+
+export function renderMemoryTable(): string {
+  const dflt = makeConfig(DEFAULT_CONFIG);
+  const esp = boardConfig('esp32');
+  const a = memoryTable(dflt), b = memoryTable(esp);
+  const lines = [
+    '| config key | what it sizes | bytes each | default: count | default: bytes | esp32: count | esp32: bytes |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  let ta = 0, tb = 0;
+  for (let k = 0; k < a.length; k++) {
+    const r = a[k], e = b[k];
+    ta += r.total; tb += e.total;
+    lines.push(`| \`${r.key}\` | ${r.what} | ${r.bytesEach === e.bytesEach ? r.bytesEach : r.bytesEach + ' / ' + e.bytesEach} | ${r.count} | ${r.total} | ${e.count} | ${e.total} |`);
+  }
+  lines.push(`| **total** | buffers and records allocated once, in the constructor | | | **${ta}** | | **${tb}** |`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] && process.argv[1].endsWith('memtable.js')) process.stdout.write(renderMemoryTable() + '\n');
