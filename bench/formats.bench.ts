@@ -1,8 +1,8 @@
 // Payload codecs: encode + decode of the /3/0 Device instance (the OMA TS TLV example's 16
-// values) in TLV and SenML CBOR, ours against cbor-x encoding/decoding the same SenML records in
+// values) in TLV and SenML CBOR, ours against cborg encoding/decoding the same SenML records in
 // the same run; prints the ratios. Then the allocation proof: after warm-up, 100,000 encodes (and
 // 100,000 decodes) per format cause zero garbage collections.
-import { Encoder } from 'cbor-x';
+import { decode as cborgDecode, encode as cborgEncode } from 'cborg';
 import { DataRecord, ValueType } from '../src/model/record.js';
 import { TlvDecoder, TlvEncoder } from '../src/formats/tlv.js';
 import { SenmlCborDecoder, SenmlCborEncoder } from '../src/formats/senml-cbor.js';
@@ -26,7 +26,7 @@ const recs: DataRecord[] = DEVICE.map(([r, ri, t, v]) => {
   if (typeof v === 'string') { d.buf = te.encode(v); d.off = 0; d.len = d.buf.length; } else d.num = v;
   return d;
 });
-// The same data as SenML records for cbor-x (the shape a JS LwM2M stack would hand it).
+// The same data as SenML records for cborg (the shape a JS LwM2M stack would hand it).
 const senml = DEVICE.map(([r, ri, , v], k) => {
   const o: Record<string, unknown> = {};
   if (k === 0) o.bn = '/3/0/';
@@ -34,7 +34,8 @@ const senml = DEVICE.map(([r, ri, , v], k) => {
   if (typeof v === 'string') o.vs = v; else o.v = v;
   return o;
 });
-const cx = new Encoder({ useRecords: false });
+// cborg with its defaults: plain CBOR maps with text keys (sorted) and arrays, no extensions.
+const cx = { encode: (v: unknown): Uint8Array => cborgEncode(v), decode: (b: Uint8Array): unknown => cborgDecode(b) };
 
 const out = new Uint8Array(1024);
 const rec = new DataRecord();
@@ -62,7 +63,7 @@ function encodeOnly(enc: PayloadEncoder): () => number {
 function theirs(): number {
   const b = cx.encode(senml);
   const back = cx.decode(b) as unknown[];
-  if (back.length !== senml.length) throw new Error('cbor-x');
+  if (back.length !== senml.length) throw new Error('cborg');
   return 1;
 }
 
@@ -73,15 +74,15 @@ const lc = roundTrip(new Lwm2mCborEncoder(), new Lwm2mCborDecoder());
 
 const sizeOf = (enc: PayloadEncoder): number => { enc.begin(out, 0, out.length, 3, 0, -1, -1); for (const r of recs) enc.add(r); return enc.end(); };
 console.log(`/3/0 Device, 16 values: TLV ${sizeOf(new TlvEncoder())} B, SenML CBOR ${sizeOf(new SenmlCborEncoder())} B, ` +
-  `SenML JSON ${sizeOf(new SenmlJsonEncoder())} B, LwM2M CBOR ${sizeOf(new Lwm2mCborEncoder())} B, cbor-x SenML ${cx.encode(senml).length} B`);
+  `SenML JSON ${sizeOf(new SenmlJsonEncoder())} B, LwM2M CBOR ${sizeOf(new Lwm2mCborEncoder())} B, cborg SenML ${cx.encode(senml).length} B`);
 
 for (const f of [tlv, sc, sj, lc, theirs]) opsPerSec(f, 300); // warm-up
 const rTheirs = opsPerSec(theirs, 1500);
 const rows: [string, () => number][] = [['TLV', tlv], ['SenML CBOR', sc], ['SenML JSON', sj], ['LwM2M CBOR', lc]];
-console.log(`encode+decode /3/0: cbor-x (SenML objects) ${(rTheirs / 1e3).toFixed(0)} k/s`);
+console.log(`encode+decode /3/0: cborg (SenML objects) ${(rTheirs / 1e3).toFixed(0)} k/s`);
 for (const [name, f] of rows) {
   const r = opsPerSec(f, 1500);
-  console.log(`  ours ${name.padEnd(10)} ${(r / 1e3).toFixed(0)} k/s, ratio ${(r / rTheirs).toFixed(2)}x vs cbor-x`);
+  console.log(`  ours ${name.padEnd(10)} ${(r / 1e3).toFixed(0)} k/s, ratio ${(r / rTheirs).toFixed(2)}x vs cborg`);
 }
 
 // Zero-GC proof: 100,000 encodes and 100,000 decodes per format after warm-up.

@@ -7,6 +7,9 @@
 // starts after a gc(), so that is what the operations allocated and still hold, or what a GC in the
 // middle left of it).
 //
+// Then the whole client (boards/esp32 sizes): compute per Read /3/0 exchange and per notification, with
+// the heap check (slot count after 10,000 ops = after 100).
+//
 // Run: node build/bench/xs.bench.js [N]   (a process of its own: @endo/init locks the process down)
 import { join } from 'node:path';
 import { bundleForXs, XsWorker } from '../test-host/xs/host.js';
@@ -20,6 +23,14 @@ async function measure(xs: XsWorker, name: string): Promise<{ computePerOp: numb
   const full = await xs.loop(name, N);
   const checksum = await xs.result();
   return { computePerOp: (full.compute - zero.compute) / N, slots0: zero.heapCount, slotsN: full.heapCount, checksum };
+}
+
+/** Slots in use after 100 ops and after 10,000 ops (each loop starts after a gc()), warmed up. */
+async function heapCheck(xs: XsWorker, name: string): Promise<{ after100: number; after10k: number }> {
+  for (let k = 0; k < 2; k++) { await xs.loop(name, 100); await xs.loop(name, 2_000); }
+  const after100 = (await xs.loop(name, 100)).heapCount;
+  const after10k = (await xs.loop(name, 10_000)).heapCount;
+  return { after100, after10k };
 }
 
 const bundle = await bundleForXs(join(repoRoot(), 'test-host', 'xs', 'bench-entry.ts'));
@@ -36,6 +47,17 @@ try {
   console.log(`  ours AES-128-CCM_8 seal+open of a 64-byte DTLS record: compute/op ${ccm.computePerOp.toFixed(0)}   heap slots +${ccm.slotsN - ccm.slots0} (no peer: figure only)`);
   const cli = await measure(xs, 'client.read');
   console.log(`  ours, the whole client: one Read /3/0/0 (CON GET in, ACK 2.05 out): compute/op ${cli.computePerOp.toFixed(0)}   heap slots +${cli.slotsN - cli.slots0} (no peer: figure only)`);
+  // The whole client sized by boards/esp32/config.json, registered after the bootstrap scenario
+  // (test-host/xs/suites/scenario.ts); the heap check: slots after 10,000 ops vs after 100 (after gc()).
+  for (const [name, what] of [
+    ['client.read-3-0', 'one Read /3/0 (CON GET Accept TLV in, ACK 2.05 with the whole instance in TLV out)'],
+    ['client.notify', 'one notification of /3303/0/5700 (temperature set, poll, NON 2.05 out)'],
+  ] as const) {
+    const m = await measure(xs, name);
+    const h = await heapCheck(xs, name);
+    console.log(`  ours, esp32 client: ${what}: compute/op ${m.computePerOp.toFixed(0)}   heap slots after 100 ops ${h.after100}, after 10,000 ${h.after10k} (${h.after10k === h.after100 ? 'no growth' : 'GROWS'})`);
+    if (m.checksum < 0 || h.after10k !== h.after100) process.exitCode = 1;
+  }
   if (!same) process.exitCode = 1;
 } finally {
   await xs.close();

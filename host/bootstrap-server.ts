@@ -5,6 +5,7 @@
 import { CoapMessage, MessageWriter } from '../src/coap/message.js';
 import { Code } from '../src/coap/codes.js';
 import { Reply } from '../src/coap/endpoint.js';
+import { Opt } from '../src/coap/option.js';
 import { ContentFormat } from '../src/formats/content-format.js';
 import { ValueType } from '../src/model/record.js';
 import { CoapHost, CoapResponse, HostOptions, Link, Lwm2mValue, decodePayload, encodePayload, parseLinks, uriPath, uriQuery } from './server.js';
@@ -179,6 +180,7 @@ export class BootstrapServer extends CoapHost {
   protected override handleRequest(req: CoapMessage, peer: number, res: MessageWriter): number {
     const path = uriPath(req);
     const from = this.peerText(peer);
+    if (path.length === 1 && path[0] === 'bspack') return this.bootstrapPack(req, peer, res);
     if (path.length !== 1 || path[0] !== 'bs') {
       this.log(`bootstrap-server: request /${path.join('/')} from ${from} → 4.04`);
       res.setCode(Code.NOT_FOUND);
@@ -214,6 +216,30 @@ export class BootstrapServer extends CoapHost {
       this.emit('request', ep, address);
       this.run(peer, ep, cfg, { format }).catch((e) => this.log(`bootstrap-server: ${ep}: ${(e as Error).message}`));
     });
+    return Reply.RESPOND;
+  }
+
+  /** Bootstrap-Pack-Request (LwM2M 1.2): GET /bspack?ep=NAME is answered 2.05 with the whole
+   *  configuration as one SenML CBOR pack (what the write sequence would have written). */
+  private bootstrapPack(req: CoapMessage, peer: number, res: MessageWriter): number {
+    const from = this.peerText(peer);
+    if (req.code !== Code.GET) { res.setCode(Code.METHOD_NOT_ALLOWED); return Reply.RESPOND; }
+    const ep = uriQuery(req).get('ep');
+    const cfg = typeof ep === 'string' && ep !== '' ? this.configFor(ep) : undefined;
+    if (!cfg) {
+      this.log(`bootstrap-server: Bootstrap-Pack-Request ep=${String(ep)} from ${from}: no configuration → 4.00`);
+      res.setCode(Code.BAD_REQUEST);
+      return Reply.RESPOND;
+    }
+    if (req.accept >= 0 && req.accept !== ContentFormat.SENML_CBOR) { res.setCode(Code.NOT_ACCEPTABLE); return Reply.RESPOND; }
+    const values: Record<string, Lwm2mValue> = {};
+    for (const w of configWrites(cfg)) Object.assign(values, w.values);
+    const payload = encodePayload(ContentFormat.SENML_CBOR, [], values, 1300, typesFor(values));
+    res.setCode(Code.CONTENT);
+    res.optionUint(Opt.CONTENT_FORMAT, ContentFormat.SENML_CBOR);
+    res.payload(payload, 0, payload.length);
+    this.log(`bootstrap-server: Bootstrap-Pack-Request ep=${ep} from ${from} → 2.05 (${payload.length} bytes, ${Object.keys(values).length} resources)`);
+    setImmediate(() => { if (!this.closed) this.emit('finished', ep, Code.CONTENT, { endpoint: ep, ok: true, steps: [] }); });
     return Reply.RESPOND;
   }
 
@@ -268,10 +294,7 @@ export class BootstrapServer extends CoapHost {
         const s = await step('delete /', this.request(p, { code: Code.DELETE, path: [] }), [Code.DELETED]);
         if (!s.ok || superseded()) return result;
       }
-      let j = 0;
-      const writes: { path: number[]; values: Record<string, Lwm2mValue> }[] = [];
-      cfg.servers.forEach((s, i) => writes.push({ path: [0, i], values: securityValues(s, i) }));
-      cfg.servers.forEach((s) => { if (!s.bootstrapServer) { writes.push({ path: [1, j], values: serverValues(s, j) }); j++; } });
+      const writes = configWrites(cfg);
       for (const w of writes) {
         const payload = encodePayload(cf, w.path, w.values, 1300, typesFor(w.values));
         const s = await step(`write /${w.path.join('/')}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: cf, payload }), [Code.CHANGED]);
@@ -287,6 +310,17 @@ export class BootstrapServer extends CoapHost {
       if (this.running.get(ep) === me) this.running.delete(ep);
     }
   }
+}
+
+/** The Bootstrap-Writes of a configuration. Security instance ids: 0 for a bootstrap-server entry,
+ *  1, 2 … for server entries — so the client's own bootstrap account (/0/0 by convention, as in
+ *  Leshan's bootstrap server) survives, and Bootstrap-Request Trigger (/1/x/9) still works later. */
+export function configWrites(cfg: BsEndpointConfig): { path: number[]; values: Record<string, Lwm2mValue> }[] {
+  let j = 0;
+  const writes: { path: number[]; values: Record<string, Lwm2mValue> }[] = [];
+  cfg.servers.forEach((s, i) => { const id = s.bootstrapServer ? 0 : i + 1; writes.push({ path: [0, id], values: securityValues(s, id) }); });
+  cfg.servers.forEach((s) => { if (!s.bootstrapServer) { writes.push({ path: [1, j], values: serverValues(s, j) }); j++; } });
+  return writes;
 }
 
 /** Declared types of the Security/Server resources we write (the generated definitions know them

@@ -36,4 +36,20 @@ export function renderMemoryTable(): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] && process.argv[1].endsWith('memtable.js')) process.stdout.write(renderMemoryTable() + '\n');
+const BEGIN = '<!-- memtable:begin -->', END = '<!-- memtable:end -->';
+
+/** The README's text with the table between the markers replaced by the current one. */
+export function readmeWithTable(readme: string): string {
+  const a = readme.indexOf(BEGIN), b = readme.indexOf(END);
+  if (a < 0 || b < a) throw new Error('README.md lacks the memtable markers');
+  return readme.slice(0, a + BEGIN.length) + '\n' + renderMemoryTable() + '\n' + readme.slice(b);
+}
+
+export function readmePath(): string { return join(root(), 'README.md'); }
+
+if (process.argv[1] && process.argv[1].endsWith('memtable.js')) {
+  if (process.argv[2] === '--write') {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(readmePath(), readmeWithTable(readFileSync(readmePath(), 'utf8')));
+  } else process.stdout.write(renderMemoryTable() + '\n');
+}

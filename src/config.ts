@@ -88,6 +88,8 @@ export class ConfigError extends Error {}
 /** A config with defaults filled in, checked. Throws ConfigError naming the key to change. */
 export function makeConfig(overrides?: Partial<Config>): Config {
   const c: Config = Object.assign({}, DEFAULT_CONFIG, overrides || {});
+  // dtlsSessions follows maxServers unless given: one per server account and one for the bootstrap server.
+  if (!overrides || overrides.dtlsSessions === undefined) c.dtlsSessions = c.maxServers + 1;
   const positive: (keyof Config)[] = ['maxDatagram', 'requestRingDepth', 'responseRingDepth', 'dedupEntries',
     'maxPeers', 'maxServers', 'maxObservations', 'maxInstances', 'maxValues', 'arenaBytes', 'maxPayload', 'ackTimeout',
     'maxRetransmit', 'nstart'];

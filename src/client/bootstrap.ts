@@ -86,19 +86,41 @@ function bootstrapDelete(c: Lwm2mClient, res: MessageWriter): number {
     return Reply.RESPOND;
   }
   if (path.depth === 1 && !t.hasObject(path.o)) return fail(res, Code.NOT_FOUND);
+  deleteAll(c, t, path.depth === 1 ? path.o : NONE);
+  res.setCode(Code.DELETED);
+  return Reply.RESPOND;
+}
+
+/** Deletes every instance of object o (or, for o = -1, of every object the client does not keep
+ *  on a Delete of "/"), except the Bootstrap-Server Account. */
+function deleteAll(c: Lwm2mClient, t: ObjectTable, only: number): void {
+  const bsAccount = c.findBootstrapSecurity(t);
   const defs = t.defs;
   for (let k = 0; k < defs.size; k++) {
     const o = defs.at(k).id;
-    if (path.depth === 1 && o !== path.o) continue;
-    if (path.depth === 0 && c.keepsOnDelete(o)) continue;
+    if (only >= 0 && o !== only) continue;
+    if (only < 0 && c.keepsOnDelete(o)) continue;
     for (let i = t.firstInstance(o); i >= 0;) {
       const nx = t.nextInstance(o, i);
       if (!(o === 0 && i === bsAccount)) t.deleteInstance(o, i);
       i = nx;
     }
   }
-  res.setCode(Code.DELETED);
-  return Reply.RESPOND;
+}
+
+/**
+ * Bootstrap-Pack (TS Core 1.2 §5.2.7.7 / §6.1.5): the answer to our GET /bspack is the whole
+ * configuration in one SenML payload. It is applied like Bootstrap-Delete "/" followed by
+ * Bootstrap-Writes of every record, then checked as Bootstrap-Finish would be. Returns 0 with the
+ * configuration in the staging table, or a negative code (nothing committed).
+ */
+export function applyPack(c: Lwm2mClient, buf: Uint8Array, off: number, len: number, cf: number): number {
+  if (cf !== ContentFormat.SENML_CBOR && cf !== ContentFormat.SENML_JSON) return -Code.UNSUPPORTED_CONTENT_FORMAT;
+  const t = c.staging;
+  deleteAll(c, t, NONE);
+  const rc = decodeWrite(c, t, cf, buf, off, len, NONE, NONE, NONE, NONE, true, true, -1);
+  if (rc < 0) return rc;
+  return checkConsistency(c, t, diag) === 0 ? 0 : -Code.NOT_ACCEPTABLE;
 }
 
 /** Bootstrap-Read (TS Core 1.1 §5.2.7.2): the Server (1) and Access Control (2) objects only. */

@@ -34,7 +34,7 @@ import { Ev, EventRing } from './events.js';
 import { LwPath } from './path.js';
 import { AttributeTable, ObservationTable } from './observe.js';
 import { handleDm, notifyDue, sendNotification } from './dm.js';
-import { handleBootstrap, checkConsistency, applyProvisioning } from './bootstrap.js';
+import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 
@@ -75,6 +75,9 @@ export interface ClientOptions {
   random?: (buf: Uint8Array, off: number, len: number) => void;
   /** Native AES for DTLS (Moddable's crypt BlockCipher, Node's crypto); portable AES by default. */
   aes?: BlockCipherProvider;
+  /** Client-initiated bootstrap by Bootstrap-Pack-Request (LwM2M 1.2: GET /bspack, the whole
+   *  configuration in one SenML CBOR answer) instead of POST /bs and a write sequence. */
+  bootstrapPack?: boolean;
   /** Objects whose instances a Bootstrap-Delete of "/" leaves alone (default [3], the Device). */
   keepOnBootstrapDelete?: readonly number[];
 }
@@ -82,11 +85,12 @@ export interface ClientOptions {
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
 export const enum Bs { IDLE = 0, HOLDOFF = 1, REQUESTING = 2, ACTIVE = 3 }
 export const enum BsMode { CLIENT = 0, SERVER = 1, SMARTCARD = 2, FACTORY = 3 }
-export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6 }
+export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6, BOOTSTRAP_PACK = 7 }
 
 const LOC_BYTES = 64;
 const RD = ascii('rd');
 const BS = ascii('bs');
+const BSPACK = ascii('bspack');
 const DP = ascii('dp');
 const Q_EP = ascii('ep=');
 const Q_LT = ascii('lt=');
@@ -442,6 +446,14 @@ export class Lwm2mClient implements EndpointHandler {
         this.emit(Ev.DEREGISTERED, this.sSsid[s], res.code);
         break;
       case Tag.BOOTSTRAP_REQUEST: this.onBootstrapRequestResponse(res.code); break;
+      case Tag.BOOTSTRAP_PACK: {
+        this.bsSlot = -1;
+        if (!this.bsFlag) break;
+        const rc = res.code === Code.CONTENT ? applyPack(this, res.buf, res.payloadOff, res.payloadLen, res.contentFormat) : -res.code;
+        if (rc === 0) this.finishBootstrap();
+        else this.bootstrapAttemptFailed(-rc);
+        break;
+      }
       case Tag.SEND: this.emit(Ev.SEND_DONE, this.sSsid[s], res.code); break;
     }
     void p;
@@ -461,7 +473,7 @@ export class Lwm2mClient implements EndpointHandler {
     switch (kind) {
       case Tag.REGISTER: case Tag.UPDATE: this.sSlot[s] = -1; this.registrationFailed(s, 0); break;
       case Tag.DEREGISTER: this.sSlot[s] = -1; this.sState[s] = Reg.DISABLED; this.emit(Ev.DEREGISTERED, this.sSsid[s], 0); break;
-      case Tag.BOOTSTRAP_REQUEST: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
+      case Tag.BOOTSTRAP_REQUEST: case Tag.BOOTSTRAP_PACK: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
       case Tag.NOTIFY:
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
         if (this.obs.used[s]) {
@@ -704,13 +716,16 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   private sendBootstrapRequest(): void {
-    const k = this.ep.beginRequest(this.bsPeer, MsgType.CON, Code.POST, Tag.BOOTSTRAP_REQUEST * 256);
+    const pack = this.opts.bootstrapPack === true;
+    const k = this.ep.beginRequest(this.bsPeer, MsgType.CON, pack ? Code.GET : Code.POST, (pack ? Tag.BOOTSTRAP_PACK : Tag.BOOTSTRAP_REQUEST) * 256);
     if (k < 0) { this.bsDeadline = this.now + 1000; return; }
     const w = this.ep.w;
-    w.option(Opt.URI_PATH, BS, 0, BS.length);
+    if (pack) w.option(Opt.URI_PATH, BSPACK, 0, BSPACK.length);
+    else w.option(Opt.URI_PATH, BS, 0, BS.length);
     w.optionPrefixBytes(Opt.URI_QUERY, Q_EP, this.endpointName, 0, this.endpointName.length);
     // pct= (preferred content type, TS Core 1.1 §5.2.7.1): SenML CBOR when we speak 1.1.
-    if (this.version[2] !== 48 /* '0' */) w.optionPrefixDecimal(Opt.URI_QUERY, Q_PCT, 112);
+    if (pack) w.optionUint(Opt.ACCEPT, 112);
+    else if (this.version[2] !== 48 /* '0' */) w.optionPrefixDecimal(Opt.URI_QUERY, Q_PCT, 112);
     if (this.ep.commit(k) < 0) return;
     this.bsSlot = k;
     this.bsState = Bs.REQUESTING;

@@ -3,16 +3,19 @@
 // start fresh, reordering, Delete "/", Finish checks, timeout/rollback, restart, smartcard, factory.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Encoder } from 'cbor-x';
+import { encode as cborgEncode } from 'cborg';
 
-// Plain CBOR maps with integer keys (SenML CBOR, RFC 8428 §6), not cbor-x's tag-259 maps.
-const cbor = new Encoder({ useTag259ForMaps: false, useRecords: false } as any);
-const cborEncode = (v: unknown) => cbor.encode(v);
+// Plain CBOR maps with integer keys (SenML CBOR, RFC 8428 §6), which is what cborg writes for a
+// Map; entries stay in insertion order (bn first; cborg sorts keys unless given a sorter) and
+// non-integers are 64-bit floats.
+const cborEncode = (v: unknown) => cborgEncode(v, { float64: true, mapSorter: () => 0 });
 import { world, World, SERVER_URI, BS_URI, serverAccountTlv, tlvStr, tlvInst, describe } from './harness.js';
 import { Code } from '../../src/coap/codes.js';
 import { CoapMessage, parseMessage, MsgType } from '../../src/coap/message.js';
 import { Ev } from '../../src/client/events.js';
 import type { ConfigStore } from '../../src/client/client.js';
+import { encoderFor } from '../../src/formats/registry.js';
+import { DataRecord, ValueType } from '../../src/model/record.js';
 
 const TLV = 11542;
 const registered = (w: World, n = 1) => w.events.filter((e) => e.e === Ev.REGISTERED).length >= n;
@@ -277,6 +280,62 @@ test('row 7: malformed provisioning data is refused with a clear error, nothing 
     assert.equal(store.data, before, 'storage unchanged');
     assert.ok(registered(w));
   }
+});
+
+test('Client Hold Off Time (/0/x/11) delays the Bootstrap-Request; Bootstrap-Server Account Timeout (/0/x/12) purges the account', () => {
+  const w = world(95, {}, { bootstrap: { uri: BS_URI, holdOff: 7 } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 60_000 });
+  const first = w.bs.requests.find((r) => r.path === '/bs')!;
+  assert.ok(first.t >= 7000 && first.t < 7100, `sent at ${first.t} ms`);
+  w.net.run({ until: w.net.now + 1000 });
+  // The bootstrap server sets a 60 s account timeout on the account, then provisions as usual.
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/0/0/12', { cf: 0, payload: Buffer.from('60') }).code, Code.CHANGED);
+  provision(w);
+  const finishedAt = w.net.now;
+  w.net.run({ done: () => registered(w), until: w.net.now + 60_000 });
+  assert.ok(w.board.client.table.hasInstance(0, 0), 'kept right after Finish');
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.BOOTSTRAP_ACCOUNT_PURGED), until: finishedAt + 120_000 });
+  const purged = w.events.find((e) => e.e === Ev.BOOTSTRAP_ACCOUNT_PURGED)!;
+  assert.ok(purged, 'purged');
+  assert.ok(purged.t - finishedAt >= 59_900 && purged.t - finishedAt < 61_000, `purged ${purged.t - finishedAt} ms after Finish`);
+  assert.ok(!w.board.client.table.hasInstance(0, 0), 'the bootstrap account is gone');
+  assert.ok(w.board.client.table.hasInstance(0, 1), 'the server account stays');
+});
+
+test('Bootstrap-Pack (1.2): GET /bspack, the whole configuration in one SenML CBOR answer, then registration', () => {
+  const enc = encoderFor(112)!, rec = new DataRecord(), out = new Uint8Array(1024);
+  enc.begin(out, 0, out.length, -1, -1, -1, -1);
+  const put = (o: number, i: number, r: number, type: number, v: number | string) => {
+    rec.clear(); rec.o = o; rec.i = i; rec.r = r; rec.type = type;
+    if (typeof v === 'string') { const b = Buffer.from(v); rec.buf = b; rec.off = 0; rec.len = b.length; } else rec.num = v;
+    assert.is(enc.add(rec), 0);
+  };
+  put(0, 1, 0, ValueType.String, SERVER_URI); put(0, 1, 1, ValueType.Boolean, 0); put(0, 1, 2, ValueType.Integer, 3);
+  put(0, 1, 3, ValueType.Opaque, ''); put(0, 1, 4, ValueType.Opaque, ''); put(0, 1, 5, ValueType.Opaque, ''); put(0, 1, 10, ValueType.Integer, 44);
+  put(1, 0, 0, ValueType.Integer, 44); put(1, 0, 1, ValueType.Integer, 300); put(1, 0, 6, ValueType.Boolean, 1); put(1, 0, 7, ValueType.String, 'U');
+  const n = enc.end();
+  assert.ok(n > 0);
+  const w = world(96, {}, { bootstrap: { uri: BS_URI }, bootstrapPack: true });
+  w.bs.pack = out.slice(0, n);
+  w.board.client.start(0);
+  w.net.run({ done: () => registered(w), until: 60_000 });
+  const req = w.bs.requests.find((r) => r.path === '/bspack')!;
+  assert.ok(req, 'Bootstrap-Pack-Request sent');
+  assert.is(req.code, Code.GET);
+  assert.is(req.accept, 112);
+  assert.ok(req.query.includes('ep=sim-client'));
+  assert.ok(!w.bs.requests.some((r) => r.path === '/bs'));
+  assert.ok(registered(w), 'registered with the server from the pack');
+  assert.is(w.board.client.sSsid[0], 44);
+  assert.ok(w.board.client.table.hasInstance(0, 0), 'the bootstrap account kept');
+  // A pack that is not a usable configuration is refused: rollback and back-off.
+  const bad = world(97, {}, { bootstrap: { uri: BS_URI }, bootstrapPack: true, bootstrapBackoff: 5000 });
+  bad.bs.pack = Uint8Array.of(0x80); // an empty SenML array
+  bad.board.client.start(0);
+  bad.net.run({ done: () => bad.bs.requests.filter((r) => r.path === '/bspack').length >= 2, until: 60_000 });
+  assert.ok(bad.events.some((e) => e.e === Ev.BOOTSTRAP_ROLLBACK));
+  assert.ok(!registered(bad));
 });
 
 test.run();

@@ -36,6 +36,8 @@ export class SimServer implements EndpointHandler {
   registerCode: number | null = Code.CREATED;
   updateCode: number | null = Code.CHANGED;
   bootstrapRequestCode: number | null = Code.CHANGED;
+  /** The answer to GET /bspack (Bootstrap-Pack, SenML CBOR), or null for 4.04. */
+  pack: Uint8Array | null = null;
   /** Called for each request after it is recorded (tests script reactions here). */
   onReq: ((r: SeenRequest, peer: number) => void) | null = null;
   private nextTag = 1000;
@@ -63,6 +65,12 @@ export class SimServer implements EndpointHandler {
     if (req.code === Code.POST && d.path.startsWith('/rd/')) { if (this.updateCode === null) return Reply.SILENT; res.setCode(this.updateCode); return Reply.RESPOND; }
     if (req.code === Code.DELETE && d.path.startsWith('/rd/')) { res.setCode(Code.DELETED); return Reply.RESPOND; }
     if (req.code === Code.POST && d.path === '/bs') { if (this.bootstrapRequestCode === null) return Reply.SILENT; res.setCode(this.bootstrapRequestCode); return Reply.RESPOND; }
+    if (req.code === Code.GET && d.path === '/bspack') {
+      if (!this.pack) { res.setCode(Code.NOT_FOUND); return Reply.RESPOND; }
+      res.optionUint(Opt.CONTENT_FORMAT, 112);
+      res.payload(this.pack, 0, this.pack.length);
+      return Reply.RESPOND;
+    }
     if (req.code === Code.POST && d.path === '/dp') { res.setCode(Code.CHANGED); return Reply.RESPOND; }
     res.setCode(Code.NOT_FOUND);
     return Reply.RESPOND;

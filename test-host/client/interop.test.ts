@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decode as cborDecode } from 'cbor-x';
+import { decode as cborgDecode } from 'cborg';
 import { NodeHal } from '../../hal/node/hal.js';
 import { Driver } from '../../hal/node/driver.js';
 import { createBoardClient, Board } from '../../src/client/setup.js';
@@ -56,7 +56,7 @@ test('coap-client-notls reads /3/0 as TLV, SenML JSON and SenML CBOR; writes a r
     assert.ok(js.some((x: any) => x.n === '0' && x.vs === 'lwm2m-mcu'));
     const outc = join(tmp, 'senml.cbor');
     r = await run('coap-client-notls', ['-m', 'get', '-A', '112', '-B', '5', '-o', outc, `${live.url}/3/0`]);
-    const arr = cborDecode(readFileSync(outc)) as any[];
+    const arr = cborgDecode(readFileSync(outc), { useMaps: true }) as any[]; // SenML CBOR: integer keys
     const recs = arr.map((m: any) => (m instanceof Map ? Object.fromEntries(m) : m));
     assert.ok(recs.some((x: any) => x[0] === '0' && x[3] === 'lwm2m-mcu'), JSON.stringify(recs[0]));
     const put = await run('coap-client-notls', ['-m', 'put', '-t', '0', '-e', 'garden', '-B', '5', `${live.url}/3303/0/5750`]);

@@ -11,12 +11,13 @@ import { PeerAddress, parseAddress } from '../../src/coap/peer.js';
 import { freePort, run, start, sleep } from '../peers.js';
 import { makeConfig } from '../../src/config.js';
 
-async function ourServer() {
-  const hal = await NodeHal.open({ address: '127.0.0.1', port: 0, logLevel: 0 });
+async function ourServer(address = '127.0.0.1') {
+  const hal = await NodeHal.open({ address, port: 0, logLevel: 0 });
   const app = new ResourceApp(makeConfig(), 77);
   const drv = new Driver(app.ep, hal, 2048);
   drv.pump();
-  return { hal, app, drv, url: `coap://127.0.0.1:${hal.port}`, close: () => { drv.stop(); hal.close(); } };
+  const host = address.includes(':') ? `[${address}]` : address;
+  return { hal, app, drv, url: `coap://${host}:${hal.port}`, close: () => { drv.stop(); hal.close(); } };
 }
 
 test('coap-client-notls GET /hello → 2.05 "world"', async () => {
@@ -25,6 +26,14 @@ test('coap-client-notls GET /hello → 2.05 "world"', async () => {
     const r = await run('coap-client-notls', ['-m', 'get', '-B', '5', `${s.url}/hello`]);
     assert.is(r.stdout.trim(), 'world', r.stderr);
     assert.is(s.app.executions, 1);
+  } finally { s.close(); }
+});
+
+test('IPv6: coap-client-notls GET coap://[::1]:port/hello over the Node HAL bound to ::1', async () => {
+  const s = await ourServer('::1');
+  try {
+    const r = await run('coap-client-notls', ['-m', 'get', '-B', '5', `${s.url}/hello`]);
+    assert.is(r.stdout.trim(), 'world', r.stderr);
   } finally { s.close(); }
 });
 

@@ -48,7 +48,7 @@ function once<T extends unknown[]>(em: NodeJS.EventEmitter, ev: string): Promise
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-test('client-initiated: 2.04, then Delete /, Write /0/0 and /1/0 in TLV, Finish', async () => {
+test('client-initiated: 2.04, then Delete /, Write /0/1 and /1/0 in TLV, Finish (the client\'s /0/0 bootstrap account is left alone)', async () => {
   const lines: string[] = [];
   const { bs, client, close } = await setup(CONFIG, lines);
   try {
@@ -61,15 +61,15 @@ test('client-initiated: 2.04, then Delete /, Write /0/0 and /1/0 in TLV, Finish'
     assert.is(ep, 'node1');
     assert.is(code, Code.CHANGED);
     assert.ok(result.ok);
-    assert.equal(client.seen.map((s) => `${s.code} ${s.path}`), [`${Code.DELETE} /`, `${Code.PUT} /0/0`, `${Code.PUT} /1/0`, `${Code.POST} /bs`]);
-    assert.equal(steps.map((s) => `${s.step} ${s.codeText}`), ['delete / 2.02', 'write /0/0 2.04', 'write /1/0 2.04', 'finish 2.04']);
+    assert.equal(client.seen.map((s) => `${s.code} ${s.path}`), [`${Code.DELETE} /`, `${Code.PUT} /0/1`, `${Code.PUT} /1/0`, `${Code.POST} /bs`]);
+    assert.equal(steps.map((s) => `${s.step} ${s.codeText}`), ['delete / 2.02', 'write /0/1 2.04', 'write /1/0 2.04', 'finish 2.04']);
     const [, w0, w1, f] = client.seen;
     assert.is(w0.contentFormat, ContentFormat.TLV);
-    // /0/0: uri (c8 00 15 "coap://127.0.0.1:5683"), bootstrap false, mode 3, identity empty, key empty, ssid 1
+    // /0/1: uri (c8 00 15 "coap://127.0.0.1:5683"), bootstrap false, mode 3, identity empty, key empty, ssid 1
     assert.is(hex(w0.payload), 'c80015' + Buffer.from('coap://127.0.0.1:5683').toString('hex') + 'c10100' + 'c10203' + 'c003' + 'c005' + 'c10a01');
-    assert.equal(decodePayload(ContentFormat.TLV, w0.payload, [0, 0]), [
-      { path: '/0/0/0', value: 'coap://127.0.0.1:5683' }, { path: '/0/0/1', value: false }, { path: '/0/0/2', value: 3 },
-      { path: '/0/0/3', value: new Uint8Array(0) }, { path: '/0/0/5', value: new Uint8Array(0) }, { path: '/0/0/10', value: 1 }]);
+    assert.equal(decodePayload(ContentFormat.TLV, w0.payload, [0, 1]), [
+      { path: '/0/1/0', value: 'coap://127.0.0.1:5683' }, { path: '/0/1/1', value: false }, { path: '/0/1/2', value: 3 },
+      { path: '/0/1/3', value: new Uint8Array(0) }, { path: '/0/1/5', value: new Uint8Array(0) }, { path: '/0/1/10', value: 1 }]);
     // /1/0: ssid 1, lifetime 300, notification storing true, binding "U"
     assert.is(hex(w1.payload), 'c10001' + 'c201012c' + 'c10601' + 'c10755');
     assert.is(f.payload.length, 0);
@@ -84,13 +84,14 @@ test('PSK account, a bootstrap-server account, deleteFirst false', async () => {
     const fin = once<[string]>(bs, 'finished');
     await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=psk1'] });
     await fin;
-    assert.equal(client.seen.map((s) => s.path), ['/0/0', '/0/1', '/1/0', '/bs']);
-    const v0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[0].payload, [0, 0]).map((x) => [x.path, x.value]));
-    assert.equal(v0, { '/0/0/0': 'coaps://[::1]:5684', '/0/0/1': false, '/0/0/2': 0, '/0/0/3': new TextEncoder().encode('id1'),
-      '/0/0/5': Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), '/0/0/10': 7 });
-    const v1 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[1].payload, [0, 1]).map((x) => [x.path, x.value]));
-    assert.is(v1['/0/1/1'], true);
-    assert.is(v1['/0/1/10'], undefined);
+    // Server accounts go to /0/1…, a bootstrap-server account to /0/0.
+    assert.equal(client.seen.map((s) => s.path), ['/0/1', '/0/0', '/1/0', '/bs']);
+    const v0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[0].payload, [0, 1]).map((x) => [x.path, x.value]));
+    assert.equal(v0, { '/0/1/0': 'coaps://[::1]:5684', '/0/1/1': false, '/0/1/2': 0, '/0/1/3': new TextEncoder().encode('id1'),
+      '/0/1/5': Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), '/0/1/10': 7 });
+    const v1 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[1].payload, [0, 0]).map((x) => [x.path, x.value]));
+    assert.is(v1['/0/0/1'], true);
+    assert.is(v1['/0/0/10'], undefined);
     const s0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[2].payload, [1, 0]).map((x) => [x.path, x.value]));
     assert.equal(s0, { '/1/0/0': 7, '/1/0/1': 60, '/1/0/6': false, '/1/0/7': 'UQ' });
   } finally { await close(); }
@@ -107,10 +108,10 @@ test('pct=110 with no configured format: the writes are SenML JSON', async () =>
     assert.is(w.contentFormat, ContentFormat.SENML_JSON);
     const recs = JSON.parse(Buffer.from(w.payload).toString()) as { n?: string; bn?: string }[];
     assert.ok(Array.isArray(recs));
-    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_JSON, w.payload, [0, 0]).map((x) => [x.path, x.value]));
-    assert.is(v['/0/0/0'], 'coap://localhost:5683');
-    assert.is(v['/0/0/2'], 3);
-    assert.is(v['/0/0/10'], 3);
+    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_JSON, w.payload, [0, 1]).map((x) => [x.path, x.value]));
+    assert.is(v['/0/1/0'], 'coap://localhost:5683');
+    assert.is(v['/0/1/2'], 3);
+    assert.is(v['/0/1/10'], 3);
   } finally { await close(); }
 });
 
@@ -151,7 +152,7 @@ test('a failing step stops the sequence and emits failed', async () => {
     assert.is(step, 'write /1/0');
     assert.is(code, Code.BAD_REQUEST);
     await sleep(50);
-    assert.equal(client.seen.map((s) => s.path), ['/', '/0/0', '/1/0'], 'no Finish');
+    assert.equal(client.seen.map((s) => s.path), ['/', '/0/1', '/1/0'], 'no Finish');
   } finally { await close(); }
 });
 
@@ -160,7 +161,7 @@ test('server-initiated with Bootstrap-Discover and Bootstrap-Read of /1', async 
   try {
     const res = await bs.bootstrapClient('127.0.0.1', client.port, 'node1', { discover: true, readServers: true });
     assert.ok(res.ok);
-    assert.equal(res.steps.map((s) => s.step), ['discover /', 'read /1', 'delete /', 'write /0/0', 'write /1/0', 'finish']);
+    assert.equal(res.steps.map((s) => s.step), ['discover /', 'read /1', 'delete /', 'write /0/1', 'write /1/0', 'finish']);
     assert.equal(res.links!.map((l) => l.path), ['/', '/0/0', '/1/0', '/3/0']);
     assert.equal(res.servers, { '/1/0/0': 101, '/1/0/1': 3600 });
     assert.is(client.seen[0].accept, 40);

@@ -3,6 +3,7 @@ import { install } from './harness.js';
 import './suites/coap-message.js';
 import './suites/crypto.js';
 import './suites/client.js';
+import './suites/scenario.js';
 import './peer/coap-packet.js';
 
 install();

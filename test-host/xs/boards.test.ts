@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { makeConfig, memoryTable } from '../../src/config.js';
+import { STANDARD_DEFS } from '../../src/objects/standard.js';
 import { repoRoot } from '../vectors.js';
 
 const root = repoRoot();
@@ -27,6 +28,18 @@ for (const b of boards) {
     for (const r of memoryTable(cfg)) total += r.total;
     assert.is(total, c.memoryTableBytes);
     assert.ok(Array.isArray(c.objects) && c.objects.includes(0) && c.objects.includes(1) && c.objects.includes(3));
+    // DTLS sessions (~4.4 KB each in the memory table, far more under XS) are stated, not left to
+    // src/config.ts's default; makeConfig has checked 0 ≤ dtlsSessions ≤ maxServers + 1.
+    assert.type(c.config.dtlsSessions, 'number', 'config.dtlsSessions is stated');
+  });
+
+  test(`boards/${b}: the creation sizes cover the client's footprint measured under XS (when recorded)`, () => {
+    const c = json('boards', b, 'config.json');
+    const m = json('boards', b, 'manifest.json');
+    if (!c.xsFootprint) return;
+    assert.ok(m.creation.heap.initial >= c.xsFootprint.slots, `heap.initial ${m.creation.heap.initial} < ${c.xsFootprint.slots} slots`);
+    assert.ok(m.creation.chunk.initial >= c.xsFootprint.chunkBytes, `chunk.initial ${m.creation.chunk.initial} < ${c.xsFootprint.chunkBytes} bytes`);
+    assert.is(c.xsFootprint.esp32Bytes, c.xsFootprint.slots * 16 + c.xsFootprint.chunkBytes);
   });
 
   test(`boards/${b}: manifest has creation sizes and mc/config keys matching config.json`, () => {
@@ -41,6 +54,15 @@ for (const b of boards) {
     assert.is(m.creation.main, 'main');
   });
 }
+
+test('boards/esp32: objects 0,1,2,3,4 and 3303 (what createBoardClient builds), one server, DTLS for it and the bootstrap server', () => {
+  const c = json('boards', 'esp32', 'config.json');
+  assert.equal(c.objects, STANDARD_DEFS.map((d) => d.id));
+  assert.equal(c.objects, [0, 1, 2, 3, 4, 3303]);
+  assert.is(c.config.maxServers, 1);
+  assert.is(c.config.dtlsSessions, 2);
+  assert.ok(c.xsFootprint && c.xsFootprint.esp32Bytes > 0, 'the XS-measured footprint is recorded');
+});
 
 test('manifest.json: es2022 for tsc, src and hal/moddable modules, a platform section per board, the simulator', () => {
   const m = json('manifest.json');

@@ -6,12 +6,15 @@
 // compile) are listed in host.ts EXTRA_SUITES instead.
 //
 // suites/client.ts is the whole-client hook: the client built by src/client/setup.ts, driven
-// sans-IO on a virtual clock by a hand-written server (Register, then Reads). Longer scenarios
-// (bootstrap, observe, DTLS) go there as more `scenario(...)`/`loop(...)` registrations.
+// sans-IO on a virtual clock by a hand-written server (Register, then Reads). suites/scenario.ts is
+// the whole-client scenario sized by boards/esp32 (bootstrap → register → reads → observe → notify),
+// compared XS = V8 with same(), its hot loops (client.read-3-0, client.notify) and the footprint
+// probe `client` (test-host/xs/memory.ts). More scenarios (DTLS) go there the same way.
 import { install } from './harness.js';
 import './suites/coap-message.js';
 import './suites/crypto.js';
 import './suites/formats.js';
 import './suites/client.js';
+import './suites/scenario.js';
 
 install();

@@ -14,6 +14,12 @@
 //                        computes the same check under V8 (importing the same suite) and compares
 //   'scenario <name>'  → runs a registered whole scenario (the hook for a client run under XS) and
 //                        replies with its JSON result
+//   'probe <name> <arg>' → gc(), runs probe <name> with arg (a string), keeps what it returns alive,
+//                        gc() again, replies with the constant buffer: the meter's currentHeapCount is
+//                        then the heap with the probed object held (a footprint measurement)
+//   'probed'           → JSON of the last probe's report (what the probe put in its `report`)
+//   'release'          → drops the held object and runs gc(); replies with the constant buffer, so its
+//                        meter is the baseline of the next 'probe'
 //
 // Suites register with test(), loop() and scenario(); test data comes from vectors(), which reads
 // the JSON files of test-host/vectors that the host injected as globalThis.__lwm2mVectors.
@@ -33,10 +39,18 @@ const sameNames: string[] = [];
 const sameFns: (() => string)[] = [];
 const scenarioNames: string[] = [];
 const scenarioFns: ScenarioFn[] = [];
+/** A footprint probe: builds something from arg and returns it (held until 'release'); it may put a
+ *  JSON-able report into report.value (e.g. the bytes its typed arrays take). */
+type ProbeFn = (arg: string, report: { value: unknown }) => unknown;
+const probeNames: string[] = [];
+const probeFns: ProbeFn[] = [];
+let held: unknown = null;
+const probeReport: { value: unknown } = { value: null };
 
 export function test(name: string, fn: TestFn): void { testNames.push(name); testFns.push(fn); }
 export function loop(name: string, fn: LoopFn): void { loopNames.push(name); loopFns.push(fn); }
 export function scenario(name: string, fn: ScenarioFn): void { scenarioNames.push(name); scenarioFns.push(fn); }
+export function probe(name: string, fn: ProbeFn): void { probeNames.push(name); probeFns.push(fn); }
 /** A differential check: fn returns a string that must be the same under XS and under V8. */
 export function same(name: string, fn: () => string): void { sameNames.push(name); sameFns.push(fn); }
 
@@ -161,6 +175,20 @@ export function handleCommand(msg: ArrayBuffer): ArrayBuffer {
     if (!fn) return reply({ ok: false, error: 'no check ' + arg });
     try { return reply({ ok: true, value: fn() }); } catch (e) { return reply({ ok: false, error: errorText(e) }); }
   }
+  if (verb === 'probe') {
+    const sp2 = arg.indexOf(' ');
+    const name = sp2 < 0 ? arg : arg.substring(0, sp2);
+    const k = probeNames.indexOf(name);
+    held = null;
+    probeReport.value = null;
+    collect();
+    if (k < 0) { probeReport.value = { ok: false, error: 'no probe ' + name }; return LOOP_REPLY; }
+    try { held = probeFns[k](sp2 < 0 ? '' : arg.substring(sp2 + 1), probeReport); } catch (e) { probeReport.value = { ok: false, error: errorText(e) }; }
+    collect();
+    return LOOP_REPLY;
+  }
+  if (verb === 'probed') return reply(probeReport.value);
+  if (verb === 'release') { held = null; probeReport.value = null; collect(); return LOOP_REPLY; }
   if (verb === 'scenario') {
     const k = scenarioNames.indexOf(arg);
     if (k < 0) return reply({ ok: false, error: 'no scenario ' + arg });

@@ -77,12 +77,17 @@ export async function bundleForXs(entry?: string, extra: readonly string[] = ent
   return r.outputFiles[0].text;
 }
 
-/** Every JSON file of test-host/vectors, by file name. */
+/** Every JSON file of test-host/vectors, by file name, and every boards/<board>/config.json. */
 export function vectorStore(): Record<string, unknown> {
   const dir = join(repoRoot(), 'test-host', 'vectors');
   const store: Record<string, unknown> = {};
   for (const name of readdirSync(dir).sort()) {
     if (name.endsWith('.json')) store[name] = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  }
+  // The boards' client configs, as 'boards/<board>/config.json' (suites size clients from them).
+  const boards = join(repoRoot(), 'boards');
+  for (const b of readdirSync(boards).sort()) {
+    try { store[`boards/${b}/config.json`] = JSON.parse(readFileSync(join(boards, b, 'config.json'), 'utf8')); } catch { /* no config */ }
   }
   return store;
 }
@@ -174,6 +179,18 @@ export class XsWorker {
 
   async scenario(name: string): Promise<{ ok: boolean; result?: unknown; error?: string }> {
     return this.json(`scenario ${name}`);
+  }
+
+  /** Footprint: the heap's slot count with nothing held (after gc), then with what probe <name>
+   *  built from arg held (after gc); the difference is what that object keeps alive. Also returns
+   *  the probe's report. */
+  async footprint<R>(name: string, arg: string): Promise<{ slots: number; report: R }> {
+    const base = await this.command('release');
+    const held = await this.command(`probe ${name} ${arg}`);
+    if (held.text !== 'ok') throw new Error(`XS probe ${name}: ${held.text}`);
+    const report = await this.json<R>('probed');
+    await this.command('release');
+    return { slots: held.meter.heapCount - base.meter.heapCount, report };
   }
 
   async close(): Promise<void> {

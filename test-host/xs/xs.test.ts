@@ -4,7 +4,12 @@
 // of its own (the suite runner spawns each test file), which @endo/init's lockdown needs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bundleForXs, injectVectorsHere, XsWorker } from './host.js';
+import { clientFootprint, itemRows, ESP32_BUDGET } from './memory.js';
+import { makeConfig, type Config } from '../../src/config.js';
+import { repoRoot } from '../vectors.js';
 
 // A bundle that fails to build or to load in XS is reported as one failing test, not a crash.
 let worker: XsWorker | null = null;
@@ -94,6 +99,63 @@ if (loadError || !worker) {
     const a = (await xs.loop('control.allocate', 100)).heapCount;
     const b = (await xs.loop('control.allocate', 1_000)).heapCount;
     assert.ok(b > a + 500, `slots after 1,000 allocations (${b}) vs after 100 (${a})`);
+  });
+
+  // The whole client sized by boards/esp32/config.json, after the bootstrap scenario (suites/scenario.ts).
+  test('xs heap: 10,000 Read /3/0 (TLV) exchanges leave the slot count where 100 left it', async () => {
+    for (let k = 0; k < 2; k++) { await xs.loop('client.read-3-0', 100); await xs.loop('client.read-3-0', 2_000); }
+    const a = (await xs.loop('client.read-3-0', 100)).heapCount;
+    const b = (await xs.loop('client.read-3-0', 10_000)).heapCount;
+    assert.ok(await xs.result() > 10_000 * 40, 'every Read /3/0 answered 2.05 in TLV');
+    assert.is(b, a, `slots after 10,000 Read /3/0 (${b}) vs after 100 (${a})`);
+  });
+
+  test('xs heap: 10,000 notifications of /3303/0/5700 leave the slot count where 100 left it', async () => {
+    for (let k = 0; k < 2; k++) { await xs.loop('client.notify', 100); await xs.loop('client.notify', 2_000); }
+    const a = (await xs.loop('client.notify', 100)).heapCount;
+    const b = (await xs.loop('client.notify', 10_000)).heapCount;
+    assert.ok(await xs.result() > 10_000 * 10, 'every set produced a notification');
+    assert.is(b, a, `slots after 10,000 notifications (${b}) vs after 100 (${a})`);
+  });
+
+  // docs/xs-memory.md: the footprint of one client built with the esp32 board's config, under XS.
+  const esp32 = JSON.parse(readFileSync(join(repoRoot(), 'boards', 'esp32', 'config.json'), 'utf8')) as
+    { config: Partial<Config>; xsFootprint: { slots: number; chunkBytes: number; esp32Bytes: number } };
+  const valid = (c: Partial<Config>) => { try { makeConfig(c); return true; } catch { return false; } };
+
+  test('xs memory: the esp32 client footprint is measured, stable, and within what boards/esp32/config.json records', async () => {
+    await clientFootprint(xs, esp32.config); // warm-up: the first construction interns names
+    const a = await clientFootprint(xs, esp32.config);
+    const b = await clientFootprint(xs, esp32.config);
+    assert.equal(b, a, 'the same footprint twice');
+    assert.ok(a.slots > 500 && a.chunkBytes > 10_000, JSON.stringify(a));
+    assert.ok(a.esp32Bytes <= esp32.xsFootprint.esp32Bytes,
+      `esp32 client: ${a.slots} slots × 16 + ${a.chunkBytes} chunk bytes = ${a.esp32Bytes} B, more than the ${esp32.xsFootprint.esp32Bytes} B recorded in boards/esp32/config.json xsFootprint`);
+  });
+
+  test('xs memory: per-item figures (each key moved by its step) are sane', async () => {
+    const base = await clientFootprint(xs, esp32.config);
+    const rows = await itemRows(xs, esp32.config, base, valid);
+    const row = (k: string) => rows.find((r) => r.key === k)!;
+    assert.is(rows.length, 12);
+    assert.ok(row('dtlsSessions').esp32Bytes > 4400, 'a DTLS session costs more than its memory-table row');
+    assert.ok(row('requestRingDepth').chunkBytes >= (esp32.config.maxDatagram as number));
+    assert.ok(row('maxPeers').slots > 0, 'a peer record is an object');
+    for (const r of rows) assert.ok(r.esp32Bytes >= 0, r.key);
+  });
+
+  test('xs memory: the esp32 sizes without DTLS sessions fit in 48 KB (slots × 16 + chunk bytes)', async () => {
+    const fp = await clientFootprint(xs, { ...esp32.config, dtlsSessions: 0 });
+    assert.ok(fp.esp32Bytes < ESP32_BUDGET, `${fp.esp32Bytes} B`);
+  });
+
+  // Issue 6's target for the default board, DTLS buffers included. Not reachable with src/dtls as it is:
+  // each DtlsSession measures ~1,040 slots + ~15.3 KB of chunks (≈ 32 KB on an ESP32), so two sessions
+  // alone exceed 48 KB (docs/xs-memory.md). Skipped (and visible as skipped) until src/dtls shares its
+  // handshake state between sessions; then turn `test.skip` back into `test`.
+  test.skip('xs memory: the esp32 client (objects 0,1,2,3,4,3303, one server, 2 DTLS sessions) fits in 48 KB', async () => {
+    const fp = await clientFootprint(xs, esp32.config);
+    assert.ok(fp.esp32Bytes < ESP32_BUDGET, `esp32 client: ${fp.slots} slots × 16 + ${fp.chunkBytes} chunk bytes = ${fp.esp32Bytes} B ≥ ${ESP32_BUDGET} B`);
   });
 
   test('xs: every registered scenario succeeds', async () => {

@@ -1,0 +1,68 @@
+// End to end over real UDP on loopback, the client core on the Node HAL against the host bootstrap
+// server and LwM2M server: Bootstrap-Pack (GET /bspack), and a server-side Bootstrap-Request
+// Trigger (Execute /1/0/9) that makes a registered client bootstrap again and register anew.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NodeHal } from '../../hal/node/hal.js';
+import { Driver } from '../../hal/node/driver.js';
+import { createBoardClient, BoardOptions } from '../../src/client/setup.js';
+import { Ev } from '../../src/client/events.js';
+import { Lwm2mServer } from '../../host/server.js';
+import { BootstrapServer } from '../../host/bootstrap-server.js';
+
+async function start(opts: Omit<BoardOptions, 'seed'>) {
+  const hal = await NodeHal.open({ address: '127.0.0.1', port: 0, logLevel: 0 });
+  const board = createBoardClient({ seed: Uint8Array.of(4, 4, 4, 4), ...opts });
+  const c = board.client, events: number[] = [];
+  const core = {
+    receive: c.receive.bind(c), transmit: c.transmit.bind(c), get txPeer() { return c.txPeer; },
+    poll: (now: number) => { const d = c.poll(now); for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push(e); return d; },
+  };
+  const drv = new Driver(core, hal, 2048);
+  c.start(hal.now()); drv.pump();
+  return { board, events, close: () => { drv.stop(); hal.close(); } };
+}
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
+}
+
+test('Bootstrap-Pack: GET /bspack answered by the host bootstrap server, then registration', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const lines: string[] = [];
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: (l) => lines.push(l),
+    config: { '*': { servers: [{ ssid: 21, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 120 }] } } });
+  const registered = new Promise<any>((r) => server.once('registered', r));
+  const cl = await start({ endpoint: 'pack-node', bootstrap: { uri: `coap://127.0.0.1:${bs.port}` }, bootstrapPack: true });
+  try {
+    const reg = await within(registered, 8000, 'registration');
+    assert.is(reg.endpoint, 'pack-node');
+    assert.ok(lines.some((l) => /Bootstrap-Pack-Request ep=pack-node .*→ 2\.05/.test(l)), lines.join('\n'));
+    assert.ok(cl.events.includes(Ev.BOOTSTRAP_FINISHED));
+    assert.is(cl.board.client.sSsid[0], 21);
+  } finally { cl.close(); await server.stop(); await bs.stop(); }
+});
+
+test('Execute /1/0/9 from the server: 2.04, the client bootstraps again and registers anew', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {},
+    config: { '*': { servers: [{ ssid: 1, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 120 }] } } });
+  let regs = 0;
+  server.on('registered', () => regs++);
+  const first = new Promise<any>((r) => server.once('registered', r));
+  const cl = await start({ endpoint: 'trigger-node', bootstrap: { uri: `coap://127.0.0.1:${bs.port}` } });
+  try {
+    await within(first, 8000, 'first registration');
+    assert.ok(cl.board.client.table.hasInstance(0, 0), 'the bootstrap account survived the first bootstrap');
+    const again = new Promise<void>((r) => bs.once('finished', () => r()));
+    const second = new Promise<any>((r) => server.once('registered', r));
+    const res = await server.execute('trigger-node', '/1/0/9');
+    assert.is(res.codeText, '2.04');
+    await within(again, 8000, 'second bootstrap');
+    await within(second, 8000, 'second registration');
+    assert.is(regs, 2, 'a new Register, not an Update');
+    assert.is(cl.events.filter((e) => e === Ev.BOOTSTRAP_FINISHED).length, 2);
+  } finally { cl.close(); await server.stop(); await bs.stop(); }
+});
+
+test.run();

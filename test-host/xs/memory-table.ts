@@ -1,0 +1,39 @@
+// Prints docs/xs-memory.md's per-item table: the footprint under XS of one client built with a
+// board's config (default esp32), and per configuration item (the key moved by its step, the
+// difference per unit). A process of its own (@endo/init locks the process down).
+//
+// Run: node build/test-host/xs/memory-table.js [board]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleForXs, XsWorker } from './host.js';
+import { clientFootprint, itemRows, ESP32_BUDGET, ESP32_SLOT_BYTES } from './memory.js';
+import { makeConfig, type Config } from '../../src/config.js';
+import { repoRoot } from '../vectors.js';
+
+const board = process.argv[2] || 'esp32';
+const cfg = (JSON.parse(readFileSync(join(repoRoot(), 'boards', board, 'config.json'), 'utf8')) as { config: Partial<Config> }).config;
+const full = makeConfig(cfg);
+const valid = (c: Partial<Config>) => { try { makeConfig(c); return true; } catch { return false; } };
+const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+const xs = await XsWorker.load(await bundleForXs());
+try {
+  await clientFootprint(xs, cfg); // warm-up
+  const base = await clientFootprint(xs, cfg);
+  const rows = await itemRows(xs, cfg, base, valid);
+  // Marginal costs: the cost of one more unit of the key, the others as the board sets them (the
+  // ring rows include their maxDatagram-sized buffers; maxDatagram's row counts every buffer it sizes).
+  console.log(`| config key | ${board} value | per | slots | chunk bytes | ESP32 bytes |`);
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const v = full[r.key as keyof Config] as number;
+    console.log(`| \`${r.key}\` | ${n(v)} | ${r.unit} | ${n(r.slots)} | ${n(r.chunkBytes)} | ${n(r.esp32Bytes)} |`);
+  }
+  console.log(`| **one client, ${board} config** | | | **${n(base.slots)}** | **${n(base.chunkBytes)}** | **${n(base.esp32Bytes)}** |`);
+  console.log(`\n(${base.arrays} typed arrays holding ${n(base.bytes)} B of data; ESP32 bytes = ${n(base.slots)} × ${ESP32_SLOT_BYTES} + ${n(base.chunkBytes)})`);
+  console.log(`\ntarget ${ESP32_BUDGET} B: ${base.esp32Bytes < ESP32_BUDGET ? 'met' : 'NOT met'}`);
+  const nosec = await clientFootprint(xs, { ...cfg, dtlsSessions: 0 });
+  console.log(`the same sizes with dtlsSessions 0: ${nosec.slots} slots, ${nosec.chunkBytes} chunk bytes, ${nosec.esp32Bytes} ESP32 bytes`);
+} finally {
+  await xs.close();
+}

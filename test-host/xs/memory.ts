@@ -1,0 +1,75 @@
+// The client's footprint under XS, measured (the Node side; the probe `client` of
+// test-host/xs/suites/scenario.ts builds the client inside XS). Two figures per client:
+//   slots       — XS heap slots the client keeps alive: the worker's currentHeapCount with the client
+//                 held, after gc(), minus the count with nothing held, after gc() (xsnap reports
+//                 currentHeapCount after every command);
+//   chunk bytes — the bytes of the typed arrays / ArrayBuffers the constructor allocates. xsnap's meter
+//                 does not report XS's chunk heap (the machine's currentChunksSize is not exported;
+//                 its `allocate` figure is the malloc'd total, grown a block at a time), so these are
+//                 counted in XS while the client is built (scenario.ts countTypedArrays) and sized as
+//                 XS chunks on a 32-bit MCU: byteLength rounded up to 4, plus the 8-byte chunk header.
+//                 Strings the client keeps (a few short names) are not counted.
+// ESP32 bytes = slots × 16 (a txSlot is 16 bytes on a 32-bit MCU) + chunk bytes.
+import type { Config } from '../../src/config.js';
+import type { XsWorker } from './host.js';
+
+export const ESP32_SLOT_BYTES = 16;
+/** Issue 6's target for the default board (objects 0,1,2,3,4 + one sensor object, one server, DTLS buffers). */
+export const ESP32_BUDGET = 48 * 1024;
+
+export interface Footprint { slots: number; arrays: number; bytes: number; chunkBytes: number; esp32Bytes: number }
+
+export async function clientFootprint(xs: XsWorker, config: Partial<Config> = {}): Promise<Footprint> {
+  const s = await xs.footprint<null>('client', JSON.stringify({ chunks: false, config }));
+  const c = await xs.footprint<{ arrays: number; bytes: number; chunkBytes32: number; ok?: boolean; error?: string }>('client', JSON.stringify({ chunks: true, config }));
+  if (!c.report || c.report.ok === false) throw new Error('XS client probe: ' + (c.report?.error ?? 'no report'));
+  return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32 };
+}
+
+/** The configuration items of the table and the step each is measured with (a size in bytes moves by
+ *  a larger step; the figure is per unit of the key). A step that the base config cannot take upward
+ *  (dtlsSessions ≤ maxServers + 1) is measured downward; `with` names a key that must move along
+ *  (its own row, measured before, is subtracted). */
+export const ITEMS: readonly { key: keyof Config; step: number; unit: string; with?: keyof Config }[] = [
+  { key: 'maxDatagram', step: 64, unit: 'byte' },
+  { key: 'requestRingDepth', step: 1, unit: 'slot' },
+  { key: 'responseRingDepth', step: 1, unit: 'slot' },
+  { key: 'dedupEntries', step: 1, unit: 'entry' },
+  { key: 'maxPeers', step: 1, unit: 'peer' },
+  // A server needs a peer (maxPeers ≥ maxServers + 1): measured with maxPeers + 1, minus the peer row.
+  { key: 'maxServers', step: 1, unit: 'server', with: 'maxPeers' },
+  { key: 'dtlsSessions', step: 1, unit: 'session' },
+  { key: 'maxObservations', step: 1, unit: 'observation' },
+  { key: 'maxInstances', step: 4, unit: 'instance' },
+  { key: 'maxValues', step: 16, unit: 'value' },
+  { key: 'arenaBytes', step: 256, unit: 'byte' },
+  { key: 'maxPayload', step: 256, unit: 'byte' },
+];
+
+export interface ItemRow { key: string; base: number; step: number; unit: string; slots: number; chunkBytes: number; esp32Bytes: number }
+
+/** Per item: the footprint with the key moved by its step minus the base footprint, per unit. */
+export async function itemRows(xs: XsWorker, base: Partial<Config>, baseFp: Footprint, valid: (c: Partial<Config>) => boolean): Promise<ItemRow[]> {
+  const rows: ItemRow[] = [];
+  for (const it of ITEMS) {
+    const b = base[it.key] as number;
+    const moved = (step: number): Partial<Config> => {
+      const c: Partial<Config> = { ...base, [it.key]: b + step };
+      if (it.with) c[it.with] = (base[it.with] as number) + step;
+      return c;
+    };
+    let step = it.step;
+    if (!valid(moved(step))) step = -step;
+    if (!valid(moved(step))) continue;
+    const fp = await clientFootprint(xs, moved(step));
+    const companion = it.with ? rows.find((r) => r.key === it.with) : undefined;
+    if (it.with && !companion) continue;
+    rows.push({
+      key: it.key, base: b, step, unit: it.unit,
+      slots: (fp.slots - baseFp.slots) / step - (companion ? companion.slots : 0),
+      chunkBytes: (fp.chunkBytes - baseFp.chunkBytes) / step - (companion ? companion.chunkBytes : 0),
+      esp32Bytes: (fp.esp32Bytes - baseFp.esp32Bytes) / step - (companion ? companion.esp32Bytes : 0),
+    });
+  }
+  return rows;
+}
