@@ -651,9 +651,23 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     qa = c.attrs.effective(srv, o, i, r, Attr.PMAX);
     const pmax = qa >= 0 ? c.attrs.v[qa] : s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 3, 0) : 0;
     const since = now - obs.last[k];
+    // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
+    // (a sensor read through a bound reader changes without telling the table); epmin spaces
+    // evaluations out.
+    qa = c.attrs.effective(srv, o, i, r, Attr.EPMAX);
+    const epmax = qa >= 0 ? c.attrs.v[qa] : 0;
+    qa = c.attrs.effective(srv, o, i, r, Attr.EPMIN);
+    const epmin = qa >= 0 ? c.attrs.v[qa] : 0;
+    if (epmax > 0) {
+      if (now - obs.lastEval[k] >= epmax * 1000 && obs.lastVal[k] === obs.lastVal[k]) { obs.dirty[k] = 1; obs.lastEval[k] = now; }
+      if (obs.lastEval[k] + epmax * 1000 < next) next = obs.lastEval[k] + epmax * 1000;
+    }
     let due = false;
-    if (obs.dirty[k]) {
+    if (obs.dirty[k] && epmin > 0 && now - obs.lastEval[k] < epmin * 1000) {
+      if (obs.lastEval[k] + epmin * 1000 < next) next = obs.lastEval[k] + epmin * 1000;
+    } else if (obs.dirty[k]) {
       if (since >= pmin * 1000) {
+        obs.lastEval[k] = now;
         if (numericValue(c, k) && obs.lastVal[k] === obs.lastVal[k]) {
           f[Cond.CUR] = f[0];
           f[Cond.PREV] = obs.lastVal[k];

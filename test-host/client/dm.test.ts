@@ -222,4 +222,27 @@ test('access control: with two servers, each sees only what its ACL grants; unkn
   assert.is(w.server.call(w.serverPeer, Code.GET, '/3303/0/5700').code, Code.UNAUTHORIZED);
 });
 
+test('epmin spaces evaluations out; epmax re-evaluates a value that changed without telling (/3/0/13)', () => {
+  let clock = 1_700_000_000;
+  const w = world(12, {}, { server: { uri: SERVER_URI, lifetime: 300 }, hooks: { now: () => clock } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  // /3/0/13 Current Time is a bound reader: it changes with the clock, nobody marks it changed.
+  assert.is(w.server.call(w.serverPeer, Code.PUT, '/3/0/13', { query: ['epmax=5'] }).code, Code.CHANGED);
+  const o = w.server.call(w.serverPeer, Code.GET, '/3/0/13', { observe: 0 });
+  assert.is(o.payload.toString(), String(clock));
+  const t0 = w.net.now;
+  for (let s = 1; s <= 12; s++) { clock++; w.net.run({ until: t0 + s * 1000 }); }
+  assert.is(w.server.notifications.length, 2, 'one notification per epmax (5 s) as the clock moves');
+  assert.is(w.server.notifications[0].payload.toString(), String(1_700_000_000 + 5));
+  // epmin: changes every second, evaluated at most every 10 s.
+  assert.is(w.server.call(w.serverPeer, Code.PUT, '/3303/0/5700', { query: ['epmin=10'] }).code, Code.CHANGED);
+  w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  const n0 = w.server.notifications.filter((x) => x.token !== w.server.notifications[0].token).length;
+  const t1 = w.net.now;
+  for (let s = 1; s <= 25; s++) { w.board.temperature.set(20 + s); w.net.run({ until: t1 + s * 1000 }); }
+  const temps = w.server.notifications.filter((x) => x.token !== w.server.notifications[0].token);
+  assert.ok(temps.length - n0 >= 2 && temps.length - n0 <= 3, `notifications with epmin=10 over 25 s: ${temps.length - n0}`);
+});
+
 test.run();
