@@ -231,6 +231,22 @@ test('flushAllExcept drops queued requests, pending responses and outbound messa
   assert.is(app.executions, 1);
 });
 
+test('flushAllExcept drops a pending separate response (and its retransmissions) to another peer', () => {
+  const { net, client, server, p } = pair(14, { delay: 2 });
+  client.request(p, Code.GET, '/slow', 9);
+  net.run({ done: () => server.slow.length === 1 });
+  net.advance(50);
+  // The server's separate CON response is queued, then its peers are flushed (the bootstrap flag).
+  assert.is(server.answerSlow('late'), 0);
+  const before = net.wire.length;
+  const dropped = server.ep.flushAllExcept(-1);
+  assert.is(dropped, 1);
+  net.advance(120_000);
+  assert.is(net.wire.slice(before).filter((x) => x.from === 'server').length, 0, 'never sent, never retransmitted');
+  assert.is(client.responses.length, 0);
+  assert.is(server.ep.ringInUse(), 0);
+});
+
 test('a full peer table evicts the least recently seen peer whose exchanges are all answered', () => {
   const { app, drain } = direct(makeConfig({ maxPeers: 2, maxServers: 1 }));
   const path = (w: MessageWriter) => w.option(Opt.URI_PATH, Buffer.from('hello'), 0, 5);
