@@ -97,6 +97,7 @@ const Q_LT = ascii('lt=');
 const Q_LWM2M = ascii('lwm2m=');
 const Q_B = ascii('b=');
 const Q_PCT = ascii('pct=');
+const Q_Q = ascii('Q');
 const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
 
 // Server object (1) resources (TS Core Appendix E.2).
@@ -122,6 +123,7 @@ export class Lwm2mClient implements EndpointHandler {
   /** One DTLS session per server slot, and the last one for the bootstrap server. */
   readonly dtls: DtlsSession[];
   private lastScheme = 0;
+  private readonly bindTmp = new Uint8Array(8);
 
   // Scratch, reused by every operation.
   readonly rec = new DataRecord();
@@ -538,7 +540,19 @@ export class Lwm2mClient implements EndpointHandler {
     w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt);
     w.optionPrefixBytes(Opt.URI_QUERY, Q_LWM2M, this.version, 0, this.version.length);
     if (this.table.getValue(1, this.sSrv[s], SRV_BINDING, NONE, this.rec2) === 0 && this.rec2.len > 0) {
-      w.optionPrefixBytes(Opt.URI_QUERY, Q_B, this.rec2.buf, this.rec2.off, this.rec2.len);
+      // LwM2M 1.1 (TS Core §6.2.1): queue mode is the "Q" parameter, no longer a binding letter;
+      // a 1.0-style "UQ" in /1/x/7 registers as b=U&Q.
+      const b = this.rec2.buf, off = this.rec2.off, len = this.rec2.len;
+      let q = -1;
+      for (let j = 0; j < len; j++) if (b[off + j] === 81 /* Q */) q = j;
+      if (q < 0 || this.version[2] === 48 /* 1.0 */) w.optionPrefixBytes(Opt.URI_QUERY, Q_B, b, off, len);
+      else {
+        // The letters other than Q (at most a few: U, S, T, N).
+        let n = 0;
+        for (let j = 0; j < len && n < 8; j++) if (j !== q) this.bindTmp[n++] = b[off + j];
+        if (n > 0) w.optionPrefixBytes(Opt.URI_QUERY, Q_B, this.bindTmp, 0, n);
+        w.option(Opt.URI_QUERY, Q_Q, 0, 1);
+      }
     }
     this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }

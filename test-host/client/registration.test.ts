@@ -86,4 +86,13 @@ test('stop(): De-register (DELETE /rd/r1)', () => {
   assert.ok(c.idle());
 });
 
+test('queue mode: a Server binding "UQ" registers as b=U with the Q parameter (LwM2M 1.1)', () => {
+  const w = world(7, {}, { server: { uri: SERVER_URI, binding: 'UQ' } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  const reg = w.server.requests.find((r) => r.path === '/rd')!;
+  assert.ok(reg.query.includes('b=U'), reg.query.join('&'));
+  assert.ok(reg.query.includes('Q'));
+});
+
 test.run();
