@@ -23,7 +23,7 @@ export function renderMemoryTable(): string {
   const esp = boardConfig('esp32');
   const a = memoryTable(dflt), b = memoryTable(esp);
   const lines = [
-    '| config key | what it sizes | bytes each | default: count | default: bytes | esp32: count | esp32: bytes |',
+    '| config key | what it sizes | bytes each (ESP32, measured under XS) | default: count | default: bytes | esp32: count | esp32: bytes |',
     '|---|---|---:|---:|---:|---:|---:|',
   ];
   let ta = 0, tb = 0;
@@ -32,7 +32,7 @@ export function renderMemoryTable(): string {
     ta += r.total; tb += e.total;
     lines.push(`| \`${r.key}\` | ${r.what} | ${r.bytesEach === e.bytesEach ? r.bytesEach : r.bytesEach + ' / ' + e.bytesEach} | ${r.count} | ${r.total} | ${e.count} | ${e.total} |`);
   }
-  lines.push(`| **total** | buffers and records allocated once, in the constructor | | | **${ta}** | | **${tb}** |`);
+  lines.push(`| **total** | everything one client allocates, once, in its constructor | | | **${ta}** | | **${tb}** |`);
   return lines.join('\n');
 }
 

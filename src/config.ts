@@ -117,20 +117,28 @@ export interface MemoryRow { key: string; count: number; bytesEach: number; tota
 
 /** The memory budget of a config: one row per item, bytes of the buffers and records it sizes. */
 export function memoryTable(c: Config): MemoryRow[] {
+  // Bytes per unit as measured under the XS engine on a 32-bit target (slots × 16 + chunk bytes,
+  // marginal cost of one more unit: test-host/xs/memory.ts, docs/xs-memory.md). Code and frozen
+  // tables live in flash and are not counted.
   const rows: MemoryRow[] = [];
   const row = (key: string, count: number, bytesEach: number, what: string) =>
     rows.push({ key, count, bytesEach, total: count * bytesEach, what });
-  row('maxDatagram', 2, c.maxDatagram, 'receive buffer and scratch transmit buffer');
-  row('requestRingDepth', c.requestRingDepth, c.maxDatagram + 32, 'inbound request slot (datagram + peer, message id)');
-  row('responseRingDepth', c.responseRingDepth, c.maxDatagram + 48, 'outbound message slot (datagram + retransmission state)');
-  row('dedupEntries', c.dedupEntries, c.maxDatagram + 24, 'dedup entry (message id, peer, stored response)');
-  row('maxPeers', c.maxPeers, 96, 'peer record (address, port, next message id, NSTART count)');
-  row('maxServers', c.maxServers, 160, 'server account state (registration, location path, timers)');
-  row('dtlsSessions', c.dtlsSessions, 4400, 'DTLS session (handshake reassembly 4×512, flight 768, cookie, PSK, keys, replay window)');
-  row('maxObservations', c.maxObservations, 96, 'observation (token, path, attributes, last value)');
-  row('maxInstances', 2 * c.maxInstances, 4, 'object instance entry (object id, instance id), live + staging');
-  row('maxValues', 2 * c.maxValues, 24, 'resource value (path, type, number or arena span), live + staging');
-  row('arenaBytes', 2, c.arenaBytes, 'string and opaque value arena (live table and bootstrap staging copy)');
-  row('maxPayload', 2, c.maxPayload, 'payload scratch (Block2 responses) and Block1 reassembly buffer');
+  row('maxDatagram', 3, c.maxDatagram, 'receive scratch, transmit scratch, DTLS plaintext scratch');
+  row('requestRingDepth', c.requestRingDepth, c.maxDatagram, 'inbound request slot (a datagram)');
+  row('responseRingDepth', c.responseRingDepth, c.maxDatagram + 36, 'outbound message slot (datagram + retransmission state)');
+  row('dedupEntries', c.dedupEntries, c.maxDatagram + 28, 'dedup entry (message id, token, peer, the response it sent)');
+  row('maxPeers', c.maxPeers, 408, 'peer (address record, PSK identity and key buffers)');
+  row('maxServers', c.maxServers, 100, 'server account state (registration, location path, timers)');
+  row('dtlsSessions', c.dtlsSessions, DTLS_SESSION_BYTES, 'DTLS session (record keys both ways, epochs, replay window, resumption)');
+  row('dtlsSessions > 0', c.dtlsSessions > 0 ? 1 : 0, DTLS_WORKSPACE_BYTES, 'DTLS handshake workspace shared by all sessions (reassembly, flight, key schedule)');
+  row('maxObservations', c.maxObservations, 280, 'observation (token, paths, attributes, last value) and its attribute rows');
+  row('maxInstances', c.maxInstances, 12, 'object instance entry, live table + bootstrap staging copy');
+  row('maxValues', c.maxValues, 78, 'resource value, live table + staging copy + persistence buffer');
+  row('arenaBytes', c.arenaBytes, 3, 'string/opaque arena byte: live table, staging copy, persistence buffer');
+  row('maxPayload', c.maxPayload, 2, 'payload byte: Block2 encode scratch and Block1 reassembly');
   return rows;
 }
+
+/** One DTLS session and the shared handshake workspace, measured under XS (see memoryTable). */
+export const DTLS_SESSION_BYTES = 3736;
+export const DTLS_WORKSPACE_BYTES = 15508;

@@ -216,7 +216,8 @@ export class Lwm2mClient implements EndpointHandler {
       for (let j = 0; j < len; j++) buf[off + j] = prng.nextMid() & 0xff;
     });
     this.dtls = [];
-    for (let k = 0; k < c.dtlsSessions; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes));
+    // All sessions share the first one's handshake workspace (src/dtls/workspace.ts): one handshake at a time.
+    for (let k = 0; k < c.dtlsSessions; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes, undefined, k > 0 ? this.dtls[0].workspace : undefined));
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 

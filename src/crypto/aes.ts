@@ -46,10 +46,9 @@ function ror16(w: number): number { return (w >>> 16) | (w << 16); }
 function ror24(w: number): number { return (w >>> 24) | (w << 8); }
 
 export class Aes128 implements BlockCipherProvider {
-  /** Encryption round keys (44 big-endian words). */
-  private readonly rk = new Int32Array(44);
-  /** Decryption round keys for the equivalent inverse cipher. */
-  private readonly dk = new Int32Array(44);
+  /** Encryption round keys (44 big-endian words) at 0, then the decryption round keys for the
+   *  equivalent inverse cipher at 44 (one array: XS charges each typed array on top of its bytes). */
+  private readonly rk = new Int32Array(88);
 
   setKey(key: Uint8Array, off: number): void {
     const rk = this.rk;
@@ -66,11 +65,10 @@ export class Aes128 implements BlockCipherProvider {
       rk[i] = rk[i - 4] ^ t;
     }
     // Equivalent inverse cipher (FIPS 197 §5.3.5): round keys reversed, InvMixColumns on 1..9.
-    const dk = this.dk;
     for (let r = 0; r <= 10; r++) {
       for (let c = 0; c < 4; c++) {
         const w = rk[4 * (10 - r) + c];
-        dk[4 * r + c] = r === 0 || r === 10 ? w
+        rk[44 + 4 * r + c] = r === 0 || r === 10 ? w
           : TD0[SBOX[w >>> 24]] ^ ror8(TD0[SBOX[(w >>> 16) & 255]]) ^ ror16(TD0[SBOX[(w >>> 8) & 255]]) ^ ror24(TD0[SBOX[w & 255]]);
       }
     }
@@ -99,24 +97,24 @@ export class Aes128 implements BlockCipherProvider {
   }
 
   decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    const dk = this.dk;
-    let s0 = ((inp[inOff] << 24) | (inp[inOff + 1] << 16) | (inp[inOff + 2] << 8) | inp[inOff + 3]) ^ dk[0];
-    let s1 = ((inp[inOff + 4] << 24) | (inp[inOff + 5] << 16) | (inp[inOff + 6] << 8) | inp[inOff + 7]) ^ dk[1];
-    let s2 = ((inp[inOff + 8] << 24) | (inp[inOff + 9] << 16) | (inp[inOff + 10] << 8) | inp[inOff + 11]) ^ dk[2];
-    let s3 = ((inp[inOff + 12] << 24) | (inp[inOff + 13] << 16) | (inp[inOff + 14] << 8) | inp[inOff + 15]) ^ dk[3];
+    const dk = this.rk;
+    let s0 = ((inp[inOff] << 24) | (inp[inOff + 1] << 16) | (inp[inOff + 2] << 8) | inp[inOff + 3]) ^ dk[44];
+    let s1 = ((inp[inOff + 4] << 24) | (inp[inOff + 5] << 16) | (inp[inOff + 6] << 8) | inp[inOff + 7]) ^ dk[45];
+    let s2 = ((inp[inOff + 8] << 24) | (inp[inOff + 9] << 16) | (inp[inOff + 10] << 8) | inp[inOff + 11]) ^ dk[46];
+    let s3 = ((inp[inOff + 12] << 24) | (inp[inOff + 13] << 16) | (inp[inOff + 14] << 8) | inp[inOff + 15]) ^ dk[47];
     for (let r = 1; r < 10; r++) {
       const k = 4 * r;
-      const t0 = TD0[s0 >>> 24] ^ ror8(TD0[(s3 >>> 16) & 255]) ^ ror16(TD0[(s2 >>> 8) & 255]) ^ ror24(TD0[s1 & 255]) ^ dk[k];
-      const t1 = TD0[s1 >>> 24] ^ ror8(TD0[(s0 >>> 16) & 255]) ^ ror16(TD0[(s3 >>> 8) & 255]) ^ ror24(TD0[s2 & 255]) ^ dk[k + 1];
-      const t2 = TD0[s2 >>> 24] ^ ror8(TD0[(s1 >>> 16) & 255]) ^ ror16(TD0[(s0 >>> 8) & 255]) ^ ror24(TD0[s3 & 255]) ^ dk[k + 2];
-      const t3 = TD0[s3 >>> 24] ^ ror8(TD0[(s2 >>> 16) & 255]) ^ ror16(TD0[(s1 >>> 8) & 255]) ^ ror24(TD0[s0 & 255]) ^ dk[k + 3];
+      const t0 = TD0[s0 >>> 24] ^ ror8(TD0[(s3 >>> 16) & 255]) ^ ror16(TD0[(s2 >>> 8) & 255]) ^ ror24(TD0[s1 & 255]) ^ dk[44 + k];
+      const t1 = TD0[s1 >>> 24] ^ ror8(TD0[(s0 >>> 16) & 255]) ^ ror16(TD0[(s3 >>> 8) & 255]) ^ ror24(TD0[s2 & 255]) ^ dk[45 + k];
+      const t2 = TD0[s2 >>> 24] ^ ror8(TD0[(s1 >>> 16) & 255]) ^ ror16(TD0[(s0 >>> 8) & 255]) ^ ror24(TD0[s3 & 255]) ^ dk[46 + k];
+      const t3 = TD0[s3 >>> 24] ^ ror8(TD0[(s2 >>> 16) & 255]) ^ ror16(TD0[(s1 >>> 8) & 255]) ^ ror24(TD0[s0 & 255]) ^ dk[47 + k];
       s0 = t0; s1 = t1; s2 = t2; s3 = t3;
     }
     const S = INV_SBOX;
-    const w0 = ((S[s0 >>> 24] << 24) | (S[(s3 >>> 16) & 255] << 16) | (S[(s2 >>> 8) & 255] << 8) | S[s1 & 255]) ^ dk[40];
-    const w1 = ((S[s1 >>> 24] << 24) | (S[(s0 >>> 16) & 255] << 16) | (S[(s3 >>> 8) & 255] << 8) | S[s2 & 255]) ^ dk[41];
-    const w2 = ((S[s2 >>> 24] << 24) | (S[(s1 >>> 16) & 255] << 16) | (S[(s0 >>> 8) & 255] << 8) | S[s3 & 255]) ^ dk[42];
-    const w3 = ((S[s3 >>> 24] << 24) | (S[(s2 >>> 16) & 255] << 16) | (S[(s1 >>> 8) & 255] << 8) | S[s0 & 255]) ^ dk[43];
+    const w0 = ((S[s0 >>> 24] << 24) | (S[(s3 >>> 16) & 255] << 16) | (S[(s2 >>> 8) & 255] << 8) | S[s1 & 255]) ^ dk[84];
+    const w1 = ((S[s1 >>> 24] << 24) | (S[(s0 >>> 16) & 255] << 16) | (S[(s3 >>> 8) & 255] << 8) | S[s2 & 255]) ^ dk[85];
+    const w2 = ((S[s2 >>> 24] << 24) | (S[(s1 >>> 16) & 255] << 16) | (S[(s0 >>> 8) & 255] << 8) | S[s3 & 255]) ^ dk[86];
+    const w3 = ((S[s3 >>> 24] << 24) | (S[(s2 >>> 16) & 255] << 16) | (S[(s1 >>> 8) & 255] << 8) | S[s0 & 255]) ^ dk[87];
     store(out, outOff, w0); store(out, outOff + 4, w1); store(out, outOff + 8, w2); store(out, outOff + 12, w3);
   }
 }

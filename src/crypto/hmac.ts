@@ -7,31 +7,44 @@ export const HMAC_SHA256_LEN = SHA256_LEN;
 export class HmacSha256 {
   private readonly inner = new Sha256();
   private readonly outer = new Sha256();
-  private readonly innerKeyed = new Sha256();
-  private readonly outerKeyed = new Sha256();
-  private readonly pad = new Uint8Array(SHA256_BLOCK);
-  private readonly tmp = new Uint8Array(SHA256_LEN);
+  /** The keyed chaining values: inner (ipad block hashed) at 0, outer (opad block hashed) at 8. */
+  private readonly keyed = new Int32Array(16);
+  /** pad (64 bytes) at 0, the inner digest (32 bytes) at 64. */
+  private readonly pad = new Uint8Array(SHA256_BLOCK + SHA256_LEN);
 
   /** Load a key of any length (longer than 64 bytes is hashed first, RFC 2104 §2). Starts a MAC. */
   setKey(key: Uint8Array, off: number, len: number): this {
     const pad = this.pad;
-    pad.fill(0);
+    pad.fill(0, 0, SHA256_BLOCK);
     if (len > SHA256_BLOCK) {
       this.inner.init().update(key, off, len).final(pad, 0);
     } else {
       for (let i = 0; i < len; i++) pad[i] = key[off + i];
     }
     for (let i = 0; i < SHA256_BLOCK; i++) pad[i] ^= 0x36;
-    this.innerKeyed.init().update(pad, 0, SHA256_BLOCK);
+    this.inner.init().update(pad, 0, SHA256_BLOCK).saveState(this.keyed, 0);
     for (let i = 0; i < SHA256_BLOCK; i++) pad[i] ^= 0x36 ^ 0x5c;
-    this.outerKeyed.init().update(pad, 0, SHA256_BLOCK);
-    pad.fill(0);
+    this.outer.init().update(pad, 0, SHA256_BLOCK).saveState(this.keyed, 8);
+    pad.fill(0, 0, SHA256_BLOCK);
+    return this.init();
+  }
+
+  /** Save the keyed state (16 words) to dst[off…], to restore it later with loadKey() instead of setKey(). */
+  saveKey(dst: Int32Array, off: number): void {
+    const k = this.keyed;
+    for (let i = 0; i < 16; i++) dst[off + i] = k[i];
+  }
+
+  /** Restore a keyed state saved by saveKey(); starts a MAC under that key. */
+  loadKey(src: Int32Array, off: number): this {
+    const k = this.keyed;
+    for (let i = 0; i < 16; i++) k[i] = src[off + i];
     return this.init();
   }
 
   /** Start a new MAC under the current key. */
   init(): this {
-    this.inner.copyFrom(this.innerKeyed);
+    this.inner.loadState(this.keyed, 0, SHA256_BLOCK);
     return this;
   }
 
@@ -42,9 +55,9 @@ export class HmacSha256 {
 
   /** Write the 32-byte MAC to out[outOff…] and start a new MAC under the same key. */
   final(out: Uint8Array, outOff: number): void {
-    const tmp = this.tmp;
-    this.inner.final(tmp, 0);
-    this.outer.copyFrom(this.outerKeyed).update(tmp, 0, SHA256_LEN).final(out, outOff);
+    const tmp = this.pad;
+    this.inner.final(tmp, SHA256_BLOCK);
+    this.outer.loadState(this.keyed, 8, SHA256_BLOCK).update(tmp, SHA256_BLOCK, SHA256_LEN).final(out, outOff);
     this.init();
   }
 }

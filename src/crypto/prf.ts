@@ -4,8 +4,8 @@ import { HmacSha256, HMAC_SHA256_LEN } from './hmac.js';
 
 export class TlsPrf {
   private readonly hmac = new HmacSha256();
-  private readonly a = new Uint8Array(HMAC_SHA256_LEN);
-  private readonly block = new Uint8Array(HMAC_SHA256_LEN);
+  /** A(i) at 0, the output block at HMAC_SHA256_LEN. */
+  private readonly ab = new Uint8Array(2 * HMAC_SHA256_LEN);
 
   /** Fill out[outOff…outOff+outLen] with PRF(secret, label, seed1 + seed2). seed2Len may be 0. */
   prf(secret: Uint8Array, sOff: number, sLen: number,
@@ -13,19 +13,20 @@ export class TlsPrf {
       seed1: Uint8Array, s1Off: number, s1Len: number,
       seed2: Uint8Array, s2Off: number, s2Len: number,
       out: Uint8Array, outOff: number, outLen: number): void {
-    const h = this.hmac, a = this.a, block = this.block;
+    const h = this.hmac, a = this.ab, block = this.ab;
+    const B = HMAC_SHA256_LEN;
     h.setKey(secret, sOff, sLen);
     // A(1) = HMAC(secret, label + seed)
     h.update(label, lOff, lLen).update(seed1, s1Off, s1Len).update(seed2, s2Off, s2Len).final(a, 0);
     let done = 0;
     while (done < outLen) {
       h.update(a, 0, HMAC_SHA256_LEN).update(label, lOff, lLen).update(seed1, s1Off, s1Len).update(seed2, s2Off, s2Len)
-        .final(block, 0);
+        .final(block, B);
       const n = outLen - done < HMAC_SHA256_LEN ? outLen - done : HMAC_SHA256_LEN;
-      for (let i = 0; i < n; i++) out[outOff + done + i] = block[i];
+      for (let i = 0; i < n; i++) out[outOff + done + i] = block[B + i];
       done += n;
       if (done < outLen) h.update(a, 0, HMAC_SHA256_LEN).final(a, 0); // A(i+1) = HMAC(secret, A(i))
     }
-    block.fill(0);
+    block.fill(0, B, 2 * B);
   }
 }

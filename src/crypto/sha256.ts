@@ -12,9 +12,11 @@ const K = Uint32Array.of(
 export const SHA256_LEN = 32;
 export const SHA256_BLOCK = 64;
 
+/** The message schedule: scratch for compress() only, so one serves every instance (no call re-enters). */
+const W = new Int32Array(64);
+
 export class Sha256 {
   private readonly h = new Int32Array(8);
-  private readonly w = new Int32Array(64);
   private readonly buf = new Uint8Array(64);
   private fill = 0;
   /** Total bytes hashed (a double: exact far beyond any message we see). */
@@ -37,6 +39,21 @@ export class Sha256 {
     this.buf.set(other.buf);
     this.fill = other.fill;
     this.total = other.total;
+    return this;
+  }
+
+  /** Copy the chaining value to dst[off…off+8] (meaningful at a block boundary: after whole 64-byte blocks). */
+  saveState(dst: Int32Array, off: number): void {
+    const h = this.h;
+    for (let i = 0; i < 8; i++) dst[off + i] = h[i];
+  }
+
+  /** Resume from a chaining value saved by saveState() after `total` bytes (a multiple of 64). */
+  loadState(src: Int32Array, off: number, total: number): this {
+    const h = this.h;
+    for (let i = 0; i < 8; i++) h[i] = src[off + i];
+    this.fill = 0;
+    this.total = total;
     return this;
   }
 
@@ -81,7 +98,7 @@ export class Sha256 {
   }
 
   private compress(p: Uint8Array, o: number): void {
-    const w = this.w, h = this.h;
+    const w = W, h = this.h;
     for (let i = 0; i < 16; i++, o += 4) w[i] = (p[o] << 24) | (p[o + 1] << 16) | (p[o + 2] << 8) | p[o + 3];
     for (let i = 16; i < 64; i++) {
       const a = w[i - 15], b = w[i - 2];

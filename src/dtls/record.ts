@@ -34,30 +34,50 @@ export function writeRecordHeader(out: Uint8Array, o: number, type: number, epoc
   put16(out, o + 3, epoch); put48(out, o + 5, seq); put16(out, o + 11, len);
 }
 
+/** Working buffers of record protection, used only within one protect()/unprotect() call, so the
+ *  CipherStates of several sessions may share one (DtlsWorkspace holds it). */
+export class RecordScratch {
+  readonly hmac = new HmacSha256();
+  /** nonce(12) at NONCE, aad(23 + MAX_CID) at AAD, mac(32) at MAC, blk(16) at BLK, prev(16) at PREV. */
+  readonly b = new Uint8Array(SCRATCH_LEN);
+  /** Its `cipher` is set to the calling CipherState's provider before each use. */
+  readonly ccm = new AesCcm(UNSET);
+}
+
+/** A placeholder provider for the shared CCM until a CipherState sets its own. */
+const UNSET: BlockCipherProvider = {
+  setKey(): void { /* never keyed */ },
+  encryptBlock(): void { throw new Error('RecordScratch: no cipher'); },
+};
+
+const NONCE = 0;
+const AAD = 12;
+const MAC = AAD + 23 + MAX_CID;
+const BLK = MAC + CBC_MAC;
+const PREV = BLK + 16;
+const SCRATCH_LEN = PREV + 16;
+
 /** One direction's protection state: suite, keys, and the provider that holds the AES key. */
 export class CipherState {
   suite = 0;
-  private readonly key = new Uint8Array(16);
-  private readonly salt = new Uint8Array(4);
-  private readonly macKey = new Uint8Array(32);
-  private readonly nonce = new Uint8Array(12);
+  /** key(16) at 0, salt(4) at 16. */
+  private readonly key = new Uint8Array(20);
+  /** The HMAC key as its keyed SHA-256 states (HmacSha256.saveKey), CBC only. */
+  private readonly macState = new Int32Array(16);
   /** 13 bytes (RFC 5246 §6.2.3.3), or 23 + CID bytes for a CID record (RFC 9146 §5). */
-  private readonly aad = new Uint8Array(23 + MAX_CID);
   private aadLen = 13;
-  private readonly mac = new Uint8Array(CBC_MAC);
-  private readonly blk = new Uint8Array(16);
-  private readonly prev = new Uint8Array(16);
-  private readonly hmac = new HmacSha256();
-  private readonly ccm: AesCcm;
+  private readonly x: RecordScratch;
   /** A portable AES for CBC decryption when the provider cannot decrypt. */
   private readonly dec: Aes128 | null;
 
   /**
    * `keyTag` tells sessions that share one provider between directions which key is loaded:
-   * `keyTag.loaded` names the CipherState whose key is in the provider (`id`).
+   * `keyTag.loaded` names the CipherState whose key is in the provider (`id`). `scratch`, when given,
+   * is shared working memory (any number of CipherStates may share one); else the state has its own.
    */
-  constructor(private readonly aes: BlockCipherProvider, private readonly keyTag: KeyTag, private readonly id: number) {
-    this.ccm = new AesCcm(aes);
+  constructor(private readonly aes: BlockCipherProvider, private readonly keyTag: KeyTag, private readonly id: number,
+              scratch?: RecordScratch) {
+    this.x = scratch !== undefined ? scratch : new RecordScratch();
     this.dec = aes.decryptBlock === undefined ? new Aes128() : null;
   }
 
@@ -67,12 +87,13 @@ export class CipherState {
     if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
       // client_write_key(16) server_write_key(16) client_write_IV(4) server_write_IV(4)
       copyBytes(kb, kbOff + (client ? 0 : 16), this.key, 0, 16);
-      copyBytes(kb, kbOff + 32 + (client ? 0 : 4), this.salt, 0, 4);
+      copyBytes(kb, kbOff + 32 + (client ? 0 : 4), this.key, 16, 4);
     } else {
       // client_MAC(32) server_MAC(32) client_key(16) server_key(16) [IVs unused with explicit IVs]
-      copyBytes(kb, kbOff + (client ? 0 : 32), this.macKey, 0, 32);
       copyBytes(kb, kbOff + 64 + (client ? 0 : 16), this.key, 0, 16);
-      this.hmac.setKey(this.macKey, 0, 32);
+      const h = this.x.hmac;
+      h.setKey(kb, kbOff + (client ? 0 : 32), 32);
+      h.saveKey(this.macState, 0);
       if (this.dec !== null) this.dec.setKey(this.key, 0);
     }
     this.keyTag.loaded = -1;
@@ -82,7 +103,7 @@ export class CipherState {
   /** Forget keys. */
   clear(): void {
     this.suite = 0;
-    this.key.fill(0); this.salt.fill(0); this.macKey.fill(0);
+    this.key.fill(0); this.macState.fill(0);
     if (this.keyTag.loaded === this.id) this.keyTag.loaded = -1;
   }
 
@@ -91,9 +112,9 @@ export class CipherState {
   }
 
   private fillAad(type: number, epoch: number, seq: number, len: number): void {
-    const a = this.aad;
-    put16(a, 0, epoch); put48(a, 2, seq);
-    a[8] = type; a[9] = DTLS12_MAJOR; a[10] = DTLS12_MINOR; put16(a, 11, len);
+    const a = this.x.b;
+    put16(a, AAD, epoch); put48(a, AAD + 2, seq);
+    a[AAD + 8] = type; a[AAD + 9] = DTLS12_MAJOR; a[AAD + 10] = DTLS12_MINOR; put16(a, AAD + 11, len);
     this.aadLen = 13;
   }
 
@@ -102,13 +123,13 @@ export class CipherState {
    * epoch || sequence_number || cid || length_of_DTLSInnerPlaintext.
    */
   private fillCidAad(epoch: number, seq: number, cid: Uint8Array, cidLen: number, innerLen: number): void {
-    const a = this.aad;
-    for (let i = 0; i < 8; i++) a[i] = 0xff;
-    a[8] = ContentType.Tls12Cid; a[9] = cidLen; a[10] = ContentType.Tls12Cid;
-    a[11] = DTLS12_MAJOR; a[12] = DTLS12_MINOR;
-    put16(a, 13, epoch); put48(a, 15, seq);
-    copyBytes(cid, 0, a, 21, cidLen);
-    put16(a, 21 + cidLen, innerLen);
+    const a = this.x.b;
+    for (let i = 0; i < 8; i++) a[AAD + i] = 0xff;
+    a[AAD + 8] = ContentType.Tls12Cid; a[AAD + 9] = cidLen; a[AAD + 10] = ContentType.Tls12Cid;
+    a[AAD + 11] = DTLS12_MAJOR; a[AAD + 12] = DTLS12_MINOR;
+    put16(a, AAD + 13, epoch); put48(a, AAD + 15, seq);
+    copyBytes(cid, 0, a, AAD + 21, cidLen);
+    put16(a, AAD + 21 + cidLen, innerLen);
     this.aadLen = 23 + cidLen;
   }
 
@@ -131,20 +152,22 @@ export class CipherState {
     else this.fillAad(type, epoch, seq, len);
     let fragLen: number;
     if (this.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
-      const n = this.nonce;
+      const n = this.x.b;
       const p = body + CCM_EXPLICIT_NONCE;
-      copyBytes(this.salt, 0, n, 0, 4);
-      put16(n, 4, epoch); put48(n, 6, seq);
+      copyBytes(this.key, 16, n, NONCE, 4);
+      put16(n, NONCE + 4, epoch); put48(n, NONCE + 6, seq);
       copyBytes(src, sOff, out, p, len);
       if (withCid) out[p + len] = type;
-      copyBytes(n, 4, out, body, CCM_EXPLICIT_NONCE);
-      fragLen = CCM_EXPLICIT_NONCE + this.ccm.seal(n, 0, 12, this.aad, 0, this.aadLen, out, p, inner, out, p, CCM8_TAG);
+      copyBytes(n, NONCE + 4, out, body, CCM_EXPLICIT_NONCE);
+      const ccm = this.x.ccm;
+      ccm.cipher = this.aes;
+      fragLen = CCM_EXPLICIT_NONCE + ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, out, p, inner, out, p, CCM8_TAG);
     } else {
       // CBC: IV || E(content || MAC || padding || padding_length)
       const p = body + CBC_IV;
       copyBytes(src, sOff, out, p, len);
       if (withCid) out[p + len] = type;
-      this.hmac.update(this.aad, 0, this.aadLen).update(out, p, inner).final(out, p + inner);
+      this.x.hmac.loadKey(this.macState, 0).update(this.x.b, AAD, this.aadLen).update(out, p, inner).final(out, p + inner);
       let total = inner + CBC_MAC + 1;
       const pad = (16 - (total % 16)) % 16;
       for (let i = 0; i <= pad; i++) out[p + inner + CBC_MAC + i] = pad;
@@ -175,21 +198,23 @@ export class CipherState {
     if (this.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
       const pLen = fLen - CCM_EXPLICIT_NONCE - CCM8_TAG;
       if (pLen < 0) return -1;
-      const n = this.nonce;
-      copyBytes(this.salt, 0, n, 0, 4);
-      copyBytes(inp, f, n, 4, CCM_EXPLICIT_NONCE);
+      const n = this.x.b;
+      copyBytes(this.key, 16, n, NONCE, 4);
+      copyBytes(inp, f, n, NONCE + 4, CCM_EXPLICIT_NONCE);
       this.fillAad(type, epoch, seq, pLen);
-      return this.ccm.open(n, 0, 12, this.aad, 0, 13, inp, f + CCM_EXPLICIT_NONCE, pLen + CCM8_TAG, out, o, CCM8_TAG);
+      const ccm = this.x.ccm;
+      ccm.cipher = this.aes;
+      return ccm.open(n, NONCE, 12, n, AAD, 13, inp, f + CCM_EXPLICIT_NONCE, pLen + CCM8_TAG, out, o, CCM8_TAG);
     }
     const cLen = fLen - CBC_IV;
     if (cLen < CBC_MAC + 16 || (cLen & 15) !== 0) return -1;
-    const prev = this.prev, blk = this.blk;
-    copyBytes(inp, f, prev, 0, 16);
+    const x = this.x.b;
+    copyBytes(inp, f, x, PREV, 16);
     for (let i = 0; i < cLen; i += 16) {
-      copyBytes(inp, f + CBC_IV + i, blk, 0, 16);
-      if (this.dec !== null) this.dec.decryptBlock(blk, 0, out, o + i);
-      else (this.aes as Required<BlockCipherProvider>).decryptBlock(blk, 0, out, o + i);
-      for (let j = 0; j < 16; j++) { out[o + i + j] ^= prev[j]; prev[j] = blk[j]; }
+      copyBytes(inp, f + CBC_IV + i, x, BLK, 16);
+      if (this.dec !== null) this.dec.decryptBlock(x, BLK, out, o + i);
+      else (this.aes as Required<BlockCipherProvider>).decryptBlock(x, BLK, out, o + i);
+      for (let j = 0; j < 16; j++) { out[o + i + j] ^= x[PREV + j]; x[PREV + j] = x[BLK + j]; }
     }
     const pad = out[o + cLen - 1];
     let bad = 0;
@@ -197,8 +222,8 @@ export class CipherState {
     if (pLen < 0) { bad = 1; pLen = 0; }
     else for (let i = 0; i <= pad; i++) bad |= out[o + cLen - 1 - i] ^ pad;
     this.fillAad(type, epoch, seq, pLen);
-    this.hmac.update(this.aad, 0, 13).update(out, o, pLen).final(this.mac, 0);
-    if (!equalBytes(this.mac, 0, out, o + pLen, CBC_MAC)) bad = 1;
+    this.x.hmac.loadKey(this.macState, 0).update(x, AAD, 13).update(out, o, pLen).final(x, MAC);
+    if (!equalBytes(x, MAC, out, o + pLen, CBC_MAC)) bad = 1;
     return bad === 0 ? pLen : -1;
   }
 }

@@ -1,6 +1,8 @@
 // A sans-IO DTLS 1.2 client (RFC 6347) for PSK: TLS_PSK_WITH_AES_128_CCM_8 (RFC 6655; mandatory for
-// LwM2M) and TLS_PSK_WITH_AES_128_CBC_SHA256 (RFC 5487). All mutable state lives in this one session
-// record, sized at construction; nothing allocates afterwards.
+// LwM2M) and TLS_PSK_WITH_AES_128_CBC_SHA256 (RFC 5487). Sized at construction; nothing allocates
+// afterwards. The session keeps what a connection needs (record keys and cipher state both ways,
+// epochs, sequence numbers, the replay window, the resumption state, the peer's CID); the handshake's
+// working state lives in a DtlsWorkspace (src/dtls/workspace.ts) that several sessions may share.
 //
 // Call order (the CoAP engine / HAL):
 //   s.start(identity, idLen, psk, pskLen, now, resume)      — begin a handshake
@@ -11,6 +13,12 @@
 //   when s.state === DtlsState.Connected: n = s.seal(app, 0, len, buf, 0); send(buf, n)
 //   s.close() then drain transmit(); s.reset(keepResumption) to start fresh.
 //
+// Sessions sharing a workspace handshake one at a time: start() acquires the workspace, and the end
+// of the handshake (Connected, Failed, Closed, reset) releases it. When another session holds it,
+// start() does nothing (the session stays Idle, `waitingForWorkspace` is true) and the caller calls
+// start() again later; meanwhile poll() returns the holder's next deadline, the time at which the
+// workspace may come free.
+//
 // Flights (RFC 6347 §4.2.4): 1 ClientHello → [HelloVerifyRequest → ClientHello + cookie] →
 // ServerHello, ServerKeyExchange (optional PSK identity hint), ServerHelloDone → ClientKeyExchange,
 // ChangeCipherSpec, Finished → ChangeCipherSpec, Finished. Abbreviated (§4.2.4 / RFC 5246 §7.3):
@@ -19,20 +27,21 @@ import type { BlockCipherProvider } from '../crypto/provider.js';
 import { Aes128 } from '../crypto/aes.js';
 import {
   AlertDescription, AlertLevel, CipherSuite, ContentType, DTLS12_MAJOR, DtlsError, DtlsResult, DtlsState,
-  HANDSHAKE_HEADER_LEN, HandshakeType, MASTER_SECRET_LEN, MAX_CID, MAX_COOKIE, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
+  HANDSHAKE_HEADER_LEN, HandshakeType, MASTER_SECRET_LEN, MAX_CID, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
   RANDOM_LEN, RECORD_HEADER_LEN, RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, VERIFY_DATA_LEN,
 } from './constants.js';
 import { copyBytes, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
 import { CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
 import { ReplayWindow } from './replay.js';
-import { KeySchedule } from './keys.js';
 import { alertError, writeAlert } from './alert.js';
 import {
-  Reassembler, ServerHelloRecord, parseHelloVerifyRequest, parsePskServerKeyExchange, parseServerHello,
+  parseHelloVerifyRequest, parsePskServerKeyExchange, parseServerHello,
   writeClientHello, writeClientKeyExchange, writeHandshakeHeader,
 } from './handshake.js';
+import { DtlsWorkspace } from './workspace.js';
 
 export { DtlsState, DtlsError, DtlsResult, CipherSuite } from './constants.js';
+export { DtlsWorkspace } from './workspace.js';
 
 /** Where the handshake is (internal). */
 const enum Hs { None = 0, WaitHello = 1, WaitServerFlight = 2, WaitCcs = 3, WaitFinished = 4, Done = 5 }
@@ -40,10 +49,13 @@ const enum Hs { None = 0, WaitHello = 1, WaitServerFlight = 2, WaitCcs = 3, Wait
 /** Kinds of entries in our current flight. */
 const enum Fl { Handshake0 = 0, Ccs = 1, Handshake1 = 2 }
 
-const FLIGHT_CAP = 768;
-const REASSEMBLY_SLOTS = 4;
-const REASSEMBLY_SLOT_CAP = 512;
-const HINT_CAP = 128;
+/** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake). */
+const K_SID = 0;
+const K_MASTER = K_SID + MAX_SESSION_ID;
+const K_FIN = K_MASTER + MASTER_SECRET_LEN;
+const KEEP_LEN = K_FIN + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+/** Flight entries (at most 3: ClientKeyExchange, ChangeCipherSpec, Finished). */
+const FLIGHT_ENTRIES = 4;
 /** Worst-case protection overhead of an epoch-1 record (CBC: header, IV, MAC, a full pad block). */
 const MAX_OVERHEAD = RECORD_HEADER_LEN + 16 + 32 + 16;
 
@@ -74,7 +86,10 @@ export class DtlsSession {
   resumed = false;
   /** The server's PSK identity hint (RFC 4279 §2): its length, -1 when the server sent none. */
   pskHintLen = -1;
-  readonly pskHint = new Uint8Array(HINT_CAP);
+  /** True when start() found the workspace held by another session's handshake (call start() again). */
+  waitingForWorkspace = false;
+  /** The handshake working state (shared when given to the constructor). */
+  readonly workspace: DtlsWorkspace;
   /** Handshake statistics for the current/last handshake: datagrams and bytes each way. */
   hsSentDatagrams = 0;
   hsSentBytes = 0;
@@ -82,35 +97,31 @@ export class DtlsSession {
   hsRecvBytes = 0;
 
   private hs = Hs.None;
-  private readonly identity = new Uint8Array(MAX_PSK_IDENTITY);
+  /** Lengths of the identity, key, cookie and offered/server session id held in the workspace. */
   private identityLen = 0;
-  private readonly psk = new Uint8Array(MAX_PSK);
   private pskLen = 0;
-  private readonly cookie = new Uint8Array(MAX_COOKIE);
   private cookieLen = 0;
-  /** Offered session id, then the server's. */
-  private readonly sid = new Uint8Array(MAX_SESSION_ID);
   private sidLen = 0;
-  private readonly resSid = new Uint8Array(MAX_SESSION_ID);
+  /** The resumable session id (at K_SID), its master secret (K_MASTER), our last Finished (K_FIN). */
+  private readonly keep = new Uint8Array(KEEP_LEN);
   private resSidLen = 0;
-  private readonly resMaster = new Uint8Array(MASTER_SECRET_LEN);
   private resSuite = 0;
   private hasResumption = false;
 
-  private readonly keys = new KeySchedule(MAX_PSK);
-  private readonly sh = new ServerHelloRecord();
-  private readonly reasm = new Reassembler(REASSEMBLY_SLOTS, REASSEMBLY_SLOT_CAP);
   private readonly write: CipherState;
   private readonly read: CipherState;
   private readEpoch = 0;
-  private readonly sendSeq = new Float64Array(2);
+  private sendSeq0 = 0;
+  private sendSeq1 = 0;
   private readonly window = new ReplayWindow();
   private ccsSent = false;
+  /** The peer's next message_seq once the handshake is over (the workspace's reassembler has it before). */
+  private rxNext = 0;
 
-  private readonly flight = new Uint8Array(FLIGHT_CAP);
-  private readonly flightOff = new Int32Array(4);
-  private readonly flightLen = new Int32Array(4);
-  private readonly flightKind = new Uint8Array(4);
+  /** The bytes of our flight: the workspace's flight buffer, or `keep` for a kept final Finished. */
+  private fl: Uint8Array;
+  /** Per flight entry i: offset at 3i, length at 3i+1, kind (Fl) at 3i+2. */
+  private readonly fmeta = new Int32Array(3 * FLIGHT_ENTRIES);
   private flightCount = 0;
   private flightEnd = 0;
   private txNext = 0;
@@ -127,10 +138,6 @@ export class DtlsSession {
   private retxTimeout = RETRANSMIT_INITIAL_MS;
   private retxCount = 0;
 
-  private readonly scratch: Uint8Array;
-  private readonly frag: Uint8Array;
-  private readonly hdr = new Uint8Array(HANDSHAKE_HEADER_LEN);
-  private readonly vd = new Uint8Array(VERIFY_DATA_LEN);
 
   /**
    * @param maxDatagram the largest datagram to send (and the size of the decrypt scratch buffer).
@@ -138,18 +145,26 @@ export class DtlsSession {
    * @param aes a native AES-128 for the write side (and the read side when `aesRead` is not given,
    *            re-keyed as the direction changes); the portable AES is the default.
    * @param aesRead a second native AES instance for the read side.
+   * @param workspace the handshake working state, shared with other sessions (their handshakes then run
+   *                  one at a time); its maxDatagram must be at least this session's. Default: its own.
    */
   constructor(readonly maxDatagram: number, private readonly random: (buf: Uint8Array, off: number, len: number) => void,
-              aes?: BlockCipherProvider, aesRead?: BlockCipherProvider) {
+              aes?: BlockCipherProvider, aesRead?: BlockCipherProvider, workspace?: DtlsWorkspace) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsSession: maxDatagram must be at least 128 bytes');
+    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram);
+    if (ws.maxDatagram < maxDatagram) throw new RangeError('DtlsSession: the workspace is sized for smaller datagrams');
+    this.workspace = ws;
     const w = aes !== undefined ? aes : new Aes128();
     const r = aesRead !== undefined ? aesRead : aes !== undefined ? aes : new Aes128();
     const wTag = new KeyTag();
-    this.write = new CipherState(w, wTag, 1);
-    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2);
-    this.scratch = new Uint8Array(maxDatagram > 2048 ? maxDatagram : 2048);
-    this.frag = new Uint8Array(maxDatagram);
+    this.write = new CipherState(w, wTag, 1, ws.record);
+    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record);
+    this.fl = ws.flight;
   }
+
+  /** The server's PSK identity hint bytes (pskHintLen of them): kept in the workspace, so valid until
+   *  another session's handshake runs in a shared workspace. */
+  get pskHint(): Uint8Array { return this.workspace.hint; }
 
   // ---------------------------------------------------------------- public API
 
@@ -157,13 +172,17 @@ export class DtlsSession {
   start(identity: Uint8Array, identityLen: number, psk: Uint8Array, pskLen: number, now: number, resume: boolean): void {
     if (identityLen < 0 || identityLen > MAX_PSK_IDENTITY) throw new RangeError('DtlsSession: PSK identity must be 0..128 bytes');
     if (pskLen < 1 || pskLen > MAX_PSK) throw new RangeError('DtlsSession: PSK must be 1..64 bytes');
+    const ws = this.workspace;
+    if (ws.owner !== null && ws.owner !== this) { this.waitingForWorkspace = true; return; }
+    this.waitingForWorkspace = false;
+    ws.owner = this;
     this.clearConnection();
-    copyBytes(identity, 0, this.identity, 0, identityLen); this.identityLen = identityLen;
-    copyBytes(psk, 0, this.psk, 0, pskLen); this.pskLen = pskLen;
+    copyBytes(identity, 0, ws.identity, 0, identityLen); this.identityLen = identityLen;
+    copyBytes(psk, 0, ws.psk, 0, pskLen); this.pskLen = pskLen;
     this.error = DtlsError.None;
     this.hsSentDatagrams = 0; this.hsSentBytes = 0; this.hsRecvDatagrams = 0; this.hsRecvBytes = 0;
-    this.random(this.keys.clientRandom, 0, RANDOM_LEN);
-    if (resume && this.hasResumption) { copyBytes(this.resSid, 0, this.sid, 0, this.resSidLen); this.sidLen = this.resSidLen; }
+    this.random(ws.keys.clientRandom, 0, RANDOM_LEN);
+    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, ws.sid, 0, this.resSidLen); this.sidLen = this.resSidLen; }
     else this.sidLen = 0;
     this.state = DtlsState.Handshaking;
     this.hs = Hs.WaitHello;
@@ -201,7 +220,7 @@ export class DtlsSession {
     const inner = this.peerCidLen > 0 ? len + 1 : len;
     const need = recordOverhead(this.cipherSuite, inner) + inner + this.peerCidLen;
     if (need > this.maxDatagram || need > out.length - outOff) return DtlsResult.TooLarge;
-    const seq = this.sendSeq[1]++;
+    const seq = this.sendSeq1++;
     return this.write.protect(ContentType.ApplicationData, 1, seq, app, off, len, out, outOff, this.random, this.peerCid, this.peerCidLen);
   }
 
@@ -221,7 +240,11 @@ export class DtlsSession {
 
   /** Runs retransmission timers; returns the next deadline (ms) or Infinity. */
   poll(now: number): number {
-    if (this.state !== DtlsState.Handshaking) return Infinity;
+    if (this.state !== DtlsState.Handshaking) {
+      if (this.state !== DtlsState.Idle || !this.waitingForWorkspace) return Infinity;
+      // Waiting for the workspace: wake when its holder may give it up.
+      return this.workspace.ownerDeadline;
+    }
     if (now >= this.retxDeadline) {
       if (this.retxCount >= this.maxRetransmissions) {
         this.fail(this.hs >= Hs.WaitCcs && !this.resumed ? DtlsError.FinishedTimeout : DtlsError.Timeout, -1);
@@ -230,6 +253,7 @@ export class DtlsSession {
       this.retxCount++;
       this.retxTimeout = this.retxTimeout * 2 > RETRANSMIT_MAX_MS ? RETRANSMIT_MAX_MS : this.retxTimeout * 2;
       this.retxDeadline = now + this.retxTimeout;
+      this.workspace.ownerDeadline = this.retxDeadline;
       this.txNext = 0; this.txFragOff = 0;
     }
     return this.retxDeadline;
@@ -241,16 +265,20 @@ export class DtlsSession {
     if (this.state === DtlsState.Connected || this.state === DtlsState.Handshaking) this.state = DtlsState.Closed;
     this.retxDeadline = Infinity;
     this.flightCount = 0;
+    this.waitingForWorkspace = false;
+    this.release();
   }
 
   /** Forget the session (for "start fresh"); `keepResumption` keeps id+master secret. */
   reset(keepResumption: boolean): void {
     this.clearConnection();
     this.alertPending = false;
-    this.psk.fill(0); this.pskLen = 0;
+    this.pskLen = 0;
     this.state = DtlsState.Idle;
     this.error = DtlsError.None;
-    if (!keepResumption) { this.hasResumption = false; this.resMaster.fill(0); this.resSidLen = 0; }
+    this.waitingForWorkspace = false;
+    this.release();
+    if (!keepResumption) { this.hasResumption = false; this.keep.fill(0, K_MASTER, K_MASTER + MASTER_SECRET_LEN); this.resSidLen = 0; }
   }
 
   /** True when a session id and master secret are kept for an abbreviated handshake. */
@@ -275,8 +303,9 @@ export class DtlsSession {
           if (out.length - outOff < rlen) { this.droppedMalformed++; return DtlsResult.Dropped; }
           data = out; d = outOff;
         } else {
-          if (rlen > this.scratch.length) { this.droppedMalformed++; return DtlsResult.Dropped; }
-          data = this.scratch; d = 0;
+          const scratch = this.workspace.scratch;
+          if (rlen > scratch.length) { this.droppedMalformed++; return DtlsResult.Dropped; }
+          data = scratch; d = 0;
         }
         dLen = this.read.unprotect(type, epoch, seq, buf, f, rlen, data, d);
         if (dLen < 0) { this.droppedAuth++; return DtlsResult.Dropped; }
@@ -304,6 +333,7 @@ export class DtlsSession {
           if (this.state === DtlsState.Connected) this.queueAlert(AlertLevel.Warning, AlertDescription.CloseNotify);
           this.state = DtlsState.Closed;
           this.retxDeadline = Infinity;
+          this.release();
           return DtlsResult.Nothing;
         }
         if (data[d] === AlertLevel.Fatal) this.fail(alertError(data[d + 1]), -1);
@@ -333,7 +363,8 @@ export class DtlsSession {
 
   /** RFC 6347 §4.2.4: a repeat of the peer's last flight means ours was lost — send it again now. */
   private maybeRetransmit(seq: number, fragOff: number): void {
-    if (seq === this.peerFlightLast && fragOff === 0 && this.flightCount > 0 && seq < this.reasm.next) {
+    const next = this.workspace.owner === this ? this.workspace.reasm.next : this.rxNext;
+    if (seq === this.peerFlightLast && fragOff === 0 && this.flightCount > 0 && seq < next) {
       this.txNext = 0; this.txFragOff = 0;
     }
   }
@@ -342,29 +373,50 @@ export class DtlsSession {
 
   private handshake(b: Uint8Array, o: number, len: number, epoch: number, now: number): void {
     const end = o + len;
+    if (this.workspace.owner !== this) { this.lateHandshake(b, o, end); return; }
+    const reasm = this.workspace.reasm;
     while (o < end) {
       if (end - o < HANDSHAKE_HEADER_LEN) { this.droppedMalformed++; return; }
       const fl = get24(b, o + 9);
       if (o + HANDSHAKE_HEADER_LEN + fl > end) { this.droppedMalformed++; return; }
-      const r = this.reasm.add(b, o, epoch);
+      const r = reasm.add(b, o, epoch);
       if (r === 0) this.maybeRetransmit(get16(b, o + 4), get24(b, o + 6));
       else if (r < 0) this.droppedMalformed++;
       o += HANDSHAKE_HEADER_LEN + fl;
     }
     let s: number;
-    while ((this.state === DtlsState.Handshaking || this.state === DtlsState.Connected) && (s = this.reasm.ready()) >= 0) {
+    while (this.workspace.owner === this && (this.state === DtlsState.Handshaking || this.state === DtlsState.Connected) &&
+           (s = reasm.ready()) >= 0) {
       this.message(s, now);
+    }
+  }
+
+  /**
+   * Handshake messages after the handshake (the workspace is released): a repeat of the server's last
+   * flight asks for ours again; new messages (a HelloRequest: renegotiation is not supported, RFC 5246
+   * §7.4.1.1) are ignored, as the reassembler would have done.
+   */
+  private lateHandshake(b: Uint8Array, o: number, end: number): void {
+    while (o < end) {
+      if (end - o < HANDSHAKE_HEADER_LEN) { this.droppedMalformed++; return; }
+      const fl = get24(b, o + 9);
+      if (o + HANDSHAKE_HEADER_LEN + fl > end) { this.droppedMalformed++; return; }
+      const seq = get16(b, o + 4);
+      if (seq < this.rxNext) this.maybeRetransmit(seq, get24(b, o + 6));
+      else if (get24(b, o + 1) === fl && get24(b, o + 6) === 0 && seq === this.rxNext) this.rxNext++;
+      o += HANDSHAKE_HEADER_LEN + fl;
     }
   }
 
   /** Process the complete message in reassembly slot s (message_seq reasm.next). */
   private message(s: number, now: number): void {
-    const ra = this.reasm;
+    const ws = this.workspace;
+    const ra = ws.reasm;
     const type = ra.slotType(s), len = ra.slotLen(s), o = ra.slotOffset(s), b = ra.buf, seq = ra.next;
     switch (this.hs) {
       case Hs.WaitHello:
         if (type === HandshakeType.HelloVerifyRequest) {
-          const n = parseHelloVerifyRequest(b, o, len, this.cookie);
+          const n = parseHelloVerifyRequest(b, o, len, ws.cookie);
           ra.advance();
           if (n < 0) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
           this.cookieLen = n;
@@ -385,7 +437,7 @@ export class DtlsSession {
         if (type === HandshakeType.ServerKeyExchange && this.pskHintLen < 0) {
           this.addTranscript(type, len, seq, b, o);
           ra.advance();
-          const n = parsePskServerKeyExchange(b, o, len, this.pskHint);
+          const n = parsePskServerKeyExchange(b, o, len, ws.hint);
           if (n < 0) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
           this.pskHintLen = n;
           return;
@@ -417,52 +469,55 @@ export class DtlsSession {
   }
 
   private serverHello(b: Uint8Array, o: number, len: number, now: number): void {
-    const sh = this.sh;
+    const ws = this.workspace;
+    const sh = ws.sh;
     const r = parseServerHello(b, o, len, sh);
     if (r === -1) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
     if (r < 0 || (sh.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? (this.offerSuites & 1) === 0 : (this.offerSuites & 2) === 0)) {
       this.fail(DtlsError.BadServerHello, AlertDescription.HandshakeFailure); return;
     }
-    copyBytes(sh.random, 0, this.keys.serverRandom, 0, RANDOM_LEN);
+    copyBytes(sh.random, 0, ws.keys.serverRandom, 0, RANDOM_LEN);
     this.cipherSuite = sh.suite;
     // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
     this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
     copyBytes(sh.cid, 0, this.peerCid, 0, this.peerCidLen);
-    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(sh.sessionId, 0, this.sid, 0, this.sidLen) &&
+    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(sh.sessionId, 0, ws.sid, 0, this.sidLen) &&
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
       this.resumed = true;
-      copyBytes(this.resMaster, 0, this.keys.master, 0, MASTER_SECRET_LEN);
+      copyBytes(this.keep, K_MASTER, ws.keys.master, 0, MASTER_SECRET_LEN);
       this.installKeys();
       this.hs = Hs.WaitCcs;
       this.progress(now);
       return;
     }
     this.resumed = false;
-    copyBytes(sh.sessionId, 0, this.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
+    copyBytes(sh.sessionId, 0, ws.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
     this.hs = Hs.WaitServerFlight;
     this.progress(now);
   }
 
   private installKeys(): void {
-    this.keys.deriveKeyBlock(this.cipherSuite);
-    this.write.install(this.cipherSuite, this.keys.keyBlock, 0, true);
-    this.read.install(this.cipherSuite, this.keys.keyBlock, 0, false);
-    this.keys.keyBlock.fill(0);
+    const keys = this.workspace.keys;
+    keys.deriveKeyBlock(this.cipherSuite);
+    this.write.install(this.cipherSuite, keys.keyBlock, 0, true);
+    this.read.install(this.cipherSuite, keys.keyBlock, 0, false);
+    keys.keyBlock.fill(0);
   }
 
   /** After ServerHelloDone: ClientKeyExchange, ChangeCipherSpec, Finished (flight 5). */
   private clientFinishedFlight(now: number): void {
-    this.keys.deriveMaster(this.psk, this.pskLen);
-    this.psk.fill(0); // not needed again: start() is given the key for every handshake
+    const ws = this.workspace;
+    ws.keys.deriveMaster(ws.psk, this.pskLen);
+    ws.psk.fill(0); // not needed again: start() is given the key for every handshake
     this.installKeys();
     this.flightReset();
     let at = this.beginMessage();
-    const n = writeClientKeyExchange(this.flight, at + HANDSHAKE_HEADER_LEN, this.identity, this.identityLen);
+    const n = writeClientKeyExchange(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.identity, this.identityLen);
     this.endMessage(HandshakeType.ClientKeyExchange, at, n, Fl.Handshake0);
     this.addCcs();
     at = this.beginMessage();
-    this.keys.verifyData(true, this.flight, at + HANDSHAKE_HEADER_LEN);
+    ws.keys.verifyData(true, ws.flight, at + HANDSHAKE_HEADER_LEN);
     this.endMessage(HandshakeType.Finished, at, VERIFY_DATA_LEN, Fl.Handshake1);
     this.hs = Hs.WaitCcs;
     this.armTimer(now);
@@ -470,8 +525,9 @@ export class DtlsSession {
 
   private serverFinished(b: Uint8Array, o: number, len: number, seq: number): void {
     if (len !== VERIFY_DATA_LEN) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
-    this.keys.verifyData(false, this.vd, 0);
-    if (!equalBytes(this.vd, 0, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
+    const ws = this.workspace;
+    ws.keys.verifyData(false, ws.hv, HANDSHAKE_HEADER_LEN);
+    if (!equalBytes(ws.hv, HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
     this.addTranscript(HandshakeType.Finished, len, seq, b, o);
     this.peerFlightLast = seq;
     if (this.resumed) {
@@ -479,28 +535,30 @@ export class DtlsSession {
       this.flightReset();
       this.addCcs();
       const at = this.beginMessage();
-      this.keys.verifyData(true, this.flight, at + HANDSHAKE_HEADER_LEN);
+      ws.keys.verifyData(true, ws.flight, at + HANDSHAKE_HEADER_LEN);
       this.endMessage(HandshakeType.Finished, at, VERIFY_DATA_LEN, Fl.Handshake1);
     } else {
       this.flightCount = 0; // the server's flight was the last; nothing of ours to repeat
     }
     if (this.sidLen > 0) {
-      copyBytes(this.sid, 0, this.resSid, 0, this.sidLen); this.resSidLen = this.sidLen;
-      copyBytes(this.keys.master, 0, this.resMaster, 0, MASTER_SECRET_LEN);
+      copyBytes(ws.sid, 0, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
+      copyBytes(ws.keys.master, 0, this.keep, K_MASTER, MASTER_SECRET_LEN);
       this.resSuite = this.cipherSuite;
       this.hasResumption = true;
     }
     this.hs = Hs.Done;
     this.state = DtlsState.Connected;
     this.retxDeadline = Infinity;
+    this.release();
   }
 
   private sendClientHello(now: number): void {
-    this.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
+    const ws = this.workspace;
+    ws.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
     this.flightReset();
     const at = this.beginMessage();
-    const n = writeClientHello(this.flight, at + HANDSHAKE_HEADER_LEN, this.keys.clientRandom, this.sid, this.sidLen,
-      this.cookie, this.cookieLen, this.offerSuites, this.offerConnectionId);
+    const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.sid, this.sidLen,
+      ws.cookie, this.cookieLen, this.offerSuites, this.offerConnectionId);
     this.endMessage(HandshakeType.ClientHello, at, n, Fl.Handshake0);
     this.armTimer(now);
   }
@@ -512,22 +570,23 @@ export class DtlsSession {
   private beginMessage(): number { return this.flightEnd; }
 
   private endMessage(type: number, at: number, bodyLen: number, kind: number): void {
-    writeHandshakeHeader(this.flight, at, type, bodyLen, this.msgSeq++);
-    const i = this.flightCount++;
-    this.flightOff[i] = at; this.flightLen[i] = HANDSHAKE_HEADER_LEN + bodyLen; this.flightKind[i] = kind;
+    const ws = this.workspace;
+    writeHandshakeHeader(ws.flight, at, type, bodyLen, this.msgSeq++);
+    const m = this.fmeta, i = 3 * this.flightCount++;
+    m[i] = at; m[i + 1] = HANDSHAKE_HEADER_LEN + bodyLen; m[i + 2] = kind;
     this.flightEnd = at + HANDSHAKE_HEADER_LEN + bodyLen;
-    this.keys.transcript.update(this.flight, at, HANDSHAKE_HEADER_LEN + bodyLen);
+    ws.keys.transcript.update(ws.flight, at, HANDSHAKE_HEADER_LEN + bodyLen);
   }
 
   private addCcs(): void {
-    const i = this.flightCount++;
-    this.flightOff[i] = 0; this.flightLen[i] = 1; this.flightKind[i] = Fl.Ccs;
+    const m = this.fmeta, i = 3 * this.flightCount++;
+    m[i] = 0; m[i + 1] = 1; m[i + 2] = Fl.Ccs;
   }
 
   private addTranscript(type: number, len: number, seq: number, b: Uint8Array, o: number): void {
-    const h = this.hdr;
+    const h = this.workspace.hv;
     h[0] = type; put24(h, 1, len); put16(h, 4, seq); put24(h, 6, 0); put24(h, 9, len);
-    this.keys.transcript.update(h, 0, HANDSHAKE_HEADER_LEN).update(b, o, len);
+    this.workspace.keys.transcript.update(h, 0, HANDSHAKE_HEADER_LEN).update(b, o, len);
   }
 
   /** Pack as much of the flight as fits into one datagram, fragmenting a message that does not. */
@@ -535,18 +594,18 @@ export class DtlsSession {
     const limit = outOff + (out.length - outOff < this.maxDatagram ? out.length - outOff : this.maxDatagram);
     let p = outOff;
     while (this.txNext < this.flightCount) {
-      const i = this.txNext;
-      const kind = this.flightKind[i];
+      const i = 3 * this.txNext;
+      const kind = this.fmeta[i + 2];
       if (kind === Fl.Ccs) {
         if (p + RECORD_HEADER_LEN + 1 > limit) break;
-        writeRecordHeader(out, p, ContentType.ChangeCipherSpec, 0, this.sendSeq[0]++, 1);
+        writeRecordHeader(out, p, ContentType.ChangeCipherSpec, 0, this.sendSeq0++, 1);
         out[p + RECORD_HEADER_LEN] = 1;
         p += RECORD_HEADER_LEN + 1;
         this.ccsSent = true;
         this.txNext++;
         continue;
       }
-      const mo = this.flightOff[i], bodyLen = this.flightLen[i] - HANDSHAKE_HEADER_LEN;
+      const mo = this.fmeta[i], bodyLen = this.fmeta[i + 1] - HANDSHAKE_HEADER_LEN;
       const overhead = kind === Fl.Handshake1 ? MAX_OVERHEAD : RECORD_HEADER_LEN;
       const room = limit - p - overhead - HANDSHAKE_HEADER_LEN;
       const remaining = bodyLen - this.txFragOff;
@@ -556,17 +615,17 @@ export class DtlsSession {
       }
       const n = remaining < room ? remaining : room;
       // Fragment header + bytes.
-      const fb = kind === Fl.Handshake1 ? this.frag : out;
+      const fb = kind === Fl.Handshake1 ? this.workspace.frag : out;
       const fo = kind === Fl.Handshake1 ? 0 : p + RECORD_HEADER_LEN;
-      const fl = this.flight;
+      const fl = this.fl;
       fb[fo] = fl[mo]; fb[fo + 1] = fl[mo + 1]; fb[fo + 2] = fl[mo + 2]; fb[fo + 3] = fl[mo + 3];
       fb[fo + 4] = fl[mo + 4]; fb[fo + 5] = fl[mo + 5];
       put24(fb, fo + 6, this.txFragOff); put24(fb, fo + 9, n);
       copyBytes(fl, mo + HANDSHAKE_HEADER_LEN + this.txFragOff, fb, fo + HANDSHAKE_HEADER_LEN, n);
       if (kind === Fl.Handshake1) {
-        p += this.write.protect(ContentType.Handshake, 1, this.sendSeq[1]++, fb, 0, HANDSHAKE_HEADER_LEN + n, out, p, this.random, this.peerCid, this.peerCidLen);
+        p += this.write.protect(ContentType.Handshake, 1, this.sendSeq1++, fb, 0, HANDSHAKE_HEADER_LEN + n, out, p, this.random, this.peerCid, this.peerCidLen);
       } else {
-        writeRecordHeader(out, p, ContentType.Handshake, 0, this.sendSeq[0]++, HANDSHAKE_HEADER_LEN + n);
+        writeRecordHeader(out, p, ContentType.Handshake, 0, this.sendSeq0++, HANDSHAKE_HEADER_LEN + n);
         p += RECORD_HEADER_LEN + HANDSHAKE_HEADER_LEN + n;
       }
       this.txFragOff += n;
@@ -576,12 +635,12 @@ export class DtlsSession {
   }
 
   private emitAlert(out: Uint8Array, outOff: number): number {
-    const f = this.frag;
+    const f = this.workspace.frag;
     writeAlert(f, 0, this.alertLevel, this.alertDesc);
     if (this.ccsSent && this.write.suite !== 0) {
-      return this.write.protect(ContentType.Alert, 1, this.sendSeq[1]++, f, 0, 2, out, outOff, this.random, this.peerCid, this.peerCidLen);
+      return this.write.protect(ContentType.Alert, 1, this.sendSeq1++, f, 0, 2, out, outOff, this.random, this.peerCid, this.peerCidLen);
     }
-    writeRecordHeader(out, outOff, ContentType.Alert, 0, this.sendSeq[0]++, 2);
+    writeRecordHeader(out, outOff, ContentType.Alert, 0, this.sendSeq0++, 2);
     out[outOff + RECORD_HEADER_LEN] = f[0]; out[outOff + RECORD_HEADER_LEN + 1] = f[1];
     return RECORD_HEADER_LEN + 2;
   }
@@ -596,6 +655,7 @@ export class DtlsSession {
     this.retxTimeout = RETRANSMIT_INITIAL_MS;
     this.retxCount = 0;
     this.retxDeadline = now + RETRANSMIT_INITIAL_MS;
+    this.workspace.ownerDeadline = this.retxDeadline;
   }
 
   /** The peer answered our flight: restart the timer budget for the flight we are waiting on. */
@@ -610,20 +670,54 @@ export class DtlsSession {
     this.flightCount = 0;
     this.retxDeadline = Infinity;
     if (alertDesc >= 0) this.queueAlert(AlertLevel.Fatal, alertDesc);
-    if (this.resumed) { this.hasResumption = false; this.resMaster.fill(0); } // do not offer a session that failed
+    if (this.resumed) { this.hasResumption = false; this.keep.fill(0, K_MASTER, K_MASTER + MASTER_SECRET_LEN); } // do not offer a session that failed
+    this.release();
+  }
+
+  /**
+   * The handshake is over (Connected, Failed, Closed, reset): give the workspace up. A kept final
+   * flight (our CCS + Finished of an abbreviated handshake, to answer a repeat of the server's flight)
+   * moves into `keep`; the workspace's secrets are wiped.
+   */
+  private release(): void {
+    const ws = this.workspace;
+    if (ws.owner !== this) return;
+    this.rxNext = ws.reasm.next;
+    if (this.flightCount > 0 && this.state === DtlsState.Connected) {
+      // The only flight that outlives the handshake: [CCS, Finished] (resumed).
+      const m = this.fmeta;
+      for (let i = 0; i < this.flightCount; i++) {
+        if (m[3 * i + 2] !== Fl.Ccs) {
+          copyBytes(ws.flight, m[3 * i], this.keep, K_FIN, m[3 * i + 1]);
+          m[3 * i] = K_FIN;
+        }
+      }
+      this.fl = this.keep;
+    } else {
+      this.flightCount = 0;
+    }
+    ws.keys.wipe();
+    ws.psk.fill(0);
+    ws.owner = null;
+    ws.ownerDeadline = Infinity;
   }
 
   /** Clear everything of the current connection (keeps resumption data and counters). */
   private clearConnection(): void {
     this.hs = Hs.None;
     this.write.clear(); this.read.clear();
-    this.keys.wipe();
-    this.keys.transcript.init();
+    const ws = this.workspace;
+    if (ws.owner === this) {
+      ws.keys.wipe();
+      ws.keys.transcript.init();
+      ws.reasm.reset(0);
+      this.fl = ws.flight;
+    }
     this.readEpoch = 0;
-    this.sendSeq[0] = 0; this.sendSeq[1] = 0;
+    this.sendSeq0 = 0; this.sendSeq1 = 0;
     this.window.reset();
     this.ccsSent = false;
-    this.reasm.reset(0);
+    this.rxNext = 0;
     this.flightReset();
     this.msgSeq = 0;
     this.peerFlightLast = -1;

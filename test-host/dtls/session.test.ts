@@ -2,7 +2,7 @@
 // fragmentation both ways, replay and tampering, resumption, alerts, timers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CipherSuite, DtlsError, DtlsResult, DtlsSession, DtlsState } from '../../src/dtls/session.js';
+import { CipherSuite, DtlsError, DtlsResult, DtlsSession, DtlsState, DtlsWorkspace } from '../../src/dtls/session.js';
 import { TestDtlsServer, type ServerOptions } from './server.js';
 import { Sim, seededRandom, xorshift } from './sim.js';
 
@@ -368,6 +368,123 @@ test('connection ID: not offered → not used; offered but the server has none �
   assert.is(b.client.state, DtlsState.Connected);
   assert.is(b.client.peerCidLen, 0);
   assert.is(echo(b.client, b.sim, 'plain'), 'plain');
+});
+
+// ---------------------------------------------------------------- a workspace shared by two sessions
+
+function sharedPair(seedA = 11, seedB = 12) {
+  const ws = new DtlsWorkspace(1152);
+  const a = new DtlsSession(1152, seededRandom(seedA), undefined, undefined, ws);
+  const b = new DtlsSession(1152, seededRandom(seedB), undefined, undefined, ws);
+  const opt = { psk: new Map([[ID.toString(), PSK]]), hint: 'CoAP', cookie: true };
+  const sa = new TestDtlsServer(opt), sb = new TestDtlsServer({ ...opt, hint: 'other' });
+  return { ws, a, b, sa, sb, simA: new Sim(a, sa), simB: new Sim(b, sb) };
+}
+
+test('two sessions sharing one workspace: the second waits (Idle) while the first handshakes, then both connect', () => {
+  const { ws, a, b, sa, sb, simA, simB } = sharedPair();
+  assert.is(a.workspace, ws);
+  assert.is(b.workspace, ws);
+  a.start(ID, ID.length, PSK, PSK.length, 0, true);
+  assert.is(a.state, DtlsState.Handshaking);
+  assert.ok(ws.busy);
+  // b cannot start: it stays Idle, sends nothing, and poll() wakes it at a's retransmission deadline.
+  b.start(ID, ID.length, PSK, PSK.length, 0, true);
+  assert.is(b.state, DtlsState.Idle);
+  assert.ok(b.waitingForWorkspace);
+  assert.is(b.transmit(out, 0), 0);
+  assert.is(b.poll(0), 1000);
+  assert.is(b.receive(out, 0, 20, 0, out, 100), DtlsResult.Dropped);
+  assert.ok(simA.run(() => a.state !== DtlsState.Handshaking));
+  assert.is(a.state, DtlsState.Connected);
+  assert.not.ok(ws.busy, 'released when connected');
+  assert.is(b.poll(simA.now), Infinity);
+  // Now b gets it (the caller simply calls start() again).
+  b.start(ID, ID.length, PSK, PSK.length, simB.now, true);
+  assert.is(b.state, DtlsState.Handshaking);
+  assert.not.ok(b.waitingForWorkspace);
+  // a keeps working (decrypt and seal use the shared scratch) while b holds the workspace.
+  assert.is(echo(a, simA, 'a during b'), 'a during b');
+  a.start(ID, ID.length, PSK, PSK.length, simA.now, true); // a re-handshake must wait for b now
+  assert.is(a.state, DtlsState.Connected, 'start() on a busy workspace leaves the session as it was');
+  assert.ok(a.waitingForWorkspace);
+  assert.ok(simB.run(() => b.state !== DtlsState.Handshaking));
+  assert.is(b.state, DtlsState.Connected);
+  assert.is(Buffer.from(b.pskHint.subarray(0, b.pskHintLen)).toString(), 'other');
+  assert.not.ok(ws.busy);
+  assert.is(echo(a, simA, 'hello a'), 'hello a');
+  assert.is(echo(b, simB, 'hello b'), 'hello b');
+  assert.is(sa.appReceived[sa.appReceived.length - 1].toString(), 'hello a');
+  assert.is(sb.appReceived[sb.appReceived.length - 1].toString(), 'hello b');
+  // Both resume, one after the other, through the same workspace.
+  for (const [s, srv, old] of [[a, sa, simA], [b, sb, simB]] as const) {
+    assert.ok(s.resumable);
+    s.reset(true);
+    const again = new TestDtlsServer({ ...srv.opt });
+    again.sessions = srv.sessions;
+    const sim = new Sim(s, again);
+    sim.now = old.now;
+    assert.ok(startAndRun(s, sim, true));
+    assert.is(s.state, DtlsState.Connected);
+    assert.ok(s.resumed);
+    assert.is(echo(s, sim, 'resumed'), 'resumed');
+  }
+});
+
+test('shared workspace: a failed or closed handshake releases it; a session still answers a repeated server flight after release', () => {
+  // a fails (wrong key → FinishedTimeout) while b waits; then b connects.
+  const { ws, a, b, simA, simB } = sharedPair(21, 22);
+  const wrong = Buffer.from(PSK); wrong[0] ^= 1;
+  a.start(ID, ID.length, wrong, wrong.length, 0, false);
+  b.start(ID, ID.length, PSK, PSK.length, 0, false);
+  assert.is(b.state, DtlsState.Idle);
+  simA.run(() => a.state !== DtlsState.Handshaking);
+  assert.is(a.state, DtlsState.Failed);
+  assert.not.ok(ws.busy);
+  assert.ok(startAndRun(b, simB));
+  assert.is(b.state, DtlsState.Connected);
+  // close() during a handshake releases it; reset() too.
+  a.reset(false);
+  a.start(ID, ID.length, PSK, PSK.length, simA.now, false);
+  assert.ok(ws.busy);
+  a.close();
+  assert.not.ok(ws.busy);
+  a.reset(false);
+  a.start(ID, ID.length, PSK, PSK.length, simA.now, false);
+  a.reset(false);
+  assert.not.ok(ws.busy);
+  // Abbreviated handshake through the shared workspace with our final flight lost: the server repeats
+  // its flight after we released the workspace, and we answer from what the session kept.
+  const c = sharedPair(31, 32);
+  assert.ok(startAndRun(c.a, c.simA));
+  c.a.reset(true);
+  const s2 = new TestDtlsServer({ ...c.sa.opt });
+  s2.sessions = c.sa.sessions;
+  const sim2 = new Sim(c.a, s2);
+  let dropped = 0;
+  c.a.start(ID, ID.length, PSK, PSK.length, 0, true);
+  // Hand-drive: ClientHello → server flight (ServerHello, CCS, Finished) → our CCS + Finished, dropped once.
+  for (let round = 0; round < 50 && s2.state !== 'connected'; round++) {
+    let n;
+    while ((n = c.a.transmit(out, 0)) > 0) {
+      if (c.a.state === DtlsState.Connected && dropped === 0) { dropped++; continue; }
+      s2.receive(Buffer.from(out.subarray(0, n)), sim2.now);
+    }
+    if (c.a.state === DtlsState.Connected) {
+      assert.ok(c.ws.owner !== c.a, 'a released the workspace');
+      // Let b take the workspace meanwhile: a must not need it to retransmit.
+      if (c.b.state === DtlsState.Idle) c.b.start(ID, ID.length, PSK, PSK.length, sim2.now, false);
+    }
+    sim2.now += 1000;
+    s2.poll(sim2.now);
+    for (const d of s2.transmit()) sim2.deliverToClient(d);
+  }
+  assert.is(dropped, 1);
+  assert.ok(c.a.resumed);
+  assert.is(s2.state, 'connected');
+  assert.is(echo(c.a, sim2, 'after repeat'), 'after repeat');
+  assert.ok(startAndRun(c.b, c.simB));
+  assert.is(c.b.state, DtlsState.Connected);
 });
 
 test.run();

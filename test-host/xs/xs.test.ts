@@ -138,7 +138,10 @@ if (loadError || !worker) {
     const rows = await itemRows(xs, esp32.config, base, valid);
     const row = (k: string) => rows.find((r) => r.key === k)!;
     assert.is(rows.length, 12);
-    assert.ok(row('dtlsSessions').esp32Bytes > 4400, 'a DTLS session costs more than its memory-table row');
+    // A session keeps only its connection state; the handshake state is one DtlsWorkspace per client
+    // (measured at 3,736 B per session; it was ~32 KB when each session had its own handshake state).
+    assert.ok(row('dtlsSessions').esp32Bytes > 1000 && row('dtlsSessions').esp32Bytes < 6000,
+      `a DTLS session without its handshake state: ${row('dtlsSessions').esp32Bytes} B`);
     assert.ok(row('requestRingDepth').chunkBytes >= (esp32.config.maxDatagram as number));
     assert.ok(row('maxPeers').slots > 0, 'a peer record is an object');
     for (const r of rows) assert.ok(r.esp32Bytes >= 0, r.key);
@@ -149,10 +152,10 @@ if (loadError || !worker) {
     assert.ok(fp.esp32Bytes < ESP32_BUDGET, `${fp.esp32Bytes} B`);
   });
 
-  // Issue 6's target for the default board, DTLS buffers included. Not reachable with src/dtls as it is:
-  // each DtlsSession measures ~1,040 slots + ~15.3 KB of chunks (≈ 32 KB on an ESP32), so two sessions
-  // alone exceed 48 KB (docs/xs-memory.md). Skipped (and visible as skipped) until src/dtls shares its
-  // handshake state between sessions; then turn `test.skip` back into `test`.
+  // Issue 6's target for the default board, DTLS buffers included. Not reached: the sessions now share
+  // one handshake workspace (a session costs ~3.7 KB, the workspace ~15.5 KB), but the client measures
+  // ~71 KB and the same sizes without DTLS are already ~48 KB (docs/xs-memory.md). Skipped (and visible
+  // as skipped) until the rest fits; then turn `test.skip` back into `test`.
   test.skip('xs memory: the esp32 client (objects 0,1,2,3,4,3303, one server, 2 DTLS sessions) fits in 48 KB', async () => {
     const fp = await clientFootprint(xs, esp32.config);
     assert.ok(fp.esp32Bytes < ESP32_BUDGET, `esp32 client: ${fp.slots} slots × 16 + ${fp.chunkBytes} chunk bytes = ${fp.esp32Bytes} B ≥ ${ESP32_BUDGET} B`);
