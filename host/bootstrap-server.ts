@@ -35,8 +35,12 @@ export interface BsServerEntry {
 
 export interface BsEndpointConfig {
   servers: BsServerEntry[];
-  /** Bootstrap-Delete "/" first (default true). */
+  /** Bootstrap-Delete before writing (default true): of the paths in `delete`. */
   deleteFirst?: boolean;
+  /** What deleteFirst deletes (default ["/0", "/1"]: the Security and Server objects, as Leshan's
+   *  bootstrap server's usual configuration does; "/" also removes the client's device-owned
+   *  instances such as its sensors — TS Core §5.2.7.5 keeps only the bootstrap-server account). */
+  delete?: string[];
   /** Payload format of the Bootstrap-Writes (default tlv, or the client's pct= preference). */
   format?: BsFormat;
 }
@@ -55,6 +59,7 @@ export function validateBsConfig(raw: unknown): BsConfig {
     if (c === null || typeof c !== 'object' || Array.isArray(c)) fail(name, 'must be an object with "servers"');
     if (!Array.isArray(c.servers)) fail(name, '"servers" must be a list');
     if (c.deleteFirst !== undefined && typeof c.deleteFirst !== 'boolean') fail(name, '"deleteFirst" must be true or false');
+    if (c.delete !== undefined && (!Array.isArray(c.delete) || !c.delete.every((x) => typeof x === 'string' && /^\/(\d+(\/\d+)?)?$/.test(x)))) fail(name, '"delete" must be a list of paths like "/", "/0", "/1/0"');
     if (c.format !== undefined && c.format !== 'tlv' && c.format !== 'senml-json' && c.format !== 'senml-cbor') fail(name, '"format" must be "tlv", "senml-json" or "senml-cbor"');
     const servers: BsServerEntry[] = [];
     const ssids = new Set<number>();
@@ -79,7 +84,7 @@ export function validateBsConfig(raw: unknown): BsConfig {
       if (s.notificationStoring !== undefined && typeof s.notificationStoring !== 'boolean') fail(where, '"notificationStoring" must be true or false');
       servers.push(s as unknown as BsServerEntry);
     });
-    out[name] = { servers, deleteFirst: c.deleteFirst as boolean | undefined, format: c.format as BsFormat | undefined };
+    out[name] = { servers, deleteFirst: c.deleteFirst as boolean | undefined, delete: c.delete as string[] | undefined, format: c.format as BsFormat | undefined };
   }
   return out;
 }
@@ -291,8 +296,11 @@ export class BootstrapServer extends CoapHost {
         } catch (e) { this.log(`bootstrap-server: ${ep}: read /1: ${(e as Error).message}`); }
       }
       if (cfg.deleteFirst !== false) {
-        const s = await step('delete /', this.request(p, { code: Code.DELETE, path: [] }), [Code.DELETED]);
-        if (!s.ok || superseded()) return result;
+        for (const d of cfg.delete ?? ['/0', '/1']) {
+          const path = d.split('/').filter(Boolean).map(Number);
+          const s = await step(`delete ${d}`, this.request(p, { code: Code.DELETE, path }), [Code.DELETED]);
+          if (!s.ok || superseded()) return result;
+        }
       }
       const writes = configWrites(cfg);
       for (const w of writes) {

@@ -69,10 +69,10 @@ function bootstrapWrite(c: Lwm2mClient, req: CoapMessage, p: number, res: Messag
 }
 
 /** Bootstrap-Delete (TS Core §5.2.7.5): "/" or /o deletes every instance except the
- *  Bootstrap-Server Account. On "/", device-owned objects (ClientOptions.keepOnBootstrapDelete:
- *  the Device object 3 by default, and what a board lists — its connectivity, its physical
- *  sensors) keep their instances: Anjay skips objects whose instances cannot be removed, and
- *  Leshan's client never deletes the Device instance. An explicit /o or /o/i still deletes. */
+ *  Bootstrap-Server Account. The Device object's single mandatory instance is kept on "/" (the
+ *  spec leaves it open; Leshan's client refuses to delete the Device instance, and Anjay skips
+ *  objects whose instances cannot be removed); ClientOptions.keepOnBootstrapDelete can list more
+ *  device-owned objects. An explicit /o or /o/i still deletes. */
 function bootstrapDelete(c: Lwm2mClient, res: MessageWriter): number {
   const path = c.path, t = c.staging;
   if (path.depth > 2) return fail(res, Code.BAD_REQUEST);

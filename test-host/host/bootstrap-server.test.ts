@@ -48,7 +48,7 @@ function once<T extends unknown[]>(em: NodeJS.EventEmitter, ev: string): Promise
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-test('client-initiated: 2.04, then Delete /, Write /0/1 and /1/0 in TLV, Finish (the client\'s /0/0 bootstrap account is left alone)', async () => {
+test('client-initiated: 2.04, then Delete /0 and /1, Write /0/1 and /1/0 in TLV, Finish (the client\'s /0/0 bootstrap account is left alone)', async () => {
   const lines: string[] = [];
   const { bs, client, close } = await setup(CONFIG, lines);
   try {
@@ -61,9 +61,9 @@ test('client-initiated: 2.04, then Delete /, Write /0/1 and /1/0 in TLV, Finish 
     assert.is(ep, 'node1');
     assert.is(code, Code.CHANGED);
     assert.ok(result.ok);
-    assert.equal(client.seen.map((s) => `${s.code} ${s.path}`), [`${Code.DELETE} /`, `${Code.PUT} /0/1`, `${Code.PUT} /1/0`, `${Code.POST} /bs`]);
-    assert.equal(steps.map((s) => `${s.step} ${s.codeText}`), ['delete / 2.02', 'write /0/1 2.04', 'write /1/0 2.04', 'finish 2.04']);
-    const [, w0, w1, f] = client.seen;
+    assert.equal(client.seen.map((s) => `${s.code} ${s.path}`), [`${Code.DELETE} /0`, `${Code.DELETE} /1`, `${Code.PUT} /0/1`, `${Code.PUT} /1/0`, `${Code.POST} /bs`]);
+    assert.equal(steps.map((s) => `${s.step} ${s.codeText}`), ['delete /0 2.02', 'delete /1 2.02', 'write /0/1 2.04', 'write /1/0 2.04', 'finish 2.04']);
+    const [, , w0, w1, f] = client.seen;
     assert.is(w0.contentFormat, ContentFormat.TLV);
     // /0/1: uri (c8 00 15 "coap://127.0.0.1:5683"), bootstrap false, mode 3, identity empty, key empty, ssid 1
     assert.is(hex(w0.payload), 'c80015' + Buffer.from('coap://127.0.0.1:5683').toString('hex') + 'c10100' + 'c10203' + 'c003' + 'c005' + 'c10a01');
@@ -104,7 +104,7 @@ test('pct=110 with no configured format: the writes are SenML JSON', async () =>
     const r = await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=anyone', 'pct=110'] });
     assert.is(r.code, Code.CHANGED);
     assert.is((await fin)[0], 'anyone');
-    const w = client.seen[1];
+    const w = client.seen[2];
     assert.is(w.contentFormat, ContentFormat.SENML_JSON);
     const recs = JSON.parse(Buffer.from(w.payload).toString()) as { n?: string; bn?: string }[];
     assert.ok(Array.isArray(recs));
@@ -121,8 +121,8 @@ test('format senml-cbor: the writes are SenML CBOR', async () => {
     const fin = once<[string]>(bs, 'finished');
     await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=c1'] });
     await fin;
-    assert.is(client.seen[1].contentFormat, ContentFormat.SENML_CBOR);
-    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_CBOR, client.seen[2].payload, [1, 0]).map((x) => [x.path, x.value]));
+    assert.is(client.seen[2].contentFormat, ContentFormat.SENML_CBOR);
+    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_CBOR, client.seen[3].payload, [1, 0]).map((x) => [x.path, x.value]));
     assert.equal(v, { '/1/0/0': 4, '/1/0/1': 30, '/1/0/6': true, '/1/0/7': 'U' });
   } finally { await close(); }
 });
@@ -152,7 +152,7 @@ test('a failing step stops the sequence and emits failed', async () => {
     assert.is(step, 'write /1/0');
     assert.is(code, Code.BAD_REQUEST);
     await sleep(50);
-    assert.equal(client.seen.map((s) => s.path), ['/', '/0/1', '/1/0'], 'no Finish');
+    assert.equal(client.seen.map((s) => s.path), ['/0', '/1', '/0/1', '/1/0'], 'no Finish');
   } finally { await close(); }
 });
 
@@ -161,7 +161,7 @@ test('server-initiated with Bootstrap-Discover and Bootstrap-Read of /1', async 
   try {
     const res = await bs.bootstrapClient('127.0.0.1', client.port, 'node1', { discover: true, readServers: true });
     assert.ok(res.ok);
-    assert.equal(res.steps.map((s) => s.step), ['discover /', 'read /1', 'delete /', 'write /0/1', 'write /1/0', 'finish']);
+    assert.equal(res.steps.map((s) => s.step), ['discover /', 'read /1', 'delete /0', 'delete /1', 'write /0/1', 'write /1/0', 'finish']);
     assert.equal(res.links!.map((l) => l.path), ['/', '/0/0', '/1/0', '/3/0']);
     assert.equal(res.servers, { '/1/0/0': 101, '/1/0/1': 3600 });
     assert.is(client.seen[0].accept, 40);
@@ -179,7 +179,7 @@ test('server-initiated bootstrap of an endpoint seen before', async () => {
     client.seen = [];
     const res = await bs.bootstrapSeen('node1');
     assert.ok(res.ok);
-    assert.is(client.seen.length, 4);
+    assert.is(client.seen.length, 5); // Delete /0, Delete /1, two writes, Finish
   } finally { await close(); }
 });
 

@@ -222,7 +222,11 @@ export function runScenario(newValue = 23.25): ScenarioResult {
   net.run({ done: () => bs.requests.length > 0 && events.includes(Ev.BOOTSTRAP_REQUEST_SENT), until: 100_000 });
   net.run({ until: net.now + 1000 });
   if (!bs.requests.length) throw new Error('no Bootstrap-Request');
-  const del = call(w, bs, bsPeer, Code.DELETE, '/');
+  // Delete the Security and Server objects (as Leshan's bootstrap server usually does): a Delete of
+  // "/" would also remove the board's sensor, which this scenario goes on to read and observe.
+  const del = call(w, bs, bsPeer, Code.DELETE, '/0');
+  const del1 = call(w, bs, bsPeer, Code.DELETE, '/1');
+  if (del1.code !== del.code) throw new Error('Delete /1 and Delete /0 answered differently');
   const acc = accountTlv();
   const ws = call(w, bs, bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec });
   const wv = call(w, bs, bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: acc.srv });
