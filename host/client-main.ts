@@ -13,6 +13,7 @@ import { codeString } from '../src/coap/codes.js';
 import type { ConfigStore, Lwm2mClient } from '../src/client/client.js';
 import { lastProblem } from '../src/client/bootstrap.js';
 import { lookup } from 'node:dns/promises';
+import { execFileSync } from 'node:child_process';
 import { isIP } from 'node:net';
 
 export type { ClientCliOptions } from './args.js';
@@ -61,6 +62,15 @@ async function resolveUri(u: CoapUri): Promise<string> {
   return formatCoapUri({ ...u, host: r.address, ipv6: r.family === 6 });
 }
 
+/** A synchronous name lookup for the core (getent, the system resolver); null when it fails. */
+function resolveSync(name: string): string | null {
+  try {
+    const out = execFileSync('getent', ['ahosts', name], { encoding: 'utf8', timeout: 3000 });
+    const addrs = out.split('\n').map((l) => l.split(/\s+/)[0]).filter((a) => isIP(a));
+    return addrs.find((a) => isIP(a) === 4) ?? addrs[0] ?? null;
+  } catch { return null; }
+}
+
 export async function runClient(o: ClientCliOptions): Promise<void> {
   const levels = { error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, debug: LogLevel.DEBUG };
   const hal = await NodeHal.open({ address: '::', port: o.localPort ?? 0, stateFile: o.stateFile, provisioningFile: o.provisioningFile, logLevel: levels[o.logLevel] });
@@ -83,6 +93,9 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
       now: () => Math.floor(Date.now() / 1000),
     },
     device: { manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: '0.1.0' },
+    // Server URIs written by a bootstrap server may carry host names; the core asks here
+    // (synchronously, only when it reads its configuration).
+    resolveHost: resolveSync,
   });
   const c = board.client;
   const core = {

@@ -217,7 +217,7 @@ export function checkConsistency(c: Lwm2mClient, t: ObjectTable, d: ConfigDiag |
     if (sec >= 0 && c.peerFromSecurity(t, sec)) return 0;
   }
   const dd = d ?? diag;
-  dd.message = 'no LwM2M server account with a reachable coap:// or coaps:// URI (a literal IP address)';
+  dd.message = 'no LwM2M server account with a reachable coap:// or coaps:// URI (an IP address, localhost, or a name the device can resolve)';
   return 100;
 }
 

@@ -78,6 +78,10 @@ export interface ClientOptions {
   /** Client-initiated bootstrap by Bootstrap-Pack-Request (LwM2M 1.2: GET /bspack, the whole
    *  configuration in one SenML CBOR answer) instead of POST /bs and a write sequence. */
   bootstrapPack?: boolean;
+  /** Resolves a host name of a server URI to a literal address ("192.0.2.1", "2001:db8::1"), or
+   *  null. Synchronous; called only when the configuration is read. Without it only literal
+   *  addresses and "localhost" work. */
+  resolveHost?: (name: string) => string | null;
   /** Objects whose instances a Bootstrap-Delete of "/" leaves alone (default [3], the Device). */
   keepOnBootstrapDelete?: readonly number[];
 }
@@ -385,7 +389,19 @@ export class Lwm2mClient implements EndpointHandler {
    *  resolve them first: the core takes literal IPv4/IPv6 addresses. */
   peerFromSecurity(t: ObjectTable, i: number): boolean {
     if (t.getValue(0, i, SEC_URI, NONE, this.rec2) !== 0) return false;
-    this.lastScheme = parseCoapUri(this.rec2.buf, this.rec2.off, this.rec2.len, this.addr);
+    const b = this.rec2.buf, off = this.rec2.off, len = this.rec2.len;
+    this.lastScheme = parseCoapUri(b, off, len, this.addr);
+    if (this.lastScheme > 0) return true;
+    // A host name: "localhost" is the loopback address (RFC 6761 §6.3); other names go to the HAL's
+    // resolver. This runs when the configuration is (re)read — at start and after a bootstrap —
+    // not in the steady state, so building the name string here is acceptable.
+    const host = uriHost(b, off, len);
+    if (host === null) return false;
+    let lit: string | null = host === 'localhost' ? '127.0.0.1' : null;
+    if (lit === null && this.opts.resolveHost) lit = this.opts.resolveHost(host);
+    if (lit === null) return false;
+    const fixed = uriWithHost(b, off, len, host, lit);
+    this.lastScheme = parseCoapUri(fixed, 0, fixed.length, this.addr);
     return this.lastScheme > 0;
   }
 
@@ -935,6 +951,24 @@ export function parseCoapUri(b: Uint8Array, off: number, len: number, out: PeerA
   if (p < end && b[p] !== 47) return 0;
   out.port = port;
   return secure;
+}
+
+/** The host of a coap(s):// URI when it is a name (not a literal), else null. Allocates (config time). */
+function uriHost(b: Uint8Array, off: number, len: number): string | null {
+  let s = '';
+  for (let j = 0; j < len; j++) s += String.fromCharCode(b[off + j]);
+  const m = /^coaps?:\/\/([A-Za-z0-9.-]+)(:\d+)?(\/.*)?$/.exec(s);
+  if (!m || /^[\d.]+$/.test(m[1])) return null;
+  return m[1].toLowerCase();
+}
+
+/** The URI with its host replaced by a literal address (IPv6 in brackets). Allocates (config time). */
+function uriWithHost(b: Uint8Array, off: number, len: number, host: string, lit: string): Uint8Array {
+  let s = '';
+  for (let j = 0; j < len; j++) s += String.fromCharCode(b[off + j]);
+  const k = s.toLowerCase().indexOf('://' + host) + 3;
+  const t = s.slice(0, k) + (lit.indexOf(':') >= 0 ? '[' + lit + ']' : lit) + s.slice(k + host.length);
+  return ascii(t);
 }
 
 function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): boolean {

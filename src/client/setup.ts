@@ -54,6 +54,8 @@ export interface BoardOptions {
   bootstrapBackoff?: number;
   confirmableNotifications?: boolean;
   version?: string;
+  /** Resolves server host names (see ClientOptions.resolveHost). */
+  resolveHost?: (name: string) => string | null;
   /** Bootstrap by Bootstrap-Pack-Request (GET /bspack, LwM2M 1.2) instead of POST /bs. */
   bootstrapPack?: boolean;
   /** Objects a Bootstrap-Delete of "/" leaves alone (default [3]: the Device object only). */
@@ -119,7 +121,7 @@ export function createBoardClient(o: BoardOptions): Board {
     endpoint: o.endpoint, seed: o.seed, config: o.config, objects, factory, store: o.store ?? null,
     provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
     confirmableNotifications: o.confirmableNotifications, version: o.version,
-    keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack,
+    keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
   });
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });

@@ -338,4 +338,29 @@ test('Bootstrap-Pack (1.2): GET /bspack, the whole configuration in one SenML CB
   assert.ok(!registered(bad));
 });
 
+test('server URIs with host names: localhost, and names the HAL resolves (resolveHost)', () => {
+  for (const [uri, resolver] of [['coap://localhost:5683', undefined], ['coap://lwm2m.example.net:5683', (n: string) => (n === 'lwm2m.example.net' ? '127.0.0.1' : null)]] as const) {
+    const w = world(98, {}, { bootstrap: { uri: BS_URI }, resolveHost: resolver as any });
+    w.board.client.start(0);
+    w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 10_000 });
+    w.net.run({ until: w.net.now + 100 });
+    const acc = serverAccountTlv(1, 0, uri, 8, 300);
+    w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec });
+    w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: acc.srv });
+    assert.is(w.bs.call(w.bsPeer, Code.POST, '/bs').code, Code.CHANGED, uri);
+    w.net.run({ done: () => registered(w), until: w.net.now + 60_000 });
+    assert.ok(registered(w), 'registered via ' + uri);
+  }
+  // A name nobody can resolve: Finish is refused with the reason.
+  const w = world(99, {}, { bootstrap: { uri: BS_URI } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 10_000 });
+  const acc = serverAccountTlv(1, 0, 'coap://nowhere.invalid:5683', 8, 300);
+  w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec });
+  w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: acc.srv });
+  const fin = w.bs.call(w.bsPeer, Code.POST, '/bs');
+  assert.is(fin.code, Code.NOT_ACCEPTABLE);
+  assert.match(fin.payload.toString(), /resolve/);
+});
+
 test.run();
