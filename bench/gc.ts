@@ -4,7 +4,12 @@ import { PerformanceObserver } from 'node:perf_hooks';
 export class GcCounter {
   private count = 0;
   private armed = false;
-  private readonly obs = new PerformanceObserver((list) => { if (this.armed) this.count += list.getEntries().length; });
+  /** GC kinds seen (perf_hooks: 1 minor/scavenge, 2 major, 4 incremental, 8 weak callbacks). */
+  readonly kinds: number[] = [];
+  private readonly obs = new PerformanceObserver((list) => {
+    if (!this.armed) return;
+    for (const e of list.getEntries()) { this.count++; this.kinds.push((e as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0); }
+  });
   constructor() { this.obs.observe({ entryTypes: ['gc'] }); }
   /** Forces a GC (needs --expose-gc), then starts counting. */
   async start(): Promise<void> {

@@ -300,6 +300,9 @@ function write(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, 
 
 function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, s: number): number {
   const o = c.path.o, t = c.table;
+  // Server accounts are the bootstrap server's to create (TS Core §6.1): a Server instance made by an
+  // LwM2M server would have no Security instance — an inconsistent stored configuration.
+  if (o === 1) return fail(res, Code.UNAUTHORIZED);
   if (deny(c, s, AccessOp.Create, o, NONE)) return fail(res, Code.UNAUTHORIZED);
   const def = t.objectDef(o);
   if (def === null) return fail(res, Code.NOT_FOUND);
@@ -323,6 +326,15 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
   if (n > 0) {
     const rc = decodeWrite(c, t, req.contentFormat, c.bodyBuf, c.bodyOff, n, o, id, NONE, NONE, true, false, s, true);
     if (rc < 0) { t.deleteInstance(o, id); return fail(res, -rc); }
+  }
+  // Every mandatory resource must have a value (TS Core §5.4.5; Leshan's client answers 4.00 too),
+  // except those the application serves itself (bound readers) and executables.
+  for (let k = 0; k < def.resources.length; k++) {
+    const rd = def.resources[k];
+    if (!rd.mandatory || (rd.ops & Op.E) !== 0 || t.isBoundRead(o, rd.id)) continue;
+    if (rd.multiple ? t.valueInstances(o, id, rd.id) > 0 : t.hasStored(o, id, rd.id)) continue;
+    t.deleteInstance(o, id);
+    return fail(res, Code.BAD_REQUEST);
   }
   if (accessControlActive(t) && s >= 0) createAclFor(t, o, id, c.sSsid[s]);
   if (o <= 2) c.persist();
@@ -598,7 +610,10 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
     }
     obs.format[k] = cf; obs.seq[k] = (obs.seq[k] + 1) & 0xffffff; obs.last[k] = c.now; obs.lastCon[k] = c.now;
     obs.dirty[k] = 0; obs.inflight[k] = -1;
-    obs.lastVal[k] = numericValue(c, k) ? c.f64[0] : NaN;
+    obs.numeric[k] = isNumericObservation(c, k) ? 1 : 0;
+    // (No `cond ? load : NaN`: TurboFan may give that phi a tagged representation and box the load.)
+    obs.lastVal[k] = NaN;
+    if (numericValue(c, k)) obs.lastVal[k] = c.f64[0];
     res.optionUint(Opt.OBSERVE, obs.seq[k]);
     c.emit(Ev.OBSERVE_STARTED, ssidOf(c, s), k);
   }
@@ -617,21 +632,27 @@ function cancelObservation(c: Lwm2mClient, req: CoapMessage, p: number, s: numbe
  *  false when it has none. (Not returned: V8 boxes doubles returned from calls.) */
 function numericValue(c: Lwm2mClient, k: number): boolean {
   const obs = c.obs;
+  if (!obs.numeric[k]) return false;
+  const q = k * COMPOSITE_PATHS;
+  return c.table.getNumber(obs.po[q], obs.pi[q], obs.pr[q], obs.pri[q], c.f64, 0, c.rec2) === 0;
+}
+
+/** Whether observation k is of one numeric value: decided once, when it starts. */
+function isNumericObservation(c: Lwm2mClient, k: number): boolean {
+  const obs = c.obs;
   if (obs.pathCount[k] !== 1) return false;
   const q = k * COMPOSITE_PATHS;
   const o = obs.po[q], i = obs.pi[q], r = obs.pr[q];
   if (r < 0 || i < 0) return false;
   const rd = c.table.resourceDef(o, r);
-  if (rd === null || !isNumericType(rd.type) || (rd.multiple && obs.pri[q] < 0)) return false;
-  if (c.table.getValue(o, i, r, obs.pri[q], c.rec2) !== 0) return false;
-  c.f64[0] = c.rec2.num;
-  return true;
+  return rd !== null && isNumericType(rd.type) && !(rd.multiple && obs.pri[q] < 0);
 }
 
 /** Attribute a of the observed path, NaN when unset. */
 function attrOf(c: Lwm2mClient, srv: number, o: number, i: number, r: number, a: number, out: Float64Array, slot: number): void {
   const q = c.attrs.effective(srv, o, i, r, a);
-  out[slot] = q >= 0 ? c.attrs.v[q] : NaN;
+  out[slot] = NaN;
+  if (q >= 0) out[slot] = c.attrs.v[q];
 }
 
 /** Sends the notifications that are due; returns the next time one may be. */
@@ -646,18 +667,26 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     const srv = s < 0 ? 255 : s;
     const o = obs.po[q], i = obs.pi[q], r = obs.pr[q];
     const f = c.f64;
+    // Attribute values go through f64 slots (no mixed-representation phis: see lastVal below).
     let qa = c.attrs.effective(srv, o, i, r, Attr.PMIN);
-    const pmin = qa >= 0 ? c.attrs.v[qa] : s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 2, 0) : 0;
+    f[5] = 0;
+    if (qa >= 0) f[5] = c.attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.sSrv[s], 2, 0);
     qa = c.attrs.effective(srv, o, i, r, Attr.PMAX);
-    const pmax = qa >= 0 ? c.attrs.v[qa] : s >= 0 ? c.intRes(c.table, 1, c.sSrv[s], 3, 0) : 0;
+    f[6] = 0;
+    if (qa >= 0) f[6] = c.attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.sSrv[s], 3, 0);
+    const pmin = f[5], pmax = f[6];
     const since = now - obs.last[k];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
     // (a sensor read through a bound reader changes without telling the table); epmin spaces
     // evaluations out.
     qa = c.attrs.effective(srv, o, i, r, Attr.EPMAX);
-    const epmax = qa >= 0 ? c.attrs.v[qa] : 0;
+    f[7] = 0;
+    if (qa >= 0) f[7] = c.attrs.v[qa];
+    const epmax = f[7];
     qa = c.attrs.effective(srv, o, i, r, Attr.EPMIN);
-    const epmin = qa >= 0 ? c.attrs.v[qa] : 0;
+    f[4] = 0;
+    if (qa >= 0) f[4] = c.attrs.v[qa];
+    const epmin = f[4];
     if (epmax > 0) {
       if (now - obs.lastEval[k] >= epmax * 1000 && obs.lastVal[k] === obs.lastVal[k]) { obs.dirty[k] = 1; obs.lastEval[k] = now; }
       if (obs.lastEval[k] + epmax * 1000 < next) next = obs.lastEval[k] + epmax * 1000;
@@ -698,7 +727,9 @@ export function sendNotification(c: Lwm2mClient, k: number): number {
   const con = c.opts.confirmableNotifications === true || c.now - obs.lastCon[k] >= CON_EVERY;
   obs.dirty[k] = 0;
   obs.last[k] = c.now;
-  obs.lastVal[k] = numericValue(c, k) ? c.f64[0] : NaN;
+  // (No `cond ? load : NaN`: TurboFan may give that phi a tagged representation and box the load.)
+    obs.lastVal[k] = NaN;
+    if (numericValue(c, k)) obs.lastVal[k] = c.f64[0];
   const ep = c.ep;
   if (len < 0) {
     // The observed path is gone: a final error notification ends the observation (RFC 7641 §3.2).

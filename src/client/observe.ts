@@ -30,6 +30,8 @@ export class ObservationTable {
   readonly last: Float64Array;
   readonly lastCon: Float64Array;
   readonly lastVal: Float64Array;
+  /** 1 when the observation is of one numeric value (gt/lt/st apply), decided when it starts. */
+  readonly numeric: Uint8Array;
   /** When the value was last evaluated against gt/lt/st (epmin/epmax, TS Core §5.1.2). */
   readonly lastEval: Float64Array;
   readonly dirty: Uint8Array;
@@ -54,6 +56,7 @@ export class ObservationTable {
     this.lastCon = new Float64Array(n);
     this.lastVal = new Float64Array(n);
     this.lastEval = new Float64Array(n);
+    this.numeric = new Uint8Array(n);
     this.dirty = new Uint8Array(n);
     this.inflight = new Int16Array(n).fill(-1);
     this.lastMid = new Int32Array(n).fill(-1);

@@ -534,6 +534,27 @@ export class ObjectTable {
     return 0;
   }
 
+  /**
+   * The number stored at /o/i/r/ri (ri = -1: a single resource) into out[at], through the bound
+   * reader when there is one. 0, or a negative code. Hot paths use this rather than getValue():
+   * a fractional double written into a shared record's field can cost V8 a HeapNumber per store.
+   */
+  getNumber(o: number, i: number, r: number, ri: number, out: Float64Array, at: number, scratch: DataRecord): number {
+    const k = this.#checkPath(o, i, r, ri, false);
+    if (k < 0) return k;
+    const rk = this.#rk;
+    if (this.#readIdx[k][rk] >= 0) {
+      const rc = this.getValue(o, i, r, ri, scratch);
+      if (rc < 0) return rc;
+      out[at] = scratch.num;
+      return 0;
+    }
+    const p = this.#valFind(o, i, r, ri);
+    if (p < 0) return -Code.NOT_FOUND;
+    out[at] = this.#vNum[p];
+    return 0;
+  }
+
   /** True when /o/i/r/ri has a stored value or its bound reader answers it. */
   hasValue(o: number, i: number, r: number, ri: number): boolean {
     return this.getValue(o, i, r, ri, this.#probe) === 0;

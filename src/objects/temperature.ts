@@ -47,17 +47,32 @@ export class TemperatureObject {
     if (rc < 0) throw new Error('TemperatureObject: could not create /3303 (code ' + rc + '): raise config.maxInstances / maxValues / arenaBytes');
   }
 
-  /** Sets Sensor Value of instance i (default 0) and updates min/max measured. Allocation-free;
-   *  the table's change listener sees /3303/i/5700 (and 5601/5602 when they move). */
+  /** The value update() stores. Write it, then call update(): the allocation-free way to feed a
+   *  reading (V8 boxes a fractional double passed as an argument to a call it does not inline). */
+  readonly input = new Float64Array(3);
+  readonly #rec = new DataRecord();
+
+  /** Sets Sensor Value of instance i (default 0) and updates min/max measured. The table's
+   *  change listener sees /3303/i/5700 (and 5601/5602 when they move). */
   set(value: number, i = 0): number {
-    const t = this.#table, p = this.#probe;
-    let rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.SensorValue, NONE, ValueType.Float, value);
+    this.input[0] = value;
+    return this.update(i);
+  }
+
+  /** set() of input[0]. */
+  update(i: number): number {
+    const t = this.#table, p = this.#probe, r = this.#rec, f = this.input;
+    r.clear();
+    r.o = OBJ_TEMPERATURE; r.i = i; r.r = TempRes.SensorValue; r.type = ValueType.Float;
+    r.num = f[0];
+    let rc = t.setValue(r);
     if (rc < 0) return rc;
-    if (t.getValue(OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, p) !== 0 || value < p.num) {
-      rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, ValueType.Float, value);
+    // Min and max measured: compared in the Float64Array, never through a double-valued call.
+    if (t.getNumber(OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, f, 1, p) !== 0 || f[0] < f[1]) {
+      r.r = TempRes.MinMeasured; rc = t.setValue(r);
     }
-    if (rc === 0 && (t.getValue(OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, p) !== 0 || value > p.num)) {
-      rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, ValueType.Float, value);
+    if (rc === 0 && (t.getNumber(OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, f, 2, p) !== 0 || f[0] > f[2])) {
+      r.r = TempRes.MaxMeasured; rc = t.setValue(r);
     }
     return rc;
   }
