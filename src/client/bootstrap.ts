@@ -17,18 +17,13 @@ import type { ObjectTable } from '../model/table.js';
 import { checkBootstrapConfig, ConfigDiag } from '../objects/consistency.js';
 import { Ev } from './events.js';
 import { parsePath, PathResult, pathIs } from './path.js';
-import { decodeWrite, encodeRead, requestBody } from './dm.js';
+import { decodeWrite, encodeRead, fail, requestBody, versionBytes } from './dm.js';
 import type { Lwm2mClient } from './client.js';
 
 const BS = ascii('bs');
 const link = new LinkWriter();
 const diag = new ConfigDiag();
 const SERVER_MODE = 1; // BsMode.SERVER
-
-function fail(res: MessageWriter, code: number): number {
-  res.setCode(code);
-  return Reply.RESPOND;
-}
 
 export function handleBootstrap(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter): number {
   // Any request from the bootstrap server belongs to the bootstrap sequence.
@@ -156,7 +151,7 @@ function bootstrapDiscover(c: Lwm2mClient, res: MessageWriter): number {
     const first = t.firstInstance(o);
     if (first < 0 || d.version !== '1.0') {
       link.link(o, NONE, NONE);
-      if (d.version !== '1.0') link.attrStr(ATTR_VER, verBytes(d.version), 0, d.version.length);
+      if (d.version !== '1.0') link.attrStr(ATTR_VER, versionBytes(d.version), 0, d.version.length);
     }
     for (let i = first; i >= 0; i = t.nextInstance(o, i)) {
       link.link(o, i, NONE);
@@ -175,12 +170,6 @@ function bootstrapDiscover(c: Lwm2mClient, res: MessageWriter): number {
   res.payload(c.scratch, 0, n);
   if (res.end() < 0) return fail(res, Code.INTERNAL_SERVER_ERROR);
   return Reply.RESPOND;
-}
-
-const VERS: Uint8Array[] = [ascii('1.0'), ascii('1.1'), ascii('1.2'), ascii('1.3'), ascii('1.4'), ascii('2.0')];
-function verBytes(v: string): Uint8Array {
-  for (let k = 0; k < VERS.length; k++) if (VERS[k].length === v.length && VERS[k][2] === v.charCodeAt(2) && VERS[k][0] === v.charCodeAt(0)) return VERS[k];
-  return VERS[0];
 }
 
 /** Bootstrap-Finish (TS Core §5.2.7.6): 2.04 only for a consistent configuration, which is then

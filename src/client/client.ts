@@ -36,6 +36,7 @@ import { AttributeTable, ObservationTable } from './observe.js';
 import { handleDm, notifyDue, sendNotification } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
+import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
@@ -95,7 +96,6 @@ const LOC_BYTES = 64;
 const RD = ascii('rd');
 const BS = ascii('bs');
 const BSPACK = ascii('bspack');
-const DP = ascii('dp');
 const Q_EP = ascii('ep=');
 const Q_LT = ascii('lt=');
 const Q_LWM2M = ascii('lwm2m=');
@@ -108,7 +108,7 @@ const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
 const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17,
   SRV_RETRY_TIMER = 18, SRV_SEQ_DELAY = 19, SRV_SEQ_RETRY = 20;
 // Security object (0) resources (TS Core Appendix E.1).
-const SEC_URI = 0, SEC_BOOTSTRAP = 1, SEC_MODE = 2, SEC_SSID = 10, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
+const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
 
 export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
@@ -187,7 +187,6 @@ export class Lwm2mClient implements EndpointHandler {
   /** Arguments of the event nextEvent() returned. */
   eventA = 0;
   eventB = 0;
-  private inPoll = false;
 
   constructor(opts: ClientOptions) {
     this.opts = opts;
@@ -249,7 +248,6 @@ export class Lwm2mClient implements EndpointHandler {
 
   poll(now: number): number {
     this.now = now;
-    this.inPoll = true;
     let next = this.ep.poll(now);
     if (this.started) {
       if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
@@ -266,7 +264,6 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.ep.hasOutput()) next = now;
       else next = Math.min(next, this.ep.poll(now));
     }
-    this.inPoll = false;
     return next;
   }
 
@@ -372,37 +369,30 @@ export class Lwm2mClient implements EndpointHandler {
     return t.getValue(o, i, r, NONE, this.rec2) === 0 ? this.rec2.num : dflt;
   }
 
-  findBootstrapSecurity(t: ObjectTable): number {
-    for (let i = t.firstInstance(0); i >= 0; i = t.nextInstance(0, i)) if (this.intRes(t, 0, i, SEC_BOOTSTRAP, 0) === 1) return i;
-    return -1;
-  }
+  findBootstrapSecurity(t: ObjectTable): number { return findBootstrapInstance(t); }
 
-  securityForSsid(t: ObjectTable, ssid: number): number {
-    for (let i = t.firstInstance(0); i >= 0; i = t.nextInstance(0, i)) {
-      if (this.intRes(t, 0, i, SEC_BOOTSTRAP, 0) === 1) continue;
-      if (this.intRes(t, 0, i, SEC_SSID, -1) === ssid) return i;
-    }
-    return -1;
-  }
+  securityForSsid(t: ObjectTable, ssid: number): number { return findSecurityForSsid(t, ssid); }
 
-  /** Parses /0/i/0 (coap://host:port or coaps://) into this.addr. Host names need the HAL to
-   *  resolve them first: the core takes literal IPv4/IPv6 addresses. */
+  /** Parses /0/i/0 (coap:// or coaps://, objects/security.ts parseUri) into this.addr, and its
+   *  scheme into lastScheme. A literal host is parsed in place; "localhost" is the loopback address
+   *  (RFC 6761 §6.3); other names go to the HAL's resolver — at start and after a bootstrap, not in
+   *  the steady state, so building the name string there is acceptable. */
   peerFromSecurity(t: ObjectTable, i: number): boolean {
+    this.lastScheme = 0;
     if (t.getValue(0, i, SEC_URI, NONE, this.rec2) !== 0) return false;
-    const b = this.rec2.buf, off = this.rec2.off, len = this.rec2.len;
-    this.lastScheme = parseCoapUri(b, off, len, this.addr);
-    if (this.lastScheme > 0) return true;
-    // A host name: "localhost" is the loopback address (RFC 6761 §6.3); other names go to the HAL's
-    // resolver. This runs when the configuration is (re)read — at start and after a bootstrap —
-    // not in the steady state, so building the name string here is acceptable.
-    const host = uriHost(b, off, len);
-    if (host === null) return false;
-    let lit: string | null = host === 'localhost' ? '127.0.0.1' : null;
-    if (lit === null && this.opts.resolveHost) lit = this.opts.resolveHost(host);
-    if (lit === null) return false;
-    const fixed = uriWithHost(b, off, len, host, lit);
-    this.lastScheme = parseCoapUri(fixed, 0, fixed.length, this.addr);
-    return this.lastScheme > 0;
+    const b = this.rec2.buf, u = URI;
+    if (parseUri(b, this.rec2.off, this.rec2.len, u) !== 0) return false;
+    this.addr.clear();
+    if (!hostLiteral(b, u.hostOff, u.hostLen, u.ipv6, this.addr)) {
+      if (u.ipv6) return false;
+      let name = '';
+      for (let j = 0; j < u.hostLen; j++) name += String.fromCharCode(b[u.hostOff + j] | (b[u.hostOff + j] >= 65 && b[u.hostOff + j] <= 90 ? 32 : 0));
+      const lit = name === 'localhost' ? '127.0.0.1' : this.opts.resolveHost ? this.opts.resolveHost(name) : null;
+      if (lit === null || !parseAddress(lit, u.port, this.addr)) return false;
+    }
+    this.addr.port = u.port;
+    this.lastScheme = u.scheme;
+    return true;
   }
 
   keepsOnDelete(o: number): boolean {
@@ -517,7 +507,6 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   private onTableChange(o: number, i: number, r: number): void {
-    if (this === undefined) return;
     this.obs.touch(o, i, r);
     // An instance created or deleted changes the object list: an Update with the new list.
     if (r < 0 && o > 0 && !this.bsFlag) for (let s = 0; s < this.nServers; s++) if (this.sUsed[s]) this.sDirty[s] = 1;
@@ -905,70 +894,22 @@ export function writeUint(b: Uint8Array, p: number, v: number): number {
   return p + digits;
 }
 
-/**
- * Parses a coap:// or coaps:// URI with a literal IPv4 or [IPv6] host into `out` (allocation-free).
- * Returns 1 for coap, 2 for coaps, 0 when malformed or when the host is a name.
- */
-export function parseCoapUri(b: Uint8Array, off: number, len: number, out: PeerAddress): number {
-  let p = off;
-  const end = off + len;
-  // scheme
-  if (len < 8 || b[p] !== 99 || b[p + 1] !== 111 || b[p + 2] !== 97 || b[p + 3] !== 112) return 0; // "coap"
-  p += 4;
-  let secure = 1;
-  if (b[p] === 115) { secure = 2; p++; }
-  if (b[p] !== 58 || b[p + 1] !== 47 || b[p + 2] !== 47) return 0; // "://"
-  p += 3;
-  out.clear();
-  if (b[p] === 91) { // [IPv6]
-    p++;
-    const start = p;
-    while (p < end && b[p] !== 93) p++;
-    if (p >= end) return 0;
-    if (!parseV6(b, start, p, out)) return 0;
-    p++;
-  } else {
-    let part = 0, v = -1;
-    while (p < end && b[p] !== 58 && b[p] !== 47) {
-      const c = b[p++];
-      if (c === 46) { if (v < 0 || part > 3) return 0; out.addr[part++] = v; v = -1; continue; }
-      if (c < 48 || c > 57) return 0; // a host name: the HAL resolves names before the core sees them
-      v = (v < 0 ? 0 : v * 10) + (c - 48);
-      if (v > 255) return 0;
-    }
-    if (part !== 3 || v < 0) return 0;
-    out.addr[3] = v;
-    out.family = 4;
+/** Parses a literal host (dotted IPv4, or the inside of "[…]" for IPv6) at b[off…off+len) into
+ *  `out` (allocation-free). False when it is not a literal (a host name). */
+function hostLiteral(b: Uint8Array, off: number, len: number, ipv6: boolean, out: PeerAddress): boolean {
+  if (ipv6) return parseV6(b, off, off + len, out);
+  let part = 0, v = -1;
+  for (let p = off; p < off + len; p++) {
+    const c = b[p];
+    if (c === 46) { if (v < 0 || part > 2) return false; out.addr[part++] = v; v = -1; continue; }
+    if (c < 48 || c > 57) return false;
+    v = (v < 0 ? 0 : v * 10) + (c - 48);
+    if (v > 255) return false;
   }
-  let port = secure === 2 ? 5684 : 5683;
-  if (p < end && b[p] === 58) {
-    p++;
-    port = 0;
-    let digits = 0;
-    while (p < end && b[p] >= 48 && b[p] <= 57) { port = port * 10 + (b[p++] - 48); digits++; }
-    if (digits === 0 || port < 1 || port > 65535) return 0;
-  }
-  if (p < end && b[p] !== 47) return 0;
-  out.port = port;
-  return secure;
-}
-
-/** The host of a coap(s):// URI when it is a name (not a literal), else null. Allocates (config time). */
-function uriHost(b: Uint8Array, off: number, len: number): string | null {
-  let s = '';
-  for (let j = 0; j < len; j++) s += String.fromCharCode(b[off + j]);
-  const m = /^coaps?:\/\/([A-Za-z0-9.-]+)(:\d+)?(\/.*)?$/.exec(s);
-  if (!m || /^[\d.]+$/.test(m[1])) return null;
-  return m[1].toLowerCase();
-}
-
-/** The URI with its host replaced by a literal address (IPv6 in brackets). Allocates (config time). */
-function uriWithHost(b: Uint8Array, off: number, len: number, host: string, lit: string): Uint8Array {
-  let s = '';
-  for (let j = 0; j < len; j++) s += String.fromCharCode(b[off + j]);
-  const k = s.toLowerCase().indexOf('://' + host) + 3;
-  const t = s.slice(0, k) + (lit.indexOf(':') >= 0 ? '[' + lit + ']' : lit) + s.slice(k + host.length);
-  return ascii(t);
+  if (part !== 3 || v < 0) return false;
+  out.addr[3] = v;
+  out.family = 4;
+  return true;
 }
 
 function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): boolean {
@@ -1005,6 +946,8 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
   return true;
 }
 const V6_TMP = new Uint16Array(8);
+/** The parsed server URI (module scratch, like objects/consistency.ts: preloaded, not per client). */
+const URI = new UriRecord();
 
 export function createClient(opts: ClientOptions): Lwm2mClient {
   return new Lwm2mClient(opts);

@@ -44,7 +44,8 @@ function deny(c: Lwm2mClient, s: number, op: number, o: number, i: number): bool
   return !checkAccess(c.table, c.sSsid[s], op as AccessOp, o, i);
 }
 
-function fail(res: MessageWriter, code: number): number {
+/** Answers with `code` (no payload). */
+export function fail(res: MessageWriter, code: number): number {
   res.setCode(code);
   return Reply.RESPOND;
 }
@@ -416,7 +417,7 @@ function discover(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: numbe
   link.begin(c.scratch, 0, c.scratch.length);
   if (path.i < 0) {
     link.link(o, NONE, NONE);
-    if (def.version !== '1.0') link.attrStr(ATTR_VER, VER_BYTES(def.version), 0, def.version.length);
+    if (def.version !== '1.0') link.attrStr(ATTR_VER, versionBytes(def.version), 0, def.version.length);
     attrsFor(c, s, o, NONE, NONE);
     for (let i = t.firstInstance(o); i >= 0; i = t.nextInstance(o, i)) discoverInstance(c, s, o, i, NONE);
   } else {
@@ -428,8 +429,9 @@ function discover(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: numbe
 }
 
 const verCache: { s: string; b: Uint8Array }[] = [];
-/** Object versions as bytes, cached (a handful of distinct strings; the cache fills at first use). */
-function VER_BYTES(v: string): Uint8Array {
+/** Object versions as bytes, cached (a handful of distinct strings; the cache fills at first use).
+ *  Discover and Bootstrap-Discover both write ver= with it. */
+export function versionBytes(v: string): Uint8Array {
   for (let k = 0; k < verCache.length; k++) if (verCache[k].s === v) return verCache[k].b;
   const b = new Uint8Array(v.length);
   for (let j = 0; j < v.length; j++) b[j] = v.charCodeAt(j);

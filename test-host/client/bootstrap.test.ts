@@ -9,11 +9,10 @@ import { encode as cborgEncode } from 'cborg';
 // Map; entries stay in insertion order (bn first; cborg sorts keys unless given a sorter) and
 // non-integers are 64-bit floats.
 const cborEncode = (v: unknown) => cborgEncode(v, { float64: true, mapSorter: () => 0 });
-import { world, World, SERVER_URI, BS_URI, serverAccountTlv, tlvStr, tlvInst, describe } from './harness.js';
+import { world, World, SERVER_URI, BS_URI, serverAccountTlv, tlvStr, describe, MemStore } from './harness.js';
 import { Code } from '../../src/coap/codes.js';
 import { CoapMessage, parseMessage, MsgType } from '../../src/coap/message.js';
 import { Ev } from '../../src/client/events.js';
-import type { ConfigStore } from '../../src/client/client.js';
 import { encoderFor } from '../../src/formats/registry.js';
 import { DataRecord, ValueType } from '../../src/model/record.js';
 
@@ -204,13 +203,6 @@ test('row 5: Delete "/" keeps the bootstrap account; Write creates a missing ins
   c.table.getValue(3, 0, 0, -1, c.rec);
   assert.is(Buffer.from(c.rec.buf.subarray(c.rec.off, c.rec.off + c.rec.len)).toString(), 'Acme');
 });
-
-class MemStore implements ConfigStore {
-  data: Uint8Array | null = null;
-  saves = 0;
-  load(out: Uint8Array): number { if (!this.data) return -1; out.set(this.data); return this.data.length; }
-  save(buf: Uint8Array, off: number, len: number): boolean { this.data = buf.slice(off, off + len); this.saves++; return true; }
-}
 
 test('row 6: no Finish — the inactivity timeout rolls back and the client retries with back-off', () => {
   const w = world(71, {}, { bootstrap: { uri: BS_URI }, bootstrapTimeout: 30_000, bootstrapBackoff: 10_000 });

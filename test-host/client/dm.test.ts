@@ -5,7 +5,6 @@ import * as assert from 'uvu/assert';
 import { decode as cborgDecode, encode as cborgEncode } from 'cborg';
 import { world, World, SERVER_URI, tlvInst, tlvStr, tlvRes } from './harness.js';
 import { Code } from '../../src/coap/codes.js';
-import { MsgType } from '../../src/coap/message.js';
 import { Ev } from '../../src/client/events.js';
 import { TlvDecoder } from '../../src/formats/tlv.js';
 import { DataRecord } from '../../src/model/record.js';

@@ -14,14 +14,7 @@ import { STANDARD_DEFS } from '../../src/objects/standard.js';
 import { makeConfig } from '../../src/config.js';
 import { checkBootstrapConfig, ConfigDiag } from '../../src/objects/consistency.js';
 import { rng } from '../sim.js';
-import { serverAccountTlv } from './harness.js';
-import type { ConfigStore } from '../../src/client/client.js';
-
-class MemStore implements ConfigStore {
-  data: Uint8Array | null = null;
-  load(out: Uint8Array): number { if (!this.data) return -1; out.set(this.data); return this.data.length; }
-  save(buf: Uint8Array, off: number, len: number): boolean { this.data = buf.slice(off, off + len); return true; }
-}
+import { serverAccountTlv, MemStore } from './harness.js';
 
 const PATHS = ['', '0', '0/0', '0/1/0', '1', '1/0', '1/0/1', '1/0/9', '1/0/8', '2', '3', '3/0', '3/0/0', '3/0/4', '3/0/11/0',
   '4/0', '3303', '3303/0', '3303/0/5700', '3303/0/5750', '3303/1', 'bs', 'bspack', 'rd', '99', '99/0/0', '3/0/0/0/0', '65535', 'x/y'];

@@ -11,6 +11,15 @@ import { makeConfig } from '../../src/config.js';
 import { SimNetwork } from '../sim.js';
 import { createBoardClient, BoardOptions, Board } from '../../src/client/setup.js';
 import { Ev } from '../../src/client/events.js';
+import type { ConfigStore } from '../../src/client/client.js';
+
+/** The HAL's key-value storage, in memory: what the client committed last. */
+export class MemStore implements ConfigStore {
+  data: Uint8Array | null = null;
+  saves = 0;
+  load(out: Uint8Array): number { if (!this.data) return -1; out.set(this.data); return this.data.length; }
+  save(buf: Uint8Array, off: number, len: number): boolean { this.data = buf.slice(off, off + len); this.saves++; return true; }
+}
 
 export interface SeenRequest { t: number; code: number; type: number; path: string; query: string[]; payload: Buffer; cf: number; accept: number; observe: number; mid: number; token: string }
 export interface SeenResponse { t: number; tag: number; code: number; payload: Buffer; cf: number; observe: number; type: number; token: string }
