@@ -216,7 +216,7 @@ export class Lwm2mClient implements EndpointHandler {
     if (!this.table.hasObject(0) || !this.table.hasObject(1)) throw new Error('objects must include 0 (Security) and 1 (Server)');
     const prng = this.ep; // fallback randomness: the endpoint's generator (tests)
     const random = opts.random ?? ((buf: Uint8Array, off: number, len: number) => {
-      for (let j = 0; j < len; j++) buf[off + j] = prng.nextMid() & 0xff;
+      for (let j = 0; j < len; j++) buf[off + j] = prng.random32() & 0xff;
     });
     this.dtls = [];
     // All sessions share the first one's handshake workspace (src/dtls/workspace.ts): one handshake at a time.
@@ -732,7 +732,7 @@ export class Lwm2mClient implements EndpointHandler {
   private backoff(): number {
     const base = this.opts.bootstrapBackoff ?? 10_000, max = this.opts.bootstrapBackoffMax ?? 3_600_000;
     const d = Math.min(max, base * Math.pow(2, Math.max(0, this.bsAttempt - 1)));
-    return d * (0.75 + 0.5 * (this.ep.config.ackRandomFactor > 0 ? jitter(this) : 0.5));
+    return d * (0.75 + 0.5 * (this.ep.random32() / 4294967296));
   }
 
   private sendBootstrapRequest(): void {
@@ -867,8 +867,6 @@ export class Lwm2mClient implements EndpointHandler {
 
 import { sendData } from './dm.js';
 
-/** A random float in [0,1) from the endpoint's generator (jitter). */
-function jitter(c: Lwm2mClient): number { return ((c.ep.nextMid() * 2654435761) >>> 0) / 4294967296; }
 
 /** "</o>" or "</o/i>" at b[p], preceded by a comma. */
 function linkPath(b: Uint8Array, p: number, end: number, o: number, i: number): number {

@@ -728,6 +728,9 @@ export class Endpoint {
     this.txPeerIndex = p;
   }
 
+  /** The next 32 bits of the endpoint's generator (jitter, and DTLS randoms when the HAL gives none). */
+  random32(): number { return this.prng.next(); }
+
   nextMid(): number {
     this.mid = (this.mid + 1) & 0xffff;
     return this.mid;
