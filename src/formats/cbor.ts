@@ -5,6 +5,8 @@
 // Half-, single- and double-precision floats are decoded; floats are written as single when
 // exact, else double. Integers beyond 2^53 are read as the nearest double.
 
+import { fitsFloat32, getFloat32, getFloat64, putFloat32, putFloat64 } from './ieee754.js';
+
 export const enum Major { UINT = 0, NEGINT = 1, BYTES = 2, TEXT = 3, ARRAY = 4, MAP = 5, TAG = 6, SIMPLE = 7 }
 
 /** What `head()` found, beyond the major types (major 7 split up). */
@@ -17,13 +19,6 @@ export const enum CborKind {
 export const INDEFINITE = -1;
 
 const MAX_DEPTH = 16;
-
-// Scratch views for float conversions (module-level, allocated once).
-const F64 = new Float64Array(1);
-const F64B = new Uint8Array(F64.buffer);
-const F32 = new Float32Array(1);
-const F32B = new Uint8Array(F32.buffer);
-const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class CborWriter {
   buf: Uint8Array = new Uint8Array(0);
@@ -75,19 +70,17 @@ export class CborWriter {
 
   float(v: number): void {
     const b = this.buf;
-    F32[0] = v;
-    if (F32[0] === v || v !== v) {
+    if (fitsFloat32(v)) {
       if (!this.room(5)) return;
       b[this.pos++] = 0xfa;
-      if (LITTLE) { b[this.pos++] = F32B[3]; b[this.pos++] = F32B[2]; b[this.pos++] = F32B[1]; b[this.pos++] = F32B[0]; }
-      else { b[this.pos++] = F32B[0]; b[this.pos++] = F32B[1]; b[this.pos++] = F32B[2]; b[this.pos++] = F32B[3]; }
+      putFloat32(v, b, this.pos);
+      this.pos += 4;
       return;
     }
     if (!this.room(9)) return;
-    F64[0] = v;
     b[this.pos++] = 0xfb;
-    if (LITTLE) for (let k = 7; k >= 0; k--) b[this.pos++] = F64B[k];
-    else for (let k = 0; k < 8; k++) b[this.pos++] = F64B[k];
+    putFloat64(v, b, this.pos);
+    this.pos += 8;
   }
 
   bool(v: boolean): void { if (this.room(1)) this.buf[this.pos++] = v ? 0xf5 : 0xf4; }
@@ -199,18 +192,12 @@ export class CborReader {
     if (ai === 25) { this.kind = CborKind.FLOAT; this.value = halfToDouble(arg); return this.kind; }
     if (ai === 26) {
       this.kind = CborKind.FLOAT;
-      const p = this.pos - 4;
-      if (LITTLE) { F32B[3] = b[p]; F32B[2] = b[p + 1]; F32B[1] = b[p + 2]; F32B[0] = b[p + 3]; }
-      else { F32B[0] = b[p]; F32B[1] = b[p + 1]; F32B[2] = b[p + 2]; F32B[3] = b[p + 3]; }
-      this.value = F32[0];
+      this.value = getFloat32(b, this.pos - 4);
       return this.kind;
     }
     if (ai === 27) {
       this.kind = CborKind.FLOAT;
-      const p = this.pos - 8;
-      if (LITTLE) for (let k = 0; k < 8; k++) F64B[7 - k] = b[p + k];
-      else for (let k = 0; k < 8; k++) F64B[k] = b[p + k];
-      this.value = F64[0];
+      this.value = getFloat64(b, this.pos - 8);
       return this.kind;
     }
     if (ai < 20 || ai === 24) { this.kind = CborKind.SIMPLE; return this.kind; }

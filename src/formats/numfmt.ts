@@ -11,6 +11,9 @@
 // Reading: the fast path is exact; a longer mantissa or a large exponent is read by the same
 // fallback (`Number(string)`) so that every accepted number is correctly rounded.
 
+import { floatScratch } from './ieee754.js';
+
+/** 10^0 … 10^22, exact doubles: filled while the module loads, read-only afterwards (preloadable). */
 const POW10 = new Float64Array(23);
 {
   let p = 1;
@@ -93,17 +96,14 @@ function writeScaled(out: Uint8Array, at: number, cap: number, m: number, k: num
 /** Writes a finite double in the shortest decimal form that reads back as the same double.
  *  Returns the byte count, or -1 when it does not fit or the value is not finite. */
 export function writeDouble(out: Uint8Array, at: number, cap: number, v: number): number {
-  DBL[0] = v;
+  floatScratch().f64[0] = v;
   return writeDoubleScratch(out, at, cap);
 }
 
-/** The value for writeDoubleScratch. V8 boxes a non-integral double passed as an argument to a
- *  function it does not inline (a HeapNumber per call); hot paths pass it here instead. */
-export const DBL = new Float64Array(1);
-
-/** writeDouble of DBL[0]. */
+/** writeDouble of floatScratch().f64[0]: V8 boxes a non-integral double passed as an argument to a
+ *  function it does not inline (a HeapNumber per call); hot paths pass it there instead. */
 export function writeDoubleScratch(out: Uint8Array, at: number, cap: number): number {
-  const v = DBL[0];
+  const v = floatScratch().f64[0];
   if (v !== v || v === Infinity || v === -Infinity) return -1;
   if (Number.isInteger(v) && v <= TWO53 && v >= -TWO53) return writeInt(out, at, cap, v);
   let p = at;

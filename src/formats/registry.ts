@@ -1,7 +1,7 @@
 // The payload codecs by Content-Format number: one preallocated encoder and decoder per format.
 // null means unsupported: the caller answers 4.06 Not Acceptable (Accept) or 4.15 Unsupported
-// Content-Format (a request body). The singletons are shared: use one encode or decode at a time
-// per format (the core is single-threaded and finishes each payload before the next).
+// Content-Format (a request body). The codecs are shared: use one encode or decode at a time per
+// format (the core is single-threaded and finishes each payload before the next).
 import { ContentFormat } from './content-format.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { PlainTextDecoder, PlainTextEncoder } from './text.js';
@@ -11,39 +11,54 @@ import { SenmlJsonDecoder, SenmlJsonEncoder } from './senml-json.js';
 import { SenmlCborDecoder, SenmlCborEncoder } from './senml-cbor.js';
 import { Lwm2mCborDecoder, Lwm2mCborEncoder } from './lwm2m-cbor.js';
 
-const TEXT_ENC = new PlainTextEncoder();
-const TEXT_DEC = new PlainTextDecoder();
-const OPAQUE_ENC = new OpaqueEncoder();
-const OPAQUE_DEC = new OpaqueDecoder();
-const TLV_ENC = new TlvEncoder();
-const TLV_DEC = new TlvDecoder();
-const SENML_JSON_ENC = new SenmlJsonEncoder();
-const SENML_JSON_DEC = new SenmlJsonDecoder();
-const SENML_CBOR_ENC = new SenmlCborEncoder();
-const SENML_CBOR_DEC = new SenmlCborDecoder();
-const LWM2M_CBOR_ENC = new Lwm2mCborEncoder();
-const LWM2M_CBOR_DEC = new Lwm2mCborDecoder();
+/** One encoder and decoder per format. Created at run time (first use, or the client's constructor
+ *  through `codecs()`), never while the module loads: on the device the modules are preloaded into
+ *  flash, where the codecs' typed-array scratch would be read-only ("for preloaded instances of
+ *  TypedArray, integer-indexed assignment throws a type error", Moddable's XS linker notes). */
+class Codecs {
+  readonly textEnc = new PlainTextEncoder();
+  readonly textDec = new PlainTextDecoder();
+  readonly opaqueEnc = new OpaqueEncoder();
+  readonly opaqueDec = new OpaqueDecoder();
+  readonly tlvEnc = new TlvEncoder();
+  readonly tlvDec = new TlvDecoder();
+  readonly senmlJsonEnc = new SenmlJsonEncoder();
+  readonly senmlJsonDec = new SenmlJsonDecoder();
+  readonly senmlCborEnc = new SenmlCborEncoder();
+  readonly senmlCborDec = new SenmlCborDecoder();
+  readonly lwm2mCborEnc = new Lwm2mCborEncoder();
+  readonly lwm2mCborDec = new Lwm2mCborDecoder();
+}
+
+let shared: Codecs | null = null;
+
+/** The process's codecs, created on the first call. */
+export function codecs(): Codecs {
+  return shared ?? (shared = new Codecs());
+}
 
 export function encoderFor(cf: number): PayloadEncoder | null {
+  const c = shared ?? codecs();
   switch (cf) {
-    case ContentFormat.TEXT: return TEXT_ENC;
-    case ContentFormat.OPAQUE: return OPAQUE_ENC;
-    case ContentFormat.TLV: return TLV_ENC;
-    case ContentFormat.SENML_JSON: return SENML_JSON_ENC;
-    case ContentFormat.SENML_CBOR: return SENML_CBOR_ENC;
-    case ContentFormat.LWM2M_CBOR: return LWM2M_CBOR_ENC;
+    case ContentFormat.TEXT: return c.textEnc;
+    case ContentFormat.OPAQUE: return c.opaqueEnc;
+    case ContentFormat.TLV: return c.tlvEnc;
+    case ContentFormat.SENML_JSON: return c.senmlJsonEnc;
+    case ContentFormat.SENML_CBOR: return c.senmlCborEnc;
+    case ContentFormat.LWM2M_CBOR: return c.lwm2mCborEnc;
     default: return null;
   }
 }
 
 export function decoderFor(cf: number): PayloadDecoder | null {
+  const c = shared ?? codecs();
   switch (cf) {
-    case ContentFormat.TEXT: return TEXT_DEC;
-    case ContentFormat.OPAQUE: return OPAQUE_DEC;
-    case ContentFormat.TLV: return TLV_DEC;
-    case ContentFormat.SENML_JSON: return SENML_JSON_DEC;
-    case ContentFormat.SENML_CBOR: return SENML_CBOR_DEC;
-    case ContentFormat.LWM2M_CBOR: return LWM2M_CBOR_DEC;
+    case ContentFormat.TEXT: return c.textDec;
+    case ContentFormat.OPAQUE: return c.opaqueDec;
+    case ContentFormat.TLV: return c.tlvDec;
+    case ContentFormat.SENML_JSON: return c.senmlJsonDec;
+    case ContentFormat.SENML_CBOR: return c.senmlCborDec;
+    case ContentFormat.LWM2M_CBOR: return c.lwm2mCborDec;
     default: return null;
   }
 }

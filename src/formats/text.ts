@@ -8,7 +8,8 @@ import { ContentFormat } from '../formats/content-format.js';
 import { DataRecord, ValueType } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { isUnder, pathDepth } from './codec.js';
-import { writeDoubleScratch, writeInt, DBL } from './numfmt.js';
+import { writeDoubleScratch, writeInt } from './numfmt.js';
+import { floatScratch } from './ieee754.js';
 import { base64Encode } from './base64.js';
 
 /** Writes one value as text into out[at … at+cap); the byte count, -Code.NOT_ACCEPTABLE when the
@@ -31,7 +32,7 @@ export function writeTextValue(rec: DataRecord, out: Uint8Array, at: number, cap
       break;
     case ValueType.Float:
       if (rec.num !== rec.num || rec.num === Infinity || rec.num === -Infinity) return -Code.NOT_ACCEPTABLE;
-      DBL[0] = rec.num;
+      floatScratch().f64[0] = rec.num;
       n = writeDoubleScratch(out, at, cap);
       break;
     case ValueType.Boolean:

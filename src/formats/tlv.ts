@@ -16,16 +16,12 @@ import { ContentFormat } from '../formats/content-format.js';
 import { DataRecord, EMPTY_BYTES, ValueType } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { isUnder, pathDepth } from './codec.js';
+import { fitsFloat32, getFloat32, getFloat64, putFloat32, putFloat64 } from './ieee754.js';
 
 export const enum TlvKind { OBJECT_INSTANCE = 0, RESOURCE_INSTANCE = 1, MULTIPLE_RESOURCE = 2, RESOURCE = 3 }
 
 const RESERVE = 6; // 1 type + 2 id + 3 length: the largest header
 
-const F64 = new Float64Array(1);
-const F64B = new Uint8Array(F64.buffer);
-const F32 = new Float32Array(1);
-const F32B = new Uint8Array(F32.buffer);
-const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Header size for an identifier and a value length. */
 export function tlvHeaderSize(id: number, len: number): number {
@@ -106,16 +102,8 @@ export function readTlvUint(b: Uint8Array, off: number, len: number): number {
 
 /** Reads a big-endian IEEE float of 4 or 8 bytes; NaN for other sizes. */
 export function readTlvFloat(b: Uint8Array, off: number, len: number): number {
-  if (len === 4) {
-    if (LITTLE) { F32B[3] = b[off]; F32B[2] = b[off + 1]; F32B[1] = b[off + 2]; F32B[0] = b[off + 3]; }
-    else { F32B[0] = b[off]; F32B[1] = b[off + 1]; F32B[2] = b[off + 2]; F32B[3] = b[off + 3]; }
-    return F32[0];
-  }
-  if (len === 8) {
-    if (LITTLE) for (let k = 0; k < 8; k++) F64B[7 - k] = b[off + k];
-    else for (let k = 0; k < 8; k++) F64B[k] = b[off + k];
-    return F64[0];
-  }
+  if (len === 4) return getFloat32(b, off);
+  if (len === 8) return getFloat64(b, off);
   return NaN;
 }
 
@@ -126,7 +114,7 @@ function valueSize(rec: DataRecord): number {
       return Number.isInteger(rec.num) ? intSize(rec.num) : -Code.NOT_ACCEPTABLE;
     case ValueType.UnsignedInteger:
       return Number.isInteger(rec.num) && rec.num >= 0 ? uintSize(rec.num) : -Code.NOT_ACCEPTABLE;
-    case ValueType.Float: F32[0] = rec.num; return F32[0] === rec.num || rec.num !== rec.num ? 4 : 8;
+    case ValueType.Float: return fitsFloat32(rec.num) ? 4 : 8;
     case ValueType.Boolean: return 1;
     case ValueType.ObjLnk: return 4;
     case ValueType.String: case ValueType.Opaque: case ValueType.CoreLnk: return rec.len;
@@ -140,15 +128,8 @@ function writeValue(rec: DataRecord, out: Uint8Array, at: number, n: number): vo
     case ValueType.Integer: case ValueType.Time: case ValueType.UnsignedInteger:
       writeIntBytes(out, at, rec.num, n); return;
     case ValueType.Float:
-      if (n === 4) {
-        F32[0] = rec.num;
-        if (LITTLE) { out[at] = F32B[3]; out[at + 1] = F32B[2]; out[at + 2] = F32B[1]; out[at + 3] = F32B[0]; }
-        else { out[at] = F32B[0]; out[at + 1] = F32B[1]; out[at + 2] = F32B[2]; out[at + 3] = F32B[3]; }
-      } else {
-        F64[0] = rec.num;
-        if (LITTLE) for (let k = 0; k < 8; k++) out[at + k] = F64B[7 - k];
-        else for (let k = 0; k < 8; k++) out[at + k] = F64B[k];
-      }
+      if (n === 4) putFloat32(rec.num, out, at);
+      else putFloat64(rec.num, out, at);
       return;
     case ValueType.Boolean: out[at] = rec.num !== 0 ? 1 : 0; return;
     case ValueType.ObjLnk:

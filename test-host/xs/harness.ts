@@ -18,11 +18,14 @@
 //                        gc() again, replies with the constant buffer: the meter's currentHeapCount is
 //                        then the heap with the probed object held (a footprint measurement)
 //   'probed'           → JSON of the last probe's report (what the probe put in its `report`)
+//   'preload'          → JSON {count, violations}: the typed arrays src/'s modules create while they load,
+//                        and those written since (preload-begin.ts: they are read-only on the device)
 //   'release'          → drops the held object and runs gc(); replies with the constant buffer, so its
 //                        meter is the baseline of the next 'probe'
 //
 // Suites register with test(), loop() and scenario(); test data comes from vectors(), which reads
 // the JSON files of test-host/vectors that the host injected as globalThis.__lwm2mVectors.
+import { preloadCount, preloadViolations } from './preload-end.js';
 
 type TestFn = () => void;
 /** Runs its body n times and returns a number that depends on the work (so nothing is optimised
@@ -188,6 +191,7 @@ export function handleCommand(msg: ArrayBuffer): ArrayBuffer {
     return LOOP_REPLY;
   }
   if (verb === 'probed') return reply(probeReport.value);
+  if (verb === 'preload') return reply({ count: preloadCount(), violations: preloadViolations() });
   if (verb === 'release') { held = null; probeReport.value = null; collect(); return LOOP_REPLY; }
   if (verb === 'scenario') {
     const k = scenarioNames.indexOf(arg);

@@ -60,7 +60,10 @@ const moddableFakes: Plugin = {
 export async function bundleForXs(entry?: string, extra: readonly string[] = entry ? [] : EXTRA_SUITES): Promise<string> {
   const root = repoRoot();
   const main = entry || join(root, 'test-host', 'xs', 'entry.ts');
-  const files = [main, ...extra.map((f) => join(root, f))];
+  // The test entry first evaluates every module of src/ between preload-begin.ts and preload-end.ts,
+  // as the device preloads them (harness.ts `preload` then finds module arrays written at run time).
+  const preload = entry ? [] : [join(root, 'test-host', 'xs', 'preload-begin.ts'), ...srcModules(join(root, 'src')), join(root, 'test-host', 'xs', 'preload-end.ts')];
+  const files = [...preload, main, ...extra.map((f) => join(root, f))];
   const r = await build({
     stdin: { contents: files.map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: root, loader: 'ts', sourcefile: 'xs-bundle.ts' },
     bundle: true,
@@ -75,6 +78,17 @@ export async function bundleForXs(entry?: string, extra: readonly string[] = ent
     plugins: [moddableFakes],
   });
   return r.outputFiles[0].text;
+}
+
+/** Every .ts module under dir (not .d.ts), sorted. */
+function srcModules(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...srcModules(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
 }
 
 /** Every JSON file of test-host/vectors, by file name, and every boards/<board>/config.json. */
