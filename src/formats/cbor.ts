@@ -5,6 +5,7 @@
 // Half-, single- and double-precision floats are decoded; floats are written as single when
 // exact, else double. Integers beyond 2^53 are read as the nearest double.
 
+import { EMPTY_BYTES } from '../model/record.js';
 import { fitsFloat32, getFloat32, getFloat64, putFloat32, putFloat64 } from './ieee754.js';
 
 export const enum Major { UINT = 0, NEGINT = 1, BYTES = 2, TEXT = 3, ARRAY = 4, MAP = 5, TAG = 6, SIMPLE = 7 }
@@ -21,7 +22,7 @@ export const INDEFINITE = -1;
 const MAX_DEPTH = 16;
 
 export class CborWriter {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = EMPTY_BYTES;
   pos = 0;
   end = 0;
   /** Set when anything did not fit; the rest of the writes are then dropped. */
@@ -129,7 +130,7 @@ export class CborWriter {
 }
 
 export class CborReader {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = EMPTY_BYTES;
   pos = 0;
   end = 0;
   /** From the last head(): its kind, its argument (count/length/value/tag; INDEFINITE for

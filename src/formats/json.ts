@@ -2,6 +2,7 @@
 // The reader yields one token per `next()`; strings are windows into the buffer (`sOff`, `sLen`)
 // and `unescape()` rewrites an escaped string in place (its decoded form is never longer), so
 // callers get plain UTF-8 windows without copies. Numbers are read by numfmt.readNumber.
+import { EMPTY_BYTES } from '../model/record.js';
 import { readNumber, numInfo, writeDouble } from './numfmt.js';
 
 export const enum Tok {
@@ -15,7 +16,7 @@ const enum C {
 }
 
 export class JsonReader {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = EMPTY_BYTES;
   pos = 0;
   end = 0;
   /** STRING: the raw content window (between the quotes) and whether it holds escapes. */
@@ -164,7 +165,7 @@ const HEX = new Uint8Array([0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38
 
 /** Appends JSON text to a caller buffer; latches `overflow` instead of throwing. */
 export class JsonWriter {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = EMPTY_BYTES;
   pos = 0;
   end = 0;
   overflow = false;

@@ -2,6 +2,7 @@
 // and Discover / Bootstrap-Discover responses: `</o/i/r>;attr=value,…` into a caller buffer,
 // allocation-free. Attribute names are preallocated byte constants (below); values are unsigned
 // integers, doubles (gt/lt/st, shortest round-trip form), raw tokens or quoted strings.
+import { EMPTY_BYTES } from '../model/record.js';
 import { Code } from '../coap/codes.js';
 import { writeDouble, writeInt } from './numfmt.js';
 
@@ -30,7 +31,7 @@ export const ATTR_EPMAX = ascii('epmax');
 export const VAL_OMA_LWM2M = ascii('oma.lwm2m');
 
 export class LinkWriter {
-  private out: Uint8Array = new Uint8Array(0);
+  private out: Uint8Array = EMPTY_BYTES;
   private start = 0;
   private pos = 0;
   private end_ = 0;

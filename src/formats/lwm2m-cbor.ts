@@ -20,15 +20,15 @@ function comp(rec: DataRecord, k: number): number {
   return k === 0 ? rec.o : k === 1 ? rec.i : k === 2 ? rec.r : rec.ri;
 }
 
+const enum MapField { AT = 0, COUNT = 1, LEVEL = 2, KEY = 3, SIZE = 4 }
+
 export class Lwm2mCborEncoder implements PayloadEncoder {
   private readonly w = new CborWriter();
   private readonly scratch = new Uint8Array(16);
-  /** Open maps: position of the reserved head, entry count, the level (path component index) its
-   *  keys stand for, and the key last written in it. */
-  private readonly mapAt = new Int32Array(5);
-  private readonly mapCount = new Int32Array(5);
-  private readonly mapLevel = new Int32Array(5);
-  private readonly mapKey = new Int32Array(5);
+  /** Open maps, MapField.SIZE entries each (one array, not four: each typed array costs 7 XS slots):
+   *  position of the reserved head, entry count, the level (path component index) its keys stand
+   *  for, and the key last written in it. */
+  private readonly maps = new Int32Array(5 * MapField.SIZE);
   private sp = -1;
   private start = 0;
   private d = 0; private o = -1; private i = -1; private r = -1; private ri = -1;
@@ -45,15 +45,16 @@ export class Lwm2mCborEncoder implements PayloadEncoder {
   }
 
   private push(level: number): void {
-    this.sp++;
-    this.mapAt[this.sp] = this.w.open();
-    this.mapCount[this.sp] = 0;
-    this.mapLevel[this.sp] = level;
-    this.mapKey[this.sp] = -1;
+    const m = ++this.sp * MapField.SIZE;
+    this.maps[m + MapField.AT] = this.w.open();
+    this.maps[m + MapField.COUNT] = 0;
+    this.maps[m + MapField.LEVEL] = level;
+    this.maps[m + MapField.KEY] = -1;
   }
 
   private pop(): void {
-    this.w.close(this.mapAt[this.sp], Major.MAP, this.mapCount[this.sp]);
+    const m = this.sp * MapField.SIZE;
+    this.w.close(this.maps[m + MapField.AT], Major.MAP, this.maps[m + MapField.COUNT]);
     this.sp--;
   }
 
@@ -86,17 +87,19 @@ export class Lwm2mCborEncoder implements PayloadEncoder {
     this.records++;
     // close the maps that do not lead to this record
     let s = 0;
-    while (s < this.sp && this.mapKey[s] === comp(rec, this.mapLevel[s])) s++;
+    const maps = this.maps;
+    while (s < this.sp && maps[s * MapField.SIZE + MapField.KEY] === comp(rec, maps[s * MapField.SIZE + MapField.LEVEL])) s++;
     while (this.sp > s) this.pop();
     // open maps down to the record's level
     for (;;) {
-      const level = this.mapLevel[this.sp];
+      const m = this.sp * MapField.SIZE;
+      const level = maps[m + MapField.LEVEL];
       if (level >= rd) return this.fail(Code.NOT_ACCEPTABLE);
       const key = comp(rec, level);
-      if (key === this.mapKey[this.sp]) return this.fail(Code.NOT_ACCEPTABLE); // out of order / repeated
+      if (key === maps[m + MapField.KEY]) return this.fail(Code.NOT_ACCEPTABLE); // out of order / repeated
       w.int(key);
-      this.mapKey[this.sp] = key;
-      this.mapCount[this.sp]++;
+      maps[m + MapField.KEY] = key;
+      maps[m + MapField.COUNT]++;
       if (level === rd - 1) break;
       this.push(level + 1);
     }
@@ -140,7 +143,7 @@ export class Lwm2mCborEncoder implements PayloadEncoder {
 
 export class Lwm2mCborDecoder implements PayloadDecoder {
   private readonly rd = new CborReader();
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY_BYTES;
   /** Open maps: pairs left (INDEFINITE: until a break) and how many path components the key that
    *  led to it added. */
   private readonly left = new Float64Array(6);

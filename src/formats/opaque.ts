@@ -2,12 +2,12 @@
 // resource (instance), nothing else. The decoder yields ValueType.Opaque as a window.
 import { Code } from '../coap/codes.js';
 import { ContentFormat } from '../formats/content-format.js';
-import { DataRecord, ValueType } from '../model/record.js';
+import { DataRecord, ValueType, EMPTY_BYTES } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { isUnder, pathDepth } from './codec.js';
 
 export class OpaqueEncoder implements PayloadEncoder {
-  private out: Uint8Array = new Uint8Array(0);
+  private out: Uint8Array = EMPTY_BYTES;
   private at = 0;
   private cap = 0;
   private depth = 0;
@@ -43,7 +43,7 @@ export class OpaqueEncoder implements PayloadEncoder {
 }
 
 export class OpaqueDecoder implements PayloadDecoder {
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY_BYTES;
   private off = 0;
   private len = 0;
   private o = -1; private i = -1; private r = -1; private ri = -1;

@@ -4,7 +4,7 @@
 // Numbers: integers as CBOR integers, others as single floats when exact, else doubles; the
 // decoder accepts half floats and tag 4 decimal fractions for numeric fields.
 import { Code } from '../coap/codes.js';
-import { DataRecord } from '../model/record.js';
+import { DataRecord, EMPTY_BYTES } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { pathDepth } from './codec.js';
 import { CborKind, CborReader, CborWriter, INDEFINITE, Major } from './cbor.js';
@@ -96,7 +96,7 @@ export class SenmlCborDecoder implements PayloadDecoder {
   private readonly rd = new CborReader();
   private readonly f = new SenmlFields();
   private readonly base = new SenmlBase();
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY_BYTES;
   private st: St = St.DONE;
   private left = 0; // records left in a definite array; -1 indefinite
   private d = 0; private o = -1; private i = -1; private r = -1; private ri = -1;

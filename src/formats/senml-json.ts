@@ -3,7 +3,7 @@
 // the decoder also accepts standard base64 and padding, and decodes `vd` (and unescapes escaped
 // strings) in place within the caller's buffer.
 import { Code } from '../coap/codes.js';
-import { DataRecord, ValueType } from '../model/record.js';
+import { DataRecord, ValueType, EMPTY_BYTES } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { pathDepth } from './codec.js';
 import { JsonReader, JsonWriter, Tok } from './json.js';
@@ -144,7 +144,7 @@ export class SenmlJsonDecoder implements PayloadDecoder {
   private readonly rd = new JsonReader();
   private readonly f = new SenmlFields();
   private readonly base = new SenmlBase();
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY_BYTES;
   private st: St = St.DONE;
   private d = 0; private o = -1; private i = -1; private r = -1; private ri = -1;
 

@@ -5,7 +5,7 @@
 // and coerceRecord() in coerce.ts converts it.
 import { Code } from '../coap/codes.js';
 import { ContentFormat } from '../formats/content-format.js';
-import { DataRecord, ValueType } from '../model/record.js';
+import { DataRecord, ValueType, EMPTY_BYTES } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { isUnder, pathDepth } from './codec.js';
 import { writeDoubleScratch, writeInt } from './numfmt.js';
@@ -57,7 +57,7 @@ export function writeTextValue(rec: DataRecord, out: Uint8Array, at: number, cap
 }
 
 export class PlainTextEncoder implements PayloadEncoder {
-  private out: Uint8Array = new Uint8Array(0);
+  private out: Uint8Array = EMPTY_BYTES;
   private at = 0;
   private cap = 0;
   private len = 0;
@@ -91,7 +91,7 @@ export class PlainTextEncoder implements PayloadEncoder {
 }
 
 export class PlainTextDecoder implements PayloadDecoder {
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY_BYTES;
   private off = 0;
   private len = 0;
   private o = -1; private i = -1; private r = -1; private ri = -1;

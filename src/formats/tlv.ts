@@ -144,7 +144,7 @@ function writeValue(rec: DataRecord, out: Uint8Array, at: number, n: number): vo
 }
 
 export class TlvEncoder implements PayloadEncoder {
-  private out: Uint8Array = new Uint8Array(0);
+  private out: Uint8Array = EMPTY_BYTES;
   private start = 0;
   private pos = 0;
   private end_ = 0;
@@ -276,7 +276,7 @@ export function parseTlvHeader(buf: Uint8Array, off: number, end: number, out: T
 }
 
 export class TlvDecoder implements PayloadDecoder {
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY_BYTES;
   private pos = 0;
   private end_ = 0;
   private o = -1; private i = -1; private r = -1; private ri = -1;
