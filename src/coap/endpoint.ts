@@ -134,20 +134,25 @@ export class Endpoint {
   private readonly peerInt: Int32Array;
   private readonly peerSeen: Float64Array;
   private readonly psk: Uint8Array;
-  /** Plaintext scratch: decrypted datagrams, and messages before sealing. */
-  private readonly plain: Uint8Array;
+  /** Every maxDatagram-sized buffer, back to back (one typed array rather than four): the response
+   *  ring's slots from rAt, the request ring's from qAt, the dedup entries' from dAt, then the
+   *  plaintext scratch at plainAt (decrypted datagrams, messages before sealing). The scratch is last,
+   *  so a DTLS session sees exactly maxDatagram bytes of room after it, as with an array of its own. */
+  private readonly dgram: Uint8Array;
+  private readonly rAt = 0;
+  private readonly qAt: number;
+  private readonly dAt: number;
+  private readonly plainAt: number;
 
   // Response ring (outbound messages we originate).
   private readonly rDepth: number;
   private readonly rInt: Int32Array;
   private readonly rTime: Float64Array;
-  private readonly rData: Uint8Array;
   private seq = 0;
 
   // Request ring (inbound requests waiting for dispatch), FIFO.
   private readonly qDepth: number;
   private readonly qInt: Int32Array;
-  private readonly qData: Uint8Array;
   private qHead = 0;
   private qCount = 0;
 
@@ -155,7 +160,6 @@ export class Endpoint {
   private readonly dN: number;
   private readonly dInt: Int32Array;
   private readonly dExpiry: Float64Array;
-  private readonly dData: Uint8Array;
   /** Token and code (E.CODE) of the message an entry is for: a datagram with the same MID but another
    *  token or code is not a retransmission (a new process reusing the port and a time-seeded MID), so
    *  it is processed, not answered from the cache. */
@@ -202,14 +206,14 @@ export class Endpoint {
     this.idScratch = slab.u8(MAX_PSK_IDENTITY);
     this.keyScratch = slab.u8(MAX_PSK_KEY);
     this.psk = slab.u8(np * PSK_ROW);
-    this.plain = slab.u8(D);
+    this.dgram = slab.u8((rd + qd + dn + 1) * D);
+    this.qAt = rd * D;
+    this.dAt = (rd + qd) * D;
+    this.plainAt = (rd + qd + dn) * D;
     this.rDepth = rd;
-    this.rData = slab.u8(rd * D);
     for (let k = 0; k < rd; k++) this.rTime[k * RT.N + RT.DEADLINE] = Infinity;
     this.qDepth = qd;
-    this.qData = slab.u8(qd * D);
     this.dN = dn;
-    this.dData = slab.u8(dn * D);
     this.dExpiry.fill(Infinity);
     this.lifetime = exchangeLifetime(config);
     this.nonLife = nonLifetime(config);
@@ -327,7 +331,7 @@ export class Endpoint {
    *  requests; frees its table entry. */
   forgetPeer(p: number): void {
     this.flushPeer(p);
-    this.setSecurity(p, null, this.plain, 0, 0, this.plain, 0, 0);
+    this.setSecurity(p, null, this.dgram, 0, 0, this.dgram, 0, 0);
     this.peerInt[p * P.N + P.USED] = 0; this.peerInt[p * P.N + P.PINNED] = 0; this.peers[p].clear();
   }
 
@@ -342,10 +346,10 @@ export class Endpoint {
     const ch = this.chan[p];
     if (ch !== null) {
       // DTLS: handshake records are consumed; application data comes out in plaintext.
-      const n = ch.receive(buf, off, len, now, this.plain, 0);
+      const n = ch.receive(buf, off, len, now, this.dgram, this.plainAt);
       if (ch.state === Sec.FAILED) this.channelFailed(p);
       if (n <= 0) return Rx.HANDLED;
-      return this.receiveFrom(p, this.plain, 0, n);
+      return this.receiveFrom(p, this.dgram, this.plainAt, n);
     }
     return this.receiveFrom(p, buf, off, len);
   }
@@ -387,7 +391,7 @@ export class Endpoint {
     }
     // An empty ACK: for a request of ours, wait now for the separate response (§5.2.2); for a ping,
     // a notification or a separate response of ours, it is delivered.
-    if (this.rInt[k * R.N + R.KIND] === Kind.REQUEST && this.rData[k * this.maxDatagram + 1] !== Code.EMPTY) {
+    if (this.rInt[k * R.N + R.KIND] === Kind.REQUEST && this.dgram[this.rAt + k * this.maxDatagram + 1] !== Code.EMPTY) {
       this.rInt[k * R.N + R.STATE] = Slot.WAIT_RESPONSE;
       this.rTime[k * RT.N + RT.DEADLINE] = this.now + this.lifetime;
       return Rx.HANDLED;
@@ -431,8 +435,8 @@ export class Endpoint {
     this.qCount++;
     const qi = this.qInt, b = q * Q.N;
     qi[b + Q.PEER] = p; qi[b + Q.LEN] = len; qi[b + Q.ENTRY] = d;
-    const base = q * this.maxDatagram;
-    for (let j = 0; j < len; j++) this.qData[base + j] = buf[off + j];
+    const base = this.qAt + q * this.maxDatagram;
+    for (let j = 0; j < len; j++) this.dgram[base + j] = buf[off + j];
     return Rx.QUEUED;
   }
 
@@ -440,7 +444,7 @@ export class Endpoint {
   private answerNow(d: number, p: number, m: CoapMessage, code: number, maxAge: number): void {
     const w = this.w;
     const con = m.type === MsgType.CON;
-    w.begin(this.dData, d * this.maxDatagram, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, code,
+    w.begin(this.dgram, this.dAt + d * this.maxDatagram, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, code,
       con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
     if (maxAge > 0) w.optionUint(Opt.MAX_AGE, maxAge);
     const n = w.end();
@@ -501,15 +505,15 @@ export class Endpoint {
 
   private storeEmpty(d: number, type: number, mid: number): void {
     if (d < 0) return;
-    const b = this.dData, at = d * this.maxDatagram;
+    const b = this.dgram, at = this.dAt + d * this.maxDatagram;
     b[at] = 0x40 | (type << 4); b[at + 1] = 0; b[at + 2] = mid >> 8; b[at + 3] = mid & 0xff;
     this.dedupAnswered(d, 4); this.dInt[d * E.N + E.PENDING] = 1;
   }
 
   /** The message in slot k carries m's token (read from the slot's datagram: see R). */
   private tokenMatches(k: number, m: CoapMessage): boolean {
-    const at = k * this.maxDatagram;
-    return m.tokenEquals(this.rData, at + 4, this.rData[at] & 15);
+    const at = this.rAt + k * this.maxDatagram;
+    return m.tokenEquals(this.dgram, at + 4, this.dgram[at] & 15);
   }
 
   private slotByMid(p: number, mid: number): number {
@@ -642,18 +646,18 @@ export class Endpoint {
     const p = this.qInt[q * Q.N + Q.PEER], d = this.qInt[q * Q.N + Q.ENTRY];
     if (d < 0 || di[d * E.N + E.STATE] !== Dd.PROCESSING || di[d * E.N + E.PEER] !== p) return; // flushed meanwhile
     const m = this.msg;
-    parseMessage(this.qData, q * this.maxDatagram, this.qInt[q * Q.N + Q.LEN], m);
+    parseMessage(this.dgram, this.qAt + q * this.maxDatagram, this.qInt[q * Q.N + Q.LEN], m);
     const con = m.type === MsgType.CON;
     const w = this.w;
-    const at = d * this.maxDatagram;
-    w.begin(this.dData, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.CONTENT,
+    const at = this.dAt + d * this.maxDatagram;
+    w.begin(this.dgram, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.CONTENT,
       con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
     const reply = this.handler.onRequest(m, p, w);
     if (di[d * E.N + E.STATE] !== Dd.PROCESSING || di[d * E.N + E.PEER] !== p) return; // the handler flushed this peer
     if (reply === Reply.RESPOND) {
       let n = w.end();
       if (n < 0) { // did not fit: 5.00 rather than a truncated message
-        w.begin(this.dData, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.INTERNAL_SERVER_ERROR,
+        w.begin(this.dgram, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.INTERNAL_SERVER_ERROR,
           con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
         n = w.end();
       }
@@ -713,7 +717,7 @@ export class Endpoint {
       d[b + E.PENDING] = 0;
       const n = d[b + E.LEN];
       if (n === 0) continue;
-      const sealed = this.emit(d[b + E.PEER], this.dData, e * this.maxDatagram, n, out, at);
+      const sealed = this.emit(d[b + E.PEER], this.dgram, this.dAt + e * this.maxDatagram, n, out, at);
       if (sealed <= 0) continue;
       this.setTx(d[b + E.PEER]);
       return sealed;
@@ -726,7 +730,7 @@ export class Endpoint {
     }
     if (best < 0) return 0;
     const k = best, b = k * R.N, tb = k * RT.N;
-    const n = this.emit(r[b + R.PEER], this.rData, k * this.maxDatagram, r[b + R.LEN], out, at);
+    const n = this.emit(r[b + R.PEER], this.dgram, this.rAt + k * this.maxDatagram, r[b + R.LEN], out, at);
     if (n <= 0) { this.freeSlot(k); return 0; } // cannot be sealed (too large for a record): dropped
     this.setTx(r[b + R.PEER]);
     if (r[b + R.TYPE] === MsgType.CON) {
@@ -754,8 +758,9 @@ export class Endpoint {
       for (let j = 0; j < n; j++) out[at + j] = src[off + j];
       return n;
     }
-    for (let j = 0; j < n; j++) this.plain[j] = src[off + j];
-    return ch.seal(this.plain, 0, n, out, at);
+    const pt = this.dgram, pa = this.plainAt;
+    for (let j = 0; j < n; j++) pt[pa + j] = src[off + j];
+    return ch.seal(pt, pa, n, out, at);
   }
 
   private setTx(p: number): void {
@@ -784,7 +789,7 @@ export class Endpoint {
   private control(p: number, type: number, mid: number): void {
     const k = this.allocSlot();
     if (k < 0) return; // no room for an RST: dropping it is harmless, the peer retransmits or gives up
-    const d = this.rData, at = k * this.maxDatagram;
+    const d = this.dgram, at = this.rAt + k * this.maxDatagram;
     d[at] = 0x40 | (type << 4); d[at + 1] = 0; d[at + 2] = mid >> 8; d[at + 3] = mid & 0xff;
     const r = this.rInt, b = k * R.N;
     r[b + R.KIND] = Kind.CONTROL; r[b + R.TYPE] = type; r[b + R.PEER] = p; r[b + R.MID] = mid;
@@ -829,7 +834,7 @@ export class Endpoint {
     r[b + R.KIND] = kind; r[b + R.TYPE] = type; r[b + R.PEER] = p; r[b + R.MID] = mid; r[b + R.TAG] = tag;
     r[b + R.RETRIES] = 0;
     // The token goes into the datagram only: the slot reads it back from there (see R).
-    this.w.begin(this.rData, k * this.maxDatagram, this.maxDatagram, type, code, mid, tok, tokOff, tokLen);
+    this.w.begin(this.dgram, this.rAt + k * this.maxDatagram, this.maxDatagram, type, code, mid, tok, tokOff, tokLen);
     return k;
   }
 
@@ -849,7 +854,7 @@ export class Endpoint {
 
   /** The token of the message in slot k (for matching later notifications). */
   slotToken(k: number, out: Uint8Array, at: number): number {
-    const d = this.rData, base = k * this.maxDatagram;
+    const d = this.dgram, base = this.rAt + k * this.maxDatagram;
     const n = d[base] & 15;
     for (let j = 0; j < n; j++) out[at + j] = d[base + 4 + j];
     return n;
