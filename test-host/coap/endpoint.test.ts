@@ -13,6 +13,7 @@ import { Opt } from '../../src/coap/option.js';
 import { DtlsSession, DtlsState } from '../../src/dtls/session.js';
 import { TestDtlsServer } from '../dtls/server.js';
 import { seededRandom } from '../dtls/sim.js';
+import { Slab } from '../../src/slab.js';
 
 function pair(seed: number, link: ConstructorParameters<typeof SimNetwork>[1], cfg = makeConfig()) {
   const net = new SimNetwork(seed, link);
@@ -301,6 +302,26 @@ test('over DTLS: a response and a request come in decrypted, our answer goes out
   assert.equal([res.type, res.code, res.mid, Buffer.from(res.buf.subarray(res.payloadOff, res.payloadOff + res.payloadLen)).toString()],
     [MsgType.ACK, Code.CONTENT, 0x1234, 'world']);
   assert.is(app.failures.length, 0);
+});
+
+
+test('two endpoints carved from one shared slab keep their state apart', () => {
+  const cfg = makeConfig({ maxDatagram: 576, requestRingDepth: 1, responseRingDepth: 3, dedupEntries: 2, maxPeers: 2, maxServers: 1 });
+  const slab = new Slab();
+  const net = new SimNetwork(3, { loss: 0, delay: 5 });
+  const client = new ResourceApp(cfg, 11, slab), server = new ResourceApp(cfg, 12, slab);
+  // Each endpoint's tables (state rows, the parsed message, peer addresses, scratches) are slab views.
+  assert.ok(slab.views >= 2 * 19 && slab.pages <= 2, `${slab.views} views in ${slab.pages} pages`);
+  net.add('client', '127.0.0.1', 5000, client.ep);
+  const p = client.ep.peerIndex(net.add('server', '127.0.0.1', 5683, server.ep), true);
+  assert.is(client.request(p, Code.PUT, '/store', 1, Buffer.from('abc')), 0);
+  assert.is(client.request(p, Code.GET, '/store', 2), 0);
+  assert.is(client.request(p, Code.GET, '/hello', 3), 0);
+  net.run({ done: () => client.responses.length === 3, until: 60_000 });
+  assert.equal(client.responses.map((r) => [r.tag, r.code, r.payload]),
+    [[1, Code.CHANGED, ''], [2, Code.CONTENT, 'abc'], [3, Code.CONTENT, 'world']]);
+  assert.is(client.ep.ringInUse(), 0);
+  assert.is(server.ep.dedupProcessing(), 0);
 });
 
 test.run();
