@@ -187,7 +187,8 @@ export class Endpoint {
     this.handler = handler;
     const D = config.maxDatagram;
     this.maxDatagram = D;
-    // Float64 rows first, then 32-bit, then bytes: the slab aligns each view, so this wastes nothing.
+    // Float64 rows first, then 32-bit, then bytes: the slab aligns each view, and this order leaves
+    // no gaps between them.
     const np = config.maxPeers, rd = config.responseRingDepth, qd = config.requestRingDepth, dn = config.dedupEntries;
     this.peerSeen = slab.f64(np);
     this.rTime = slab.f64(rd * RT.N);
