@@ -19,6 +19,7 @@ import { CoapMessage, MessageWriter, MsgType, Parse, parseMessage } from './mess
 import { Opt } from './option.js';
 import { PeerAddress } from './peer.js';
 import { Prng } from './prng.js';
+import { Slab } from '../slab.js';
 
 /** What the layer above implements (the LwM2M client, or a test endpoint). Called synchronously. */
 export interface EndpointHandler {
@@ -89,6 +90,24 @@ const enum Slot { FREE = 0, QUEUED = 1, WAIT_ACK = 2, WAIT_RESPONSE = 3 }
 const enum Kind { REQUEST = 0, NOTIFY = 1, CONTROL = 2 }
 const enum Dd { FREE = 0, PROCESSING = 1, ANSWERED = 2 }
 
+// Each table keeps its per-entry numbers in one strided Int32Array (entry i's field F at
+// i * N + F) and its times in one Float64Array, rather than one small array per field: under XS
+// every typed array costs 4 to 7 heap slots of its own (docs/xs-memory.md).
+
+/** A response-ring slot's integers (`rInt`). Its token is read from its datagram (bytes 4…, length in
+ *  the low nibble of byte 0), which begin…() writes before anything can match it. */
+const enum R { STATE = 0, KIND = 1, TYPE = 2, PEER = 3, MID = 4, TAG = 5, LEN = 6, RETRIES = 7, N = 8 }
+/** A response-ring slot's times (`rTime`); SEQ orders sends (FIFO). */
+const enum RT { DEADLINE = 0, INTERVAL = 1, SEQ = 2, N = 3 }
+/** A request-ring slot (`qInt`): its peer, datagram length and dedup entry (-1: flushed). */
+const enum Q { PEER = 0, LEN = 1, ENTRY = 2, N = 3 }
+/** A dedup entry's integers (`dInt`); its expiry is `dExpiry[e]`, its token `dTok[e * 8 …]`. */
+const enum E { STATE = 0, PEER = 1, MID = 2, LEN = 3, PENDING = 4, TOKLEN = 5, CODE = 6, N = 7 }
+/** A peer's integers (`peerInt`); last seen is `peerSeen[p]`, its PSK identity and key are one row of
+ *  `psk` (PSK_ROW bytes: the identity, then the key at MAX_PSK_IDENTITY). */
+const enum P { USED = 0, PINNED = 1, ID_LEN = 2, KEY_LEN = 3, N = 4 }
+const PSK_ROW = MAX_PSK_IDENTITY + MAX_PSK_KEY;
+
 /** RFC 7252 §5.9.3.4: Max-Age of our 5.03 when the request ring is full (seconds). */
 const BUSY_MAX_AGE = 2;
 
@@ -96,7 +115,7 @@ export class Endpoint {
   readonly config: Config;
   handler: EndpointHandler;
   /** The destination of the datagram transmit() just returned. */
-  readonly txPeer = new PeerAddress();
+  readonly txPeer: PeerAddress;
   txPeerIndex = -1;
   /** Counters for tests and logs. */
   droppedByFlag = 0;
@@ -112,61 +131,42 @@ export class Endpoint {
   // Peers.
   readonly peers: PeerAddress[];
   private readonly chan: (SecureChannel | null)[];
-  private readonly pskId: Uint8Array;
-  private readonly pskIdLen: Uint16Array;
-  private readonly pskKey: Uint8Array;
-  private readonly pskKeyLen: Uint16Array;
-  /** Plaintext scratch: decrypted datagrams, and messages before sealing. */
-  private readonly plain: Uint8Array;
-  private readonly peerUsed: Uint8Array;
-  private readonly peerPinned: Uint8Array;
+  private readonly peerInt: Int32Array;
   private readonly peerSeen: Float64Array;
+  private readonly psk: Uint8Array;
+  /** Every maxDatagram-sized buffer, back to back (one typed array rather than four): the response
+   *  ring's slots from rAt, the request ring's from qAt, the dedup entries' from dAt, then the
+   *  plaintext scratch at plainAt (decrypted datagrams, messages before sealing). The scratch is last,
+   *  so a DTLS session sees exactly maxDatagram bytes of room after it, as with an array of its own. */
+  private readonly dgram: Uint8Array;
+  private readonly rAt = 0;
+  private readonly qAt: number;
+  private readonly dAt: number;
+  private readonly plainAt: number;
 
   // Response ring (outbound messages we originate).
   private readonly rDepth: number;
-  private readonly rState: Uint8Array;
-  private readonly rKind: Uint8Array;
-  private readonly rPeer: Int16Array;
-  private readonly rType: Uint8Array;
-  private readonly rMid: Uint16Array;
-  private readonly rTag: Int32Array;
-  private readonly rTokLen: Uint8Array;
-  private readonly rTok: Uint8Array;
-  private readonly rLen: Uint16Array;
-  private readonly rData: Uint8Array;
-  private readonly rDeadline: Float64Array;
-  private readonly rInterval: Float64Array;
-  private readonly rRetries: Uint8Array;
-  private readonly rSeq: Float64Array;
+  private readonly rInt: Int32Array;
+  private readonly rTime: Float64Array;
   private seq = 0;
 
   // Request ring (inbound requests waiting for dispatch), FIFO.
   private readonly qDepth: number;
-  private readonly qPeer: Int16Array;
-  private readonly qLen: Uint16Array;
-  private readonly qEntry: Int16Array;
-  private readonly qData: Uint8Array;
+  private readonly qInt: Int32Array;
   private qHead = 0;
   private qCount = 0;
 
   // Dedup cache.
   private readonly dN: number;
-  private readonly dState: Uint8Array;
-  private readonly dPeer: Int16Array;
-  private readonly dMid: Uint16Array;
+  private readonly dInt: Int32Array;
   private readonly dExpiry: Float64Array;
-  private readonly dLen: Uint16Array;
-  private readonly dPending: Uint8Array;
-  private readonly dData: Uint8Array;
-  /** Token and code of the message an entry is for: a datagram with the same MID but another token
-   *  or code is not a retransmission (a new process reusing the port and a time-seeded MID), so
+  /** Token and code (E.CODE) of the message an entry is for: a datagram with the same MID but another
+   *  token or code is not a retransmission (a new process reusing the port and a time-seeded MID), so
    *  it is processed, not answered from the cache. */
   private readonly dTok: Uint8Array;
-  private readonly dTokLen: Uint8Array;
-  private readonly dCode: Uint8Array;
 
   private readonly maxDatagram: number;
-  private readonly msg = new CoapMessage();
+  private readonly msg: CoapMessage;
   /** The writer for messages being built (requests between begin…() and commit(), responses). */
   readonly w = new MessageWriter();
   private readonly prng = new Prng();
@@ -175,41 +175,47 @@ export class Endpoint {
   private now = 0;
   private readonly lifetime: number;
   private readonly nonLife: number;
-  private readonly tmpTok = new Uint8Array(8);
+  private readonly tmpTok: Uint8Array;
+  // Per-peer PSK bytes are rows of `psk`; start() wants buffers starting at 0, so the peer's bytes
+  // are copied to the front of these scratches first (no allocation).
+  private readonly idScratch: Uint8Array;
+  private readonly keyScratch: Uint8Array;
 
-  constructor(config: Config, handler: EndpointHandler, seed: Uint8Array) {
+  /** Every table is allocated here, from `slab` (pass the client's to share its pages). */
+  constructor(config: Config, handler: EndpointHandler, seed: Uint8Array, slab: Slab = new Slab()) {
     this.config = config;
     this.handler = handler;
     const D = config.maxDatagram;
     this.maxDatagram = D;
-    const np = config.maxPeers;
+    // Float64 rows first, then 32-bit, then bytes: the slab aligns each view, and this order leaves
+    // no gaps between them.
+    const np = config.maxPeers, rd = config.responseRingDepth, qd = config.requestRingDepth, dn = config.dedupEntries;
+    this.peerSeen = slab.f64(np);
+    this.rTime = slab.f64(rd * RT.N);
+    this.dExpiry = slab.f64(dn);
+    this.peerInt = slab.i32(np * P.N);
+    this.rInt = slab.i32(rd * R.N);
+    this.qInt = slab.i32(qd * Q.N);
+    this.dInt = slab.i32(dn * E.N);
+    this.msg = new CoapMessage(slab);
+    this.txPeer = new PeerAddress(slab);
     this.peers = [];
-    for (let j = 0; j < np; j++) this.peers.push(new PeerAddress());
-    this.peerUsed = new Uint8Array(np);
-    this.peerPinned = new Uint8Array(np);
-    this.peerSeen = new Float64Array(np);
     this.chan = [];
-    for (let j = 0; j < np; j++) this.chan.push(null);
-    this.pskId = new Uint8Array(np * MAX_PSK_IDENTITY); this.pskIdLen = new Uint16Array(np);
-    this.pskKey = new Uint8Array(np * MAX_PSK_KEY); this.pskKeyLen = new Uint16Array(np);
-    this.plain = new Uint8Array(D);
-    const rd = config.responseRingDepth;
+    for (let j = 0; j < np; j++) { this.peers.push(new PeerAddress(slab)); this.chan.push(null); }
+    this.tmpTok = slab.u8(8);
+    this.dTok = slab.u8(dn * 8);
+    this.idScratch = slab.u8(MAX_PSK_IDENTITY);
+    this.keyScratch = slab.u8(MAX_PSK_KEY);
+    this.psk = slab.u8(np * PSK_ROW);
+    this.dgram = slab.u8((rd + qd + dn + 1) * D);
+    this.qAt = rd * D;
+    this.dAt = (rd + qd) * D;
+    this.plainAt = (rd + qd + dn) * D;
     this.rDepth = rd;
-    this.rState = new Uint8Array(rd); this.rKind = new Uint8Array(rd); this.rPeer = new Int16Array(rd);
-    this.rType = new Uint8Array(rd); this.rMid = new Uint16Array(rd); this.rTag = new Int32Array(rd);
-    this.rTokLen = new Uint8Array(rd); this.rTok = new Uint8Array(rd * 8); this.rLen = new Uint16Array(rd);
-    this.rData = new Uint8Array(rd * D); this.rDeadline = new Float64Array(rd).fill(Infinity);
-    this.rInterval = new Float64Array(rd); this.rRetries = new Uint8Array(rd); this.rSeq = new Float64Array(rd);
-    const qd = config.requestRingDepth;
+    for (let k = 0; k < rd; k++) this.rTime[k * RT.N + RT.DEADLINE] = Infinity;
     this.qDepth = qd;
-    this.qPeer = new Int16Array(qd); this.qLen = new Uint16Array(qd); this.qEntry = new Int16Array(qd);
-    this.qData = new Uint8Array(qd * D);
-    const dn = config.dedupEntries;
     this.dN = dn;
-    this.dState = new Uint8Array(dn); this.dPeer = new Int16Array(dn); this.dMid = new Uint16Array(dn);
-    this.dExpiry = new Float64Array(dn).fill(Infinity); this.dLen = new Uint16Array(dn);
-    this.dPending = new Uint8Array(dn); this.dData = new Uint8Array(dn * D);
-    this.dTok = new Uint8Array(dn * 8); this.dTokLen = new Uint8Array(dn); this.dCode = new Uint8Array(dn);
+    this.dExpiry.fill(Infinity);
     this.lifetime = exchangeLifetime(config);
     this.nonLife = nonLifetime(config);
     this.prng.seed(seed, 0, seed.length);
@@ -222,36 +228,36 @@ export class Endpoint {
   /** The index of this address in the peer table, adding it when absent (evicting the least recently
    *  seen unpinned peer with nothing pending when full). -1 when there is no room. */
   peerIndex(addr: PeerAddress, pin: boolean): number {
-    const n = this.peers.length;
+    const n = this.peers.length, pi = this.peerInt;
     let free = -1;
     for (let j = 0; j < n; j++) {
-      if (this.peerUsed[j]) {
-        if (this.peers[j].equals(addr)) { if (pin) this.peerPinned[j] = 1; return j; }
+      if (pi[j * P.N + P.USED]) {
+        if (this.peers[j].equals(addr)) { if (pin) pi[j * P.N + P.PINNED] = 1; return j; }
       } else if (free < 0) free = j;
     }
     if (free < 0) {
       let oldest = Infinity;
       for (let j = 0; j < n; j++) {
-        if (this.peerPinned[j] || this.peerBusy(j)) continue;
+        if (pi[j * P.N + P.PINNED] || this.peerBusy(j)) continue;
         if (this.peerSeen[j] < oldest) { oldest = this.peerSeen[j]; free = j; }
       }
       if (free < 0) return -1;
       this.forgetPeer(free);
     }
     this.peers[free].set(addr);
-    this.peerUsed[free] = 1;
-    this.peerPinned[free] = pin ? 1 : 0;
+    pi[free * P.N + P.USED] = 1;
+    pi[free * P.N + P.PINNED] = pin ? 1 : 0;
     this.peerSeen[free] = this.now;
     return free;
   }
 
   /** Lookup only: the peer's index or -1. */
   findPeer(addr: PeerAddress): number {
-    for (let j = 0; j < this.peers.length; j++) if (this.peerUsed[j] && this.peers[j].equals(addr)) return j;
+    for (let j = 0; j < this.peers.length; j++) if (this.peerInt[j * P.N + P.USED] && this.peers[j].equals(addr)) return j;
     return -1;
   }
 
-  unpinPeer(p: number): void { this.peerPinned[p] = 0; }
+  unpinPeer(p: number): void { this.peerInt[p * P.N + P.PINNED] = 0; }
 
   /**
    * Makes peer p a DTLS peer (coaps://) with this channel and PSK identity/key (copied), or a plain
@@ -262,11 +268,13 @@ export class Endpoint {
     const old = this.chan[p];
     if (old !== null && old !== ch) old.reset(false);
     this.chan[p] = ch;
-    if (ch === null) { this.pskIdLen[p] = 0; this.pskKeyLen[p] = 0; return 0; }
+    const pi = this.peerInt, at = p * P.N;
+    if (ch === null) { pi[at + P.ID_LEN] = 0; pi[at + P.KEY_LEN] = 0; return 0; }
     if (idLen > MAX_PSK_IDENTITY || keyLen > MAX_PSK_KEY || keyLen === 0) return -Code.BAD_REQUEST;
-    for (let j = 0; j < idLen; j++) this.pskId[p * MAX_PSK_IDENTITY + j] = id[idOff + j];
-    for (let j = 0; j < keyLen; j++) this.pskKey[p * MAX_PSK_KEY + j] = key[keyOff + j];
-    this.pskIdLen[p] = idLen; this.pskKeyLen[p] = keyLen;
+    const row = p * PSK_ROW;
+    for (let j = 0; j < idLen; j++) this.psk[row + j] = id[idOff + j];
+    for (let j = 0; j < keyLen; j++) this.psk[row + MAX_PSK_IDENTITY + j] = key[keyOff + j];
+    pi[at + P.ID_LEN] = idLen; pi[at + P.KEY_LEN] = keyLen;
     ch.reset(false);
     return 0;
   }
@@ -279,22 +287,11 @@ export class Endpoint {
     const ch = this.chan[p];
     if (ch === null || ch.state !== Sec.IDLE) return;
     // The identity and key are copied into the session's own buffers by start().
-    ch.start(this.pskIdView(p), this.pskIdLen[p], this.pskKeyView(p), this.pskKeyLen[p], this.now, true);
-  }
-
-  // Per-peer PSK buffers are slices of one array; start() wants a buffer starting at 0, so the
-  // peer's bytes are copied to the front of a scratch first (no allocation).
-  private readonly idScratch = new Uint8Array(MAX_PSK_IDENTITY);
-  private readonly keyScratch = new Uint8Array(MAX_PSK_KEY);
-  private pskIdView(p: number): Uint8Array {
-    const n = this.pskIdLen[p];
-    for (let j = 0; j < n; j++) this.idScratch[j] = this.pskId[p * MAX_PSK_IDENTITY + j];
-    return this.idScratch;
-  }
-  private pskKeyView(p: number): Uint8Array {
-    const n = this.pskKeyLen[p];
-    for (let j = 0; j < n; j++) this.keyScratch[j] = this.pskKey[p * MAX_PSK_KEY + j];
-    return this.keyScratch;
+    const idLen = this.peerInt[p * P.N + P.ID_LEN], keyLen = this.peerInt[p * P.N + P.KEY_LEN];
+    const row = p * PSK_ROW;
+    for (let j = 0; j < idLen; j++) this.idScratch[j] = this.psk[row + j];
+    for (let j = 0; j < keyLen; j++) this.keyScratch[j] = this.psk[row + MAX_PSK_IDENTITY + j];
+    ch.start(this.idScratch, idLen, this.keyScratch, keyLen, this.now, true);
   }
 
   /** A channel failed: every message to that peer fails (the layer above retries with back-off). */
@@ -303,24 +300,31 @@ export class Endpoint {
     this.securityFailures++;
     this.lastSecurityError = ch.error;
     ch.reset(false);
+    const r = this.rInt;
     for (let k = 0; k < this.rDepth; k++) {
-      if (this.rState[k] === Slot.FREE || this.rPeer[k] !== p) continue;
-      const tag = this.rTag[k];
+      const b = k * R.N;
+      if (r[b + R.STATE] === Slot.FREE || r[b + R.PEER] !== p) continue;
+      const tag = r[b + R.TAG];
       this.freeSlot(k);
       if (tag >= 0) this.handler.onFailure(tag, Failure.SECURITY, p);
     }
-    for (let e = 0; e < this.dN; e++) if (this.dPeer[e] === p) this.dPending[e] = 0;
+    const d = this.dInt;
+    for (let e = 0; e < this.dN; e++) if (d[e * E.N + E.PEER] === p) d[e * E.N + E.PENDING] = 0;
   }
 
   private peerBusy(p: number): boolean {
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] !== Slot.FREE && this.rPeer[k] === p) return true;
+    const r = this.rInt, d = this.dInt;
+    for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] === p) return true;
     // Answered dedup entries do not hold a peer: under pressure its duplicate detection goes first.
-    for (let k = 0; k < this.dN; k++) if (this.dPeer[k] === p && (this.dState[k] === Dd.PROCESSING || this.dPending[k])) return true;
+    for (let e = 0; e < this.dN; e++) {
+      const b = e * E.N;
+      if (d[b + E.PEER] === p && (d[b + E.STATE] === Dd.PROCESSING || d[b + E.PENDING])) return true;
+    }
     return this.qCount > 0 && this.queuedFrom(p);
   }
 
   private queuedFrom(p: number): boolean {
-    for (let n = 0; n < this.qCount; n++) if (this.qPeer[(this.qHead + n) % this.qDepth] === p) return true;
+    for (let n = 0; n < this.qCount; n++) if (this.qInt[((this.qHead + n) % this.qDepth) * Q.N + Q.PEER] === p) return true;
     return false;
   }
 
@@ -328,8 +332,8 @@ export class Endpoint {
    *  requests; frees its table entry. */
   forgetPeer(p: number): void {
     this.flushPeer(p);
-    this.setSecurity(p, null, this.plain, 0, 0, this.plain, 0, 0);
-    this.peerUsed[p] = 0; this.peerPinned[p] = 0; this.peers[p].clear();
+    this.setSecurity(p, null, this.dgram, 0, 0, this.dgram, 0, 0);
+    this.peerInt[p * P.N + P.USED] = 0; this.peerInt[p * P.N + P.PINNED] = 0; this.peers[p].clear();
   }
 
   // ---------------------------------------------------------------- inbound
@@ -343,10 +347,10 @@ export class Endpoint {
     const ch = this.chan[p];
     if (ch !== null) {
       // DTLS: handshake records are consumed; application data comes out in plaintext.
-      const n = ch.receive(buf, off, len, now, this.plain, 0);
+      const n = ch.receive(buf, off, len, now, this.dgram, this.plainAt);
       if (ch.state === Sec.FAILED) this.channelFailed(p);
       if (n <= 0) return Rx.HANDLED;
-      return this.receiveFrom(p, this.plain, 0, n);
+      return this.receiveFrom(p, this.dgram, this.plainAt, n);
     }
     return this.receiveFrom(p, buf, off, len);
   }
@@ -380,7 +384,7 @@ export class Endpoint {
       if (m.type === MsgType.RST) { if (this.handler.onReset) this.handler.onReset(m.mid, p); return Rx.HANDLED; }
       return Rx.IGNORED;
     }
-    const tag = this.rTag[k];
+    const tag = this.rInt[k * R.N + R.TAG];
     if (m.type === MsgType.RST) {
       this.freeSlot(k);
       this.handler.onFailure(tag, Failure.RESET, p);
@@ -388,9 +392,9 @@ export class Endpoint {
     }
     // An empty ACK: for a request of ours, wait now for the separate response (§5.2.2); for a ping,
     // a notification or a separate response of ours, it is delivered.
-    if (this.rKind[k] === Kind.REQUEST && this.rData[k * this.maxDatagram + 1] !== Code.EMPTY) {
-      this.rState[k] = Slot.WAIT_RESPONSE;
-      this.rDeadline[k] = this.now + this.lifetime;
+    if (this.rInt[k * R.N + R.KIND] === Kind.REQUEST && this.dgram[this.rAt + k * this.maxDatagram + 1] !== Code.EMPTY) {
+      this.rInt[k * R.N + R.STATE] = Slot.WAIT_RESPONSE;
+      this.rTime[k * RT.N + RT.DEADLINE] = this.now + this.lifetime;
       return Rx.HANDLED;
     }
     this.freeSlot(k);
@@ -400,11 +404,12 @@ export class Endpoint {
 
   private receiveRequest(p: number, m: CoapMessage, r: number, buf: Uint8Array, off: number, len: number): number {
     if (m.type !== MsgType.CON && m.type !== MsgType.NON) { this.droppedMalformed++; return Rx.IGNORED; } // §4.2/4.3: a request in an ACK/RST
+    const di = this.dInt;
     const e = this.dedupFind(p, m);
     if (e >= 0) {
       this.duplicates++;
       // §4.5: a duplicate CON gets the same ACK (and response) again; a duplicate NON is ignored.
-      if (m.type === MsgType.CON && this.dState[e] === Dd.ANSWERED) this.dPending[e] = 1;
+      if (m.type === MsgType.CON && di[e * E.N + E.STATE] === Dd.ANSWERED) di[e * E.N + E.PENDING] = 1;
       return Rx.DUPLICATE;
     }
     const d = this.dedupAlloc(p, m, m.type === MsgType.CON ? this.lifetime : this.nonLife);
@@ -415,7 +420,7 @@ export class Endpoint {
         this.answerNow(d, p, m, r === Parse.BAD_OPTION ? Code.BAD_OPTION : Code.REQUEST_ENTITY_TOO_LARGE, 0);
         return Rx.REJECTED;
       }
-      this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0;
+      this.dedupAnswered(d, 0);
       return Rx.IGNORED;
     }
     if (this.qCount === this.qDepth || len > this.maxDatagram) {
@@ -424,14 +429,15 @@ export class Endpoint {
         this.answerNow(d, p, m, Code.SERVICE_UNAVAILABLE, BUSY_MAX_AGE);
         return Rx.REJECTED;
       }
-      this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0;
+      this.dedupAnswered(d, 0);
       return Rx.IGNORED;
     }
     const q = (this.qHead + this.qCount) % this.qDepth;
     this.qCount++;
-    this.qPeer[q] = p; this.qLen[q] = len; this.qEntry[q] = d;
-    const base = q * this.maxDatagram;
-    for (let j = 0; j < len; j++) this.qData[base + j] = buf[off + j];
+    const qi = this.qInt, b = q * Q.N;
+    qi[b + Q.PEER] = p; qi[b + Q.LEN] = len; qi[b + Q.ENTRY] = d;
+    const base = this.qAt + q * this.maxDatagram;
+    for (let j = 0; j < len; j++) this.dgram[base + j] = buf[off + j];
     return Rx.QUEUED;
   }
 
@@ -439,21 +445,28 @@ export class Endpoint {
   private answerNow(d: number, p: number, m: CoapMessage, code: number, maxAge: number): void {
     const w = this.w;
     const con = m.type === MsgType.CON;
-    w.begin(this.dData, d * this.maxDatagram, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, code,
+    w.begin(this.dgram, this.dAt + d * this.maxDatagram, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, code,
       con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
     if (maxAge > 0) w.optionUint(Opt.MAX_AGE, maxAge);
     const n = w.end();
-    this.dLen[d] = n > 0 ? n : 0;
-    this.dState[d] = Dd.ANSWERED;
-    this.dPending[d] = n > 0 ? 1 : 0;
+    const b = d * E.N;
+    this.dInt[b + E.LEN] = n > 0 ? n : 0;
+    this.dInt[b + E.STATE] = Dd.ANSWERED;
+    this.dInt[b + E.PENDING] = n > 0 ? 1 : 0;
+  }
+
+  /** Dedup entry d is answered, with the first n bytes of its datagram (0: nothing to send). */
+  private dedupAnswered(d: number, n: number): void {
+    this.dInt[d * E.N + E.STATE] = Dd.ANSWERED; this.dInt[d * E.N + E.LEN] = n;
   }
 
   private receiveResponse(p: number, m: CoapMessage, r: number): number {
     // A CON response (separate, or a notification) is itself deduplicated and ACKed (§4.5, §5.2.2).
+    const di = this.dInt;
     let d = -1;
     if (m.type === MsgType.CON) {
       const e = this.dedupFind(p, m);
-      if (e >= 0) { this.duplicates++; if (this.dState[e] === Dd.ANSWERED) this.dPending[e] = 1; return Rx.DUPLICATE; }
+      if (e >= 0) { this.duplicates++; if (di[e * E.N + E.STATE] === Dd.ANSWERED) di[e * E.N + E.PENDING] = 1; return Rx.DUPLICATE; }
       d = this.dedupAlloc(p, m, this.lifetime);
       if (d < 0) return Rx.IGNORED;
     } else if (m.type === MsgType.NON) {
@@ -464,14 +477,14 @@ export class Endpoint {
     if (r !== Parse.OK) {
       // §5.4.1: an unrecognised critical option in a CON response → RST; otherwise ignored.
       if (m.type === MsgType.CON) this.storeEmpty(d, MsgType.RST, m.mid);
-      else if (d >= 0) { this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0; }
+      else if (d >= 0) this.dedupAnswered(d, 0);
       this.droppedMalformed++;
       return Rx.IGNORED;
     }
     let k = -1;
     if (m.type === MsgType.ACK) {
       k = this.slotByMid(p, m.mid);
-      if (k >= 0 && (this.rKind[k] !== Kind.REQUEST || !this.tokenMatches(k, m))) k = -1;
+      if (k >= 0 && (this.rInt[k * R.N + R.KIND] !== Kind.REQUEST || !this.tokenMatches(k, m))) k = -1;
     } else {
       k = this.slotByToken(p, m);
     }
@@ -480,12 +493,12 @@ export class Endpoint {
       // A rejected CON gets RST (§4.2); so does a rejected NON (§4.3: "MAY"), which is how a client
       // cancels an observation it no longer wants (RFC 7641 §3.6).
       if (m.type === MsgType.CON || (!ok && m.type === MsgType.NON)) this.storeEmpty(d, ok ? MsgType.ACK : MsgType.RST, m.mid);
-      else if (d >= 0) { this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0; }
+      else if (d >= 0) this.dedupAnswered(d, 0);
       return ok ? Rx.HANDLED : Rx.IGNORED;
     }
     if (m.type === MsgType.CON) this.storeEmpty(d, MsgType.ACK, m.mid);
-    else if (d >= 0) { this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0; }
-    const tag = this.rTag[k];
+    else if (d >= 0) this.dedupAnswered(d, 0);
+    const tag = this.rInt[k * R.N + R.TAG];
     this.freeSlot(k);
     this.handler.onResponse(tag, m, p);
     return Rx.HANDLED;
@@ -493,27 +506,32 @@ export class Endpoint {
 
   private storeEmpty(d: number, type: number, mid: number): void {
     if (d < 0) return;
-    const b = this.dData, at = d * this.maxDatagram;
+    const b = this.dgram, at = this.dAt + d * this.maxDatagram;
     b[at] = 0x40 | (type << 4); b[at + 1] = 0; b[at + 2] = mid >> 8; b[at + 3] = mid & 0xff;
-    this.dLen[d] = 4; this.dState[d] = Dd.ANSWERED; this.dPending[d] = 1;
+    this.dedupAnswered(d, 4); this.dInt[d * E.N + E.PENDING] = 1;
   }
 
+  /** The message in slot k carries m's token (read from the slot's datagram: see R). */
   private tokenMatches(k: number, m: CoapMessage): boolean {
-    return m.tokenEquals(this.rTok, k * 8, this.rTokLen[k]);
+    const at = this.rAt + k * this.maxDatagram;
+    return m.tokenEquals(this.dgram, at + 4, this.dgram[at] & 15);
   }
 
   private slotByMid(p: number, mid: number): number {
+    const r = this.rInt;
     for (let k = 0; k < this.rDepth; k++) {
-      if (this.rState[k] === Slot.WAIT_ACK && this.rPeer[k] === p && this.rMid[k] === mid) return k;
+      const b = k * R.N;
+      if (r[b + R.STATE] === Slot.WAIT_ACK && r[b + R.PEER] === p && r[b + R.MID] === mid) return k;
     }
     return -1;
   }
 
   private slotByToken(p: number, m: CoapMessage): number {
+    const r = this.rInt;
     for (let k = 0; k < this.rDepth; k++) {
-      const s = this.rState[k];
-      if ((s === Slot.WAIT_ACK || s === Slot.WAIT_RESPONSE) && this.rKind[k] === Kind.REQUEST &&
-          this.rPeer[k] === p && this.tokenMatches(k, m)) return k;
+      const b = k * R.N, s = r[b + R.STATE];
+      if ((s === Slot.WAIT_ACK || s === Slot.WAIT_RESPONSE) && r[b + R.KIND] === Kind.REQUEST &&
+          r[b + R.PEER] === p && this.tokenMatches(k, m)) return k;
     }
     return -1;
   }
@@ -521,12 +539,13 @@ export class Endpoint {
   // ---------------------------------------------------------------- dedup cache
 
   private dedupFind(p: number, m: CoapMessage): number {
-    const mid = m.mid;
+    const mid = m.mid, d = this.dInt;
     for (let e = 0; e < this.dN; e++) {
-      if (this.dState[e] !== Dd.FREE && this.dPeer[e] === p && this.dMid[e] === mid) {
-        if (this.dExpiry[e] <= this.now || this.dCode[e] !== m.code || !m.tokenEquals(this.dTok, e * 8, this.dTokLen[e])) {
+      const b = e * E.N;
+      if (d[b + E.STATE] !== Dd.FREE && d[b + E.PEER] === p && d[b + E.MID] === mid) {
+        if (this.dExpiry[e] <= this.now || d[b + E.CODE] !== m.code || !m.tokenEquals(this.dTok, e * 8, d[b + E.TOKLEN])) {
           // Expired, or the MID reused for another message: the old entry goes.
-          this.dState[e] = Dd.FREE; this.dPending[e] = 0; this.dExpiry[e] = Infinity;
+          this.dedupFree(e);
           return -1;
         }
         return e;
@@ -535,19 +554,24 @@ export class Endpoint {
     return -1;
   }
 
+  private dedupFree(e: number): void {
+    this.dInt[e * E.N + E.STATE] = Dd.FREE; this.dInt[e * E.N + E.PENDING] = 0; this.dExpiry[e] = Infinity;
+  }
+
   /** A free entry, else the answered one closest to expiry (never one still being processed). */
   private dedupAlloc(p: number, m: CoapMessage, life: number): number {
-    const mid = m.mid;
+    const mid = m.mid, d = this.dInt;
     let best = -1, bestExp = Infinity;
     for (let e = 0; e < this.dN; e++) {
-      const s = this.dState[e];
+      const s = d[e * E.N + E.STATE];
       if (s === Dd.FREE) { best = e; break; }
-      if (s === Dd.ANSWERED && !this.dPending[e] && this.dExpiry[e] < bestExp) { bestExp = this.dExpiry[e]; best = e; }
+      if (s === Dd.ANSWERED && !d[e * E.N + E.PENDING] && this.dExpiry[e] < bestExp) { bestExp = this.dExpiry[e]; best = e; }
     }
     if (best < 0) return -1;
-    this.dState[best] = Dd.PROCESSING; this.dPeer[best] = p; this.dMid[best] = mid;
-    this.dExpiry[best] = this.now + life; this.dLen[best] = 0; this.dPending[best] = 0;
-    this.dCode[best] = m.code; this.dTokLen[best] = m.tokenLen;
+    const b = best * E.N;
+    d[b + E.STATE] = Dd.PROCESSING; d[b + E.PEER] = p; d[b + E.MID] = mid;
+    this.dExpiry[best] = this.now + life; d[b + E.LEN] = 0; d[b + E.PENDING] = 0;
+    d[b + E.CODE] = m.code; d[b + E.TOKLEN] = m.tokenLen;
     for (let j = 0; j < m.tokenLen; j++) this.dTok[best * 8 + j] = m.token[j];
     return best;
   }
@@ -559,16 +583,20 @@ export class Endpoint {
     this.now = now;
     while (this.qCount > 0) this.dispatchOne();
     let next = Infinity;
+    const r = this.rInt, t = this.rTime;
     for (let k = 0; k < this.rDepth; k++) {
-      const s = this.rState[k];
+      const s = r[k * R.N + R.STATE];
       if (s === Slot.WAIT_ACK || s === Slot.WAIT_RESPONSE) {
-        if (this.rDeadline[k] <= now) this.expire(k);
-        if (this.rState[k] !== Slot.FREE && this.rState[k] !== Slot.QUEUED && this.rDeadline[k] < next) next = this.rDeadline[k];
+        const at = k * RT.N + RT.DEADLINE;
+        if (t[at] <= now) this.expire(k);
+        const s2 = r[k * R.N + R.STATE];
+        if (s2 !== Slot.FREE && s2 !== Slot.QUEUED && t[at] < next) next = t[at];
       }
     }
+    const d = this.dInt;
     for (let e = 0; e < this.dN; e++) {
-      if (this.dState[e] === Dd.ANSWERED) {
-        if (this.dExpiry[e] <= now && !this.dPending[e]) { this.dState[e] = Dd.FREE; this.dExpiry[e] = Infinity; }
+      if (d[e * E.N + E.STATE] === Dd.ANSWERED) {
+        if (this.dExpiry[e] <= now && !d[e * E.N + E.PENDING]) this.dedupFree(e);
         else if (this.dExpiry[e] < next) next = this.dExpiry[e];
       }
     }
@@ -576,9 +604,9 @@ export class Endpoint {
       const ch = this.chan[p];
       if (ch === null) continue;
       if (ch.state === Sec.IDLE && this.hasPendingFor(p)) this.ensureHandshake(p);
-      const d = ch.poll(now);
+      const dl = ch.poll(now);
       if (ch.state === Sec.FAILED) { this.channelFailed(p); continue; }
-      if (d < next) next = d;
+      if (dl < next) next = dl;
     }
     if (this.hasOutput()) next = now;
     return next;
@@ -586,8 +614,9 @@ export class Endpoint {
 
   /** Something waits to be sent to peer p. */
   private hasPendingFor(p: number): boolean {
-    for (let e = 0; e < this.dN; e++) if (this.dPending[e] && this.dPeer[e] === p) return true;
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] === Slot.QUEUED && this.rPeer[k] === p) return true;
+    const d = this.dInt, r = this.rInt;
+    for (let e = 0; e < this.dN; e++) if (d[e * E.N + E.PENDING] && d[e * E.N + E.PEER] === p) return true;
+    for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] === Slot.QUEUED && r[k * R.N + R.PEER] === p) return true;
     return false;
   }
 
@@ -598,13 +627,14 @@ export class Endpoint {
   }
 
   private expire(k: number): void {
-    if (this.rState[k] === Slot.WAIT_ACK && this.rRetries[k] < this.config.maxRetransmit) {
-      this.rState[k] = Slot.QUEUED; // retransmitted by transmit(), with the doubled timeout
-      this.rRetries[k]++;
+    const r = this.rInt, b = k * R.N;
+    if (r[b + R.STATE] === Slot.WAIT_ACK && r[b + R.RETRIES] < this.config.maxRetransmit) {
+      r[b + R.STATE] = Slot.QUEUED; // retransmitted by transmit(), with the doubled timeout
+      r[b + R.RETRIES]++;
       this.retransmissions++;
       return;
     }
-    const tag = this.rTag[k], p = this.rPeer[k];
+    const tag = r[b + R.TAG], p = r[b + R.PEER];
     this.freeSlot(k);
     this.handler.onFailure(tag, Failure.TIMEOUT, p);
   }
@@ -613,55 +643,61 @@ export class Endpoint {
     const q = this.qHead;
     this.qHead = (this.qHead + 1) % this.qDepth;
     this.qCount--;
-    const p = this.qPeer[q], d = this.qEntry[q];
-    if (d < 0 || this.dState[d] !== Dd.PROCESSING || this.dPeer[d] !== p) return; // flushed meanwhile
+    const di = this.dInt;
+    const p = this.qInt[q * Q.N + Q.PEER], d = this.qInt[q * Q.N + Q.ENTRY];
+    if (d < 0 || di[d * E.N + E.STATE] !== Dd.PROCESSING || di[d * E.N + E.PEER] !== p) return; // flushed meanwhile
     const m = this.msg;
-    parseMessage(this.qData, q * this.maxDatagram, this.qLen[q], m);
+    parseMessage(this.dgram, this.qAt + q * this.maxDatagram, this.qInt[q * Q.N + Q.LEN], m);
     const con = m.type === MsgType.CON;
     const w = this.w;
-    const at = d * this.maxDatagram;
-    w.begin(this.dData, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.CONTENT,
+    const at = this.dAt + d * this.maxDatagram;
+    w.begin(this.dgram, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.CONTENT,
       con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
     const reply = this.handler.onRequest(m, p, w);
-    if (this.dState[d] !== Dd.PROCESSING || this.dPeer[d] !== p) return; // the handler flushed this peer
+    if (di[d * E.N + E.STATE] !== Dd.PROCESSING || di[d * E.N + E.PEER] !== p) return; // the handler flushed this peer
     if (reply === Reply.RESPOND) {
       let n = w.end();
       if (n < 0) { // did not fit: 5.00 rather than a truncated message
-        w.begin(this.dData, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.INTERNAL_SERVER_ERROR,
+        w.begin(this.dgram, at, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, Code.INTERNAL_SERVER_ERROR,
           con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
         n = w.end();
       }
-      this.dLen[d] = n; this.dState[d] = Dd.ANSWERED; this.dPending[d] = 1;
+      this.dedupAnswered(d, n); di[d * E.N + E.PENDING] = 1;
     } else if (con) {
       this.storeEmpty(d, MsgType.ACK, m.mid);
     } else {
-      this.dState[d] = Dd.ANSWERED; this.dLen[d] = 0;
+      this.dedupAnswered(d, 0);
     }
   }
 
   // ---------------------------------------------------------------- outbound
 
   hasOutput(): boolean {
-    for (let e = 0; e < this.dN; e++) if (this.dPending[e] && this.ready(this.dPeer[e])) return true;
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] === Slot.QUEUED && this.sendable(k)) return true;
+    const d = this.dInt;
+    for (let e = 0; e < this.dN; e++) if (d[e * E.N + E.PENDING] && this.ready(d[e * E.N + E.PEER])) return true;
+    for (let k = 0; k < this.rDepth; k++) if (this.rInt[k * R.N + R.STATE] === Slot.QUEUED && this.sendable(k)) return true;
     return false;
   }
 
   /** NSTART (§4.7): a CON request waits while another request to the same peer is outstanding. */
   private sendable(k: number): boolean {
-    if (!this.ready(this.rPeer[k])) return false;
-    if (this.rKind[k] !== Kind.REQUEST || this.rRetries[k] > 0) return true;
-    const p = this.rPeer[k];
+    const r = this.rInt, b = k * R.N;
+    const p = r[b + R.PEER];
+    if (!this.ready(p)) return false;
+    if (r[b + R.KIND] !== Kind.REQUEST || r[b + R.RETRIES] > 0) return true;
     let outstanding = 0;
     for (let j = 0; j < this.rDepth; j++) {
-      if (j !== k && this.rPeer[j] === p && this.rKind[j] === Kind.REQUEST &&
-          (this.rState[j] === Slot.WAIT_ACK || this.rState[j] === Slot.WAIT_RESPONSE)) outstanding++;
+      const c = j * R.N, s = r[c + R.STATE];
+      if (j !== k && r[c + R.PEER] === p && r[c + R.KIND] === Kind.REQUEST &&
+          (s === Slot.WAIT_ACK || s === Slot.WAIT_RESPONSE)) outstanding++;
     }
     if (outstanding >= this.config.nstart) return false;
     // FIFO among queued requests to this peer.
+    const seq = this.rTime[k * RT.N + RT.SEQ];
     for (let j = 0; j < this.rDepth; j++) {
-      if (j !== k && this.rState[j] === Slot.QUEUED && this.rPeer[j] === p && this.rKind[j] === Kind.REQUEST &&
-          this.rRetries[j] === 0 && this.rSeq[j] < this.rSeq[k]) return false;
+      const c = j * R.N;
+      if (j !== k && r[c + R.STATE] === Slot.QUEUED && r[c + R.PEER] === p && r[c + R.KIND] === Kind.REQUEST &&
+          r[c + R.RETRIES] === 0 && this.rTime[j * RT.N + RT.SEQ] < seq) return false;
     }
     return true;
   }
@@ -675,37 +711,41 @@ export class Endpoint {
       const n = ch.transmit(out, at);
       if (n > 0) { this.setTx(p); return n; }
     }
+    const d = this.dInt;
     for (let e = 0; e < this.dN; e++) {
-      if (!this.dPending[e] || !this.ready(this.dPeer[e])) continue;
-      this.dPending[e] = 0;
-      const n = this.dLen[e];
+      const b = e * E.N;
+      if (!d[b + E.PENDING] || !this.ready(d[b + E.PEER])) continue;
+      d[b + E.PENDING] = 0;
+      const n = d[b + E.LEN];
       if (n === 0) continue;
-      const sealed = this.emit(this.dPeer[e], this.dData, e * this.maxDatagram, n, out, at);
+      const sealed = this.emit(d[b + E.PEER], this.dgram, this.dAt + e * this.maxDatagram, n, out, at);
       if (sealed <= 0) continue;
-      this.setTx(this.dPeer[e]);
+      this.setTx(d[b + E.PEER]);
       return sealed;
     }
+    const r = this.rInt, t = this.rTime;
     let best = -1;
     for (let k = 0; k < this.rDepth; k++) {
-      if (this.rState[k] === Slot.QUEUED && (best < 0 || this.rSeq[k] < this.rSeq[best]) && this.sendable(k)) best = k;
+      if (r[k * R.N + R.STATE] === Slot.QUEUED &&
+          (best < 0 || t[k * RT.N + RT.SEQ] < t[best * RT.N + RT.SEQ]) && this.sendable(k)) best = k;
     }
     if (best < 0) return 0;
-    const k = best, base = k * this.maxDatagram;
-    const n = this.emit(this.rPeer[k], this.rData, base, this.rLen[k], out, at);
+    const k = best, b = k * R.N, tb = k * RT.N;
+    const n = this.emit(r[b + R.PEER], this.dgram, this.rAt + k * this.maxDatagram, r[b + R.LEN], out, at);
     if (n <= 0) { this.freeSlot(k); return 0; } // cannot be sealed (too large for a record): dropped
-    this.setTx(this.rPeer[k]);
-    if (this.rType[k] === MsgType.CON) {
+    this.setTx(r[b + R.PEER]);
+    if (r[b + R.TYPE] === MsgType.CON) {
       // §4.2: initial timeout random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR], doubled each time.
-      if (this.rRetries[k] === 0) {
-        this.rInterval[k] = this.config.ackTimeout * (1 + this.prng.float() * (this.config.ackRandomFactor - 1));
+      if (r[b + R.RETRIES] === 0) {
+        t[tb + RT.INTERVAL] = this.config.ackTimeout * (1 + this.prng.float() * (this.config.ackRandomFactor - 1));
       } else {
-        this.rInterval[k] *= 2;
+        t[tb + RT.INTERVAL] *= 2;
       }
-      this.rState[k] = Slot.WAIT_ACK;
-      this.rDeadline[k] = this.now + this.rInterval[k];
-    } else if (this.rKind[k] === Kind.REQUEST) {
-      this.rState[k] = Slot.WAIT_RESPONSE; // a NON request: wait for a response for NON_LIFETIME
-      this.rDeadline[k] = this.now + this.nonLife;
+      r[b + R.STATE] = Slot.WAIT_ACK;
+      t[tb + RT.DEADLINE] = this.now + t[tb + RT.INTERVAL];
+    } else if (r[b + R.KIND] === Kind.REQUEST) {
+      r[b + R.STATE] = Slot.WAIT_RESPONSE; // a NON request: wait for a response for NON_LIFETIME
+      t[tb + RT.DEADLINE] = this.now + this.nonLife;
     } else {
       this.freeSlot(k);
     }
@@ -719,8 +759,9 @@ export class Endpoint {
       for (let j = 0; j < n; j++) out[at + j] = src[off + j];
       return n;
     }
-    for (let j = 0; j < n; j++) this.plain[j] = src[off + j];
-    return ch.seal(this.plain, 0, n, out, at);
+    const pt = this.dgram, pa = this.plainAt;
+    for (let j = 0; j < n; j++) pt[pa + j] = src[off + j];
+    return ch.seal(pt, pa, n, out, at);
   }
 
   private setTx(p: number): void {
@@ -737,22 +778,24 @@ export class Endpoint {
   }
 
   private allocSlot(): number {
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] === Slot.FREE) return k;
+    for (let k = 0; k < this.rDepth; k++) if (this.rInt[k * R.N + R.STATE] === Slot.FREE) return k;
     return -1;
   }
 
   private freeSlot(k: number): void {
-    this.rState[k] = Slot.FREE; this.rDeadline[k] = Infinity; this.rRetries[k] = 0; this.rLen[k] = 0;
+    const r = this.rInt, b = k * R.N;
+    r[b + R.STATE] = Slot.FREE; this.rTime[k * RT.N + RT.DEADLINE] = Infinity; r[b + R.RETRIES] = 0; r[b + R.LEN] = 0;
   }
 
   private control(p: number, type: number, mid: number): void {
     const k = this.allocSlot();
     if (k < 0) return; // no room for an RST: dropping it is harmless, the peer retransmits or gives up
-    const b = this.rData, at = k * this.maxDatagram;
-    b[at] = 0x40 | (type << 4); b[at + 1] = 0; b[at + 2] = mid >> 8; b[at + 3] = mid & 0xff;
-    this.rKind[k] = Kind.CONTROL; this.rType[k] = type; this.rPeer[k] = p; this.rMid[k] = mid;
-    this.rTokLen[k] = 0; this.rLen[k] = 4; this.rTag[k] = -1; this.rRetries[k] = 0;
-    this.rSeq[k] = this.seq++; this.rState[k] = Slot.QUEUED;
+    const d = this.dgram, at = this.rAt + k * this.maxDatagram;
+    d[at] = 0x40 | (type << 4); d[at + 1] = 0; d[at + 2] = mid >> 8; d[at + 3] = mid & 0xff;
+    const r = this.rInt, b = k * R.N;
+    r[b + R.KIND] = Kind.CONTROL; r[b + R.TYPE] = type; r[b + R.PEER] = p; r[b + R.MID] = mid;
+    r[b + R.LEN] = 4; r[b + R.TAG] = -1; r[b + R.RETRIES] = 0;
+    this.rTime[k * RT.N + RT.SEQ] = this.seq++; r[b + R.STATE] = Slot.QUEUED;
   }
 
   /**
@@ -788,11 +831,11 @@ export class Endpoint {
   private beginSlot(k: number, p: number, type: number, code: number, kind: number,
                     tok: Uint8Array, tokOff: number, tokLen: number, tag: number): number {
     const mid = this.nextMid();
-    this.rKind[k] = kind; this.rType[k] = type; this.rPeer[k] = p; this.rMid[k] = mid; this.rTag[k] = tag;
-    this.rTokLen[k] = tokLen;
-    for (let j = 0; j < tokLen; j++) this.rTok[k * 8 + j] = tok[tokOff + j];
-    this.rRetries[k] = 0;
-    this.w.begin(this.rData, k * this.maxDatagram, this.maxDatagram, type, code, mid, tok, tokOff, tokLen);
+    const r = this.rInt, b = k * R.N;
+    r[b + R.KIND] = kind; r[b + R.TYPE] = type; r[b + R.PEER] = p; r[b + R.MID] = mid; r[b + R.TAG] = tag;
+    r[b + R.RETRIES] = 0;
+    // The token goes into the datagram only: the slot reads it back from there (see R).
+    this.w.begin(this.dgram, this.rAt + k * this.maxDatagram, this.maxDatagram, type, code, mid, tok, tokOff, tokLen);
     return k;
   }
 
@@ -801,19 +844,20 @@ export class Endpoint {
   commit(k: number): number {
     const n = this.w.end();
     if (n < 0) { this.freeSlot(k); return -Code.REQUEST_ENTITY_TOO_LARGE; }
-    this.rLen[k] = n;
-    this.rSeq[k] = this.seq++;
-    this.rState[k] = Slot.QUEUED;
+    this.rInt[k * R.N + R.LEN] = n;
+    this.rTime[k * RT.N + RT.SEQ] = this.seq++;
+    this.rInt[k * R.N + R.STATE] = Slot.QUEUED;
     return 0;
   }
 
   /** The message ID of the message in slot k. */
-  slotMid(k: number): number { return this.rMid[k]; }
+  slotMid(k: number): number { return this.rInt[k * R.N + R.MID]; }
 
   /** The token of the message in slot k (for matching later notifications). */
   slotToken(k: number, out: Uint8Array, at: number): number {
-    const n = this.rTokLen[k];
-    for (let j = 0; j < n; j++) out[at + j] = this.rTok[k * 8 + j];
+    const d = this.dgram, base = this.rAt + k * this.maxDatagram;
+    const n = d[base] & 15;
+    for (let j = 0; j < n; j++) out[at + j] = d[base + 4 + j];
     return n;
   }
 
@@ -825,30 +869,34 @@ export class Endpoint {
   /** Drops every pending message to or from peer p: queued requests, unsent and unacknowledged
    *  outbound messages, and its dedup entries (no callbacks). */
   flushPeer(p: number): void {
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] !== Slot.FREE && this.rPeer[k] === p) this.freeSlot(k);
+    const r = this.rInt, d = this.dInt, q = this.qInt;
+    for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] === p) this.freeSlot(k);
     for (let e = 0; e < this.dN; e++) {
-      if (this.dState[e] !== Dd.FREE && this.dPeer[e] === p) { this.dState[e] = Dd.FREE; this.dPending[e] = 0; this.dExpiry[e] = Infinity; }
+      if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) this.dedupFree(e);
     }
     for (let n = 0; n < this.qCount; n++) {
-      const q = (this.qHead + n) % this.qDepth;
-      if (this.qPeer[q] === p) this.qEntry[q] = -1;
+      const b = ((this.qHead + n) % this.qDepth) * Q.N;
+      if (q[b + Q.PEER] === p) q[b + Q.ENTRY] = -1;
     }
   }
 
   /** Flushes every peer except `keep` (the bootstrap flag: ARCHITECTURE.md §3). Returns how many
    *  messages were dropped. */
   flushAllExcept(keep: number): number {
+    const r = this.rInt, d = this.dInt, q = this.qInt;
     let dropped = 0;
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] !== Slot.FREE && this.rPeer[k] !== keep) { this.freeSlot(k); dropped++; }
+    for (let k = 0; k < this.rDepth; k++) {
+      if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] !== keep) { this.freeSlot(k); dropped++; }
+    }
     for (let e = 0; e < this.dN; e++) {
-      if (this.dState[e] !== Dd.FREE && this.dPeer[e] !== keep) {
-        if (this.dPending[e]) dropped++; // (one still processing is counted with its queued request)
-        this.dState[e] = Dd.FREE; this.dPending[e] = 0; this.dExpiry[e] = Infinity;
+      if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] !== keep) {
+        if (d[e * E.N + E.PENDING]) dropped++; // (one still processing is counted with its queued request)
+        this.dedupFree(e);
       }
     }
     for (let n = 0; n < this.qCount; n++) {
-      const q = (this.qHead + n) % this.qDepth;
-      if (this.qPeer[q] !== keep && this.qEntry[q] >= 0) { this.qEntry[q] = -1; dropped++; }
+      const b = ((this.qHead + n) % this.qDepth) * Q.N;
+      if (q[b + Q.PEER] !== keep && q[b + Q.ENTRY] >= 0) { q[b + Q.ENTRY] = -1; dropped++; }
     }
     return dropped;
   }
@@ -858,14 +906,14 @@ export class Endpoint {
   /** Slots of the response ring in use. */
   ringInUse(): number {
     let n = 0;
-    for (let k = 0; k < this.rDepth; k++) if (this.rState[k] !== Slot.FREE) n++;
+    for (let k = 0; k < this.rDepth; k++) if (this.rInt[k * R.N + R.STATE] !== Slot.FREE) n++;
     return n;
   }
 
   /** Dedup entries still being processed (a leak if non-zero when idle). */
   dedupProcessing(): number {
     let n = 0;
-    for (let e = 0; e < this.dN; e++) if (this.dState[e] === Dd.PROCESSING) n++;
+    for (let e = 0; e < this.dN; e++) if (this.dInt[e * E.N + E.STATE] === Dd.PROCESSING) n++;
     return n;
   }
 
@@ -873,9 +921,11 @@ export class Endpoint {
 
   /** Outstanding CON messages to peer p awaiting ACK or response. */
   outstanding(p: number): number {
+    const r = this.rInt;
     let n = 0;
     for (let k = 0; k < this.rDepth; k++) {
-      if (this.rPeer[k] === p && (this.rState[k] === Slot.WAIT_ACK || this.rState[k] === Slot.WAIT_RESPONSE || this.rState[k] === Slot.QUEUED)) n++;
+      const s = r[k * R.N + R.STATE];
+      if (r[k * R.N + R.PEER] === p && (s === Slot.WAIT_ACK || s === Slot.WAIT_RESPONSE || s === Slot.QUEUED)) n++;
     }
     return n;
   }

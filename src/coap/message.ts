@@ -3,6 +3,7 @@
 // Nothing here allocates after construction.
 
 import { Opt, isCritical, isKnownOption, maxOptionLength } from './option.js';
+import type { Slab } from '../slab.js';
 
 export const enum MsgType { CON = 0, NON = 1, ACK = 2, RST = 3 }
 
@@ -22,18 +23,22 @@ export const enum Parse {
   TOO_MANY_OPTIONS = -4,
 }
 
+/** The placeholder `buf` of a CoapMessage or MessageWriter before its first parse or begin(): shared,
+ *  and never written (everything is read or written at offsets into the caller's buffer). */
+const NO_BUFFER = new Uint8Array(0);
+
 export class CoapMessage {
   type: MsgType = MsgType.CON;
   code = 0;
   mid = 0;
-  token = new Uint8Array(8);
+  token: Uint8Array;
   tokenLen = 0;
   /** The datagram the options and payload are read from (not owned). */
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = NO_BUFFER;
   optCount = 0;
-  readonly optNum = new Uint16Array(MAX_OPTIONS);
-  readonly optOff = new Uint16Array(MAX_OPTIONS);
-  readonly optLen = new Uint16Array(MAX_OPTIONS);
+  readonly optNum: Uint16Array;
+  readonly optOff: Uint16Array;
+  readonly optLen: Uint16Array;
   payloadOff = 0;
   payloadLen = 0;
   // Frequently used options, decoded once (-1 when absent).
@@ -50,6 +55,14 @@ export class CoapMessage {
   uriQueryCount = 0;
   /** The first unrecognised critical option (for logs), 0 when none. */
   badOption = 0;
+
+  /** With a slab (the endpoint's), the tables are views into its pages; without, arrays of their own. */
+  constructor(slab?: Slab) {
+    this.token = slab ? slab.u8(8) : new Uint8Array(8);
+    this.optNum = slab ? slab.u16(MAX_OPTIONS) : new Uint16Array(MAX_OPTIONS);
+    this.optOff = slab ? slab.u16(MAX_OPTIONS) : new Uint16Array(MAX_OPTIONS);
+    this.optLen = slab ? slab.u16(MAX_OPTIONS) : new Uint16Array(MAX_OPTIONS);
+  }
 
   isRequest(): boolean { return this.code >= 1 && this.code <= 31; }
   isResponse(): boolean { return this.code >= 64; }
@@ -177,7 +190,7 @@ export function uintLength(v: number): number {
  * Any overflow or misuse makes `end()` return -1 instead of a length.
  */
 export class MessageWriter {
-  buf: Uint8Array = new Uint8Array(0);
+  buf: Uint8Array = NO_BUFFER;
   start = 0;
   pos = 0;
   limit = 0;

@@ -1,12 +1,19 @@
 // A peer's transport address as numbers and bytes, so that matching a datagram to its peer never
 // builds a string. The HAL converts its own address type at its edge.
 
+import type { Slab } from '../slab.js';
+
 export class PeerAddress {
   /** 4 or 6; 0 when unset. */
   family = 0;
   /** IPv4 in the first 4 bytes, IPv6 in all 16. */
-  readonly addr = new Uint8Array(16);
+  readonly addr: Uint8Array;
   port = 0;
+
+  /** With a slab (the endpoint's peer table), `addr` is a view into its pages; without, an array of its own. */
+  constructor(slab?: Slab) {
+    this.addr = slab ? slab.u8(16) : new Uint8Array(16);
+  }
 
   set(src: PeerAddress): void {
     this.family = src.family; this.port = src.port;

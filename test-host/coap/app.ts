@@ -7,6 +7,7 @@ import { CoapMessage, MessageWriter, MsgType } from '../../src/coap/message.js';
 import { Code } from '../../src/coap/codes.js';
 import { Opt } from '../../src/coap/option.js';
 import { makeConfig, Config } from '../../src/config.js';
+import { Slab } from '../../src/slab.js';
 
 export interface Got { tag: number; code: number; payload: string; peer: number; t: number }
 
@@ -23,8 +24,8 @@ export class ResourceApp implements EndpointHandler {
   acceptAll = true;
   slow: { peer: number; token: Uint8Array }[] = [];
 
-  constructor(config: Config = makeConfig(), seed = 1) {
-    this.ep = new Endpoint(config, this, Uint8Array.of(seed & 255, (seed >> 8) & 255, 7, 9));
+  constructor(config: Config = makeConfig(), seed = 1, slab?: Slab) {
+    this.ep = new Endpoint(config, this, Uint8Array.of(seed & 255, (seed >> 8) & 255, 7, 9), slab);
   }
 
   accept(): boolean { return this.acceptAll; }

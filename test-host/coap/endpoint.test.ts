@@ -10,6 +10,10 @@ import { CoapMessage, MessageWriter, MsgType, parseMessage } from '../../src/coa
 import { Failure, Rx } from '../../src/coap/endpoint.js';
 import { PeerAddress, parseAddress } from '../../src/coap/peer.js';
 import { Opt } from '../../src/coap/option.js';
+import { DtlsSession, DtlsState } from '../../src/dtls/session.js';
+import { TestDtlsServer } from '../dtls/server.js';
+import { seededRandom } from '../dtls/sim.js';
+import { Slab } from '../../src/slab.js';
 
 function pair(seed: number, link: ConstructorParameters<typeof SimNetwork>[1], cfg = makeConfig()) {
   const net = new SimNetwork(seed, link);
@@ -258,6 +262,66 @@ test('a full peer table evicts the least recently seen peer whose exchanges are 
     assert.is(got.length, 1);
     assert.is(got[0].code, Code.CONTENT);
   }
+});
+
+test('over DTLS: a response and a request come in decrypted, our answer goes out sealed (the plaintext scratch)', () => {
+  const cfg = makeConfig({ maxDatagram: 576, requestRingDepth: 1, responseRingDepth: 2, dedupEntries: 2 });
+  const app = new ResourceApp(cfg, 5);
+  const session = new DtlsSession(cfg.maxDatagram, seededRandom(50));
+  const PSK = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'), ID = Buffer.from('dtls-endpoint');
+  const server = new TestDtlsServer({ psk: new Map([[ID.toString(), PSK]]), hint: null, cookie: true, echo: false });
+  const addr = new PeerAddress(); parseAddress('127.0.0.1', 5684, addr);
+  const p = app.ep.peerIndex(addr, true);
+  assert.is(app.ep.setSecurity(p, session, ID, 0, ID.length, PSK, 0, PSK.length), 0);
+  assert.is(app.request(p, Code.GET, '/a', 7), 0);
+  const out = new Uint8Array(cfg.maxDatagram);
+  let now = 0;
+  const step = () => {
+    app.ep.poll(now);
+    for (let n = app.ep.transmit(out, 0); n > 0; n = app.ep.transmit(out, 0)) server.receive(Buffer.from(out.subarray(0, n)), now);
+    server.poll(now);
+    for (const d of server.transmit()) app.ep.receive(d, 0, d.length, addr, now);
+    now += 10;
+  };
+  for (let k = 0; k < 100 && server.appReceived.length === 0; k++) step();
+  assert.is(session.state, DtlsState.Connected);
+  const req = parse(server.appReceived[0]);
+  assert.is(req.code, Code.GET);
+  // The server answers (piggybacked) and then asks GET /hello of us.
+  const b = new Uint8Array(64), w = new MessageWriter();
+  w.begin(b, 0, 64, MsgType.ACK, Code.CONTENT, req.mid, req.token, 0, req.tokenLen);
+  w.payload(Buffer.from('ok'), 0, 2);
+  server.sendApp(Buffer.from(b.subarray(0, w.end())));
+  w.begin(b, 0, 64, MsgType.CON, Code.GET, 0x1234, Uint8Array.of(9, 8), 0, 2);
+  w.option(Opt.URI_PATH, Buffer.from('hello'), 0, 5);
+  server.sendApp(Buffer.from(b.subarray(0, w.end())));
+  for (let k = 0; k < 10 && server.appReceived.length < 2; k++) step();
+  assert.equal(app.responses.map((r) => [r.tag, r.code, r.payload]), [[7, Code.CONTENT, 'ok']]);
+  assert.is(server.appReceived.length, 2);
+  const res = parse(server.appReceived[1]);
+  assert.equal([res.type, res.code, res.mid, Buffer.from(res.buf.subarray(res.payloadOff, res.payloadOff + res.payloadLen)).toString()],
+    [MsgType.ACK, Code.CONTENT, 0x1234, 'world']);
+  assert.is(app.failures.length, 0);
+});
+
+
+test('two endpoints carved from one shared slab keep their state apart', () => {
+  const cfg = makeConfig({ maxDatagram: 576, requestRingDepth: 1, responseRingDepth: 3, dedupEntries: 2, maxPeers: 2, maxServers: 1 });
+  const slab = new Slab();
+  const net = new SimNetwork(3, { loss: 0, delay: 5 });
+  const client = new ResourceApp(cfg, 11, slab), server = new ResourceApp(cfg, 12, slab);
+  // Each endpoint's tables (state rows, the parsed message, peer addresses, scratches) are slab views.
+  assert.ok(slab.views >= 2 * 19 && slab.pages <= 2, `${slab.views} views in ${slab.pages} pages`);
+  net.add('client', '127.0.0.1', 5000, client.ep);
+  const p = client.ep.peerIndex(net.add('server', '127.0.0.1', 5683, server.ep), true);
+  assert.is(client.request(p, Code.PUT, '/store', 1, Buffer.from('abc')), 0);
+  assert.is(client.request(p, Code.GET, '/store', 2), 0);
+  assert.is(client.request(p, Code.GET, '/hello', 3), 0);
+  net.run({ done: () => client.responses.length === 3, until: 60_000 });
+  assert.equal(client.responses.map((r) => [r.tag, r.code, r.payload]),
+    [[1, Code.CHANGED, ''], [2, Code.CONTENT, 'abc'], [3, Code.CONTENT, 'world']]);
+  assert.is(client.ep.ringInUse(), 0);
+  assert.is(server.ep.dedupProcessing(), 0);
 });
 
 test.run();
