@@ -911,9 +911,10 @@ function hostLiteral(b: Uint8Array, off: number, len: number, ipv6: boolean, out
 }
 
 function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): boolean {
-  // Groups of hex digits separated by ':', with at most one '::'.
-  const words = out.addr; // fill as bytes at the end
-  const tmp = V6_TMP;
+  // Groups of hex digits separated by ':', with at most one '::'. Each group goes to out.addr as it
+  // is read (no scratch: a module-level one would be preloaded into flash, read-only on the device);
+  // the groups after '::' are moved to the end at the end.
+  const a = out.addr;
   let n = 0, gap = -1, p = start;
   if (p < end && b[p] === 58) { if (p + 1 >= end || b[p + 1] !== 58) return false; gap = 0; p += 2; }
   while (p < end) {
@@ -925,7 +926,7 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
       v = v * 16 + h; digits++; p++;
     }
     if (digits === 0 || digits > 4 || n >= 8) return false;
-    tmp[n++] = v;
+    a[2 * n] = v >> 8; a[2 * n + 1] = v & 0xff; n++;
     if (p === end) break;
     if (b[p] !== 58) return false;
     p++;
@@ -933,17 +934,14 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
   }
   if (gap < 0 && n !== 8) return false;
   if (gap >= 0 && n > 7) return false;
-  const fill = 8 - n;
-  for (let k = 0, w = 0; k < 8; k++) {
-    let v = 0;
-    if (gap >= 0 && k >= gap && k < gap + fill) v = 0;
-    else v = tmp[w++];
-    words[2 * k] = v >> 8; words[2 * k + 1] = v & 0xff;
+  if (gap >= 0) {
+    const fill = 8 - n;
+    a.copyWithin(2 * (gap + fill), 2 * gap, 2 * n);
+    a.fill(0, 2 * gap, 2 * (gap + fill));
   }
   out.family = 6;
   return true;
 }
-const V6_TMP = new Uint16Array(8);
 /** The parsed server URI (module scratch, like objects/consistency.ts: preloaded, not per client). */
 const URI = new UriRecord();
 
