@@ -32,7 +32,8 @@ import type { ObjectDef } from '../model/defs.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import { Ev, EventRing } from './events.js';
 import { LwPath } from './path.js';
-import { AttributeTable, ObservationTable } from './observe.js';
+import { AttributeTable, Ob, ObservationTable } from './observe.js';
+import { Slab } from '../slab.js';
 import { handleDm, notifyDue, sendNotification } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
@@ -110,6 +111,24 @@ const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, S
 // Security object (0) resources (TS Core Appendix E.1).
 const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
 
+/** A server account's integer fields: row s of Lwm2mClient.srv (stride Sv.SIZE). One strided array,
+ *  not one per field: under XS every typed array is an object of its own (4 to 7 heap slots). */
+export const enum Sv {
+  USED = 0, SSID = 1,
+  /** Its Security and Server (/1/x) instances. */
+  SEC = 2, INST = 3,
+  PEER = 4, STATE = 5, RETRY = 6, SEQ = 7,
+  /** Bytes of srvLoc used. */
+  LOC_LEN = 8,
+  /** Ring slot of its request in flight, -1 when none. */
+  SLOT = 9,
+  /** 1 when the object list changed since the last Register/Update. */
+  DIRTY = 10,
+  SIZE = 11,
+}
+/** Its doubles: row s of Lwm2mClient.srvTime (stride SvT.SIZE). Lifetime in s, deadline in ms. */
+export const enum SvT { LIFETIME = 0, DEADLINE = 1, SIZE = 2 }
+
 export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
   readonly ep: Endpoint;
@@ -127,13 +146,14 @@ export class Lwm2mClient implements EndpointHandler {
   /** One DTLS session per server slot, and the last one for the bootstrap server. */
   readonly dtls: DtlsSession[];
   private lastScheme = 0;
-  private readonly bindTmp = new Uint8Array(8);
+  /** The binding letters other than Q, for Register (b=). */
+  private readonly bindTmp: Uint8Array;
 
   // Scratch, reused by every operation.
   readonly rec = new DataRecord();
   readonly rec2 = new DataRecord();
   /** Double scratch: numbers cross calls here, not as arguments or return values (V8 boxes those). */
-  readonly f64 = new Float64Array(8);
+  readonly f64: Float64Array;
   readonly path = new LwPath();
   readonly cursor = new ValueCursor();
   /** Payload scratch: responses are encoded here, then copied whole or by Block2 block. */
@@ -143,29 +163,21 @@ export class Lwm2mClient implements EndpointHandler {
   block1Len = 0;
   block1Peer = -1;
   /** The body of the request being handled: its own payload, or the reassembled Block1 body. */
-  bodyBuf: Uint8Array = new Uint8Array(0);
+  bodyBuf: Uint8Array;
   bodyOff = 0;
   /** Bootstrap-Request Trigger executed: bootstrap once its 2.04 has gone out. */
   bsTriggerPending = false;
   private readonly persistBuf: Uint8Array;
   private readonly addr = new PeerAddress();
 
-  // Server accounts.
+  // Server accounts: row s of each (serverSsid(s) etc. read them from outside).
   readonly nServers: number;
-  readonly sUsed: Uint8Array;
-  readonly sSsid: Int32Array;
-  readonly sSec: Int32Array;
-  readonly sSrv: Int32Array;
-  readonly sPeer: Int16Array;
-  readonly sState: Uint8Array;
-  readonly sLifetime: Float64Array;
-  readonly sDeadline: Float64Array;
-  readonly sRetry: Int32Array;
-  readonly sSeq: Int32Array;
-  readonly sLoc: Uint8Array;
-  readonly sLocLen: Uint16Array;
-  readonly sSlot: Int16Array;
-  readonly sDirty: Uint8Array;
+  /** Integer fields, row s at s * Sv.SIZE. */
+  readonly srv: Int32Array;
+  /** Lifetime and deadline, row s at s * SvT.SIZE. */
+  readonly srvTime: Float64Array;
+  /** Location-Path segments from the 2.01 to Register, length-prefixed, LOC_BYTES per server. */
+  readonly srvLoc: Uint8Array;
 
   // Bootstrap.
   bsFlag = false;
@@ -188,31 +200,45 @@ export class Lwm2mClient implements EndpointHandler {
   eventA = 0;
   eventB = 0;
 
-  constructor(opts: ClientOptions) {
+  /** Where the client's own typed arrays come from (src/slab.ts: views into shared pages, which
+   *  cost XS less than arrays with buffers of their own). */
+  readonly slab: Slab;
+
+  constructor(opts: ClientOptions, slab: Slab = new Slab()) {
     this.opts = opts;
+    this.slab = slab;
     const c = makeConfig(opts.config);
     this.config = c;
     this.ep = new Endpoint(c, this, opts.seed);
     this.table = new ObjectTable(c, opts.objects);
     this.staging = new ObjectTable(c, opts.objects);
-    this.events = new EventRing(opts.eventDepth ?? 32);
-    this.obs = new ObservationTable(c.maxObservations);
-    this.attrs = new AttributeTable(c.maxObservations * 2);
-    this.endpointName = ascii(opts.endpoint);
-    if (this.endpointName.length === 0 || this.endpointName.length > 128) throw new Error('endpoint name must be 1…128 characters');
-    this.version = ascii(opts.version ?? '1.1');
-    this.keep = Int32Array.from(opts.keepOnBootstrapDelete ?? [3]);
+    this.events = new EventRing(opts.eventDepth ?? 32, slab);
+    this.obs = new ObservationTable(c.maxObservations, slab);
+    this.attrs = new AttributeTable(c.maxObservations * 2, slab);
+    const name = opts.endpoint, version = opts.version ?? '1.1';
+    if (name.length === 0 || name.length > 128) throw new Error('endpoint name must be 1…128 characters');
+    this.endpointName = asciiIn(slab, name);
+    this.version = asciiIn(slab, version);
+    const keep = opts.keepOnBootstrapDelete ?? [3];
+    this.keep = slab.i32(keep.length);
+    for (let k = 0; k < keep.length; k++) this.keep[k] = keep[k];
+    this.bindTmp = slab.u8(8);
+    this.f64 = slab.f64(8);
     this.bootstrapTimeout = opts.bootstrapTimeout ?? exchangeLifetime(c);
-    this.scratch = new Uint8Array(c.maxPayload);
-    this.block1 = new Uint8Array(c.maxPayload);
-    this.persistBuf = new Uint8Array(c.arenaBytes + c.maxValues * 32 + c.maxInstances * 4 + 64);
+    this.scratch = slab.u8(c.maxPayload);
+    this.block1 = slab.u8(c.maxPayload);
+    this.bodyBuf = this.block1; // set per request before it is read
+    this.persistBuf = slab.u8(c.arenaBytes + c.maxValues * 32 + c.maxInstances * 4 + 64);
     const n = c.maxServers;
     this.nServers = n;
-    this.sUsed = new Uint8Array(n); this.sSsid = new Int32Array(n); this.sSec = new Int32Array(n); this.sSrv = new Int32Array(n);
-    this.sPeer = new Int16Array(n).fill(-1); this.sState = new Uint8Array(n); this.sLifetime = new Float64Array(n);
-    this.sDeadline = new Float64Array(n).fill(Infinity); this.sRetry = new Int32Array(n); this.sSeq = new Int32Array(n);
-    this.sLoc = new Uint8Array(n * LOC_BYTES); this.sLocLen = new Uint16Array(n); this.sSlot = new Int16Array(n).fill(-1);
-    this.sDirty = new Uint8Array(n);
+    this.srv = slab.i32(n * Sv.SIZE);
+    this.srvTime = slab.f64(n * SvT.SIZE);
+    this.srvLoc = slab.u8(n * LOC_BYTES);
+    for (let s = 0; s < n; s++) {
+      const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+      sv[b + Sv.PEER] = -1; sv[b + Sv.SLOT] = -1;
+      tm[d + SvT.DEADLINE] = Infinity;
+    }
     if (!this.table.hasObject(0) || !this.table.hasObject(1)) throw new Error('objects must include 0 (Security) and 1 (Server)');
     const prng = this.ep; // fallback randomness: the endpoint's generator (tests)
     const random = opts.random ?? ((buf: Uint8Array, off: number, len: number) => {
@@ -254,9 +280,10 @@ export class Lwm2mClient implements EndpointHandler {
       next = Math.min(next, this.runBootstrapTimers(now));
       if (!this.bsFlag) {
         for (let s = 0; s < this.nServers; s++) {
-          if (!this.sUsed[s]) continue;
-          if (this.sDeadline[s] <= now) this.serverTimer(s, now);
-          if (this.sDeadline[s] < next) next = this.sDeadline[s];
+          const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+          if (!sv[b + Sv.USED]) continue;
+          if (tm[d + SvT.DEADLINE] <= now) this.serverTimer(s, now);
+          if (tm[d + SvT.DEADLINE] < next) next = tm[d + SvT.DEADLINE];
         }
         next = Math.min(next, notifyDue(this, now));
       }
@@ -284,10 +311,11 @@ export class Lwm2mClient implements EndpointHandler {
     this.now = now;
     this.stopping = true;
     for (let s = 0; s < this.nServers; s++) {
-      if (!this.sUsed[s]) continue;
-      if (this.sState[s] === Reg.REGISTERED || this.sState[s] === Reg.UPDATING) this.sendDeregister(s);
-      else this.sState[s] = Reg.DISABLED;
-      this.sDeadline[s] = Infinity;
+      const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+      if (!sv[b + Sv.USED]) continue;
+      if (sv[b + Sv.STATE] === Reg.REGISTERED || sv[b + Sv.STATE] === Reg.UPDATING) this.sendDeregister(s);
+      else sv[b + Sv.STATE] = Reg.DISABLED;
+      tm[d + SvT.DEADLINE] = Infinity;
     }
     this.obs.clear();
   }
@@ -331,8 +359,9 @@ export class Lwm2mClient implements EndpointHandler {
    *  LwM2M server are gone; each server account registers anew. */
   startFresh(): void {
     for (let s = 0; s < this.nServers; s++) {
-      if (this.sUsed[s] && this.sPeer[s] >= 0 && this.sPeer[s] !== this.bsPeer) this.ep.forgetPeer(this.sPeer[s]);
-      this.sUsed[s] = 0; this.sState[s] = Reg.IDLE; this.sDeadline[s] = Infinity; this.sSlot[s] = -1; this.sPeer[s] = -1;
+      const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+      if (sv[b + Sv.USED] && sv[b + Sv.PEER] >= 0 && sv[b + Sv.PEER] !== this.bsPeer) this.ep.forgetPeer(sv[b + Sv.PEER]);
+      sv[b + Sv.USED] = 0; sv[b + Sv.STATE] = Reg.IDLE; tm[d + SvT.DEADLINE] = Infinity; sv[b + Sv.SLOT] = -1; sv[b + Sv.PEER] = -1;
     }
     this.obs.clear();
     this.attrs.clear();
@@ -351,11 +380,11 @@ export class Lwm2mClient implements EndpointHandler {
       if (ssid <= 0) continue;
       const sec = this.securityForSsid(this.table, ssid);
       if (sec < 0 || !this.peerFromSecurity(this.table, sec)) continue;
-      const s = n++;
-      this.sUsed[s] = 1; this.sSsid[s] = ssid; this.sSec[s] = sec; this.sSrv[s] = i;
-      this.sPeer[s] = this.ep.peerIndex(this.addr, true);
-      if (this.sPeer[s] < 0 || !this.applySecurity(sec, this.sPeer[s], s, ssid)) { this.sUsed[s] = 0; n--; continue; }
-      this.sState[s] = Reg.WAIT; this.sDeadline[s] = this.now; this.sRetry[s] = 0; this.sSeq[s] = 0; this.sDirty[s] = 0;
+      const s = n++, sv = this.srv, b = s * Sv.SIZE;
+      sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i;
+      sv[b + Sv.PEER] = this.ep.peerIndex(this.addr, true);
+      if (sv[b + Sv.PEER] < 0 || !this.applySecurity(sec, sv[b + Sv.PEER], s, ssid)) { sv[b + Sv.USED] = 0; n--; continue; }
+      sv[b + Sv.STATE] = Reg.WAIT; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now; sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0; sv[b + Sv.DIRTY] = 0;
     }
     if (n === 0 && !this.bsFlag) {
       if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
@@ -422,12 +451,24 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   serverIndexByPeer(p: number): number {
-    for (let s = 0; s < this.nServers; s++) if (this.sUsed[s] && this.sPeer[s] === p) return s;
+    const sv = this.srv;
+    for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED] && sv[s * Sv.SIZE + Sv.PEER] === p) return s;
     return -1;
   }
 
+  /** Server account s's Short Server ID; ssidOfServer: 0 for -1 (an unknown peer). */
+  serverSsid(s: number): number { return this.srv[s * Sv.SIZE + Sv.SSID]; }
+  ssidOfServer(s: number): number { return s >= 0 ? this.srv[s * Sv.SIZE + Sv.SSID] : 0; }
+  /** Server account s's registration state (Reg). */
+  serverState(s: number): number { return this.srv[s * Sv.SIZE + Sv.STATE]; }
+  /** Server account s's Server object instance (/1/x). */
+  serverInstance(s: number): number { return this.srv[s * Sv.SIZE + Sv.INST]; }
+  /** Server account s's peer index in the endpoint. */
+  serverPeer(s: number): number { return this.srv[s * Sv.SIZE + Sv.PEER]; }
+
   serverIndexBySsid(ssid: number): number {
-    for (let s = 0; s < this.nServers; s++) if (this.sUsed[s] && this.sSsid[s] === ssid) return s;
+    const sv = this.srv;
+    for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED] && sv[s * Sv.SIZE + Sv.SSID] === ssid) return s;
     return -1;
   }
 
@@ -446,13 +487,13 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   onResponse(tag: number, res: CoapMessage, p: number): void {
-    const kind = tag >> 8, s = tag & 0xff;
+    const kind = tag >> 8, s = tag & 0xff, sv = this.srv, b = s * Sv.SIZE;
     switch (kind) {
       case Tag.REGISTER: this.onRegisterResponse(s, res); break;
       case Tag.UPDATE: this.onUpdateResponse(s, res); break;
       case Tag.DEREGISTER:
-        this.sSlot[s] = -1; this.sState[s] = Reg.DISABLED;
-        this.emit(Ev.DEREGISTERED, this.sSsid[s], res.code);
+        sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED;
+        this.emit(Ev.DEREGISTERED, sv[b + Sv.SSID], res.code);
         break;
       case Tag.BOOTSTRAP_REQUEST: this.onBootstrapRequestResponse(res.code); break;
       case Tag.BOOTSTRAP_PACK: {
@@ -463,7 +504,7 @@ export class Lwm2mClient implements EndpointHandler {
         else this.bootstrapAttemptFailed(-rc);
         break;
       }
-      case Tag.SEND: this.emit(Ev.SEND_DONE, this.sSsid[s], res.code); break;
+      case Tag.SEND: this.emit(Ev.SEND_DONE, sv[b + Sv.SSID], res.code); break;
     }
     void p;
   }
@@ -471,26 +512,26 @@ export class Lwm2mClient implements EndpointHandler {
   onUnmatchedResponse(): boolean { return false; }
 
   onDelivered(tag: number): void {
-    if ((tag >> 8) === Tag.NOTIFY) this.obs.inflight[tag & 0xff] = -1;
+    if ((tag >> 8) === Tag.NOTIFY) this.obs.set(tag & 0xff, Ob.INFLIGHT, -1);
   }
 
   onFailure(tag: number, reason: number): void {
-    const kind = tag >> 8, s = tag & 0xff;
+    const kind = tag >> 8, s = tag & 0xff, sv = this.srv, b = s * Sv.SIZE;
     if (reason === Failure.SECURITY) {
-      this.emit(Ev.DTLS_FAILED, kind === Tag.BOOTSTRAP_REQUEST ? 0 : this.sSsid[s], this.ep.lastSecurityError);
+      this.emit(Ev.DTLS_FAILED, kind === Tag.BOOTSTRAP_REQUEST ? 0 : sv[b + Sv.SSID], this.ep.lastSecurityError);
     }
     switch (kind) {
-      case Tag.REGISTER: case Tag.UPDATE: this.sSlot[s] = -1; this.registrationFailed(s, 0); break;
-      case Tag.DEREGISTER: this.sSlot[s] = -1; this.sState[s] = Reg.DISABLED; this.emit(Ev.DEREGISTERED, this.sSsid[s], 0); break;
+      case Tag.REGISTER: case Tag.UPDATE: sv[b + Sv.SLOT] = -1; this.registrationFailed(s, 0); break;
+      case Tag.DEREGISTER: sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED; this.emit(Ev.DEREGISTERED, sv[b + Sv.SSID], 0); break;
       case Tag.BOOTSTRAP_REQUEST: case Tag.BOOTSTRAP_PACK: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
       case Tag.NOTIFY:
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
-        if (this.obs.used[s]) {
-          this.emit(Ev.OBSERVE_CANCELLED, this.obs.server[s] >= 0 ? this.sSsid[this.obs.server[s]] : 0, s);
+        if (this.obs.get(s, Ob.USED)) {
+          this.emit(Ev.OBSERVE_CANCELLED, this.ssidOfServer(this.obs.get(s, Ob.SERVER)), s);
           this.obs.free(s);
         }
         break;
-      case Tag.SEND: this.emit(Ev.SEND_DONE, this.sSsid[s], 0); break;
+      case Tag.SEND: this.emit(Ev.SEND_DONE, sv[b + Sv.SSID], 0); break;
     }
     void reason;
   }
@@ -499,8 +540,8 @@ export class Lwm2mClient implements EndpointHandler {
     // An RST to a NON notification: RFC 7641 §3.6, the observation is cancelled.
     const obs = this.obs;
     for (let k = 0; k < obs.n; k++) {
-      if (obs.used[k] && obs.peer[k] === p && obs.lastMid[k] === mid) {
-        this.emit(Ev.OBSERVE_CANCELLED, obs.server[k] >= 0 ? this.sSsid[obs.server[k]] : 0, k);
+      if (obs.get(k, Ob.USED) && obs.get(k, Ob.PEER) === p && obs.get(k, Ob.LAST_MID) === mid) {
+        this.emit(Ev.OBSERVE_CANCELLED, this.ssidOfServer(obs.get(k, Ob.SERVER)), k);
         obs.free(k);
       }
     }
@@ -509,14 +550,16 @@ export class Lwm2mClient implements EndpointHandler {
   private onTableChange(o: number, i: number, r: number): void {
     this.obs.touch(o, i, r);
     // An instance created or deleted changes the object list: an Update with the new list.
-    if (r < 0 && o > 0 && !this.bsFlag) for (let s = 0; s < this.nServers; s++) if (this.sUsed[s]) this.sDirty[s] = 1;
+    const sv = this.srv;
+    if (r < 0 && o > 0 && !this.bsFlag) for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) sv[s * Sv.SIZE + Sv.DIRTY] = 1;
   }
 
   // ------------------------------------------------------------------ registration (TS Core §6.2)
 
   private serverTimer(s: number, now: number): void {
-    const st = this.sState[s];
-    this.sDeadline[s] = Infinity;
+    const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+    const st = sv[b + Sv.STATE];
+    tm[d + SvT.DEADLINE] = Infinity;
     if (this.stopping) return;
     if (st === Reg.WAIT || st === Reg.FAILED) this.sendRegister(s);
     else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
@@ -524,28 +567,30 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   private writeLocation(s: number, w: MessageWriter): void {
+    const sv = this.srv, b = s * Sv.SIZE;
     // Location-Path segments were stored length-prefixed; each becomes one Uri-Path.
-    const base = s * LOC_BYTES, n = this.sLocLen[s];
+    const base = s * LOC_BYTES, n = sv[b + Sv.LOC_LEN];
     for (let p = 0; p < n;) {
-      const len = this.sLoc[base + p];
-      w.option(Opt.URI_PATH, this.sLoc, base + p + 1, len);
+      const len = this.srvLoc[base + p];
+      w.option(Opt.URI_PATH, this.srvLoc, base + p + 1, len);
       p += 1 + len;
     }
   }
 
   sendRegister(s: number): void {
+    const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
     const ep = this.ep;
-    const k = ep.beginRequest(this.sPeer[s], MsgType.CON, Code.POST, Tag.REGISTER * 256 + s);
-    if (k < 0) { this.sDeadline[s] = this.now + 1000; this.sState[s] = Reg.WAIT; return; }
+    const k = ep.beginRequest(sv[b + Sv.PEER], MsgType.CON, Code.POST, Tag.REGISTER * 256 + s);
+    if (k < 0) { tm[d + SvT.DEADLINE] = this.now + 1000; sv[b + Sv.STATE] = Reg.WAIT; return; }
     const w = ep.w;
     w.option(Opt.URI_PATH, RD, 0, RD.length);
     w.optionUint(Opt.CONTENT_FORMAT, 40);
     w.optionPrefixBytes(Opt.URI_QUERY, Q_EP, this.endpointName, 0, this.endpointName.length);
-    const lt = this.intRes(this.table, 1, this.sSrv[s], SRV_LIFETIME, 86400);
-    this.sLifetime[s] = lt;
+    const lt = this.intRes(this.table, 1, sv[b + Sv.INST], SRV_LIFETIME, 86400);
+    tm[d + SvT.LIFETIME] = lt;
     w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt);
     w.optionPrefixBytes(Opt.URI_QUERY, Q_LWM2M, this.version, 0, this.version.length);
-    if (this.table.getValue(1, this.sSrv[s], SRV_BINDING, NONE, this.rec2) === 0 && this.rec2.len > 0) {
+    if (this.table.getValue(1, sv[b + Sv.INST], SRV_BINDING, NONE, this.rec2) === 0 && this.rec2.len > 0) {
       // LwM2M 1.1 (TS Core §6.2.1): queue mode is the "Q" parameter, no longer a binding letter;
       // a 1.0-style "UQ" in /1/x/7 registers as b=U&Q.
       const b = this.rec2.buf, off = this.rec2.off, len = this.rec2.len;
@@ -562,10 +607,10 @@ export class Lwm2mClient implements EndpointHandler {
     }
     this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
-    this.sSlot[s] = k;
-    this.sState[s] = Reg.REGISTERING;
-    this.sDirty[s] = 0;
-    this.emit(Ev.REGISTER_SENT, this.sSsid[s], 0);
+    sv[b + Sv.SLOT] = k;
+    sv[b + Sv.STATE] = Reg.REGISTERING;
+    sv[b + Sv.DIRTY] = 0;
+    this.emit(Ev.REGISTER_SENT, sv[b + Sv.SSID], 0);
   }
 
   /** The Register/Update payload (TS Core §6.2.1, CoRE link format): every object and instance
@@ -593,7 +638,8 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   private onRegisterResponse(s: number, res: CoapMessage): void {
-    this.sSlot[s] = -1;
+    const sv = this.srv, b = s * Sv.SIZE;
+    sv[b + Sv.SLOT] = -1;
     if (res.code !== Code.CREATED) { this.registrationFailed(s, res.code); return; }
     // Store the Location-Path segments, length-prefixed.
     const base = s * LOC_BYTES;
@@ -602,97 +648,102 @@ export class Lwm2mClient implements EndpointHandler {
       if (res.optNum[k] !== Opt.LOCATION_PATH) continue;
       const len = res.optLen[k];
       if (n + 1 + len > LOC_BYTES) { this.registrationFailed(s, Code.BAD_OPTION); return; }
-      this.sLoc[base + n] = len;
-      for (let j = 0; j < len; j++) this.sLoc[base + n + 1 + j] = res.buf[res.optOff[k] + j];
+      this.srvLoc[base + n] = len;
+      for (let j = 0; j < len; j++) this.srvLoc[base + n + 1 + j] = res.buf[res.optOff[k] + j];
       n += 1 + len;
     }
-    this.sLocLen[s] = n;
-    this.sState[s] = Reg.REGISTERED;
-    this.sRetry[s] = 0; this.sSeq[s] = 0;
+    sv[b + Sv.LOC_LEN] = n;
+    sv[b + Sv.STATE] = Reg.REGISTERED;
+    sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0;
     this.scheduleUpdate(s);
-    this.emit(Ev.REGISTERED, this.sSsid[s], 0);
+    this.emit(Ev.REGISTERED, sv[b + Sv.SSID], 0);
   }
 
   /** The next Update: before the lifetime ends, leaving MAX_TRANSMIT_WAIT (or half the lifetime,
    *  when that is shorter) for the exchange — what Anjay and Leshan's clients do too. */
   private scheduleUpdate(s: number): void {
-    const lt = this.sLifetime[s] * 1000;
+    const tm = this.srvTime, d = s * SvT.SIZE;
+    const lt = tm[d + SvT.LIFETIME] * 1000;
     const margin = Math.min(maxTransmitWait(this.config), lt / 2);
-    this.sDeadline[s] = this.now + Math.max(1000, lt - margin);
+    tm[d + SvT.DEADLINE] = this.now + Math.max(1000, lt - margin);
   }
 
   sendUpdate(s: number, withLifetime: boolean): void {
+    const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
     const ep = this.ep;
-    const k = ep.beginRequest(this.sPeer[s], MsgType.CON, Code.POST, Tag.UPDATE * 256 + s);
-    if (k < 0) { this.sDeadline[s] = this.now + 1000; return; }
+    const k = ep.beginRequest(sv[b + Sv.PEER], MsgType.CON, Code.POST, Tag.UPDATE * 256 + s);
+    if (k < 0) { tm[d + SvT.DEADLINE] = this.now + 1000; return; }
     const w = ep.w;
     this.writeLocation(s, w);
-    const objects = this.sDirty[s] === 1;
+    const objects = sv[b + Sv.DIRTY] === 1;
     if (objects) w.optionUint(Opt.CONTENT_FORMAT, 40);
-    const lt = this.intRes(this.table, 1, this.sSrv[s], SRV_LIFETIME, 86400);
-    if (withLifetime || lt !== this.sLifetime[s]) { this.sLifetime[s] = lt; w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt); }
+    const lt = this.intRes(this.table, 1, sv[b + Sv.INST], SRV_LIFETIME, 86400);
+    if (withLifetime || lt !== tm[d + SvT.LIFETIME]) { tm[d + SvT.LIFETIME] = lt; w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt); }
     if (objects) this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
-    this.sDirty[s] = 0;
-    this.sSlot[s] = k;
-    this.sState[s] = Reg.UPDATING;
-    this.emit(Ev.UPDATE_SENT, this.sSsid[s], 0);
+    sv[b + Sv.DIRTY] = 0;
+    sv[b + Sv.SLOT] = k;
+    sv[b + Sv.STATE] = Reg.UPDATING;
+    this.emit(Ev.UPDATE_SENT, sv[b + Sv.SSID], 0);
   }
 
   private onUpdateResponse(s: number, res: CoapMessage): void {
-    this.sSlot[s] = -1;
+    const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+    sv[b + Sv.SLOT] = -1;
     if (res.code === Code.CHANGED) {
-      this.sState[s] = Reg.REGISTERED;
+      sv[b + Sv.STATE] = Reg.REGISTERED;
       this.scheduleUpdate(s);
-      this.emit(Ev.UPDATED, this.sSsid[s], 0);
+      this.emit(Ev.UPDATED, sv[b + Sv.SSID], 0);
       return;
     }
     // 4.04 (the server forgot us) or another error: register again (TS Core §6.2.2).
-    this.emit(Ev.REGISTRATION_FAILED, this.sSsid[s], res.code);
-    this.sState[s] = Reg.WAIT;
-    this.sDeadline[s] = this.now;
+    this.emit(Ev.REGISTRATION_FAILED, sv[b + Sv.SSID], res.code);
+    sv[b + Sv.STATE] = Reg.WAIT;
+    tm[d + SvT.DEADLINE] = this.now;
   }
 
   /** Registration failed (timeout: code 0): the LwM2M 1.1 retry procedure (TS Core §6.2.1.1) with
    *  the Server object's Communication Retry Count/Timer and Sequence Delay/Retry Count, then
    *  Bootstrap on Registration Failure (/1/x/16). */
   private registrationFailed(s: number, code: number): void {
-    this.emit(Ev.REGISTRATION_FAILED, this.sSsid[s], code);
-    const t = this.table, i = this.sSrv[s];
+    const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+    this.emit(Ev.REGISTRATION_FAILED, sv[b + Sv.SSID], code);
+    const t = this.table, i = sv[b + Sv.INST];
     const retryCount = this.intRes(t, 1, i, SRV_RETRY_COUNT, 5);
     const retryTimer = this.intRes(t, 1, i, SRV_RETRY_TIMER, 60);
     const seqDelay = this.intRes(t, 1, i, SRV_SEQ_DELAY, 86400);
     const seqRetry = this.intRes(t, 1, i, SRV_SEQ_RETRY, 1);
-    this.sRetry[s]++;
-    this.sState[s] = Reg.FAILED;
-    if (this.sRetry[s] < retryCount) {
-      this.sDeadline[s] = this.now + retryTimer * 1000 * Math.pow(2, this.sRetry[s] - 1);
+    sv[b + Sv.RETRY]++;
+    sv[b + Sv.STATE] = Reg.FAILED;
+    if (sv[b + Sv.RETRY] < retryCount) {
+      tm[d + SvT.DEADLINE] = this.now + retryTimer * 1000 * Math.pow(2, sv[b + Sv.RETRY] - 1);
       return;
     }
-    this.sSeq[s]++;
-    if (this.sSeq[s] < seqRetry) {
-      this.sRetry[s] = 0;
-      this.sDeadline[s] = this.now + seqDelay * 1000;
+    sv[b + Sv.SEQ]++;
+    if (sv[b + Sv.SEQ] < seqRetry) {
+      sv[b + Sv.RETRY] = 0;
+      tm[d + SvT.DEADLINE] = this.now + seqDelay * 1000;
       return;
     }
-    this.sDeadline[s] = Infinity;
+    tm[d + SvT.DEADLINE] = Infinity;
     const bsOnFailure = this.intRes(t, 1, i, SRV_BS_ON_FAILURE, 1);
     if (bsOnFailure === 1 && this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
   }
 
   private sendDeregister(s: number): void {
-    if (this.sSlot[s] >= 0) { this.ep.cancel(this.sSlot[s]); this.sSlot[s] = -1; }
-    const k = this.ep.beginRequest(this.sPeer[s], MsgType.CON, Code.DELETE, Tag.DEREGISTER * 256 + s);
+    const sv = this.srv, b = s * Sv.SIZE;
+    if (sv[b + Sv.SLOT] >= 0) { this.ep.cancel(sv[b + Sv.SLOT]); sv[b + Sv.SLOT] = -1; }
+    const k = this.ep.beginRequest(sv[b + Sv.PEER], MsgType.CON, Code.DELETE, Tag.DEREGISTER * 256 + s);
     if (k < 0) return;
     this.writeLocation(s, this.ep.w);
-    if (this.ep.commit(k) === 0) { this.sSlot[s] = k; this.sState[s] = Reg.DEREGISTERING; }
+    if (this.ep.commit(k) === 0) { sv[b + Sv.SLOT] = k; sv[b + Sv.STATE] = Reg.DEREGISTERING; }
   }
 
   /** Registration Update Trigger (/1/x/8) or an application's request. */
   triggerUpdate(ssid: number): number {
     const s = this.serverIndexBySsid(ssid);
     if (s < 0) return -Code.NOT_FOUND;
-    if (this.sState[s] === Reg.REGISTERED) { this.sDeadline[s] = this.now; }
+    if (this.serverState(s) === Reg.REGISTERED) this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now;
     return 0;
   }
 
@@ -708,8 +759,9 @@ export class Lwm2mClient implements EndpointHandler {
       const flushed = this.ep.flushAllExcept(this.bsPeer);
       this.bsFlushed += flushed;
       for (let s = 0; s < this.nServers; s++) {
-        if (!this.sUsed[s]) continue;
-        this.sSlot[s] = -1; this.sState[s] = Reg.IDLE; this.sDeadline[s] = Infinity;
+        const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+        if (!sv[b + Sv.USED]) continue;
+        sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.IDLE; tm[d + SvT.DEADLINE] = Infinity;
       }
       this.obs.clear();
       this.block1Peer = -1;
@@ -857,7 +909,7 @@ export class Lwm2mClient implements EndpointHandler {
   /** Send (TS Core §6.4.6, 1.1): POST /dp to server ssid with the values of up to 4 paths in SenML CBOR. */
   send(ssid: number, paths: Int32Array, count: number): number {
     const s = this.serverIndexBySsid(ssid);
-    if (s < 0 || this.sState[s] !== Reg.REGISTERED || this.bsFlag) return -Code.SERVICE_UNAVAILABLE;
+    if (s < 0 || this.serverState(s) !== Reg.REGISTERED || this.bsFlag) return -Code.SERVICE_UNAVAILABLE;
     return sendData(this, s, paths, count);
   }
 
@@ -911,9 +963,10 @@ function hostLiteral(b: Uint8Array, off: number, len: number, ipv6: boolean, out
 }
 
 function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): boolean {
-  // Groups of hex digits separated by ':', with at most one '::'.
-  const words = out.addr; // fill as bytes at the end
-  const tmp = V6_TMP;
+  // Groups of hex digits separated by ':', with at most one '::'. Each group goes to out.addr as it
+  // is read (no scratch: a module-level one would be preloaded into flash, read-only on the device);
+  // the groups after '::' are moved to the end at the end.
+  const a = out.addr;
   let n = 0, gap = -1, p = start;
   if (p < end && b[p] === 58) { if (p + 1 >= end || b[p + 1] !== 58) return false; gap = 0; p += 2; }
   while (p < end) {
@@ -925,7 +978,7 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
       v = v * 16 + h; digits++; p++;
     }
     if (digits === 0 || digits > 4 || n >= 8) return false;
-    tmp[n++] = v;
+    a[2 * n] = v >> 8; a[2 * n + 1] = v & 0xff; n++;
     if (p === end) break;
     if (b[p] !== 58) return false;
     p++;
@@ -933,22 +986,26 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
   }
   if (gap < 0 && n !== 8) return false;
   if (gap >= 0 && n > 7) return false;
-  const fill = 8 - n;
-  for (let k = 0, w = 0; k < 8; k++) {
-    let v = 0;
-    if (gap >= 0 && k >= gap && k < gap + fill) v = 0;
-    else v = tmp[w++];
-    words[2 * k] = v >> 8; words[2 * k + 1] = v & 0xff;
+  if (gap >= 0) {
+    const fill = 8 - n;
+    a.copyWithin(2 * (gap + fill), 2 * gap, 2 * n);
+    a.fill(0, 2 * gap, 2 * (gap + fill));
   }
   out.family = 6;
   return true;
 }
-const V6_TMP = new Uint16Array(8);
 /** The parsed server URI (module scratch, like objects/consistency.ts: preloaded, not per client). */
 const URI = new UriRecord();
 
-export function createClient(opts: ClientOptions): Lwm2mClient {
-  return new Lwm2mClient(opts);
+export function createClient(opts: ClientOptions, slab?: Slab): Lwm2mClient {
+  return new Lwm2mClient(opts, slab);
+}
+
+/** s as ASCII bytes, in a view of the slab (coap's ascii() gives each string a buffer of its own). */
+function asciiIn(slab: Slab, s: string): Uint8Array {
+  const b = slab.u8(s.length);
+  for (let j = 0; j < s.length; j++) b[j] = s.charCodeAt(j) & 0xff;
+  return b;
 }
 
 // Re-exported for the host and the tests.

@@ -18,30 +18,30 @@ import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
 import { Ev } from './events.js';
 import { parsePath, PathResult } from './path.js';
-import { Attr, COMPOSITE_PATHS, CON_EVERY, Cond, numericConditionMet } from './observe.js';
+import { Attr, COMPOSITE_PATHS, CON_EVERY, Cond, Ob, ObT, numericConditionMet } from './observe.js';
 import type { Lwm2mClient } from './client.js';
 
 const TAG_NOTIFY = 5, TAG_SEND = 6;
 const DP = Uint8Array.of(100, 112); // "dp"
 const ATTR_NAMES: readonly Uint8Array[] = [ATTR_PMIN, ATTR_PMAX, ATTR_GT, ATTR_LT, ATTR_ST, ATTR_EPMIN, ATTR_EPMAX];
-/** Attribute values parsed from one Write-Attributes request (NaN: unset; -Infinity: remove). */
-const newAttr = new Float64Array(Attr.COUNT);
-const hasAttr = new Uint8Array(Attr.COUNT);
+// No module-level typed array here is written at run time: on the device this module is preloaded
+// into flash, where integer-indexed assignment to a TypedArray throws. The request scratch lives in
+// the client's tables (c.attrs row `scratch`, c.obs path row `scratch`). The LinkWriter keeps only
+// plain properties (XS copies a preloaded ordinary object into RAM when it is first written).
 const link = new LinkWriter();
-const compPaths = new Int32Array(COMPOSITE_PATHS * 4);
 
 function isNumericType(t: number): boolean {
   return t === ValueType.Integer || t === ValueType.UnsignedInteger || t === ValueType.Float || t === ValueType.Time;
 }
 
 /** Ssid of server index s, 0 for an unknown peer. */
-function ssidOf(c: Lwm2mClient, s: number): number { return s >= 0 ? c.sSsid[s] : 0; }
+function ssidOf(c: Lwm2mClient, s: number): number { return c.ssidOfServer(s); }
 
 function deny(c: Lwm2mClient, s: number, op: number, o: number, i: number): boolean {
   if (o === 0 || o === 21) return true; // Security and OSCORE: never for an LwM2M server (TS Core §7.1)
   if (!accessControlActive(c.table)) return false;
   if (s < 0) return true; // an unknown peer in a multi-server setup
-  return !checkAccess(c.table, c.sSsid[s], op as AccessOp, o, i);
+  return !checkAccess(c.table, c.serverSsid(s), op as AccessOp, o, i);
 }
 
 /** Answers with `code` (no payload). */
@@ -337,7 +337,7 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
     t.deleteInstance(o, id);
     return fail(res, Code.BAD_REQUEST);
   }
-  if (accessControlActive(t) && s >= 0) createAclFor(t, o, id, c.sSsid[s]);
+  if (accessControlActive(t) && s >= 0) createAclFor(t, o, id, c.serverSsid(s));
   if (o <= 2) c.persist();
   res.setCode(Code.CREATED);
   res.optionDecimal(Opt.LOCATION_PATH, o);
@@ -439,13 +439,17 @@ export function versionBytes(v: string): Uint8Array {
   return b;
 }
 
+/** Whether the Write-Attributes request named the attribute at v[q] (its scratch value is not NaN). */
+function given(v: Float64Array, q: number): boolean { return v[q] === v[q]; }
+
 /** Write-Attributes (TS Core §5.4.4): PUT with Uri-Query attributes and no payload. */
 function writeAttributes(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: number): number {
   const path = c.path, t = c.table;
   if (deny(c, s, AccessOp.Write, path.o, path.i)) return fail(res, Code.UNAUTHORIZED);
   if (checkReadable(t, path.o, path.i, path.r, path.ri) === -Code.NOT_FOUND) return fail(res, Code.NOT_FOUND);
-  hasAttr.fill(0);
-  newAttr.fill(NaN);
+  // The request's values go to the attribute table's scratch row: NaN not given, -Infinity remove.
+  const av = c.attrs.v, na = c.attrs.scratch;
+  av.fill(NaN, na, na + Attr.COUNT);
   const b = req.buf;
   for (let k = 0; k < req.optCount; k++) {
     if (req.optNum[k] !== Opt.URI_QUERY) continue;
@@ -462,15 +466,14 @@ function writeAttributes(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s
       if (same) { a = x; break; }
     }
     if (a < 0) return fail(res, Code.BAD_REQUEST);
-    hasAttr[a] = 1;
-    if (eq < 0) { newAttr[a] = -Infinity; continue; } // "pmin" alone: remove (TS Core §5.1.2)
+    if (eq < 0) { av[na + a] = -Infinity; continue; } // "pmin" alone: remove (TS Core §5.1.2)
     const v = readDecimal(b, off + eq + 1, len - eq - 1);
     if (v !== v) return fail(res, Code.BAD_REQUEST);
     if ((a === Attr.PMIN || a === Attr.PMAX || a === Attr.EPMIN || a === Attr.EPMAX || a === Attr.ST) && v < 0) return fail(res, Code.BAD_REQUEST);
-    newAttr[a] = v;
+    av[na + a] = v;
   }
   // gt, lt, st only on a numeric single-value resource (TS Core §5.1.2).
-  if (hasAttr[Attr.GT] || hasAttr[Attr.LT] || hasAttr[Attr.ST]) {
+  if (given(av, na + Attr.GT) || given(av, na + Attr.LT) || given(av, na + Attr.ST)) {
     if (path.r < 0) return fail(res, Code.BAD_REQUEST);
     const rd = t.resourceDef(path.o, path.r);
     if (rd === null || !isNumericType(rd.type) || (rd.multiple && path.ri < 0)) return fail(res, Code.BAD_REQUEST);
@@ -478,16 +481,16 @@ function writeAttributes(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s
   const srv = s < 0 ? 255 : s;
   const row = c.attrs.obtain(srv, path.o, path.i, path.r);
   if (row < 0) return fail(res, Code.INTERNAL_SERVER_ERROR);
-  for (let a = 0; a < Attr.COUNT; a++) {
-    if (!hasAttr[a]) continue;
-    c.attrs.v[row * Attr.COUNT + a] = newAttr[a] === -Infinity ? NaN : newAttr[a];
-  }
   const base = row * Attr.COUNT;
-  const pmin = c.attrs.v[base + Attr.PMIN], pmax = c.attrs.v[base + Attr.PMAX];
-  const gt = c.attrs.v[base + Attr.GT], lt = c.attrs.v[base + Attr.LT], st = c.attrs.v[base + Attr.ST];
+  for (let a = 0; a < Attr.COUNT; a++) {
+    if (!given(av, na + a)) continue;
+    av[base + a] = av[na + a] === -Infinity ? NaN : av[na + a];
+  }
+  const pmin = av[base + Attr.PMIN], pmax = av[base + Attr.PMAX];
+  const gt = av[base + Attr.GT], lt = av[base + Attr.LT], st = av[base + Attr.ST];
   // Consistency (TS Core §5.1.2): pmax ≥ pmin; lt < gt, and lt + 2·st < gt when st is set.
   if ((pmin === pmin && pmax === pmax && pmax < pmin) || (lt === lt && gt === gt && (lt >= gt || (st === st && lt + 2 * st >= gt)))) {
-    for (let a = 0; a < Attr.COUNT; a++) if (hasAttr[a]) c.attrs.v[base + a] = NaN; // refuse the whole request
+    for (let a = 0; a < Attr.COUNT; a++) if (given(av, na + a)) av[base + a] = NaN; // refuse the whole request
     c.attrs.compact(row);
     return fail(res, Code.BAD_REQUEST);
   }
@@ -499,7 +502,8 @@ function writeAttributes(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s
 // ---------------------------------------------------------------------------------- Composite
 
 /** Reads the paths of a Read-Composite / Observe-Composite body (SenML names with no values) into
- *  compPaths. Returns the count, or a negative code. */
+ *  the request's path row of c.obs.paths (at path index c.obs.scratch). Returns the count, or a
+ *  negative code. */
 function compositePaths(c: Lwm2mClient, req: CoapMessage): number {
   const cf = req.contentFormat;
   if (cf !== ContentFormat.SENML_JSON && cf !== ContentFormat.SENML_CBOR) return -Code.UNSUPPORTED_CONTENT_FORMAT;
@@ -508,13 +512,14 @@ function compositePaths(c: Lwm2mClient, req: CoapMessage): number {
   let rc = dec.begin(req.buf, req.payloadOff, req.payloadLen, NONE, NONE, NONE, NONE);
   if (rc < 0) return rc;
   let n = 0;
-  const rec = c.rec;
+  const rec = c.rec, paths = c.obs.paths, at = c.obs.scratch * 4;
   for (;;) {
     rc = dec.next(rec);
     if (rc === 0) break;
     if (rc < 0) return rc;
     if (n === COMPOSITE_PATHS) return -Code.REQUEST_ENTITY_TOO_LARGE;
-    compPaths[n * 4] = rec.o; compPaths[n * 4 + 1] = rec.i; compPaths[n * 4 + 2] = rec.r; compPaths[n * 4 + 3] = rec.ri;
+    const q = at + n * 4;
+    paths[q] = rec.o; paths[q + 1] = rec.i; paths[q + 2] = rec.r; paths[q + 3] = rec.ri;
     n++;
   }
   return n;
@@ -557,7 +562,7 @@ function readComposite(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: 
   const n = compositePaths(c, req);
   if (n < 0) return fail(res, -n);
   const cf = req.accept >= 0 ? req.accept : req.contentFormat;
-  const len = encodeComposite(c, compPaths, 0, n, cf, s, c.scratch, 0, c.scratch.length);
+  const len = encodeComposite(c, c.obs.paths, c.obs.scratch, n, cf, s, c.scratch, 0, c.scratch.length);
   if (len < 0) return fail(res, len === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -len);
   return respondBody(c, req, res, cf, len);
 }
@@ -585,38 +590,36 @@ function writeComposite(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s:
 // ---------------------------------------------------------------------------------- Observe (RFC 7641)
 
 function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, s: number, composite: boolean): number {
-  const path = c.path, obs = c.obs;
+  const path = c.path, obs = c.obs, paths = obs.paths, at = obs.scratch * 4;
   let n = 1;
   if (composite) {
     n = compositePaths(c, req);
     if (n < 0) return fail(res, -n);
   } else {
     if (deny(c, s, AccessOp.Read, path.o, path.i)) return fail(res, Code.UNAUTHORIZED);
-    compPaths[0] = path.o; compPaths[1] = path.i; compPaths[2] = path.r; compPaths[3] = path.ri;
+    paths[at] = path.o; paths[at + 1] = path.i; paths[at + 2] = path.r; paths[at + 3] = path.ri;
   }
   const cf = req.accept >= 0 ? req.accept
     : composite ? req.contentFormat : defaultFormat(c.table, path.o, path.r, path.ri);
   const len = composite
-    ? encodeComposite(c, compPaths, 0, n, cf, s, c.scratch, 0, c.scratch.length)
+    ? encodeComposite(c, paths, obs.scratch, n, cf, s, c.scratch, 0, c.scratch.length)
     : encodeRead(c, c.table, path.o, path.i, path.r, path.ri, cf, s, c.scratch, 0, c.scratch.length);
   if (len < 0) return fail(res, len === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -len);
   let k = obs.find(p, req.token, 0, req.tokenLen);
   if (k < 0) k = obs.alloc();
   if (k >= 0) {
-    obs.used[k] = 1; obs.peer[k] = p; obs.server[k] = s; obs.tokLen[k] = req.tokenLen;
+    const f = obs.f, b = k * Ob.SIZE, t = obs.t, tb = k * ObT.SIZE;
+    f[b + Ob.USED] = 1; f[b + Ob.PEER] = p; f[b + Ob.SERVER] = s; f[b + Ob.TOK_LEN] = req.tokenLen;
     for (let j = 0; j < req.tokenLen; j++) obs.tok[k * 8 + j] = req.token[j];
-    obs.pathCount[k] = n;
-    for (let j = 0; j < n; j++) {
-      const q = k * COMPOSITE_PATHS + j;
-      obs.po[q] = compPaths[j * 4]; obs.pi[q] = compPaths[j * 4 + 1]; obs.pr[q] = compPaths[j * 4 + 2]; obs.pri[q] = compPaths[j * 4 + 3];
-    }
-    obs.format[k] = cf; obs.seq[k] = (obs.seq[k] + 1) & 0xffffff; obs.last[k] = c.now; obs.lastCon[k] = c.now;
-    obs.dirty[k] = 0; obs.inflight[k] = -1;
-    obs.numeric[k] = isNumericObservation(c, k) ? 1 : 0;
+    f[b + Ob.PATH_COUNT] = n;
+    paths.copyWithin(k * COMPOSITE_PATHS * 4, at, at + n * 4);
+    f[b + Ob.FORMAT] = cf; f[b + Ob.SEQ] = (f[b + Ob.SEQ] + 1) & 0xffffff; t[tb + ObT.LAST] = c.now; t[tb + ObT.LAST_CON] = c.now;
+    f[b + Ob.DIRTY] = 0; f[b + Ob.INFLIGHT] = -1;
+    f[b + Ob.NUMERIC] = isNumericObservation(c, k) ? 1 : 0;
     // (No `cond ? load : NaN`: TurboFan may give that phi a tagged representation and box the load.)
-    obs.lastVal[k] = NaN;
-    if (numericValue(c, k)) obs.lastVal[k] = c.f64[0];
-    res.optionUint(Opt.OBSERVE, obs.seq[k]);
+    t[tb + ObT.LAST_VAL] = NaN;
+    if (numericValue(c, k)) t[tb + ObT.LAST_VAL] = c.f64[0];
+    res.optionUint(Opt.OBSERVE, f[b + Ob.SEQ]);
     c.emit(Ev.OBSERVE_STARTED, ssidOf(c, s), k);
   }
   // Table full: answered without Observe, so the server knows it is not registered (RFC 7641 §4.1).
@@ -634,20 +637,20 @@ function cancelObservation(c: Lwm2mClient, req: CoapMessage, p: number, s: numbe
  *  false when it has none. (Not returned: V8 boxes doubles returned from calls.) */
 function numericValue(c: Lwm2mClient, k: number): boolean {
   const obs = c.obs;
-  if (!obs.numeric[k]) return false;
-  const q = k * COMPOSITE_PATHS;
-  return c.table.getNumber(obs.po[q], obs.pi[q], obs.pr[q], obs.pri[q], c.f64, 0, c.rec2) === 0;
+  if (!obs.f[k * Ob.SIZE + Ob.NUMERIC]) return false;
+  const q = k * COMPOSITE_PATHS * 4, p = obs.paths;
+  return c.table.getNumber(p[q], p[q + 1], p[q + 2], p[q + 3], c.f64, 0, c.rec2) === 0;
 }
 
 /** Whether observation k is of one numeric value: decided once, when it starts. */
 function isNumericObservation(c: Lwm2mClient, k: number): boolean {
   const obs = c.obs;
-  if (obs.pathCount[k] !== 1) return false;
-  const q = k * COMPOSITE_PATHS;
-  const o = obs.po[q], i = obs.pi[q], r = obs.pr[q];
+  if (obs.f[k * Ob.SIZE + Ob.PATH_COUNT] !== 1) return false;
+  const q = k * COMPOSITE_PATHS * 4, p = obs.paths;
+  const o = p[q], i = p[q + 1], r = p[q + 2];
   if (r < 0 || i < 0) return false;
   const rd = c.table.resourceDef(o, r);
-  return rd !== null && isNumericType(rd.type) && !(rd.multiple && obs.pri[q] < 0);
+  return rd !== null && isNumericType(rd.type) && !(rd.multiple && p[q + 3] < 0);
 }
 
 /** Attribute a of the observed path, NaN when unset. */
@@ -659,25 +662,26 @@ function attrOf(c: Lwm2mClient, srv: number, o: number, i: number, r: number, a:
 
 /** Sends the notifications that are due; returns the next time one may be. */
 export function notifyDue(c: Lwm2mClient, now: number): number {
-  const obs = c.obs;
+  const obs = c.obs, of = obs.f, ot = obs.t, paths = obs.paths;
   let next = Infinity;
   for (let k = 0; k < obs.n; k++) {
-    if (!obs.used[k]) continue;
-    const s = obs.server[k];
-    if (s >= 0 && c.sState[s] !== 3 /* REGISTERED */ && c.sState[s] !== 4 /* UPDATING */) continue;
-    const q = k * COMPOSITE_PATHS;
+    const b = k * Ob.SIZE, tb = k * ObT.SIZE;
+    if (!of[b + Ob.USED]) continue;
+    const s = of[b + Ob.SERVER];
+    if (s >= 0 && c.serverState(s) !== 3 /* REGISTERED */ && c.serverState(s) !== 4 /* UPDATING */) continue;
+    const q = k * COMPOSITE_PATHS * 4;
     const srv = s < 0 ? 255 : s;
-    const o = obs.po[q], i = obs.pi[q], r = obs.pr[q];
+    const o = paths[q], i = paths[q + 1], r = paths[q + 2];
     const f = c.f64;
     // Attribute values go through f64 slots (no mixed-representation phis: see lastVal below).
     let qa = c.attrs.effective(srv, o, i, r, Attr.PMIN);
     f[5] = 0;
-    if (qa >= 0) f[5] = c.attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.sSrv[s], 2, 0);
+    if (qa >= 0) f[5] = c.attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.serverInstance(s), 2, 0);
     qa = c.attrs.effective(srv, o, i, r, Attr.PMAX);
     f[6] = 0;
-    if (qa >= 0) f[6] = c.attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.sSrv[s], 3, 0);
+    if (qa >= 0) f[6] = c.attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.serverInstance(s), 3, 0);
     const pmin = f[5], pmax = f[6];
-    const since = now - obs.last[k];
+    const since = now - ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
     // (a sensor read through a bound reader changes without telling the table); epmin spaces
     // evaluations out.
@@ -690,79 +694,71 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     if (qa >= 0) f[4] = c.attrs.v[qa];
     const epmin = f[4];
     if (epmax > 0) {
-      if (now - obs.lastEval[k] >= epmax * 1000 && obs.lastVal[k] === obs.lastVal[k]) { obs.dirty[k] = 1; obs.lastEval[k] = now; }
-      if (obs.lastEval[k] + epmax * 1000 < next) next = obs.lastEval[k] + epmax * 1000;
+      if (now - ot[tb + ObT.LAST_EVAL] >= epmax * 1000 && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) { of[b + Ob.DIRTY] = 1; ot[tb + ObT.LAST_EVAL] = now; }
+      if (ot[tb + ObT.LAST_EVAL] + epmax * 1000 < next) next = ot[tb + ObT.LAST_EVAL] + epmax * 1000;
     }
     let due = false;
-    if (obs.dirty[k] && epmin > 0 && now - obs.lastEval[k] < epmin * 1000) {
-      if (obs.lastEval[k] + epmin * 1000 < next) next = obs.lastEval[k] + epmin * 1000;
-    } else if (obs.dirty[k]) {
+    if (of[b + Ob.DIRTY] && epmin > 0 && now - ot[tb + ObT.LAST_EVAL] < epmin * 1000) {
+      if (ot[tb + ObT.LAST_EVAL] + epmin * 1000 < next) next = ot[tb + ObT.LAST_EVAL] + epmin * 1000;
+    } else if (of[b + Ob.DIRTY]) {
       if (since >= pmin * 1000) {
-        obs.lastEval[k] = now;
-        if (numericValue(c, k) && obs.lastVal[k] === obs.lastVal[k]) {
+        ot[tb + ObT.LAST_EVAL] = now;
+        if (numericValue(c, k) && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) {
           f[Cond.CUR] = f[0];
-          f[Cond.PREV] = obs.lastVal[k];
+          f[Cond.PREV] = ot[tb + ObT.LAST_VAL];
           attrOf(c, srv, o, i, r, Attr.GT, f, Cond.GT);
           attrOf(c, srv, o, i, r, Attr.LT, f, Cond.LT);
           attrOf(c, srv, o, i, r, Attr.ST, f, Cond.ST);
           due = numericConditionMet(f);
-          if (!due) obs.dirty[k] = 0;
+          if (!due) of[b + Ob.DIRTY] = 0;
         } else due = true;
-      } else if (obs.last[k] + pmin * 1000 < next) next = obs.last[k] + pmin * 1000;
+      } else if (ot[tb + ObT.LAST] + pmin * 1000 < next) next = ot[tb + ObT.LAST] + pmin * 1000;
     }
     if (!due && pmax > 0 && pmax >= pmin && since >= pmax * 1000) due = true;
-    if (due && obs.inflight[k] < 0) {
+    if (due && of[b + Ob.INFLIGHT] < 0) {
       sendNotification(c, k);
     }
-    if (pmax > 0 && obs.used[k] && obs.last[k] + pmax * 1000 < next) next = obs.last[k] + pmax * 1000;
+    if (pmax > 0 && of[b + Ob.USED] && ot[tb + ObT.LAST] + pmax * 1000 < next) next = ot[tb + ObT.LAST] + pmax * 1000;
   }
   return next;
 }
 
 export function sendNotification(c: Lwm2mClient, k: number): number {
-  const obs = c.obs, s = obs.server[k];
-  const q = k * COMPOSITE_PATHS;
-  const cf = obs.format[k];
-  const len = obs.pathCount[k] > 1 || (obs.format[k] === ContentFormat.SENML_CBOR || obs.format[k] === ContentFormat.SENML_JSON) && obs.po[q] < 0
-    ? encodeCompositeFromObs(c, k, s)
-    : encodeRead(c, c.table, obs.po[q], obs.pi[q], obs.pr[q], obs.pri[q], cf, s, c.scratch, 0, c.scratch.length);
-  const con = c.opts.confirmableNotifications === true || c.now - obs.lastCon[k] >= CON_EVERY;
-  obs.dirty[k] = 0;
-  obs.last[k] = c.now;
+  const obs = c.obs, f = obs.f, b = k * Ob.SIZE, t = obs.t, tb = k * ObT.SIZE;
+  const s = f[b + Ob.SERVER];
+  const q = k * COMPOSITE_PATHS * 4, p = obs.paths;
+  const cf = f[b + Ob.FORMAT];
+  const len = f[b + Ob.PATH_COUNT] > 1 || (cf === ContentFormat.SENML_CBOR || cf === ContentFormat.SENML_JSON) && p[q] < 0
+    ? encodeComposite(c, p, k * COMPOSITE_PATHS, f[b + Ob.PATH_COUNT], cf, s, c.scratch, 0, c.scratch.length)
+    : encodeRead(c, c.table, p[q], p[q + 1], p[q + 2], p[q + 3], cf, s, c.scratch, 0, c.scratch.length);
+  const con = c.opts.confirmableNotifications === true || c.now - t[tb + ObT.LAST_CON] >= CON_EVERY;
+  f[b + Ob.DIRTY] = 0;
+  t[tb + ObT.LAST] = c.now;
   // (No `cond ? load : NaN`: TurboFan may give that phi a tagged representation and box the load.)
-    obs.lastVal[k] = NaN;
-    if (numericValue(c, k)) obs.lastVal[k] = c.f64[0];
+  t[tb + ObT.LAST_VAL] = NaN;
+  if (numericValue(c, k)) t[tb + ObT.LAST_VAL] = c.f64[0];
   const ep = c.ep;
   if (len < 0) {
     // The observed path is gone: a final error notification ends the observation (RFC 7641 §3.2).
-    const slot = ep.beginNotify(obs.peer[k], MsgType.CON, -len, obs.tok, k * 8, obs.tokLen[k], TAG_NOTIFY * 256 + k);
+    const slot = ep.beginNotify(f[b + Ob.PEER], MsgType.CON, -len, obs.tok, k * 8, f[b + Ob.TOK_LEN], TAG_NOTIFY * 256 + k);
     if (slot >= 0) ep.commit(slot);
     obs.free(k);
     return len;
   }
-  const slot = ep.beginNotify(obs.peer[k], con ? MsgType.CON : MsgType.NON, Code.CONTENT, obs.tok, k * 8, obs.tokLen[k], TAG_NOTIFY * 256 + k);
+  const slot = ep.beginNotify(f[b + Ob.PEER], con ? MsgType.CON : MsgType.NON, Code.CONTENT, obs.tok, k * 8, f[b + Ob.TOK_LEN], TAG_NOTIFY * 256 + k);
   if (slot < 0) return slot; // ring full: the notification is sent at the next change or pmax
-  obs.seq[k] = (obs.seq[k] + 1) & 0xffffff;
+  f[b + Ob.SEQ] = (f[b + Ob.SEQ] + 1) & 0xffffff;
   const w = ep.w;
-  w.optionUint(Opt.OBSERVE, obs.seq[k]);
+  w.optionUint(Opt.OBSERVE, f[b + Ob.SEQ]);
   w.optionUint(Opt.CONTENT_FORMAT, cf);
   w.payload(c.scratch, 0, len);
   const mid = ep.slotMid(slot);
   const rc = ep.commit(slot);
   if (rc < 0) return rc;
-  obs.lastMid[k] = mid;
-  if (con) { obs.lastCon[k] = c.now; obs.inflight[k] = slot; }
-  c.emit(Ev.NOTIFY_SENT, s >= 0 ? c.sSsid[s] : 0, k);
+  f[b + Ob.LAST_MID] = mid;
+  if (con) { t[tb + ObT.LAST_CON] = c.now; f[b + Ob.INFLIGHT] = slot; }
+  c.emit(Ev.NOTIFY_SENT, ssidOf(c, s), k);
   return 0;
-}
-
-function encodeCompositeFromObs(c: Lwm2mClient, k: number, s: number): number {
-  const obs = c.obs;
-  for (let j = 0; j < obs.pathCount[k]; j++) {
-    const q = k * COMPOSITE_PATHS + j;
-    compPaths[j * 4] = obs.po[q]; compPaths[j * 4 + 1] = obs.pi[q]; compPaths[j * 4 + 2] = obs.pr[q]; compPaths[j * 4 + 3] = obs.pri[q];
-  }
-  return encodeComposite(c, compPaths, 0, obs.pathCount[k], obs.format[k], s, c.scratch, 0, c.scratch.length);
 }
 
 /** Send (TS Core §5.5.5, 1.1): POST /dp with SenML CBOR values of the given paths. */
@@ -770,13 +766,13 @@ export function sendData(c: Lwm2mClient, s: number, paths: Int32Array, count: nu
   const len = encodeComposite(c, paths, 0, count, ContentFormat.SENML_CBOR, s, c.scratch, 0, c.scratch.length);
   if (len < 0) return len;
   const ep = c.ep;
-  const slot = ep.beginRequest(c.sPeer[s], MsgType.CON, Code.POST, TAG_SEND * 256 + s);
+  const slot = ep.beginRequest(c.serverPeer(s), MsgType.CON, Code.POST, TAG_SEND * 256 + s);
   if (slot < 0) return slot;
   ep.w.option(Opt.URI_PATH, DP, 0, 2);
   ep.w.optionUint(Opt.CONTENT_FORMAT, ContentFormat.SENML_CBOR);
   ep.w.payload(c.scratch, 0, len);
   const rc = ep.commit(slot);
-  if (rc === 0) c.emit(Ev.SEND_SENT, c.sSsid[s], 0);
+  if (rc === 0) c.emit(Ev.SEND_SENT, c.serverSsid(s), 0);
   return rc;
 }
 

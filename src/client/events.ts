@@ -1,6 +1,8 @@
 // Application events, in a fixed ring the application drains with nextEvent() (ARCHITECTURE.md §1).
 // An event is a kind and up to two numeric arguments; nothing is allocated per event.
 
+import { Slab } from '../slab.js';
+
 export const enum Ev {
   NONE = 0,
   BOOTSTRAP_STARTED = 1,     // a: 0 client-initiated, 1 server-initiated, 2 smartcard, 3 factory
@@ -37,8 +39,8 @@ export const enum Ev {
 
 export class EventRing {
   private readonly kind: Int32Array;
-  private readonly a: Float64Array;
-  private readonly b: Float64Array;
+  /** Both arguments of event k, at 2k and 2k + 1 (one array: each typed array is an XS object). */
+  private readonly args: Float64Array;
   private head = 0;
   private count = 0;
   /** Events lost because the application did not drain the ring. */
@@ -47,16 +49,15 @@ export class EventRing {
   argA = 0;
   argB = 0;
 
-  constructor(readonly depth: number) {
-    this.kind = new Int32Array(depth);
-    this.a = new Float64Array(depth);
-    this.b = new Float64Array(depth);
+  constructor(readonly depth: number, slab: Slab = new Slab()) {
+    this.kind = slab.i32(depth);
+    this.args = slab.f64(2 * depth);
   }
 
   push(kind: number, a: number, b: number): void {
     if (this.count === this.depth) { this.head = (this.head + 1) % this.depth; this.count--; this.lost++; }
     const k = (this.head + this.count) % this.depth;
-    this.kind[k] = kind; this.a[k] = a; this.b[k] = b;
+    this.kind[k] = kind; this.args[2 * k] = a; this.args[2 * k + 1] = b;
     this.count++;
   }
 
@@ -66,7 +67,7 @@ export class EventRing {
     const k = this.head;
     this.head = (this.head + 1) % this.depth;
     this.count--;
-    this.argA = this.a[k]; this.argB = this.b[k];
+    this.argA = this.args[2 * k]; this.argB = this.args[2 * k + 1];
     return this.kind[k];
   }
 }

@@ -3,6 +3,7 @@
 // when a notification is due. Fixed tables sized by Config.maxObservations; no allocation.
 
 import { NONE } from '../model/record.js';
+import { Slab } from '../slab.js';
 
 /** The most paths one Observe-Composite may name. */
 export const COMPOSITE_PATHS = 4;
@@ -11,61 +12,74 @@ export const CON_EVERY = 24 * 3600 * 1000;
 
 export const enum Attr { PMIN = 0, PMAX = 1, GT = 2, LT = 3, ST = 4, EPMIN = 5, EPMAX = 6, COUNT = 7 }
 
+/** An observation's integer fields: row k of `ObservationTable.f` (stride Ob.SIZE). One strided array,
+ *  not one array per field: under XS every typed array is an object of its own (4 to 7 heap slots). */
+export const enum Ob {
+  USED = 0,
+  PEER = 1,
+  /** Index of the server account (client's server table), -1 for an unknown peer. */
+  SERVER = 2,
+  TOK_LEN = 3,
+  /** Paths: for a plain observation 1; for a composite, up to COMPOSITE_PATHS. */
+  PATH_COUNT = 4,
+  FORMAT = 5,
+  SEQ = 6,
+  /** 1 when the observation is of one numeric value (gt/lt/st apply), decided when it starts. */
+  NUMERIC = 7,
+  DIRTY = 8,
+  /** Slot in the endpoint's ring of an unacknowledged CON notification, -1 when none. */
+  INFLIGHT = 9,
+  /** Message ID of the last notification (an RST to a NON one names only its MID), -1 when none. */
+  LAST_MID = 10,
+  SIZE = 11,
+}
+
+/** An observation's times (ms) and last value: row k of `ObservationTable.t` (stride ObT.SIZE). */
+export const enum ObT {
+  LAST = 0,
+  LAST_CON = 1,
+  LAST_VAL = 2,
+  /** When the value was last evaluated against gt/lt/st (epmin/epmax, TS Core §5.1.2). */
+  LAST_EVAL = 3,
+  SIZE = 4,
+}
+
 export class ObservationTable {
   readonly n: number;
-  readonly used: Uint8Array;
-  readonly peer: Int16Array;
-  /** Index of the server account (client's server table), -1 for an unknown peer. */
-  readonly server: Int16Array;
+  /** Integer fields, row k at k * Ob.SIZE. */
+  readonly f: Int32Array;
+  /** Times and last value, row k at k * ObT.SIZE. */
+  readonly t: Float64Array;
+  /** Tokens, 8 bytes per observation. */
   readonly tok: Uint8Array;
-  readonly tokLen: Uint8Array;
-  /** Paths: for a plain observation entry 0; for a composite, up to COMPOSITE_PATHS entries. */
-  readonly pathCount: Uint8Array;
-  readonly po: Int32Array;
-  readonly pi: Int32Array;
-  readonly pr: Int32Array;
-  readonly pri: Int32Array;
-  readonly format: Int32Array;
-  readonly seq: Int32Array;
-  readonly last: Float64Array;
-  readonly lastCon: Float64Array;
-  readonly lastVal: Float64Array;
-  /** 1 when the observation is of one numeric value (gt/lt/st apply), decided when it starts. */
-  readonly numeric: Uint8Array;
-  /** When the value was last evaluated against gt/lt/st (epmin/epmax, TS Core §5.1.2). */
-  readonly lastEval: Float64Array;
-  readonly dirty: Uint8Array;
-  /** Slot in the endpoint's ring of an unacknowledged CON notification, -1 when none. */
-  readonly inflight: Int16Array;
-  /** Message ID of the last notification (an RST to a NON one names only its MID). */
-  readonly lastMid: Int32Array;
+  /** Observed paths, 4 ints each (o, i, r, ri: the layout dm.ts encodeComposite reads): observation
+   *  k's at path index k * COMPOSITE_PATHS. One more row, at path index `scratch`, holds the paths of
+   *  the request being handled (Read-Composite, Observe). */
+  readonly paths: Int32Array;
+  readonly scratch: number;
 
-  constructor(n: number) {
+  constructor(n: number, slab: Slab = new Slab()) {
     this.n = n;
-    this.used = new Uint8Array(n);
-    this.peer = new Int16Array(n);
-    this.server = new Int16Array(n);
-    this.tok = new Uint8Array(n * 8);
-    this.tokLen = new Uint8Array(n);
-    this.pathCount = new Uint8Array(n);
-    const m = n * COMPOSITE_PATHS;
-    this.po = new Int32Array(m); this.pi = new Int32Array(m); this.pr = new Int32Array(m); this.pri = new Int32Array(m);
-    this.format = new Int32Array(n);
-    this.seq = new Int32Array(n);
-    this.last = new Float64Array(n);
-    this.lastCon = new Float64Array(n);
-    this.lastVal = new Float64Array(n);
-    this.lastEval = new Float64Array(n);
-    this.numeric = new Uint8Array(n);
-    this.dirty = new Uint8Array(n);
-    this.inflight = new Int16Array(n).fill(-1);
-    this.lastMid = new Int32Array(n).fill(-1);
+    this.f = slab.i32(n * Ob.SIZE);
+    this.t = slab.f64(n * ObT.SIZE);
+    this.tok = slab.u8(n * 8);
+    this.paths = slab.i32((n + 1) * COMPOSITE_PATHS * 4);
+    this.scratch = n * COMPOSITE_PATHS;
+    this.clear();
   }
+
+  used(k: number): boolean { return this.f[k * Ob.SIZE + Ob.USED] !== 0; }
+
+  get(k: number, field: Ob): number { return this.f[k * Ob.SIZE + field]; }
+
+  set(k: number, field: Ob, v: number): void { this.f[k * Ob.SIZE + field] = v; }
 
   /** The observation with this peer and token, or -1. */
   find(peer: number, tok: Uint8Array, tokOff: number, tokLen: number): number {
+    const f = this.f;
     for (let k = 0; k < this.n; k++) {
-      if (!this.used[k] || this.peer[k] !== peer || this.tokLen[k] !== tokLen) continue;
+      const b = k * Ob.SIZE;
+      if (!f[b + Ob.USED] || f[b + Ob.PEER] !== peer || f[b + Ob.TOK_LEN] !== tokLen) continue;
       let same = true;
       for (let j = 0; j < tokLen; j++) if (this.tok[k * 8 + j] !== tok[tokOff + j]) { same = false; break; }
       if (same) return k;
@@ -74,30 +88,33 @@ export class ObservationTable {
   }
 
   alloc(): number {
-    for (let k = 0; k < this.n; k++) if (!this.used[k]) return k;
+    for (let k = 0; k < this.n; k++) if (!this.f[k * Ob.SIZE + Ob.USED]) return k;
     return -1;
   }
 
   free(k: number): void {
-    this.used[k] = 0; this.dirty[k] = 0; this.inflight[k] = -1; this.pathCount[k] = 0; this.lastMid[k] = -1;
+    const f = this.f, b = k * Ob.SIZE;
+    f[b + Ob.USED] = 0; f[b + Ob.DIRTY] = 0; f[b + Ob.INFLIGHT] = -1; f[b + Ob.PATH_COUNT] = 0; f[b + Ob.LAST_MID] = -1;
   }
 
   clear(): void { for (let k = 0; k < this.n; k++) this.free(k); }
 
   count(): number {
     let c = 0;
-    for (let k = 0; k < this.n; k++) if (this.used[k]) c++;
+    for (let k = 0; k < this.n; k++) if (this.f[k * Ob.SIZE + Ob.USED]) c++;
     return c;
   }
 
   /** Marks every observation whose path covers /o/i/r (or lies under it) dirty. */
   touch(o: number, i: number, r: number): void {
+    const f = this.f, p = this.paths;
     for (let k = 0; k < this.n; k++) {
-      if (!this.used[k]) continue;
-      const pc = this.pathCount[k];
+      const b = k * Ob.SIZE;
+      if (!f[b + Ob.USED]) continue;
+      const pc = f[b + Ob.PATH_COUNT];
       for (let j = 0; j < pc; j++) {
-        const q = k * COMPOSITE_PATHS + j;
-        if (covers(this.po[q], this.pi[q], this.pr[q], o, i, r)) { this.dirty[k] = 1; break; }
+        const q = (k * COMPOSITE_PATHS + j) * 4;
+        if (covers(p[q], p[q + 1], p[q + 2], o, i, r)) { f[b + Ob.DIRTY] = 1; break; }
       }
     }
   }
@@ -113,27 +130,31 @@ function covers(po: number, pi: number, pr: number, o: number, i: number, r: num
   return pr === r;
 }
 
+/** A Write-Attributes row's integer fields: row k of `AttributeTable.f` (stride Ar.SIZE). */
+export const enum Ar { USED = 0, SERVER = 1, O = 2, I = 3, R = 4, SIZE = 5 }
+
 /** Write-Attributes storage: one row per (server, path), values NaN when unset. */
 export class AttributeTable {
   readonly n: number;
-  readonly used: Uint8Array;
-  readonly server: Int16Array;
-  readonly o: Int32Array;
-  readonly i: Int32Array;
-  readonly r: Int32Array;
+  /** Integer fields, row k at k * Ar.SIZE. */
+  readonly f: Int32Array;
+  /** Attribute values, row k at k * Attr.COUNT. One more row, at `scratch`, holds the values of the
+   *  Write-Attributes request being parsed (dm.ts). */
   readonly v: Float64Array;
+  readonly scratch: number;
 
-  constructor(n: number) {
+  constructor(n: number, slab: Slab = new Slab()) {
     this.n = n;
-    this.used = new Uint8Array(n);
-    this.server = new Int16Array(n);
-    this.o = new Int32Array(n); this.i = new Int32Array(n); this.r = new Int32Array(n);
-    this.v = new Float64Array(n * Attr.COUNT).fill(NaN);
+    this.f = slab.i32(n * Ar.SIZE);
+    this.v = slab.f64((n + 1) * Attr.COUNT).fill(NaN);
+    this.scratch = n * Attr.COUNT;
   }
 
   find(server: number, o: number, i: number, r: number): number {
+    const f = this.f;
     for (let k = 0; k < this.n; k++) {
-      if (this.used[k] && this.server[k] === server && this.o[k] === o && this.i[k] === i && this.r[k] === r) return k;
+      const b = k * Ar.SIZE;
+      if (f[b + Ar.USED] && f[b + Ar.SERVER] === server && f[b + Ar.O] === o && f[b + Ar.I] === i && f[b + Ar.R] === r) return k;
     }
     return -1;
   }
@@ -142,9 +163,11 @@ export class AttributeTable {
   obtain(server: number, o: number, i: number, r: number): number {
     const k = this.find(server, o, i, r);
     if (k >= 0) return k;
+    const f = this.f;
     for (let j = 0; j < this.n; j++) {
-      if (this.used[j]) continue;
-      this.used[j] = 1; this.server[j] = server; this.o[j] = o; this.i[j] = i; this.r[j] = r;
+      const b = j * Ar.SIZE;
+      if (f[b + Ar.USED]) continue;
+      f[b + Ar.USED] = 1; f[b + Ar.SERVER] = server; f[b + Ar.O] = o; f[b + Ar.I] = i; f[b + Ar.R] = r;
       this.v.fill(NaN, j * Attr.COUNT, (j + 1) * Attr.COUNT);
       return j;
     }
@@ -154,7 +177,7 @@ export class AttributeTable {
   /** Drops rows whose every attribute is unset. */
   compact(k: number): void {
     for (let a = 0; a < Attr.COUNT; a++) if (this.v[k * Attr.COUNT + a] === this.v[k * Attr.COUNT + a]) return;
-    this.used[k] = 0;
+    this.f[k * Ar.SIZE + Ar.USED] = 0;
   }
 
   /** Where attribute `a` of a path is set, inherited resource → instance → object (TS Core
@@ -171,10 +194,11 @@ export class AttributeTable {
   }
 
   removeServer(server: number): void {
-    for (let k = 0; k < this.n; k++) if (this.used[k] && this.server[k] === server) this.used[k] = 0;
+    const f = this.f;
+    for (let k = 0; k < this.n; k++) if (f[k * Ar.SIZE + Ar.USED] && f[k * Ar.SIZE + Ar.SERVER] === server) f[k * Ar.SIZE + Ar.USED] = 0;
   }
 
-  clear(): void { this.used.fill(0); }
+  clear(): void { for (let k = 0; k < this.n; k++) this.f[k * Ar.SIZE + Ar.USED] = 0; }
 }
 
 /** Slots of the Float64Array numericConditionMet reads. */

@@ -13,6 +13,7 @@ import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivi
 import { TemperatureObject } from '../objects/temperature.js';
 import { setNumber, setString, setBytes, utf8 } from '../objects/values.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
+import type { Slab } from '../slab.js';
 
 export interface AccountOptions {
   /** coap://IP:PORT or coaps://IP:PORT (a literal address). */
@@ -60,6 +61,8 @@ export interface BoardOptions {
   bootstrapPack?: boolean;
   /** Objects a Bootstrap-Delete of "/" leaves alone (default [3]: the Device object only). */
   keepOnBootstrapDelete?: readonly number[];
+  /** Where the client allocates its typed arrays (default: a slab of its own; src/slab.ts). */
+  slab?: Slab;
 }
 
 export interface Board {
@@ -122,7 +125,7 @@ export function createBoardClient(o: BoardOptions): Board {
     provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
-  });
+  }, o.slab);
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });
   const temperature = new TemperatureObject(client.table, { initial: 21.5, minRange: -40, maxRange: 125 });

@@ -49,7 +49,7 @@ function clientInitiated(seed: number, link = {}) {
 
 test('row 1: client-initiated bootstrap, then registration with the provisioned server', () => {
   const w = clientInitiated(21);
-  assert.is(w.board.client.sSsid[0], 7);
+  assert.is(w.board.client.serverSsid(0), 7);
   // The bootstrap account is kept, the new server account is there.
   assert.ok(w.board.client.table.hasInstance(0, 0));
   assert.ok(w.board.client.table.hasInstance(0, 1));
@@ -236,7 +236,7 @@ test('row 6: a restart in the middle of a bootstrap comes back with the last com
   w2.board.client.start(0);
   w2.net.run({ done: () => registered(w2), until: 60_000 });
   assert.ok(registered(w2), 'registers with the committed server account');
-  assert.is(w2.board.client.sSsid[0], 1);
+  assert.is(w2.board.client.serverSsid(0), 1);
   assert.ok(!w2.board.client.table.hasInstance(0, 5));
 });
 
@@ -249,13 +249,13 @@ test('row 7: smartcard provisioning (SenML CBOR) and factory configuration start
   w.board.client.start(0);
   w.net.run({ done: () => registered(w), until: 60_000 });
   assert.ok(w.events.some((e) => e.e === Ev.LOADED && e.a === 2), 'loaded from the smartcard: ' + JSON.stringify(w.events.slice(0, 3)));
-  assert.is(w.board.client.sSsid[0], 4);
+  assert.is(w.board.client.serverSsid(0), 4);
   // Factory.
   const f = world(82, {}, { server: { uri: SERVER_URI, ssid: 12 } });
   f.board.client.start(0);
   f.net.run({ done: () => registered(f), until: 60_000 });
   assert.ok(f.events.some((e) => e.e === Ev.LOADED && e.a === 3));
-  assert.is(f.board.client.sSsid[0], 12);
+  assert.is(f.board.client.serverSsid(0), 12);
 });
 
 test('row 7: malformed provisioning data is refused with a clear error, nothing stored changes', () => {
@@ -319,7 +319,7 @@ test('Bootstrap-Pack (1.2): GET /bspack, the whole configuration in one SenML CB
   assert.ok(req.query.includes('ep=sim-client'));
   assert.ok(!w.bs.requests.some((r) => r.path === '/bs'));
   assert.ok(registered(w), 'registered with the server from the pack');
-  assert.is(w.board.client.sSsid[0], 44);
+  assert.is(w.board.client.serverSsid(0), 44);
   assert.ok(w.board.client.table.hasInstance(0, 0), 'the bootstrap account kept');
   // A pack that is not a usable configuration is refused: rollback and back-off.
   const bad = world(97, {}, { bootstrap: { uri: BS_URI }, bootstrapPack: true, bootstrapBackoff: 5000 });

@@ -199,6 +199,24 @@ test('Read-Composite, Observe-Composite and Write-Composite (SenML JSON and CBOR
   assert.match(w.server.notifications[0].payload.toString(), /33/);
 });
 
+test('Observe-Composite of two paths: each notification carries both (the observation\'s own paths)', () => {
+  const w = up(10);
+  const body = Buffer.from(JSON.stringify([{ n: '/3303/0/5700' }, { n: '/3/0/0' }]));
+  const oc = w.server.call(w.serverPeer, Code.FETCH, '/', { cf: SENML_JSON, accept: SENML_JSON, payload: body, observe: 0 });
+  assert.is(oc.code, Code.CONTENT);
+  assert.ok(oc.observe >= 0);
+  // A Read-Composite of another path in between reuses the request scratch, not the observation's paths.
+  assert.is(w.server.call(w.serverPeer, Code.FETCH, '/', { cf: SENML_JSON, accept: SENML_JSON, payload: Buffer.from(JSON.stringify([{ n: '/3/0/1' }])) }).code, Code.CONTENT);
+  w.board.temperature.set(34);
+  w.net.run({ until: w.net.now + 2000 });
+  assert.is(w.server.notifications.length, 1);
+  const recs = JSON.parse(w.server.notifications[0].payload.toString());
+  const names: string[] = []; let bn = '';
+  for (const x of recs) { if (x.bn !== undefined) bn = x.bn; names.push(bn + (x.n ?? '')); }
+  assert.equal(names.sort(), ['/3/0/0', '/3303/0/5700']);
+  assert.match(w.server.notifications[0].payload.toString(), /34/);
+});
+
 test('Send (1.1): POST /dp with SenML CBOR values', () => {
   const w = up(10);
   assert.is(w.board.client.send(1, Int32Array.of(3303, 0, 5700, -1), 1), 0);

@@ -39,7 +39,7 @@ test('Bootstrap-Pack: GET /bspack answered by the host bootstrap server, then re
     assert.is(reg.endpoint, 'pack-node');
     assert.ok(lines.some((l) => /Bootstrap-Pack-Request ep=pack-node .*→ 2\.05/.test(l)), lines.join('\n'));
     assert.ok(cl.events.includes(Ev.BOOTSTRAP_FINISHED));
-    assert.is(cl.board.client.sSsid[0], 21);
+    assert.is(cl.board.client.serverSsid(0), 21);
   } finally { cl.close(); await server.stop(); await bs.stop(); }
 });
 

@@ -109,7 +109,7 @@ test('coap-client-notls drives a bootstrap (Delete, Write, Finish) from the boot
     await Promise.race([registered, sleep(5000).then(() => { throw new Error('no registration after Finish'); })]);
     assert.ok(live.events.includes(Ev.BOOTSTRAP_FINISHED));
     assert.ok(live.board.client.table.hasInstance(0, 0), 'the bootstrap account is kept');
-    assert.is(live.board.client.sSsid[0], 5);
+    assert.is(live.board.client.serverSsid(0), 5);
   } finally { live.close(); await server.stop(); }
 });
 
