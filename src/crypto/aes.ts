@@ -1,5 +1,6 @@
 // AES-128 (FIPS 197), portable and allocation-free after construction. One 1 KB round table per
 // direction (the other three are rotations of it), built once at module load.
+import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from './provider.js';
 
 const SBOX = new Uint8Array(256);
@@ -48,7 +49,11 @@ function ror24(w: number): number { return (w >>> 24) | (w << 8); }
 export class Aes128 implements BlockCipherProvider {
   /** Encryption round keys (44 big-endian words) at 0, then the decryption round keys for the
    *  equivalent inverse cipher at 44 (one array: XS charges each typed array on top of its bytes). */
-  private readonly rk = new Int32Array(88);
+  private readonly rk: Int32Array;
+
+  constructor(slab?: Slab) {
+    this.rk = slab !== undefined ? slab.i32(88) : new Int32Array(88);
+  }
 
   setKey(key: Uint8Array, off: number): void {
     const rk = this.rk;

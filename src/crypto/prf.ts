@@ -1,11 +1,17 @@
 // The TLS 1.2 PRF with P_SHA256 (RFC 5246 §5): PRF(secret, label, seed) = P_SHA256(secret, label + seed).
 // Allocation-free after construction; label and seed are passed separately (no concatenation).
+import type { Slab } from '../slab.js';
 import { HmacSha256, HMAC_SHA256_LEN } from './hmac.js';
 
 export class TlsPrf {
-  private readonly hmac = new HmacSha256();
+  private readonly hmac: HmacSha256;
   /** A(i) at 0, the output block at HMAC_SHA256_LEN. */
-  private readonly ab = new Uint8Array(2 * HMAC_SHA256_LEN);
+  private readonly ab: Uint8Array;
+
+  constructor(slab?: Slab) {
+    this.hmac = new HmacSha256(slab);
+    this.ab = slab !== undefined ? slab.u8(2 * HMAC_SHA256_LEN) : new Uint8Array(2 * HMAC_SHA256_LEN);
+  }
 
   /** Fill out[outOff…outOff+outLen] with PRF(secret, label, seed1 + seed2). seed2Len may be 0. */
   prf(secret: Uint8Array, sOff: number, sLen: number,
