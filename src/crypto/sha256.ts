@@ -46,7 +46,9 @@ export class Sha256 {
 
   /** Make this hash a copy of `other`'s running state (to take a transcript hash mid-stream). */
   copyFrom(other: Sha256): this {
-    this.s.set(other.s);
+    // Word by word: set() between views of one buffer (a shared slab page) would copy via a new buffer.
+    const s = this.s, o = other.s;
+    for (let i = 0; i < STATE_WORDS; i++) s[i] = o[i];
     this.fill = other.fill;
     this.total = other.total;
     return this;

@@ -5,6 +5,7 @@ import type { BlockCipherProvider } from '../crypto/provider.js';
 import { Aes128 } from '../crypto/aes.js';
 import { AesCcm } from '../crypto/ccm.js';
 import { HmacSha256 } from '../crypto/hmac.js';
+import { Slab } from '../slab.js';
 import { CipherSuite, ContentType, DTLS12_MAJOR, DTLS12_MINOR, MAX_CID, RECORD_HEADER_LEN } from './constants.js';
 import { copyBytes, equalBytes, put16, put48 } from './bytes.js';
 
@@ -37,11 +38,17 @@ export function writeRecordHeader(out: Uint8Array, o: number, type: number, epoc
 /** Working buffers of record protection, used only within one protect()/unprotect() call, so the
  *  CipherStates of several sessions may share one (DtlsWorkspace holds it). */
 export class RecordScratch {
-  readonly hmac = new HmacSha256();
+  readonly hmac: HmacSha256;
   /** nonce(12) at NONCE, aad(23 + MAX_CID) at AAD, mac(32) at MAC, blk(16) at BLK, prev(16) at PREV. */
-  readonly b = new Uint8Array(SCRATCH_LEN);
+  readonly b: Uint8Array;
   /** Its `cipher` is set to the calling CipherState's provider before each use. */
-  readonly ccm = new AesCcm(UNSET);
+  readonly ccm: AesCcm;
+
+  constructor(slab: Slab = new Slab()) {
+    this.hmac = new HmacSha256(slab);
+    this.b = slab.u8(SCRATCH_LEN);
+    this.ccm = new AesCcm(UNSET, slab);
+  }
 }
 
 /** A placeholder provider for the shared CCM until a CipherState sets its own. */
@@ -61,9 +68,9 @@ const SCRATCH_LEN = PREV + 16;
 export class CipherState {
   suite = 0;
   /** key(16) at 0, salt(4) at 16. */
-  private readonly key = new Uint8Array(20);
+  private readonly key: Uint8Array;
   /** The HMAC key as its keyed SHA-256 states (HmacSha256.saveKey), CBC only. */
-  private readonly macState = new Int32Array(16);
+  private readonly macState: Int32Array;
   /** 13 bytes (RFC 5246 §6.2.3.3), or 23 + CID bytes for a CID record (RFC 9146 §5). */
   private aadLen = 13;
   private readonly x: RecordScratch;
@@ -74,11 +81,14 @@ export class CipherState {
    * `keyTag` tells sessions that share one provider between directions which key is loaded:
    * `keyTag.loaded` names the CipherState whose key is in the provider (`id`). `scratch`, when given,
    * is shared working memory (any number of CipherStates may share one); else the state has its own.
+   * The arrays come from `slab`.
    */
   constructor(private readonly aes: BlockCipherProvider, private readonly keyTag: KeyTag, private readonly id: number,
-              scratch?: RecordScratch) {
-    this.x = scratch !== undefined ? scratch : new RecordScratch();
-    this.dec = aes.decryptBlock === undefined ? new Aes128() : null;
+              scratch?: RecordScratch, slab: Slab = new Slab()) {
+    this.key = slab.u8(20);
+    this.macState = slab.i32(16);
+    this.x = scratch !== undefined ? scratch : new RecordScratch(slab);
+    this.dec = aes.decryptBlock === undefined ? new Aes128(slab) : null;
   }
 
   /** Install keys from the key block (RFC 5246 §6.3 order). `client` picks the client_write half. */

@@ -39,6 +39,7 @@ import {
   writeClientHello, writeClientKeyExchange, writeHandshakeHeader,
 } from './handshake.js';
 import { DtlsWorkspace } from './workspace.js';
+import { Slab } from '../slab.js';
 
 export { DtlsState, DtlsError, DtlsResult, CipherSuite } from './constants.js';
 export { DtlsWorkspace } from './workspace.js';
@@ -81,7 +82,7 @@ export class DtlsSession {
   offerConnectionId = false;
   /** The connection ID the server asked for (what our epoch-1 records carry); its length, 0 for none. */
   peerCidLen = 0;
-  readonly peerCid = new Uint8Array(MAX_CID);
+  readonly peerCid: Uint8Array;
   /** True when the last handshake was abbreviated (resumed). */
   resumed = false;
   /** The server's PSK identity hint (RFC 4279 §2): its length, -1 when the server sent none. */
@@ -97,13 +98,12 @@ export class DtlsSession {
   hsRecvBytes = 0;
 
   private hs = Hs.None;
-  /** Lengths of the identity, key, cookie and offered/server session id held in the workspace. */
+  /** Lengths of the identity, key and offered/server session id held in the workspace. */
   private identityLen = 0;
   private pskLen = 0;
-  private cookieLen = 0;
   private sidLen = 0;
   /** The resumable session id (at K_SID), its master secret (K_MASTER), our last Finished (K_FIN). */
-  private readonly keep = new Uint8Array(KEEP_LEN);
+  private readonly keep: Uint8Array;
   private resSidLen = 0;
   private resSuite = 0;
   private hasResumption = false;
@@ -121,7 +121,7 @@ export class DtlsSession {
   /** The bytes of our flight: the workspace's flight buffer, or `keep` for a kept final Finished. */
   private fl: Uint8Array;
   /** Per flight entry i: offset at 3i, length at 3i+1, kind (Fl) at 3i+2. */
-  private readonly fmeta = new Int32Array(3 * FLIGHT_ENTRIES);
+  private readonly fmeta: Int32Array;
   private flightCount = 0;
   private flightEnd = 0;
   private txNext = 0;
@@ -147,18 +147,24 @@ export class DtlsSession {
    * @param aesRead a second native AES instance for the read side.
    * @param workspace the handshake working state, shared with other sessions (their handshakes then run
    *                  one at a time); its maxDatagram must be at least this session's. Default: its own.
+   * @param slab where the session's arrays (and its own workspace's) come from. Default: the given
+   *             workspace's slab, else a new one.
    */
   constructor(readonly maxDatagram: number, private readonly random: (buf: Uint8Array, off: number, len: number) => void,
-              aes?: BlockCipherProvider, aesRead?: BlockCipherProvider, workspace?: DtlsWorkspace) {
+              aes?: BlockCipherProvider, aesRead?: BlockCipherProvider, workspace?: DtlsWorkspace, slab?: Slab) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsSession: maxDatagram must be at least 128 bytes');
-    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram);
+    const sl = slab !== undefined ? slab : workspace !== undefined ? workspace.slab : new Slab();
+    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram, sl);
     if (ws.maxDatagram < maxDatagram) throw new RangeError('DtlsSession: the workspace is sized for smaller datagrams');
     this.workspace = ws;
-    const w = aes !== undefined ? aes : new Aes128();
-    const r = aesRead !== undefined ? aesRead : aes !== undefined ? aes : new Aes128();
+    this.peerCid = sl.u8(MAX_CID);
+    this.keep = sl.u8(KEEP_LEN);
+    this.fmeta = sl.i32(3 * FLIGHT_ENTRIES);
+    const w = aes !== undefined ? aes : new Aes128(sl);
+    const r = aesRead !== undefined ? aesRead : aes !== undefined ? aes : new Aes128(sl);
     const wTag = new KeyTag();
-    this.write = new CipherState(w, wTag, 1, ws.record);
-    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record);
+    this.write = new CipherState(w, wTag, 1, ws.record, sl);
+    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record, sl);
     this.fl = ws.flight;
   }
 
@@ -186,7 +192,7 @@ export class DtlsSession {
     else this.sidLen = 0;
     this.state = DtlsState.Handshaking;
     this.hs = Hs.WaitHello;
-    this.sendClientHello(now);
+    this.sendClientHello(now, ws.flight, 0, 0); // no cookie yet
   }
 
   /** Feed one datagram from the peer (may hold several records). Returns the length of application data
@@ -381,6 +387,7 @@ export class DtlsSession {
       if (o + HANDSHAKE_HEADER_LEN + fl > end) { this.droppedMalformed++; return; }
       const r = reasm.add(b, o, epoch);
       if (r === 0) this.maybeRetransmit(get16(b, o + 4), get24(b, o + 6));
+      else if (r === -2) { this.fail(DtlsError.BadHandshake, AlertDescription.InternalError); return; } // can never fit
       else if (r < 0) this.droppedMalformed++;
       o += HANDSHAKE_HEADER_LEN + fl;
     }
@@ -416,14 +423,14 @@ export class DtlsSession {
     switch (this.hs) {
       case Hs.WaitHello:
         if (type === HandshakeType.HelloVerifyRequest) {
-          const n = parseHelloVerifyRequest(b, o, len, ws.cookie);
+          const n = parseHelloVerifyRequest(b, o, len);
           ra.advance();
           if (n < 0) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
-          this.cookieLen = n;
           // The HelloVerifyRequest echoed our record sequence number (RFC 6347 §4.2.1); the server's
           // next records count on their own, so start the epoch-0 window afresh.
           this.window.reset();
-          this.sendClientHello(now);
+          // The cookie goes from the reassembly buffer (still intact) straight into the new ClientHello.
+          this.sendClientHello(now, b, o + 3, n);
           return;
         }
         if (type === HandshakeType.ServerHello) {
@@ -476,12 +483,12 @@ export class DtlsSession {
     if (r < 0 || (sh.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? (this.offerSuites & 1) === 0 : (this.offerSuites & 2) === 0)) {
       this.fail(DtlsError.BadServerHello, AlertDescription.HandshakeFailure); return;
     }
-    copyBytes(sh.random, 0, ws.keys.serverRandom, 0, RANDOM_LEN);
+    copyBytes(b, sh.randomAt, ws.keys.serverRandom, 0, RANDOM_LEN);
     this.cipherSuite = sh.suite;
     // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
     this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
-    copyBytes(sh.cid, 0, this.peerCid, 0, this.peerCidLen);
-    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(sh.sessionId, 0, ws.sid, 0, this.sidLen) &&
+    copyBytes(b, sh.cidAt, this.peerCid, 0, this.peerCidLen);
+    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(b, sh.sessionIdAt, ws.sid, 0, this.sidLen) &&
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
       this.resumed = true;
@@ -492,7 +499,7 @@ export class DtlsSession {
       return;
     }
     this.resumed = false;
-    copyBytes(sh.sessionId, 0, ws.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
+    copyBytes(b, sh.sessionIdAt, ws.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
     this.hs = Hs.WaitServerFlight;
     this.progress(now);
   }
@@ -552,13 +559,13 @@ export class DtlsSession {
     this.release();
   }
 
-  private sendClientHello(now: number): void {
+  private sendClientHello(now: number, cookie: Uint8Array, cookieOff: number, cookieLen: number): void {
     const ws = this.workspace;
     ws.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
     this.flightReset();
     const at = this.beginMessage();
     const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.sid, this.sidLen,
-      ws.cookie, this.cookieLen, this.offerSuites, this.offerConnectionId);
+      cookie, cookieOff, cookieLen, this.offerSuites, this.offerConnectionId);
     this.endMessage(HandshakeType.ClientHello, at, n, Fl.Handshake0);
     this.armTimer(now);
   }
@@ -615,7 +622,7 @@ export class DtlsSession {
       }
       const n = remaining < room ? remaining : room;
       // Fragment header + bytes.
-      const fb = kind === Fl.Handshake1 ? this.workspace.frag : out;
+      const fb = kind === Fl.Handshake1 ? this.workspace.scratch : out;
       const fo = kind === Fl.Handshake1 ? 0 : p + RECORD_HEADER_LEN;
       const fl = this.fl;
       fb[fo] = fl[mo]; fb[fo + 1] = fl[mo + 1]; fb[fo + 2] = fl[mo + 2]; fb[fo + 3] = fl[mo + 3];
@@ -635,7 +642,7 @@ export class DtlsSession {
   }
 
   private emitAlert(out: Uint8Array, outOff: number): number {
-    const f = this.workspace.frag;
+    const f = this.workspace.scratch;
     writeAlert(f, 0, this.alertLevel, this.alertDesc);
     if (this.ccsSent && this.write.suite !== 0) {
       return this.write.protect(ContentType.Alert, 1, this.sendSeq1++, f, 0, 2, out, outOff, this.random, this.peerCid, this.peerCidLen);
@@ -721,7 +728,6 @@ export class DtlsSession {
     this.flightReset();
     this.msgSeq = 0;
     this.peerFlightLast = -1;
-    this.cookieLen = 0;
     this.sidLen = 0;
     this.pskHintLen = -1;
     this.cipherSuite = 0;

@@ -33,7 +33,7 @@ test('Reassembler: fragments in any order, overlapping and repeated (RFC 6347 §
   assert.is(r.add(frag(12, 2, 1, 0, Uint8Array.of(0, 0)), 0, 0), 1);
   assert.ok(r.ready() >= 0); r.advance();
   assert.ok(r.ready() >= 0, 'the kept message is now ready'); r.advance();
-  assert.is(r.add(frag(20, 600, 3, 0, new Uint8Array(10)), 0, 0), -1, 'larger than a slot');
+  assert.is(r.add(frag(20, 600, 3, 0, new Uint8Array(10)), 0, 0), -2, 'larger than the whole buffer');
   assert.is(r.add(frag(20, 12, 3, 8, new Uint8Array(10)), 0, 0), -1, 'fragment beyond length');
 });
 
@@ -41,9 +41,9 @@ test('ClientHello body bytes (RFC 6347 §4.2.1)', () => {
   const random = Uint8Array.from({ length: 32 }, (_, i) => i);
   const sid = new Uint8Array(32), cookie = Uint8Array.of(0xaa, 0xbb);
   const b = new Uint8Array(200);
-  const n = writeClientHello(b, 0, random, sid, 0, cookie, 2, 3, false);
+  const n = writeClientHello(b, 0, random, sid, 0, cookie, 0, 2, 3, false);
   assert.is(toHex(b, 0, n), 'fefd' + toHex(random) + '00' + '02aabb' + '0006c0a800ae00ff' + '0100');
-  const m = writeClientHello(b, 0, random, sid, 0, cookie, 0, 1, false);
+  const m = writeClientHello(b, 0, random, sid, 0, cookie, 0, 0, 1, false);
   assert.is(toHex(b, 0, m), 'fefd' + toHex(random) + '00' + '00' + '0004c0a800ff' + '0100');
 });
 
