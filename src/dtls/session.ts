@@ -31,7 +31,7 @@ import {
   RANDOM_LEN, RECORD_HEADER_LEN, RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, VERIFY_DATA_LEN,
 } from './constants.js';
 import { copyBytes, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
-import { CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
+import { CIPHER_KEY_BYTES, CIPHER_MAC_WORDS, CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
 import { ReplayWindow } from './replay.js';
 import { alertError, writeAlert } from './alert.js';
 import {
@@ -50,13 +50,20 @@ const enum Hs { None = 0, WaitHello = 1, WaitServerFlight = 2, WaitCcs = 3, Wait
 /** Kinds of entries in our current flight. */
 const enum Fl { Handshake0 = 0, Ccs = 1, Handshake1 = 2 }
 
-/** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake). */
+/** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake),
+ *  then the record keys of the write and the read side (CipherState's key and salt). */
 const K_SID = 0;
 const K_MASTER = K_SID + MAX_SESSION_ID;
 const K_FIN = K_MASTER + MASTER_SECRET_LEN;
-const KEEP_LEN = K_FIN + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+const K_WRITE_KEY = K_FIN + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+const K_READ_KEY = K_WRITE_KEY + CIPHER_KEY_BYTES;
+const KEEP_LEN = K_READ_KEY + CIPHER_KEY_BYTES;
 /** Flight entries (at most 3: ClientKeyExchange, ChangeCipherSpec, Finished). */
 const FLIGHT_ENTRIES = 4;
+/** Offsets in `fmeta` after the flight entries (3 words each): the HMAC keys of the write and the read side. */
+const W_WRITE_MAC = 3 * FLIGHT_ENTRIES;
+const W_READ_MAC = W_WRITE_MAC + CIPHER_MAC_WORDS;
+const FMETA_LEN = W_READ_MAC + CIPHER_MAC_WORDS;
 /** Worst-case protection overhead of an epoch-1 record (CBC: header, IV, MAC, a full pad block). */
 const MAX_OVERHEAD = RECORD_HEADER_LEN + 16 + 32 + 16;
 
@@ -102,7 +109,8 @@ export class DtlsSession {
   private identityLen = 0;
   private pskLen = 0;
   private sidLen = 0;
-  /** The resumable session id (at K_SID), its master secret (K_MASTER), our last Finished (K_FIN). */
+  /** The resumable session id (at K_SID), its master secret (K_MASTER), our last Finished (K_FIN), and
+   *  the record keys (K_WRITE_KEY, K_READ_KEY). One array for all: XS charges each on top of its bytes. */
   private readonly keep: Uint8Array;
   private resSidLen = 0;
   private resSuite = 0;
@@ -120,7 +128,7 @@ export class DtlsSession {
 
   /** The bytes of our flight: the workspace's flight buffer, or `keep` for a kept final Finished. */
   private fl: Uint8Array;
-  /** Per flight entry i: offset at 3i, length at 3i+1, kind (Fl) at 3i+2. */
+  /** Per flight entry i: offset at 3i, length at 3i+1, kind (Fl) at 3i+2; then the HMAC keys (W_WRITE_MAC, W_READ_MAC). */
   private readonly fmeta: Int32Array;
   private flightCount = 0;
   private flightEnd = 0;
@@ -159,12 +167,13 @@ export class DtlsSession {
     this.workspace = ws;
     this.peerCid = sl.u8(MAX_CID);
     this.keep = sl.u8(KEEP_LEN);
-    this.fmeta = sl.i32(3 * FLIGHT_ENTRIES);
+    this.fmeta = sl.i32(FMETA_LEN);
     const w = aes !== undefined ? aes : new Aes128(sl);
     const r = aesRead !== undefined ? aesRead : aes !== undefined ? aes : new Aes128(sl);
     const wTag = new KeyTag();
-    this.write = new CipherState(w, wTag, 1, ws.record, sl);
-    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record, sl);
+    this.write = new CipherState(w, wTag, 1, ws.record, sl, { bytes: this.keep, bytesAt: K_WRITE_KEY, words: this.fmeta, wordsAt: W_WRITE_MAC });
+    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record, sl,
+      { bytes: this.keep, bytesAt: K_READ_KEY, words: this.fmeta, wordsAt: W_READ_MAC });
     this.fl = ws.flight;
   }
 
