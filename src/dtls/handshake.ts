@@ -45,9 +45,9 @@ export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
 }
 
 /** ClientKeyExchange for PSK: psk_identity<0..2^16-1> (RFC 4279 §2). */
-export function writeClientKeyExchange(b: Uint8Array, o: number, identity: Uint8Array, len: number): number {
+export function writeClientKeyExchange(b: Uint8Array, o: number, identity: Uint8Array, idOff: number, len: number): number {
   put16(b, o, len);
-  copyBytes(identity, 0, b, o + 2, len);
+  copyBytes(identity, idOff, b, o + 2, len);
   return 2 + len;
 }
 

@@ -38,7 +38,8 @@ import {
   parseHelloVerifyRequest, parsePskServerKeyExchange, parseServerHello,
   writeClientHello, writeClientKeyExchange, writeHandshakeHeader,
 } from './handshake.js';
-import { DtlsWorkspace } from './workspace.js';
+import { DtlsWorkspace, WS_HV, WS_IDENTITY, WS_PSK, WS_SID } from './workspace.js';
+import { KS_MASTER, KS_SERVER_RANDOM, KS_WORK } from './keys.js';
 import { Slab } from '../slab.js';
 
 export { DtlsState, DtlsError, DtlsResult, CipherSuite } from './constants.js';
@@ -192,12 +193,12 @@ export class DtlsSession {
     this.waitingForWorkspace = false;
     ws.owner = this;
     this.clearConnection();
-    copyBytes(identity, 0, ws.identity, 0, identityLen); this.identityLen = identityLen;
-    copyBytes(psk, 0, ws.psk, 0, pskLen); this.pskLen = pskLen;
+    copyBytes(identity, 0, ws.b, WS_IDENTITY, identityLen); this.identityLen = identityLen;
+    copyBytes(psk, 0, ws.b, WS_PSK, pskLen); this.pskLen = pskLen;
     this.error = DtlsError.None;
     this.hsSentDatagrams = 0; this.hsSentBytes = 0; this.hsRecvDatagrams = 0; this.hsRecvBytes = 0;
     this.random(ws.keys.clientRandom, 0, RANDOM_LEN);
-    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, ws.sid, 0, this.resSidLen); this.sidLen = this.resSidLen; }
+    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, ws.b, WS_SID, this.resSidLen); this.sidLen = this.resSidLen; }
     else this.sidLen = 0;
     this.state = DtlsState.Handshaking;
     this.hs = Hs.WaitHello;
@@ -492,23 +493,23 @@ export class DtlsSession {
     if (r < 0 || (sh.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? (this.offerSuites & 1) === 0 : (this.offerSuites & 2) === 0)) {
       this.fail(DtlsError.BadServerHello, AlertDescription.HandshakeFailure); return;
     }
-    copyBytes(b, sh.randomAt, ws.keys.serverRandom, 0, RANDOM_LEN);
+    copyBytes(b, sh.randomAt, ws.keys.b, KS_SERVER_RANDOM, RANDOM_LEN);
     this.cipherSuite = sh.suite;
     // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
     this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
     copyBytes(b, sh.cidAt, this.peerCid, 0, this.peerCidLen);
-    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(b, sh.sessionIdAt, ws.sid, 0, this.sidLen) &&
+    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(b, sh.sessionIdAt, ws.b, WS_SID, this.sidLen) &&
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
       this.resumed = true;
-      copyBytes(this.keep, K_MASTER, ws.keys.master, 0, MASTER_SECRET_LEN);
+      copyBytes(this.keep, K_MASTER, ws.keys.b, KS_MASTER, MASTER_SECRET_LEN);
       this.installKeys();
       this.hs = Hs.WaitCcs;
       this.progress(now);
       return;
     }
     this.resumed = false;
-    copyBytes(b, sh.sessionIdAt, ws.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
+    copyBytes(b, sh.sessionIdAt, ws.b, WS_SID, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
     this.hs = Hs.WaitServerFlight;
     this.progress(now);
   }
@@ -516,20 +517,20 @@ export class DtlsSession {
   private installKeys(): void {
     const keys = this.workspace.keys;
     keys.deriveKeyBlock(this.cipherSuite);
-    this.write.install(this.cipherSuite, keys.keyBlock, 0, true);
-    this.read.install(this.cipherSuite, keys.keyBlock, 0, false);
-    keys.keyBlock.fill(0);
+    this.write.install(this.cipherSuite, keys.b, KS_WORK, true);
+    this.read.install(this.cipherSuite, keys.b, KS_WORK, false);
+    keys.wipeWork();
   }
 
   /** After ServerHelloDone: ClientKeyExchange, ChangeCipherSpec, Finished (flight 5). */
   private clientFinishedFlight(now: number): void {
     const ws = this.workspace;
-    ws.keys.deriveMaster(ws.psk, this.pskLen);
-    ws.psk.fill(0); // not needed again: start() is given the key for every handshake
+    ws.keys.deriveMaster(ws.b, WS_PSK, this.pskLen);
+    ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK); // not needed again: start() is given the key for every handshake
     this.installKeys();
     this.flightReset();
     let at = this.beginMessage();
-    const n = writeClientKeyExchange(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.identity, this.identityLen);
+    const n = writeClientKeyExchange(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.b, WS_IDENTITY, this.identityLen);
     this.endMessage(HandshakeType.ClientKeyExchange, at, n, Fl.Handshake0);
     this.addCcs();
     at = this.beginMessage();
@@ -542,8 +543,8 @@ export class DtlsSession {
   private serverFinished(b: Uint8Array, o: number, len: number, seq: number): void {
     if (len !== VERIFY_DATA_LEN) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
     const ws = this.workspace;
-    ws.keys.verifyData(false, ws.hv, HANDSHAKE_HEADER_LEN);
-    if (!equalBytes(ws.hv, HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
+    ws.keys.verifyData(false, ws.b, WS_HV + HANDSHAKE_HEADER_LEN);
+    if (!equalBytes(ws.b, WS_HV + HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
     this.addTranscript(HandshakeType.Finished, len, seq, b, o);
     this.peerFlightLast = seq;
     if (this.resumed) {
@@ -557,8 +558,8 @@ export class DtlsSession {
       this.flightCount = 0; // the server's flight was the last; nothing of ours to repeat
     }
     if (this.sidLen > 0) {
-      copyBytes(ws.sid, 0, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
-      copyBytes(ws.keys.master, 0, this.keep, K_MASTER, MASTER_SECRET_LEN);
+      copyBytes(ws.b, WS_SID, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
+      copyBytes(ws.keys.b, KS_MASTER, this.keep, K_MASTER, MASTER_SECRET_LEN);
       this.resSuite = this.cipherSuite;
       this.hasResumption = true;
     }
@@ -573,7 +574,7 @@ export class DtlsSession {
     ws.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
     this.flightReset();
     const at = this.beginMessage();
-    const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.sid, this.sidLen,
+    const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.b, this.sidLen,
       cookie, cookieOff, cookieLen, this.offerSuites, this.offerConnectionId);
     this.endMessage(HandshakeType.ClientHello, at, n, Fl.Handshake0);
     this.armTimer(now);
@@ -600,9 +601,9 @@ export class DtlsSession {
   }
 
   private addTranscript(type: number, len: number, seq: number, b: Uint8Array, o: number): void {
-    const h = this.workspace.hv;
-    h[0] = type; put24(h, 1, len); put16(h, 4, seq); put24(h, 6, 0); put24(h, 9, len);
-    this.workspace.keys.transcript.update(h, 0, HANDSHAKE_HEADER_LEN).update(b, o, len);
+    const h = this.workspace.b, at = WS_HV;
+    h[at] = type; put24(h, at + 1, len); put16(h, at + 4, seq); put24(h, at + 6, 0); put24(h, at + 9, len);
+    this.workspace.keys.transcript.update(h, at, HANDSHAKE_HEADER_LEN).update(b, o, len);
   }
 
   /** Pack as much of the flight as fits into one datagram, fragmenting a message that does not. */
@@ -713,7 +714,7 @@ export class DtlsSession {
       this.flightCount = 0;
     }
     ws.keys.wipe();
-    ws.psk.fill(0);
+    ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK);
     ws.owner = null;
     ws.ownerDeadline = Infinity;
   }

@@ -31,6 +31,15 @@ export const REASSEMBLY_CAP = 512;
 /** The longest PSK identity hint kept (RFC 4279 §5.3: implementations support hints of 128 bytes). */
 export const HINT_CAP = 128;
 
+/** Offsets in DtlsWorkspace.b (one array: XS charges each typed array on top of its bytes). The session
+ *  id is at 0, where writeClientHello() reads it. */
+export const WS_SID = 0;
+/** A handshake header (12), then verify_data (12). */
+export const WS_HV = WS_SID + MAX_SESSION_ID;
+export const WS_IDENTITY = WS_HV + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+export const WS_PSK = WS_IDENTITY + MAX_PSK_IDENTITY;
+const WS_LEN = WS_PSK + MAX_PSK;
+
 export class DtlsWorkspace {
   /** The session whose handshake runs now (null when free). */
   owner: object | null = null;
@@ -41,14 +50,11 @@ export class DtlsWorkspace {
   readonly sh = new ServerHelloRecord();
   readonly reasm: Reassembler;
   readonly flight: Uint8Array;
-  readonly identity: Uint8Array;
-  readonly psk: Uint8Array;
-  /** The offered session id, then the server's. */
-  readonly sid: Uint8Array;
+  /** The offered session id, then the server's (WS_SID); a handshake header and verify_data (WS_HV);
+   *  the copies of the PSK identity (WS_IDENTITY) and key (WS_PSK). */
+  readonly b: Uint8Array;
   /** The server's PSK identity hint of the last handshake run in this workspace. */
   readonly hint: Uint8Array;
-  /** A handshake header (12) at 0, then verify_data (12) at HANDSHAKE_HEADER_LEN. */
-  readonly hv: Uint8Array;
 
   // Used within one call only (shared by every session of the workspace at any time):
   /**
@@ -68,11 +74,8 @@ export class DtlsWorkspace {
     this.keys = new KeySchedule(MAX_PSK, slab);
     this.reasm = new Reassembler(REASSEMBLY_SLOTS, REASSEMBLY_CAP, slab);
     this.flight = slab.u8(FLIGHT_CAP);
-    this.identity = slab.u8(MAX_PSK_IDENTITY);
-    this.psk = slab.u8(MAX_PSK);
-    this.sid = slab.u8(MAX_SESSION_ID);
+    this.b = slab.u8(WS_LEN);
     this.hint = slab.u8(HINT_CAP);
-    this.hv = slab.u8(HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN);
     this.scratch = slab.u8(maxDatagram);
     this.record = new RecordScratch(slab);
   }
