@@ -50,6 +50,9 @@ export class Aes128 implements BlockCipherProvider {
   /** Encryption round keys (44 big-endian words) at 0, then the decryption round keys for the
    *  equivalent inverse cipher at 44 (one array: XS charges each typed array on top of its bytes). */
   private readonly rk: Int32Array;
+  /** The decryption round keys are derived on the first decryptBlock() after setKey(): a provider
+   *  re-keyed as the direction changes (DTLS CipherState) then pays only for what it uses. */
+  private decReady = false;
 
   constructor(slab?: Slab) {
     this.rk = slab !== undefined ? slab.i32(88) : new Int32Array(88);
@@ -69,7 +72,12 @@ export class Aes128 implements BlockCipherProvider {
       }
       rk[i] = rk[i - 4] ^ t;
     }
-    // Equivalent inverse cipher (FIPS 197 §5.3.5): round keys reversed, InvMixColumns on 1..9.
+    this.decReady = false;
+  }
+
+  /** Equivalent inverse cipher (FIPS 197 §5.3.5): round keys reversed, InvMixColumns on 1..9. */
+  private expandDecrypt(): void {
+    const rk = this.rk;
     for (let r = 0; r <= 10; r++) {
       for (let c = 0; c < 4; c++) {
         const w = rk[4 * (10 - r) + c];
@@ -77,6 +85,7 @@ export class Aes128 implements BlockCipherProvider {
           : TD0[SBOX[w >>> 24]] ^ ror8(TD0[SBOX[(w >>> 16) & 255]]) ^ ror16(TD0[SBOX[(w >>> 8) & 255]]) ^ ror24(TD0[SBOX[w & 255]]);
       }
     }
+    this.decReady = true;
   }
 
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
@@ -102,6 +111,7 @@ export class Aes128 implements BlockCipherProvider {
   }
 
   decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
+    if (!this.decReady) this.expandDecrypt();
     const dk = this.rk;
     let s0 = ((inp[inOff] << 24) | (inp[inOff + 1] << 16) | (inp[inOff + 2] << 8) | inp[inOff + 3]) ^ dk[44];
     let s1 = ((inp[inOff + 4] << 24) | (inp[inOff + 5] << 16) | (inp[inOff + 6] << 8) | inp[inOff + 7]) ^ dk[45];
