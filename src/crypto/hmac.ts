@@ -61,6 +61,12 @@ export class HmacSha256 {
     return this;
   }
 
+  /** The digest of another hash's running state (which stays as it is), computed in this HMAC's own
+   *  hash: spares a caller a hash of its own, but loses the MAC in progress (init() or setKey() after). */
+  digestOf(h: Sha256, out: Uint8Array, outOff: number): void {
+    this.sha.copyFrom(h).final(out, outOff);
+  }
+
   /** Write the 32-byte MAC to out[outOff…] and start a new MAC under the same key. */
   final(out: Uint8Array, outOff: number): void {
     const tmp = this.pad;

@@ -32,7 +32,6 @@ export class KeySchedule {
   readonly b: Uint8Array;
   /** Running hash of the handshake messages (RFC 6347 §4.2.6: as if each were one fragment). */
   readonly transcript: Sha256;
-  private readonly tmpHash: Sha256;
 
   constructor(maxPsk: number, slab: Slab = new Slab()) {
     this.prf = new TlsPrf(slab);
@@ -40,7 +39,6 @@ export class KeySchedule {
     const premaster = 4 + 2 * maxPsk;
     this.b = slab.u8(KS_WORK + (premaster > KEY_BLOCK_MAX ? premaster : KEY_BLOCK_MAX));
     this.transcript = new Sha256(slab);
-    this.tmpHash = new Sha256(slab);
   }
 
   /** master_secret from the PSK premaster secret: uint16 N, N zero bytes, uint16 N, psk. */
@@ -65,7 +63,7 @@ export class KeySchedule {
   /** verify_data over the transcript so far (the transcript keeps running). */
   verifyData(client: boolean, out: Uint8Array, o: number): void {
     const b = this.b;
-    this.tmpHash.copyFrom(this.transcript).final(b, KS_WORK);
+    this.prf.digestOf(this.transcript, b, KS_WORK);
     const label = client ? CLIENT_FINISHED : SERVER_FINISHED;
     this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, label, 0, label.length, b, KS_WORK, 32, EMPTY, 0, 0, out, o, VERIFY_DATA_LEN);
   }
