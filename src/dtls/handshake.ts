@@ -129,6 +129,8 @@ const enum Slot { Seq = 0, Type = 1, Len = 2, Got = 3, Epoch = 4, At = 5, Stride
  * keeps a bitmap of the bytes received, so fragments may come in any order, overlap, or repeat.
  * The messages share one buffer of `capacity` bytes, handed out in arrival order and taken back
  * when no message is pending (after each flight): it bounds the pending messages' total length.
+ * Message `next` always gets in (later ones are dropped to make room), so a flight larger than the
+ * buffer still completes, message by message, through the peer's retransmissions.
  */
 export class Reassembler {
   /** The message bytes (capacity), then the bitmap of the bytes received (a bit per byte). */
@@ -164,7 +166,12 @@ export class Reassembler {
     if (len > this.capacity) return -2;
     const m = this.meta, i = (seq % this.slots) * Slot.Stride;
     if (m[i + Slot.Seq] !== seq) {
-      if (len > this.capacity - this.top) return -1;
+      if (len > this.capacity - this.top) {
+        // No room. The message to deliver next must not wait behind later ones: drop those (the
+        // peer retransmits its whole flight) and give it the whole buffer.
+        if (seq !== this.next) return -1;
+        this.reset(this.next);
+      }
       m[i + Slot.Seq] = seq; m[i + Slot.Type] = type; m[i + Slot.Len] = len; m[i + Slot.Got] = 0;
       m[i + Slot.Epoch] = epoch; m[i + Slot.At] = this.top;
       this.top += len;

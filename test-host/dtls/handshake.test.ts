@@ -37,6 +37,23 @@ test('Reassembler: fragments in any order, overlapping and repeated (RFC 6347 §
   assert.is(r.add(frag(20, 12, 3, 8, new Uint8Array(10)), 0, 0), -1, 'fragment beyond length');
 });
 
+test('Reassembler: the next message evicts later ones when the shared buffer is full', () => {
+  const r = new Reassembler(4, 512);
+  const a = Uint8Array.from({ length: 300 }, (_, i) => i & 255), b = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 255);
+  assert.is(r.add(frag(12, 300, 1, 0, b.subarray(0, 50)), 0, 0), 1, 'a later message, partly');
+  assert.is(r.add(frag(12, 300, 2, 0, b.subarray(0, 50)), 0, 0), -1, 'another later one: no room');
+  assert.is(r.add(frag(2, 300, 0, 0, a), 0, 0), 1, 'the next message gets in');
+  const s = r.ready();
+  assert.ok(s >= 0);
+  assert.is(toHex(r.buf, r.slotOffset(s), 300), toHex(a));
+  r.advance();
+  assert.is(r.ready(), -1, 'message 1 was dropped');
+  assert.is(r.add(frag(12, 300, 1, 0, b), 0, 0), 1, 'and comes again whole');
+  const t = r.ready();
+  assert.ok(t >= 0);
+  assert.is(toHex(r.buf, r.slotOffset(t), 300), toHex(b));
+});
+
 test('ClientHello body bytes (RFC 6347 §4.2.1)', () => {
   const random = Uint8Array.from({ length: 32 }, (_, i) => i);
   const sid = new Uint8Array(32), cookie = Uint8Array.of(0xaa, 0xbb);
