@@ -22,10 +22,11 @@ export const FLIGHT_CAP = HANDSHAKE_HEADER_LEN + CLIENT_HELLO_MAX;
  *  ServerHelloDone, and one spare). */
 export const REASSEMBLY_SLOTS = 4;
 /**
- * The bytes of the server messages pending at once, i.e. of one server flight. A PSK flight 4 is a
+ * The bytes of the server messages pending at once: one server flight. A PSK flight 4 is a
  * ServerHello (70 bytes, + 2 + 5 renegotiation_info + 260 for a 255-byte connection ID = 337) and a
  * ServerKeyExchange (2 + a hint of up to HINT_CAP = 130): 467 bytes; 512 leaves room for extensions
- * we ignore. A HelloVerifyRequest is at most 258. A longer message fails the handshake.
+ * we ignore. A HelloVerifyRequest is at most 258. A larger flight still completes (Reassembler), a
+ * single longer message fails the handshake (internal_error).
  */
 export const REASSEMBLY_CAP = 512;
 /** The longest PSK identity hint kept (RFC 4279 §5.3: implementations support hints of 128 bytes). */
