@@ -1,5 +1,6 @@
 // AES-128 (FIPS 197), portable and allocation-free after construction. One 1 KB round table per
 // direction (the other three are rotations of it), built once at module load.
+import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from './provider.js';
 
 const SBOX = new Uint8Array(256);
@@ -48,7 +49,14 @@ function ror24(w: number): number { return (w >>> 24) | (w << 8); }
 export class Aes128 implements BlockCipherProvider {
   /** Encryption round keys (44 big-endian words) at 0, then the decryption round keys for the
    *  equivalent inverse cipher at 44 (one array: XS charges each typed array on top of its bytes). */
-  private readonly rk = new Int32Array(88);
+  private readonly rk: Int32Array;
+  /** The decryption round keys are derived on the first decryptBlock() after setKey(): a provider
+   *  re-keyed as the direction changes (DTLS CipherState) then pays only for what it uses. */
+  private decReady = false;
+
+  constructor(slab?: Slab) {
+    this.rk = slab !== undefined ? slab.i32(88) : new Int32Array(88);
+  }
 
   setKey(key: Uint8Array, off: number): void {
     const rk = this.rk;
@@ -64,7 +72,12 @@ export class Aes128 implements BlockCipherProvider {
       }
       rk[i] = rk[i - 4] ^ t;
     }
-    // Equivalent inverse cipher (FIPS 197 §5.3.5): round keys reversed, InvMixColumns on 1..9.
+    this.decReady = false;
+  }
+
+  /** Equivalent inverse cipher (FIPS 197 §5.3.5): round keys reversed, InvMixColumns on 1..9. */
+  private expandDecrypt(): void {
+    const rk = this.rk;
     for (let r = 0; r <= 10; r++) {
       for (let c = 0; c < 4; c++) {
         const w = rk[4 * (10 - r) + c];
@@ -72,6 +85,7 @@ export class Aes128 implements BlockCipherProvider {
           : TD0[SBOX[w >>> 24]] ^ ror8(TD0[SBOX[(w >>> 16) & 255]]) ^ ror16(TD0[SBOX[(w >>> 8) & 255]]) ^ ror24(TD0[SBOX[w & 255]]);
       }
     }
+    this.decReady = true;
   }
 
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
@@ -97,6 +111,7 @@ export class Aes128 implements BlockCipherProvider {
   }
 
   decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
+    if (!this.decReady) this.expandDecrypt();
     const dk = this.rk;
     let s0 = ((inp[inOff] << 24) | (inp[inOff + 1] << 16) | (inp[inOff + 2] << 8) | inp[inOff + 3]) ^ dk[44];
     let s1 = ((inp[inOff + 4] << 24) | (inp[inOff + 5] << 16) | (inp[inOff + 6] << 8) | inp[inOff + 7]) ^ dk[45];

@@ -1,6 +1,7 @@
 // AES-CCM (RFC 3610, NIST SP 800-38C) with 4…16-byte tags and 7…13-byte nonces, allocation-free.
 // seal/open work in place (out === data at the same offset) or into another buffer.
 // AAD shorter than 0xFF00 bytes only (the 2-byte length form, RFC 3610 §2.2) — DTLS uses 13.
+import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from './provider.js';
 
 const X = 0, A = 16, S = 32, T = 48;
@@ -8,9 +9,11 @@ const X = 0, A = 16, S = 32, T = 48;
 export class AesCcm {
   /** One array (XS charges each typed array on top of its bytes): the CBC-MAC state at X, the counter
    *  block at A, the key-stream block at S, the tag (S0 ^ MAC) at T. */
-  private readonly b = new Uint8Array(64);
+  private readonly b: Uint8Array;
 
-  constructor(public cipher: BlockCipherProvider) {}
+  constructor(public cipher: BlockCipherProvider, slab?: Slab) {
+    this.b = slab !== undefined ? slab.u8(64) : new Uint8Array(64);
+  }
 
   /**
    * Encrypt data[dOff…dOff+dLen] into out[outOff…] and append the tagLen-byte tag after it.

@@ -1,11 +1,24 @@
 // The TLS 1.2 PRF with P_SHA256 (RFC 5246 §5): PRF(secret, label, seed) = P_SHA256(secret, label + seed).
 // Allocation-free after construction; label and seed are passed separately (no concatenation).
+import type { Slab } from '../slab.js';
 import { HmacSha256, HMAC_SHA256_LEN } from './hmac.js';
+import type { Sha256 } from './sha256.js';
 
 export class TlsPrf {
-  private readonly hmac = new HmacSha256();
+  private readonly hmac: HmacSha256;
   /** A(i) at 0, the output block at HMAC_SHA256_LEN. */
-  private readonly ab = new Uint8Array(2 * HMAC_SHA256_LEN);
+  private readonly ab: Uint8Array;
+
+  constructor(slab?: Slab) {
+    this.hmac = new HmacSha256(slab);
+    this.ab = slab !== undefined ? slab.u8(2 * HMAC_SHA256_LEN) : new Uint8Array(2 * HMAC_SHA256_LEN);
+  }
+
+  /** The digest of a hash's running state (which stays as it is), computed in this PRF's own hash,
+   *  which is free between prf() calls (TLS verify_data hashes the transcript so far, then runs the PRF). */
+  digestOf(h: Sha256, out: Uint8Array, outOff: number): void {
+    this.hmac.digestOf(h, out, outOff);
+  }
 
   /** Fill out[outOff…outOff+outLen] with PRF(secret, label, seed1 + seed2). seed2Len may be 0. */
   prf(secret: Uint8Array, sOff: number, sLen: number,

@@ -2,10 +2,15 @@
 // messages (ClientHello, ClientKeyExchange, Finished), the server's (parsed into reused records),
 // and reassembly of incoming fragments — in any order, with duplicates and overlaps — into slots.
 import {
-  CipherSuite, DTLS12_MAJOR, DTLS12_MINOR, DTLS10_MINOR, ExtensionType, HANDSHAKE_HEADER_LEN, MAX_CID, MAX_COOKIE,
+  CipherSuite, DTLS12_MAJOR, DTLS12_MINOR, DTLS10_MINOR, ExtensionType, HANDSHAKE_HEADER_LEN, MAX_COOKIE,
   MAX_SESSION_ID, RANDOM_LEN,
 } from './constants.js';
 import { copyBytes, get16, get24, put16, put24 } from './bytes.js';
+import { Slab } from '../slab.js';
+
+/** The longest ClientHello body we write: version, random, session id, cookie (RFC 6347 §4.2.1: up to
+ *  255 bytes), three suites, null compression, the connection_id extension. */
+export const CLIENT_HELLO_MAX = 2 + RANDOM_LEN + 1 + MAX_SESSION_ID + 1 + MAX_COOKIE + 2 + 3 * 2 + 2 + 7;
 
 /** Write a handshake header for an unfragmented message. */
 export function writeHandshakeHeader(b: Uint8Array, o: number, type: number, len: number, seq: number): void {
@@ -18,13 +23,13 @@ export function isOffered(suite: number): boolean {
 
 /** ClientHello body (RFC 6347 §4.2.1) at b[o…]; returns its length. `suites` limits the offer (bit 0 CCM_8, bit 1 CBC). */
 export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
-                                 sid: Uint8Array, sidLen: number, cookie: Uint8Array, cookieLen: number, suites: number,
-                                 offerCid: boolean): number {
+                                 sid: Uint8Array, sidLen: number, cookie: Uint8Array, cookieOff: number, cookieLen: number,
+                                 suites: number, offerCid: boolean): number {
   let p = o;
   b[p++] = DTLS12_MAJOR; b[p++] = DTLS12_MINOR;
   copyBytes(random, 0, b, p, RANDOM_LEN); p += RANDOM_LEN;
   b[p++] = sidLen; copyBytes(sid, 0, b, p, sidLen); p += sidLen;
-  b[p++] = cookieLen; copyBytes(cookie, 0, b, p, cookieLen); p += cookieLen;
+  b[p++] = cookieLen; copyBytes(cookie, cookieOff, b, p, cookieLen); p += cookieLen;
   const lenAt = p; p += 2;
   if ((suites & 1) !== 0) { put16(b, p, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8); p += 2; }
   if ((suites & 2) !== 0) { put16(b, p, CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256); p += 2; }
@@ -40,33 +45,33 @@ export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
 }
 
 /** ClientKeyExchange for PSK: psk_identity<0..2^16-1> (RFC 4279 §2). */
-export function writeClientKeyExchange(b: Uint8Array, o: number, identity: Uint8Array, len: number): number {
+export function writeClientKeyExchange(b: Uint8Array, o: number, identity: Uint8Array, idOff: number, len: number): number {
   put16(b, o, len);
-  copyBytes(identity, 0, b, o + 2, len);
+  copyBytes(identity, idOff, b, o + 2, len);
   return 2 + len;
 }
 
-/** HelloVerifyRequest (RFC 6347 §4.2.1): returns the cookie length copied into `cookie`, or -1. */
-export function parseHelloVerifyRequest(b: Uint8Array, o: number, len: number, cookie: Uint8Array): number {
+/** HelloVerifyRequest (RFC 6347 §4.2.1): returns the cookie length (the cookie is at b[o + 3…]), or -1. */
+export function parseHelloVerifyRequest(b: Uint8Array, o: number, len: number): number {
   if (len < 3) return -1;
   if (b[o] !== DTLS12_MAJOR || (b[o + 1] !== DTLS12_MINOR && b[o + 1] !== DTLS10_MINOR)) return -1;
   const n = b[o + 2];
   if (n > MAX_COOKIE || 3 + n !== len) return -1;
-  copyBytes(b, o + 3, cookie, 0, n);
   return n;
 }
 
-/** A parsed ServerHello (reused). */
+/** A parsed ServerHello (reused). The random, session id and CID are not copied: they are offsets
+ *  into the parsed bytes, valid while those are (the reassembler keeps them until its next add()). */
 export class ServerHelloRecord {
-  readonly random = new Uint8Array(RANDOM_LEN);
-  readonly sessionId = new Uint8Array(MAX_SESSION_ID);
+  randomAt = 0;
+  sessionIdAt = 0;
   sessionIdLen = 0;
   suite = 0;
   /** RFC 5746 renegotiation_info present. */
   secureRenegotiation = false;
-  /** RFC 9146 connection_id: the CID the server wants in our records; -1 when absent. */
+  /** RFC 9146 connection_id: the CID the server wants in our records (at cidAt); cidLen -1 when absent. */
   cidLen = -1;
-  readonly cid = new Uint8Array(MAX_CID);
+  cidAt = 0;
 }
 
 /** Parse a ServerHello body. Returns 0, or -1 if malformed, -2 if it picks something not offered. */
@@ -75,10 +80,10 @@ export function parseServerHello(b: Uint8Array, o: number, len: number, rec: Ser
   if (len < 2 + RANDOM_LEN + 1 + 2 + 1) return -1;
   if (b[o] !== DTLS12_MAJOR || b[o + 1] !== DTLS12_MINOR) return -2;
   let p = o + 2;
-  copyBytes(b, p, rec.random, 0, RANDOM_LEN); p += RANDOM_LEN;
+  rec.randomAt = p; p += RANDOM_LEN;
   const sl = b[p++];
   if (sl > MAX_SESSION_ID || p + sl + 3 > end) return -1;
-  copyBytes(b, p, rec.sessionId, 0, sl); rec.sessionIdLen = sl; p += sl;
+  rec.sessionIdAt = p; rec.sessionIdLen = sl; p += sl;
   rec.suite = get16(b, p); p += 2;
   const comp = b[p++];
   rec.secureRenegotiation = false;
@@ -96,7 +101,7 @@ export function parseServerHello(b: Uint8Array, o: number, len: number, rec: Ser
       else if (t === ExtensionType.ConnectionId) {
         if (l < 1 || b[p] + 1 !== l) return -1;
         rec.cidLen = b[p];
-        copyBytes(b, p + 1, rec.cid, 0, rec.cidLen);
+        rec.cidAt = p + 1;
       }
       p += l;
     }
@@ -115,80 +120,102 @@ export function parsePskServerKeyExchange(b: Uint8Array, o: number, len: number,
   return n;
 }
 
+/** Per slot, in Reassembler.meta: message_seq (-1: free), type, length, bytes received, epoch, and
+ *  where its bytes start in Reassembler.buf. */
+const enum Slot { Seq = 0, Type = 1, Len = 2, Got = 3, Epoch = 4, At = 5, Stride = 6 }
+
 /**
  * Reassembles incoming handshake messages. Slots hold messages message_seq next…next+slots-1; each
  * keeps a bitmap of the bytes received, so fragments may come in any order, overlap, or repeat.
+ * The messages share one buffer of `capacity` bytes, handed out in arrival order and taken back
+ * when no message is pending (after each flight): it bounds the pending messages' total length.
+ * Message `next` always gets in (later ones are dropped to make room), so a flight larger than the
+ * buffer still completes, message by message, through the peer's retransmissions.
  */
 export class Reassembler {
+  /** The message bytes (capacity), then the bitmap of the bytes received (a bit per byte). */
   readonly buf: Uint8Array;
-  private readonly mask: Uint8Array;
-  private readonly seq: Float64Array;
-  private readonly type: Uint8Array;
-  private readonly len: Int32Array;
-  private readonly got: Int32Array;
-  private readonly epoch: Int32Array;
+  private readonly meta: Int32Array;
+  /** Bytes of buf handed out to pending messages. */
+  private top = 0;
   /** The next message_seq to deliver. */
   next = 0;
 
-  constructor(readonly slots: number, readonly slotCap: number) {
-    this.buf = new Uint8Array(slots * slotCap);
-    this.mask = new Uint8Array(slots * (slotCap >>> 3));
-    this.seq = new Float64Array(slots).fill(-1);
-    this.type = new Uint8Array(slots);
-    this.len = new Int32Array(slots);
-    this.got = new Int32Array(slots);
-    this.epoch = new Int32Array(slots);
+  constructor(readonly slots: number, readonly capacity: number, slab: Slab = new Slab()) {
+    this.buf = slab.u8(capacity + ((capacity + 7) >>> 3));
+    this.meta = slab.i32(slots * Slot.Stride);
+    this.reset(0);
   }
 
   reset(next: number): void {
     this.next = next;
-    this.seq.fill(-1);
+    for (let s = 0; s < this.slots; s++) this.meta[s * Slot.Stride + Slot.Seq] = -1;
+    this.free();
   }
 
   /**
    * Add one fragment (the handshake header at b[o], its fragment bytes after it).
    * Returns 1 if added (or a duplicate of a pending message), 0 if old (seq < next), -1 if it does
-   * not fit (too far ahead, too large, inconsistent with earlier fragments).
+   * not fit now (too far ahead, no room left, inconsistent with earlier fragments), -2 if the message
+   * is longer than the whole buffer.
    */
   add(b: Uint8Array, o: number, epoch: number): number {
     const type = b[o], len = get24(b, o + 1), seq = get16(b, o + 4), fo = get24(b, o + 6), fl = get24(b, o + 9);
     if (seq < this.next) return 0;
-    if (seq >= this.next + this.slots || len > this.slotCap || fo + fl > len) return -1;
-    const s = seq % this.slots;
-    if (this.seq[s] !== seq) {
-      this.seq[s] = seq; this.type[s] = type; this.len[s] = len; this.got[s] = 0; this.epoch[s] = epoch;
-      this.mask.fill(0, s * (this.slotCap >>> 3), (s + 1) * (this.slotCap >>> 3));
-    } else if (this.type[s] !== type || this.len[s] !== len || this.epoch[s] !== epoch) {
+    if (seq >= this.next + this.slots || fo + fl > len) return -1;
+    if (len > this.capacity) return -2;
+    const m = this.meta, i = (seq % this.slots) * Slot.Stride;
+    if (m[i + Slot.Seq] !== seq) {
+      if (len > this.capacity - this.top) {
+        // No room. The message to deliver next must not wait behind later ones: drop those (the
+        // peer retransmits its whole flight) and give it the whole buffer.
+        if (seq !== this.next) return -1;
+        this.reset(this.next);
+      }
+      m[i + Slot.Seq] = seq; m[i + Slot.Type] = type; m[i + Slot.Len] = len; m[i + Slot.Got] = 0;
+      m[i + Slot.Epoch] = epoch; m[i + Slot.At] = this.top;
+      this.top += len;
+    } else if (m[i + Slot.Type] !== type || m[i + Slot.Len] !== len || m[i + Slot.Epoch] !== epoch) {
       return -1;
     }
-    const base = s * this.slotCap, mbase = s * (this.slotCap >>> 3);
-    const mask = this.mask, buf = this.buf;
-    for (let i = 0; i < fl; i++) {
-      const at = fo + i;
+    const base = m[i + Slot.At], mbase = this.capacity, buf = this.buf;
+    let got = 0;
+    for (let k = 0; k < fl; k++) {
+      const at = base + fo + k;
       const bit = 1 << (at & 7);
-      if ((mask[mbase + (at >>> 3)] & bit) === 0) {
-        mask[mbase + (at >>> 3)] |= bit;
-        buf[base + at] = b[o + HANDSHAKE_HEADER_LEN + i];
-        this.got[s]++;
+      if ((buf[mbase + (at >>> 3)] & bit) === 0) {
+        buf[mbase + (at >>> 3)] |= bit;
+        buf[at] = b[o + HANDSHAKE_HEADER_LEN + k];
+        got++;
       }
     }
+    m[i + Slot.Got] += got;
     return 1;
   }
 
   /** The slot of message `next` if it is complete, else -1. */
   ready(): number {
-    const s = this.next % this.slots;
-    return this.seq[s] === this.next && this.got[s] === this.len[s] ? s : -1;
+    const s = this.next % this.slots, i = s * Slot.Stride, m = this.meta;
+    return m[i + Slot.Seq] === this.next && m[i + Slot.Got] === m[i + Slot.Len] ? s : -1;
   }
 
-  slotType(s: number): number { return this.type[s]; }
-  slotLen(s: number): number { return this.len[s]; }
-  slotEpoch(s: number): number { return this.epoch[s]; }
-  slotOffset(s: number): number { return s * this.slotCap; }
+  slotType(s: number): number { return this.meta[s * Slot.Stride + Slot.Type]; }
+  slotLen(s: number): number { return this.meta[s * Slot.Stride + Slot.Len]; }
+  slotEpoch(s: number): number { return this.meta[s * Slot.Stride + Slot.Epoch]; }
+  slotOffset(s: number): number { return this.meta[s * Slot.Stride + Slot.At]; }
 
-  /** Release the delivered message and move on. */
+  /** Release the delivered message and move on; the buffer comes back when nothing is pending. */
   advance(): void {
-    this.seq[this.next % this.slots] = -1;
+    const m = this.meta;
+    m[(this.next % this.slots) * Slot.Stride + Slot.Seq] = -1;
     this.next++;
+    for (let s = 0; s < this.slots; s++) if (m[s * Slot.Stride + Slot.Seq] >= 0) return;
+    this.free();
+  }
+
+  /** No message pending: the whole buffer is free (the bytes stay until the next add() overwrites them). */
+  private free(): void {
+    this.top = 0;
+    this.buf.fill(0, this.capacity);
   }
 }

@@ -1,6 +1,7 @@
 // The PSK key schedule (RFC 4279 §2, RFC 5246 §6.3, §7.4.9, §8.1), allocation-free after construction.
 import { TlsPrf } from '../crypto/prf.js';
 import { Sha256 } from '../crypto/sha256.js';
+import { Slab } from '../slab.js';
 import { ascii } from './bytes.js';
 import { MASTER_SECRET_LEN, RANDOM_LEN, VERIFY_DATA_LEN } from './constants.js';
 import { keyBlockLength } from './record.js';
@@ -11,46 +12,69 @@ const CLIENT_FINISHED = ascii('client finished');
 const SERVER_FINISHED = ascii('server finished');
 const EMPTY = new Uint8Array(0);
 
+/** The longest key block (RFC 5246 §6.3): CBC_SHA256's two MAC keys, two keys, two IVs. */
+const KEY_BLOCK_MAX = 2 * (32 + 16 + 16);
+
+/** Offsets in KeySchedule.b (one array: XS charges each typed array on top of its bytes). */
+export const KS_SERVER_RANDOM = 0;
+export const KS_MASTER = KS_SERVER_RANDOM + RANDOM_LEN;
+/**
+ * Working bytes of one derivation at a time (none outlives its call): the premaster secret in
+ * deriveMaster(), the key block from deriveKeyBlock() until the caller installs and wipes it, the
+ * transcript digest in verifyData().
+ */
+export const KS_WORK = KS_MASTER + MASTER_SECRET_LEN;
+
 export class KeySchedule {
-  readonly prf = new TlsPrf();
-  readonly clientRandom = new Uint8Array(RANDOM_LEN);
-  readonly serverRandom = new Uint8Array(RANDOM_LEN);
-  readonly master = new Uint8Array(MASTER_SECRET_LEN);
-  readonly keyBlock = new Uint8Array(128);
+  readonly prf: TlsPrf;
+  readonly clientRandom: Uint8Array;
+  /** The server random at KS_SERVER_RANDOM, the master secret at KS_MASTER, working bytes at KS_WORK. */
+  readonly b: Uint8Array;
   /** Running hash of the handshake messages (RFC 6347 §4.2.6: as if each were one fragment). */
-  readonly transcript = new Sha256();
-  private readonly tmpHash = new Sha256();
-  private readonly digest = new Uint8Array(32);
-  private readonly premaster: Uint8Array;
+  readonly transcript: Sha256;
 
-  constructor(maxPsk: number) { this.premaster = new Uint8Array(4 + 2 * maxPsk); }
-
-  /** master_secret from the PSK premaster secret: uint16 N, N zero bytes, uint16 N, psk. */
-  deriveMaster(psk: Uint8Array, pskLen: number): void {
-    const pm = this.premaster;
-    pm.fill(0);
-    pm[0] = pskLen >>> 8; pm[1] = pskLen;
-    pm[2 + pskLen] = pskLen >>> 8; pm[3 + pskLen] = pskLen;
-    for (let i = 0; i < pskLen; i++) pm[4 + pskLen + i] = psk[i];
-    this.prf.prf(pm, 0, 4 + 2 * pskLen, MASTER_SECRET, 0, MASTER_SECRET.length,
-      this.clientRandom, 0, RANDOM_LEN, this.serverRandom, 0, RANDOM_LEN, this.master, 0, MASTER_SECRET_LEN);
-    pm.fill(0);
+  constructor(maxPsk: number, slab: Slab = new Slab()) {
+    this.prf = new TlsPrf(slab);
+    this.clientRandom = slab.u8(RANDOM_LEN);
+    const premaster = 4 + 2 * maxPsk;
+    this.b = slab.u8(KS_WORK + (premaster > KEY_BLOCK_MAX ? premaster : KEY_BLOCK_MAX));
+    this.transcript = new Sha256(slab);
   }
 
-  /** key_block = PRF(master_secret, "key expansion", server_random + client_random). */
+  /** master_secret from the PSK premaster secret: uint16 N, N zero bytes, uint16 N, psk. */
+  deriveMaster(psk: Uint8Array, pskOff: number, pskLen: number): void {
+    const b = this.b, pm = KS_WORK;
+    b.fill(0, pm);
+    b[pm] = pskLen >>> 8; b[pm + 1] = pskLen;
+    b[pm + 2 + pskLen] = pskLen >>> 8; b[pm + 3 + pskLen] = pskLen;
+    for (let i = 0; i < pskLen; i++) b[pm + 4 + pskLen + i] = psk[pskOff + i];
+    this.prf.prf(b, pm, 4 + 2 * pskLen, MASTER_SECRET, 0, MASTER_SECRET.length,
+      this.clientRandom, 0, RANDOM_LEN, b, KS_SERVER_RANDOM, RANDOM_LEN, b, KS_MASTER, MASTER_SECRET_LEN);
+    b.fill(0, pm);
+  }
+
+  /** key_block = PRF(master_secret, "key expansion", server_random + client_random), into b at KS_WORK. */
   deriveKeyBlock(suite: number): void {
-    this.prf.prf(this.master, 0, MASTER_SECRET_LEN, KEY_EXPANSION, 0, KEY_EXPANSION.length,
-      this.serverRandom, 0, RANDOM_LEN, this.clientRandom, 0, RANDOM_LEN, this.keyBlock, 0, keyBlockLength(suite));
+    const b = this.b;
+    this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, KEY_EXPANSION, 0, KEY_EXPANSION.length,
+      b, KS_SERVER_RANDOM, RANDOM_LEN, this.clientRandom, 0, RANDOM_LEN, b, KS_WORK, keyBlockLength(suite));
   }
 
   /** verify_data over the transcript so far (the transcript keeps running). */
   verifyData(client: boolean, out: Uint8Array, o: number): void {
-    this.tmpHash.copyFrom(this.transcript).final(this.digest, 0);
+    const b = this.b;
+    this.prf.digestOf(this.transcript, b, KS_WORK);
     const label = client ? CLIENT_FINISHED : SERVER_FINISHED;
-    this.prf.prf(this.master, 0, MASTER_SECRET_LEN, label, 0, label.length, this.digest, 0, 32, EMPTY, 0, 0, out, o, VERIFY_DATA_LEN);
+    this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, label, 0, label.length, b, KS_WORK, 32, EMPTY, 0, 0, out, o, VERIFY_DATA_LEN);
   }
 
+  /** Forget the master secret and the working bytes. */
   wipe(): void {
-    this.master.fill(0); this.keyBlock.fill(0);
+    this.b.fill(0, KS_MASTER);
+  }
+
+  /** Forget the working bytes (the key block, once installed). */
+  wipeWork(): void {
+    this.b.fill(0, KS_WORK);
   }
 }

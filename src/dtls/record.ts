@@ -5,6 +5,7 @@ import type { BlockCipherProvider } from '../crypto/provider.js';
 import { Aes128 } from '../crypto/aes.js';
 import { AesCcm } from '../crypto/ccm.js';
 import { HmacSha256 } from '../crypto/hmac.js';
+import { Slab } from '../slab.js';
 import { CipherSuite, ContentType, DTLS12_MAJOR, DTLS12_MINOR, MAX_CID, RECORD_HEADER_LEN } from './constants.js';
 import { copyBytes, equalBytes, put16, put48 } from './bytes.js';
 
@@ -37,11 +38,17 @@ export function writeRecordHeader(out: Uint8Array, o: number, type: number, epoc
 /** Working buffers of record protection, used only within one protect()/unprotect() call, so the
  *  CipherStates of several sessions may share one (DtlsWorkspace holds it). */
 export class RecordScratch {
-  readonly hmac = new HmacSha256();
+  readonly hmac: HmacSha256;
   /** nonce(12) at NONCE, aad(23 + MAX_CID) at AAD, mac(32) at MAC, blk(16) at BLK, prev(16) at PREV. */
-  readonly b = new Uint8Array(SCRATCH_LEN);
+  readonly b: Uint8Array;
   /** Its `cipher` is set to the calling CipherState's provider before each use. */
-  readonly ccm = new AesCcm(UNSET);
+  readonly ccm: AesCcm;
+
+  constructor(slab: Slab = new Slab()) {
+    this.hmac = new HmacSha256(slab);
+    this.b = slab.u8(SCRATCH_LEN);
+    this.ccm = new AesCcm(UNSET, slab);
+  }
 }
 
 /** A placeholder provider for the shared CCM until a CipherState sets its own. */
@@ -57,13 +64,28 @@ const BLK = MAC + CBC_MAC;
 const PREV = BLK + 16;
 const SCRATCH_LEN = PREV + 16;
 
+/** Bytes and words a CipherState keeps its keys in (CipherKeys). */
+export const CIPHER_KEY_BYTES = 20;
+export const CIPHER_MAC_WORDS = 16;
+
+/** Where a CipherState keeps its keys: parts of its owner's arrays, so that a session's two directions
+ *  cost no typed arrays of their own (XS charges each typed array on top of its bytes). */
+export interface CipherKeys {
+  /** key(16) then salt(4): CIPHER_KEY_BYTES at bytes[bytesAt…]. */
+  bytes: Uint8Array; bytesAt: number;
+  /** The HMAC key as its keyed SHA-256 states (HmacSha256.saveKey), CBC only: CIPHER_MAC_WORDS at words[wordsAt…]. */
+  words: Int32Array; wordsAt: number;
+}
+
 /** One direction's protection state: suite, keys, and the provider that holds the AES key. */
 export class CipherState {
   suite = 0;
-  /** key(16) at 0, salt(4) at 16. */
-  private readonly key = new Uint8Array(20);
-  /** The HMAC key as its keyed SHA-256 states (HmacSha256.saveKey), CBC only. */
-  private readonly macState = new Int32Array(16);
+  /** key(16) at ko, salt(4) at ko + 16. */
+  private readonly key: Uint8Array;
+  private readonly ko: number;
+  /** The HMAC keyed states at mo. */
+  private readonly macState: Int32Array;
+  private readonly mo: number;
   /** 13 bytes (RFC 5246 §6.2.3.3), or 23 + CID bytes for a CID record (RFC 9146 §5). */
   private aadLen = 13;
   private readonly x: RecordScratch;
@@ -74,11 +96,16 @@ export class CipherState {
    * `keyTag` tells sessions that share one provider between directions which key is loaded:
    * `keyTag.loaded` names the CipherState whose key is in the provider (`id`). `scratch`, when given,
    * is shared working memory (any number of CipherStates may share one); else the state has its own.
+   * The keys go where `keys` says, else into arrays from `slab`, as do the state's other arrays.
    */
   constructor(private readonly aes: BlockCipherProvider, private readonly keyTag: KeyTag, private readonly id: number,
-              scratch?: RecordScratch) {
-    this.x = scratch !== undefined ? scratch : new RecordScratch();
-    this.dec = aes.decryptBlock === undefined ? new Aes128() : null;
+              scratch?: RecordScratch, slab: Slab = new Slab(), keys?: CipherKeys) {
+    this.key = keys !== undefined ? keys.bytes : slab.u8(CIPHER_KEY_BYTES);
+    this.ko = keys !== undefined ? keys.bytesAt : 0;
+    this.macState = keys !== undefined ? keys.words : slab.i32(CIPHER_MAC_WORDS);
+    this.mo = keys !== undefined ? keys.wordsAt : 0;
+    this.x = scratch !== undefined ? scratch : new RecordScratch(slab);
+    this.dec = aes.decryptBlock === undefined ? new Aes128(slab) : null;
   }
 
   /** Install keys from the key block (RFC 5246 §6.3 order). `client` picks the client_write half. */
@@ -86,15 +113,15 @@ export class CipherState {
     this.suite = suite;
     if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
       // client_write_key(16) server_write_key(16) client_write_IV(4) server_write_IV(4)
-      copyBytes(kb, kbOff + (client ? 0 : 16), this.key, 0, 16);
-      copyBytes(kb, kbOff + 32 + (client ? 0 : 4), this.key, 16, 4);
+      copyBytes(kb, kbOff + (client ? 0 : 16), this.key, this.ko, 16);
+      copyBytes(kb, kbOff + 32 + (client ? 0 : 4), this.key, this.ko + 16, 4);
     } else {
       // client_MAC(32) server_MAC(32) client_key(16) server_key(16) [IVs unused with explicit IVs]
-      copyBytes(kb, kbOff + 64 + (client ? 0 : 16), this.key, 0, 16);
+      copyBytes(kb, kbOff + 64 + (client ? 0 : 16), this.key, this.ko, 16);
       const h = this.x.hmac;
       h.setKey(kb, kbOff + (client ? 0 : 32), 32);
-      h.saveKey(this.macState, 0);
-      if (this.dec !== null) this.dec.setKey(this.key, 0);
+      h.saveKey(this.macState, this.mo);
+      if (this.dec !== null) this.dec.setKey(this.key, this.ko);
     }
     this.keyTag.loaded = -1;
     this.load();
@@ -103,12 +130,13 @@ export class CipherState {
   /** Forget keys. */
   clear(): void {
     this.suite = 0;
-    this.key.fill(0); this.macState.fill(0);
+    this.key.fill(0, this.ko, this.ko + CIPHER_KEY_BYTES);
+    this.macState.fill(0, this.mo, this.mo + CIPHER_MAC_WORDS);
     if (this.keyTag.loaded === this.id) this.keyTag.loaded = -1;
   }
 
   private load(): void {
-    if (this.keyTag.loaded !== this.id) { this.aes.setKey(this.key, 0); this.keyTag.loaded = this.id; }
+    if (this.keyTag.loaded !== this.id) { this.aes.setKey(this.key, this.ko); this.keyTag.loaded = this.id; }
   }
 
   private fillAad(type: number, epoch: number, seq: number, len: number): void {
@@ -154,7 +182,7 @@ export class CipherState {
     if (this.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
       const n = this.x.b;
       const p = body + CCM_EXPLICIT_NONCE;
-      copyBytes(this.key, 16, n, NONCE, 4);
+      copyBytes(this.key, this.ko + 16, n, NONCE, 4);
       put16(n, NONCE + 4, epoch); put48(n, NONCE + 6, seq);
       copyBytes(src, sOff, out, p, len);
       if (withCid) out[p + len] = type;
@@ -167,7 +195,7 @@ export class CipherState {
       const p = body + CBC_IV;
       copyBytes(src, sOff, out, p, len);
       if (withCid) out[p + len] = type;
-      this.x.hmac.loadKey(this.macState, 0).update(this.x.b, AAD, this.aadLen).update(out, p, inner).final(out, p + inner);
+      this.x.hmac.loadKey(this.macState, this.mo).update(this.x.b, AAD, this.aadLen).update(out, p, inner).final(out, p + inner);
       let total = inner + CBC_MAC + 1;
       const pad = (16 - (total % 16)) % 16;
       for (let i = 0; i <= pad; i++) out[p + inner + CBC_MAC + i] = pad;
@@ -199,7 +227,7 @@ export class CipherState {
       const pLen = fLen - CCM_EXPLICIT_NONCE - CCM8_TAG;
       if (pLen < 0) return -1;
       const n = this.x.b;
-      copyBytes(this.key, 16, n, NONCE, 4);
+      copyBytes(this.key, this.ko + 16, n, NONCE, 4);
       copyBytes(inp, f, n, NONCE + 4, CCM_EXPLICIT_NONCE);
       this.fillAad(type, epoch, seq, pLen);
       const ccm = this.x.ccm;
@@ -222,7 +250,7 @@ export class CipherState {
     if (pLen < 0) { bad = 1; pLen = 0; }
     else for (let i = 0; i <= pad; i++) bad |= out[o + cLen - 1 - i] ^ pad;
     this.fillAad(type, epoch, seq, pLen);
-    this.x.hmac.loadKey(this.macState, 0).update(x, AAD, 13).update(out, o, pLen).final(x, MAC);
+    this.x.hmac.loadKey(this.macState, this.mo).update(x, AAD, 13).update(out, o, pLen).final(x, MAC);
     if (!equalBytes(x, MAC, out, o + pLen, CBC_MAC)) bad = 1;
     return bad === 0 ? pLen : -1;
   }

@@ -31,14 +31,16 @@ import {
   RANDOM_LEN, RECORD_HEADER_LEN, RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, VERIFY_DATA_LEN,
 } from './constants.js';
 import { copyBytes, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
-import { CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
+import { CIPHER_KEY_BYTES, CIPHER_MAC_WORDS, CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
 import { ReplayWindow } from './replay.js';
 import { alertError, writeAlert } from './alert.js';
 import {
   parseHelloVerifyRequest, parsePskServerKeyExchange, parseServerHello,
   writeClientHello, writeClientKeyExchange, writeHandshakeHeader,
 } from './handshake.js';
-import { DtlsWorkspace } from './workspace.js';
+import { DtlsWorkspace, WS_HV, WS_IDENTITY, WS_PSK, WS_SID } from './workspace.js';
+import { KS_MASTER, KS_SERVER_RANDOM, KS_WORK } from './keys.js';
+import { Slab } from '../slab.js';
 
 export { DtlsState, DtlsError, DtlsResult, CipherSuite } from './constants.js';
 export { DtlsWorkspace } from './workspace.js';
@@ -49,13 +51,20 @@ const enum Hs { None = 0, WaitHello = 1, WaitServerFlight = 2, WaitCcs = 3, Wait
 /** Kinds of entries in our current flight. */
 const enum Fl { Handshake0 = 0, Ccs = 1, Handshake1 = 2 }
 
-/** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake). */
+/** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake),
+ *  then the record keys of the write and the read side (CipherState's key and salt). */
 const K_SID = 0;
 const K_MASTER = K_SID + MAX_SESSION_ID;
 const K_FIN = K_MASTER + MASTER_SECRET_LEN;
-const KEEP_LEN = K_FIN + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+const K_WRITE_KEY = K_FIN + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+const K_READ_KEY = K_WRITE_KEY + CIPHER_KEY_BYTES;
+const KEEP_LEN = K_READ_KEY + CIPHER_KEY_BYTES;
 /** Flight entries (at most 3: ClientKeyExchange, ChangeCipherSpec, Finished). */
 const FLIGHT_ENTRIES = 4;
+/** Offsets in `fmeta` after the flight entries (3 words each): the HMAC keys of the write and the read side. */
+const W_WRITE_MAC = 3 * FLIGHT_ENTRIES;
+const W_READ_MAC = W_WRITE_MAC + CIPHER_MAC_WORDS;
+const FMETA_LEN = W_READ_MAC + CIPHER_MAC_WORDS;
 /** Worst-case protection overhead of an epoch-1 record (CBC: header, IV, MAC, a full pad block). */
 const MAX_OVERHEAD = RECORD_HEADER_LEN + 16 + 32 + 16;
 
@@ -81,7 +90,7 @@ export class DtlsSession {
   offerConnectionId = false;
   /** The connection ID the server asked for (what our epoch-1 records carry); its length, 0 for none. */
   peerCidLen = 0;
-  readonly peerCid = new Uint8Array(MAX_CID);
+  readonly peerCid: Uint8Array;
   /** True when the last handshake was abbreviated (resumed). */
   resumed = false;
   /** The server's PSK identity hint (RFC 4279 §2): its length, -1 when the server sent none. */
@@ -97,13 +106,13 @@ export class DtlsSession {
   hsRecvBytes = 0;
 
   private hs = Hs.None;
-  /** Lengths of the identity, key, cookie and offered/server session id held in the workspace. */
+  /** Lengths of the identity, key and offered/server session id held in the workspace. */
   private identityLen = 0;
   private pskLen = 0;
-  private cookieLen = 0;
   private sidLen = 0;
-  /** The resumable session id (at K_SID), its master secret (K_MASTER), our last Finished (K_FIN). */
-  private readonly keep = new Uint8Array(KEEP_LEN);
+  /** The resumable session id (at K_SID), its master secret (K_MASTER), our last Finished (K_FIN), and
+   *  the record keys (K_WRITE_KEY, K_READ_KEY). One array for all: XS charges each on top of its bytes. */
+  private readonly keep: Uint8Array;
   private resSidLen = 0;
   private resSuite = 0;
   private hasResumption = false;
@@ -120,8 +129,8 @@ export class DtlsSession {
 
   /** The bytes of our flight: the workspace's flight buffer, or `keep` for a kept final Finished. */
   private fl: Uint8Array;
-  /** Per flight entry i: offset at 3i, length at 3i+1, kind (Fl) at 3i+2. */
-  private readonly fmeta = new Int32Array(3 * FLIGHT_ENTRIES);
+  /** Per flight entry i: offset at 3i, length at 3i+1, kind (Fl) at 3i+2; then the HMAC keys (W_WRITE_MAC, W_READ_MAC). */
+  private readonly fmeta: Int32Array;
   private flightCount = 0;
   private flightEnd = 0;
   private txNext = 0;
@@ -143,22 +152,31 @@ export class DtlsSession {
    * @param maxDatagram the largest datagram to send (and the size of the decrypt scratch buffer).
    * @param random fills buf[off…off+len] with random bytes (the HAL's RNG).
    * @param aes a native AES-128 for the write side (and the read side when `aesRead` is not given,
-   *            re-keyed as the direction changes); the portable AES is the default.
+   *            re-keyed as the direction changes). Default: one portable AES, shared the same way
+   *            (a key expansion per change of direction, ~0.1 AES block for CCM, saves an AES of
+   *            ~0.5 KB per session).
    * @param aesRead a second native AES instance for the read side.
    * @param workspace the handshake working state, shared with other sessions (their handshakes then run
    *                  one at a time); its maxDatagram must be at least this session's. Default: its own.
+   * @param slab where the session's arrays (and its own workspace's) come from. Default: the given
+   *             workspace's slab, else a new one.
    */
   constructor(readonly maxDatagram: number, private readonly random: (buf: Uint8Array, off: number, len: number) => void,
-              aes?: BlockCipherProvider, aesRead?: BlockCipherProvider, workspace?: DtlsWorkspace) {
+              aes?: BlockCipherProvider, aesRead?: BlockCipherProvider, workspace?: DtlsWorkspace, slab?: Slab) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsSession: maxDatagram must be at least 128 bytes');
-    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram);
+    const sl = slab !== undefined ? slab : workspace !== undefined ? workspace.slab : new Slab();
+    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram, sl);
     if (ws.maxDatagram < maxDatagram) throw new RangeError('DtlsSession: the workspace is sized for smaller datagrams');
     this.workspace = ws;
-    const w = aes !== undefined ? aes : new Aes128();
-    const r = aesRead !== undefined ? aesRead : aes !== undefined ? aes : new Aes128();
+    this.peerCid = sl.u8(MAX_CID);
+    this.keep = sl.u8(KEEP_LEN);
+    this.fmeta = sl.i32(FMETA_LEN);
+    const w = aes !== undefined ? aes : new Aes128(sl);
+    const r = aesRead !== undefined ? aesRead : w;
     const wTag = new KeyTag();
-    this.write = new CipherState(w, wTag, 1, ws.record);
-    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record);
+    this.write = new CipherState(w, wTag, 1, ws.record, sl, { bytes: this.keep, bytesAt: K_WRITE_KEY, words: this.fmeta, wordsAt: W_WRITE_MAC });
+    this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record, sl,
+      { bytes: this.keep, bytesAt: K_READ_KEY, words: this.fmeta, wordsAt: W_READ_MAC });
     this.fl = ws.flight;
   }
 
@@ -177,16 +195,16 @@ export class DtlsSession {
     this.waitingForWorkspace = false;
     ws.owner = this;
     this.clearConnection();
-    copyBytes(identity, 0, ws.identity, 0, identityLen); this.identityLen = identityLen;
-    copyBytes(psk, 0, ws.psk, 0, pskLen); this.pskLen = pskLen;
+    copyBytes(identity, 0, ws.b, WS_IDENTITY, identityLen); this.identityLen = identityLen;
+    copyBytes(psk, 0, ws.b, WS_PSK, pskLen); this.pskLen = pskLen;
     this.error = DtlsError.None;
     this.hsSentDatagrams = 0; this.hsSentBytes = 0; this.hsRecvDatagrams = 0; this.hsRecvBytes = 0;
     this.random(ws.keys.clientRandom, 0, RANDOM_LEN);
-    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, ws.sid, 0, this.resSidLen); this.sidLen = this.resSidLen; }
+    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, ws.b, WS_SID, this.resSidLen); this.sidLen = this.resSidLen; }
     else this.sidLen = 0;
     this.state = DtlsState.Handshaking;
     this.hs = Hs.WaitHello;
-    this.sendClientHello(now);
+    this.sendClientHello(now, ws.flight, 0, 0); // no cookie yet
   }
 
   /** Feed one datagram from the peer (may hold several records). Returns the length of application data
@@ -381,6 +399,7 @@ export class DtlsSession {
       if (o + HANDSHAKE_HEADER_LEN + fl > end) { this.droppedMalformed++; return; }
       const r = reasm.add(b, o, epoch);
       if (r === 0) this.maybeRetransmit(get16(b, o + 4), get24(b, o + 6));
+      else if (r === -2) { this.fail(DtlsError.BadHandshake, AlertDescription.InternalError); return; } // can never fit
       else if (r < 0) this.droppedMalformed++;
       o += HANDSHAKE_HEADER_LEN + fl;
     }
@@ -416,14 +435,14 @@ export class DtlsSession {
     switch (this.hs) {
       case Hs.WaitHello:
         if (type === HandshakeType.HelloVerifyRequest) {
-          const n = parseHelloVerifyRequest(b, o, len, ws.cookie);
+          const n = parseHelloVerifyRequest(b, o, len);
           ra.advance();
           if (n < 0) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
-          this.cookieLen = n;
           // The HelloVerifyRequest echoed our record sequence number (RFC 6347 §4.2.1); the server's
           // next records count on their own, so start the epoch-0 window afresh.
           this.window.reset();
-          this.sendClientHello(now);
+          // The cookie goes from the reassembly buffer (still intact) straight into the new ClientHello.
+          this.sendClientHello(now, b, o + 3, n);
           return;
         }
         if (type === HandshakeType.ServerHello) {
@@ -476,23 +495,23 @@ export class DtlsSession {
     if (r < 0 || (sh.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? (this.offerSuites & 1) === 0 : (this.offerSuites & 2) === 0)) {
       this.fail(DtlsError.BadServerHello, AlertDescription.HandshakeFailure); return;
     }
-    copyBytes(sh.random, 0, ws.keys.serverRandom, 0, RANDOM_LEN);
+    copyBytes(b, sh.randomAt, ws.keys.b, KS_SERVER_RANDOM, RANDOM_LEN);
     this.cipherSuite = sh.suite;
     // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
     this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
-    copyBytes(sh.cid, 0, this.peerCid, 0, this.peerCidLen);
-    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(sh.sessionId, 0, ws.sid, 0, this.sidLen) &&
+    copyBytes(b, sh.cidAt, this.peerCid, 0, this.peerCidLen);
+    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(b, sh.sessionIdAt, ws.b, WS_SID, this.sidLen) &&
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
       this.resumed = true;
-      copyBytes(this.keep, K_MASTER, ws.keys.master, 0, MASTER_SECRET_LEN);
+      copyBytes(this.keep, K_MASTER, ws.keys.b, KS_MASTER, MASTER_SECRET_LEN);
       this.installKeys();
       this.hs = Hs.WaitCcs;
       this.progress(now);
       return;
     }
     this.resumed = false;
-    copyBytes(sh.sessionId, 0, ws.sid, 0, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
+    copyBytes(b, sh.sessionIdAt, ws.b, WS_SID, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
     this.hs = Hs.WaitServerFlight;
     this.progress(now);
   }
@@ -500,20 +519,20 @@ export class DtlsSession {
   private installKeys(): void {
     const keys = this.workspace.keys;
     keys.deriveKeyBlock(this.cipherSuite);
-    this.write.install(this.cipherSuite, keys.keyBlock, 0, true);
-    this.read.install(this.cipherSuite, keys.keyBlock, 0, false);
-    keys.keyBlock.fill(0);
+    this.write.install(this.cipherSuite, keys.b, KS_WORK, true);
+    this.read.install(this.cipherSuite, keys.b, KS_WORK, false);
+    keys.wipeWork();
   }
 
   /** After ServerHelloDone: ClientKeyExchange, ChangeCipherSpec, Finished (flight 5). */
   private clientFinishedFlight(now: number): void {
     const ws = this.workspace;
-    ws.keys.deriveMaster(ws.psk, this.pskLen);
-    ws.psk.fill(0); // not needed again: start() is given the key for every handshake
+    ws.keys.deriveMaster(ws.b, WS_PSK, this.pskLen);
+    ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK); // not needed again: start() is given the key for every handshake
     this.installKeys();
     this.flightReset();
     let at = this.beginMessage();
-    const n = writeClientKeyExchange(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.identity, this.identityLen);
+    const n = writeClientKeyExchange(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.b, WS_IDENTITY, this.identityLen);
     this.endMessage(HandshakeType.ClientKeyExchange, at, n, Fl.Handshake0);
     this.addCcs();
     at = this.beginMessage();
@@ -526,8 +545,8 @@ export class DtlsSession {
   private serverFinished(b: Uint8Array, o: number, len: number, seq: number): void {
     if (len !== VERIFY_DATA_LEN) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
     const ws = this.workspace;
-    ws.keys.verifyData(false, ws.hv, HANDSHAKE_HEADER_LEN);
-    if (!equalBytes(ws.hv, HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
+    ws.keys.verifyData(false, ws.b, WS_HV + HANDSHAKE_HEADER_LEN);
+    if (!equalBytes(ws.b, WS_HV + HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
     this.addTranscript(HandshakeType.Finished, len, seq, b, o);
     this.peerFlightLast = seq;
     if (this.resumed) {
@@ -541,8 +560,8 @@ export class DtlsSession {
       this.flightCount = 0; // the server's flight was the last; nothing of ours to repeat
     }
     if (this.sidLen > 0) {
-      copyBytes(ws.sid, 0, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
-      copyBytes(ws.keys.master, 0, this.keep, K_MASTER, MASTER_SECRET_LEN);
+      copyBytes(ws.b, WS_SID, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
+      copyBytes(ws.keys.b, KS_MASTER, this.keep, K_MASTER, MASTER_SECRET_LEN);
       this.resSuite = this.cipherSuite;
       this.hasResumption = true;
     }
@@ -552,13 +571,13 @@ export class DtlsSession {
     this.release();
   }
 
-  private sendClientHello(now: number): void {
+  private sendClientHello(now: number, cookie: Uint8Array, cookieOff: number, cookieLen: number): void {
     const ws = this.workspace;
     ws.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
     this.flightReset();
     const at = this.beginMessage();
-    const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.sid, this.sidLen,
-      ws.cookie, this.cookieLen, this.offerSuites, this.offerConnectionId);
+    const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.b, this.sidLen,
+      cookie, cookieOff, cookieLen, this.offerSuites, this.offerConnectionId);
     this.endMessage(HandshakeType.ClientHello, at, n, Fl.Handshake0);
     this.armTimer(now);
   }
@@ -584,9 +603,9 @@ export class DtlsSession {
   }
 
   private addTranscript(type: number, len: number, seq: number, b: Uint8Array, o: number): void {
-    const h = this.workspace.hv;
-    h[0] = type; put24(h, 1, len); put16(h, 4, seq); put24(h, 6, 0); put24(h, 9, len);
-    this.workspace.keys.transcript.update(h, 0, HANDSHAKE_HEADER_LEN).update(b, o, len);
+    const h = this.workspace.b, at = WS_HV;
+    h[at] = type; put24(h, at + 1, len); put16(h, at + 4, seq); put24(h, at + 6, 0); put24(h, at + 9, len);
+    this.workspace.keys.transcript.update(h, at, HANDSHAKE_HEADER_LEN).update(b, o, len);
   }
 
   /** Pack as much of the flight as fits into one datagram, fragmenting a message that does not. */
@@ -615,7 +634,7 @@ export class DtlsSession {
       }
       const n = remaining < room ? remaining : room;
       // Fragment header + bytes.
-      const fb = kind === Fl.Handshake1 ? this.workspace.frag : out;
+      const fb = kind === Fl.Handshake1 ? this.workspace.scratch : out;
       const fo = kind === Fl.Handshake1 ? 0 : p + RECORD_HEADER_LEN;
       const fl = this.fl;
       fb[fo] = fl[mo]; fb[fo + 1] = fl[mo + 1]; fb[fo + 2] = fl[mo + 2]; fb[fo + 3] = fl[mo + 3];
@@ -635,7 +654,7 @@ export class DtlsSession {
   }
 
   private emitAlert(out: Uint8Array, outOff: number): number {
-    const f = this.workspace.frag;
+    const f = this.workspace.scratch;
     writeAlert(f, 0, this.alertLevel, this.alertDesc);
     if (this.ccsSent && this.write.suite !== 0) {
       return this.write.protect(ContentType.Alert, 1, this.sendSeq1++, f, 0, 2, out, outOff, this.random, this.peerCid, this.peerCidLen);
@@ -697,7 +716,7 @@ export class DtlsSession {
       this.flightCount = 0;
     }
     ws.keys.wipe();
-    ws.psk.fill(0);
+    ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK);
     ws.owner = null;
     ws.ownerDeadline = Infinity;
   }
@@ -721,7 +740,6 @@ export class DtlsSession {
     this.flightReset();
     this.msgSeq = 0;
     this.peerFlightLast = -1;
-    this.cookieLen = 0;
     this.sidLen = 0;
     this.pskHintLen = -1;
     this.cipherSuite = 0;

@@ -1,21 +1,45 @@
 // The handshake-only working state of DTLS sessions (RFC 6347 §4.2): the key schedule (PRF, HMAC,
-// SHA-256 transcript), reassembly, the flight being built, the cookie, the server's hint, and the
-// copies of the PSK identity and key. A session needs it only from start() until the handshake ends
-// (Connected, Failed, Closed, reset), so the sessions of one client share one workspace and run
-// their handshakes one at a time: a session acquires it in start() and releases it when its
-// handshake ends (DtlsSession documents the protocol). The decrypt scratch, the fragment buffer and
-// the record-protection scratch are used only within one call, so every session sharing the
-// workspace uses them, also while another session holds the handshake state.
+// SHA-256 transcript), reassembly, the flight being built, the server's hint, and the copies of the
+// PSK identity and key. A session needs it only from start() until the handshake ends (Connected,
+// Failed, Closed, reset), so the sessions of one client share one workspace and run their handshakes
+// one at a time: a session acquires it in start() and releases it when its handshake ends
+// (DtlsSession documents the protocol). The datagram scratch and the record-protection scratch are
+// used only within one call, so every session sharing the workspace uses them, also while another
+// session holds the handshake state.
 // Allocation-free after construction.
-import { MAX_COOKIE, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID, HANDSHAKE_HEADER_LEN, VERIFY_DATA_LEN } from './constants.js';
+import { HANDSHAKE_HEADER_LEN, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID, VERIFY_DATA_LEN } from './constants.js';
 import { KeySchedule } from './keys.js';
-import { Reassembler, ServerHelloRecord } from './handshake.js';
+import { CLIENT_HELLO_MAX, Reassembler, ServerHelloRecord } from './handshake.js';
 import { RecordScratch } from './record.js';
+import { Slab } from '../slab.js';
 
-export const FLIGHT_CAP = 768;
+/**
+ * Our largest flight: the ClientHello with the longest session id and cookie (352 bytes). Flight 5
+ * (ClientKeyExchange with a 128-byte identity, Finished) is 166, the resumed final Finished 24.
+ */
+export const FLIGHT_CAP = HANDSHAKE_HEADER_LEN + CLIENT_HELLO_MAX;
+/** Messages of the server's flight that may wait for an earlier one (ServerHello, ServerKeyExchange,
+ *  ServerHelloDone, and one spare). */
 export const REASSEMBLY_SLOTS = 4;
-export const REASSEMBLY_SLOT_CAP = 512;
+/**
+ * The bytes of the server messages pending at once: one server flight. A PSK flight 4 is a
+ * ServerHello (70 bytes, + 2 + 5 renegotiation_info + 260 for a 255-byte connection ID = 337) and a
+ * ServerKeyExchange (2 + a hint of up to HINT_CAP = 130): 467 bytes; 512 leaves room for extensions
+ * we ignore. A HelloVerifyRequest is at most 258. A larger flight still completes (Reassembler), a
+ * single longer message fails the handshake (internal_error).
+ */
+export const REASSEMBLY_CAP = 512;
+/** The longest PSK identity hint kept (RFC 4279 §5.3: implementations support hints of 128 bytes). */
 export const HINT_CAP = 128;
+
+/** Offsets in DtlsWorkspace.b (one array: XS charges each typed array on top of its bytes). The session
+ *  id is at 0, where writeClientHello() reads it. */
+export const WS_SID = 0;
+/** A handshake header (12), then verify_data (12). */
+export const WS_HV = WS_SID + MAX_SESSION_ID;
+export const WS_IDENTITY = WS_HV + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+export const WS_PSK = WS_IDENTITY + MAX_PSK_IDENTITY;
+const WS_LEN = WS_PSK + MAX_PSK;
 
 export class DtlsWorkspace {
   /** The session whose handshake runs now (null when free). */
@@ -23,32 +47,38 @@ export class DtlsWorkspace {
   /** When the owner's handshake next needs a poll() (its retransmission deadline); Infinity when free. */
   ownerDeadline = Infinity;
 
-  readonly keys = new KeySchedule(MAX_PSK);
+  readonly keys: KeySchedule;
   readonly sh = new ServerHelloRecord();
-  readonly reasm = new Reassembler(REASSEMBLY_SLOTS, REASSEMBLY_SLOT_CAP);
-  readonly flight = new Uint8Array(FLIGHT_CAP);
-  readonly identity = new Uint8Array(MAX_PSK_IDENTITY);
-  readonly psk = new Uint8Array(MAX_PSK);
-  readonly cookie = new Uint8Array(MAX_COOKIE);
-  /** The offered session id, then the server's. */
-  readonly sid = new Uint8Array(MAX_SESSION_ID);
+  readonly reasm: Reassembler;
+  readonly flight: Uint8Array;
+  /** The offered session id, then the server's (WS_SID); a handshake header and verify_data (WS_HV);
+   *  the copies of the PSK identity (WS_IDENTITY) and key (WS_PSK). */
+  readonly b: Uint8Array;
   /** The server's PSK identity hint of the last handshake run in this workspace. */
-  readonly hint = new Uint8Array(HINT_CAP);
-  /** A handshake header (12) at 0, then verify_data (12) at HANDSHAKE_HEADER_LEN. */
-  readonly hv = new Uint8Array(HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN);
+  readonly hint: Uint8Array;
 
   // Used within one call only (shared by every session of the workspace at any time):
-  /** Decrypted handshake/alert records. */
+  /**
+   * maxDatagram bytes: receive() decrypts a handshake or alert record into it (a record is never
+   * longer than its datagram), transmit() builds an epoch-1 handshake fragment or an alert in it
+   * before protection (the two never nest).
+   */
   readonly scratch: Uint8Array;
-  /** One epoch-1 handshake fragment or an alert body before protection. */
-  readonly frag: Uint8Array;
-  readonly record = new RecordScratch();
+  readonly record: RecordScratch;
 
-  /** @param maxDatagram the largest maxDatagram of the sessions that will share this workspace. */
-  constructor(readonly maxDatagram: number) {
+  /**
+   * @param maxDatagram the largest maxDatagram of the sessions that will share this workspace.
+   * @param slab where the arrays come from (the sessions sharing the workspace default to it too).
+   */
+  constructor(readonly maxDatagram: number, readonly slab: Slab = new Slab()) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsWorkspace: maxDatagram must be at least 128 bytes');
-    this.scratch = new Uint8Array(maxDatagram > 2048 ? maxDatagram : 2048);
-    this.frag = new Uint8Array(maxDatagram);
+    this.keys = new KeySchedule(MAX_PSK, slab);
+    this.reasm = new Reassembler(REASSEMBLY_SLOTS, REASSEMBLY_CAP, slab);
+    this.flight = slab.u8(FLIGHT_CAP);
+    this.b = slab.u8(WS_LEN);
+    this.hint = slab.u8(HINT_CAP);
+    this.scratch = slab.u8(maxDatagram);
+    this.record = new RecordScratch(slab);
   }
 
   /** True while a session's handshake holds the workspace. */

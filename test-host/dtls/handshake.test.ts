@@ -33,17 +33,34 @@ test('Reassembler: fragments in any order, overlapping and repeated (RFC 6347 §
   assert.is(r.add(frag(12, 2, 1, 0, Uint8Array.of(0, 0)), 0, 0), 1);
   assert.ok(r.ready() >= 0); r.advance();
   assert.ok(r.ready() >= 0, 'the kept message is now ready'); r.advance();
-  assert.is(r.add(frag(20, 600, 3, 0, new Uint8Array(10)), 0, 0), -1, 'larger than a slot');
+  assert.is(r.add(frag(20, 600, 3, 0, new Uint8Array(10)), 0, 0), -2, 'larger than the whole buffer');
   assert.is(r.add(frag(20, 12, 3, 8, new Uint8Array(10)), 0, 0), -1, 'fragment beyond length');
+});
+
+test('Reassembler: the next message evicts later ones when the shared buffer is full', () => {
+  const r = new Reassembler(4, 512);
+  const a = Uint8Array.from({ length: 300 }, (_, i) => i & 255), b = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) & 255);
+  assert.is(r.add(frag(12, 300, 1, 0, b.subarray(0, 50)), 0, 0), 1, 'a later message, partly');
+  assert.is(r.add(frag(12, 300, 2, 0, b.subarray(0, 50)), 0, 0), -1, 'another later one: no room');
+  assert.is(r.add(frag(2, 300, 0, 0, a), 0, 0), 1, 'the next message gets in');
+  const s = r.ready();
+  assert.ok(s >= 0);
+  assert.is(toHex(r.buf, r.slotOffset(s), 300), toHex(a));
+  r.advance();
+  assert.is(r.ready(), -1, 'message 1 was dropped');
+  assert.is(r.add(frag(12, 300, 1, 0, b), 0, 0), 1, 'and comes again whole');
+  const t = r.ready();
+  assert.ok(t >= 0);
+  assert.is(toHex(r.buf, r.slotOffset(t), 300), toHex(b));
 });
 
 test('ClientHello body bytes (RFC 6347 §4.2.1)', () => {
   const random = Uint8Array.from({ length: 32 }, (_, i) => i);
   const sid = new Uint8Array(32), cookie = Uint8Array.of(0xaa, 0xbb);
   const b = new Uint8Array(200);
-  const n = writeClientHello(b, 0, random, sid, 0, cookie, 2, 3, false);
+  const n = writeClientHello(b, 0, random, sid, 0, cookie, 0, 2, 3, false);
   assert.is(toHex(b, 0, n), 'fefd' + toHex(random) + '00' + '02aabb' + '0006c0a800ae00ff' + '0100');
-  const m = writeClientHello(b, 0, random, sid, 0, cookie, 0, 1, false);
+  const m = writeClientHello(b, 0, random, sid, 0, cookie, 0, 0, 1, false);
   assert.is(toHex(b, 0, m), 'fefd' + toHex(random) + '00' + '00' + '0004c0a800ff' + '0100');
 });
 

@@ -83,6 +83,30 @@ test('a large, fragmented server flight arriving shuffled with duplicates is rea
   assert.is(echo(client, sim, 'after fragments'), 'after fragments');
 });
 
+test('a server flight larger than the reassembly buffer, shuffled, still completes through retransmissions', () => {
+  const hint = 'h'.repeat(128);
+  for (let seed = 1; seed <= 5; seed++) {
+    const r = xorshift(seed);
+    // ServerHello 70 + 2 + 404 + 5 = 481 bytes, ServerKeyExchange 130: 611 > 512.
+    const { client, sim } = setup({ fragment: 64, serverHelloPadding: 400, hint, recordPerDatagram: true, shuffle: (n) => Math.floor(r() * n) });
+    client.maxRetransmissions = 10;
+    assert.ok(startAndRun(client, sim));
+    assert.is(client.state, DtlsState.Connected, `seed ${seed}: error ${client.error}`);
+    assert.is(Buffer.from(client.pskHint.subarray(0, client.pskHintLen)).toString(), hint);
+  }
+});
+
+test('a server message longer than the reassembly buffer fails the handshake with an internal_error alert', () => {
+  for (const fragment of [0, 100]) {
+    const { client, sim } = setup({ serverHelloPadding: 600, fragment, cookie: false });
+    assert.ok(startAndRun(client, sim));
+    assert.is(client.state, DtlsState.Failed, `fragment ${fragment}`);
+    assert.is(client.error, DtlsError.BadHandshake);
+    const last = sim.clientSent[sim.clientSent.length - 1];
+    assert.is(Buffer.from(last).toString('hex').slice(-4), '0250', 'fatal internal_error');
+  }
+});
+
 test('a small maxDatagram fragments our ClientHello (long identity, cookie) and it still completes', () => {
   const id = Buffer.alloc(128, 0x41);
   const client = new DtlsSession(128, seededRandom(3));
