@@ -5,6 +5,7 @@
 // out, one timer at the client's next deadline (the call order of src/client/client.ts).
 import config from "mc/config";
 import { ModdableHal } from "./hal.js";
+import { CryptAes128 } from "./aes.js";
 import { openStore } from "./storage.js";
 import { LogLevel } from "../hal.js";
 import type { Config } from "../../src/config.js";
@@ -68,6 +69,9 @@ async function boot(): Promise<void> {
       save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite("config", buf, off, len),
     },
     provisioning: hal.provisioning(),
+    // DTLS: ClientHello randoms from the platform's RNG, AES in C (crypt BlockCipher), one per session.
+    random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
+    aes: () => new CryptAes128(),
     device: { manufacturer: "lwm2m-mcu", model: String(config.lwm2mBoard ?? "esp32"), serial: s.endpoint, firmwareVersion: "0.1.0" },
     // Deferred to a microtask: the 2.04 for the Execute goes out first (the pump runs synchronously).
     hooks: {

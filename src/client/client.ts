@@ -75,8 +75,10 @@ export interface ClientOptions {
   /** Cryptographic random bytes (the HAL's): DTLS ClientHello randoms. Without it, a generator
    *  seeded from `seed` is used — fine for tests, not for a device in the field. */
   random?: (buf: Uint8Array, off: number, len: number) => void;
-  /** Native AES for DTLS (Moddable's crypt BlockCipher, Node's crypto); portable AES by default. */
-  aes?: BlockCipherProvider;
+  /** Native AES for DTLS (Moddable's crypt BlockCipher, Node's crypto): a factory, called once per
+   *  DTLS session (a provider holds one key schedule; sessions must not share one). Portable AES
+   *  by default. */
+  aes?: () => BlockCipherProvider;
   /** Client-initiated bootstrap by Bootstrap-Pack-Request (LwM2M 1.2: GET /bspack, the whole
    *  configuration in one SenML CBOR answer) instead of POST /bs and a write sequence. */
   bootstrapPack?: boolean;
@@ -209,7 +211,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.slab = slab;
     const c = makeConfig(opts.config);
     this.config = c;
-    this.ep = new Endpoint(c, this, opts.seed);
+    this.ep = new Endpoint(c, this, opts.seed, slab);
     this.table = new ObjectTable(c, opts.objects);
     this.staging = new ObjectTable(c, opts.objects);
     this.events = new EventRing(opts.eventDepth ?? 32, slab);
@@ -246,7 +248,7 @@ export class Lwm2mClient implements EndpointHandler {
     });
     this.dtls = [];
     // All sessions share the first one's handshake workspace (src/dtls/workspace.ts): one handshake at a time.
-    for (let k = 0; k < c.dtlsSessions; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes, undefined, k > 0 ? this.dtls[0].workspace : undefined));
+    for (let k = 0; k < c.dtlsSessions; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes?.(), undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 

@@ -14,6 +14,7 @@ import { TemperatureObject } from '../objects/temperature.js';
 import { setNumber, setString, setBytes, utf8 } from '../objects/values.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
 import type { Slab } from '../slab.js';
+import type { BlockCipherProvider } from '../crypto/provider.js';
 
 export interface AccountOptions {
   /** coap://IP:PORT or coaps://IP:PORT (a literal address). */
@@ -63,6 +64,10 @@ export interface BoardOptions {
   keepOnBootstrapDelete?: readonly number[];
   /** Where the client allocates its typed arrays (default: a slab of its own; src/slab.ts). */
   slab?: Slab;
+  /** Cryptographic random bytes for DTLS (the HAL's; see ClientOptions.random). */
+  random?: (buf: Uint8Array, off: number, len: number) => void;
+  /** Native AES, one provider per DTLS session (see ClientOptions.aes). */
+  aes?: () => BlockCipherProvider;
 }
 
 export interface Board {
@@ -125,6 +130,7 @@ export function createBoardClient(o: BoardOptions): Board {
     provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
+    random: o.random, aes: o.aes,
   }, o.slab);
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });

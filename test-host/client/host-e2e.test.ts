@@ -9,6 +9,7 @@ import { createBoardClient, BoardOptions } from '../../src/client/setup.js';
 import { Ev } from '../../src/client/events.js';
 import { Lwm2mServer } from '../../host/server.js';
 import { BootstrapServer } from '../../host/bootstrap-server.js';
+import { Aes128 } from '../../src/crypto/aes.js';
 
 async function start(opts: Omit<BoardOptions, 'seed'>) {
   const hal = await NodeHal.open({ address: '127.0.0.1', port: 0, logLevel: 0 });
@@ -62,6 +63,35 @@ test('Execute /1/0/9 from the server: 2.04, the client bootstraps again and regi
     await within(second, 8000, 'second registration');
     assert.is(regs, 2, 'a new Register, not an Update');
     assert.is(cl.events.filter((e) => e === Ev.BOOTSTRAP_FINISHED).length, 2);
+  } finally { cl.close(); await server.stop(); await bs.stop(); }
+});
+
+test('coaps:// throughout with a native AES factory: one provider per DTLS session, bootstrap then registration', async () => {
+  const psk = { pskIdentity: 'aes-node', pskKey: '00112233445566778899aabbccddeeff' };
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {}, psk });
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, psk,
+    config: { '*': { servers: [{ ssid: 3, uri: `coaps://127.0.0.1:${server.port}`, securityMode: 'psk', ...psk, lifetime: 120 }] } } });
+  // A stand-in native provider: the portable AES behind the BlockCipherProvider interface, counting
+  // the keys it is given. Two sessions (bootstrap server, LwM2M server) must get two providers.
+  const providers: { keys: number }[] = [];
+  const aes = () => {
+    const inner = new Aes128(), p = { keys: 0 };
+    providers.push(p);
+    return {
+      setKey: (k: Uint8Array, o: number) => { p.keys++; inner.setKey(k, o); },
+      encryptBlock: (i: Uint8Array, io: number, out: Uint8Array, oo: number) => inner.encryptBlock(i, io, out, oo),
+      decryptBlock: (i: Uint8Array, io: number, out: Uint8Array, oo: number) => inner.decryptBlock(i, io, out, oo),
+    };
+  };
+  const registered = new Promise<any>((r) => server.once('registered', r));
+  const key = Uint8Array.from(Buffer.from(psk.pskKey, 'hex'));
+  const cl = await start({ endpoint: 'aes-node', bootstrap: { uri: `coaps://127.0.0.1:${bs.port}`, pskIdentity: psk.pskIdentity, pskKey: key },
+    config: { dtlsSessions: 2 }, aes });
+  try {
+    const reg = await within(registered, 8000, 'registration over coaps://');
+    assert.is(reg.endpoint, 'aes-node');
+    assert.is(providers.length, 2, 'one provider per DTLS session');
+    assert.ok(providers.every((p) => p.keys > 0), JSON.stringify(providers));
   } finally { cl.close(); await server.stop(); await bs.stop(); }
 });
 
