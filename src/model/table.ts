@@ -28,6 +28,7 @@ import { Code } from '../coap/codes.js';
 import type { Config } from '../config.js';
 import { DataRecord, EMPTY_BYTES, NONE, ValueType } from './record.js';
 import { DefRegistry, Op, findResourceIndex, type ObjectDef, type ResourceDef } from './defs.js';
+import { Slab } from '../slab.js';
 
 /** Reads a dynamic resource value: fill `out` (type, num / buf,off,len / lnkO,lnkI; the path is
  *  preset) and return 0, or a negative code (-Code.NOT_FOUND: no such value). For a multiple
@@ -79,83 +80,81 @@ export function crc32(buf: Uint8Array, off: number, len: number): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** Instance table row: (object id, instance id), Uint16 each. */
+const enum Inst { O = 0, I = 1, Stride = 2 }
+/** Value table row (Uint16 fields): path (ri 0xFFFF for a single resource) and arena span length. */
+const enum Row { O = 0, I = 1, R = 2, RI = 3, Len = 4, Stride = 5 }
+/** Per resource binding (Int16 fields): index into the function lists, -1 when unbound; and the
+ *  first resource index >= this one of the same object with a bound reader (the count when none). */
+const enum Bind { Read = 0, Write = 1, Exec = 2, NextReader = 3, Stride = 4 }
+/** Per object flags. */
+const enum ObjFlag { Persist = 1, AnyReader = 2 }
+
 export class ObjectTable {
   readonly defs: DefRegistry;
   readonly maxInstances: number;
   readonly maxValues: number;
   readonly arenaBytes: number;
+  /** Where this table's fixed arrays come from; objects built on the table (TemperatureObject)
+   *  take theirs from it too. Construction time only. */
+  readonly slab: Slab;
 
-  // Instance table, sorted by (o, i).
-  readonly #instO: Uint16Array;
-  readonly #instI: Uint16Array;
+  // Instance table, sorted by (o, i): Inst.Stride Uint16 per instance. Parallel fields of one
+  // element type share an array: under XS each typed array costs 4 to 7 heap slots of its own.
+  readonly #inst: Uint16Array;
   #instCount = 0;
 
-  // Value table, sorted by (o, i, r, ri).
-  readonly #vO: Uint16Array;
-  readonly #vI: Uint16Array;
-  readonly #vR: Uint16Array;
-  readonly #vRI: Uint16Array;
+  // Value table, sorted by (o, i, r, ri): Row.Stride Uint16 per row, plus type, number and arena
+  // offset (other element types) in arrays of their own.
+  readonly #rows: Uint16Array;
   readonly #vType: Uint8Array;
   readonly #vNum: Float64Array;
+  /** #vNum's bytes: serialize/deserialize convert a row's float64 through it (no scratch). */
+  readonly #vNumBytes: Uint8Array;
   readonly #vOff: Int32Array;
-  readonly #vLen: Uint16Array;
   #valueCount = 0;
 
   readonly #arena: Uint8Array;
   #arenaUsed = 0;
 
-  // Bindings: per object (registry index), per resource (definition index): index into the
-  // function lists, -1 when unbound.
-  readonly #readIdx: Int16Array[] = [];
-  readonly #writeIdx: Int16Array[] = [];
-  readonly #execIdx: Int16Array[] = [];
+  /** Bindings: Bind.Stride Int16 per resource, at defs.resourceBase(k) + rk. Allocated by the first
+   *  bind call (a table nobody binds, such as the bootstrap staging copy, has none): null until then. */
+  #bind: Int16Array | null = null;
   readonly #readers: ReadFn[] = [];
   readonly #writers: WriteFn[] = [];
   readonly #execs: ExecFn[] = [];
-  readonly #persist: Uint8Array;
-  /** Per object (registry index): resource ids ascending, for a typed-array binary search. */
-  readonly #resIds: Int32Array[] = [];
-  /** Per object: 1 when any of its resources has a bound reader (the cursor must merge). */
-  readonly #anyReader: Uint8Array;
-  /** Per object, per resource index rk: the first index >= rk with a bound reader (or the count). */
-  readonly #nextReader: Int16Array[] = [];
+  /** Per object (registry index): ObjFlag bits. */
+  readonly #objFlags: Uint8Array;
 
   #onChange: ChangeFn | null = null;
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
   changeCount = 0;
   #quiet = false;
 
-  // Serialization scratch.
-  readonly #f64 = new Float64Array(1);
-  readonly #f64b: Uint8Array;
   readonly #probe = new DataRecord();
 
-  constructor(config: Pick<Config, 'maxInstances' | 'maxValues' | 'arenaBytes'>, defs: readonly ObjectDef[] | DefRegistry) {
+  constructor(config: Pick<Config, 'maxInstances' | 'maxValues' | 'arenaBytes'>, defs: readonly ObjectDef[] | DefRegistry,
+    slab: Slab = new Slab()) {
     this.defs = defs instanceof DefRegistry ? defs : new DefRegistry(defs);
-    this.defs.seal();
+    this.defs.seal(slab);
+    this.slab = slab;
     const ni = config.maxInstances, nv = config.maxValues, na = config.arenaBytes;
     if (!(ni >= 1 && ni <= 65535 && Number.isInteger(ni))) throw new TableError('config.maxInstances must be 1…65535');
     if (!(nv >= 1 && nv <= 1 << 20 && Number.isInteger(nv))) throw new TableError('config.maxValues must be 1…1048576');
     if (!(na >= 1 && na <= 1 << 30 && Number.isInteger(na))) throw new TableError('config.arenaBytes must be a positive integer');
     this.maxInstances = ni; this.maxValues = nv; this.arenaBytes = na;
-    this.#instO = new Uint16Array(ni); this.#instI = new Uint16Array(ni);
-    this.#vO = new Uint16Array(nv); this.#vI = new Uint16Array(nv); this.#vR = new Uint16Array(nv);
-    this.#vRI = new Uint16Array(nv); this.#vType = new Uint8Array(nv); this.#vNum = new Float64Array(nv);
-    this.#vOff = new Int32Array(nv); this.#vLen = new Uint16Array(nv);
-    this.#arena = new Uint8Array(na);
-    this.#f64b = new Uint8Array(this.#f64.buffer);
+    this.#inst = slab.u16(ni * Inst.Stride);
+    this.#rows = slab.u16(nv * Row.Stride);
+    this.#vType = slab.u8(nv);
+    this.#vNum = slab.f64(nv);
+    this.#vNumBytes = new Uint8Array(this.#vNum.buffer, this.#vNum.byteOffset, this.#vNum.byteLength);
+    this.#vOff = slab.i32(nv);
+    this.#arena = slab.u8(na);
     const n = this.defs.size;
-    this.#persist = new Uint8Array(n);
-    this.#anyReader = new Uint8Array(n);
+    this.#objFlags = slab.u8(n);
     for (let k = 0; k < n; k++) {
       const d = this.defs.at(k);
-      const nr = d.resources.length;
-      this.#resIds.push(Int32Array.from(d.resources, (x) => x.id));
-      this.#nextReader.push(new Int16Array(nr + 1).fill(nr));
-      this.#readIdx.push(new Int16Array(nr).fill(-1));
-      this.#writeIdx.push(new Int16Array(nr).fill(-1));
-      this.#execIdx.push(new Int16Array(nr).fill(-1));
-      this.#persist[k] = d.persistent === true || d.id <= 2 ? 1 : 0;
+      if (d.persistent === true || d.id <= 2) this.#objFlags[k] = ObjFlag.Persist;
     }
   }
 
@@ -170,28 +169,52 @@ export class ObjectTable {
     return [k, rk];
   }
 
+  /** The binding table, allocated on the first bind: every slot unbound, no readers. */
+  #bindings(): Int16Array {
+    if (this.#bind === null) {
+      const defs = this.defs, n = defs.size;
+      const b = this.slab.i16(defs.resourceBase(n) * Bind.Stride).fill(-1);
+      for (let q = 0; q < n; q++) {
+        const first = defs.resourceBase(q), count = defs.resourceBase(q + 1) - first;
+        for (let x = 0; x < count; x++) b[(first + x) * Bind.Stride + Bind.NextReader] = count;
+      }
+      this.#bind = b;
+    }
+    return this.#bind;
+  }
+
+  /** Binding field f of (registry index k, resource index rk): a function list index, -1 when unbound. */
+  #bound(k: number, rk: number, f: Bind): number {
+    const b = this.#bind;
+    return b === null ? -1 : b[(this.defs.resourceBase(k) + rk) * Bind.Stride + f];
+  }
+
   /** A dynamic value: getValue and ValueCursor call `fn` instead of reading stored values. */
   bindRead(o: number, r: number, fn: ReadFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindRead');
     if (this.defs.at(k).resources[rk].type === ValueType.None) throw new TableError('bindRead: /' + o + '/x/' + r + ' is executable');
-    this.#readIdx[k][rk] = this.#readers.length;
+    const b = this.#bindings(), first = this.defs.resourceBase(k);
+    b[(first + rk) * Bind.Stride + Bind.Read] = this.#readers.length;
     this.#readers.push(fn);
-    this.#anyReader[k] = 1;
-    const nx = this.#nextReader[k];
-    for (let q = rk; q >= 0 && nx[q] > rk; q--) nx[q] = rk;
+    this.#objFlags[k] |= ObjFlag.AnyReader;
+    for (let q = rk; q >= 0; q--) {
+      const x = (first + q) * Bind.Stride + Bind.NextReader;
+      if (b[x] <= rk) break;
+      b[x] = rk;
+    }
   }
 
   /** Writes of /o/x/r (through `write()`) go to `fn` instead of the store. */
   bindWrite(o: number, r: number, fn: WriteFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindWrite');
-    this.#writeIdx[k][rk] = this.#writers.length;
+    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Write] = this.#writers.length;
     this.#writers.push(fn);
   }
 
   bindExecute(o: number, r: number, fn: ExecFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindExecute');
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) throw new TableError('bindExecute: /' + o + '/x/' + r + ' is not executable');
-    this.#execIdx[k][rk] = this.#execs.length;
+    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Exec] = this.#execs.length;
     this.#execs.push(fn);
   }
 
@@ -224,7 +247,7 @@ export class ObjectTable {
     const k = this.defs.indexOf(o);
     if (k < 0) return false;
     const rk = this.resIndex(k, r);
-    return rk >= 0 && this.#readIdx[k][rk] >= 0;
+    return rk >= 0 && this.#bound(k, rk, Bind.Read) >= 0;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -237,36 +260,43 @@ export class ObjectTable {
   /** First index in the instance table with (o, i) >= the key. */
   #instLower(o: number, i: number): number {
     const key = o * 65536 + i;
+    const t = this.#inst;
     let lo = 0, hi = this.#instCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.#instO[mid] * 65536 + this.#instI[mid] < key) lo = mid + 1; else hi = mid;
+      const m = mid * Inst.Stride;
+      if (t[m + Inst.O] * 65536 + t[m + Inst.I] < key) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
 
   /** Index of resource r in object k's definition, or -1 (binary search over a typed array). */
-  resIndex(k: number, r: number): number {
-    const ids = this.#resIds[k];
-    let lo = 0, hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const id = ids[mid];
-      if (id === r) return mid;
-      if (id < r) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
-  }
+  resIndex(k: number, r: number): number { return this.defs.resIndex(k, r); }
 
   /** First resource index >= rk of object k with a bound reader (resource count when none). */
-  nextReader(k: number, rk: number): number { return this.#nextReader[k][rk]; }
+  nextReader(k: number, rk: number): number {
+    const b = this.#bind;
+    if (b === null) return this.defs.resourceBase(k + 1) - this.defs.resourceBase(k);
+    return b[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.NextReader];
+  }
 
   /** True when object k (registry index) has any bound reader. */
-  anyReader(k: number): boolean { return this.#anyReader[k] === 1; }
+  anyReader(k: number): boolean { return (this.#objFlags[k] & ObjFlag.AnyReader) !== 0; }
 
   #instFind(o: number, i: number): number {
     const p = this.#instLower(o, i);
-    return p < this.#instCount && this.#instO[p] === o && this.#instI[p] === i ? p : -1;
+    return this.#instIs(p, o, i) ? p : -1;
+  }
+
+  /** True when instance row p exists and is /o/i. */
+  #instIs(p: number, o: number, i: number): boolean {
+    return p < this.#instCount && this.#inst[p * Inst.Stride + Inst.O] === o && this.#inst[p * Inst.Stride + Inst.I] === i;
+  }
+
+  /** The instance id of instance row p when it exists and belongs to object o, else -1. */
+  #instIdAt(p: number, o: number): number {
+    const m = p * Inst.Stride;
+    return p < this.#instCount && this.#inst[m + Inst.O] === o ? this.#inst[m + Inst.I] : -1;
   }
 
   hasInstance(o: number, i: number): boolean { return i >= 0 && this.#instFind(o, i) >= 0; }
@@ -278,13 +308,13 @@ export class ObjectTable {
     if (k < 0) return -Code.NOT_FOUND;
     if (!(i >= 0 && i < ID_LIMIT) || (i | 0) !== i) return -Code.BAD_REQUEST;
     const p = this.#instLower(o, i);
-    if (p < this.#instCount && this.#instO[p] === o && this.#instI[p] === i) return -Code.BAD_REQUEST;
+    if (this.#instIs(p, o, i)) return -Code.BAD_REQUEST;
     if (!this.defs.at(k).multiple && this.instanceCount(o) > 0) return -Code.BAD_REQUEST;
     if (this.#instCount >= this.maxInstances) return -Code.INTERNAL_SERVER_ERROR;
     const n = this.#instCount;
-    this.#instO.copyWithin(p + 1, p, n);
-    this.#instI.copyWithin(p + 1, p, n);
-    this.#instO[p] = o; this.#instI[p] = i;
+    this.#inst.copyWithin((p + 1) * Inst.Stride, p * Inst.Stride, n * Inst.Stride);
+    this.#inst[p * Inst.Stride + Inst.O] = o;
+    this.#inst[p * Inst.Stride + Inst.I] = i;
     this.#instCount = n + 1;
     this.markChanged(o, i, NONE);
     return 0;
@@ -298,8 +328,7 @@ export class ObjectTable {
     const b = this.#valLower(o, i + 1, 0, 0);
     if (b > a) this.#removeValues(a, b);
     const n = this.#instCount;
-    this.#instO.copyWithin(p, p + 1, n);
-    this.#instI.copyWithin(p, p + 1, n);
+    this.#inst.copyWithin(p * Inst.Stride, (p + 1) * Inst.Stride, n * Inst.Stride);
     this.#instCount = n - 1;
     this.markChanged(o, i, NONE);
     return 0;
@@ -322,25 +351,23 @@ export class ObjectTable {
   nextInstance(o: number, afterI: number): number {
     if (afterI + 1 >= ID_LIMIT) return -1;
     const p = this.#instLower(o, afterI + 1);
-    return p < this.#instCount && this.#instO[p] === o ? this.#instI[p] : -1;
+    return this.#instIdAt(p, o);
   }
 
   instanceCount(o: number): number {
     const a = this.#instLower(o, 0);
     let b = a;
-    while (b < this.#instCount && this.#instO[b] === o) b++;
+    while (this.#instIdAt(b, o) >= 0) b++;
     return b - a;
   }
 
   /** Lowest unused instance id of o, or -5.00 when all 65535 are used. */
   freeInstanceId(o: number): number {
     let want = 0;
-    let p = this.#instLower(o, 0);
-    while (p < this.#instCount && this.#instO[p] === o) {
-      const i = this.#instI[p];
-      if (i > want) break;
+    for (let p = this.#instLower(o, 0); ; p++) {
+      const i = this.#instIdAt(p, o);
+      if (i < 0 || i > want) break;
       if (i === want) want++;
-      p++;
     }
     return want < ID_LIMIT ? want : -Code.INTERNAL_SERVER_ERROR;
   }
@@ -351,21 +378,30 @@ export class ObjectTable {
   /** First value row with (o, i, r, ri) >= the key (ri 0xFFFF for a single resource). */
   #valLower(o: number, i: number, r: number, ri: number): number {
     const k1 = o * 65536 + i, k2 = r * 65536 + ri;
-    const vO = this.#vO, vI = this.#vI, vR = this.#vR, vRI = this.#vRI;
+    const v = this.#rows;
     let lo = 0, hi = this.#valueCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const m1 = vO[mid] * 65536 + vI[mid];
-      if (m1 < k1 || (m1 === k1 && vR[mid] * 65536 + vRI[mid] < k2)) lo = mid + 1; else hi = mid;
+      const m = mid * Row.Stride;
+      const m1 = v[m + Row.O] * 65536 + v[m + Row.I];
+      if (m1 < k1 || (m1 === k1 && v[m + Row.R] * 65536 + v[m + Row.RI] < k2)) lo = mid + 1; else hi = mid;
     }
     return lo;
+  }
+
+  /** True when row p exists and holds /o/i/r and, unless ri < 0, resource instance ri (RI_NONE:
+   *  the single resource). */
+  #rowIs(p: number, o: number, i: number, r: number, ri: number): boolean {
+    const v = this.#rows, m = p * Row.Stride;
+    return p < this.#valueCount && v[m + Row.O] === o && v[m + Row.I] === i && v[m + Row.R] === r &&
+      (ri < 0 || v[m + Row.RI] === ri);
   }
 
   /** Row of /o/i/r/ri (ri < 0: the single resource), or -1. */
   #valFind(o: number, i: number, r: number, ri: number): number {
     const rr = ri < 0 ? RI_NONE : ri;
     const p = this.#valLower(o, i, r, rr);
-    return p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r && this.#vRI[p] === rr ? p : -1;
+    return this.#rowIs(p, o, i, r, rr) ? p : -1;
   }
 
   /** Removes rows [a, b) and closes their arena gap. */
@@ -376,9 +412,8 @@ export class ObjectTable {
     const delta = end - start;
     if (delta > 0) this.#arena.copyWithin(start, end, this.#arenaUsed);
     this.#arenaUsed -= delta;
-    this.#vO.copyWithin(a, b, n); this.#vI.copyWithin(a, b, n); this.#vR.copyWithin(a, b, n);
-    this.#vRI.copyWithin(a, b, n); this.#vType.copyWithin(a, b, n); this.#vNum.copyWithin(a, b, n);
-    this.#vOff.copyWithin(a, b, n); this.#vLen.copyWithin(a, b, n);
+    this.#rows.copyWithin(a * Row.Stride, b * Row.Stride, n * Row.Stride);
+    this.#vType.copyWithin(a, b, n); this.#vNum.copyWithin(a, b, n); this.#vOff.copyWithin(a, b, n);
     const m = n - (b - a);
     this.#valueCount = m;
     if (delta > 0) for (let k = a; k < m; k++) this.#vOff[k] -= delta;
@@ -393,7 +428,7 @@ export class ObjectTable {
     const n = this.#valueCount;
     if (insert && n >= this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
     const start = insert ? (p < n ? this.#vOff[p] : this.#arenaUsed) : this.#vOff[p];
-    const old = insert ? 0 : this.#vLen[p];
+    const old = insert ? 0 : this.#rows[p * Row.Stride + Row.Len];
     const delta = len - old;
     const arena = this.#arena;
     // A source window inside this arena is staged past the used area first, so moving spans
@@ -403,11 +438,11 @@ export class ObjectTable {
     if (alias ? stage + len > this.arenaBytes : this.#arenaUsed + delta > this.arenaBytes) return -Code.REQUEST_ENTITY_TOO_LARGE;
     if (alias) arena.copyWithin(stage, so, so + len);
     if (insert) {
-      this.#vO.copyWithin(p + 1, p, n); this.#vI.copyWithin(p + 1, p, n); this.#vR.copyWithin(p + 1, p, n);
-      this.#vRI.copyWithin(p + 1, p, n); this.#vType.copyWithin(p + 1, p, n); this.#vNum.copyWithin(p + 1, p, n);
-      this.#vOff.copyWithin(p + 1, p, n); this.#vLen.copyWithin(p + 1, p, n);
+      this.#rows.copyWithin((p + 1) * Row.Stride, p * Row.Stride, n * Row.Stride);
+      this.#vType.copyWithin(p + 1, p, n); this.#vNum.copyWithin(p + 1, p, n); this.#vOff.copyWithin(p + 1, p, n);
       this.#valueCount = n + 1;
-      this.#vO[p] = o; this.#vI[p] = i; this.#vR[p] = r; this.#vRI[p] = ri < 0 ? RI_NONE : ri;
+      const v = this.#rows, m = p * Row.Stride;
+      v[m + Row.O] = o; v[m + Row.I] = i; v[m + Row.R] = r; v[m + Row.RI] = ri < 0 ? RI_NONE : ri;
       this.#vOff[p] = start;
     }
     if (delta !== 0) {
@@ -417,7 +452,7 @@ export class ObjectTable {
       for (let k = p + 1; k < m; k++) this.#vOff[k] += delta;
     }
     this.#vType[p] = type;
-    this.#vLen[p] = len;
+    this.#rows[p * Row.Stride + Row.Len] = len;
     if (len > 0) {
       if (alias) arena.copyWithin(start, stage, stage + len);
       else for (let k = 0; k < len; k++) arena[start + k] = src[so + k];
@@ -464,7 +499,7 @@ export class ObjectTable {
     }
     const rr = ri < 0 ? RI_NONE : ri;
     const p = this.#valLower(o, i, r, rr);
-    const found = p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r && this.#vRI[p] === rr;
+    const found = this.#rowIs(p, o, i, r, rr);
     if (!found && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
@@ -478,19 +513,20 @@ export class ObjectTable {
   write(rec: DataRecord): number {
     const k = this.#checkPath(rec.o, rec.i, rec.r, rec.ri, true);
     if (k < 0) return k;
-    const w = this.#writeIdx[k][this.#rk];
+    const w = this.#bound(k, this.#rk, Bind.Write);
     return w >= 0 ? this.#writers[w](rec) : this.setValue(rec);
   }
 
   #fill(p: number, out: DataRecord): void {
     const t = this.#vType[p];
-    out.o = this.#vO[p]; out.i = this.#vI[p]; out.r = this.#vR[p];
-    const ri = this.#vRI[p];
+    const v = this.#rows, m = p * Row.Stride;
+    out.o = v[m + Row.O]; out.i = v[m + Row.I]; out.r = v[m + Row.R];
+    const ri = v[m + Row.RI];
     out.ri = ri === RI_NONE ? NONE : ri;
     out.type = t; out.rawFormat = 0; out.time = NaN;
     if (isBytes(t)) {
       out.num = 0; out.lnkO = 0; out.lnkI = 0;
-      out.buf = this.#arena; out.off = this.#vOff[p]; out.len = this.#vLen[p];
+      out.buf = this.#arena; out.off = this.#vOff[p]; out.len = v[m + Row.Len];
     } else {
       const v = this.#vNum[p];
       if (t === ValueType.ObjLnk) { out.num = 0; out.lnkO = Math.floor(v / 65536); out.lnkI = v % 65536; }
@@ -509,11 +545,11 @@ export class ObjectTable {
   callReader(k: number, rk: number, o: number, i: number, ri: number, out: DataRecord): number {
     const rd = this.defs.at(k).resources[rk];
     ObjectTable.#preset(out, o, i, rd.id, ri, rd.type);
-    return this.#readers[this.#readIdx[k][rk]](i, ri, out);
+    return this.#readers[this.#bound(k, rk, Bind.Read)](i, ri, out);
   }
 
   /** Reader index of (registry index k, resource index rk), -1 when not bound. (Cursor use.) */
-  readerOf(k: number, rk: number): number { return this.#readIdx[k][rk]; }
+  readerOf(k: number, rk: number): number { return this.#bound(k, rk, Bind.Read); }
 
   /** Reads one value (ri = -1 for a single resource) into `out`: through the bound reader when
    *  there is one. 0, or -4.04 (absent) / -4.05 (executable) / -4.00 (path shape). */
@@ -521,7 +557,7 @@ export class ObjectTable {
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
     const rk = this.#rk;
-    if (this.#readIdx[k][rk] >= 0) {
+    if (this.#bound(k, rk, Bind.Read) >= 0) {
       if (this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
       const rc = this.callReader(k, rk, o, i, ri, out);
       if (rc < 0) return rc;
@@ -543,7 +579,7 @@ export class ObjectTable {
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
     const rk = this.#rk;
-    if (this.#readIdx[k][rk] >= 0) {
+    if (this.#bound(k, rk, Bind.Read) >= 0) {
       const rc = this.getValue(o, i, r, ri, scratch);
       if (rc < 0) return rc;
       out[at] = scratch.num;
@@ -563,7 +599,7 @@ export class ObjectTable {
   /** True when /o/i/r has at least one stored value (any resource instance). */
   hasStored(o: number, i: number, r: number): boolean {
     const p = this.#valLower(o, i, r, 0);
-    return p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r;
+    return this.#rowIs(p, o, i, r, -1);
   }
 
   /** Deletes all stored values of /o/i/r (every instance of a multiple resource). 0, or -4.04
@@ -593,7 +629,7 @@ export class ObjectTable {
     if (k < 0 || !(i >= 0) || this.#instFind(o, i) < 0) return false;
     const rk = this.resIndex(k, r);
     if (rk < 0) return false;
-    if (this.#readIdx[k][rk] >= 0 || this.#execIdx[k][rk] >= 0) return true;
+    if (this.#bound(k, rk, Bind.Read) >= 0 || this.#bound(k, rk, Bind.Exec) >= 0) return true;
     return this.hasStored(o, i, r);
   }
 
@@ -613,23 +649,20 @@ export class ObjectTable {
     return b - a;
   }
 
-  /** Value-row arrays, read-only, for ValueCursor (fixed for the table's life). */
-  get rowO(): Uint16Array { return this.#vO; }
-  get rowI(): Uint16Array { return this.#vI; }
-  get rowR(): Uint16Array { return this.#vR; }
-  get rowRI(): Uint16Array { return this.#vRI; }
+  /** The value rows (Row.Stride Uint16 each: o, i, r, ri, length), read-only, for ValueCursor
+   *  (fixed for the table's life). */
+  get rows(): Uint16Array { return this.#rows; }
 
   /** Stored-value row range helpers for ValueCursor. */
   lowerRow(o: number, i: number, r: number, ri: number): number { return this.#valLower(o, i, r, ri < 0 ? 0 : ri); }
   rowMatches(p: number, o: number, i: number, r: number, ri: number): boolean {
-    return p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r &&
-      (ri < 0 || this.#vRI[p] === ri);
+    return this.#rowIs(p, o, i, r, ri);
   }
   fillRow(p: number, out: DataRecord): void { this.#fill(p, out); }
   /** Instance-table row helpers for ValueCursor. */
   lowerInstance(o: number, i: number): number { return this.#instLower(o, i < 0 ? 0 : i); }
   instanceAt(p: number, o: number): number {
-    return p < this.#instCount && this.#instO[p] === o ? this.#instI[p] : -1;
+    return this.#instIdAt(p, o);
   }
 
   /** Runs /o/i/r's bound executor. -4.04 absent (object, instance, resource, or no executor
@@ -641,7 +674,7 @@ export class ObjectTable {
     const rk = this.resIndex(k, r);
     if (rk < 0) return -Code.NOT_FOUND;
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) return -Code.METHOD_NOT_ALLOWED;
-    const x = this.#execIdx[k][rk];
+    const x = this.#bound(k, rk, Bind.Exec);
     if (x < 0) return -Code.NOT_FOUND;
     return this.#execs[x](i, args, off, len);
   }
@@ -662,9 +695,8 @@ export class ObjectTable {
         if (other.defs.at(k).id !== this.defs.at(k).id) throw new TableError('copyFrom: tables enable different objects');
       }
     }
-    this.#instO.set(other.#instO); this.#instI.set(other.#instI); this.#instCount = other.#instCount;
-    this.#vO.set(other.#vO); this.#vI.set(other.#vI); this.#vR.set(other.#vR); this.#vRI.set(other.#vRI);
-    this.#vType.set(other.#vType); this.#vNum.set(other.#vNum); this.#vOff.set(other.#vOff); this.#vLen.set(other.#vLen);
+    this.#inst.set(other.#inst); this.#instCount = other.#instCount;
+    this.#rows.set(other.#rows); this.#vType.set(other.#vType); this.#vNum.set(other.#vNum); this.#vOff.set(other.#vOff);
     this.#valueCount = other.#valueCount;
     const used = other.#arenaUsed;
     for (let k = 0; k < used; k++) this.#arena[k] = other.#arena[k];
@@ -674,7 +706,7 @@ export class ObjectTable {
 
   #persisted(o: number): boolean {
     const k = this.defs.indexOf(o);
-    return k >= 0 && this.#persist[k] === 1;
+    return k >= 0 && (this.#objFlags[k] & ObjFlag.Persist) !== 0;
   }
 
   static #valueBytes(type: number, len: number): number {
@@ -684,9 +716,11 @@ export class ObjectTable {
   /** Bytes serialize() writes now. */
   serializedLength(): number {
     let n = HEADER_BYTES + CRC_BYTES;
-    for (let p = 0; p < this.#instCount; p++) if (this.#persisted(this.#instO[p])) n += 4;
+    const v = this.#rows;
+    for (let p = 0; p < this.#instCount; p++) if (this.#persisted(this.#inst[p * Inst.Stride + Inst.O])) n += 4;
     for (let p = 0; p < this.#valueCount; p++) {
-      if (this.#persisted(this.#vO[p])) n += ObjectTable.#valueBytes(this.#vType[p], this.#vLen[p]);
+      const m = p * Row.Stride;
+      if (this.#persisted(v[m + Row.O])) n += ObjectTable.#valueBytes(this.#vType[p], v[m + Row.Len]);
     }
     return n;
   }
@@ -702,31 +736,31 @@ export class ObjectTable {
     if (at < 0 || out.length - at < need) return -Code.REQUEST_ENTITY_TOO_LARGE;
     let w = at + HEADER_BYTES;
     let ni = 0, nv = 0;
+    const inst = this.#inst, v = this.#rows;
     for (let p = 0; p < this.#instCount; p++) {
-      const o = this.#instO[p];
+      const m = p * Inst.Stride, o = inst[m + Inst.O];
       if (!this.#persisted(o)) continue;
-      w = put16(out, w, o); w = put16(out, w, this.#instI[p]); ni++;
+      w = put16(out, w, o); w = put16(out, w, inst[m + Inst.I]); ni++;
     }
     for (let p = 0; p < this.#valueCount; p++) {
-      const o = this.#vO[p];
+      const m = p * Row.Stride, o = v[m + Row.O];
       if (!this.#persisted(o)) continue;
-      w = put16(out, w, o); w = put16(out, w, this.#vI[p]); w = put16(out, w, this.#vR[p]); w = put16(out, w, this.#vRI[p]);
+      w = put16(out, w, o); w = put16(out, w, v[m + Row.I]); w = put16(out, w, v[m + Row.R]); w = put16(out, w, v[m + Row.RI]);
       const t = this.#vType[p];
       out[w++] = t;
       if (isBytes(t)) {
-        const len = this.#vLen[p], s = this.#vOff[p];
+        const len = v[m + Row.Len], s = this.#vOff[p];
         w = put16(out, w, len);
         for (let k = 0; k < len; k++) out[w++] = this.#arena[s + k];
       } else if (t === ValueType.ObjLnk) {
-        const v = this.#vNum[p];
-        w = put16(out, w, Math.floor(v / 65536)); w = put16(out, w, v % 65536);
+        const x = this.#vNum[p];
+        w = put16(out, w, Math.floor(x / 65536)); w = put16(out, w, x % 65536);
       } else if (t === ValueType.Boolean) {
         out[w++] = this.#vNum[p] !== 0 ? 1 : 0;
       } else {
-        this.#f64[0] = this.#vNum[p];
-        // Big-endian regardless of the platform: detect the scratch's byte order once per value.
-        const le = LITTLE_ENDIAN;
-        for (let k = 0; k < 8; k++) out[w++] = this.#f64b[le ? 7 - k : k];
+        // The row's float64 bytes, big-endian regardless of the platform's byte order.
+        const b = this.#vNumBytes, s = p * 8, le = LITTLE_ENDIAN;
+        for (let k = 0; k < 8; k++) out[w++] = b[s + (le ? 7 - k : k)];
       }
       nv++;
     }
@@ -747,8 +781,8 @@ export class ObjectTable {
     this.#quiet = true;
     // Drop the persisted objects' current contents.
     for (let p = this.#instCount - 1; p >= 0; p--) {
-      const o = this.#instO[p];
-      if (this.#persisted(o)) this.deleteInstance(o, this.#instI[p]);
+      const m = p * Inst.Stride, o = this.#inst[m + Inst.O];
+      if (this.#persisted(o)) this.deleteInstance(o, this.#inst[m + Inst.I]);
     }
     const ni = get16(buf, off + 4), nv = get16(buf, off + 6);
     let q = off + HEADER_BYTES;
@@ -756,24 +790,22 @@ export class ObjectTable {
     for (let n = 0; n < nv; n++) {
       const o = get16(buf, q), i = get16(buf, q + 2), r = get16(buf, q + 4), ri = get16(buf, q + 6), t = buf[q + 8];
       q += 9;
-      let num = 0, so = 0, l = 0;
+      let num = 0, so = 0, l = 0, f = -1;
       if (isBytes(t)) { l = get16(buf, q); so = q + 2; q += 2 + l; }
       else if (t === ValueType.ObjLnk) { num = get16(buf, q) * 65536 + get16(buf, q + 2); q += 4; }
       else if (t === ValueType.Boolean) { num = buf[q]; q += 1; }
-      else { num = this.#getF64(buf, q); q += 8; }
+      else { f = q; q += 8; }
       const at = this.#valLower(o, i, r, ri);
       this.#place(at, true, o, i, r, ri === RI_NONE ? NONE : ri, t, buf, so, l);
-      this.#vNum[at] = num;
+      if (f < 0) this.#vNum[at] = num;
+      else { // a float64, big-endian: straight into the row's bytes
+        const b = this.#vNumBytes, s = at * 8, le = LITTLE_ENDIAN;
+        for (let k = 0; k < 8; k++) b[s + (le ? 7 - k : k)] = buf[f + k];
+      }
     }
     this.#quiet = false;
     this.markChanged(NONE, NONE, NONE);
     return 0;
-  }
-
-  #getF64(buf: Uint8Array, q: number): number {
-    const le = LITTLE_ENDIAN;
-    for (let k = 0; k < 8; k++) this.#f64b[le ? 7 - k : k] = buf[q + k];
-    return this.#f64[0];
   }
 
   #validate(buf: Uint8Array, off: number, len: number): number {
@@ -791,7 +823,7 @@ export class ObjectTable {
     for (let n = 0; n < ni; n++, q += 4) {
       const o = get16(buf, q), i = get16(buf, q + 2);
       const k = this.defs.indexOf(o);
-      if (k < 0 || this.#persist[k] !== 1 || i >= ID_LIMIT) return BAD;
+      if (k < 0 || (this.#objFlags[k] & ObjFlag.Persist) === 0 || i >= ID_LIMIT) return BAD;
       const key = o * 65536 + i;
       if (key <= prev) return BAD;
       if (!this.defs.at(k).multiple && prev >= 0 && Math.floor(prev / 65536) === o) return BAD;
@@ -799,9 +831,11 @@ export class ObjectTable {
     }
     // Capacity: what stays (non-persisted objects) plus what comes.
     let keepInst = 0, keepVal = 0, keepBytes = 0;
-    for (let p = 0; p < this.#instCount; p++) if (!this.#persisted(this.#instO[p])) keepInst++;
+    const v = this.#rows;
+    for (let p = 0; p < this.#instCount; p++) if (!this.#persisted(this.#inst[p * Inst.Stride + Inst.O])) keepInst++;
     for (let p = 0; p < this.#valueCount; p++) {
-      if (!this.#persisted(this.#vO[p])) { keepVal++; keepBytes += this.#vLen[p]; }
+      const m = p * Row.Stride;
+      if (!this.#persisted(v[m + Row.O])) { keepVal++; keepBytes += v[m + Row.Len]; }
     }
     if (keepInst + ni > this.maxInstances || keepVal + nv > this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
     let bytes = 0;
@@ -881,10 +915,7 @@ export class ValueCursor {
   #rowInit = false;
   #bri = 0;
   #state: CursorState = CursorState.Done;
-  #vO: Uint16Array = EMPTY_U16;
-  #vI: Uint16Array = EMPTY_U16;
-  #vR: Uint16Array = EMPTY_U16;
-  #vRI: Uint16Array = EMPTY_U16;
+  #rows: Uint16Array = EMPTY_U16;
 
   /** Starts at /o (i, r, ri = -1 for "all"). The path's existence is the caller's check. */
   begin(table: ObjectTable, o: number, i: number, r: number, ri: number): void {
@@ -897,7 +928,7 @@ export class ValueCursor {
     this.#def = table.defs.at(k);
     this.#rIdx = r < 0 ? 0 : table.resIndex(k, r);
     if (this.#rIdx < 0) return;
-    this.#vO = table.rowO; this.#vI = table.rowI; this.#vR = table.rowR; this.#vRI = table.rowRI;
+    this.#rows = table.rows;
     if (!table.anyReader(k)) {
       this.#row = table.lowerRow(o, i < 0 ? 0 : i, r < 0 ? 0 : r, this.#riF);
       this.#state = CursorState.Rows;
@@ -916,11 +947,13 @@ export class ValueCursor {
     if (t === null || def === null) return 0;
     const o = this.#o;
     if (this.#state === CursorState.Rows) {
-      const n = t.valueCount, iF = this.#iF, rF = this.#rF, riF = this.#riF;
-      for (let p = this.#row; p < n && this.#vO[p] === o && (iF < 0 || this.#vI[p] === iF); p++) {
-        const r = this.#vR[p];
+      const n = t.valueCount, iF = this.#iF, rF = this.#rF, riF = this.#riF, v = this.#rows;
+      for (let p = this.#row; p < n; p++) {
+        const m = p * Row.Stride;
+        if (v[m + Row.O] !== o || (iF >= 0 && v[m + Row.I] !== iF)) break;
+        const r = v[m + Row.R];
         if (iF >= 0 && rF >= 0 && r > rF) break;
-        if ((rF < 0 || r === rF) && (riF < 0 || this.#vRI[p] === riF)) {
+        if ((rF < 0 || r === rF) && (riF < 0 || v[m + Row.RI] === riF)) {
           t.fillRow(p, out);
           this.#row = p + 1;
           return 1;
@@ -948,13 +981,14 @@ export class ValueCursor {
         const n = t.valueCount;
         let p = this.#row;
         const curId = def.resources[rk].id;
-        while (p < n && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] < curId) p++;
+        const v = this.#rows;
+        while (p < n && v[p * Row.Stride + Row.O] === o && v[p * Row.Stride + Row.I] === i && v[p * Row.Stride + Row.R] < curId) p++;
         this.#row = p;
         if (this.#rF < 0) {
           // Jump to the next resource that has a reader or a stored row.
           let target = t.nextReader(this.#k, rk);
-          if (p < n && this.#vO[p] === o && this.#vI[p] === i) {
-            const rr = t.resIndex(this.#k, this.#vR[p]);
+          if (p < n && v[p * Row.Stride + Row.O] === o && v[p * Row.Stride + Row.I] === i) {
+            const rr = t.resIndex(this.#k, v[p * Row.Stride + Row.R]);
             if (rr >= 0 && rr < target) target = rr;
           }
           if (target !== rk) { this.#resK = target; continue; }
