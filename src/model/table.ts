@@ -29,6 +29,7 @@ import type { Config } from '../config.js';
 import { DataRecord, EMPTY_BYTES, NONE, ValueType } from './record.js';
 import { DefRegistry, Op, findResourceIndex, type ObjectDef, type ResourceDef } from './defs.js';
 import { Slab } from '../slab.js';
+import { utf8Encode, utf8Length } from './utf8.js';
 
 /** Reads a dynamic resource value: fill `out` (type, num / buf,off,len / lnkO,lnkI; the path is
  *  preset) and return 0, or a negative code (-Code.NOT_FOUND: no such value). For a multiple
@@ -52,6 +53,10 @@ const RI_NONE = 0xffff;
 const ID_LIMIT = 65535;
 
 export class TableError extends Error {}
+
+/** hasValue's record for a bound reader's answer (not kept), and setText's: one for all tables (a
+ *  plain object; under XS each DataRecord is 15 heap slots). */
+const scratch = new DataRecord();
 
 function isBytes(t: number): boolean {
   return t === ValueType.String || t === ValueType.Opaque || t === ValueType.CoreLnk;
@@ -130,8 +135,6 @@ export class ObjectTable {
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
   changeCount = 0;
   #quiet = false;
-
-  readonly #probe = new DataRecord();
 
   constructor(config: Pick<Config, 'maxInstances' | 'maxValues' | 'arenaBytes'>, defs: readonly ObjectDef[] | DefRegistry,
     slab: Slab = new Slab()) {
@@ -419,12 +422,13 @@ export class ObjectTable {
     if (delta > 0) for (let k = a; k < m; k++) this.#vOff[k] -= delta;
   }
 
-  /** Stores a value at row p (inserting a row when `insert`), its bytes copied from (src, so, len).
+  /** Stores a value at row p (inserting a row when `insert`), its bytes copied from (src, so, len)
+   *  (src null: len bytes are left for the caller to write).
    *  Returns 0, or -4.13 / -5.00 when full (nothing changed then). */
   // (No double parameter: V8 boxes a non-integral double passed to a call it does not inline, one
   // HeapNumber per call; the caller writes #vNum itself.)
   #place(p: number, insert: boolean, o: number, i: number, r: number, ri: number, type: number,
-    src: Uint8Array, so: number, len: number): number {
+    src: Uint8Array | null, so: number, len: number): number {
     const n = this.#valueCount;
     if (insert && n >= this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
     const start = insert ? (p < n ? this.#vOff[p] : this.#arenaUsed) : this.#vOff[p];
@@ -455,7 +459,7 @@ export class ObjectTable {
     this.#rows[p * Row.Stride + Row.Len] = len;
     if (len > 0) {
       if (alias) arena.copyWithin(start, stage, stage + len);
-      else for (let k = 0; k < len; k++) arena[start + k] = src[so + k];
+      else if (src !== null) for (let k = 0; k < len; k++) arena[start + k] = src[so + k];
     }
     return 0;
   }
@@ -479,15 +483,32 @@ export class ObjectTable {
   /** Stores a value. `rec` must carry the resource's type (ValueType.Raw is refused: coerce it
    *  first) and a path whose instance exists; strings/opaque are copied into the arena.
    *  0; -4.04 / -4.05 / -4.00 (see top); -5.00 value table full; -4.13 arena full. */
-  setValue(rec: DataRecord): number {
+  setValue(rec: DataRecord): number { return this.#store(rec, null); }
+
+  /** Stores JS string `s` at /o/i/r/ri (ri = -1: a single resource) as a String, Opaque or CoreLnk
+   *  value (`type`, the resource's type), encoded to UTF-8 straight into the arena: no temporary
+   *  array. Codes as setValue. */
+  setText(o: number, i: number, r: number, ri: number, type: ValueType, s: string): number {
+    if (!isBytes(type)) return -Code.BAD_REQUEST;
+    const rec = scratch;
+    rec.clear();
+    rec.o = o; rec.i = i; rec.r = r; rec.ri = ri; rec.type = type; rec.len = utf8Length(s);
+    return this.#store(rec, s);
+  }
+
+  /** setValue; with `text`, the bytes (rec.len of them) are its UTF-8 encoding instead of rec.buf's. */
+  #store(rec: DataRecord, text: string | null): number {
     const o = rec.o, i = rec.i, r = rec.r, ri = rec.ri;
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
     const rd = this.defs.at(k).resources[this.#rk];
     const t = rec.type;
     if (t !== rd.type) return -Code.BAD_REQUEST;
-    let num = 0, src: Uint8Array = EMPTY_BYTES, so = 0, len = 0;
-    if (isBytes(t)) {
+    let num = 0, src: Uint8Array | null = EMPTY_BYTES, so = 0, len = 0;
+    if (isBytes(t) && text !== null) {
+      src = null; len = rec.len;
+      if (len > 0xffff) return -Code.BAD_REQUEST;
+    } else if (isBytes(t)) {
       src = rec.buf; so = rec.off; len = rec.len;
       if (len < 0 || len > 0xffff || so < 0 || so + len > src.length) return -Code.BAD_REQUEST;
     } else if (t === ValueType.ObjLnk) {
@@ -504,6 +525,7 @@ export class ObjectTable {
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
     this.#vNum[p] = num;
+    if (text !== null) utf8Encode(text, this.#arena, this.#vOff[p]);
     this.markChanged(o, i, r);
     return 0;
   }
@@ -593,7 +615,7 @@ export class ObjectTable {
 
   /** True when /o/i/r/ri has a stored value or its bound reader answers it. */
   hasValue(o: number, i: number, r: number, ri: number): boolean {
-    return this.getValue(o, i, r, ri, this.#probe) === 0;
+    return this.getValue(o, i, r, ri, scratch) === 0;
   }
 
   /** True when /o/i/r has at least one stored value (any resource instance). */

@@ -31,6 +31,7 @@ export class TemperatureObject {
 
   constructor(table: ObjectTable, opts: TemperatureOptions = {}) {
     this.#table = table;
+    this.input = table.slab.f64(3); // the table's slab: a view costs XS fewer slots than an array of its own
     if (!table.hasObject(OBJ_TEMPERATURE)) throw new Error('TemperatureObject: object 3303 is not enabled in the table');
     table.bindExecute(OBJ_TEMPERATURE, TempRes.ResetMinMax, (i) => this.resetMinMax(i));
     const ids = opts.instances ?? [0];
@@ -49,7 +50,7 @@ export class TemperatureObject {
 
   /** The value update() stores. Write it, then call update(): the allocation-free way to feed a
    *  reading (V8 boxes a fractional double passed as an argument to a call it does not inline). */
-  readonly input = new Float64Array(3);
+  readonly input: Float64Array;
   readonly #rec = new DataRecord();
 
   /** Sets Sensor Value of instance i (default 0) and updates min/max measured. The table's
