@@ -92,8 +92,6 @@ const enum Row { O = 0, I = 1, R = 2, RI = 3, Len = 4, Stride = 5 }
 /** Per resource binding (Int16 fields): index into the function lists, -1 when unbound; and the
  *  first resource index >= this one of the same object with a bound reader (the count when none). */
 const enum Bind { Read = 0, Write = 1, Exec = 2, NextReader = 3, Stride = 4 }
-/** Per object flags. */
-const enum ObjFlag { Persist = 1, AnyReader = 2 }
 
 export class ObjectTable {
   readonly defs: DefRegistry;
@@ -109,14 +107,16 @@ export class ObjectTable {
   readonly #inst: Uint16Array;
   #instCount = 0;
 
-  // Value table, sorted by (o, i, r, ri): Row.Stride Uint16 per row, plus type, number and arena
-  // offset (other element types) in arrays of their own.
+  // Value table, sorted by (o, i, r, ri): Row.Stride Uint16 per row, plus type and number (other
+  // element types) in arrays of their own.
   readonly #rows: Uint16Array;
   readonly #vType: Uint8Array;
+  /** A number row's value (ObjLnk: o * 65536 + i); a String/Opaque/CoreLnk row's arena offset (a row
+   *  holds one or the other: one array less, 4 bytes a row and 7 XS slots less). Read an offset with
+   *  `| 0` (an int32: V8 boxes no double). */
   readonly #vNum: Float64Array;
   /** #vNum's bytes: serialize/deserialize convert a row's float64 through it (no scratch). */
   readonly #vNumBytes: Uint8Array;
-  readonly #vOff: Int32Array;
   #valueCount = 0;
 
   readonly #arena: Uint8Array;
@@ -128,8 +128,6 @@ export class ObjectTable {
   readonly #readers: ReadFn[] = [];
   readonly #writers: WriteFn[] = [];
   readonly #execs: ExecFn[] = [];
-  /** Per object (registry index): ObjFlag bits. */
-  readonly #objFlags: Uint8Array;
 
   #onChange: ChangeFn | null = null;
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
@@ -151,14 +149,7 @@ export class ObjectTable {
     this.#vType = slab.u8(nv);
     this.#vNum = slab.f64(nv);
     this.#vNumBytes = new Uint8Array(this.#vNum.buffer, this.#vNum.byteOffset, this.#vNum.byteLength);
-    this.#vOff = slab.i32(nv);
     this.#arena = slab.u8(na);
-    const n = this.defs.size;
-    this.#objFlags = slab.u8(n);
-    for (let k = 0; k < n; k++) {
-      const d = this.defs.at(k);
-      if (d.persistent === true || d.id <= 2) this.#objFlags[k] = ObjFlag.Persist;
-    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -199,7 +190,6 @@ export class ObjectTable {
     const b = this.#bindings(), first = this.defs.resourceBase(k);
     b[(first + rk) * Bind.Stride + Bind.Read] = this.#readers.length;
     this.#readers.push(fn);
-    this.#objFlags[k] |= ObjFlag.AnyReader;
     for (let q = rk; q >= 0; q--) {
       const x = (first + q) * Bind.Stride + Bind.NextReader;
       if (b[x] <= rk) break;
@@ -284,7 +274,12 @@ export class ObjectTable {
   }
 
   /** True when object k (registry index) has any bound reader. */
-  anyReader(k: number): boolean { return (this.#objFlags[k] & ObjFlag.AnyReader) !== 0; }
+  anyReader(k: number): boolean {
+    const b = this.#bind;
+    if (b === null) return false;
+    const first = this.defs.resourceBase(k);
+    return b[first * Bind.Stride + Bind.NextReader] < this.defs.resourceBase(k + 1) - first;
+  }
 
   #instFind(o: number, i: number): number {
     const p = this.#instLower(o, i);
@@ -407,31 +402,44 @@ export class ObjectTable {
     return this.#rowIs(p, o, i, r, rr) ? p : -1;
   }
 
+  /** Where row p's arena span begins (p may be the row count). Spans follow row order with no gaps,
+   *  so a row without bytes (an empty span) begins where the next byte row's does, or at the end. */
+  #spanAt(p: number): number {
+    const n = this.#valueCount, t = this.#vType;
+    for (let q = p; q < n; q++) if (isBytes(t[q])) return this.#vNum[q] | 0;
+    return this.#arenaUsed;
+  }
+
+  /** Adds delta to the arena offsets of the byte rows from row p on (their spans moved). */
+  #shiftSpans(p: number, delta: number): void {
+    const n = this.#valueCount, t = this.#vType, v = this.#vNum;
+    for (let k = p; k < n; k++) if (isBytes(t[k])) v[k] += delta;
+  }
+
   /** Removes rows [a, b) and closes their arena gap. */
   #removeValues(a: number, b: number): void {
     const n = this.#valueCount;
-    const start = this.#vOff[a];
-    const end = b < n ? this.#vOff[b] : this.#arenaUsed;
+    const start = this.#spanAt(a);
+    const end = this.#spanAt(b);
     const delta = end - start;
     if (delta > 0) this.#arena.copyWithin(start, end, this.#arenaUsed);
     this.#arenaUsed -= delta;
     this.#rows.copyWithin(a * Row.Stride, b * Row.Stride, n * Row.Stride);
-    this.#vType.copyWithin(a, b, n); this.#vNum.copyWithin(a, b, n); this.#vOff.copyWithin(a, b, n);
-    const m = n - (b - a);
-    this.#valueCount = m;
-    if (delta > 0) for (let k = a; k < m; k++) this.#vOff[k] -= delta;
+    this.#vType.copyWithin(a, b, n); this.#vNum.copyWithin(a, b, n);
+    this.#valueCount = n - (b - a);
+    if (delta > 0) this.#shiftSpans(a, -delta);
   }
 
   /** Stores a value at row p (inserting a row when `insert`), its bytes copied from (src, so, len)
    *  (src null: len bytes are left for the caller to write).
    *  Returns 0, or -4.13 / -5.00 when full (nothing changed then). */
   // (No double parameter: V8 boxes a non-integral double passed to a call it does not inline, one
-  // HeapNumber per call; the caller writes #vNum itself.)
+  // HeapNumber per call; the caller writes a number row's #vNum itself.)
   #place(p: number, insert: boolean, o: number, i: number, r: number, ri: number, type: number,
     src: Uint8Array | null, so: number, len: number): number {
     const n = this.#valueCount;
     if (insert && n >= this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
-    const start = insert ? (p < n ? this.#vOff[p] : this.#arenaUsed) : this.#vOff[p];
+    const start = isBytes(type) ? this.#spanAt(p) : 0; // a number has no span (len 0: nothing moves)
     const old = insert ? 0 : this.#rows[p * Row.Stride + Row.Len];
     const delta = len - old;
     const arena = this.#arena;
@@ -443,19 +451,18 @@ export class ObjectTable {
     if (alias) arena.copyWithin(stage, so, so + len);
     if (insert) {
       this.#rows.copyWithin((p + 1) * Row.Stride, p * Row.Stride, n * Row.Stride);
-      this.#vType.copyWithin(p + 1, p, n); this.#vNum.copyWithin(p + 1, p, n); this.#vOff.copyWithin(p + 1, p, n);
+      this.#vType.copyWithin(p + 1, p, n); this.#vNum.copyWithin(p + 1, p, n);
       this.#valueCount = n + 1;
       const v = this.#rows, m = p * Row.Stride;
       v[m + Row.O] = o; v[m + Row.I] = i; v[m + Row.R] = r; v[m + Row.RI] = ri < 0 ? RI_NONE : ri;
-      this.#vOff[p] = start;
     }
+    this.#vType[p] = type;
+    if (isBytes(type)) this.#vNum[p] = start;
     if (delta !== 0) {
       arena.copyWithin(start + len, start + old, this.#arenaUsed);
       this.#arenaUsed += delta;
-      const m = this.#valueCount;
-      for (let k = p + 1; k < m; k++) this.#vOff[k] += delta;
+      this.#shiftSpans(p + 1, delta);
     }
-    this.#vType[p] = type;
     this.#rows[p * Row.Stride + Row.Len] = len;
     if (len > 0) {
       if (alias) arena.copyWithin(start, stage, stage + len);
@@ -524,8 +531,8 @@ export class ObjectTable {
     if (!found && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
-    this.#vNum[p] = num;
-    if (text !== null) utf8Encode(text, this.#arena, this.#vOff[p]);
+    if (text !== null) utf8Encode(text, this.#arena, this.#vNum[p] | 0);
+    else if (!isBytes(t)) this.#vNum[p] = num;
     this.markChanged(o, i, r);
     return 0;
   }
@@ -548,7 +555,7 @@ export class ObjectTable {
     out.type = t; out.rawFormat = 0; out.time = NaN;
     if (isBytes(t)) {
       out.num = 0; out.lnkO = 0; out.lnkI = 0;
-      out.buf = this.#arena; out.off = this.#vOff[p]; out.len = v[m + Row.Len];
+      out.buf = this.#arena; out.off = this.#vNum[p] | 0; out.len = v[m + Row.Len];
     } else {
       const v = this.#vNum[p];
       if (t === ValueType.ObjLnk) { out.num = 0; out.lnkO = Math.floor(v / 65536); out.lnkI = v % 65536; }
@@ -609,7 +616,7 @@ export class ObjectTable {
     }
     const p = this.#valFind(o, i, r, ri);
     if (p < 0) return -Code.NOT_FOUND;
-    out[at] = this.#vNum[p];
+    out[at] = isBytes(this.#vType[p]) ? 0 : this.#vNum[p];
     return 0;
   }
 
@@ -718,7 +725,7 @@ export class ObjectTable {
       }
     }
     this.#inst.set(other.#inst); this.#instCount = other.#instCount;
-    this.#rows.set(other.#rows); this.#vType.set(other.#vType); this.#vNum.set(other.#vNum); this.#vOff.set(other.#vOff);
+    this.#rows.set(other.#rows); this.#vType.set(other.#vType); this.#vNum.set(other.#vNum);
     this.#valueCount = other.#valueCount;
     const used = other.#arenaUsed;
     for (let k = 0; k < used; k++) this.#arena[k] = other.#arena[k];
@@ -726,9 +733,15 @@ export class ObjectTable {
     this.markChanged(NONE, NONE, NONE);
   }
 
+  /** Whether object k (registry index) is saved by serialize(): objects 0, 1, 2 and `persistent` ones. */
+  #persistent(k: number): boolean {
+    const d = this.defs.at(k);
+    return d.persistent === true || d.id <= 2;
+  }
+
   #persisted(o: number): boolean {
     const k = this.defs.indexOf(o);
-    return k >= 0 && (this.#objFlags[k] & ObjFlag.Persist) !== 0;
+    return k >= 0 && this.#persistent(k);
   }
 
   static #valueBytes(type: number, len: number): number {
@@ -771,7 +784,7 @@ export class ObjectTable {
       const t = this.#vType[p];
       out[w++] = t;
       if (isBytes(t)) {
-        const len = v[m + Row.Len], s = this.#vOff[p];
+        const len = v[m + Row.Len], s = this.#vNum[p] | 0;
         w = put16(out, w, len);
         for (let k = 0; k < len; k++) out[w++] = this.#arena[s + k];
       } else if (t === ValueType.ObjLnk) {
@@ -819,7 +832,7 @@ export class ObjectTable {
       else { f = q; q += 8; }
       const at = this.#valLower(o, i, r, ri);
       this.#place(at, true, o, i, r, ri === RI_NONE ? NONE : ri, t, buf, so, l);
-      if (f < 0) this.#vNum[at] = num;
+      if (f < 0) { if (!isBytes(t)) this.#vNum[at] = num; }
       else { // a float64, big-endian: straight into the row's bytes
         const b = this.#vNumBytes, s = at * 8, le = LITTLE_ENDIAN;
         for (let k = 0; k < 8; k++) b[s + (le ? 7 - k : k)] = buf[f + k];
@@ -845,7 +858,7 @@ export class ObjectTable {
     for (let n = 0; n < ni; n++, q += 4) {
       const o = get16(buf, q), i = get16(buf, q + 2);
       const k = this.defs.indexOf(o);
-      if (k < 0 || (this.#objFlags[k] & ObjFlag.Persist) === 0 || i >= ID_LIMIT) return BAD;
+      if (k < 0 || !this.#persistent(k) || i >= ID_LIMIT) return BAD;
       const key = o * 65536 + i;
       if (key <= prev) return BAD;
       if (!this.defs.at(k).multiple && prev >= 0 && Math.floor(prev / 65536) === o) return BAD;
