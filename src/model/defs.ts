@@ -118,7 +118,7 @@ export function defineObject(c: CompactObject): ObjectDef {
 export class DefRegistry {
   readonly #defs: ObjectDef[] = [];
   /** Built by seal(), one array for the lookups (under XS each typed array costs 4 heap slots or more):
-   *  [0, n) object ids ascending; [n, 2n] the flat index of object k's first resource (n: the total);
+   *  [0, n) object ids ascending; [n, 2n] where object k's resource ids begin (at n: where they end);
    *  from 2n + 1, every object's resource ids ascending, object after object. All ids are ≤ 65534. */
   #index: Uint16Array = EMPTY_U16;
   #sealed = false;
@@ -150,10 +150,10 @@ export class DefRegistry {
     for (let k = 0; k < n; k++) {
       const res = defs[k].resources;
       ix[k] = defs[k].id;
-      ix[n + k] = w - (2 * n + 1);
+      ix[n + k] = w;
       for (let q = 0; q < res.length; q++) ix[w++] = res[q].id;
     }
-    ix[2 * n] = total;
+    ix[2 * n] = w;
     this.#index = ix;
     this.#sealed = true;
   }
@@ -192,15 +192,21 @@ export class DefRegistry {
 
   has(o: number): boolean { return this.indexOf(o) >= 0; }
 
+  /** Sealed registries: the lookup index (layout at #index), read by ObjectTable's hot paths. */
+  get index(): Uint16Array { return this.#index; }
+
   /** Sealed registries: the flat index (over all objects' resources, in order) of object k's first
    *  resource; k = size gives the total. Tables index their per-resource state by it. */
-  resourceBase(k: number): number { return this.#index[this.#defs.length + k]; }
+  resourceBase(k: number): number {
+    const n = this.#defs.length;
+    return this.#index[n + k] - (2 * n + 1);
+  }
 
   /** Sealed registries: index of resource r in object k's definition, or -1 (binary search). */
   resIndex(k: number, r: number): number {
-    const ix = this.#index, n = this.#defs.length;
-    const first = 2 * n + 1 + ix[n + k];
-    let lo = first, hi = 2 * n + ix[n + k + 1];
+    const ix = this.#index, at = this.#defs.length + k;
+    const first = ix[at];
+    let lo = first, hi = ix[at + 1] - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const id = ix[mid];

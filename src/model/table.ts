@@ -58,8 +58,12 @@ export class TableError extends Error {}
  *  plain object; under XS each DataRecord is 15 heap slots). */
 const scratch = new DataRecord();
 
+/** Bit t set for the types whose value is bytes in the arena (String, Opaque, CoreLnk): a test
+ *  cheap enough to inline in per-row loops (XS pays for each call). */
+const BYTE_TYPES = (1 << ValueType.String) | (1 << ValueType.Opaque) | (1 << ValueType.CoreLnk);
+
 function isBytes(t: number): boolean {
-  return t === ValueType.String || t === ValueType.Opaque || t === ValueType.CoreLnk;
+  return ((BYTE_TYPES >> t) & 1) !== 0;
 }
 
 function isNumeric(t: number): boolean {
@@ -125,6 +129,11 @@ export class ObjectTable {
   /** Bindings: Bind.Stride Int16 per resource, at defs.resourceBase(k) + rk. Allocated by the first
    *  bind call (a table nobody binds, such as the bootstrap staging copy, has none): null until then. */
   #bind: Int16Array | null = null;
+  /** The registry's lookup index (layout in defs.ts) and object count: object k's resource ids
+   *  begin at #ix[#nObj + k]; minus #origin, that is its first binding slot. */
+  readonly #ix: Uint16Array;
+  readonly #nObj: number;
+  readonly #origin: number;
   readonly #readers: ReadFn[] = [];
   readonly #writers: WriteFn[] = [];
   readonly #execs: ExecFn[] = [];
@@ -138,6 +147,7 @@ export class ObjectTable {
     slab: Slab = new Slab()) {
     this.defs = defs instanceof DefRegistry ? defs : new DefRegistry(defs);
     this.defs.seal(slab);
+    this.#ix = this.defs.index; this.#nObj = this.defs.size; this.#origin = this.#ix[this.#nObj];
     this.slab = slab;
     const ni = config.maxInstances, nv = config.maxValues, na = config.arenaBytes;
     if (!(ni >= 1 && ni <= 65535 && Number.isInteger(ni))) throw new TableError('config.maxInstances must be 1…65535');
@@ -158,7 +168,7 @@ export class ObjectTable {
   #bindSlot(o: number, r: number, what: string): [number, number] {
     const k = this.defs.indexOf(o);
     if (k < 0) throw new TableError(what + ': object ' + o + ' is not enabled');
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0) throw new TableError(what + ': object ' + o + ' has no resource ' + r);
     return [k, rk];
   }
@@ -180,7 +190,7 @@ export class ObjectTable {
   /** Binding field f of (registry index k, resource index rk): a function list index, -1 when unbound. */
   #bound(k: number, rk: number, f: Bind): number {
     const b = this.#bind;
-    return b === null ? -1 : b[(this.defs.resourceBase(k) + rk) * Bind.Stride + f];
+    return b === null ? -1 : b[(this.#ix[this.#nObj + k] - this.#origin + rk) * Bind.Stride + f];
   }
 
   /** A dynamic value: getValue and ValueCursor call `fn` instead of reading stored values. */
@@ -239,7 +249,7 @@ export class ObjectTable {
   isBoundRead(o: number, r: number): boolean {
     const k = this.defs.indexOf(o);
     if (k < 0) return false;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     return rk >= 0 && this.#bound(k, rk, Bind.Read) >= 0;
   }
 
@@ -266,29 +276,26 @@ export class ObjectTable {
   /** Index of resource r in object k's definition, or -1 (binary search over a typed array). */
   resIndex(k: number, r: number): number { return this.defs.resIndex(k, r); }
 
+  /** Resource count of object k. */
+  #resCount(k: number): number { return this.#ix[this.#nObj + k + 1] - this.#ix[this.#nObj + k]; }
+
   /** First resource index >= rk of object k with a bound reader (resource count when none). */
   nextReader(k: number, rk: number): number {
     const b = this.#bind;
-    if (b === null) return this.defs.resourceBase(k + 1) - this.defs.resourceBase(k);
-    return b[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.NextReader];
+    if (b === null) return this.#resCount(k);
+    return b[(this.#ix[this.#nObj + k] - this.#origin + rk) * Bind.Stride + Bind.NextReader];
   }
 
   /** True when object k (registry index) has any bound reader. */
   anyReader(k: number): boolean {
     const b = this.#bind;
     if (b === null) return false;
-    const first = this.defs.resourceBase(k);
-    return b[first * Bind.Stride + Bind.NextReader] < this.defs.resourceBase(k + 1) - first;
+    return b[(this.#ix[this.#nObj + k] - this.#origin) * Bind.Stride + Bind.NextReader] < this.#resCount(k);
   }
 
   #instFind(o: number, i: number): number {
-    const p = this.#instLower(o, i);
-    return this.#instIs(p, o, i) ? p : -1;
-  }
-
-  /** True when instance row p exists and is /o/i. */
-  #instIs(p: number, o: number, i: number): boolean {
-    return p < this.#instCount && this.#inst[p * Inst.Stride + Inst.O] === o && this.#inst[p * Inst.Stride + Inst.I] === i;
+    const p = this.#instLower(o, i), m = p * Inst.Stride;
+    return p < this.#instCount && this.#inst[m + Inst.O] === o && this.#inst[m + Inst.I] === i ? p : -1;
   }
 
   /** The instance id of instance row p when it exists and belongs to object o, else -1. */
@@ -305,11 +312,11 @@ export class ObjectTable {
     const k = this.defs.indexOf(o);
     if (k < 0) return -Code.NOT_FOUND;
     if (!(i >= 0 && i < ID_LIMIT) || (i | 0) !== i) return -Code.BAD_REQUEST;
-    const p = this.#instLower(o, i);
-    if (this.#instIs(p, o, i)) return -Code.BAD_REQUEST;
+    if (this.#instFind(o, i) >= 0) return -Code.BAD_REQUEST;
     if (!this.defs.at(k).multiple && this.instanceCount(o) > 0) return -Code.BAD_REQUEST;
     if (this.#instCount >= this.maxInstances) return -Code.INTERNAL_SERVER_ERROR;
     const n = this.#instCount;
+    const p = this.#instLower(o, i);
     this.#inst.copyWithin((p + 1) * Inst.Stride, p * Inst.Stride, n * Inst.Stride);
     this.#inst[p * Inst.Stride + Inst.O] = o;
     this.#inst[p * Inst.Stride + Inst.I] = i;
@@ -353,9 +360,9 @@ export class ObjectTable {
   }
 
   instanceCount(o: number): number {
-    const a = this.#instLower(o, 0);
+    const a = this.#instLower(o, 0), n = this.#instCount, t = this.#inst;
     let b = a;
-    while (this.#instIdAt(b, o) >= 0) b++;
+    while (b < n && t[b * Inst.Stride + Inst.O] === o) b++;
     return b - a;
   }
 
@@ -398,22 +405,22 @@ export class ObjectTable {
   /** Row of /o/i/r/ri (ri < 0: the single resource), or -1. */
   #valFind(o: number, i: number, r: number, ri: number): number {
     const rr = ri < 0 ? RI_NONE : ri;
-    const p = this.#valLower(o, i, r, rr);
-    return this.#rowIs(p, o, i, r, rr) ? p : -1;
+    const p = this.#valLower(o, i, r, rr), v = this.#rows, m = p * Row.Stride;
+    return p < this.#valueCount && v[m + Row.O] === o && v[m + Row.I] === i && v[m + Row.R] === r && v[m + Row.RI] === rr ? p : -1;
   }
 
   /** Where row p's arena span begins (p may be the row count). Spans follow row order with no gaps,
    *  so a row without bytes (an empty span) begins where the next byte row's does, or at the end. */
   #spanAt(p: number): number {
     const n = this.#valueCount, t = this.#vType;
-    for (let q = p; q < n; q++) if (isBytes(t[q])) return this.#vNum[q] | 0;
+    for (let q = p; q < n; q++) if (((BYTE_TYPES >> t[q]) & 1) !== 0) return this.#vNum[q] | 0;
     return this.#arenaUsed;
   }
 
   /** Adds delta to the arena offsets of the byte rows from row p on (their spans moved). */
   #shiftSpans(p: number, delta: number): void {
     const n = this.#valueCount, t = this.#vType, v = this.#vNum;
-    for (let k = p; k < n; k++) if (isBytes(t[k])) v[k] += delta;
+    for (let k = p; k < n; k++) if (((BYTE_TYPES >> t[k]) & 1) !== 0) v[k] += delta;
   }
 
   /** Removes rows [a, b) and closes their arena gap. */
@@ -439,7 +446,8 @@ export class ObjectTable {
     src: Uint8Array | null, so: number, len: number): number {
     const n = this.#valueCount;
     if (insert && n >= this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
-    const start = isBytes(type) ? this.#spanAt(p) : 0; // a number has no span (len 0: nothing moves)
+    const bytes = isBytes(type);
+    const start = bytes ? this.#spanAt(p) : 0; // a number has no span (len 0: nothing moves)
     const old = insert ? 0 : this.#rows[p * Row.Stride + Row.Len];
     const delta = len - old;
     const arena = this.#arena;
@@ -457,7 +465,7 @@ export class ObjectTable {
       v[m + Row.O] = o; v[m + Row.I] = i; v[m + Row.R] = r; v[m + Row.RI] = ri < 0 ? RI_NONE : ri;
     }
     this.#vType[p] = type;
-    if (isBytes(type)) this.#vNum[p] = start;
+    if (bytes) this.#vNum[p] = start;
     if (delta !== 0) {
       arena.copyWithin(start + len, start + old, this.#arenaUsed);
       this.#arenaUsed += delta;
@@ -471,19 +479,22 @@ export class ObjectTable {
     return 0;
   }
 
-  /** Validates a path for a value access: returns the registry index k and sets #rk, or a code.
+  /** Validates a path for a value access: returns the registry index k and sets #rk and #slot (its
+   *  binding slot), or a code.
    *  The instance's existence is checked only when `needInstance` (a stored row implies it). */
   #rk = 0;
+  #slot = 0;
   #checkPath(o: number, i: number, r: number, ri: number, needInstance: boolean): number {
     const k = this.defs.indexOf(o);
     if (k < 0) return -Code.NOT_FOUND;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0 || !(i >= 0 && i < ID_LIMIT)) return -Code.NOT_FOUND;
     if (needInstance && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rd = this.defs.at(k).resources[rk];
     if (rd.type === ValueType.None) return -Code.METHOD_NOT_ALLOWED;
     if (rd.multiple ? !(ri >= 0 && ri < ID_LIMIT) || (ri | 0) !== ri : ri !== NONE) return -Code.BAD_REQUEST;
     this.#rk = rk;
+    this.#slot = this.#ix[this.#nObj + k] - this.#origin + rk;
     return k;
   }
 
@@ -512,10 +523,11 @@ export class ObjectTable {
     const t = rec.type;
     if (t !== rd.type) return -Code.BAD_REQUEST;
     let num = 0, src: Uint8Array | null = EMPTY_BYTES, so = 0, len = 0;
-    if (isBytes(t) && text !== null) {
+    const bytes = isBytes(t);
+    if (bytes && text !== null) {
       src = null; len = rec.len;
       if (len > 0xffff) return -Code.BAD_REQUEST;
-    } else if (isBytes(t)) {
+    } else if (bytes) {
       src = rec.buf; so = rec.off; len = rec.len;
       if (len < 0 || len > 0xffff || so < 0 || so + len > src.length) return -Code.BAD_REQUEST;
     } else if (t === ValueType.ObjLnk) {
@@ -532,7 +544,7 @@ export class ObjectTable {
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
     if (text !== null) utf8Encode(text, this.#arena, this.#vNum[p] | 0);
-    else if (!isBytes(t)) this.#vNum[p] = num;
+    else if (!bytes) this.#vNum[p] = num;
     this.markChanged(o, i, r);
     return 0;
   }
@@ -542,7 +554,8 @@ export class ObjectTable {
   write(rec: DataRecord): number {
     const k = this.#checkPath(rec.o, rec.i, rec.r, rec.ri, true);
     if (k < 0) return k;
-    const w = this.#bound(k, this.#rk, Bind.Write);
+    const b = this.#bind;
+    const w = b === null ? -1 : b[this.#slot * Bind.Stride + Bind.Write];
     return w >= 0 ? this.#writers[w](rec) : this.setValue(rec);
   }
 
@@ -585,8 +598,8 @@ export class ObjectTable {
   getValue(o: number, i: number, r: number, ri: number, out: DataRecord): number {
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
-    const rk = this.#rk;
-    if (this.#bound(k, rk, Bind.Read) >= 0) {
+    const rk = this.#rk, b = this.#bind;
+    if (b !== null && b[this.#slot * Bind.Stride + Bind.Read] >= 0) {
       if (this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
       const rc = this.callReader(k, rk, o, i, ri, out);
       if (rc < 0) return rc;
@@ -607,8 +620,8 @@ export class ObjectTable {
   getNumber(o: number, i: number, r: number, ri: number, out: Float64Array, at: number, scratch: DataRecord): number {
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
-    const rk = this.#rk;
-    if (this.#bound(k, rk, Bind.Read) >= 0) {
+    const rk = this.#rk, b = this.#bind;
+    if (b !== null && b[this.#slot * Bind.Stride + Bind.Read] >= 0) {
       const rc = this.getValue(o, i, r, ri, scratch);
       if (rc < 0) return rc;
       out[at] = scratch.num;
@@ -616,7 +629,7 @@ export class ObjectTable {
     }
     const p = this.#valFind(o, i, r, ri);
     if (p < 0) return -Code.NOT_FOUND;
-    out[at] = isBytes(this.#vType[p]) ? 0 : this.#vNum[p];
+    out[at] = ((BYTE_TYPES >> this.#vType[p]) & 1) !== 0 ? 0 : this.#vNum[p]; // a byte row's number is 0
     return 0;
   }
 
@@ -656,7 +669,7 @@ export class ObjectTable {
   hasResource(o: number, i: number, r: number): boolean {
     const k = this.defs.indexOf(o);
     if (k < 0 || !(i >= 0) || this.#instFind(o, i) < 0) return false;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0) return false;
     if (this.#bound(k, rk, Bind.Read) >= 0 || this.#bound(k, rk, Bind.Exec) >= 0) return true;
     return this.hasStored(o, i, r);
@@ -700,7 +713,7 @@ export class ObjectTable {
     const k = this.defs.indexOf(o);
     if (k < 0) return -Code.NOT_FOUND;
     if (!(i >= 0) || this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0) return -Code.NOT_FOUND;
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) return -Code.METHOD_NOT_ALLOWED;
     const x = this.#bound(k, rk, Bind.Exec);
@@ -892,7 +905,7 @@ export class ObjectTable {
       }
       if (!found) return BAD;
       const k = this.defs.indexOf(o);
-      const rk = this.resIndex(k, r);
+      const rk = this.defs.resIndex(k, r);
       if (rk < 0) return BAD;
       const rd = this.defs.at(k).resources[rk];
       if (rd.type !== t || t === ValueType.None) return BAD;
