@@ -93,7 +93,7 @@ export function crc32(buf: Uint8Array, off: number, len: number): number {
 const enum Inst { O = 0, I = 1, Stride = 2 }
 /** Value table row (Uint16 fields): path (ri 0xFFFF for a single resource) and arena span length. */
 const enum Row { O = 0, I = 1, R = 2, RI = 3, Len = 4, Stride = 5 }
-/** Per resource binding (Int16 fields): index into the function lists, -1 when unbound; and the
+/** Per resource binding (Int16 fields): index into #fns, -1 when unbound; and the
  *  first resource index >= this one of the same object with a bound reader (the count when none). */
 const enum Bind { Read = 0, Write = 1, Exec = 2, NextReader = 3, Stride = 4 }
 
@@ -134,9 +134,8 @@ export class ObjectTable {
   readonly #ix: Uint16Array;
   readonly #nObj: number;
   readonly #origin: number;
-  readonly #readers: ReadFn[] = [];
-  readonly #writers: WriteFn[] = [];
-  readonly #execs: ExecFn[] = [];
+  /** The bound functions, of all three kinds (one array: the binding field says which kind). */
+  readonly #fns: (ReadFn | WriteFn | ExecFn)[] = [];
 
   #onChange: ChangeFn | null = null;
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
@@ -187,7 +186,7 @@ export class ObjectTable {
     return this.#bind;
   }
 
-  /** Binding field f of (registry index k, resource index rk): a function list index, -1 when unbound. */
+  /** Binding field f of (registry index k, resource index rk): an index into #fns, -1 when unbound. */
   #bound(k: number, rk: number, f: Bind): number {
     const b = this.#bind;
     return b === null ? -1 : b[(this.#ix[this.#nObj + k] - this.#origin + rk) * Bind.Stride + f];
@@ -198,8 +197,8 @@ export class ObjectTable {
     const [k, rk] = this.#bindSlot(o, r, 'bindRead');
     if (this.defs.at(k).resources[rk].type === ValueType.None) throw new TableError('bindRead: /' + o + '/x/' + r + ' is executable');
     const b = this.#bindings(), first = this.defs.resourceBase(k);
-    b[(first + rk) * Bind.Stride + Bind.Read] = this.#readers.length;
-    this.#readers.push(fn);
+    b[(first + rk) * Bind.Stride + Bind.Read] = this.#fns.length;
+    this.#fns.push(fn);
     for (let q = rk; q >= 0; q--) {
       const x = (first + q) * Bind.Stride + Bind.NextReader;
       if (b[x] <= rk) break;
@@ -210,15 +209,15 @@ export class ObjectTable {
   /** Writes of /o/x/r (through `write()`) go to `fn` instead of the store. */
   bindWrite(o: number, r: number, fn: WriteFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindWrite');
-    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Write] = this.#writers.length;
-    this.#writers.push(fn);
+    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Write] = this.#fns.length;
+    this.#fns.push(fn);
   }
 
   bindExecute(o: number, r: number, fn: ExecFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindExecute');
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) throw new TableError('bindExecute: /' + o + '/x/' + r + ' is not executable');
-    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Exec] = this.#execs.length;
-    this.#execs.push(fn);
+    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Exec] = this.#fns.length;
+    this.#fns.push(fn);
   }
 
   /** One listener, called after every change (observations mark themselves dirty). */
@@ -556,7 +555,7 @@ export class ObjectTable {
     if (k < 0) return k;
     const b = this.#bind;
     const w = b === null ? -1 : b[this.#slot * Bind.Stride + Bind.Write];
-    return w >= 0 ? this.#writers[w](rec) : this.setValue(rec);
+    return w >= 0 ? (this.#fns[w] as WriteFn)(rec) : this.setValue(rec);
   }
 
   #fill(p: number, out: DataRecord): void {
@@ -587,7 +586,7 @@ export class ObjectTable {
   callReader(k: number, rk: number, o: number, i: number, ri: number, out: DataRecord): number {
     const rd = this.defs.at(k).resources[rk];
     ObjectTable.#preset(out, o, i, rd.id, ri, rd.type);
-    return this.#readers[this.#bound(k, rk, Bind.Read)](i, ri, out);
+    return (this.#fns[this.#bound(k, rk, Bind.Read)] as ReadFn)(i, ri, out);
   }
 
   /** Reader index of (registry index k, resource index rk), -1 when not bound. (Cursor use.) */
@@ -718,7 +717,7 @@ export class ObjectTable {
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) return -Code.METHOD_NOT_ALLOWED;
     const x = this.#bound(k, rk, Bind.Exec);
     if (x < 0) return -Code.NOT_FOUND;
-    return this.#execs[x](i, args, off, len);
+    return (this.#fns[x] as ExecFn)(i, args, off, len);
   }
 
   // ------------------------------------------------------------------------------------------
