@@ -2,12 +2,16 @@
 // preallocated from Config (maxInstances, maxValues, arenaBytes). Nothing here allocates after the
 // constructor (ARCHITECTURE.md §2).
 //
-// Layout
+// Layout (few typed arrays: under XS each costs 4 heap slots as a view into the constructor's Slab,
+// 7 plus a chunk with a buffer of its own, so parallel fields of one element type share an array)
 // - Instance table: (object id, instance id) pairs as Uint16, kept sorted.
-// - Value table: one row per single resource or resource instance: o, i, r, ri (Uint16; ri 0xFFFF for
-//   a single resource), type, a Float64 number (Integer/UnsignedInteger/Float/Time/Boolean; ObjLnk as
-//   o * 65536 + i), and an arena span (offset, length) for String/Opaque/CoreLnk bytes. Rows are kept
-//   sorted by (o, i, r, ri), so reads in path order are a forward walk.
+// - Value table: one row per single resource or resource instance: o, i, r, ri and the span length
+//   (Uint16; ri 0xFFFF for a single resource), type (Uint8), and a Float64 that holds the number
+//   (Integer/UnsignedInteger/Float/Time/Boolean; ObjLnk as o * 65536 + i) or, for String/Opaque/
+//   CoreLnk, the arena offset of the bytes. Rows are kept sorted by (o, i, r, ri), so reads in path
+//   order are a forward walk.
+// - Bindings (bound readers, writers, executors): per resource of the registry, allocated by the
+//   first bind.
 // - Byte arena: spans are laid out in value-table order with no gaps: inserting, resizing or
 //   deleting a span moves the bytes behind it (memmove, copyWithin) — the arena is compacted
 //   eagerly whenever a span is freed or shrinks, so its usage always equals the sum of live spans.
