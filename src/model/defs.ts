@@ -3,6 +3,7 @@
 // number without allocating. Resources of a definition are kept sorted by id so `findResource`
 // is a binary search.
 import { ValueType } from './record.js';
+import { Slab } from '../slab.js';
 
 /** Operations a resource allows (the DDF's <Operations>: R, W, E, combinations). */
 export const enum Op { None = 0, R = 1, W = 2, E = 4 }
@@ -116,7 +117,10 @@ export function defineObject(c: CompactObject): ObjectDef {
  *  construction; `add` (construction time too) lets an application add its own objects. */
 export class DefRegistry {
   readonly #defs: ObjectDef[] = [];
-  #ids: Int32Array = new Int32Array(0);
+  /** Built by seal(), one array for the lookups (under XS each typed array costs 4 heap slots or more):
+   *  [0, n) object ids ascending; [n, 2n] where object k's resource ids begin (at n: where they end);
+   *  from 2n + 1, every object's resource ids ascending, object after object. All ids are ≤ 65534. */
+  #index: Uint16Array = EMPTY_U16;
   #sealed = false;
 
   constructor(defs: readonly ObjectDef[] = []) {
@@ -131,19 +135,44 @@ export class DefRegistry {
     if (this.indexOf(def.id) >= 0) throw new DefError('object ' + def.id + ' is defined twice');
     this.#defs.push(def);
     this.#defs.sort((a, b) => a.id - b.id);
-    this.#ids = Int32Array.from(this.#defs, (d) => d.id);
     return this;
   }
 
-  /** Called by ObjectTable: no more `add`. */
-  seal(): void { this.#sealed = true; }
+  /** Called by ObjectTable: no more `add`. The first call builds the lookup index from `slab`. */
+  seal(slab: Slab = new Slab()): void {
+    if (this.#sealed) return;
+    const defs = this.#defs, n = defs.length;
+    let total = 0;
+    for (let k = 0; k < n; k++) total += defs[k].resources.length;
+    if (2 * n + 1 + total > 0xffff) throw new DefError('too many objects and resources for one registry');
+    const ix = slab.u16(2 * n + 1 + total);
+    let w = 2 * n + 1;
+    for (let k = 0; k < n; k++) {
+      const res = defs[k].resources;
+      ix[k] = defs[k].id;
+      ix[n + k] = w;
+      for (let q = 0; q < res.length; q++) ix[w++] = res[q].id;
+    }
+    ix[2 * n] = w;
+    this.#index = ix;
+    this.#sealed = true;
+  }
 
   get size(): number { return this.#defs.length; }
 
   /** Index of object `o` (0…size-1), or -1. */
   indexOf(o: number): number {
-    const ids = this.#ids;
-    let lo = 0, hi = ids.length - 1;
+    let lo = 0, hi = this.#defs.length - 1;
+    if (!this.#sealed) { // still being built: search the definitions themselves
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const id = this.#defs[mid].id;
+        if (id === o) return mid;
+        if (id < o) lo = mid + 1; else hi = mid - 1;
+      }
+      return -1;
+    }
+    const ids = this.#index;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const id = ids[mid];
@@ -162,4 +191,30 @@ export class DefRegistry {
   at(k: number): ObjectDef { return this.#defs[k]; }
 
   has(o: number): boolean { return this.indexOf(o) >= 0; }
+
+  /** Sealed registries: the lookup index (layout at #index), read by ObjectTable's hot paths. */
+  get index(): Uint16Array { return this.#index; }
+
+  /** Sealed registries: the flat index (over all objects' resources, in order) of object k's first
+   *  resource; k = size gives the total. Tables index their per-resource state by it. */
+  resourceBase(k: number): number {
+    const n = this.#defs.length;
+    return this.#index[n + k] - (2 * n + 1);
+  }
+
+  /** Sealed registries: index of resource r in object k's definition, or -1 (binary search). */
+  resIndex(k: number, r: number): number {
+    const ix = this.#index, at = this.#defs.length + k;
+    const first = ix[at];
+    let lo = first, hi = ix[at + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const id = ix[mid];
+      if (id === r) return mid - first;
+      if (id < r) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
 }
+
+const EMPTY_U16 = new Uint16Array(0);

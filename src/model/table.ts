@@ -2,12 +2,16 @@
 // preallocated from Config (maxInstances, maxValues, arenaBytes). Nothing here allocates after the
 // constructor (ARCHITECTURE.md §2).
 //
-// Layout
+// Layout (few typed arrays: under XS each costs 4 heap slots as a view into the constructor's Slab,
+// 7 plus a chunk with a buffer of its own, so parallel fields of one element type share an array)
 // - Instance table: (object id, instance id) pairs as Uint16, kept sorted.
-// - Value table: one row per single resource or resource instance: o, i, r, ri (Uint16; ri 0xFFFF for
-//   a single resource), type, a Float64 number (Integer/UnsignedInteger/Float/Time/Boolean; ObjLnk as
-//   o * 65536 + i), and an arena span (offset, length) for String/Opaque/CoreLnk bytes. Rows are kept
-//   sorted by (o, i, r, ri), so reads in path order are a forward walk.
+// - Value table: one row per single resource or resource instance: o, i, r, ri and the span length
+//   (Uint16; ri 0xFFFF for a single resource), type (Uint8), and a Float64 that holds the number
+//   (Integer/UnsignedInteger/Float/Time/Boolean; ObjLnk as o * 65536 + i) or, for String/Opaque/
+//   CoreLnk, the arena offset of the bytes. Rows are kept sorted by (o, i, r, ri), so reads in path
+//   order are a forward walk.
+// - Bindings (bound readers, writers, executors): per resource of the registry, allocated by the
+//   first bind.
 // - Byte arena: spans are laid out in value-table order with no gaps: inserting, resizing or
 //   deleting a span moves the bytes behind it (memmove, copyWithin) — the arena is compacted
 //   eagerly whenever a span is freed or shrinks, so its usage always equals the sum of live spans.
@@ -28,6 +32,8 @@ import { Code } from '../coap/codes.js';
 import type { Config } from '../config.js';
 import { DataRecord, EMPTY_BYTES, NONE, ValueType } from './record.js';
 import { DefRegistry, Op, findResourceIndex, type ObjectDef, type ResourceDef } from './defs.js';
+import { Slab } from '../slab.js';
+import { utf8Encode, utf8Length } from './utf8.js';
 
 /** Reads a dynamic resource value: fill `out` (type, num / buf,off,len / lnkO,lnkI; the path is
  *  preset) and return 0, or a negative code (-Code.NOT_FOUND: no such value). For a multiple
@@ -52,8 +58,16 @@ const ID_LIMIT = 65535;
 
 export class TableError extends Error {}
 
+/** hasValue's record for a bound reader's answer (not kept), and setText's: one for all tables (a
+ *  plain object; under XS each DataRecord is 15 heap slots). */
+const scratch = new DataRecord();
+
+/** Bit t set for the types whose value is bytes in the arena (String, Opaque, CoreLnk): a test
+ *  cheap enough to inline in per-row loops (XS pays for each call). */
+const BYTE_TYPES = (1 << ValueType.String) | (1 << ValueType.Opaque) | (1 << ValueType.CoreLnk);
+
 function isBytes(t: number): boolean {
-  return t === ValueType.String || t === ValueType.Opaque || t === ValueType.CoreLnk;
+  return ((BYTE_TYPES >> t) & 1) !== 0;
 }
 
 function isNumeric(t: number): boolean {
@@ -79,84 +93,76 @@ export function crc32(buf: Uint8Array, off: number, len: number): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** Instance table row: (object id, instance id), Uint16 each. */
+const enum Inst { O = 0, I = 1, Stride = 2 }
+/** Value table row (Uint16 fields): path (ri 0xFFFF for a single resource) and arena span length. */
+const enum Row { O = 0, I = 1, R = 2, RI = 3, Len = 4, Stride = 5 }
+/** Per resource binding (Int16 fields): index into #fns, -1 when unbound; and the
+ *  first resource index >= this one of the same object with a bound reader (the count when none). */
+const enum Bind { Read = 0, Write = 1, Exec = 2, NextReader = 3, Stride = 4 }
+
 export class ObjectTable {
   readonly defs: DefRegistry;
   readonly maxInstances: number;
   readonly maxValues: number;
   readonly arenaBytes: number;
+  /** Where this table's fixed arrays come from; objects built on the table (TemperatureObject)
+   *  take theirs from it too. Construction time only. */
+  readonly slab: Slab;
 
-  // Instance table, sorted by (o, i).
-  readonly #instO: Uint16Array;
-  readonly #instI: Uint16Array;
+  // Instance table, sorted by (o, i): Inst.Stride Uint16 per instance. Parallel fields of one
+  // element type share an array: under XS each typed array costs 4 to 7 heap slots of its own.
+  readonly #inst: Uint16Array;
   #instCount = 0;
 
-  // Value table, sorted by (o, i, r, ri).
-  readonly #vO: Uint16Array;
-  readonly #vI: Uint16Array;
-  readonly #vR: Uint16Array;
-  readonly #vRI: Uint16Array;
+  // Value table, sorted by (o, i, r, ri): Row.Stride Uint16 per row, plus type and number (other
+  // element types) in arrays of their own.
+  readonly #rows: Uint16Array;
   readonly #vType: Uint8Array;
+  /** A number row's value (ObjLnk: o * 65536 + i); a String/Opaque/CoreLnk row's arena offset (a row
+   *  holds one or the other: one array less, 4 bytes a row and 7 XS slots less). Read an offset with
+   *  `| 0` (an int32: V8 boxes no double). */
   readonly #vNum: Float64Array;
-  readonly #vOff: Int32Array;
-  readonly #vLen: Uint16Array;
+  /** #vNum's bytes: serialize/deserialize convert a row's float64 through it (no scratch). */
+  readonly #vNumBytes: Uint8Array;
   #valueCount = 0;
 
   readonly #arena: Uint8Array;
   #arenaUsed = 0;
 
-  // Bindings: per object (registry index), per resource (definition index): index into the
-  // function lists, -1 when unbound.
-  readonly #readIdx: Int16Array[] = [];
-  readonly #writeIdx: Int16Array[] = [];
-  readonly #execIdx: Int16Array[] = [];
-  readonly #readers: ReadFn[] = [];
-  readonly #writers: WriteFn[] = [];
-  readonly #execs: ExecFn[] = [];
-  readonly #persist: Uint8Array;
-  /** Per object (registry index): resource ids ascending, for a typed-array binary search. */
-  readonly #resIds: Int32Array[] = [];
-  /** Per object: 1 when any of its resources has a bound reader (the cursor must merge). */
-  readonly #anyReader: Uint8Array;
-  /** Per object, per resource index rk: the first index >= rk with a bound reader (or the count). */
-  readonly #nextReader: Int16Array[] = [];
+  /** Bindings: Bind.Stride Int16 per resource, at defs.resourceBase(k) + rk. Allocated by the first
+   *  bind call (a table nobody binds, such as the bootstrap staging copy, has none): null until then. */
+  #bind: Int16Array | null = null;
+  /** The registry's lookup index (layout in defs.ts) and object count: object k's resource ids
+   *  begin at #ix[#nObj + k]; minus #origin, that is its first binding slot. */
+  readonly #ix: Uint16Array;
+  readonly #nObj: number;
+  readonly #origin: number;
+  /** The bound functions, of all three kinds (one array: the binding field says which kind). */
+  readonly #fns: (ReadFn | WriteFn | ExecFn)[] = [];
 
   #onChange: ChangeFn | null = null;
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
   changeCount = 0;
   #quiet = false;
 
-  // Serialization scratch.
-  readonly #f64 = new Float64Array(1);
-  readonly #f64b: Uint8Array;
-  readonly #probe = new DataRecord();
-
-  constructor(config: Pick<Config, 'maxInstances' | 'maxValues' | 'arenaBytes'>, defs: readonly ObjectDef[] | DefRegistry) {
+  constructor(config: Pick<Config, 'maxInstances' | 'maxValues' | 'arenaBytes'>, defs: readonly ObjectDef[] | DefRegistry,
+    slab: Slab = new Slab()) {
     this.defs = defs instanceof DefRegistry ? defs : new DefRegistry(defs);
-    this.defs.seal();
+    this.defs.seal(slab);
+    this.#ix = this.defs.index; this.#nObj = this.defs.size; this.#origin = this.#ix[this.#nObj];
+    this.slab = slab;
     const ni = config.maxInstances, nv = config.maxValues, na = config.arenaBytes;
     if (!(ni >= 1 && ni <= 65535 && Number.isInteger(ni))) throw new TableError('config.maxInstances must be 1…65535');
     if (!(nv >= 1 && nv <= 1 << 20 && Number.isInteger(nv))) throw new TableError('config.maxValues must be 1…1048576');
     if (!(na >= 1 && na <= 1 << 30 && Number.isInteger(na))) throw new TableError('config.arenaBytes must be a positive integer');
     this.maxInstances = ni; this.maxValues = nv; this.arenaBytes = na;
-    this.#instO = new Uint16Array(ni); this.#instI = new Uint16Array(ni);
-    this.#vO = new Uint16Array(nv); this.#vI = new Uint16Array(nv); this.#vR = new Uint16Array(nv);
-    this.#vRI = new Uint16Array(nv); this.#vType = new Uint8Array(nv); this.#vNum = new Float64Array(nv);
-    this.#vOff = new Int32Array(nv); this.#vLen = new Uint16Array(nv);
-    this.#arena = new Uint8Array(na);
-    this.#f64b = new Uint8Array(this.#f64.buffer);
-    const n = this.defs.size;
-    this.#persist = new Uint8Array(n);
-    this.#anyReader = new Uint8Array(n);
-    for (let k = 0; k < n; k++) {
-      const d = this.defs.at(k);
-      const nr = d.resources.length;
-      this.#resIds.push(Int32Array.from(d.resources, (x) => x.id));
-      this.#nextReader.push(new Int16Array(nr + 1).fill(nr));
-      this.#readIdx.push(new Int16Array(nr).fill(-1));
-      this.#writeIdx.push(new Int16Array(nr).fill(-1));
-      this.#execIdx.push(new Int16Array(nr).fill(-1));
-      this.#persist[k] = d.persistent === true || d.id <= 2 ? 1 : 0;
-    }
+    this.#inst = slab.u16(ni * Inst.Stride);
+    this.#rows = slab.u16(nv * Row.Stride);
+    this.#vType = slab.u8(nv);
+    this.#vNum = slab.f64(nv);
+    this.#vNumBytes = new Uint8Array(this.#vNum.buffer, this.#vNum.byteOffset, this.#vNum.byteLength);
+    this.#arena = slab.u8(na);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -165,34 +171,57 @@ export class ObjectTable {
   #bindSlot(o: number, r: number, what: string): [number, number] {
     const k = this.defs.indexOf(o);
     if (k < 0) throw new TableError(what + ': object ' + o + ' is not enabled');
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0) throw new TableError(what + ': object ' + o + ' has no resource ' + r);
     return [k, rk];
+  }
+
+  /** The binding table, allocated on the first bind: every slot unbound, no readers. */
+  #bindings(): Int16Array {
+    if (this.#bind === null) {
+      const defs = this.defs, n = defs.size;
+      const b = this.slab.i16(defs.resourceBase(n) * Bind.Stride).fill(-1);
+      for (let q = 0; q < n; q++) {
+        const first = defs.resourceBase(q), count = defs.resourceBase(q + 1) - first;
+        for (let x = 0; x < count; x++) b[(first + x) * Bind.Stride + Bind.NextReader] = count;
+      }
+      this.#bind = b;
+    }
+    return this.#bind;
+  }
+
+  /** Binding field f of (registry index k, resource index rk): an index into #fns, -1 when unbound. */
+  #bound(k: number, rk: number, f: Bind): number {
+    const b = this.#bind;
+    return b === null ? -1 : b[(this.#ix[this.#nObj + k] - this.#origin + rk) * Bind.Stride + f];
   }
 
   /** A dynamic value: getValue and ValueCursor call `fn` instead of reading stored values. */
   bindRead(o: number, r: number, fn: ReadFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindRead');
     if (this.defs.at(k).resources[rk].type === ValueType.None) throw new TableError('bindRead: /' + o + '/x/' + r + ' is executable');
-    this.#readIdx[k][rk] = this.#readers.length;
-    this.#readers.push(fn);
-    this.#anyReader[k] = 1;
-    const nx = this.#nextReader[k];
-    for (let q = rk; q >= 0 && nx[q] > rk; q--) nx[q] = rk;
+    const b = this.#bindings(), first = this.defs.resourceBase(k);
+    b[(first + rk) * Bind.Stride + Bind.Read] = this.#fns.length;
+    this.#fns.push(fn);
+    for (let q = rk; q >= 0; q--) {
+      const x = (first + q) * Bind.Stride + Bind.NextReader;
+      if (b[x] <= rk) break;
+      b[x] = rk;
+    }
   }
 
   /** Writes of /o/x/r (through `write()`) go to `fn` instead of the store. */
   bindWrite(o: number, r: number, fn: WriteFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindWrite');
-    this.#writeIdx[k][rk] = this.#writers.length;
-    this.#writers.push(fn);
+    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Write] = this.#fns.length;
+    this.#fns.push(fn);
   }
 
   bindExecute(o: number, r: number, fn: ExecFn): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindExecute');
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) throw new TableError('bindExecute: /' + o + '/x/' + r + ' is not executable');
-    this.#execIdx[k][rk] = this.#execs.length;
-    this.#execs.push(fn);
+    this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Exec] = this.#fns.length;
+    this.#fns.push(fn);
   }
 
   /** One listener, called after every change (observations mark themselves dirty). */
@@ -223,8 +252,8 @@ export class ObjectTable {
   isBoundRead(o: number, r: number): boolean {
     const k = this.defs.indexOf(o);
     if (k < 0) return false;
-    const rk = this.resIndex(k, r);
-    return rk >= 0 && this.#readIdx[k][rk] >= 0;
+    const rk = this.defs.resIndex(k, r);
+    return rk >= 0 && this.#bound(k, rk, Bind.Read) >= 0;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -237,36 +266,45 @@ export class ObjectTable {
   /** First index in the instance table with (o, i) >= the key. */
   #instLower(o: number, i: number): number {
     const key = o * 65536 + i;
+    const t = this.#inst;
     let lo = 0, hi = this.#instCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.#instO[mid] * 65536 + this.#instI[mid] < key) lo = mid + 1; else hi = mid;
+      const m = mid * Inst.Stride;
+      if (t[m + Inst.O] * 65536 + t[m + Inst.I] < key) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
 
   /** Index of resource r in object k's definition, or -1 (binary search over a typed array). */
-  resIndex(k: number, r: number): number {
-    const ids = this.#resIds[k];
-    let lo = 0, hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const id = ids[mid];
-      if (id === r) return mid;
-      if (id < r) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
-  }
+  resIndex(k: number, r: number): number { return this.defs.resIndex(k, r); }
+
+  /** Resource count of object k. */
+  #resCount(k: number): number { return this.#ix[this.#nObj + k + 1] - this.#ix[this.#nObj + k]; }
 
   /** First resource index >= rk of object k with a bound reader (resource count when none). */
-  nextReader(k: number, rk: number): number { return this.#nextReader[k][rk]; }
+  nextReader(k: number, rk: number): number {
+    const b = this.#bind;
+    if (b === null) return this.#resCount(k);
+    return b[(this.#ix[this.#nObj + k] - this.#origin + rk) * Bind.Stride + Bind.NextReader];
+  }
 
   /** True when object k (registry index) has any bound reader. */
-  anyReader(k: number): boolean { return this.#anyReader[k] === 1; }
+  anyReader(k: number): boolean {
+    const b = this.#bind;
+    if (b === null) return false;
+    return b[(this.#ix[this.#nObj + k] - this.#origin) * Bind.Stride + Bind.NextReader] < this.#resCount(k);
+  }
 
   #instFind(o: number, i: number): number {
-    const p = this.#instLower(o, i);
-    return p < this.#instCount && this.#instO[p] === o && this.#instI[p] === i ? p : -1;
+    const p = this.#instLower(o, i), m = p * Inst.Stride;
+    return p < this.#instCount && this.#inst[m + Inst.O] === o && this.#inst[m + Inst.I] === i ? p : -1;
+  }
+
+  /** The instance id of instance row p when it exists and belongs to object o, else -1. */
+  #instIdAt(p: number, o: number): number {
+    const m = p * Inst.Stride;
+    return p < this.#instCount && this.#inst[m + Inst.O] === o ? this.#inst[m + Inst.I] : -1;
   }
 
   hasInstance(o: number, i: number): boolean { return i >= 0 && this.#instFind(o, i) >= 0; }
@@ -277,14 +315,14 @@ export class ObjectTable {
     const k = this.defs.indexOf(o);
     if (k < 0) return -Code.NOT_FOUND;
     if (!(i >= 0 && i < ID_LIMIT) || (i | 0) !== i) return -Code.BAD_REQUEST;
-    const p = this.#instLower(o, i);
-    if (p < this.#instCount && this.#instO[p] === o && this.#instI[p] === i) return -Code.BAD_REQUEST;
+    if (this.#instFind(o, i) >= 0) return -Code.BAD_REQUEST;
     if (!this.defs.at(k).multiple && this.instanceCount(o) > 0) return -Code.BAD_REQUEST;
     if (this.#instCount >= this.maxInstances) return -Code.INTERNAL_SERVER_ERROR;
     const n = this.#instCount;
-    this.#instO.copyWithin(p + 1, p, n);
-    this.#instI.copyWithin(p + 1, p, n);
-    this.#instO[p] = o; this.#instI[p] = i;
+    const p = this.#instLower(o, i);
+    this.#inst.copyWithin((p + 1) * Inst.Stride, p * Inst.Stride, n * Inst.Stride);
+    this.#inst[p * Inst.Stride + Inst.O] = o;
+    this.#inst[p * Inst.Stride + Inst.I] = i;
     this.#instCount = n + 1;
     this.markChanged(o, i, NONE);
     return 0;
@@ -298,8 +336,7 @@ export class ObjectTable {
     const b = this.#valLower(o, i + 1, 0, 0);
     if (b > a) this.#removeValues(a, b);
     const n = this.#instCount;
-    this.#instO.copyWithin(p, p + 1, n);
-    this.#instI.copyWithin(p, p + 1, n);
+    this.#inst.copyWithin(p * Inst.Stride, (p + 1) * Inst.Stride, n * Inst.Stride);
     this.#instCount = n - 1;
     this.markChanged(o, i, NONE);
     return 0;
@@ -322,25 +359,23 @@ export class ObjectTable {
   nextInstance(o: number, afterI: number): number {
     if (afterI + 1 >= ID_LIMIT) return -1;
     const p = this.#instLower(o, afterI + 1);
-    return p < this.#instCount && this.#instO[p] === o ? this.#instI[p] : -1;
+    return this.#instIdAt(p, o);
   }
 
   instanceCount(o: number): number {
-    const a = this.#instLower(o, 0);
+    const a = this.#instLower(o, 0), n = this.#instCount, t = this.#inst;
     let b = a;
-    while (b < this.#instCount && this.#instO[b] === o) b++;
+    while (b < n && t[b * Inst.Stride + Inst.O] === o) b++;
     return b - a;
   }
 
   /** Lowest unused instance id of o, or -5.00 when all 65535 are used. */
   freeInstanceId(o: number): number {
     let want = 0;
-    let p = this.#instLower(o, 0);
-    while (p < this.#instCount && this.#instO[p] === o) {
-      const i = this.#instI[p];
-      if (i > want) break;
+    for (let p = this.#instLower(o, 0); ; p++) {
+      const i = this.#instIdAt(p, o);
+      if (i < 0 || i > want) break;
       if (i === want) want++;
-      p++;
     }
     return want < ID_LIMIT ? want : -Code.INTERNAL_SERVER_ERROR;
   }
@@ -351,49 +386,72 @@ export class ObjectTable {
   /** First value row with (o, i, r, ri) >= the key (ri 0xFFFF for a single resource). */
   #valLower(o: number, i: number, r: number, ri: number): number {
     const k1 = o * 65536 + i, k2 = r * 65536 + ri;
-    const vO = this.#vO, vI = this.#vI, vR = this.#vR, vRI = this.#vRI;
+    const v = this.#rows;
     let lo = 0, hi = this.#valueCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const m1 = vO[mid] * 65536 + vI[mid];
-      if (m1 < k1 || (m1 === k1 && vR[mid] * 65536 + vRI[mid] < k2)) lo = mid + 1; else hi = mid;
+      const m = mid * Row.Stride;
+      const m1 = v[m + Row.O] * 65536 + v[m + Row.I];
+      if (m1 < k1 || (m1 === k1 && v[m + Row.R] * 65536 + v[m + Row.RI] < k2)) lo = mid + 1; else hi = mid;
     }
     return lo;
+  }
+
+  /** True when row p exists and holds /o/i/r and, unless ri < 0, resource instance ri (RI_NONE:
+   *  the single resource). */
+  #rowIs(p: number, o: number, i: number, r: number, ri: number): boolean {
+    const v = this.#rows, m = p * Row.Stride;
+    return p < this.#valueCount && v[m + Row.O] === o && v[m + Row.I] === i && v[m + Row.R] === r &&
+      (ri < 0 || v[m + Row.RI] === ri);
   }
 
   /** Row of /o/i/r/ri (ri < 0: the single resource), or -1. */
   #valFind(o: number, i: number, r: number, ri: number): number {
     const rr = ri < 0 ? RI_NONE : ri;
-    const p = this.#valLower(o, i, r, rr);
-    return p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r && this.#vRI[p] === rr ? p : -1;
+    const p = this.#valLower(o, i, r, rr), v = this.#rows, m = p * Row.Stride;
+    return p < this.#valueCount && v[m + Row.O] === o && v[m + Row.I] === i && v[m + Row.R] === r && v[m + Row.RI] === rr ? p : -1;
+  }
+
+  /** Where row p's arena span begins (p may be the row count). Spans follow row order with no gaps,
+   *  so a row without bytes (an empty span) begins where the next byte row's does, or at the end. */
+  #spanAt(p: number): number {
+    const n = this.#valueCount, t = this.#vType;
+    for (let q = p; q < n; q++) if (((BYTE_TYPES >> t[q]) & 1) !== 0) return this.#vNum[q] | 0;
+    return this.#arenaUsed;
+  }
+
+  /** Adds delta to the arena offsets of the byte rows from row p on (their spans moved). */
+  #shiftSpans(p: number, delta: number): void {
+    const n = this.#valueCount, t = this.#vType, v = this.#vNum;
+    for (let k = p; k < n; k++) if (((BYTE_TYPES >> t[k]) & 1) !== 0) v[k] += delta;
   }
 
   /** Removes rows [a, b) and closes their arena gap. */
   #removeValues(a: number, b: number): void {
     const n = this.#valueCount;
-    const start = this.#vOff[a];
-    const end = b < n ? this.#vOff[b] : this.#arenaUsed;
+    const start = this.#spanAt(a);
+    const end = this.#spanAt(b);
     const delta = end - start;
     if (delta > 0) this.#arena.copyWithin(start, end, this.#arenaUsed);
     this.#arenaUsed -= delta;
-    this.#vO.copyWithin(a, b, n); this.#vI.copyWithin(a, b, n); this.#vR.copyWithin(a, b, n);
-    this.#vRI.copyWithin(a, b, n); this.#vType.copyWithin(a, b, n); this.#vNum.copyWithin(a, b, n);
-    this.#vOff.copyWithin(a, b, n); this.#vLen.copyWithin(a, b, n);
-    const m = n - (b - a);
-    this.#valueCount = m;
-    if (delta > 0) for (let k = a; k < m; k++) this.#vOff[k] -= delta;
+    this.#rows.copyWithin(a * Row.Stride, b * Row.Stride, n * Row.Stride);
+    this.#vType.copyWithin(a, b, n); this.#vNum.copyWithin(a, b, n);
+    this.#valueCount = n - (b - a);
+    if (delta > 0) this.#shiftSpans(a, -delta);
   }
 
-  /** Stores a value at row p (inserting a row when `insert`), its bytes copied from (src, so, len).
+  /** Stores a value at row p (inserting a row when `insert`), its bytes copied from (src, so, len)
+   *  (src null: len bytes are left for the caller to write).
    *  Returns 0, or -4.13 / -5.00 when full (nothing changed then). */
   // (No double parameter: V8 boxes a non-integral double passed to a call it does not inline, one
-  // HeapNumber per call; the caller writes #vNum itself.)
+  // HeapNumber per call; the caller writes a number row's #vNum itself.)
   #place(p: number, insert: boolean, o: number, i: number, r: number, ri: number, type: number,
-    src: Uint8Array, so: number, len: number): number {
+    src: Uint8Array | null, so: number, len: number): number {
     const n = this.#valueCount;
     if (insert && n >= this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
-    const start = insert ? (p < n ? this.#vOff[p] : this.#arenaUsed) : this.#vOff[p];
-    const old = insert ? 0 : this.#vLen[p];
+    const bytes = isBytes(type);
+    const start = bytes ? this.#spanAt(p) : 0; // a number has no span (len 0: nothing moves)
+    const old = insert ? 0 : this.#rows[p * Row.Stride + Row.Len];
     const delta = len - old;
     const arena = this.#arena;
     // A source window inside this arena is staged past the used area first, so moving spans
@@ -403,56 +461,76 @@ export class ObjectTable {
     if (alias ? stage + len > this.arenaBytes : this.#arenaUsed + delta > this.arenaBytes) return -Code.REQUEST_ENTITY_TOO_LARGE;
     if (alias) arena.copyWithin(stage, so, so + len);
     if (insert) {
-      this.#vO.copyWithin(p + 1, p, n); this.#vI.copyWithin(p + 1, p, n); this.#vR.copyWithin(p + 1, p, n);
-      this.#vRI.copyWithin(p + 1, p, n); this.#vType.copyWithin(p + 1, p, n); this.#vNum.copyWithin(p + 1, p, n);
-      this.#vOff.copyWithin(p + 1, p, n); this.#vLen.copyWithin(p + 1, p, n);
+      this.#rows.copyWithin((p + 1) * Row.Stride, p * Row.Stride, n * Row.Stride);
+      this.#vType.copyWithin(p + 1, p, n); this.#vNum.copyWithin(p + 1, p, n);
       this.#valueCount = n + 1;
-      this.#vO[p] = o; this.#vI[p] = i; this.#vR[p] = r; this.#vRI[p] = ri < 0 ? RI_NONE : ri;
-      this.#vOff[p] = start;
+      const v = this.#rows, m = p * Row.Stride;
+      v[m + Row.O] = o; v[m + Row.I] = i; v[m + Row.R] = r; v[m + Row.RI] = ri < 0 ? RI_NONE : ri;
     }
+    this.#vType[p] = type;
+    if (bytes) this.#vNum[p] = start;
     if (delta !== 0) {
       arena.copyWithin(start + len, start + old, this.#arenaUsed);
       this.#arenaUsed += delta;
-      const m = this.#valueCount;
-      for (let k = p + 1; k < m; k++) this.#vOff[k] += delta;
+      this.#shiftSpans(p + 1, delta);
     }
-    this.#vType[p] = type;
-    this.#vLen[p] = len;
+    this.#rows[p * Row.Stride + Row.Len] = len;
     if (len > 0) {
       if (alias) arena.copyWithin(start, stage, stage + len);
-      else for (let k = 0; k < len; k++) arena[start + k] = src[so + k];
+      else if (src !== null) for (let k = 0; k < len; k++) arena[start + k] = src[so + k];
     }
     return 0;
   }
 
-  /** Validates a path for a value access: returns the registry index k and sets #rk, or a code.
+  /** Validates a path for a value access: returns the registry index k and sets #rk and #slot (its
+   *  binding slot), or a code.
    *  The instance's existence is checked only when `needInstance` (a stored row implies it). */
   #rk = 0;
+  #slot = 0;
   #checkPath(o: number, i: number, r: number, ri: number, needInstance: boolean): number {
     const k = this.defs.indexOf(o);
     if (k < 0) return -Code.NOT_FOUND;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0 || !(i >= 0 && i < ID_LIMIT)) return -Code.NOT_FOUND;
     if (needInstance && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rd = this.defs.at(k).resources[rk];
     if (rd.type === ValueType.None) return -Code.METHOD_NOT_ALLOWED;
     if (rd.multiple ? !(ri >= 0 && ri < ID_LIMIT) || (ri | 0) !== ri : ri !== NONE) return -Code.BAD_REQUEST;
     this.#rk = rk;
+    this.#slot = this.#ix[this.#nObj + k] - this.#origin + rk;
     return k;
   }
 
   /** Stores a value. `rec` must carry the resource's type (ValueType.Raw is refused: coerce it
    *  first) and a path whose instance exists; strings/opaque are copied into the arena.
    *  0; -4.04 / -4.05 / -4.00 (see top); -5.00 value table full; -4.13 arena full. */
-  setValue(rec: DataRecord): number {
+  setValue(rec: DataRecord): number { return this.#store(rec, null); }
+
+  /** Stores JS string `s` at /o/i/r/ri (ri = -1: a single resource) as a String, Opaque or CoreLnk
+   *  value (`type`, the resource's type), encoded to UTF-8 straight into the arena: no temporary
+   *  array. Codes as setValue. */
+  setText(o: number, i: number, r: number, ri: number, type: ValueType, s: string): number {
+    if (!isBytes(type)) return -Code.BAD_REQUEST;
+    const rec = scratch;
+    rec.clear();
+    rec.o = o; rec.i = i; rec.r = r; rec.ri = ri; rec.type = type; rec.len = utf8Length(s);
+    return this.#store(rec, s);
+  }
+
+  /** setValue; with `text`, the bytes (rec.len of them) are its UTF-8 encoding instead of rec.buf's. */
+  #store(rec: DataRecord, text: string | null): number {
     const o = rec.o, i = rec.i, r = rec.r, ri = rec.ri;
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
     const rd = this.defs.at(k).resources[this.#rk];
     const t = rec.type;
     if (t !== rd.type) return -Code.BAD_REQUEST;
-    let num = 0, src: Uint8Array = EMPTY_BYTES, so = 0, len = 0;
-    if (isBytes(t)) {
+    let num = 0, src: Uint8Array | null = EMPTY_BYTES, so = 0, len = 0;
+    const bytes = isBytes(t);
+    if (bytes && text !== null) {
+      src = null; len = rec.len;
+      if (len > 0xffff) return -Code.BAD_REQUEST;
+    } else if (bytes) {
       src = rec.buf; so = rec.off; len = rec.len;
       if (len < 0 || len > 0xffff || so < 0 || so + len > src.length) return -Code.BAD_REQUEST;
     } else if (t === ValueType.ObjLnk) {
@@ -464,11 +542,12 @@ export class ObjectTable {
     }
     const rr = ri < 0 ? RI_NONE : ri;
     const p = this.#valLower(o, i, r, rr);
-    const found = p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r && this.#vRI[p] === rr;
+    const found = this.#rowIs(p, o, i, r, rr);
     if (!found && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
-    this.#vNum[p] = num;
+    if (text !== null) utf8Encode(text, this.#arena, this.#vNum[p] | 0);
+    else if (!bytes) this.#vNum[p] = num;
     this.markChanged(o, i, r);
     return 0;
   }
@@ -478,19 +557,21 @@ export class ObjectTable {
   write(rec: DataRecord): number {
     const k = this.#checkPath(rec.o, rec.i, rec.r, rec.ri, true);
     if (k < 0) return k;
-    const w = this.#writeIdx[k][this.#rk];
-    return w >= 0 ? this.#writers[w](rec) : this.setValue(rec);
+    const b = this.#bind;
+    const w = b === null ? -1 : b[this.#slot * Bind.Stride + Bind.Write];
+    return w >= 0 ? (this.#fns[w] as WriteFn)(rec) : this.setValue(rec);
   }
 
   #fill(p: number, out: DataRecord): void {
     const t = this.#vType[p];
-    out.o = this.#vO[p]; out.i = this.#vI[p]; out.r = this.#vR[p];
-    const ri = this.#vRI[p];
+    const v = this.#rows, m = p * Row.Stride;
+    out.o = v[m + Row.O]; out.i = v[m + Row.I]; out.r = v[m + Row.R];
+    const ri = v[m + Row.RI];
     out.ri = ri === RI_NONE ? NONE : ri;
     out.type = t; out.rawFormat = 0; out.time = NaN;
     if (isBytes(t)) {
       out.num = 0; out.lnkO = 0; out.lnkI = 0;
-      out.buf = this.#arena; out.off = this.#vOff[p]; out.len = this.#vLen[p];
+      out.buf = this.#arena; out.off = this.#vNum[p] | 0; out.len = v[m + Row.Len];
     } else {
       const v = this.#vNum[p];
       if (t === ValueType.ObjLnk) { out.num = 0; out.lnkO = Math.floor(v / 65536); out.lnkI = v % 65536; }
@@ -509,19 +590,19 @@ export class ObjectTable {
   callReader(k: number, rk: number, o: number, i: number, ri: number, out: DataRecord): number {
     const rd = this.defs.at(k).resources[rk];
     ObjectTable.#preset(out, o, i, rd.id, ri, rd.type);
-    return this.#readers[this.#readIdx[k][rk]](i, ri, out);
+    return (this.#fns[this.#bound(k, rk, Bind.Read)] as ReadFn)(i, ri, out);
   }
 
   /** Reader index of (registry index k, resource index rk), -1 when not bound. (Cursor use.) */
-  readerOf(k: number, rk: number): number { return this.#readIdx[k][rk]; }
+  readerOf(k: number, rk: number): number { return this.#bound(k, rk, Bind.Read); }
 
   /** Reads one value (ri = -1 for a single resource) into `out`: through the bound reader when
    *  there is one. 0, or -4.04 (absent) / -4.05 (executable) / -4.00 (path shape). */
   getValue(o: number, i: number, r: number, ri: number, out: DataRecord): number {
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
-    const rk = this.#rk;
-    if (this.#readIdx[k][rk] >= 0) {
+    const rk = this.#rk, b = this.#bind;
+    if (b !== null && b[this.#slot * Bind.Stride + Bind.Read] >= 0) {
       if (this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
       const rc = this.callReader(k, rk, o, i, ri, out);
       if (rc < 0) return rc;
@@ -542,8 +623,8 @@ export class ObjectTable {
   getNumber(o: number, i: number, r: number, ri: number, out: Float64Array, at: number, scratch: DataRecord): number {
     const k = this.#checkPath(o, i, r, ri, false);
     if (k < 0) return k;
-    const rk = this.#rk;
-    if (this.#readIdx[k][rk] >= 0) {
+    const rk = this.#rk, b = this.#bind;
+    if (b !== null && b[this.#slot * Bind.Stride + Bind.Read] >= 0) {
       const rc = this.getValue(o, i, r, ri, scratch);
       if (rc < 0) return rc;
       out[at] = scratch.num;
@@ -551,19 +632,19 @@ export class ObjectTable {
     }
     const p = this.#valFind(o, i, r, ri);
     if (p < 0) return -Code.NOT_FOUND;
-    out[at] = this.#vNum[p];
+    out[at] = ((BYTE_TYPES >> this.#vType[p]) & 1) !== 0 ? 0 : this.#vNum[p]; // a byte row's number is 0
     return 0;
   }
 
   /** True when /o/i/r/ri has a stored value or its bound reader answers it. */
   hasValue(o: number, i: number, r: number, ri: number): boolean {
-    return this.getValue(o, i, r, ri, this.#probe) === 0;
+    return this.getValue(o, i, r, ri, scratch) === 0;
   }
 
   /** True when /o/i/r has at least one stored value (any resource instance). */
   hasStored(o: number, i: number, r: number): boolean {
     const p = this.#valLower(o, i, r, 0);
-    return p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r;
+    return this.#rowIs(p, o, i, r, -1);
   }
 
   /** Deletes all stored values of /o/i/r (every instance of a multiple resource). 0, or -4.04
@@ -591,9 +672,9 @@ export class ObjectTable {
   hasResource(o: number, i: number, r: number): boolean {
     const k = this.defs.indexOf(o);
     if (k < 0 || !(i >= 0) || this.#instFind(o, i) < 0) return false;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0) return false;
-    if (this.#readIdx[k][rk] >= 0 || this.#execIdx[k][rk] >= 0) return true;
+    if (this.#bound(k, rk, Bind.Read) >= 0 || this.#bound(k, rk, Bind.Exec) >= 0) return true;
     return this.hasStored(o, i, r);
   }
 
@@ -613,23 +694,20 @@ export class ObjectTable {
     return b - a;
   }
 
-  /** Value-row arrays, read-only, for ValueCursor (fixed for the table's life). */
-  get rowO(): Uint16Array { return this.#vO; }
-  get rowI(): Uint16Array { return this.#vI; }
-  get rowR(): Uint16Array { return this.#vR; }
-  get rowRI(): Uint16Array { return this.#vRI; }
+  /** The value rows (Row.Stride Uint16 each: o, i, r, ri, length), read-only, for ValueCursor
+   *  (fixed for the table's life). */
+  get rows(): Uint16Array { return this.#rows; }
 
   /** Stored-value row range helpers for ValueCursor. */
   lowerRow(o: number, i: number, r: number, ri: number): number { return this.#valLower(o, i, r, ri < 0 ? 0 : ri); }
   rowMatches(p: number, o: number, i: number, r: number, ri: number): boolean {
-    return p < this.#valueCount && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] === r &&
-      (ri < 0 || this.#vRI[p] === ri);
+    return this.#rowIs(p, o, i, r, ri);
   }
   fillRow(p: number, out: DataRecord): void { this.#fill(p, out); }
   /** Instance-table row helpers for ValueCursor. */
   lowerInstance(o: number, i: number): number { return this.#instLower(o, i < 0 ? 0 : i); }
   instanceAt(p: number, o: number): number {
-    return p < this.#instCount && this.#instO[p] === o ? this.#instI[p] : -1;
+    return this.#instIdAt(p, o);
   }
 
   /** Runs /o/i/r's bound executor. -4.04 absent (object, instance, resource, or no executor
@@ -638,12 +716,12 @@ export class ObjectTable {
     const k = this.defs.indexOf(o);
     if (k < 0) return -Code.NOT_FOUND;
     if (!(i >= 0) || this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
-    const rk = this.resIndex(k, r);
+    const rk = this.defs.resIndex(k, r);
     if (rk < 0) return -Code.NOT_FOUND;
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) return -Code.METHOD_NOT_ALLOWED;
-    const x = this.#execIdx[k][rk];
+    const x = this.#bound(k, rk, Bind.Exec);
     if (x < 0) return -Code.NOT_FOUND;
-    return this.#execs[x](i, args, off, len);
+    return (this.#fns[x] as ExecFn)(i, args, off, len);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -662,9 +740,8 @@ export class ObjectTable {
         if (other.defs.at(k).id !== this.defs.at(k).id) throw new TableError('copyFrom: tables enable different objects');
       }
     }
-    this.#instO.set(other.#instO); this.#instI.set(other.#instI); this.#instCount = other.#instCount;
-    this.#vO.set(other.#vO); this.#vI.set(other.#vI); this.#vR.set(other.#vR); this.#vRI.set(other.#vRI);
-    this.#vType.set(other.#vType); this.#vNum.set(other.#vNum); this.#vOff.set(other.#vOff); this.#vLen.set(other.#vLen);
+    this.#inst.set(other.#inst); this.#instCount = other.#instCount;
+    this.#rows.set(other.#rows); this.#vType.set(other.#vType); this.#vNum.set(other.#vNum);
     this.#valueCount = other.#valueCount;
     const used = other.#arenaUsed;
     for (let k = 0; k < used; k++) this.#arena[k] = other.#arena[k];
@@ -672,9 +749,15 @@ export class ObjectTable {
     this.markChanged(NONE, NONE, NONE);
   }
 
+  /** Whether object k (registry index) is saved by serialize(): objects 0, 1, 2 and `persistent` ones. */
+  #persistent(k: number): boolean {
+    const d = this.defs.at(k);
+    return d.persistent === true || d.id <= 2;
+  }
+
   #persisted(o: number): boolean {
     const k = this.defs.indexOf(o);
-    return k >= 0 && this.#persist[k] === 1;
+    return k >= 0 && this.#persistent(k);
   }
 
   static #valueBytes(type: number, len: number): number {
@@ -684,9 +767,11 @@ export class ObjectTable {
   /** Bytes serialize() writes now. */
   serializedLength(): number {
     let n = HEADER_BYTES + CRC_BYTES;
-    for (let p = 0; p < this.#instCount; p++) if (this.#persisted(this.#instO[p])) n += 4;
+    const v = this.#rows;
+    for (let p = 0; p < this.#instCount; p++) if (this.#persisted(this.#inst[p * Inst.Stride + Inst.O])) n += 4;
     for (let p = 0; p < this.#valueCount; p++) {
-      if (this.#persisted(this.#vO[p])) n += ObjectTable.#valueBytes(this.#vType[p], this.#vLen[p]);
+      const m = p * Row.Stride;
+      if (this.#persisted(v[m + Row.O])) n += ObjectTable.#valueBytes(this.#vType[p], v[m + Row.Len]);
     }
     return n;
   }
@@ -702,31 +787,31 @@ export class ObjectTable {
     if (at < 0 || out.length - at < need) return -Code.REQUEST_ENTITY_TOO_LARGE;
     let w = at + HEADER_BYTES;
     let ni = 0, nv = 0;
+    const inst = this.#inst, v = this.#rows;
     for (let p = 0; p < this.#instCount; p++) {
-      const o = this.#instO[p];
+      const m = p * Inst.Stride, o = inst[m + Inst.O];
       if (!this.#persisted(o)) continue;
-      w = put16(out, w, o); w = put16(out, w, this.#instI[p]); ni++;
+      w = put16(out, w, o); w = put16(out, w, inst[m + Inst.I]); ni++;
     }
     for (let p = 0; p < this.#valueCount; p++) {
-      const o = this.#vO[p];
+      const m = p * Row.Stride, o = v[m + Row.O];
       if (!this.#persisted(o)) continue;
-      w = put16(out, w, o); w = put16(out, w, this.#vI[p]); w = put16(out, w, this.#vR[p]); w = put16(out, w, this.#vRI[p]);
+      w = put16(out, w, o); w = put16(out, w, v[m + Row.I]); w = put16(out, w, v[m + Row.R]); w = put16(out, w, v[m + Row.RI]);
       const t = this.#vType[p];
       out[w++] = t;
       if (isBytes(t)) {
-        const len = this.#vLen[p], s = this.#vOff[p];
+        const len = v[m + Row.Len], s = this.#vNum[p] | 0;
         w = put16(out, w, len);
         for (let k = 0; k < len; k++) out[w++] = this.#arena[s + k];
       } else if (t === ValueType.ObjLnk) {
-        const v = this.#vNum[p];
-        w = put16(out, w, Math.floor(v / 65536)); w = put16(out, w, v % 65536);
+        const x = this.#vNum[p];
+        w = put16(out, w, Math.floor(x / 65536)); w = put16(out, w, x % 65536);
       } else if (t === ValueType.Boolean) {
         out[w++] = this.#vNum[p] !== 0 ? 1 : 0;
       } else {
-        this.#f64[0] = this.#vNum[p];
-        // Big-endian regardless of the platform: detect the scratch's byte order once per value.
-        const le = LITTLE_ENDIAN;
-        for (let k = 0; k < 8; k++) out[w++] = this.#f64b[le ? 7 - k : k];
+        // The row's float64 bytes, big-endian regardless of the platform's byte order.
+        const b = this.#vNumBytes, s = p * 8, le = LITTLE_ENDIAN;
+        for (let k = 0; k < 8; k++) out[w++] = b[s + (le ? 7 - k : k)];
       }
       nv++;
     }
@@ -747,8 +832,8 @@ export class ObjectTable {
     this.#quiet = true;
     // Drop the persisted objects' current contents.
     for (let p = this.#instCount - 1; p >= 0; p--) {
-      const o = this.#instO[p];
-      if (this.#persisted(o)) this.deleteInstance(o, this.#instI[p]);
+      const m = p * Inst.Stride, o = this.#inst[m + Inst.O];
+      if (this.#persisted(o)) this.deleteInstance(o, this.#inst[m + Inst.I]);
     }
     const ni = get16(buf, off + 4), nv = get16(buf, off + 6);
     let q = off + HEADER_BYTES;
@@ -756,24 +841,22 @@ export class ObjectTable {
     for (let n = 0; n < nv; n++) {
       const o = get16(buf, q), i = get16(buf, q + 2), r = get16(buf, q + 4), ri = get16(buf, q + 6), t = buf[q + 8];
       q += 9;
-      let num = 0, so = 0, l = 0;
+      let num = 0, so = 0, l = 0, f = -1;
       if (isBytes(t)) { l = get16(buf, q); so = q + 2; q += 2 + l; }
       else if (t === ValueType.ObjLnk) { num = get16(buf, q) * 65536 + get16(buf, q + 2); q += 4; }
       else if (t === ValueType.Boolean) { num = buf[q]; q += 1; }
-      else { num = this.#getF64(buf, q); q += 8; }
+      else { f = q; q += 8; }
       const at = this.#valLower(o, i, r, ri);
       this.#place(at, true, o, i, r, ri === RI_NONE ? NONE : ri, t, buf, so, l);
-      this.#vNum[at] = num;
+      if (f < 0) { if (!isBytes(t)) this.#vNum[at] = num; }
+      else { // a float64, big-endian: straight into the row's bytes
+        const b = this.#vNumBytes, s = at * 8, le = LITTLE_ENDIAN;
+        for (let k = 0; k < 8; k++) b[s + (le ? 7 - k : k)] = buf[f + k];
+      }
     }
     this.#quiet = false;
     this.markChanged(NONE, NONE, NONE);
     return 0;
-  }
-
-  #getF64(buf: Uint8Array, q: number): number {
-    const le = LITTLE_ENDIAN;
-    for (let k = 0; k < 8; k++) this.#f64b[le ? 7 - k : k] = buf[q + k];
-    return this.#f64[0];
   }
 
   #validate(buf: Uint8Array, off: number, len: number): number {
@@ -791,7 +874,7 @@ export class ObjectTable {
     for (let n = 0; n < ni; n++, q += 4) {
       const o = get16(buf, q), i = get16(buf, q + 2);
       const k = this.defs.indexOf(o);
-      if (k < 0 || this.#persist[k] !== 1 || i >= ID_LIMIT) return BAD;
+      if (k < 0 || !this.#persistent(k) || i >= ID_LIMIT) return BAD;
       const key = o * 65536 + i;
       if (key <= prev) return BAD;
       if (!this.defs.at(k).multiple && prev >= 0 && Math.floor(prev / 65536) === o) return BAD;
@@ -799,9 +882,11 @@ export class ObjectTable {
     }
     // Capacity: what stays (non-persisted objects) plus what comes.
     let keepInst = 0, keepVal = 0, keepBytes = 0;
-    for (let p = 0; p < this.#instCount; p++) if (!this.#persisted(this.#instO[p])) keepInst++;
+    const v = this.#rows;
+    for (let p = 0; p < this.#instCount; p++) if (!this.#persisted(this.#inst[p * Inst.Stride + Inst.O])) keepInst++;
     for (let p = 0; p < this.#valueCount; p++) {
-      if (!this.#persisted(this.#vO[p])) { keepVal++; keepBytes += this.#vLen[p]; }
+      const m = p * Row.Stride;
+      if (!this.#persisted(v[m + Row.O])) { keepVal++; keepBytes += v[m + Row.Len]; }
     }
     if (keepInst + ni > this.maxInstances || keepVal + nv > this.maxValues) return -Code.INTERNAL_SERVER_ERROR;
     let bytes = 0;
@@ -823,7 +908,7 @@ export class ObjectTable {
       }
       if (!found) return BAD;
       const k = this.defs.indexOf(o);
-      const rk = this.resIndex(k, r);
+      const rk = this.defs.resIndex(k, r);
       if (rk < 0) return BAD;
       const rd = this.defs.at(k).resources[rk];
       if (rd.type !== t || t === ValueType.None) return BAD;
@@ -881,10 +966,7 @@ export class ValueCursor {
   #rowInit = false;
   #bri = 0;
   #state: CursorState = CursorState.Done;
-  #vO: Uint16Array = EMPTY_U16;
-  #vI: Uint16Array = EMPTY_U16;
-  #vR: Uint16Array = EMPTY_U16;
-  #vRI: Uint16Array = EMPTY_U16;
+  #rows: Uint16Array = EMPTY_U16;
 
   /** Starts at /o (i, r, ri = -1 for "all"). The path's existence is the caller's check. */
   begin(table: ObjectTable, o: number, i: number, r: number, ri: number): void {
@@ -897,7 +979,7 @@ export class ValueCursor {
     this.#def = table.defs.at(k);
     this.#rIdx = r < 0 ? 0 : table.resIndex(k, r);
     if (this.#rIdx < 0) return;
-    this.#vO = table.rowO; this.#vI = table.rowI; this.#vR = table.rowR; this.#vRI = table.rowRI;
+    this.#rows = table.rows;
     if (!table.anyReader(k)) {
       this.#row = table.lowerRow(o, i < 0 ? 0 : i, r < 0 ? 0 : r, this.#riF);
       this.#state = CursorState.Rows;
@@ -916,11 +998,13 @@ export class ValueCursor {
     if (t === null || def === null) return 0;
     const o = this.#o;
     if (this.#state === CursorState.Rows) {
-      const n = t.valueCount, iF = this.#iF, rF = this.#rF, riF = this.#riF;
-      for (let p = this.#row; p < n && this.#vO[p] === o && (iF < 0 || this.#vI[p] === iF); p++) {
-        const r = this.#vR[p];
+      const n = t.valueCount, iF = this.#iF, rF = this.#rF, riF = this.#riF, v = this.#rows;
+      for (let p = this.#row; p < n; p++) {
+        const m = p * Row.Stride;
+        if (v[m + Row.O] !== o || (iF >= 0 && v[m + Row.I] !== iF)) break;
+        const r = v[m + Row.R];
         if (iF >= 0 && rF >= 0 && r > rF) break;
-        if ((rF < 0 || r === rF) && (riF < 0 || this.#vRI[p] === riF)) {
+        if ((rF < 0 || r === rF) && (riF < 0 || v[m + Row.RI] === riF)) {
           t.fillRow(p, out);
           this.#row = p + 1;
           return 1;
@@ -948,13 +1032,14 @@ export class ValueCursor {
         const n = t.valueCount;
         let p = this.#row;
         const curId = def.resources[rk].id;
-        while (p < n && this.#vO[p] === o && this.#vI[p] === i && this.#vR[p] < curId) p++;
+        const v = this.#rows;
+        while (p < n && v[p * Row.Stride + Row.O] === o && v[p * Row.Stride + Row.I] === i && v[p * Row.Stride + Row.R] < curId) p++;
         this.#row = p;
         if (this.#rF < 0) {
           // Jump to the next resource that has a reader or a stored row.
           let target = t.nextReader(this.#k, rk);
-          if (p < n && this.#vO[p] === o && this.#vI[p] === i) {
-            const rr = t.resIndex(this.#k, this.#vR[p]);
+          if (p < n && v[p * Row.Stride + Row.O] === o && v[p * Row.Stride + Row.I] === i) {
+            const rr = t.resIndex(this.#k, v[p * Row.Stride + Row.R]);
             if (rr >= 0 && rr < target) target = rr;
           }
           if (target !== rk) { this.#resK = target; continue; }

@@ -3,9 +3,9 @@
 // Current Time (/3/0/13) read from a clock hook, Supported Binding and Modes (/3/0/16), battery
 // and memory readings. Construct it once, after the ObjectTable, before the client starts.
 import { Code } from '../coap/codes.js';
-import { DataRecord, NONE, ValueType } from '../model/record.js';
+import { NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
-import { setNumber, setString } from './values.js';
+import { getNumber, setNumber, setString } from './values.js';
 
 export const OBJ_DEVICE = 3;
 
@@ -56,7 +56,6 @@ export class DeviceObject {
   readonly #hooks: DeviceHooks;
   /** Seconds added to hooks.now() after a server wrote /3/0/13. */
   #timeOffset = 0;
-  readonly #probe = new DataRecord();
 
   /** Creates /3/0 with the given info and binds the executables and dynamic values. Throws at
    *  construction when object 3 is not enabled or the table is too small. */
@@ -107,10 +106,11 @@ export class DeviceObject {
   addError(code: DeviceError | number): number {
     const t = this.#table;
     const n = t.valueInstances(OBJ_DEVICE, 0, DeviceRes.ErrorCode); // instances 0…n-1, written only here
+    // (getNumber reads through values.ts's one scratch record: no DataRecord of our own, 15 XS slots.)
     for (let ri = 0; ri < n; ri++) {
-      if (t.getValue(OBJ_DEVICE, 0, DeviceRes.ErrorCode, ri, this.#probe) === 0 && this.#probe.num === code) return 0;
+      if (getNumber(t, OBJ_DEVICE, 0, DeviceRes.ErrorCode, ri, NaN) === code) return 0;
     }
-    const onlyNoError = n === 1 && t.getValue(OBJ_DEVICE, 0, DeviceRes.ErrorCode, 0, this.#probe) === 0 && this.#probe.num === 0;
+    const onlyNoError = n === 1 && getNumber(t, OBJ_DEVICE, 0, DeviceRes.ErrorCode, 0, NaN) === 0;
     return setNumber(t, OBJ_DEVICE, 0, DeviceRes.ErrorCode, onlyNoError ? 0 : n, ValueType.Integer, code);
   }
 

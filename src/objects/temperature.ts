@@ -4,7 +4,7 @@
 import { Code } from '../coap/codes.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
-import { setNumber, setString } from './values.js';
+import { getNumber, setNumber, setString } from './values.js';
 
 export const OBJ_TEMPERATURE = 3303;
 
@@ -27,10 +27,10 @@ export interface TemperatureOptions {
 
 export class TemperatureObject {
   readonly #table: ObjectTable;
-  readonly #probe = new DataRecord();
 
   constructor(table: ObjectTable, opts: TemperatureOptions = {}) {
     this.#table = table;
+    this.input = table.slab.f64(3); // the table's slab: a view costs XS fewer slots than an array of its own
     if (!table.hasObject(OBJ_TEMPERATURE)) throw new Error('TemperatureObject: object 3303 is not enabled in the table');
     table.bindExecute(OBJ_TEMPERATURE, TempRes.ResetMinMax, (i) => this.resetMinMax(i));
     const ids = opts.instances ?? [0];
@@ -49,7 +49,7 @@ export class TemperatureObject {
 
   /** The value update() stores. Write it, then call update(): the allocation-free way to feed a
    *  reading (V8 boxes a fractional double passed as an argument to a call it does not inline). */
-  readonly input = new Float64Array(3);
+  readonly input: Float64Array;
   readonly #rec = new DataRecord();
 
   /** Sets Sensor Value of instance i (default 0) and updates min/max measured. The table's
@@ -61,25 +61,23 @@ export class TemperatureObject {
 
   /** set() of input[0]. */
   update(i: number): number {
-    const t = this.#table, p = this.#probe, r = this.#rec, f = this.input;
-    r.clear();
-    r.o = OBJ_TEMPERATURE; r.i = i; r.r = TempRes.SensorValue; r.type = ValueType.Float;
-    r.num = f[0];
-    let rc = t.setValue(r);
+    const t = this.#table, r = this.#rec, f = this.input;
+    let rc = storeInput(t, r, f, i, TempRes.SensorValue);
     if (rc < 0) return rc;
-    // Min and max measured: compared in the Float64Array, never through a double-valued call.
-    if (t.getNumber(OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, f, 1, p) !== 0 || f[0] < f[1]) {
-      r.r = TempRes.MinMeasured; rc = t.setValue(r);
+    // Min and max measured: compared in the Float64Array, never through a double-valued call. The
+    // record is getNumber's scratch too (a bound reader would fill it): storeInput sets it up again.
+    if (t.getNumber(OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, f, 1, r) !== 0 || f[0] < f[1]) {
+      rc = storeInput(t, r, f, i, TempRes.MinMeasured);
     }
-    if (rc === 0 && (t.getNumber(OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, f, 2, p) !== 0 || f[0] > f[2])) {
-      r.r = TempRes.MaxMeasured; rc = t.setValue(r);
+    if (rc === 0 && (t.getNumber(OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, f, 2, r) !== 0 || f[0] > f[2])) {
+      rc = storeInput(t, r, f, i, TempRes.MaxMeasured);
     }
     return rc;
   }
 
   /** The current Sensor Value of instance i (NaN when absent). */
   get(i = 0): number {
-    return this.#table.getValue(OBJ_TEMPERATURE, i, TempRes.SensorValue, NONE, this.#probe) === 0 ? this.#probe.num : NaN;
+    return getNumber(this.#table, OBJ_TEMPERATURE, i, TempRes.SensorValue, NONE, NaN);
   }
 
   /** Execute 5605: min and max measured restart from the current value. */
@@ -95,4 +93,14 @@ export class TemperatureObject {
     const rc = setNumber(t, OBJ_TEMPERATURE, i, TempRes.MinMeasured, NONE, ValueType.Float, v);
     return rc < 0 ? rc : setNumber(t, OBJ_TEMPERATURE, i, TempRes.MaxMeasured, NONE, ValueType.Float, v);
   }
+}
+
+/** Stores input[0] as the Float /3303/i/res through the record r. (A module function, not a private
+ *  method: under XS (xsnap), with a private method here the heap kept the last client alive after
+ *  gc(), as test-host/xs's footprint probe showed.) */
+function storeInput(t: ObjectTable, r: DataRecord, input: Float64Array, i: number, res: TempRes): number {
+  r.clear();
+  r.o = OBJ_TEMPERATURE; r.i = i; r.r = res; r.type = ValueType.Float;
+  r.num = input[0];
+  return t.setValue(r);
 }

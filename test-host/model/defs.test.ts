@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Slab } from '../../src/slab.js';
 import { Op, findResource, findResourceIndex, defineObject, freezeObjectDef, DefRegistry, DefError, type ObjectDef } from '../../src/model/defs.js';
 import { ValueType } from '../../src/model/record.js';
 import { REGISTRY_DEFS, OBJ_0, OBJ_1, OBJ_3, OBJ_3303, OBJ_2 } from '../../src/objects/defs.generated.js';
@@ -125,6 +126,29 @@ test('DefRegistry maps ids and accepts application objects', () => {
   reg.add(defineObject({ id: 10, name: 'App', resources: [] }));
   assert.is(reg.indexOf(10), 2);
   assert.throws(() => reg.add(OBJ_0), (e: unknown) => e instanceof DefError);
+});
+
+test('a sealed DefRegistry looks up objects and resources through its index (one typed array from the slab)', () => {
+  const reg = new DefRegistry([OBJ_3303, OBJ_0, OBJ_3]);
+  reg.add(defineObject({ id: 10, name: 'Empty', resources: [] }));
+  const slab = new Slab();
+  reg.seal(slab);
+  reg.seal(slab);
+  assert.is(slab.views, 1, 'indexed once');
+  assert.throws(() => reg.add(defineObject({ id: 11, name: 'Late', resources: [] })), (e: unknown) => e instanceof DefError);
+  let base = 0;
+  for (let k = 0; k < reg.size; k++) {
+    const d = reg.at(k);
+    assert.is(reg.indexOf(d.id), k);
+    assert.is(reg.resourceBase(k), base);
+    d.resources.forEach((r, rk) => assert.is(reg.resIndex(k, r.id), rk, d.id + '/' + r.id));
+    assert.is(reg.resIndex(k, 65534), -1);
+    assert.is(reg.resIndex(k, -1), -1);
+    base += d.resources.length;
+  }
+  assert.is(reg.resourceBase(reg.size), base);
+  assert.is(reg.indexOf(4), -1);
+  assert.is(reg.indexOf(70000), -1);
 });
 
 test.run();

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ObjectTable, ValueCursor, crc32 } from '../../src/model/table.js';
-import { defineObject } from '../../src/model/defs.js';
+import { defineObject, DefRegistry } from '../../src/model/defs.js';
+import { Slab } from '../../src/slab.js';
 import { DataRecord, ValueType, NONE } from '../../src/model/record.js';
 import { Code } from '../../src/coap/codes.js';
 import { REGISTRY_DEFS } from '../../src/objects/defs.generated.js';
@@ -484,6 +485,78 @@ test('deserialize refuses data that would overflow the instance table, unchanged
   assert.is(small.deserialize(buf, 0, n), -Code.INTERNAL_SERVER_ERROR);
   assert.is(small.instanceCount(0), 1);
   assert.is(small.instanceCount(32001), 4);
+});
+
+test('setText stores the UTF-8 bytes of a JS string, as setValue of the encoded bytes would', () => {
+  const t = mk({ arenaBytes: 32 });
+  t.createInstance(32000, 0);
+  const samples = ['', 'plain', 'é€', '\u{1F600}x', '\ud800', '\udc00a', '\ud800b'];
+  for (const s of samples) {
+    assert.is(t.setText(32000, 0, 0, NONE, ValueType.String, s), 0, JSON.stringify(s));
+    const out = new DataRecord();
+    assert.is(t.getValue(32000, 0, 0, NONE, out), 0);
+    assert.equal(Array.from(out.buf.subarray(out.off, out.off + out.len)), utf8Of(s), JSON.stringify(s));
+  }
+  assert.is(t.setText(32000, 0, 2, 4, ValueType.Opaque, 'bytes'), 0);
+  assert.is(getStr(t, 32000, 0, 2, 4), 'bytes');
+  assert.is(t.setText(32000, 0, 1, NONE, ValueType.Float, '1'), -Code.BAD_REQUEST, 'not a byte type');
+  assert.is(t.setText(32000, 0, 0, NONE, ValueType.Opaque, 'x'), -Code.BAD_REQUEST, 'not the resource type');
+  assert.is(t.setText(32000, 9, 0, NONE, ValueType.String, 'x'), -Code.NOT_FOUND, 'no instance');
+  const before = dump(t);
+  assert.is(t.setText(32000, 0, 0, NONE, ValueType.String, 'x'.repeat(40)), -Code.REQUEST_ENTITY_TOO_LARGE);
+  assert.equal(dump(t), before, 'nothing changed');
+});
+
+// The UTF-8 encoding the client always used (lone surrogates as 3-byte sequences, as TextEncoder does not).
+function utf8Of(s: string): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < s.length; k++) {
+    let c = s.charCodeAt(k);
+    if (c >= 0xd800 && c <= 0xdbff && k + 1 < s.length) {
+      const d = s.charCodeAt(k + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); k++; }
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
+
+test('a table allocates from the slab it is given; a shared registry is indexed once; no bindings until the first bind', () => {
+  const slab = new Slab();
+  const reg = new DefRegistry(DEFS);
+  const t = new ObjectTable({ maxInstances: 4, maxValues: 8, arenaBytes: 64 }, reg, slab);
+  const a = slab.views;
+  assert.ok(a >= 5, 'the table\'s arrays come from the slab');
+  const u = new ObjectTable({ maxInstances: 4, maxValues: 8, arenaBytes: 64 }, reg, slab);
+  const b = slab.views;
+  assert.is(b - a, a - 1, 'the second table does not index the registry again');
+  assert.is(slab.pages, 1, 'small tables share one page');
+  // Unbound: nothing bound, the cursor's next reader is the resource count.
+  const k = reg.indexOf(32000);
+  assert.not.ok(u.isBoundRead(32000, 6));
+  assert.is(u.nextReader(k, 0), 8);
+  assert.is(u.readerOf(k, 6), -1);
+  t.bindRead(32000, 6, (_i, _ri, out) => { out.num = 1; return 0; });
+  assert.is(slab.views, b + 1, 'the first bind allocates the binding table');
+  t.bindExecute(32000, 5, () => 0);
+  assert.is(slab.views, b + 1, 'once');
+  assert.is(t.nextReader(k, 0), 6); assert.is(t.nextReader(k, 7), 8);
+  assert.ok(t.isBoundRead(32000, 6)); assert.not.ok(u.isBoundRead(32000, 6));
+  // Values round-trip through slab views that do not start at offset 0 (floats serialize via the bytes).
+  t.createInstance(32000, 0); t.setValue(num(32000, 0, 1, -1.5e-300));
+  const buf = new Uint8Array(256);
+  const n = t.serialize(buf, 0);
+  assert.is(u.deserialize(buf, 0, n), 0);
+  const out = new DataRecord();
+  assert.is(u.getValue(32000, 0, 1, NONE, out), 0); assert.is(out.num, -1.5e-300);
+  // A string row's number is 0 (the row keeps its arena offset in the same column).
+  t.setText(32000, 0, 0, NONE, ValueType.String, 'name');
+  const f = new Float64Array(1); f[0] = 7;
+  assert.is(t.getNumber(32000, 0, 0, NONE, f, 0, out), 0); assert.is(f[0], 0);
+  assert.is(getStr(t, 32000, 0, 0), 'name');
 });
 
 test('crc32 check value', () => {
