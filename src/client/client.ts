@@ -28,12 +28,12 @@ import { Endpoint, EndpointHandler, Failure, Reply } from '../coap/endpoint.js';
 import { Opt } from '../coap/option.js';
 import { PeerAddress, parseAddress } from '../coap/peer.js';
 import { ObjectTable, ValueCursor } from '../model/table.js';
-import type { ObjectDef } from '../model/defs.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import { Ev, EventRing } from './events.js';
 import { LwPath } from './path.js';
 import { AttributeTable, Ob, ObservationTable } from './observe.js';
 import { Slab } from '../slab.js';
+import { DefRegistry, type ObjectDef } from '../model/defs.js';
 import { handleDm, notifyDue, sendNotification } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
@@ -212,8 +212,11 @@ export class Lwm2mClient implements EndpointHandler {
     const c = makeConfig(opts.config);
     this.config = c;
     this.ep = new Endpoint(c, this, opts.seed, slab);
-    this.table = new ObjectTable(c, opts.objects);
-    this.staging = new ObjectTable(c, opts.objects);
+    // One registry (its resource index built once) and one slab for the live table and the
+    // bootstrap staging copy.
+    const defs = new DefRegistry(opts.objects);
+    this.table = new ObjectTable(c, defs, slab);
+    this.staging = new ObjectTable(c, defs, slab);
     this.events = new EventRing(opts.eventDepth ?? 32, slab);
     this.obs = new ObservationTable(c.maxObservations, slab);
     this.attrs = new AttributeTable(c.maxObservations * 2, slab);
