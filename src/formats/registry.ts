@@ -11,41 +11,49 @@ import { SenmlJsonDecoder, SenmlJsonEncoder } from './senml-json.js';
 import { SenmlCborDecoder, SenmlCborEncoder } from './senml-cbor.js';
 import { Lwm2mCborDecoder, Lwm2mCborEncoder } from './lwm2m-cbor.js';
 
-/** One encoder and decoder per format. Created at run time (first use, or the client's constructor
- *  through `codecs()`), never while the module loads: on the device the modules are preloaded into
- *  flash, where the codecs' typed-array scratch would be read-only ("for preloaded instances of
- *  TypedArray, integer-indexed assignment throws a type error", Moddable's XS linker notes). */
+/** One encoder and decoder per format, each created the first time its format is used (a device
+ *  whose servers speak TLV never builds the JSON codecs: ~300 XS heap slots for all twelve), at run
+ *  time, never while the module loads: on the device the modules are preloaded into flash, where
+ *  the codecs' typed-array scratch would be read-only ("for preloaded instances of TypedArray,
+ *  integer-indexed assignment throws a type error", Moddable's XS linker notes). */
 class Codecs {
-  readonly textEnc = new PlainTextEncoder();
-  readonly textDec = new PlainTextDecoder();
-  readonly opaqueEnc = new OpaqueEncoder();
-  readonly opaqueDec = new OpaqueDecoder();
-  readonly tlvEnc = new TlvEncoder();
-  readonly tlvDec = new TlvDecoder();
-  readonly senmlJsonEnc = new SenmlJsonEncoder();
-  readonly senmlJsonDec = new SenmlJsonDecoder();
-  readonly senmlCborEnc = new SenmlCborEncoder();
-  readonly senmlCborDec = new SenmlCborDecoder();
-  readonly lwm2mCborEnc = new Lwm2mCborEncoder();
-  readonly lwm2mCborDec = new Lwm2mCborDecoder();
+  textEnc: PlainTextEncoder | null = null;
+  textDec: PlainTextDecoder | null = null;
+  opaqueEnc: OpaqueEncoder | null = null;
+  opaqueDec: OpaqueDecoder | null = null;
+  tlvEnc: TlvEncoder | null = null;
+  tlvDec: TlvDecoder | null = null;
+  senmlJsonEnc: SenmlJsonEncoder | null = null;
+  senmlJsonDec: SenmlJsonDecoder | null = null;
+  senmlCborEnc: SenmlCborEncoder | null = null;
+  senmlCborDec: SenmlCborDecoder | null = null;
+  lwm2mCborEnc: Lwm2mCborEncoder | null = null;
+  lwm2mCborDec: Lwm2mCborDecoder | null = null;
 }
 
 let shared: Codecs | null = null;
 
-/** The process's codecs, created on the first call. */
+/** The process's codecs (those used so far). */
 export function codecs(): Codecs {
   return shared ?? (shared = new Codecs());
+}
+
+/** Builds every codec now (a program that wants its memory taken up front, and the footprint probe). */
+export function buildAllCodecs(): Codecs {
+  const formats = [ContentFormat.TEXT, ContentFormat.OPAQUE, ContentFormat.TLV, ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.LWM2M_CBOR];
+  for (const cf of formats) { encoderFor(cf); decoderFor(cf); }
+  return codecs();
 }
 
 export function encoderFor(cf: number): PayloadEncoder | null {
   const c = shared ?? codecs();
   switch (cf) {
-    case ContentFormat.TEXT: return c.textEnc;
-    case ContentFormat.OPAQUE: return c.opaqueEnc;
-    case ContentFormat.TLV: return c.tlvEnc;
-    case ContentFormat.SENML_JSON: return c.senmlJsonEnc;
-    case ContentFormat.SENML_CBOR: return c.senmlCborEnc;
-    case ContentFormat.LWM2M_CBOR: return c.lwm2mCborEnc;
+    case ContentFormat.TEXT: return c.textEnc ?? (c.textEnc = new PlainTextEncoder());
+    case ContentFormat.OPAQUE: return c.opaqueEnc ?? (c.opaqueEnc = new OpaqueEncoder());
+    case ContentFormat.TLV: return c.tlvEnc ?? (c.tlvEnc = new TlvEncoder());
+    case ContentFormat.SENML_JSON: return c.senmlJsonEnc ?? (c.senmlJsonEnc = new SenmlJsonEncoder());
+    case ContentFormat.SENML_CBOR: return c.senmlCborEnc ?? (c.senmlCborEnc = new SenmlCborEncoder());
+    case ContentFormat.LWM2M_CBOR: return c.lwm2mCborEnc ?? (c.lwm2mCborEnc = new Lwm2mCborEncoder());
     default: return null;
   }
 }
@@ -53,12 +61,12 @@ export function encoderFor(cf: number): PayloadEncoder | null {
 export function decoderFor(cf: number): PayloadDecoder | null {
   const c = shared ?? codecs();
   switch (cf) {
-    case ContentFormat.TEXT: return c.textDec;
-    case ContentFormat.OPAQUE: return c.opaqueDec;
-    case ContentFormat.TLV: return c.tlvDec;
-    case ContentFormat.SENML_JSON: return c.senmlJsonDec;
-    case ContentFormat.SENML_CBOR: return c.senmlCborDec;
-    case ContentFormat.LWM2M_CBOR: return c.lwm2mCborDec;
+    case ContentFormat.TEXT: return c.textDec ?? (c.textDec = new PlainTextDecoder());
+    case ContentFormat.OPAQUE: return c.opaqueDec ?? (c.opaqueDec = new OpaqueDecoder());
+    case ContentFormat.TLV: return c.tlvDec ?? (c.tlvDec = new TlvDecoder());
+    case ContentFormat.SENML_JSON: return c.senmlJsonDec ?? (c.senmlJsonDec = new SenmlJsonDecoder());
+    case ContentFormat.SENML_CBOR: return c.senmlCborDec ?? (c.senmlCborDec = new SenmlCborDecoder());
+    case ContentFormat.LWM2M_CBOR: return c.lwm2mCborDec ?? (c.lwm2mCborDec = new Lwm2mCborDecoder());
     default: return null;
   }
 }

@@ -18,6 +18,11 @@ const n = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 })
 
 const xs = await XsWorker.load(await bundleForXs());
 try {
+  // First, in the fresh worker: the module-level state the program creates once, at run time.
+  const ms = await xs.footprint<null>('module-state', '');
+  const xs2 = await XsWorker.load(await bundleForXs());
+  const msChunks = await xs2.footprint<{ chunkBytes32: number; arrays: number }>('module-state', 'chunks').finally(() => xs2.close());
+  const msBytes = ms.slots * ESP32_SLOT_BYTES + msChunks.report.chunkBytes32;
   await clientFootprint(xs, cfg); // warm-up
   const base = await clientFootprint(xs, cfg);
   const rows = await itemRows(xs, cfg, base, valid);
@@ -32,6 +37,7 @@ try {
   console.log(`| **one client, ${board} config** | | | **${n(base.slots)}** | **${n(base.chunkBytes)}** | **${n(base.esp32Bytes)}** |`);
   console.log(`\n(${base.arrays} typed arrays holding ${n(base.bytes)} B of data; ESP32 bytes = ${n(base.slots)} × ${ESP32_SLOT_BYTES} + ${n(base.chunkBytes)})`);
   console.log(`\ntarget ${ESP32_BUDGET} B: ${base.esp32Bytes < ESP32_BUDGET ? 'met' : 'NOT met'}`);
+  console.log(`once per program, at module level (all six formats' codecs and the float scratch, each created on first use): ${ms.slots} slots, ${msChunks.report.chunkBytes32} chunk bytes (${msChunks.report.arrays} arrays) = ${msBytes} ESP32 bytes; with one client: ${base.esp32Bytes + msBytes} B`);
   const nosec = await clientFootprint(xs, { ...cfg, dtlsSessions: 0 });
   console.log(`the same sizes with dtlsSessions 0: ${nosec.slots} slots, ${nosec.chunkBytes} chunk bytes, ${nosec.esp32Bytes} ESP32 bytes`);
 } finally {

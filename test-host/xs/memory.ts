@@ -17,13 +17,18 @@ export const ESP32_SLOT_BYTES = 16;
 /** Issue 6's target for the default board (objects 0,1,2,3,4 + one sensor object, one server, DTLS buffers). */
 export const ESP32_BUDGET = 48 * 1024;
 
-export interface Footprint { slots: number; arrays: number; bytes: number; chunkBytes: number; esp32Bytes: number }
+export interface Footprint {
+  slots: number; arrays: number; bytes: number; chunkBytes: number; esp32Bytes: number;
+  /** The bytes the arrays use, a shared page's unused tail left out (scenario.ts countTypedArrays):
+   *  what the per-item rows difference, so that one more unit does not read as 0 or a whole page. */
+  dataBytes: number;
+}
 
 export async function clientFootprint(xs: XsWorker, config: Partial<Config> = {}): Promise<Footprint> {
   const s = await xs.footprint<null>('client', JSON.stringify({ chunks: false, config }));
-  const c = await xs.footprint<{ arrays: number; bytes: number; chunkBytes32: number; ok?: boolean; error?: string }>('client', JSON.stringify({ chunks: true, config }));
+  const c = await xs.footprint<{ arrays: number; bytes: number; chunkBytes32: number; dataBytes32: number; ok?: boolean; error?: string }>('client', JSON.stringify({ chunks: true, config }));
   if (!c.report || c.report.ok === false) throw new Error('XS client probe: ' + (c.report?.error ?? 'no report'));
-  return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32 };
+  return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32, dataBytes: c.report.dataBytes32 };
 }
 
 /** The configuration items of the table and the step each is measured with (a size in bytes moves by
@@ -67,8 +72,8 @@ export async function itemRows(xs: XsWorker, base: Partial<Config>, baseFp: Foot
     rows.push({
       key: it.key, base: b, step, unit: it.unit,
       slots: (fp.slots - baseFp.slots) / step - (companion ? companion.slots : 0),
-      chunkBytes: (fp.chunkBytes - baseFp.chunkBytes) / step - (companion ? companion.chunkBytes : 0),
-      esp32Bytes: (fp.esp32Bytes - baseFp.esp32Bytes) / step - (companion ? companion.esp32Bytes : 0),
+      chunkBytes: (fp.dataBytes - baseFp.dataBytes) / step - (companion ? companion.chunkBytes : 0),
+      esp32Bytes: ((fp.slots - baseFp.slots) * ESP32_SLOT_BYTES + fp.dataBytes - baseFp.dataBytes) / step - (companion ? companion.esp32Bytes : 0),
     });
   }
   return rows;

@@ -22,6 +22,8 @@ import { Code } from '../../../src/coap/codes.js';
 import { Opt } from '../../../src/coap/option.js';
 import { PeerAddress } from '../../../src/coap/peer.js';
 import { makeConfig, type Config } from '../../../src/config.js';
+import { buildAllCodecs } from '../../../src/formats/registry.js';
+import { floatScratch } from '../../../src/formats/ieee754.js';
 import { SimNetwork } from '../../sim.js';
 import { loop, probe, same, vectors, toHex } from '../harness.js';
 
@@ -345,28 +347,33 @@ loop('client.notify', notifyLoop);
  *  on a 32-bit MCU (byteLength rounded up to 4 plus the 8-byte chunk header, xsMemory.c
  *  fxAdjustChunkSize). Counts by swapping the global typed-array constructors for counting
  *  subclasses for the duration of fn (views over an existing buffer are not counted). */
-export function countTypedArrays<T>(fn: () => T): { value: T; arrays: number; bytes: number; chunkBytes32: number } {
+export function countTypedArrays<T>(fn: () => T): { value: T; arrays: number; bytes: number; chunkBytes32: number; dataBytes32: number } {
   const g = globalThis as unknown as Record<string, unknown>;
   const names = ['Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'Uint8ClampedArray', 'ArrayBuffer'];
   const saved = names.map((n) => g[n]);
-  const tally = { arrays: 0, bytes: 0, chunkBytes32: 0 };
+  // chunkBytes32: the chunks XS allocates (a buffer: byteLength rounded up to 4 + an 8-byte header).
+  // dataBytes32: the bytes the arrays use — own buffers as chunks, views into a shared page (src/slab.ts)
+  // by their length, a page by its header only — so per-item rows do not jump by a page.
+  const tally = { arrays: 0, bytes: 0, chunkBytes32: 0, dataBytes32: 0 };
   names.forEach((n, k) => {
     const Base = saved[k] as new (...a: unknown[]) => { byteLength: number };
     g[n] = class extends Base {
       constructor(...a: unknown[]) {
         super(...a);
-        const fresh = n === 'ArrayBuffer' || !(a[0] instanceof (saved[names.length - 1] as typeof ArrayBuffer));
-        if (fresh) {
-          tally.arrays++;
-          tally.bytes += this.byteLength;
-          tally.chunkBytes32 += ((this.byteLength + 3) & ~3) + 8;
-        }
+        const page = n === 'ArrayBuffer';
+        const view = !page && a[0] instanceof (saved[names.length - 1] as typeof ArrayBuffer);
+        const rounded = (this.byteLength + 3) & ~3;
+        if (view) { tally.dataBytes32 += rounded; return; }
+        tally.arrays++;
+        tally.bytes += this.byteLength;
+        tally.chunkBytes32 += rounded + 8;
+        tally.dataBytes32 += page ? 8 : rounded + 8;
       }
     };
   });
   try {
     const value = fn();
-    return { value, arrays: tally.arrays, bytes: tally.bytes, chunkBytes32: tally.chunkBytes32 };
+    return { value, arrays: tally.arrays, bytes: tally.bytes, chunkBytes32: tally.chunkBytes32, dataBytes32: tally.dataBytes32 };
   } finally {
     names.forEach((n, k) => { g[n] = saved[k]; });
   }
@@ -385,6 +392,18 @@ probe('client', (arg, report) => {
   const a = JSON.parse(arg || '{}') as { chunks?: boolean; config?: Partial<Config> };
   if (!a.chunks) return boardClient(a.config || {});
   const r = countTypedArrays(() => boardClient(a.config || {}));
-  report.value = { arrays: r.arrays, bytes: r.bytes, chunkBytes32: r.chunkBytes32 };
+  report.value = { arrays: r.arrays, bytes: r.bytes, chunkBytes32: r.chunkBytes32, dataBytes32: r.dataBytes32 };
+  return r.value;
+});
+
+// What the program keeps at module level, created at run time on first use (not while the modules
+// load: on the device they are preloaded into read-only flash): the payload codecs (all six formats'
+// — each is built when its format is first used) and the float scratch. Only meaningful as the first probe of a fresh worker (memory-table.ts runs it so).
+// arg "chunks": count the arrays (the counting subclasses stay alive with them, so the slot figure
+// comes from a run without: a fresh worker each).
+probe('module-state', (arg, report) => {
+  if (arg !== 'chunks') return { codecs: buildAllCodecs(), floats: floatScratch() };
+  const r = countTypedArrays(() => ({ codecs: buildAllCodecs(), floats: floatScratch() }));
+  report.value = { arrays: r.arrays, bytes: r.bytes, chunkBytes32: r.chunkBytes32, dataBytes32: r.dataBytes32 };
   return r.value;
 });
