@@ -37,7 +37,7 @@ const { bundleForXs, XsWorker } = await import('../xs/host.js');
 let worker: XsWorkerType | null = null;
 let loadError: unknown = null;
 try {
-  const bundle = await bundleForXs(join(repoRoot(), 'test-host', 'dtls', 'xs-entry.ts'));
+  const bundle = await bundleForXs(join(repoRoot(), 'test-host', 'dtls', 'xs-entry.ts'), [], true);
   worker = await XsWorker.start();
   await worker.evaluate('globalThis.__dtlsTranscript = ' + JSON.stringify(transcript) + ';');
   await worker.evaluate(bundle);
@@ -70,6 +70,15 @@ test('xs heap: slot count after 50 replayed handshakes equals that after 5 (warm
   assert.is(await worker.result(), underV8);
   assert.ok(a > 0);
   assert.is(b, a, `slots after 50 handshakes (${b}) vs after 5 (${a})`);
+});
+
+// After the handshakes above: no typed array src/ created while its modules loaded was written (on the
+// device they are preloaded into read-only flash; test-host/xs/preload-begin.ts).
+test('xs preload: the DTLS handshakes write no array created while src/ loaded', async () => {
+  if (!worker) return;
+  const r = await worker.json<{ count: number; violations: string[] | null }>('preload');
+  assert.ok(r.violations !== null && r.count > 0, `recorded ${r.count} arrays`);
+  assert.equal(r.violations, []);
 });
 
 test.after(async () => { await worker?.close(); });

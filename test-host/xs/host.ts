@@ -57,12 +57,13 @@ const moddableFakes: Plugin = {
 
 /** Bundles a TypeScript entry (default: test-host/xs/entry.ts plus EXTRA_SUITES) for XS: one iife
  *  script, es2022. */
-export async function bundleForXs(entry?: string, extra: readonly string[] = entry ? [] : EXTRA_SUITES): Promise<string> {
+export async function bundleForXs(entry?: string, extra: readonly string[] = entry ? [] : EXTRA_SUITES, recordPreload = !entry): Promise<string> {
   const root = repoRoot();
   const main = entry || join(root, 'test-host', 'xs', 'entry.ts');
-  // The test entry first evaluates every module of src/ between preload-begin.ts and preload-end.ts,
-  // as the device preloads them (harness.ts `preload` then finds module arrays written at run time).
-  const preload = entry ? [] : [join(root, 'test-host', 'xs', 'preload-begin.ts'), ...srcModules(join(root, 'src')), join(root, 'test-host', 'xs', 'preload-end.ts')];
+  // The test entry (or recordPreload) first evaluates every module of src/ between preload-begin.ts and
+  // preload-end.ts, as the device preloads them (harness.ts `preload` then finds module arrays written
+  // at run time).
+  const preload = !recordPreload ? [] : [join(root, 'test-host', 'xs', 'preload-begin.ts'), ...srcModules(join(root, 'src')), join(root, 'test-host', 'xs', 'preload-end.ts')];
   const files = [...preload, main, ...extra.map((f) => join(root, f))];
   const r = await build({
     stdin: { contents: files.map((f) => `import ${JSON.stringify(f)};`).join('\n'), resolveDir: root, loader: 'ts', sourcefile: 'xs-bundle.ts' },
