@@ -1,6 +1,7 @@
 // UTF-8 encoding of JS strings without a temporary array (XS has no TextEncoder global): the length
-// first, then the bytes straight into the destination. Unpaired surrogates are encoded as they
-// are (3 bytes each), as before.
+// first, then the bytes straight into the destination. An unpaired surrogate becomes U+FFFD (EF BF
+// BD), as TextEncoder does (WHATWG Encoding): its own 3-byte form would not be valid UTF-8 (RFC 3629
+// §3), and a server's strict decoder would refuse the whole payload.
 
 /** The number of UTF-8 bytes of `s`. */
 export function utf8Length(s: string): number {
@@ -25,6 +26,7 @@ export function utf8Encode(s: string, out: Uint8Array, at: number): number {
       const d = s.charCodeAt(k + 1);
       if (isLow(d)) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); k++; }
     }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // unpaired (a pair was combined above)
     if (c < 0x80) out[w++] = c;
     else if (c < 0x800) { out[w++] = 0xc0 | (c >> 6); out[w++] = 0x80 | (c & 63); }
     else if (c < 0x10000) { out[w++] = 0xe0 | (c >> 12); out[w++] = 0x80 | ((c >> 6) & 63); out[w++] = 0x80 | (c & 63); }

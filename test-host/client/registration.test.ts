@@ -26,6 +26,14 @@ test('Register: POST /rd with ep, lt, lwm2m, b and the object links; 2.01 → re
   assert.not.match(links, /<\/0\//, 'the Security object is never listed');
 });
 
+test('a non-ASCII endpoint name goes out as UTF-8 in the ep= Uri-Query (RFC 7252 §5.10.1)', () => {
+  const w = world(1, {}, { endpoint: 'capteur-été-\u{1F321}', server: { uri: SERVER_URI, lifetime: 120 } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  const reg = w.server.requests.find((r) => r.path === '/rd')!;
+  assert.ok(reg.query.includes('ep=capteur-été-\u{1F321}'), reg.query.join('&'));
+});
+
 test('Update before the lifetime ends, with the location path; again and again', () => {
   const w = world(2, {}, { server: { uri: SERVER_URI, lifetime: 60 } });
   w.board.client.start(0);

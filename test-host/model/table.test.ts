@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import fc from 'fast-check';
 import { ObjectTable, ValueCursor, crc32 } from '../../src/model/table.js';
 import { defineObject, DefRegistry } from '../../src/model/defs.js';
 import { Slab } from '../../src/slab.js';
@@ -507,22 +508,21 @@ test('setText stores the UTF-8 bytes of a JS string, as setValue of the encoded 
   assert.equal(dump(t), before, 'nothing changed');
 });
 
-// The UTF-8 encoding the client always used (lone surrogates as 3-byte sequences, as TextEncoder does not).
+// The oracle: the WHATWG TextEncoder (an unpaired surrogate becomes U+FFFD).
 function utf8Of(s: string): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < s.length; k++) {
-    let c = s.charCodeAt(k);
-    if (c >= 0xd800 && c <= 0xdbff && k + 1 < s.length) {
-      const d = s.charCodeAt(k + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); k++; }
-    }
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return out;
+  return Array.from(new TextEncoder().encode(s));
 }
+
+test('setText agrees with TextEncoder on random strings, unpaired surrogates included', () => {
+  const t = mk({ arenaBytes: 256 });
+  t.createInstance(32000, 0);
+  const out = new DataRecord();
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
+    assert.is(t.setText(32000, 0, 0, NONE, ValueType.String, s), 0);
+    assert.is(t.getValue(32000, 0, 0, NONE, out), 0);
+    assert.equal(Array.from(out.buf.subarray(out.off, out.off + out.len)), utf8Of(s), JSON.stringify(s));
+  }), { numRuns: 500, seed: 7 });
+});
 
 test('a table allocates from the slab it is given; a shared registry is indexed once; no bindings until the first bind', () => {
   const slab = new Slab();
