@@ -21,6 +21,22 @@ export type { ClientCliOptions } from './args.js';
 const METHOD = ['EMPTY', 'GET', 'POST', 'PUT', 'DELETE', 'FETCH', 'PATCH', 'iPATCH'];
 const BS_MODE = ['client-initiated', 'server-initiated', 'smartcard', 'factory'];
 
+/** Why a DTLS handshake failed (src/dtls/constants.ts DtlsError), for people. */
+export function dtlsErrorText(code: number): string {
+  switch (code) {
+    case 1: return 'no answer from the server (unreachable, or not speaking DTLS on that port)';
+    case 2: return 'the server never accepted our Finished: almost always a wrong PSK or PSK identity';
+    case 3: return 'the server chose a version or cipher suite we did not offer (we offer TLS_PSK_WITH_AES_128_CCM_8 and TLS_PSK_WITH_AES_128_CBC_SHA256)';
+    case 4: return "the server's Finished did not verify: the server holds another PSK";
+    case 5: return 'a malformed or unexpected handshake message';
+    case 276: return 'alert bad_record_mac from the server (wrong PSK?)';
+    case 296: return 'alert handshake_failure from the server (no common cipher suite, or the identity is unknown)';
+    case 307: return 'alert decrypt_error from the server (wrong PSK?)';
+    case 371: return 'alert unknown_psk_identity from the server: check the PSK identity';
+    default: return code >= 256 ? `fatal alert ${code - 256} from the server` : `error ${code}`;
+  }
+}
+
 /** One readable line for a client event (host-side: allocates). */
 export function eventText(c: Lwm2mClient, e: number, a: number, b: number): string {
   switch (e) {
@@ -51,6 +67,11 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.PROVISIONING_FAILED: return `provisioning data refused (${codeString(a)}): ${lastProblem()}; nothing stored changed`;
     case Ev.SEND_SENT: return `Send to server ${a}`;
     case Ev.SEND_DONE: return `Send answered ${b ? codeString(b) : 'timeout'}`;
+    case Ev.DROPPED_BY_BOOTSTRAP: return `bootstrap flag: ${a} datagram(s) from other peers dropped, ${b} pending message(s) flushed`;
+    case Ev.REBOOT: return 'Execute /3/0/4: reboot';
+    case Ev.FACTORY_RESET: return 'Execute /3/0/5: factory reset';
+    case Ev.DTLS_FAILED: return `DTLS handshake with ${a ? 'server ' + a : 'the bootstrap server'} failed: ${dtlsErrorText(b)}`;
+    case Ev.SECURITY_UNSUPPORTED: return `Security instance /0/${a}: security mode ${b} is not supported (only PSK, 0, and NoSec, 3)`;
     default: return `event ${e} (${a}, ${b})`;
   }
 }

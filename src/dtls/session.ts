@@ -79,8 +79,11 @@ export class DtlsSession {
   droppedExtra = 0;
   /** The negotiated suite (CipherSuite), 0 before the ServerHello. */
   cipherSuite = 0;
-  /** Give up after this many retransmissions of one flight (RFC 6347 §4.2.4). */
-  maxRetransmissions = 6;
+  /** Give up after this many retransmissions of one flight (RFC 6347 §4.2.4 sets the timer, 1 s
+   *  doubling to at most 60 s, not the count). 5 gives up 63 s after the first send (1+2+4+8+16+32),
+   *  as Anjay's mbedTLS does with its 1 s/60 s handshake timeouts and close to GnuTLS's 60 s total:
+   *  a wrong PSK (the server silently drops our Finished) is reported after about a minute. */
+  maxRetransmissions = 5;
   /** Suites to offer: bit 0 CCM_8, bit 1 CBC_SHA256. */
   offerSuites = 3;
   /**
