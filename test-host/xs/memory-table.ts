@@ -2,15 +2,18 @@
 // board's config (default esp32), and per configuration item (the key moved by its step, the
 // difference per unit). A process of its own (@endo/init locks the process down).
 //
-// Run: node build/test-host/xs/memory-table.js [board]
-import { readFileSync } from 'node:fs';
+// Run: node build/test-host/xs/memory-table.js [board] [--write]   (--write: the esp32 table into
+// README.md between its xs-memtable markers; test-host/xs/xs.test.ts checks it is current)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleForXs, XsWorker } from './host.js';
-import { clientFootprint, itemRows, ESP32_BUDGET, ESP32_SLOT_BYTES } from './memory.js';
+import { clientFootprint, itemRows, xsTableMarkdown, xsTableIn, XS_TABLE_BEGIN, XS_TABLE_END, ESP32_BUDGET, ESP32_SLOT_BYTES } from './memory.js';
 import { makeConfig, type Config } from '../../src/config.js';
 import { repoRoot } from '../vectors.js';
 
-const board = process.argv[2] || 'esp32';
+const args = process.argv.slice(2);
+const write = args.includes('--write');
+const board = args.find((a) => !a.startsWith('--')) || 'esp32';
 const cfg = (JSON.parse(readFileSync(join(repoRoot(), 'boards', board, 'config.json'), 'utf8')) as { config: Partial<Config> }).config;
 const full = makeConfig(cfg);
 const valid = (c: Partial<Config>) => { try { makeConfig(c); return true; } catch { return false; } };
@@ -28,13 +31,15 @@ try {
   const rows = await itemRows(xs, cfg, base, valid);
   // Marginal costs: the cost of one more unit of the key, the others as the board sets them (the
   // ring rows include their maxDatagram-sized buffers; maxDatagram's row counts every buffer it sizes).
-  console.log(`| config key | ${board} value | per | slots | chunk bytes | ESP32 bytes |`);
-  console.log('|---|---|---|---|---|---|');
-  for (const r of rows) {
-    const v = full[r.key as keyof Config] as number;
-    console.log(`| \`${r.key}\` | ${n(v)} | ${r.unit} | ${n(r.slots)} | ${n(r.chunkBytes)} | ${n(r.esp32Bytes)} |`);
+  const table = xsTableMarkdown(board, full, rows, base);
+  console.log(table);
+  if (write) {
+    const readme = join(repoRoot(), 'README.md');
+    const doc = readFileSync(readme, 'utf8');
+    if (xsTableIn(doc) === null) throw new Error('README.md has no xs-memtable markers');
+    writeFileSync(readme, doc.slice(0, doc.indexOf(XS_TABLE_BEGIN) + XS_TABLE_BEGIN.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(XS_TABLE_END)));
+    console.log('(README.md updated)');
   }
-  console.log(`| **one client, ${board} config** | | | **${n(base.slots)}** | **${n(base.chunkBytes)}** | **${n(base.esp32Bytes)}** |`);
   console.log(`\n(${base.arrays} typed arrays holding ${n(base.bytes)} B of data; ESP32 bytes = ${n(base.slots)} × ${ESP32_SLOT_BYTES} + ${n(base.chunkBytes)})`);
   console.log(`\ntarget ${ESP32_BUDGET} B: ${base.esp32Bytes < ESP32_BUDGET ? 'met' : 'NOT met'}`);
   console.log(`once per program, at module level (all six formats' codecs and the float scratch, each created on first use): ${ms.slots} slots, ${msChunks.report.chunkBytes32} chunk bytes (${msChunks.report.arrays} arrays) = ${msBytes} ESP32 bytes; with one client: ${base.esp32Bytes + msBytes} B`);

@@ -78,3 +78,25 @@ export async function itemRows(xs: XsWorker, base: Partial<Config>, baseFp: Foot
   }
   return rows;
 }
+
+const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+/** The per-item table as Markdown (README.md between XS_TABLE_BEGIN and XS_TABLE_END, and
+ *  docs/xs-memory.md): slots and bytes per unit of each key, and the whole client. */
+export function xsTableMarkdown(board: string, full: Config, rows: readonly ItemRow[], base: Footprint): string {
+  const out = [`| config key | ${board} value | per | slots | bytes | ESP32 bytes |`, '|---|---:|---|---:|---:|---:|'];
+  for (const r of rows) {
+    out.push(`| \`${r.key}\` | ${fmt(full[r.key as keyof Config] as number)} | ${r.unit} | ${fmt(r.slots)} | ${fmt(r.chunkBytes)} | ${fmt(r.esp32Bytes)} |`);
+  }
+  out.push(`| **one client, ${board} config** | | | **${fmt(base.slots)}** | **${fmt(base.chunkBytes)}** (chunks) | **${fmt(base.esp32Bytes)}** |`);
+  return out.join('\n');
+}
+
+export const XS_TABLE_BEGIN = '<!-- xs-memtable:begin -->';
+export const XS_TABLE_END = '<!-- xs-memtable:end -->';
+
+/** The text between the markers in `doc`, or null. */
+export function xsTableIn(doc: string): string | null {
+  const a = doc.indexOf(XS_TABLE_BEGIN), b = doc.indexOf(XS_TABLE_END);
+  return a < 0 || b < a ? null : doc.slice(a + XS_TABLE_BEGIN.length, b).trim();
+}

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleForXs, injectVectorsHere, XsWorker } from './host.js';
-import { clientFootprint, itemRows, ESP32_BUDGET } from './memory.js';
+import { clientFootprint, itemRows, xsTableMarkdown, xsTableIn, ESP32_BUDGET } from './memory.js';
 import { makeConfig, memoryTable, type Config } from '../../src/config.js';
 import { repoRoot } from '../vectors.js';
 
@@ -145,6 +145,10 @@ if (loadError || !worker) {
     assert.ok(row('requestRingDepth').chunkBytes >= (esp32.config.maxDatagram as number));
     assert.ok(row('maxPeers').slots > 0, 'a peer record is an object');
     for (const r of rows) assert.ok(r.esp32Bytes >= 0, r.key);
+    // The README shows this table: it must be the one measured now.
+    const inReadme = xsTableIn(readFileSync(join(repoRoot(), 'README.md'), 'utf8'));
+    assert.is(inReadme, xsTableMarkdown('esp32', makeConfig(esp32.config), rows, base),
+      'README.md\'s XS memory table is stale: run node build/test-host/xs/memory-table.js esp32 --write');
   });
 
   test('xs memory: the esp32 sizes without DTLS sessions fit in 48 KB (slots × 16 + chunk bytes)', async () => {
