@@ -524,7 +524,12 @@ export class Lwm2mClient implements EndpointHandler {
   onFailure(tag: number, reason: number): void {
     const kind = tag >> 8, s = tag & 0xff, sv = this.srv, b = s * Sv.SIZE;
     if (reason === Failure.SECURITY) {
-      this.emit(Ev.DTLS_FAILED, kind === Tag.BOOTSTRAP_REQUEST ? 0 : sv[b + Sv.SSID], this.ep.lastSecurityError);
+      // The tag's index is a server account, except for the bootstrap server (ssid 0) and for a
+      // notification (an observation: its server's ssid).
+      const ssid = kind === Tag.BOOTSTRAP_REQUEST || kind === Tag.BOOTSTRAP_PACK ? 0
+        : kind === Tag.NOTIFY ? (this.obs.get(s, Ob.USED) ? this.ssidOfServer(this.obs.get(s, Ob.SERVER)) : 0)
+        : sv[b + Sv.SSID];
+      this.emit(Ev.DTLS_FAILED, ssid, this.ep.lastSecurityError);
     }
     switch (kind) {
       case Tag.REGISTER: case Tag.UPDATE: sv[b + Sv.SLOT] = -1; this.registrationFailed(s, 0); break;

@@ -614,6 +614,9 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
     f[b + Ob.PATH_COUNT] = n;
     paths.copyWithin(k * COMPOSITE_PATHS * 4, at, at + n * 4);
     f[b + Ob.FORMAT] = cf; f[b + Ob.SEQ] = (f[b + Ob.SEQ] + 1) & 0xffffff; t[tb + ObT.LAST] = c.now; t[tb + ObT.LAST_CON] = c.now;
+    // The response is the first evaluation (epmin/epmax count from it; a reused row must not keep
+    // the previous observation's).
+    t[tb + ObT.LAST_EVAL] = c.now;
     f[b + Ob.DIRTY] = 0; f[b + Ob.INFLIGHT] = -1;
     f[b + Ob.NUMERIC] = isNumericObservation(c, k) ? 1 : 0;
     // (No `cond ? load : NaN`: TurboFan may give that phi a tagged representation and box the load.)

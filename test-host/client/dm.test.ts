@@ -262,4 +262,23 @@ test('epmin spaces evaluations out; epmax re-evaluates a value that changed with
   assert.ok(temps.length - n0 >= 2 && temps.length - n0 <= 3, `notifications with epmin=10 over 25 s: ${temps.length - n0}`);
 });
 
+// The Observe response reads the value: that is the first evaluation, and epmin counts from it (as
+// Anjay samples at observe creation), for a new observation row and for a row a cancelled one freed.
+test('epmin counts from the Observe itself: a change 1 s later is notified at epmin, not at once', () => {
+  const w = world(13, {}, { server: { uri: SERVER_URI, lifetime: 300 } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  w.net.run({ until: w.net.now + 60_000 }); // well past epmin since the clock started
+  assert.is(w.server.call(w.serverPeer, Code.PUT, '/3303/0/5700', { query: ['epmin=10'] }).code, Code.CHANGED);
+  w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  const t0 = w.net.now;
+  w.net.run({ until: t0 + 1000 });
+  w.board.temperature.set(30.5);
+  w.net.run({ until: t0 + 9000 });
+  assert.is(w.server.notifications.length, 0, 'nothing before epmin (10 s) has passed since the Observe');
+  w.net.run({ until: t0 + 11_000 });
+  assert.is(w.server.notifications.length, 1, 'the change, at epmin');
+  assert.is(w.server.notifications[0].payload.toString(), '30.5');
+});
+
 test.run();

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { world, SERVER_URI } from './harness.js';
 import { Code } from '../../src/coap/codes.js';
 import { Ev } from '../../src/client/events.js';
+import { DtlsError } from '../../src/dtls/constants.js';
 
 test('Register: POST /rd with ep, lt, lwm2m, b and the object links; 2.01 → registered', () => {
   const w = world(1, {}, { server: { uri: SERVER_URI, lifetime: 120 } });
@@ -32,6 +33,18 @@ test('a non-ASCII endpoint name goes out as UTF-8 in the ep= Uri-Query (RFC 7252
   w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
   const reg = w.server.requests.find((r) => r.path === '/rd')!;
   assert.ok(reg.query.includes('ep=capteur-été-\u{1F321}'), reg.query.join('&'));
+});
+
+test('coaps:// to a server that never answers DTLS: DTLS_FAILED names the server (its ssid) and the cause, then registration fails', () => {
+  const w = world(3, {}, { server: { uri: SERVER_URI.replace('coap:', 'coaps:'), ssid: 7, lifetime: 120, pskIdentity: 'id', pskKey: Uint8Array.of(1, 2, 3, 4) } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTRATION_FAILED), until: 200_000 });
+  const f = w.events.find((e) => e.e === Ev.DTLS_FAILED);
+  assert.ok(f, 'a DTLS_FAILED event');
+  assert.is(f!.a, 7, 'the server account\'s ssid');
+  assert.is(f!.b, DtlsError.Timeout);
+  assert.ok(f!.t >= 60_000 && f!.t <= 66_000, `given up after the 5th retransmission (1+2+4+8+16+32 s): ${f!.t} ms`);
+  assert.ok(w.events.some((e) => e.e === Ev.REGISTRATION_FAILED && e.a === 7));
 });
 
 test('Update before the lifetime ends, with the location path; again and again', () => {
