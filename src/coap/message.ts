@@ -37,7 +37,9 @@ export class CoapMessage {
   buf: Uint8Array = NO_BUFFER;
   optCount = 0;
   readonly optNum: Uint16Array;
-  readonly optOff: Uint16Array;
+  /** Offsets into `buf`: 32-bit, as the endpoint's datagram array (rings, dedup entries, plaintext
+   *  scratch back to back) is often longer than 64 KB. */
+  readonly optOff: Uint32Array;
   readonly optLen: Uint16Array;
   payloadOff = 0;
   payloadLen = 0;
@@ -60,7 +62,7 @@ export class CoapMessage {
   constructor(slab?: Slab) {
     this.token = slab ? slab.u8(8) : new Uint8Array(8);
     this.optNum = slab ? slab.u16(MAX_OPTIONS) : new Uint16Array(MAX_OPTIONS);
-    this.optOff = slab ? slab.u16(MAX_OPTIONS) : new Uint16Array(MAX_OPTIONS);
+    this.optOff = slab ? slab.u32(MAX_OPTIONS) : new Uint32Array(MAX_OPTIONS);
     this.optLen = slab ? slab.u16(MAX_OPTIONS) : new Uint16Array(MAX_OPTIONS);
   }
 

@@ -305,6 +305,52 @@ test('over DTLS: a response and a request come in decrypted, our answer goes out
 });
 
 
+
+test('option offsets past 64 KB of the endpoint\'s datagram array: a queued request and a DTLS plaintext still parse', () => {
+  // The rings, dedup entries and plaintext scratch are one array: with 64 response slots of 1280 bytes
+  // the request ring starts at 81,920, with 16 + 4 + 32 slots the plaintext scratch at 66,560.
+  const { app, peer, drain } = direct(makeConfig({ responseRingDepth: 64 }));
+  const c1 = con(1, Code.GET, (w) => w.option(Opt.URI_PATH, Buffer.from('hello'), 0, 5));
+  assert.is(app.ep.receive(c1, 0, c1.length, peer, 0), Rx.QUEUED);
+  const got = drain();
+  assert.is(got.length, 1);
+  assert.is(got[0].code, Code.CONTENT, 'GET /hello found from the request ring');
+
+  const cfg = makeConfig({ maxPeers: 8, responseRingDepth: 16, dedupEntries: 32 });
+  const dapp = new ResourceApp(cfg, 5);
+  const session = new DtlsSession(cfg.maxDatagram, seededRandom(51));
+  const PSK = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'), ID = Buffer.from('dtls-endpoint');
+  const server = new TestDtlsServer({ psk: new Map([[ID.toString(), PSK]]), hint: null, cookie: false, echo: false });
+  const addr = new PeerAddress(); parseAddress('127.0.0.1', 5684, addr);
+  const p = dapp.ep.peerIndex(addr, true);
+  assert.is(dapp.ep.setSecurity(p, session, ID, 0, ID.length, PSK, 0, PSK.length), 0);
+  assert.is(dapp.request(p, Code.GET, '/a', 7), 0);
+  const out = new Uint8Array(cfg.maxDatagram);
+  let now = 0;
+  const step = () => {
+    dapp.ep.poll(now);
+    for (let n = dapp.ep.transmit(out, 0); n > 0; n = dapp.ep.transmit(out, 0)) server.receive(Buffer.from(out.subarray(0, n)), now);
+    server.poll(now);
+    for (const d of server.transmit()) dapp.ep.receive(d, 0, d.length, addr, now);
+    now += 10;
+  };
+  for (let k = 0; k < 100 && server.appReceived.length === 0; k++) step();
+  assert.is(session.state, DtlsState.Connected);
+  // The response to our GET /a is parsed from the plaintext scratch: its options are decoded there.
+  const req = parse(server.appReceived[0]);
+  const formats: number[] = [];
+  const onResponse = dapp.onResponse.bind(dapp);
+  dapp.onResponse = (tag, res, peer) => { formats.push(res.contentFormat); onResponse(tag, res, peer); };
+  const b = new Uint8Array(64), w = new MessageWriter();
+  w.begin(b, 0, 64, MsgType.ACK, Code.CONTENT, req.mid, req.token, 0, req.tokenLen);
+  w.optionUint(Opt.CONTENT_FORMAT, 60);
+  w.payload(Buffer.from('ok'), 0, 2);
+  server.sendApp(Buffer.from(b.subarray(0, w.end())));
+  for (let k = 0; k < 10 && dapp.responses.length === 0; k++) step();
+  assert.equal(dapp.responses.map((r) => [r.tag, r.code, r.payload]), [[7, Code.CONTENT, 'ok']]);
+  assert.equal(formats, [60], 'Content-Format read from the plaintext scratch');
+});
+
 test('two endpoints carved from one shared slab keep their state apart', () => {
   const cfg = makeConfig({ maxDatagram: 576, requestRingDepth: 1, responseRingDepth: 3, dedupEntries: 2, maxPeers: 2, maxServers: 1 });
   const slab = new Slab();
