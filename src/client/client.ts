@@ -76,9 +76,9 @@ export interface ClientOptions {
   /** Cryptographic random bytes (the HAL's): DTLS ClientHello randoms. Without it, a generator
    *  seeded from `seed` is used — fine for tests, not for a device in the field. */
   random?: (buf: Uint8Array, off: number, len: number) => void;
-  /** Native AES for DTLS (Moddable's crypt BlockCipher, Node's crypto): a factory, called once per
-   *  DTLS session (a provider holds one key schedule; sessions must not share one). Portable AES
-   *  by default. */
+  /** Native AES for DTLS (Moddable's crypt BlockCipher, Node's crypto): a factory, called twice per
+   *  DTLS session (a provider holds one key schedule: one per direction, and sessions must not share
+   *  one). Portable AES by default. */
   aes?: () => BlockCipherProvider;
   /** Client-initiated bootstrap by Bootstrap-Pack-Request (LwM2M 1.2: GET /bspack, the whole
    *  configuration in one SenML CBOR answer) instead of POST /bs and a write sequence. */
@@ -252,7 +252,13 @@ export class Lwm2mClient implements EndpointHandler {
     });
     this.dtls = [];
     // All sessions share the first one's handshake workspace (src/dtls/workspace.ts): one handshake at a time.
-    for (let k = 0; k < c.dtlsSessions; k++) this.dtls.push(new DtlsSession(c.maxDatagram, random, opts.aes?.(), undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
+    // A native AES gets two providers per session, one per direction: re-keying a native cipher
+    // creates a cipher object (Moddable's crypt), which one provider would do at every change of
+    // direction, i.e. about every record.
+    const aes = opts.aes;
+    for (let k = 0; k < c.dtlsSessions; k++) {
+      this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
+    }
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 

@@ -266,17 +266,32 @@ export class Endpoint {
   setSecurity(p: number, ch: SecureChannel | null, id: Uint8Array, idOff: number, idLen: number,
               key: Uint8Array, keyOff: number, keyLen: number): number {
     const old = this.chan[p];
-    if (old !== null && old !== ch) old.reset(false);
-    this.chan[p] = ch;
     const pi = this.peerInt, at = p * P.N;
-    if (ch === null) { pi[at + P.ID_LEN] = 0; pi[at + P.KEY_LEN] = 0; return 0; }
+    if (ch === null) {
+      if (old !== null) old.reset(false);
+      this.chan[p] = null; pi[at + P.ID_LEN] = 0; pi[at + P.KEY_LEN] = 0; return 0;
+    }
     if (idLen > MAX_PSK_IDENTITY || keyLen > MAX_PSK_KEY || keyLen === 0) return -Code.BAD_REQUEST;
     const row = p * PSK_ROW;
+    // The same connected channel with the same identity and key (start fresh after Bootstrap-Finish
+    // re-reads the bootstrap account while the Finish's 2.04 still has to go out): keep the session,
+    // rather than a new handshake for that one response.
+    if (old === ch && ch.state === Sec.CONNECTED && this.samePsk(row, pi[at + P.ID_LEN], pi[at + P.KEY_LEN], id, idOff, idLen, key, keyOff, keyLen)) return 0;
+    if (old !== null && old !== ch) old.reset(false);
+    this.chan[p] = ch;
     for (let j = 0; j < idLen; j++) this.psk[row + j] = id[idOff + j];
     for (let j = 0; j < keyLen; j++) this.psk[row + MAX_PSK_IDENTITY + j] = key[keyOff + j];
     pi[at + P.ID_LEN] = idLen; pi[at + P.KEY_LEN] = keyLen;
     ch.reset(false);
     return 0;
+  }
+
+  private samePsk(row: number, oldIdLen: number, oldKeyLen: number, id: Uint8Array, idOff: number, idLen: number,
+                  key: Uint8Array, keyOff: number, keyLen: number): boolean {
+    if (oldIdLen !== idLen || oldKeyLen !== keyLen) return false;
+    for (let j = 0; j < idLen; j++) if (this.psk[row + j] !== id[idOff + j]) return false;
+    for (let j = 0; j < keyLen; j++) if (this.psk[row + MAX_PSK_IDENTITY + j] !== key[keyOff + j]) return false;
+    return true;
   }
 
   /** The channel of peer p (null: plain CoAP). */
