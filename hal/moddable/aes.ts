@@ -3,7 +3,7 @@
 // instead of the portable table AES of src/crypto/aes.ts.
 //
 // Allocation: setKey() creates the native cipher object (once per key: a DTLS handshake, not a
-// record). encryptBlock() allocates nothing: the native call reads from and writes into two
+// record — the client gives each session one provider per direction, hal/moddable/main.ts `aes`). encryptBlock() allocates nothing: the native call reads from and writes into two
 // preallocated 16-byte blocks, because it takes whole buffers and a view at an offset would be an
 // allocation per block.
 import { BlockCipher } from "crypt";
