@@ -656,9 +656,9 @@ function isNumericObservation(c: Lwm2mClient, k: number): boolean {
   return rd !== null && isNumericType(rd.type) && !(rd.multiple && p[q + 3] < 0);
 }
 
-/** Attribute a of the observed path, NaN when unset. */
-function attrOf(c: Lwm2mClient, srv: number, o: number, i: number, r: number, a: number, out: Float64Array, slot: number): void {
-  const q = c.attrs.effective(srv, o, i, r, a);
+/** Attribute a of the path of the last c.attrs.resolve(), NaN when unset. */
+function attrOf(c: Lwm2mClient, a: number, out: Float64Array, slot: number): void {
+  const q = c.attrs.pick(a);
   out[slot] = NaN;
   if (q >= 0) out[slot] = c.attrs.v[q];
 }
@@ -675,26 +675,27 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     const q = k * COMPOSITE_PATHS * 4;
     const srv = s < 0 ? 255 : s;
     const o = paths[q], i = paths[q + 1], r = paths[q + 2];
-    const f = c.f64;
+    const f = c.f64, attrs = c.attrs;
     // Attribute values go through f64 slots (no mixed-representation phis: see lastVal below).
-    let qa = c.attrs.effective(srv, o, i, r, Attr.PMIN);
+    attrs.resolve(srv, o, i, r); // the path's attribute rows, found once for every attribute below
+    let qa = attrs.pick(Attr.PMIN);
     f[5] = 0;
-    if (qa >= 0) f[5] = c.attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.serverInstance(s), 2, 0);
-    qa = c.attrs.effective(srv, o, i, r, Attr.PMAX);
+    if (qa >= 0) f[5] = attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.serverInstance(s), 2, 0);
+    qa = attrs.pick(Attr.PMAX);
     f[6] = 0;
-    if (qa >= 0) f[6] = c.attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.serverInstance(s), 3, 0);
+    if (qa >= 0) f[6] = attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.serverInstance(s), 3, 0);
     const pmin = f[5], pmax = f[6];
     const since = now - ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
     // (a sensor read through a bound reader changes without telling the table); epmin spaces
     // evaluations out.
-    qa = c.attrs.effective(srv, o, i, r, Attr.EPMAX);
+    qa = attrs.pick(Attr.EPMAX);
     f[7] = 0;
-    if (qa >= 0) f[7] = c.attrs.v[qa];
+    if (qa >= 0) f[7] = attrs.v[qa];
     const epmax = f[7];
-    qa = c.attrs.effective(srv, o, i, r, Attr.EPMIN);
+    qa = attrs.pick(Attr.EPMIN);
     f[4] = 0;
-    if (qa >= 0) f[4] = c.attrs.v[qa];
+    if (qa >= 0) f[4] = attrs.v[qa];
     const epmin = f[4];
     if (epmax > 0) {
       if (now - ot[tb + ObT.LAST_EVAL] >= epmax * 1000 && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) { of[b + Ob.DIRTY] = 1; ot[tb + ObT.LAST_EVAL] = now; }
@@ -709,9 +710,9 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
         if (numericValue(c, k) && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) {
           f[Cond.CUR] = f[0];
           f[Cond.PREV] = ot[tb + ObT.LAST_VAL];
-          attrOf(c, srv, o, i, r, Attr.GT, f, Cond.GT);
-          attrOf(c, srv, o, i, r, Attr.LT, f, Cond.LT);
-          attrOf(c, srv, o, i, r, Attr.ST, f, Cond.ST);
+          attrOf(c, Attr.GT, f, Cond.GT);
+          attrOf(c, Attr.LT, f, Cond.LT);
+          attrOf(c, Attr.ST, f, Cond.ST);
           due = numericConditionMet(f);
           if (!due) of[b + Ob.DIRTY] = 0;
         } else due = true;
