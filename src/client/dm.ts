@@ -12,7 +12,7 @@ import { encoderFor, decoderFor } from '../formats/registry.js';
 import { coerceRecord } from '../formats/coerce.js';
 import { LinkWriter, ATTR_VER, ATTR_DIM, ATTR_PMIN, ATTR_PMAX, ATTR_GT, ATTR_LT, ATTR_ST, ATTR_EPMIN, ATTR_EPMAX } from '../formats/link.js';
 import { readDecimal } from '../formats/numfmt.js';
-import { Op } from '../model/defs.js';
+import { Op, findResource, type ObjectDef, type ResourceDef } from '../model/defs.js';
 import { AccessOp, checkAccess, accessControlActive, createAclFor, deleteAclFor } from '../model/access.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
@@ -130,12 +130,16 @@ export function encodeRead(c: Lwm2mClient, t: ObjectTable, o: number, i: number,
   enc.begin(out, at, cap, o, i, r, ri);
   const rec = c.rec, cur = c.cursor;
   cur.begin(t, o, i, r, ri);
-  let n = 0;
+  // Every value the cursor yields is of object o: its definition is looked up once, and a resource's
+  // only when the resource changes (XS pays for each lookup: this loop runs per value).
+  const def = cur.objectDef as ObjectDef;
+  let n = 0, lastR = -1;
+  let rd: ResourceDef | null = null;
   for (;;) {
     const k = cur.next(rec);
     if (k === 0) break;
     if (k < 0) return k;
-    const rd = t.resourceDef(rec.o, rec.r);
+    if (rec.r !== lastR) { lastR = rec.r; rd = findResource(def, lastR); }
     if (rd === null || (rd.ops & Op.R) === 0) continue;
     if (s >= -1 && i < 0 && deny(c, s, AccessOp.Read, rec.o, rec.i)) continue;
     const e = enc.add(rec);
@@ -678,12 +682,15 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     const f = c.f64, attrs = c.attrs;
     // Attribute values go through f64 slots (no mixed-representation phis: see lastVal below).
     attrs.resolve(srv, o, i, r); // the path's attribute rows, found once for every attribute below
+    // The server's default pmin/pmax (/1/x/2, /1/x/3: Integer) straight into f (getNumber: no record filled).
     let qa = attrs.pick(Attr.PMIN);
     f[5] = 0;
-    if (qa >= 0) f[5] = attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.serverInstance(s), 2, 0);
+    if (qa >= 0) f[5] = attrs.v[qa];
+    else if (s >= 0) c.table.getNumber(1, c.serverInstance(s), 2, NONE, f, 5, c.rec2); // absent: stays 0
     qa = attrs.pick(Attr.PMAX);
     f[6] = 0;
-    if (qa >= 0) f[6] = attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.serverInstance(s), 3, 0);
+    if (qa >= 0) f[6] = attrs.v[qa];
+    else if (s >= 0) c.table.getNumber(1, c.serverInstance(s), 3, NONE, f, 6, c.rec2);
     const pmin = f[5], pmax = f[6];
     const since = now - ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value

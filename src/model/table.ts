@@ -991,6 +991,9 @@ export class ValueCursor {
     this.#state = CursorState.Resource;
   }
 
+  /** The definition of the object of the last begin() (whose object must be enabled; null before any). */
+  get objectDef(): ObjectDef | null { return this.#def; }
+
   /** 1 with the next value in `out`, 0 at the end, or a bound reader's negative code. */
   next(out: DataRecord): number {
     const t = this.#t;
