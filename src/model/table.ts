@@ -562,14 +562,15 @@ export class ObjectTable {
     return w >= 0 ? (this.#fns[w] as WriteFn)(rec) : this.setValue(rec);
   }
 
-  #fill(p: number, out: DataRecord): void {
+  /** Row p's path and value into `out`. (The cursor calls it per value: the byte-type test is inline.) */
+  fillRow(p: number, out: DataRecord): void {
     const t = this.#vType[p];
     const v = this.#rows, m = p * Row.Stride;
     out.o = v[m + Row.O]; out.i = v[m + Row.I]; out.r = v[m + Row.R];
     const ri = v[m + Row.RI];
     out.ri = ri === RI_NONE ? NONE : ri;
     out.type = t; out.rawFormat = 0; out.time = NaN;
-    if (isBytes(t)) {
+    if (((BYTE_TYPES >> t) & 1) !== 0) {
       out.num = 0; out.lnkO = 0; out.lnkI = 0;
       out.buf = this.#arena; out.off = this.#vNum[p] | 0; out.len = v[m + Row.Len];
     } else {
@@ -611,7 +612,7 @@ export class ObjectTable {
     }
     const p = this.#valFind(o, i, r, ri);
     if (p < 0) return -Code.NOT_FOUND;
-    this.#fill(p, out);
+    this.fillRow(p, out);
     return 0;
   }
 
@@ -703,7 +704,6 @@ export class ObjectTable {
   rowMatches(p: number, o: number, i: number, r: number, ri: number): boolean {
     return this.#rowIs(p, o, i, r, ri);
   }
-  fillRow(p: number, out: DataRecord): void { this.#fill(p, out); }
   /** Instance-table row helpers for ValueCursor. */
   lowerInstance(o: number, i: number): number { return this.#instLower(o, i < 0 ? 0 : i); }
   instanceAt(p: number, o: number): number {
