@@ -385,14 +385,16 @@ export class ObjectTable {
 
   /** First value row with (o, i, r, ri) >= the key (ri 0xFFFF for a single resource). */
   #valLower(o: number, i: number, r: number, ri: number): number {
-    const k1 = o * 65536 + i, k2 = r * 65536 + ri;
     const v = this.#rows;
     let lo = 0, hi = this.#valueCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const m = mid * Row.Stride;
-      const m1 = v[m + Row.O] * 65536 + v[m + Row.I];
-      if (m1 < k1 || (m1 === k1 && v[m + Row.R] * 65536 + v[m + Row.RI] < k2)) lo = mid + 1; else hi = mid;
+      // Field by field: most probes are decided by the object id alone (cheaper under XS than
+      // building two 32-bit keys per probe).
+      let d = v[m + Row.O] - o;
+      if (d === 0) { d = v[m + Row.I] - i; if (d === 0) { d = v[m + Row.R] - r; if (d === 0) d = v[m + Row.RI] - ri; } }
+      if (d < 0) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
@@ -488,16 +490,31 @@ export class ObjectTable {
   #rk = 0;
   #slot = 0;
   #checkPath(o: number, i: number, r: number, ri: number, needInstance: boolean): number {
-    const k = this.defs.indexOf(o);
+    // defs.indexOf and defs.resIndex inlined on the registry's index (every value access comes here;
+    // XS pays for each call).
+    const ix = this.#ix, nObj = this.#nObj;
+    let lo = 0, hi = nObj - 1, k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, id = ix[mid];
+      if (id === o) { k = mid; break; }
+      if (id < o) lo = mid + 1; else hi = mid - 1;
+    }
     if (k < 0) return -Code.NOT_FOUND;
-    const rk = this.defs.resIndex(k, r);
+    const first = ix[nObj + k];
+    let rk = -1;
+    lo = first; hi = ix[nObj + k + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, id = ix[mid];
+      if (id === r) { rk = mid - first; break; }
+      if (id < r) lo = mid + 1; else hi = mid - 1;
+    }
     if (rk < 0 || !(i >= 0 && i < ID_LIMIT)) return -Code.NOT_FOUND;
     if (needInstance && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rd = this.defs.at(k).resources[rk];
     if (rd.type === ValueType.None) return -Code.METHOD_NOT_ALLOWED;
     if (rd.multiple ? !(ri >= 0 && ri < ID_LIMIT) || (ri | 0) !== ri : ri !== NONE) return -Code.BAD_REQUEST;
     this.#rk = rk;
-    this.#slot = this.#ix[this.#nObj + k] - this.#origin + rk;
+    this.#slot = first - this.#origin + rk;
     return k;
   }
 
