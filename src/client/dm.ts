@@ -682,15 +682,13 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     const f = c.f64, attrs = c.attrs;
     // Attribute values go through f64 slots (no mixed-representation phis: see lastVal below).
     attrs.resolve(srv, o, i, r); // the path's attribute rows, found once for every attribute below
-    // The server's default pmin/pmax (/1/x/2, /1/x/3: Integer) straight into f (getNumber: no record filled).
+    // pmin and pmax: the attributes, else the server's defaults (/1/x/2, /1/x/3), else 0.
     let qa = attrs.pick(Attr.PMIN);
-    f[5] = 0;
+    const qb = attrs.pick(Attr.PMAX);
+    f[5] = 0; f[6] = 0;
+    if ((qa < 0 || qb < 0) && s >= 0) c.serverPeriods(s, f, 5);
     if (qa >= 0) f[5] = attrs.v[qa];
-    else if (s >= 0) c.table.getNumber(1, c.serverInstance(s), 2, NONE, f, 5, c.rec2); // absent: stays 0
-    qa = attrs.pick(Attr.PMAX);
-    f[6] = 0;
-    if (qa >= 0) f[6] = attrs.v[qa];
-    else if (s >= 0) c.table.getNumber(1, c.serverInstance(s), 3, NONE, f, 6, c.rec2);
+    if (qb >= 0) f[6] = attrs.v[qb];
     const pmin = f[5], pmax = f[6];
     const since = now - ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
