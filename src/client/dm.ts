@@ -672,10 +672,12 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
   const obs = c.obs, of = obs.f, ot = obs.t, paths = obs.paths;
   let next = Infinity;
   for (let k = 0; k < obs.n; k++) {
-    const b = k * Ob.SIZE, tb = k * ObT.SIZE;
+    const b = k * Ob.SIZE;
     if (!of[b + Ob.USED]) continue;
     const s = of[b + Ob.SERVER];
-    if (s >= 0 && c.serverState(s) !== 3 /* REGISTERED */ && c.serverState(s) !== 4 /* UPDATING */) continue;
+    const st = s >= 0 ? c.serverState(s) : 3;
+    if (st !== 3 /* REGISTERED */ && st !== 4 /* UPDATING */) continue;
+    const tb = k * ObT.SIZE;
     const q = k * COMPOSITE_PATHS * 4;
     const srv = s < 0 ? 255 : s;
     const o = paths[q], i = paths[q + 1], r = paths[q + 2];

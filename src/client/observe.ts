@@ -199,7 +199,8 @@ export class AttributeTable {
   resolve(server: number, o: number, i: number, r: number): void {
     const f = this.f, n = this.n;
     let kr = -1, ki = -1, ko = -1;
-    for (let k = 0, b = 0; k < n; k++, b += Ar.SIZE) {
+    for (let k = 0; k < n; k++) {
+      const b = k * Ar.SIZE;
       if (!f[b + Ar.USED] || f[b + Ar.SERVER] !== server || f[b + Ar.O] !== o) continue;
       const ri = f[b + Ar.I], rr = f[b + Ar.R];
       if (ri === i && rr === r && r >= 0) { if (kr < 0) kr = k; }
@@ -213,10 +214,12 @@ export class AttributeTable {
   /** effective(…, a) for the path of the last resolve(). */
   pick(a: number): number {
     const f = this.f, v = this.v, at = this.n * Ar.SIZE;
-    for (let j = 0; j < 3; j++) {
-      const k = f[at + j];
-      if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
-    }
+    let k = f[at];
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
+    k = f[at + 1];
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
+    k = f[at + 2];
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
     return -1;
   }
 
