@@ -97,10 +97,11 @@ function dispatch(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWrite
 
 /** 0 when /o/i/r/ri exists and is readable, else a negative code. */
 function checkReadable(t: ObjectTable, o: number, i: number, r: number, ri: number): number {
-  if (!t.hasObject(o)) return -Code.NOT_FOUND;
+  const def = t.defs.get(o); // one registry search for the object and the resource
+  if (def === null) return -Code.NOT_FOUND;
   if (i >= 0 && !t.hasInstance(o, i)) return -Code.NOT_FOUND;
   if (r >= 0) {
-    const rd = t.resourceDef(o, r);
+    const rd = findResource(def, r);
     if (rd === null) return -Code.NOT_FOUND;
     if ((rd.ops & Op.R) === 0) return -Code.METHOD_NOT_ALLOWED;
     if (ri >= 0 && !rd.multiple) return -Code.NOT_FOUND;
