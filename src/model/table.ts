@@ -560,6 +560,13 @@ export class ObjectTable {
     const rr = ri < 0 ? RI_NONE : ri;
     const p = this.#valLower(o, i, r, rr);
     const found = this.#rowIs(p, o, i, r, rr);
+    if (found && !bytes) {
+      // A number replacing a number (a row's type is its resource's): no span, nothing moves, so
+      // no #place (the common update: a sensor value).
+      this.#vNum[p] = num;
+      this.markChanged(o, i, r);
+      return 0;
+    }
     if (!found && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
