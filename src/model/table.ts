@@ -293,7 +293,8 @@ export class ObjectTable {
   anyReader(k: number): boolean {
     const b = this.#bind;
     if (b === null) return false;
-    return b[(this.#ix[this.#nObj + k] - this.#origin) * Bind.Stride + Bind.NextReader] < this.#resCount(k);
+    const ix = this.#ix, at = this.#nObj + k, first = ix[at]; // (#resCount inline: once per cursor walk)
+    return b[(first - this.#origin) * Bind.Stride + Bind.NextReader] < ix[at + 1] - first;
   }
 
   #instFind(o: number, i: number): number {
@@ -1001,7 +1002,7 @@ export class ValueCursor {
     this.#k = k;
     if (k < 0) return;
     this.#def = table.defs.at(k);
-    this.#rIdx = r < 0 ? 0 : table.resIndex(k, r);
+    this.#rIdx = r < 0 ? 0 : table.defs.resIndex(k, r);
     if (this.#rIdx < 0) return;
     this.#rows = table.rows;
     if (!table.anyReader(k)) {
