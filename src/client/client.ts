@@ -109,7 +109,7 @@ const Q_Q = ascii('Q');
 const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
 
 // Server object (1) resources (TS Core Appendix E.2).
-const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17,
+const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17,
   SRV_RETRY_TIMER = 18, SRV_SEQ_DELAY = 19, SRV_SEQ_RETRY = 20;
 // Security object (0) resources (TS Core Appendix E.1).
 const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
@@ -127,10 +127,13 @@ export const enum Sv {
   SLOT = 9,
   /** 1 when the object list changed since the last Register/Update. */
   DIRTY = 10,
-  SIZE = 11,
+  /** 1 when SvT.PMIN/PMAX hold /1/x/2 and /1/x/3 (serverPeriods). */
+  PERIODS = 11,
+  SIZE = 12,
 }
-/** Its doubles: row s of Lwm2mClient.srvTime (stride SvT.SIZE). Lifetime in s, deadline in ms. */
-export const enum SvT { LIFETIME = 0, DEADLINE = 1, SIZE = 2 }
+/** Its doubles: row s of Lwm2mClient.srvTime (stride SvT.SIZE). Lifetime in s, deadline in ms; the
+ *  Server instance's default pmin and pmax in s (0 when absent), valid while Sv.PERIODS is 1. */
+export const enum SvT { LIFETIME = 0, DEADLINE = 1, PMIN = 2, PMAX = 3, SIZE = 4 }
 
 export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
@@ -393,7 +396,7 @@ export class Lwm2mClient implements EndpointHandler {
       const sec = this.securityForSsid(this.table, ssid);
       if (sec < 0 || !this.peerFromSecurity(this.table, sec)) continue;
       const s = n++, sv = this.srv, b = s * Sv.SIZE;
-      sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i;
+      sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i; sv[b + Sv.PERIODS] = 0;
       sv[b + Sv.PEER] = this.ep.peerIndex(this.addr, true);
       if (sv[b + Sv.PEER] < 0 || !this.applySecurity(sec, sv[b + Sv.PEER], s, ssid)) { sv[b + Sv.USED] = 0; n--; continue; }
       sv[b + Sv.STATE] = Reg.WAIT; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now; sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0; sv[b + Sv.DIRTY] = 0;
@@ -466,6 +469,22 @@ export class Lwm2mClient implements EndpointHandler {
     const sv = this.srv;
     for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED] && sv[s * Sv.SIZE + Sv.PEER] === p) return s;
     return -1;
+  }
+
+  /** Server account s's default pmin and pmax (/1/x/2 and /1/x/3, in s; 0 when absent) into out[at]
+   *  and out[at + 1]. notifyDue wants them at every poll and a table lookup costs XS about 1,000
+   *  instructions: they are kept in srvTime and read again after any change to object 1
+   *  (onTableChange), or every time when a reader is bound to them (it may change unseen). */
+  serverPeriods(s: number, out: Float64Array, at: number): void {
+    const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
+    if (sv[b + Sv.PERIODS] === 0) {
+      const t = this.table, i = sv[b + Sv.INST];
+      tm[d + SvT.PMIN] = 0; tm[d + SvT.PMAX] = 0;
+      t.getNumber(1, i, SRV_PMIN, NONE, tm, d + SvT.PMIN, this.rec2);
+      t.getNumber(1, i, SRV_PMAX, NONE, tm, d + SvT.PMAX, this.rec2);
+      sv[b + Sv.PERIODS] = t.isBoundRead(1, SRV_PMIN) || t.isBoundRead(1, SRV_PMAX) ? 0 : 1;
+    }
+    out[at] = tm[d + SvT.PMIN]; out[at + 1] = tm[d + SvT.PMAX];
   }
 
   /** Server account s's Short Server ID; ssidOfServer: 0 for -1 (an unknown peer). */
@@ -566,6 +585,7 @@ export class Lwm2mClient implements EndpointHandler {
 
   private onTableChange(o: number, i: number, r: number): void {
     this.obs.touch(o, i, r);
+    if (o === 1 || o < 0) for (let s = 0; s < this.nServers; s++) this.srv[s * Sv.SIZE + Sv.PERIODS] = 0;
     // An instance created or deleted changes the object list: an Update with the new list.
     const sv = this.srv;
     if (r < 0 && o > 0 && !this.bsFlag) for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) sv[s * Sv.SIZE + Sv.DIRTY] = 1;

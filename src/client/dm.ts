@@ -12,7 +12,7 @@ import { encoderFor, decoderFor } from '../formats/registry.js';
 import { coerceRecord } from '../formats/coerce.js';
 import { LinkWriter, ATTR_VER, ATTR_DIM, ATTR_PMIN, ATTR_PMAX, ATTR_GT, ATTR_LT, ATTR_ST, ATTR_EPMIN, ATTR_EPMAX } from '../formats/link.js';
 import { readDecimal } from '../formats/numfmt.js';
-import { Op } from '../model/defs.js';
+import { Op, findResource, type ObjectDef, type ResourceDef } from '../model/defs.js';
 import { AccessOp, checkAccess, accessControlActive, createAclFor, deleteAclFor } from '../model/access.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
@@ -97,10 +97,11 @@ function dispatch(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWrite
 
 /** 0 when /o/i/r/ri exists and is readable, else a negative code. */
 function checkReadable(t: ObjectTable, o: number, i: number, r: number, ri: number): number {
-  if (!t.hasObject(o)) return -Code.NOT_FOUND;
+  const def = t.defs.get(o); // one registry search for the object and the resource
+  if (def === null) return -Code.NOT_FOUND;
   if (i >= 0 && !t.hasInstance(o, i)) return -Code.NOT_FOUND;
   if (r >= 0) {
-    const rd = t.resourceDef(o, r);
+    const rd = findResource(def, r);
     if (rd === null) return -Code.NOT_FOUND;
     if ((rd.ops & Op.R) === 0) return -Code.METHOD_NOT_ALLOWED;
     if (ri >= 0 && !rd.multiple) return -Code.NOT_FOUND;
@@ -130,12 +131,16 @@ export function encodeRead(c: Lwm2mClient, t: ObjectTable, o: number, i: number,
   enc.begin(out, at, cap, o, i, r, ri);
   const rec = c.rec, cur = c.cursor;
   cur.begin(t, o, i, r, ri);
-  let n = 0;
+  // Every value the cursor yields is of object o: its definition is looked up once, and a resource's
+  // only when the resource changes (XS pays for each lookup: this loop runs per value).
+  const def = cur.objectDef as ObjectDef;
+  let n = 0, lastR = -1;
+  let rd: ResourceDef | null = null;
   for (;;) {
     const k = cur.next(rec);
     if (k === 0) break;
     if (k < 0) return k;
-    const rd = t.resourceDef(rec.o, rec.r);
+    if (rec.r !== lastR) { lastR = rec.r; rd = findResource(def, lastR); }
     if (rd === null || (rd.ops & Op.R) === 0) continue;
     if (s >= -1 && i < 0 && deny(c, s, AccessOp.Read, rec.o, rec.i)) continue;
     const e = enc.add(rec);
@@ -656,9 +661,9 @@ function isNumericObservation(c: Lwm2mClient, k: number): boolean {
   return rd !== null && isNumericType(rd.type) && !(rd.multiple && p[q + 3] < 0);
 }
 
-/** Attribute a of the observed path, NaN when unset. */
-function attrOf(c: Lwm2mClient, srv: number, o: number, i: number, r: number, a: number, out: Float64Array, slot: number): void {
-  const q = c.attrs.effective(srv, o, i, r, a);
+/** Attribute a of the path of the last c.attrs.resolve(), NaN when unset. */
+function attrOf(c: Lwm2mClient, a: number, out: Float64Array, slot: number): void {
+  const q = c.attrs.pick(a);
   out[slot] = NaN;
   if (q >= 0) out[slot] = c.attrs.v[q];
 }
@@ -668,33 +673,37 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
   const obs = c.obs, of = obs.f, ot = obs.t, paths = obs.paths;
   let next = Infinity;
   for (let k = 0; k < obs.n; k++) {
-    const b = k * Ob.SIZE, tb = k * ObT.SIZE;
+    const b = k * Ob.SIZE;
     if (!of[b + Ob.USED]) continue;
     const s = of[b + Ob.SERVER];
-    if (s >= 0 && c.serverState(s) !== 3 /* REGISTERED */ && c.serverState(s) !== 4 /* UPDATING */) continue;
+    const st = s >= 0 ? c.serverState(s) : 3;
+    if (st !== 3 /* REGISTERED */ && st !== 4 /* UPDATING */) continue;
+    const tb = k * ObT.SIZE;
     const q = k * COMPOSITE_PATHS * 4;
     const srv = s < 0 ? 255 : s;
     const o = paths[q], i = paths[q + 1], r = paths[q + 2];
-    const f = c.f64;
+    const f = c.f64, attrs = c.attrs;
     // Attribute values go through f64 slots (no mixed-representation phis: see lastVal below).
-    let qa = c.attrs.effective(srv, o, i, r, Attr.PMIN);
-    f[5] = 0;
-    if (qa >= 0) f[5] = c.attrs.v[qa]; else if (s >= 0) f[5] = c.intRes(c.table, 1, c.serverInstance(s), 2, 0);
-    qa = c.attrs.effective(srv, o, i, r, Attr.PMAX);
-    f[6] = 0;
-    if (qa >= 0) f[6] = c.attrs.v[qa]; else if (s >= 0) f[6] = c.intRes(c.table, 1, c.serverInstance(s), 3, 0);
+    attrs.resolve(srv, o, i, r); // the path's attribute rows, found once for every attribute below
+    // pmin and pmax: the attributes, else the server's defaults (/1/x/2, /1/x/3), else 0.
+    let qa = attrs.pick(Attr.PMIN);
+    const qb = attrs.pick(Attr.PMAX);
+    f[5] = 0; f[6] = 0;
+    if ((qa < 0 || qb < 0) && s >= 0) c.serverPeriods(s, f, 5);
+    if (qa >= 0) f[5] = attrs.v[qa];
+    if (qb >= 0) f[6] = attrs.v[qb];
     const pmin = f[5], pmax = f[6];
     const since = now - ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
     // (a sensor read through a bound reader changes without telling the table); epmin spaces
     // evaluations out.
-    qa = c.attrs.effective(srv, o, i, r, Attr.EPMAX);
+    qa = attrs.pick(Attr.EPMAX);
     f[7] = 0;
-    if (qa >= 0) f[7] = c.attrs.v[qa];
+    if (qa >= 0) f[7] = attrs.v[qa];
     const epmax = f[7];
-    qa = c.attrs.effective(srv, o, i, r, Attr.EPMIN);
+    qa = attrs.pick(Attr.EPMIN);
     f[4] = 0;
-    if (qa >= 0) f[4] = c.attrs.v[qa];
+    if (qa >= 0) f[4] = attrs.v[qa];
     const epmin = f[4];
     if (epmax > 0) {
       if (now - ot[tb + ObT.LAST_EVAL] >= epmax * 1000 && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) { of[b + Ob.DIRTY] = 1; ot[tb + ObT.LAST_EVAL] = now; }
@@ -709,9 +718,9 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
         if (numericValue(c, k) && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) {
           f[Cond.CUR] = f[0];
           f[Cond.PREV] = ot[tb + ObT.LAST_VAL];
-          attrOf(c, srv, o, i, r, Attr.GT, f, Cond.GT);
-          attrOf(c, srv, o, i, r, Attr.LT, f, Cond.LT);
-          attrOf(c, srv, o, i, r, Attr.ST, f, Cond.ST);
+          attrOf(c, Attr.GT, f, Cond.GT);
+          attrOf(c, Attr.LT, f, Cond.LT);
+          attrOf(c, Attr.ST, f, Cond.ST);
           due = numericConditionMet(f);
           if (!due) of[b + Ob.DIRTY] = 0;
         } else due = true;

@@ -136,7 +136,7 @@ export const enum Ar { USED = 0, SERVER = 1, O = 2, I = 3, R = 4, SIZE = 5 }
 /** Write-Attributes storage: one row per (server, path), values NaN when unset. */
 export class AttributeTable {
   readonly n: number;
-  /** Integer fields, row k at k * Ar.SIZE. */
+  /** Integer fields, row k at k * Ar.SIZE; then, at n * Ar.SIZE, the three rows resolve() found. */
   readonly f: Int32Array;
   /** Attribute values, row k at k * Attr.COUNT. One more row, at `scratch`, holds the values of the
    *  Write-Attributes request being parsed (dm.ts). */
@@ -145,7 +145,7 @@ export class AttributeTable {
 
   constructor(n: number, slab: Slab = new Slab()) {
     this.n = n;
-    this.f = slab.i32(n * Ar.SIZE);
+    this.f = slab.i32(n * Ar.SIZE + 3);
     this.v = slab.f64((n + 1) * Attr.COUNT).fill(NaN);
     this.scratch = n * Attr.COUNT;
   }
@@ -190,6 +190,36 @@ export class AttributeTable {
     if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
     k = this.find(server, o, NONE, NONE);
     if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
+    return -1;
+  }
+
+  /** Finds the rows `effective` looks through for (server, /o/i/r) in one scan of the table, rather
+   *  than one scan per attribute and level (XS pays for every row read): the resource row (r >= 0),
+   *  the instance row (i >= 0) and the object row, kept after the rows of `f` (-1: none). Then `pick(a)`. */
+  resolve(server: number, o: number, i: number, r: number): void {
+    const f = this.f, n = this.n;
+    let kr = -1, ki = -1, ko = -1;
+    for (let k = 0; k < n; k++) {
+      const b = k * Ar.SIZE;
+      if (!f[b + Ar.USED] || f[b + Ar.SERVER] !== server || f[b + Ar.O] !== o) continue;
+      const ri = f[b + Ar.I], rr = f[b + Ar.R];
+      if (ri === i && rr === r && r >= 0) { if (kr < 0) kr = k; }
+      else if (ri === i && rr === NONE && i >= 0) { if (ki < 0) ki = k; }
+      else if (ri === NONE && rr === NONE && ko < 0) ko = k;
+    }
+    const at = n * Ar.SIZE;
+    f[at] = kr; f[at + 1] = ki; f[at + 2] = ko;
+  }
+
+  /** effective(…, a) for the path of the last resolve(). */
+  pick(a: number): number {
+    const f = this.f, v = this.v, at = this.n * Ar.SIZE;
+    let k = f[at];
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
+    k = f[at + 1];
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
+    k = f[at + 2];
+    if (k >= 0) { const q = k * Attr.COUNT + a, x = v[q]; if (x === x) return q; }
     return -1;
   }
 

@@ -15,7 +15,7 @@ import { Code } from '../coap/codes.js';
 import { ContentFormat } from '../formats/content-format.js';
 import { DataRecord, EMPTY_BYTES, ValueType } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
-import { isUnder, pathDepth } from './codec.js';
+import { pathDepth } from './codec.js';
 import { fitsFloat32, getFloat32, getFloat64, putFloat32, putFloat64 } from './ieee754.js';
 
 export const enum TlvKind { OBJECT_INSTANCE = 0, RESOURCE_INSTANCE = 1, MULTIPLE_RESOURCE = 2, RESOURCE = 3 }
@@ -192,7 +192,9 @@ export class TlvEncoder implements PayloadEncoder {
     if (this.err !== 0) return this.err;
     const d = this.depth;
     const rd = rec.depth();
-    if (rd === 0 || !isUnder(rec, d, this.o, this.i, this.r, this.ri)) return this.fail(Code.NOT_ACCEPTABLE);
+    // isUnder(rec, d, …) inlined with rec's depth computed once (XS pays per call: this runs per value).
+    if (rd === 0 || rd < d || (d >= 1 && rec.o !== this.o) || (d >= 2 && rec.i !== this.i) ||
+        (d >= 3 && rec.r !== this.r) || (d >= 4 && rec.ri !== this.ri)) return this.fail(Code.NOT_ACCEPTABLE);
     if (rd === 1) return rec.type === ValueType.None ? 0 : this.fail(Code.NOT_ACCEPTABLE);
     // Object Instance level (request on /o)
     if (d === 1 && rec.i !== this.instId) {
@@ -212,7 +214,7 @@ export class TlvEncoder implements PayloadEncoder {
         this.resAt = this.pos; this.resId = rec.r; this.pos += RESERVE;
       }
     } else if (rd === 3) {
-      this.closeRes();
+      if (this.resId >= 0) this.closeRes(); // (tested here: a call per single resource otherwise)
       if (rec.type === ValueType.None) {
         // an empty multiple resource
         if (this.pos + 2 > this.end_) return this.fail(Code.REQUEST_ENTITY_TOO_LARGE);

@@ -293,7 +293,8 @@ export class ObjectTable {
   anyReader(k: number): boolean {
     const b = this.#bind;
     if (b === null) return false;
-    return b[(this.#ix[this.#nObj + k] - this.#origin) * Bind.Stride + Bind.NextReader] < this.#resCount(k);
+    const ix = this.#ix, at = this.#nObj + k, first = ix[at]; // (#resCount inline: once per cursor walk)
+    return b[(first - this.#origin) * Bind.Stride + Bind.NextReader] < ix[at + 1] - first;
   }
 
   #instFind(o: number, i: number): number {
@@ -385,14 +386,16 @@ export class ObjectTable {
 
   /** First value row with (o, i, r, ri) >= the key (ri 0xFFFF for a single resource). */
   #valLower(o: number, i: number, r: number, ri: number): number {
-    const k1 = o * 65536 + i, k2 = r * 65536 + ri;
     const v = this.#rows;
     let lo = 0, hi = this.#valueCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const m = mid * Row.Stride;
-      const m1 = v[m + Row.O] * 65536 + v[m + Row.I];
-      if (m1 < k1 || (m1 === k1 && v[m + Row.R] * 65536 + v[m + Row.RI] < k2)) lo = mid + 1; else hi = mid;
+      // Field by field: most probes are decided by the object id alone (cheaper under XS than
+      // building two 32-bit keys per probe).
+      let d = v[m + Row.O] - o;
+      if (d === 0) { d = v[m + Row.I] - i; if (d === 0) { d = v[m + Row.R] - r; if (d === 0) d = v[m + Row.RI] - ri; } }
+      if (d < 0) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
@@ -488,16 +491,31 @@ export class ObjectTable {
   #rk = 0;
   #slot = 0;
   #checkPath(o: number, i: number, r: number, ri: number, needInstance: boolean): number {
-    const k = this.defs.indexOf(o);
+    // defs.indexOf and defs.resIndex inlined on the registry's index (every value access comes here;
+    // XS pays for each call).
+    const ix = this.#ix, nObj = this.#nObj;
+    let lo = 0, hi = nObj - 1, k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, id = ix[mid];
+      if (id === o) { k = mid; break; }
+      if (id < o) lo = mid + 1; else hi = mid - 1;
+    }
     if (k < 0) return -Code.NOT_FOUND;
-    const rk = this.defs.resIndex(k, r);
+    const first = ix[nObj + k];
+    let rk = -1;
+    lo = first; hi = ix[nObj + k + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, id = ix[mid];
+      if (id === r) { rk = mid - first; break; }
+      if (id < r) lo = mid + 1; else hi = mid - 1;
+    }
     if (rk < 0 || !(i >= 0 && i < ID_LIMIT)) return -Code.NOT_FOUND;
     if (needInstance && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rd = this.defs.at(k).resources[rk];
     if (rd.type === ValueType.None) return -Code.METHOD_NOT_ALLOWED;
     if (rd.multiple ? !(ri >= 0 && ri < ID_LIMIT) || (ri | 0) !== ri : ri !== NONE) return -Code.BAD_REQUEST;
     this.#rk = rk;
-    this.#slot = this.#ix[this.#nObj + k] - this.#origin + rk;
+    this.#slot = first - this.#origin + rk;
     return k;
   }
 
@@ -543,6 +561,13 @@ export class ObjectTable {
     const rr = ri < 0 ? RI_NONE : ri;
     const p = this.#valLower(o, i, r, rr);
     const found = this.#rowIs(p, o, i, r, rr);
+    if (found && !bytes) {
+      // A number replacing a number (a row's type is its resource's): no span, nothing moves, so
+      // no #place (the common update: a sensor value).
+      this.#vNum[p] = num;
+      this.markChanged(o, i, r);
+      return 0;
+    }
     if (!found && this.#instFind(o, i) < 0) return -Code.NOT_FOUND;
     const rc = this.#place(p, !found, o, i, r, ri, t, src, so, len);
     if (rc < 0) return rc;
@@ -562,14 +587,15 @@ export class ObjectTable {
     return w >= 0 ? (this.#fns[w] as WriteFn)(rec) : this.setValue(rec);
   }
 
-  #fill(p: number, out: DataRecord): void {
+  /** Row p's path and value into `out`. (The cursor calls it per value: the byte-type test is inline.) */
+  fillRow(p: number, out: DataRecord): void {
     const t = this.#vType[p];
     const v = this.#rows, m = p * Row.Stride;
     out.o = v[m + Row.O]; out.i = v[m + Row.I]; out.r = v[m + Row.R];
     const ri = v[m + Row.RI];
     out.ri = ri === RI_NONE ? NONE : ri;
     out.type = t; out.rawFormat = 0; out.time = NaN;
-    if (isBytes(t)) {
+    if (((BYTE_TYPES >> t) & 1) !== 0) {
       out.num = 0; out.lnkO = 0; out.lnkI = 0;
       out.buf = this.#arena; out.off = this.#vNum[p] | 0; out.len = v[m + Row.Len];
     } else {
@@ -611,7 +637,7 @@ export class ObjectTable {
     }
     const p = this.#valFind(o, i, r, ri);
     if (p < 0) return -Code.NOT_FOUND;
-    this.#fill(p, out);
+    this.fillRow(p, out);
     return 0;
   }
 
@@ -703,7 +729,6 @@ export class ObjectTable {
   rowMatches(p: number, o: number, i: number, r: number, ri: number): boolean {
     return this.#rowIs(p, o, i, r, ri);
   }
-  fillRow(p: number, out: DataRecord): void { this.#fill(p, out); }
   /** Instance-table row helpers for ValueCursor. */
   lowerInstance(o: number, i: number): number { return this.#instLower(o, i < 0 ? 0 : i); }
   instanceAt(p: number, o: number): number {
@@ -977,7 +1002,7 @@ export class ValueCursor {
     this.#k = k;
     if (k < 0) return;
     this.#def = table.defs.at(k);
-    this.#rIdx = r < 0 ? 0 : table.resIndex(k, r);
+    this.#rIdx = r < 0 ? 0 : table.defs.resIndex(k, r);
     if (this.#rIdx < 0) return;
     this.#rows = table.rows;
     if (!table.anyReader(k)) {
@@ -990,6 +1015,9 @@ export class ValueCursor {
     this.#rowInit = false;
     this.#state = CursorState.Resource;
   }
+
+  /** The definition of the object of the last begin() (whose object must be enabled; null before any). */
+  get objectDef(): ObjectDef | null { return this.#def; }
 
   /** 1 with the next value in `out`, 0 at the end, or a bound reader's negative code. */
   next(out: DataRecord): number {

@@ -139,6 +139,24 @@ test('Block1: a Write in 16-byte blocks (2.31 Continue, then 2.04)', () => {
   assert.is(w.server.call(w.serverPeer, Code.GET, '/3303/0/5750').payload.toString(), value.toString());
 });
 
+test('Observe: the server\'s default pmax (/1/0/3) applies, and a change of it takes effect at once', () => {
+  const w = up(9);
+  const o = w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  assert.is(o.code, Code.CONTENT);
+  assert.is(w.server.call(w.serverPeer, Code.PUT, '/1/0/3', { cf: TEXT, payload: Buffer.from('20') }).code, Code.CHANGED);
+  const t0 = w.net.now;
+  w.net.run({ until: t0 + 15_000 });
+  assert.is(w.server.notifications.length, 0, 'not before the default pmax');
+  w.net.run({ until: t0 + 21_000 });
+  assert.is(w.server.notifications.length, 1, 'at the default pmax (20 s)');
+  assert.is(w.server.call(w.serverPeer, Code.PUT, '/1/0/3', { cf: TEXT, payload: Buffer.from('60') }).code, Code.CHANGED);
+  const t1 = w.net.now;
+  w.net.run({ until: t1 + 30_000 });
+  assert.is(w.server.notifications.length, 1, 'the new default pmax (60 s), not the old one');
+  w.net.run({ until: t1 + 61_000 });
+  assert.is(w.server.notifications.length, 2, 'at the new default pmax');
+});
+
 test('Observe: notifications honour pmin and pmax; gt/lt crossings; cancel by GET Observe=1 and by RST', () => {
   const w = up(8);
   assert.is(w.server.call(w.serverPeer, Code.PUT, '/3303/0/5700', { query: ['pmin=10', 'pmax=30'] }).code, Code.CHANGED);
