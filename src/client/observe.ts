@@ -180,22 +180,10 @@ export class AttributeTable {
     this.f[k * Ar.SIZE + Ar.USED] = 0;
   }
 
-  /** Where attribute `a` of a path is set, inherited resource → instance → object (TS Core
-   *  §5.1.2): an index into `v`, or -1 when unset. (An index, not the double: V8 boxes doubles
-   *  returned from calls it does not inline.) */
-  effective(server: number, o: number, i: number, r: number, a: number): number {
-    let k = r >= 0 ? this.find(server, o, i, r) : -1;
-    if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
-    k = i >= 0 ? this.find(server, o, i, NONE) : -1;
-    if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
-    k = this.find(server, o, NONE, NONE);
-    if (k >= 0) { const q = k * Attr.COUNT + a, x = this.v[q]; if (x === x) return q; }
-    return -1;
-  }
-
-  /** Finds the rows `effective` looks through for (server, /o/i/r) in one scan of the table, rather
-   *  than one scan per attribute and level (XS pays for every row read): the resource row (r >= 0),
-   *  the instance row (i >= 0) and the object row, kept after the rows of `f` (-1: none). Then `pick(a)`. */
+  /** Finds, in one scan of the table (XS pays for every row read), the rows an attribute of
+   *  (server, /o/i/r) is inherited from, resource → instance → object (TS Core §5.1.2): the resource
+   *  row (r >= 0), the instance row (i >= 0) and the object row, kept after the rows of `f` (-1: none).
+   *  Then `pick(a)`. */
   resolve(server: number, o: number, i: number, r: number): void {
     const f = this.f, n = this.n;
     let kr = -1, ki = -1, ko = -1;
@@ -211,7 +199,8 @@ export class AttributeTable {
     f[at] = kr; f[at + 1] = ki; f[at + 2] = ko;
   }
 
-  /** effective(…, a) for the path of the last resolve(). */
+  /** Where attribute `a` of the last resolve()'s path is set: an index into `v`, or -1 when unset.
+   *  (An index, not the double: V8 boxes doubles returned from calls it does not inline.) */
   pick(a: number): number {
     const f = this.f, v = this.v, at = this.n * Ar.SIZE;
     let k = f[at];
