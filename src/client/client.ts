@@ -487,9 +487,8 @@ export class Lwm2mClient implements EndpointHandler {
     out[at] = tm[d + SvT.PMIN]; out[at + 1] = tm[d + SvT.PMAX];
   }
 
-  /** Server account s's Short Server ID; ssidOfServer: 0 for -1 (an unknown peer). */
-  serverSsid(s: number): number { return this.srv[s * Sv.SIZE + Sv.SSID]; }
-  ssidOfServer(s: number): number { return s >= 0 ? this.srv[s * Sv.SIZE + Sv.SSID] : 0; }
+  /** Server account s's Short Server ID; 0 for -1 (an unknown peer). */
+  serverSsid(s: number): number { return s >= 0 ? this.srv[s * Sv.SIZE + Sv.SSID] : 0; }
   /** Server account s's registration state (Reg). */
   serverState(s: number): number { return this.srv[s * Sv.SIZE + Sv.STATE]; }
   /** Server account s's Server object instance (/1/x). */
@@ -552,7 +551,7 @@ export class Lwm2mClient implements EndpointHandler {
       // The tag's index is a server account, except for the bootstrap server (ssid 0) and for a
       // notification (an observation: its server's ssid).
       const ssid = kind === Tag.BOOTSTRAP_REQUEST || kind === Tag.BOOTSTRAP_PACK ? 0
-        : kind === Tag.NOTIFY ? (this.obs.get(s, Ob.USED) ? this.ssidOfServer(this.obs.get(s, Ob.SERVER)) : 0)
+        : kind === Tag.NOTIFY ? (this.obs.get(s, Ob.USED) ? this.serverSsid(this.obs.get(s, Ob.SERVER)) : 0)
         : sv[b + Sv.SSID];
       this.emit(Ev.DTLS_FAILED, ssid, this.ep.lastSecurityError);
     }
@@ -563,7 +562,7 @@ export class Lwm2mClient implements EndpointHandler {
       case Tag.NOTIFY:
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
         if (this.obs.get(s, Ob.USED)) {
-          this.emit(Ev.OBSERVE_CANCELLED, this.ssidOfServer(this.obs.get(s, Ob.SERVER)), s);
+          this.emit(Ev.OBSERVE_CANCELLED, this.serverSsid(this.obs.get(s, Ob.SERVER)), s);
           this.obs.free(s);
         }
         break;
@@ -577,7 +576,7 @@ export class Lwm2mClient implements EndpointHandler {
     const obs = this.obs;
     for (let k = 0; k < obs.n; k++) {
       if (obs.get(k, Ob.USED) && obs.get(k, Ob.PEER) === p && obs.get(k, Ob.LAST_MID) === mid) {
-        this.emit(Ev.OBSERVE_CANCELLED, this.ssidOfServer(obs.get(k, Ob.SERVER)), k);
+        this.emit(Ev.OBSERVE_CANCELLED, this.serverSsid(obs.get(k, Ob.SERVER)), k);
         obs.free(k);
       }
     }

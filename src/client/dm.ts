@@ -35,8 +35,6 @@ function isNumericType(t: number): boolean {
 }
 
 /** Ssid of server index s, 0 for an unknown peer. */
-function ssidOf(c: Lwm2mClient, s: number): number { return c.ssidOfServer(s); }
-
 function deny(c: Lwm2mClient, s: number, op: number, o: number, i: number): boolean {
   if (o === 0 || o === 21) return true; // Security and OSCORE: never for an LwM2M server (TS Core §7.1)
   if (!accessControlActive(c.table)) return false;
@@ -57,7 +55,7 @@ export function handleDm(c: Lwm2mClient, req: CoapMessage, p: number, res: Messa
   if (pr === PathResult.BAD) rc = fail(res, Code.BAD_REQUEST);
   else if (pr === PathResult.NOT_NUMERIC) rc = fail(res, Code.NOT_FOUND);
   else rc = dispatch(c, req, p, res, s);
-  c.emit(Ev.REQUEST, req.code * 65536 + (res.buf[res.start + 1]), ssidOf(c, s));
+  c.emit(Ev.REQUEST, req.code * 65536 + (res.buf[res.start + 1]), c.serverSsid(s));
   return rc;
 }
 
@@ -628,7 +626,7 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
     t[tb + ObT.LAST_VAL] = NaN;
     if (numericValue(c, k)) t[tb + ObT.LAST_VAL] = c.f64[0];
     res.optionUint(Opt.OBSERVE, f[b + Ob.SEQ]);
-    c.emit(Ev.OBSERVE_STARTED, ssidOf(c, s), k);
+    c.emit(Ev.OBSERVE_STARTED, c.serverSsid(s), k);
   }
   // Table full: answered without Observe, so the server knows it is not registered (RFC 7641 §4.1).
   return respondBody(c, req, res, cf, len);
@@ -638,7 +636,7 @@ function cancelObservation(c: Lwm2mClient, req: CoapMessage, p: number, s: numbe
   const k = c.obs.find(p, req.token, 0, req.tokenLen);
   if (k < 0) return;
   c.obs.free(k);
-  c.emit(Ev.OBSERVE_CANCELLED, ssidOf(c, s), k);
+  c.emit(Ev.OBSERVE_CANCELLED, c.serverSsid(s), k);
 }
 
 /** The current value of a single numeric resource observation (for gt/lt/st) into c.f64[0];
@@ -769,7 +767,7 @@ export function sendNotification(c: Lwm2mClient, k: number): number {
   if (rc < 0) return rc;
   f[b + Ob.LAST_MID] = mid;
   if (con) { t[tb + ObT.LAST_CON] = c.now; f[b + Ob.INFLIGHT] = slot; }
-  c.emit(Ev.NOTIFY_SENT, ssidOf(c, s), k);
+  c.emit(Ev.NOTIFY_SENT, c.serverSsid(s), k);
   return 0;
 }
 
