@@ -5,7 +5,8 @@
 // in place, always within the value's own bytes (the decoded form is never longer): SenML JSON
 // unescapes "\u…" strings and base64-decodes `vd`, and coerceRecord() base64-decodes a text/plain
 // Opaque value. So decode from a buffer you own until the request is handled.
-import type { DataRecord } from '../model/record.js';
+import { Code } from '../coap/codes.js';
+import { EMPTY_BYTES, type DataRecord, type ValueType } from '../model/record.js';
 
 export interface PayloadEncoder {
   /** Start a payload in out[at … at+cap) for a request whose URI path is o/i/r/ri (-1 = absent). */
@@ -37,4 +38,35 @@ export function isUnder(rec: DataRecord, d: number, o: number, i: number, r: num
   if (d >= 3 && rec.r !== r) return false;
   if (d >= 4 && rec.ri !== ri) return false;
   return rec.depth() >= d;
+}
+
+/** A decoder for a body that is one value of the resource named by the path (text/plain, opaque):
+ *  the whole body as one record of the given type, no copy. */
+export class SingleValueDecoder implements PayloadDecoder {
+  private buf: Uint8Array = EMPTY_BYTES;
+  private off = 0;
+  private len = 0;
+  private o = -1; private i = -1; private r = -1; private ri = -1;
+  private done = true;
+
+  /** @param rawFormat for ValueType.Raw, the Content-Format the bytes are in (coerceRecord converts). */
+  constructor(private readonly type: ValueType, private readonly rawFormat: number) {}
+
+  begin(buf: Uint8Array, off: number, len: number, o: number, i: number, r: number, ri: number): number {
+    this.buf = buf; this.off = off; this.len = len;
+    this.o = o; this.i = i; this.r = r; this.ri = ri;
+    this.done = false;
+    if (pathDepth(o, i, r, ri) < 3) { this.done = true; return -Code.BAD_REQUEST; }
+    return 0;
+  }
+
+  next(rec: DataRecord): number {
+    if (this.done) return 0;
+    this.done = true;
+    rec.o = this.o; rec.i = this.i; rec.r = this.r; rec.ri = this.ri;
+    rec.type = this.type; rec.rawFormat = this.rawFormat;
+    rec.buf = this.buf; rec.off = this.off; rec.len = this.len;
+    rec.num = 0; rec.lnkO = 0; rec.lnkI = 0; rec.time = NaN;
+    return 1;
+  }
 }

@@ -3,8 +3,8 @@
 import { Code } from '../coap/codes.js';
 import { ContentFormat } from '../formats/content-format.js';
 import { DataRecord, ValueType, EMPTY_BYTES } from '../model/record.js';
-import type { PayloadDecoder, PayloadEncoder } from './codec.js';
-import { isUnder, pathDepth } from './codec.js';
+import type { PayloadEncoder } from './codec.js';
+import { isUnder, pathDepth, SingleValueDecoder } from './codec.js';
 
 export class OpaqueEncoder implements PayloadEncoder {
   private out: Uint8Array = EMPTY_BYTES;
@@ -42,28 +42,6 @@ export class OpaqueEncoder implements PayloadEncoder {
   }
 }
 
-export class OpaqueDecoder implements PayloadDecoder {
-  private buf: Uint8Array = EMPTY_BYTES;
-  private off = 0;
-  private len = 0;
-  private o = -1; private i = -1; private r = -1; private ri = -1;
-  private done = true;
-
-  begin(buf: Uint8Array, off: number, len: number, o: number, i: number, r: number, ri: number): number {
-    this.buf = buf; this.off = off; this.len = len;
-    this.o = o; this.i = i; this.r = r; this.ri = ri;
-    this.done = false;
-    if (pathDepth(o, i, r, ri) < 3) { this.done = true; return -Code.BAD_REQUEST; }
-    return 0;
-  }
-
-  next(rec: DataRecord): number {
-    if (this.done) return 0;
-    this.done = true;
-    rec.o = this.o; rec.i = this.i; rec.r = this.r; rec.ri = this.ri;
-    rec.type = ValueType.Opaque; rec.rawFormat = 0;
-    rec.buf = this.buf; rec.off = this.off; rec.len = this.len;
-    rec.num = 0; rec.lnkO = 0; rec.lnkI = 0; rec.time = NaN;
-    return 1;
-  }
+export class OpaqueDecoder extends SingleValueDecoder {
+  constructor() { super(ValueType.Opaque, 0); }
 }
