@@ -15,25 +15,26 @@ import { lastProblem } from '../src/client/bootstrap.js';
 import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
 import { isIP } from 'node:net';
+import { DtlsError } from '../src/dtls/constants.js';
 
 export type { ClientCliOptions } from './args.js';
 
 const METHOD = ['EMPTY', 'GET', 'POST', 'PUT', 'DELETE', 'FETCH', 'PATCH', 'iPATCH'];
 const BS_MODE = ['client-initiated', 'server-initiated', 'smartcard', 'factory'];
 
-/** Why a DTLS handshake failed (src/dtls/constants.ts DtlsError), for people. */
+/** Why a DTLS handshake failed (DtlsError), for people. */
 export function dtlsErrorText(code: number): string {
   switch (code) {
-    case 1: return 'no answer from the server (unreachable, or not speaking DTLS on that port)';
-    case 2: return 'the server never accepted our Finished: almost always a wrong PSK or PSK identity';
-    case 3: return 'the server chose a version or cipher suite we did not offer (we offer TLS_PSK_WITH_AES_128_CCM_8 and TLS_PSK_WITH_AES_128_CBC_SHA256)';
-    case 4: return "the server's Finished did not verify: the server holds another PSK";
-    case 5: return 'a malformed or unexpected handshake message';
-    case 276: return 'alert bad_record_mac from the server (wrong PSK?)';
-    case 296: return 'alert handshake_failure from the server (no common cipher suite, or the identity is unknown)';
-    case 307: return 'alert decrypt_error from the server (wrong PSK?)';
-    case 371: return 'alert unknown_psk_identity from the server: check the PSK identity';
-    default: return code >= 256 ? `fatal alert ${code - 256} from the server` : `error ${code}`;
+    case DtlsError.Timeout: return 'no answer from the server (unreachable, or not speaking DTLS on that port)';
+    case DtlsError.FinishedTimeout: return 'the server never accepted our Finished: almost always a wrong PSK or PSK identity';
+    case DtlsError.BadServerHello: return 'the server chose a version or cipher suite we did not offer (we offer TLS_PSK_WITH_AES_128_CCM_8 and TLS_PSK_WITH_AES_128_CBC_SHA256)';
+    case DtlsError.BadFinished: return "the server's Finished did not verify: the server holds another PSK";
+    case DtlsError.BadHandshake: return 'a malformed or unexpected handshake message';
+    case DtlsError.AlertBadRecordMac: return 'alert bad_record_mac from the server (wrong PSK?)';
+    case DtlsError.AlertHandshakeFailure: return 'alert handshake_failure from the server (no common cipher suite, or the identity is unknown)';
+    case DtlsError.AlertDecryptError: return 'alert decrypt_error from the server (wrong PSK?)';
+    case DtlsError.AlertUnknownPskIdentity: return 'alert unknown_psk_identity from the server: check the PSK identity';
+    default: return code >= DtlsError.PeerAlert ? `fatal alert ${code - DtlsError.PeerAlert} from the server` : `error ${code}`;
   }
 }
 
