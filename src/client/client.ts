@@ -33,7 +33,7 @@ import { Ev, EventRing } from './events.js';
 import { LwPath } from './path.js';
 import { AttributeTable, Ob, ObservationTable } from './observe.js';
 import { Slab } from '../slab.js';
-import { utf8Encode, utf8Length } from '../model/utf8.js';
+import { utf8Bytes } from '../model/utf8.js';
 import { DefRegistry, type ObjectDef } from '../model/defs.js';
 import { handleDm, notifyDue, sendNotification } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
@@ -226,8 +226,9 @@ export class Lwm2mClient implements EndpointHandler {
     this.attrs = new AttributeTable(c.maxObservations * 2, slab);
     const name = opts.endpoint, version = opts.version ?? '1.1';
     if (name.length === 0 || name.length > 128) throw new Error('endpoint name must be 1…128 characters');
-    this.endpointName = utf8In(slab, name);
-    this.version = utf8In(slab, version);
+    // UTF-8: a CoAP Uri-Query is a UTF-8 string (RFC 7252 §5.10.1), and an endpoint name need not be ASCII.
+    this.endpointName = utf8Bytes(name, slab);
+    this.version = utf8Bytes(version, slab);
     const keep = opts.keepOnBootstrapDelete ?? [3];
     this.keep = slab.i32(keep.length);
     for (let k = 0; k < keep.length; k++) this.keep[k] = keep[k];
@@ -1037,13 +1038,6 @@ export function createClient(opts: ClientOptions, slab?: Slab): Lwm2mClient {
   return new Lwm2mClient(opts, slab);
 }
 
-/** s as UTF-8 bytes (a CoAP Uri-Query is a UTF-8 string, RFC 7252 §5.10.1; an endpoint name need not
- *  be ASCII), in a view of the slab (coap's ascii() gives each string a buffer of its own). */
-function utf8In(slab: Slab, s: string): Uint8Array {
-  const b = slab.u8(utf8Length(s));
-  utf8Encode(s, b, 0);
-  return b;
-}
 
 // Re-exported for the host and the tests.
 export { Ev, parseAddress, ValueType, Failure, Reply };

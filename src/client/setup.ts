@@ -11,7 +11,8 @@ import { STANDARD_DEFS } from '../objects/standard.js';
 import { DeviceObject, type DeviceInfo, type DeviceHooks } from '../objects/device.js';
 import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivity.js';
 import { TemperatureObject } from '../objects/temperature.js';
-import { setNumber, setString, setBytes, utf8 } from '../objects/values.js';
+import { setNumber, setString, setBytes } from '../objects/values.js';
+import { utf8Bytes } from '../model/utf8.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
 import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
@@ -85,7 +86,7 @@ export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOpti
   rc = setString(t, 0, secInstance, 0, NONE, a.uri);
   if (rc === 0) rc = setNumber(t, 0, secInstance, 1, NONE, ValueType.Boolean, bootstrap ? 1 : 0);
   if (rc === 0) rc = setNumber(t, 0, secInstance, 2, NONE, ValueType.Integer, psk ? 0 : 3);
-  if (rc === 0 && psk) { const id = utf8(a.pskIdentity!); rc = setBytes(t, 0, secInstance, 3, NONE, ValueType.Opaque, id, 0, id.length); }
+  if (rc === 0 && psk) { const id = utf8Bytes(a.pskIdentity!); rc = setBytes(t, 0, secInstance, 3, NONE, ValueType.Opaque, id, 0, id.length); }
   if (rc === 0 && psk) rc = setBytes(t, 0, secInstance, 5, NONE, ValueType.Opaque, a.pskKey!, 0, a.pskKey!.length);
   if (rc === 0 && psk) rc = setBytes(t, 0, secInstance, 4, NONE, ValueType.Opaque, new Uint8Array(0), 0, 0);
   if (rc === 0 && !psk) { // NoSec: empty identity / public key / secret key (mandatory resources)

@@ -2,6 +2,15 @@
 // first, then the bytes straight into the destination. An unpaired surrogate becomes U+FFFD (EF BF
 // BD), as TextEncoder does (WHATWG Encoding): its own 3-byte form would not be valid UTF-8 (RFC 3629
 // §3), and a server's strict decoder would refuse the whole payload.
+import type { Slab } from '../slab.js';
+
+/** The UTF-8 bytes of `s` in a new array (from `slab` when given). Allocates: construction time only. */
+export function utf8Bytes(s: string, slab?: Slab): Uint8Array {
+  const n = utf8Length(s);
+  const out = slab ? slab.u8(n) : new Uint8Array(n);
+  utf8Encode(s, out, 0);
+  return out;
+}
 
 /** The number of UTF-8 bytes of `s`. */
 export function utf8Length(s: string): number {

@@ -2,16 +2,8 @@
 // (allocation-free, one scratch record; strings are encoded to UTF-8 straight into the table).
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
-import { utf8Encode, utf8Length } from '../model/utf8.js';
 
 const scratch = new DataRecord();
-
-/** UTF-8 bytes of `s`. Allocates: construction time only (XS has no TextEncoder global). */
-export function utf8(s: string): Uint8Array {
-  const out = new Uint8Array(utf8Length(s));
-  utf8Encode(s, out, 0);
-  return out;
-}
 
 /** Stores a number-like value (Integer, UnsignedInteger, Float, Time, Boolean) at /o/i/r[/ri]. */
 export function setNumber(table: ObjectTable, o: number, i: number, r: number, ri: number, type: ValueType, v: number): number {
