@@ -59,6 +59,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.UPDATE_SENT: return `Update sent to server ${a}`;
     case Ev.UPDATED: return `registration updated with server ${a}`;
     case Ev.REGISTRATION_FAILED: return `registration with server ${a} failed (${b ? codeString(b) : 'timeout'})`;
+    case Ev.REGISTRATION_EXHAUSTED: return `registration with server ${a}: the retry sequence is exhausted; trying again every ${b} s`;
     case Ev.DEREGISTERED: return `de-registered from server ${a}`;
     case Ev.REQUEST: return `${METHOD[Math.floor(a / 65536)] ?? 'request'} from ${b ? 'server ' + b : 'an unknown peer'} → ${codeString(a & 0xff)}`;
     case Ev.OBSERVE_STARTED: return `observation ${b} started by server ${a}`;

@@ -31,6 +31,14 @@ const TYPE_MAP: Record<string, string> = {
   'Corelnk': 'CoreLnk',
 };
 
+/** Ranges the DDF leaves empty but the resource's description implies: periods and timers of the
+ *  Server object are counts of seconds, never negative (Lifetime 0 is "infinite"), kept in a signed
+ *  32-bit integer as Anjay's Server object keeps them. A Write outside the range gets 4.00. */
+const INT32_SECONDS: [number, number] = [0, 2147483647];
+const RANGE_SUPPLEMENT: Record<string, [number, number]> = {
+  '1/1': INT32_SECONDS, '1/2': INT32_SECONDS, '1/3': INT32_SECONDS, '1/5': INT32_SECONDS, '1/14': INT32_SECONDS,
+};
+
 export function parseDdf(xml: string, file: string): GenObject {
   const body = xml.replace(/<!--[\s\S]*?-->/g, '');
   const objStart = body.indexOf('<Object');
@@ -67,6 +75,8 @@ export function parseDdf(xml: string, file: string): GenObject {
     const range = tag(x, 'RangeEnumeration');
     const rm = /^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)$/.exec(range);
     if (rm && type !== 'String' && type !== 'Opaque') { r.rangeMin = Number(rm[1]); r.rangeMax = Number(rm[2]); }
+    const extra = RANGE_SUPPLEMENT[obj.id + '/' + r.id];
+    if (r.rangeMin === undefined && extra !== undefined) { r.rangeMin = extra[0]; r.rangeMax = extra[1]; }
     obj.resources.push(r);
   }
   obj.resources.sort((a, b) => a.id - b.id);

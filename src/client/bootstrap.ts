@@ -29,6 +29,9 @@ export function handleBootstrap(c: Lwm2mClient, req: CoapMessage, p: number, res
   // Any request from the bootstrap server belongs to the bootstrap sequence.
   if (!c.bsFlag) { c.enterBootstrap(SERVER_MODE); c.bsState = 3; /* ACTIVE */ }
   else c.bsTimeoutAt = c.now + c.bootstrapTimeout; // re-armed by every bootstrap operation
+  // The bootstrap server began during our hold-off (/0/x/11): the sequence is under way, so no
+  // Bootstrap-Request follows when the hold-off ends.
+  if (c.bsState === 1 /* HOLDOFF */) { c.bsState = 3; c.bsDeadline = Infinity; }
   if (req.code === Code.POST && pathIs(req, BS)) return finish(c, res);
   const path = c.path;
   const pr = parsePath(req, path);

@@ -109,8 +109,13 @@ const Q_Q = ascii('Q');
 const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
 
 // Server object (1) resources (TS Core Appendix E.2).
-const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17,
-  SRV_RETRY_TIMER = 18, SRV_SEQ_DELAY = 19, SRV_SEQ_RETRY = 20;
+const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_DISABLE_TIMEOUT = 5, SRV_BINDING = 7, SRV_INITIAL_DELAY = 14,
+  SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17, SRV_RETRY_TIMER = 18, SRV_SEQ_DELAY = 19, SRV_SEQ_RETRY = 20;
+/** Largest lifetime (/1/x/1) the client registers with: a signed 32-bit count of seconds, as Anjay's
+ *  Server object keeps it (the DDF gives no range; 0 is "infinite"). A Write outside 0…LIFETIME_MAX
+ *  gets 4.00 (the range host/gen-objects.ts supplements), so this bound only guards a configuration
+ *  from elsewhere. */
+export const LIFETIME_MAX = 2147483647;
 // Security object (0) resources (TS Core Appendix E.1).
 const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
 
@@ -125,15 +130,19 @@ export const enum Sv {
   LOC_LEN = 8,
   /** Ring slot of its request in flight, -1 when none. */
   SLOT = 9,
-  /** 1 when the object list changed since the last Register/Update. */
+  /** What changed since the last Register/Update, a bit mask (Dirty): the object list, the binding;
+   *  and a Disable (/1/x/4) executed but not yet carried out. */
   DIRTY = 10,
   /** 1 when SvT.PMIN/PMAX hold /1/x/2 and /1/x/3 (serverPeriods). */
   PERIODS = 11,
   SIZE = 12,
 }
 /** Its doubles: row s of Lwm2mClient.srvTime (stride SvT.SIZE). Lifetime in s, deadline in ms; the
- *  Server instance's default pmin and pmax in s (0 when absent), valid while Sv.PERIODS is 1. */
-export const enum SvT { LIFETIME = 0, DEADLINE = 1, PMIN = 2, PMAX = 3, SIZE = 4 }
+ *  Server instance's default pmin and pmax in s (0 when absent), valid while Sv.PERIODS is 1; when
+ *  the last Register/Update was sent (ms: the lifetime counts from there). */
+export const enum SvT { LIFETIME = 0, DEADLINE = 1, PMIN = 2, PMAX = 3, SENT = 4, SIZE = 5 }
+/** Bits of Sv.DIRTY. */
+export const enum Dirty { OBJECTS = 1, BINDING = 2, DISABLE = 4 }
 
 export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
@@ -302,6 +311,9 @@ export class Lwm2mClient implements EndpointHandler {
           if (tm[d + SvT.DEADLINE] < next) next = tm[d + SvT.DEADLINE];
         }
         next = Math.min(next, notifyDue(this, now));
+        // A server's timer may have begun a bootstrap (Bootstrap on Registration Failure): its
+        // hold-off is a deadline too.
+        if (this.bsState === Bs.HOLDOFF && this.bsDeadline < next) next = this.bsDeadline;
       }
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
@@ -389,23 +401,43 @@ export class Lwm2mClient implements EndpointHandler {
       this.bsPeer = this.ep.peerIndex(this.addr, true);
       if (this.bsPeer >= 0) this.applySecurity(this.bsSec, this.bsPeer, this.dtls.length - 1, 0);
     }
-    // LwM2M server accounts, in Server instance order.
-    let n = 0;
+    // LwM2M server accounts, in Server instance order. An account whose URI cannot be used (a name
+    // that does not resolve, a security mode not built) is kept: its registration fails, and the
+    // registration-failure procedure (/1/x/16…20) runs for it like for any other (TS Core §6.2.1.1).
+    let n = 0, usable = 0;
     for (let i = this.table.firstInstance(1); i >= 0 && n < this.nServers; i = this.table.nextInstance(1, i)) {
       const ssid = this.intRes(this.table, 1, i, SRV_SSID, -1);
       if (ssid <= 0) continue;
       const sec = this.securityForSsid(this.table, ssid);
-      if (sec < 0 || !this.peerFromSecurity(this.table, sec)) continue;
+      if (sec < 0) continue;
       const s = n++, sv = this.srv, b = s * Sv.SIZE;
       sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i; sv[b + Sv.PERIODS] = 0;
-      sv[b + Sv.PEER] = this.ep.peerIndex(this.addr, true);
-      if (sv[b + Sv.PEER] < 0 || !this.applySecurity(sec, sv[b + Sv.PEER], s, ssid)) { sv[b + Sv.USED] = 0; n--; continue; }
-      sv[b + Sv.STATE] = Reg.WAIT; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now; sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0; sv[b + Sv.DIRTY] = 0;
+      if (this.bindAccount(s)) usable++;
+      // Initial Registration Delay Timer (/1/x/14): the first Register waits that long.
+      sv[b + Sv.STATE] = Reg.WAIT; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now + this.intRes(this.table, 1, i, SRV_INITIAL_DELAY, 0) * 1000;
+      sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0; sv[b + Sv.DIRTY] = 0;
     }
-    if (n === 0 && !this.bsFlag) {
+    if (usable === 0 && !this.bsFlag) {
       if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
       else this.emit(Ev.CONFIG_ERROR, 1, 0);
     }
+  }
+
+  /** Resolves server account s's URI and sets up its peer and security; false (peer -1) when the
+   *  account cannot be used now. At start fresh, and again before each Register of an account
+   *  that could not (a name may resolve later): never in the steady state. */
+  private bindAccount(s: number): boolean {
+    const sv = this.srv, b = s * Sv.SIZE;
+    sv[b + Sv.PEER] = -1;
+    if (!this.peerFromSecurity(this.table, sv[b + Sv.SEC])) return false;
+    const p = this.ep.peerIndex(this.addr, true);
+    if (p < 0) return false;
+    if (!this.applySecurity(sv[b + Sv.SEC], p, s, sv[b + Sv.SSID])) {
+      if (p !== this.bsPeer && this.serverIndexByPeer(p) < 0) this.ep.forgetPeer(p); // no pinned entry left behind
+      return false;
+    }
+    sv[b + Sv.PEER] = p;
+    return true;
   }
 
   // ------------------------------------------------------------------ small table readers
@@ -506,9 +538,17 @@ export class Lwm2mClient implements EndpointHandler {
   // ------------------------------------------------------------------ EndpointHandler
 
   accept(p: number): boolean {
-    if (!this.bsFlag || p === this.bsPeer) return true;
+    if (!this.bsFlag || p === this.bsPeer) return !this.disabledPeer(p);
     this.bsFlushed++;
     return false;
+  }
+
+  /** A server disabled by /1/x/4 (or after stop()): its messages are ignored until it registers
+   *  again ("the LwM2M Client MUST NOT send any message to the Server and ignore all the messages
+   *  from the LwM2M Server for the period", /1/x/4). */
+  private disabledPeer(p: number): boolean {
+    const s = this.serverIndexByPeer(p);
+    return s >= 0 && this.srv[s * Sv.SIZE + Sv.STATE] === Reg.DISABLED;
   }
 
   onRequest(req: CoapMessage, p: number, res: MessageWriter): number {
@@ -522,10 +562,7 @@ export class Lwm2mClient implements EndpointHandler {
     switch (kind) {
       case Tag.REGISTER: this.onRegisterResponse(s, res); break;
       case Tag.UPDATE: this.onUpdateResponse(s, res); break;
-      case Tag.DEREGISTER:
-        sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED;
-        this.emit(Ev.DEREGISTERED, sv[b + Sv.SSID], res.code);
-        break;
+      case Tag.DEREGISTER: this.deregistered(s, res.code); break;
       case Tag.BOOTSTRAP_REQUEST: this.onBootstrapRequestResponse(res.code); break;
       case Tag.BOOTSTRAP_PACK: {
         this.bsSlot = -1;
@@ -558,7 +595,7 @@ export class Lwm2mClient implements EndpointHandler {
     }
     switch (kind) {
       case Tag.REGISTER: case Tag.UPDATE: sv[b + Sv.SLOT] = -1; this.registrationFailed(s, 0); break;
-      case Tag.DEREGISTER: sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED; this.emit(Ev.DEREGISTERED, sv[b + Sv.SSID], 0); break;
+      case Tag.DEREGISTER: this.deregistered(s, 0); break;
       case Tag.BOOTSTRAP_REQUEST: case Tag.BOOTSTRAP_PACK: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
       case Tag.NOTIFY:
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
@@ -586,9 +623,41 @@ export class Lwm2mClient implements EndpointHandler {
   private onTableChange(o: number, i: number, r: number): void {
     this.obs.touch(o, i, r);
     if (o === 1 || o < 0) for (let s = 0; s < this.nServers; s++) this.srv[s * Sv.SIZE + Sv.PERIODS] = 0;
-    // An instance created or deleted changes the object list: an Update with the new list.
+    // A change of what Register told a server goes to it at once in an Update (as Anjay's client
+    // does; TS Core §6.2.2: the Update carries the lifetime, binding and object list when they
+    // changed): an instance created or deleted (the object list), its Lifetime or Binding written.
+    // (No SMS binding is built: the client never sends sms=, so no SMS number can change.)
     const sv = this.srv;
-    if (r < 0 && o > 0 && !this.bsFlag) for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) sv[s * Sv.SIZE + Sv.DIRTY] = 1;
+    if (this.bsFlag) return;
+    if (r < 0 && o > 0) {
+      for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) { sv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.OBJECTS; this.updateSoon(s); }
+    } else if (o === 1 && (r === SRV_LIFETIME || r === SRV_BINDING)) {
+      for (let s = 0; s < this.nServers; s++) {
+        const b = s * Sv.SIZE;
+        if (!sv[b + Sv.USED] || sv[b + Sv.INST] !== i) continue;
+        if (r === SRV_BINDING) sv[b + Sv.DIRTY] |= Dirty.BINDING;
+        else if (this.lifetimeOf(s) === this.srvTime[s * SvT.SIZE + SvT.LIFETIME]) continue;
+        this.updateSoon(s);
+      }
+    }
+  }
+
+  /** An Update as soon as the registration allows (a Register or Update in flight: when it ends). */
+  private updateSoon(s: number): void {
+    if (this.srv[s * Sv.SIZE + Sv.STATE] === Reg.REGISTERED) this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now;
+  }
+
+  /** Whether the Server instance says something Register/Update has not told server s yet. */
+  private changePending(s: number): boolean {
+    return (this.srv[s * Sv.SIZE + Sv.DIRTY] & (Dirty.OBJECTS | Dirty.BINDING)) !== 0
+      || this.lifetimeOf(s) !== this.srvTime[s * SvT.SIZE + SvT.LIFETIME];
+  }
+
+  /** /1/x/1 of server s (86400 when absent, TS Core §6.2.1; the same for a value outside
+   *  0…LIFETIME_MAX, which a Write refuses but a configuration from elsewhere might hold). */
+  private lifetimeOf(s: number): number {
+    const lt = this.intRes(this.table, 1, this.srv[s * Sv.SIZE + Sv.INST], SRV_LIFETIME, 86400);
+    return lt >= 0 && lt <= LIFETIME_MAX && lt === Math.floor(lt) ? lt : 86400;
   }
 
   // ------------------------------------------------------------------ registration (TS Core §6.2)
@@ -598,8 +667,13 @@ export class Lwm2mClient implements EndpointHandler {
     const st = sv[b + Sv.STATE];
     tm[d + SvT.DEADLINE] = Infinity;
     if (this.stopping) return;
-    if (st === Reg.WAIT || st === Reg.FAILED) this.sendRegister(s);
-    else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
+    if ((sv[b + Sv.DIRTY] & Dirty.DISABLE) !== 0) { this.disableNow(s); return; }
+    if (st === Reg.WAIT || st === Reg.FAILED || st === Reg.DISABLED) {
+      // An account that could not be used (its URI's name did not resolve, …): try again; when it
+      // still cannot, that is a failed registration like any other.
+      if (sv[b + Sv.PEER] < 0 && !this.bindAccount(s)) { this.registrationFailed(s, 0); return; }
+      this.sendRegister(s);
+    } else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
     void now;
   }
 
@@ -623,31 +697,47 @@ export class Lwm2mClient implements EndpointHandler {
     w.option(Opt.URI_PATH, RD, 0, RD.length);
     w.optionUint(Opt.CONTENT_FORMAT, 40);
     w.optionPrefixBytes(Opt.URI_QUERY, Q_EP, this.endpointName, 0, this.endpointName.length);
-    const lt = this.intRes(this.table, 1, sv[b + Sv.INST], SRV_LIFETIME, 86400);
+    const lt = this.lifetimeOf(s);
     tm[d + SvT.LIFETIME] = lt;
     w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt);
     w.optionPrefixBytes(Opt.URI_QUERY, Q_LWM2M, this.version, 0, this.version.length);
-    if (this.table.getValue(1, sv[b + Sv.INST], SRV_BINDING, NONE, this.rec2) === 0 && this.rec2.len > 0) {
-      // LwM2M 1.1 (TS Core §6.2.1): queue mode is the "Q" parameter, no longer a binding letter;
-      // a 1.0-style "UQ" in /1/x/7 registers as b=U&Q.
-      const b = this.rec2.buf, off = this.rec2.off, len = this.rec2.len;
-      let q = -1;
-      for (let j = 0; j < len; j++) if (b[off + j] === 81 /* Q */) q = j;
-      if (q < 0 || this.version[2] === 48 /* 1.0 */) w.optionPrefixBytes(Opt.URI_QUERY, Q_B, b, off, len);
-      else {
-        // The letters other than Q (at most a few: U, S, T, N).
-        let n = 0;
-        for (let j = 0; j < len && n < 8; j++) if (j !== q) this.bindTmp[n++] = b[off + j];
-        if (n > 0) w.optionPrefixBytes(Opt.URI_QUERY, Q_B, this.bindTmp, 0, n);
-        w.option(Opt.URI_QUERY, Q_Q, 0, 1);
-      }
-    }
+    this.writeBinding(s, w);
     this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    // A new registration ends every observation made under the old one (their tokens belong to a
+    // registration the server has forgotten; Anjay and Leshan's clients drop them too).
+    this.endObservations(s);
+    tm[d + SvT.SENT] = this.now;
     sv[b + Sv.SLOT] = k;
     sv[b + Sv.STATE] = Reg.REGISTERING;
-    sv[b + Sv.DIRTY] = 0;
+    sv[b + Sv.DIRTY] &= Dirty.DISABLE;
     this.emit(Ev.REGISTER_SENT, sv[b + Sv.SSID], 0);
+  }
+
+  /** b= (and Q) from /1/x/7, for Register and for an Update after the binding changed. */
+  private writeBinding(s: number, w: MessageWriter): void {
+    if (this.table.getValue(1, this.srv[s * Sv.SIZE + Sv.INST], SRV_BINDING, NONE, this.rec2) !== 0 || this.rec2.len === 0) return;
+    // LwM2M 1.1 (TS Core §6.2.1): queue mode is the "Q" parameter, no longer a binding letter;
+    // a 1.0-style "UQ" in /1/x/7 registers as b=U&Q.
+    const b = this.rec2.buf, off = this.rec2.off, len = this.rec2.len;
+    let q = -1;
+    for (let j = 0; j < len; j++) if (b[off + j] === 81 /* Q */) q = j;
+    if (q < 0 || this.version[2] === 48 /* 1.0 */) { w.optionPrefixBytes(Opt.URI_QUERY, Q_B, b, off, len); return; }
+    // The letters other than Q (at most a few: U, S, T, N).
+    let n = 0;
+    for (let j = 0; j < len && n < 8; j++) if (j !== q) this.bindTmp[n++] = b[off + j];
+    if (n > 0) w.optionPrefixBytes(Opt.URI_QUERY, Q_B, this.bindTmp, 0, n);
+    w.option(Opt.URI_QUERY, Q_Q, 0, 1);
+  }
+
+  /** Ends every observation of server s (a new Register, a Disable). */
+  private endObservations(s: number): void {
+    const obs = this.obs;
+    for (let k = 0; k < obs.n; k++) {
+      if (!obs.get(k, Ob.USED) || obs.get(k, Ob.SERVER) !== s) continue;
+      obs.free(k);
+      this.emit(Ev.OBSERVE_CANCELLED, this.srv[s * Sv.SIZE + Sv.SSID], k);
+    }
   }
 
   /** The Register/Update payload (TS Core §6.2.1, CoRE link format): every object and instance
@@ -697,12 +787,18 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   /** The next Update: before the lifetime ends, leaving MAX_TRANSMIT_WAIT (or half the lifetime,
-   *  when that is shorter) for the exchange — what Anjay and Leshan's clients do too. */
+   *  when that is shorter) for the exchange and its retransmissions — what Anjay and Leshan's
+   *  clients do too. The lifetime counts from when the Register/Update was sent, not from its
+   *  answer (a server starts it on the first copy it receives; the answer may come after several
+   *  retransmissions). Lifetime 0 is infinite (/1/x/1): no periodic Update. A change the server
+   *  has not been told yet: an Update now. */
   private scheduleUpdate(s: number): void {
     const tm = this.srvTime, d = s * SvT.SIZE;
+    if (this.changePending(s)) { tm[d + SvT.DEADLINE] = this.now; return; }
     const lt = tm[d + SvT.LIFETIME] * 1000;
+    if (lt <= 0) { tm[d + SvT.DEADLINE] = Infinity; return; }
     const margin = Math.min(maxTransmitWait(this.config), lt / 2);
-    tm[d + SvT.DEADLINE] = this.now + Math.max(1000, lt - margin);
+    tm[d + SvT.DEADLINE] = tm[d + SvT.SENT] + Math.max(1000, lt - margin);
   }
 
   sendUpdate(s: number, withLifetime: boolean): void {
@@ -712,13 +808,15 @@ export class Lwm2mClient implements EndpointHandler {
     if (k < 0) { tm[d + SvT.DEADLINE] = this.now + 1000; return; }
     const w = ep.w;
     this.writeLocation(s, w);
-    const objects = sv[b + Sv.DIRTY] === 1;
+    const objects = (sv[b + Sv.DIRTY] & Dirty.OBJECTS) !== 0;
     if (objects) w.optionUint(Opt.CONTENT_FORMAT, 40);
-    const lt = this.intRes(this.table, 1, sv[b + Sv.INST], SRV_LIFETIME, 86400);
+    const lt = this.lifetimeOf(s);
     if (withLifetime || lt !== tm[d + SvT.LIFETIME]) { tm[d + SvT.LIFETIME] = lt; w.optionPrefixDecimal(Opt.URI_QUERY, Q_LT, lt); }
+    if ((sv[b + Sv.DIRTY] & Dirty.BINDING) !== 0) this.writeBinding(s, w);
     if (objects) this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
-    sv[b + Sv.DIRTY] = 0;
+    sv[b + Sv.DIRTY] &= Dirty.DISABLE;
+    tm[d + SvT.SENT] = this.now;
     sv[b + Sv.SLOT] = k;
     sv[b + Sv.STATE] = Reg.UPDATING;
     this.emit(Ev.UPDATE_SENT, sv[b + Sv.SSID], 0);
@@ -750,8 +848,14 @@ export class Lwm2mClient implements EndpointHandler {
     const retryTimer = this.intRes(t, 1, i, SRV_RETRY_TIMER, 60);
     const seqDelay = this.intRes(t, 1, i, SRV_SEQ_DELAY, 86400);
     const seqRetry = this.intRes(t, 1, i, SRV_SEQ_RETRY, 1);
-    sv[b + Sv.RETRY]++;
+    // The longest back-off of the sequence: once every sequence has failed and no bootstrap is
+    // asked for, the client keeps trying at that interval — a device in the field comes back when
+    // its server does (TS Core §6.2.1.1 leaves the client without a registration; Anjay's client
+    // keeps retrying too).
+    const longest = Math.max(1000, retryTimer * 1000 * Math.pow(2, Math.max(0, retryCount - 2)));
     sv[b + Sv.STATE] = Reg.FAILED;
+    if (sv[b + Sv.SEQ] >= seqRetry) { tm[d + SvT.DEADLINE] = this.now + longest; return; } // exhausted already
+    sv[b + Sv.RETRY]++;
     if (sv[b + Sv.RETRY] < retryCount) {
       tm[d + SvT.DEADLINE] = this.now + retryTimer * 1000 * Math.pow(2, sv[b + Sv.RETRY] - 1);
       return;
@@ -764,7 +868,53 @@ export class Lwm2mClient implements EndpointHandler {
     }
     tm[d + SvT.DEADLINE] = Infinity;
     const bsOnFailure = this.intRes(t, 1, i, SRV_BS_ON_FAILURE, 1);
-    if (bsOnFailure === 1 && this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
+    if (bsOnFailure === 1 && this.bsSec >= 0 && this.bsPeer >= 0) { this.beginClientBootstrap(); return; }
+    this.emit(Ev.REGISTRATION_EXHAUSTED, sv[b + Sv.SSID], longest / 1000);
+    tm[d + SvT.DEADLINE] = this.now + longest;
+  }
+
+  /** The De-register's answer (or its failure): a Disable's timeout runs from here. */
+  private deregistered(s: number, code: number): void {
+    const sv = this.srv, b = s * Sv.SIZE;
+    sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED;
+    this.emit(Ev.DEREGISTERED, sv[b + Sv.SSID], code);
+    if (!this.stopping) this.disabledFor(s);
+  }
+
+  /** Disable (/1/x/4) executed: once its 2.04 is out, de-register (poll → serverTimer). */
+  disableServer(ssid: number): number {
+    const s = this.serverIndexBySsid(ssid);
+    if (s < 0) return -Code.NOT_FOUND;
+    this.srv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.DISABLE;
+    this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now;
+    return 0;
+  }
+
+  private disableNow(s: number): void {
+    const sv = this.srv, b = s * Sv.SIZE;
+    sv[b + Sv.DIRTY] &= ~Dirty.DISABLE;
+    this.endObservations(s);
+    const st = sv[b + Sv.STATE];
+    if (st === Reg.REGISTERED || st === Reg.UPDATING) {
+      this.sendDeregister(s);
+      if (sv[b + Sv.STATE] === Reg.DEREGISTERING) return; // the answer calls deregistered()
+    }
+    if (sv[b + Sv.SLOT] >= 0) { this.ep.cancel(sv[b + Sv.SLOT]); sv[b + Sv.SLOT] = -1; }
+    sv[b + Sv.STATE] = Reg.DISABLED;
+    this.disabledFor(s);
+  }
+
+  /** Disabled: the connection dropped (a DTLS session closed), nothing sent or heard for the
+   *  Disable Timeout (/1/x/5, 86400 s when absent), then a new Register. */
+  private disabledFor(s: number): void {
+    const sv = this.srv, b = s * Sv.SIZE, p = sv[b + Sv.PEER];
+    if (p >= 0) {
+      this.ep.flushPeer(p);
+      const ch = this.ep.channel(p);
+      if (ch !== null) ch.reset(false);
+    }
+    const timeout = this.intRes(this.table, 1, sv[b + Sv.INST], SRV_DISABLE_TIMEOUT, 86400);
+    this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now + Math.max(0, timeout) * 1000;
   }
 
   private sendDeregister(s: number): void {

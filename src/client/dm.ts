@@ -253,6 +253,11 @@ export function decodeWrite(c: Lwm2mClient, t: ObjectTable, cf: number, body: Ui
         const e = coerceRecord(rec, rd.type);
         if (e < 0) return -Code.BAD_REQUEST;
       }
+      // Outside the resource's range (the DDF's, or host/gen-objects.ts RANGE_SUPPLEMENT): 4.00,
+      // and nothing of the request is applied (e.g. a negative or 2^32 s Lifetime never reaches a
+      // Register).
+      const lo = rd.rangeMin;
+      if (lo !== undefined && isNumericType(rd.type) && !(rec.num >= lo && rec.num <= (rd.rangeMax as number))) return -Code.BAD_REQUEST;
       if (pass === 0) {
         if (!bootstrap && !t.hasInstance(rec.o, rec.i)) return -Code.NOT_FOUND;
         continue;
@@ -371,7 +376,8 @@ function execute(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: number
   // The Server object's own executes are the client's: Disable (4), Registration Update Trigger (8),
   // Bootstrap-Request Trigger (9).
   let e = 0;
-  if (path.o === 1 && path.r === 8) e = c.triggerUpdate(c.intRes(t, 1, path.i, 0, -1));
+  if (path.o === 1 && path.r === 4) e = c.disableServer(c.intRes(t, 1, path.i, 0, -1));
+  else if (path.o === 1 && path.r === 8) e = c.triggerUpdate(c.intRes(t, 1, path.i, 0, -1));
   else if (path.o === 1 && path.r === 9) e = c.requestBootstrapLater();
   else e = t.execute(path.o, path.i, path.r, req.buf, req.payloadOff, req.payloadLen);
   if (e < 0) return fail(res, -e);

@@ -37,6 +37,9 @@ export interface AccountOptions {
   sequenceDelay?: number;
   sequenceRetry?: number;
   bootstrapOnFailure?: boolean;
+  /** Initial Registration Delay Timer /1/x/14, s; Disable Timeout /1/x/5, s. */
+  initialDelay?: number;
+  disableTimeout?: number;
   pmin?: number;
   pmax?: number;
 }
@@ -111,6 +114,8 @@ export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOpti
   if (rc === 0 && a.pmin !== undefined) rc = setNumber(t, 1, si, 2, NONE, ValueType.Integer, a.pmin);
   if (rc === 0 && a.pmax !== undefined) rc = setNumber(t, 1, si, 3, NONE, ValueType.Integer, a.pmax);
   if (rc === 0 && a.bootstrapOnFailure !== undefined) rc = setNumber(t, 1, si, 16, NONE, ValueType.Boolean, a.bootstrapOnFailure ? 1 : 0);
+  if (rc === 0 && a.initialDelay !== undefined) rc = setNumber(t, 1, si, 14, NONE, ValueType.UnsignedInteger, a.initialDelay);
+  if (rc === 0 && a.disableTimeout !== undefined) rc = setNumber(t, 1, si, 5, NONE, ValueType.Integer, a.disableTimeout);
   if (rc === 0 && a.retryCount !== undefined) rc = setNumber(t, 1, si, 17, NONE, ValueType.UnsignedInteger, a.retryCount);
   if (rc === 0 && a.retryTimer !== undefined) rc = setNumber(t, 1, si, 18, NONE, ValueType.UnsignedInteger, a.retryTimer);
   if (rc === 0 && a.sequenceDelay !== undefined) rc = setNumber(t, 1, si, 19, NONE, ValueType.UnsignedInteger, a.sequenceDelay);
