@@ -91,7 +91,13 @@ function opsExpr(ops: string): string {
   return parts.length ? parts.join(' | ') : '0';
 }
 
-export function render(objs: GenObject[], files: string[]): string {
+/** The constant's name of an edition: OBJ_<id> for the newest (registry/<id>.xml), OBJ_<id>_V<major>_<minor>
+ *  for an older one (registry/version_history/<id>-<major>_<minor>.xml). */
+function constName(o: GenObject): string {
+  return o.file.includes('version_history/') ? 'OBJ_' + o.id + '_V' + o.version.replace('.', '_') : 'OBJ_' + o.id;
+}
+
+export function render(objs: GenObject[], files: string[], editions: GenObject[] = []): string {
   const out: string[] = [];
   out.push('// GENERATED FILE — do not edit. Regenerate with `node build/host/gen-objects.js` (host/gen-objects.ts).');
   out.push('// Generated from the OMA LwM2M registry DDF files in registry/ (see registry/SOURCE.txt):');
@@ -106,9 +112,9 @@ export function render(objs: GenObject[], files: string[]): string {
   out.push("import { Op, freezeObjectDef, type ObjectDef } from '../model/defs.js';");
   out.push('');
   const names: string[] = [];
-  for (const o of objs) {
-    const cname = 'OBJ_' + o.id;
-    names.push(cname);
+  for (const o of objs.concat(editions)) {
+    const cname = constName(o);
+    if (!o.file.includes('version_history/')) names.push(cname);
     out.push(`/** ${o.id} ${o.name} v${o.version} (${o.urn}, LwM2M ${o.lwm2mVersion}; ${o.file}). */`);
     out.push(`export const ${cname}: ObjectDef = freezeObjectDef({`);
     out.push(`  id: ${o.id}, version: ${JSON.stringify(o.version)}, name: ${JSON.stringify(o.name)}, multiple: ${o.multiple}, mandatory: ${o.mandatory},`);
@@ -122,8 +128,18 @@ export function render(objs: GenObject[], files: string[]): string {
     out.push('});');
     out.push('');
   }
-  out.push('/** Every generated definition, ascending object id. */');
+  out.push('/** Every generated definition, ascending object id (the newest edition of each). */');
   out.push(`export const REGISTRY_DEFS: readonly ObjectDef[] = Object.freeze([${names.join(', ')}]);`);
+  out.push('');
+  out.push('/** An edition of an object and the LwM2M version it belongs to (the DDF\'s <LWM2MVersion>). */');
+  out.push('export interface ObjectEdition { readonly def: ObjectDef; readonly lwm2m: string }');
+  out.push('');
+  out.push('/** Every edition generated: the newest of each object and the older ones of registry/version_history/,');
+  out.push(' *  ascending object id, then ascending object version. */');
+  const all = objs.concat(editions).sort((a, b) => a.id - b.id || Number(a.version) - Number(b.version));
+  out.push('export const REGISTRY_EDITIONS: readonly ObjectEdition[] = Object.freeze([');
+  for (const o of all) out.push(`  Object.freeze({ def: ${constName(o)}, lwm2m: ${JSON.stringify(o.lwm2mVersion)} }),`);
+  out.push(']);');
   out.push('');
   return out.join('\n');
 }
@@ -137,7 +153,11 @@ export function generate(root: string): string {
   const dir = join(root, 'registry');
   const files = readdirSync(dir).filter((f) => /^\d+\.xml$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b));
   const objs = files.map((f) => parseDdf(readFileSync(join(dir, f), 'utf8'), 'registry/' + f));
-  return render(objs, files.map((f) => 'registry/' + f));
+  // Older editions (the Security, Server and Device objects of LwM2M 1.0 and 1.1): a client that
+  // registers as lwm2m=1.0 or 1.1 announces and serves those (src/objects/standard.ts).
+  const hist = readdirSync(join(dir, 'version_history')).filter((f) => /^\d+-\d+_\d+\.xml$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+  const editions = hist.map((f) => parseDdf(readFileSync(join(dir, 'version_history', f), 'utf8'), 'registry/version_history/' + f));
+  return render(objs, files.map((f) => 'registry/' + f).concat(hist.map((f) => 'registry/version_history/' + f)), editions);
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

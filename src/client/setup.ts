@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
 import type { ObjectDef } from '../model/defs.js';
-import { STANDARD_DEFS } from '../objects/standard.js';
+import { standardDefs } from '../objects/standard.js';
 import { DeviceObject, type DeviceInfo, type DeviceHooks } from '../objects/device.js';
 import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivity.js';
 import { TemperatureObject } from '../objects/temperature.js';
@@ -124,7 +124,9 @@ export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOpti
 }
 
 export function createBoardClient(o: BoardOptions): Board {
-  const objects = o.extraObjects ? STANDARD_DEFS.concat(o.extraObjects) : STANDARD_DEFS;
+  // The standard objects in the editions of the LwM2M version the client registers as.
+  const std = standardDefs(o.version ?? '1.1');
+  const objects = o.extraObjects ? std.concat(o.extraObjects) : std;
   const factory = (o.server || o.bootstrap) ? (t: ObjectTable) => {
     let rc = 0;
     if (o.bootstrap) rc = writeAccount(t, 0, o.bootstrap, true);

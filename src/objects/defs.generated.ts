@@ -1,6 +1,6 @@
 // GENERATED FILE — do not edit. Regenerate with `node build/host/gen-objects.js` (host/gen-objects.ts).
 // Generated from the OMA LwM2M registry DDF files in registry/ (see registry/SOURCE.txt):
-//   registry/0.xml, registry/1.xml, registry/2.xml, registry/3.xml, registry/4.xml, registry/5.xml, registry/6.xml, registry/7.xml, registry/3303.xml, registry/3311.xml, registry/3347.xml
+//   registry/0.xml, registry/1.xml, registry/2.xml, registry/3.xml, registry/4.xml, registry/5.xml, registry/6.xml, registry/7.xml, registry/3303.xml, registry/3311.xml, registry/3347.xml, registry/version_history/0-1_0.xml, registry/version_history/0-1_1.xml, registry/version_history/1-1_0.xml, registry/version_history/1-1_1.xml, registry/version_history/3-1_0.xml, registry/version_history/3-1_1.xml
 // Those files are Copyright Open Mobile Alliance, under the BSD 3-Clause licence (registry/LICENSE):
 // redistribution and use in source and binary forms, with or without modification, are permitted
 // provided the copyright notice, the conditions and the disclaimer are retained; the name of the
@@ -242,5 +242,182 @@ export const OBJ_3347: ObjectDef = freezeObjectDef({
   ],
 });
 
-/** Every generated definition, ascending object id. */
+/** 0 LWM2M Security v1.0 (urn:oma:lwm2m:oma:0, LwM2M 1.0; registry/version_history/0-1_0.xml). */
+export const OBJ_0_V1_0: ObjectDef = freezeObjectDef({
+  id: 0, version: "1.0", name: "LWM2M Security", multiple: true, mandatory: true,
+  resources: [
+    { id: 0, type: ValueType.String, ops: 0, multiple: false, mandatory: true, name: "LWM2M Server URI" },
+    { id: 1, type: ValueType.Boolean, ops: 0, multiple: false, mandatory: true, name: "Bootstrap-Server" },
+    { id: 2, type: ValueType.Integer, ops: 0, multiple: false, mandatory: true, name: "Security Mode" },
+    { id: 3, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: true, name: "Public Key or Identity" },
+    { id: 4, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: true, name: "Server Public Key" },
+    { id: 5, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: true, name: "Secret Key" },
+    { id: 6, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "SMS Security Mode" },
+    { id: 7, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: false, name: "SMS Binding Key Parameters" },
+    { id: 8, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: false, name: "SMS Binding Secret Key(s)" },
+    { id: 9, type: ValueType.String, ops: 0, multiple: false, mandatory: false, name: "LwM2M Server SMS Number" },
+    { id: 10, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "Short Server ID" },
+    { id: 11, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "Client Hold Off Time" },
+    { id: 12, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "Bootstrap-Server Account Timeout" },
+  ],
+});
+
+/** 0 LWM2M Security v1.1 (urn:oma:lwm2m:oma:0:1.1, LwM2M 1.1; registry/version_history/0-1_1.xml). */
+export const OBJ_0_V1_1: ObjectDef = freezeObjectDef({
+  id: 0, version: "1.1", name: "LWM2M Security", multiple: true, mandatory: true,
+  resources: [
+    { id: 0, type: ValueType.String, ops: 0, multiple: false, mandatory: true, name: "LWM2M Server URI" },
+    { id: 1, type: ValueType.Boolean, ops: 0, multiple: false, mandatory: true, name: "Bootstrap-Server" },
+    { id: 2, type: ValueType.Integer, ops: 0, multiple: false, mandatory: true, name: "Security Mode", rangeMin: 0, rangeMax: 4 },
+    { id: 3, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: true, name: "Public Key or Identity" },
+    { id: 4, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: true, name: "Server Public Key" },
+    { id: 5, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: true, name: "Secret Key" },
+    { id: 6, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "SMS Security Mode", rangeMin: 0, rangeMax: 255 },
+    { id: 7, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: false, name: "SMS Binding Key Parameters" },
+    { id: 8, type: ValueType.Opaque, ops: 0, multiple: false, mandatory: false, name: "SMS Binding Secret Key(s)" },
+    { id: 9, type: ValueType.String, ops: 0, multiple: false, mandatory: false, name: "LwM2M Server SMS Number" },
+    { id: 10, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "Short Server ID", rangeMin: 1, rangeMax: 65534 },
+    { id: 11, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "Client Hold Off Time" },
+    { id: 12, type: ValueType.Integer, ops: 0, multiple: false, mandatory: false, name: "Bootstrap-Server Account Timeout" },
+    { id: 13, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Matching Type", rangeMin: 0, rangeMax: 3 },
+    { id: 14, type: ValueType.String, ops: 0, multiple: false, mandatory: false, name: "SNI" },
+    { id: 15, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Certificate Usage", rangeMin: 0, rangeMax: 3 },
+    { id: 16, type: ValueType.UnsignedInteger, ops: 0, multiple: true, mandatory: false, name: "DTLS/TLS Ciphersuite" },
+    { id: 17, type: ValueType.ObjLnk, ops: 0, multiple: false, mandatory: false, name: "OSCORE Security Mode" },
+  ],
+});
+
+/** 1 LwM2M Server v1.0 (urn:oma:lwm2m:oma:1, LwM2M 1.0; registry/version_history/1-1_0.xml). */
+export const OBJ_1_V1_0: ObjectDef = freezeObjectDef({
+  id: 1, version: "1.0", name: "LwM2M Server", multiple: true, mandatory: true,
+  resources: [
+    { id: 0, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: true, name: "Short Server ID" },
+    { id: 1, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Lifetime", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 2, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Default Minimum Period", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 3, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Default Maximum Period", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 4, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Disable" },
+    { id: 5, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Disable Timeout", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 6, type: ValueType.Boolean, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Notification Storing When Disabled or Offline" },
+    { id: 7, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Binding" },
+    { id: 8, type: ValueType.None, ops: Op.E, multiple: false, mandatory: true, name: "Registration Update Trigger" },
+  ],
+});
+
+/** 1 LwM2M Server v1.1 (urn:oma:lwm2m:oma:1:1.1, LwM2M 1.1; registry/version_history/1-1_1.xml). */
+export const OBJ_1_V1_1: ObjectDef = freezeObjectDef({
+  id: 1, version: "1.1", name: "LwM2M Server", multiple: true, mandatory: true,
+  resources: [
+    { id: 0, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: true, name: "Short Server ID", rangeMin: 1, rangeMax: 65534 },
+    { id: 1, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Lifetime", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 2, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Default Minimum Period", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 3, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Default Maximum Period", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 4, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Disable" },
+    { id: 5, type: ValueType.Integer, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Disable Timeout", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 6, type: ValueType.Boolean, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Notification Storing When Disabled or Offline" },
+    { id: 7, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Binding" },
+    { id: 8, type: ValueType.None, ops: Op.E, multiple: false, mandatory: true, name: "Registration Update Trigger" },
+    { id: 9, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Bootstrap-Request Trigger" },
+    { id: 10, type: ValueType.ObjLnk, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "APN Link" },
+    { id: 11, type: ValueType.UnsignedInteger, ops: Op.R, multiple: false, mandatory: false, name: "TLS-DTLS Alert Code", rangeMin: 0, rangeMax: 255 },
+    { id: 12, type: ValueType.Time, ops: Op.R, multiple: false, mandatory: false, name: "Last Bootstrapped" },
+    { id: 13, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Registration Priority Order" },
+    { id: 14, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Initial Registration Delay Timer", rangeMin: 0, rangeMax: 2147483647 },
+    { id: 15, type: ValueType.Boolean, ops: 0, multiple: false, mandatory: false, name: "Registration Failure Block" },
+    { id: 16, type: ValueType.Boolean, ops: 0, multiple: false, mandatory: false, name: "Bootstrap on Registration Failure" },
+    { id: 17, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Communication Retry Count" },
+    { id: 18, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Communication Retry Timer" },
+    { id: 19, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Communication Sequence Delay Timer" },
+    { id: 20, type: ValueType.UnsignedInteger, ops: 0, multiple: false, mandatory: false, name: "Communication Sequence Retry Count" },
+    { id: 21, type: ValueType.Boolean, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Trigger" },
+    { id: 22, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Preferred Transport" },
+    { id: 23, type: ValueType.Boolean, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Mute Send" },
+  ],
+});
+
+/** 3 Device v1.0 (urn:oma:lwm2m:oma:3, LwM2M 1.0; registry/version_history/3-1_0.xml). */
+export const OBJ_3_V1_0: ObjectDef = freezeObjectDef({
+  id: 3, version: "1.0", name: "Device", multiple: false, mandatory: true,
+  resources: [
+    { id: 0, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Manufacturer" },
+    { id: 1, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Model Number" },
+    { id: 2, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Serial Number" },
+    { id: 3, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Firmware Version" },
+    { id: 4, type: ValueType.None, ops: Op.E, multiple: false, mandatory: true, name: "Reboot" },
+    { id: 5, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Factory Reset" },
+    { id: 6, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: false, name: "Available Power Sources" },
+    { id: 7, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: false, name: "Power Source Voltage" },
+    { id: 8, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: false, name: "Power Source Current" },
+    { id: 9, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Battery Level" },
+    { id: 10, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Memory Free" },
+    { id: 11, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: true, name: "Error Code" },
+    { id: 12, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Reset Error Code" },
+    { id: 13, type: ValueType.Time, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Current Time" },
+    { id: 14, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "UTC Offset" },
+    { id: 15, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Timezone" },
+    { id: 16, type: ValueType.String, ops: Op.R, multiple: false, mandatory: true, name: "Supported Binding and Modes" },
+    { id: 17, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Device Type" },
+    { id: 18, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Hardware Version" },
+    { id: 19, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Software Version" },
+    { id: 20, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Battery Status" },
+    { id: 21, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Memory Total" },
+    { id: 22, type: ValueType.ObjLnk, ops: Op.R, multiple: true, mandatory: false, name: "ExtDevInfo" },
+  ],
+});
+
+/** 3 Device v1.1 (urn:oma:lwm2m:oma:3:1.1, LwM2M 1.1; registry/version_history/3-1_1.xml). */
+export const OBJ_3_V1_1: ObjectDef = freezeObjectDef({
+  id: 3, version: "1.1", name: "Device", multiple: false, mandatory: true,
+  resources: [
+    { id: 0, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Manufacturer" },
+    { id: 1, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Model Number" },
+    { id: 2, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Serial Number" },
+    { id: 3, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Firmware Version" },
+    { id: 4, type: ValueType.None, ops: Op.E, multiple: false, mandatory: true, name: "Reboot" },
+    { id: 5, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Factory Reset" },
+    { id: 6, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: false, name: "Available Power Sources", rangeMin: 0, rangeMax: 7 },
+    { id: 7, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: false, name: "Power Source Voltage" },
+    { id: 8, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: false, name: "Power Source Current" },
+    { id: 9, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Battery Level", rangeMin: 0, rangeMax: 100 },
+    { id: 10, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Memory Free" },
+    { id: 11, type: ValueType.Integer, ops: Op.R, multiple: true, mandatory: true, name: "Error Code", rangeMin: 0, rangeMax: 8 },
+    { id: 12, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Reset Error Code" },
+    { id: 13, type: ValueType.Time, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Current Time" },
+    { id: 14, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "UTC Offset" },
+    { id: 15, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Timezone" },
+    { id: 16, type: ValueType.String, ops: Op.R, multiple: false, mandatory: true, name: "Supported Binding and Modes" },
+    { id: 17, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Device Type" },
+    { id: 18, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Hardware Version" },
+    { id: 19, type: ValueType.String, ops: Op.R, multiple: false, mandatory: false, name: "Software Version" },
+    { id: 20, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Battery Status", rangeMin: 0, rangeMax: 6 },
+    { id: 21, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: false, name: "Memory Total" },
+    { id: 22, type: ValueType.ObjLnk, ops: Op.R, multiple: true, mandatory: false, name: "ExtDevInfo" },
+  ],
+});
+
+/** Every generated definition, ascending object id (the newest edition of each). */
 export const REGISTRY_DEFS: readonly ObjectDef[] = Object.freeze([OBJ_0, OBJ_1, OBJ_2, OBJ_3, OBJ_4, OBJ_5, OBJ_6, OBJ_7, OBJ_3303, OBJ_3311, OBJ_3347]);
+
+/** An edition of an object and the LwM2M version it belongs to (the DDF's <LWM2MVersion>). */
+export interface ObjectEdition { readonly def: ObjectDef; readonly lwm2m: string }
+
+/** Every edition generated: the newest of each object and the older ones of registry/version_history/,
+ *  ascending object id, then ascending object version. */
+export const REGISTRY_EDITIONS: readonly ObjectEdition[] = Object.freeze([
+  Object.freeze({ def: OBJ_0_V1_0, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_0_V1_1, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_0, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_1_V1_0, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_1_V1_1, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_1, lwm2m: "1.2" }),
+  Object.freeze({ def: OBJ_2, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_3_V1_0, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_3_V1_1, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_3, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_4, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_5, lwm2m: "1.1" }),
+  Object.freeze({ def: OBJ_6, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_7, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_3303, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_3311, lwm2m: "1.0" }),
+  Object.freeze({ def: OBJ_3347, lwm2m: "1.0" }),
+]);

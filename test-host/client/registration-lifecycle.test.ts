@@ -10,6 +10,7 @@ import { world, World, SERVER_URI, BS_URI, serverAccountTlv, tlvInst, tlvInt, tl
 import type { AccountOptions } from '../../src/client/setup.js';
 import { Code } from '../../src/coap/codes.js';
 import { Ev } from '../../src/client/events.js';
+import { REGISTRY_EDITIONS } from '../../src/objects/defs.generated.js';
 
 const TEXT = 0, TLV = 11542;
 const registered = (w: World, ssid = 1) => w.events.some((e) => e.e === Ev.REGISTERED && e.a === ssid);
@@ -223,6 +224,43 @@ test('the retry sequence exhausted with no bootstrap to fall back on: logged, th
   w.server.registerCode = Code.CREATED;
   w.net.run({ done: () => registered(w), until: w.net.now + 20_000 });
   assert.ok(registered(w), 'registered once the server is back');
+});
+
+test('object versions are those of the LwM2M version registered: lwm2m=1.1 announces </1>;ver=1.1, 1.0 the 1.0 editions, 1.2 the newest', () => {
+  const num = (v: string) => Number(v.split('.')[0]) * 1000 + Number(v.split('.')[1]);
+  const expected: Record<string, Record<number, string>> = {
+    '1.0': { 1: '1.0', 2: '1.1', 3: '1.0', 4: '1.3', 3303: '1.1' },
+    '1.1': { 1: '1.1', 2: '1.1', 3: '1.2', 4: '1.3', 3303: '1.1' },
+    '1.2': { 1: '1.2', 2: '1.1', 3: '1.2', 4: '1.3', 3303: '1.1' },
+  };
+  for (const version of ['1.0', '1.1', '1.2']) {
+    const w = world(32, {}, { version, server: { uri: SERVER_URI, lifetime: 120 } });
+    w.board.client.start(0);
+    w.net.run({ done: () => registered(w), until: 60_000 });
+    const reg = registers(w)[0];
+    assert.ok(reg.query.includes('lwm2m=' + version));
+    const links = reg.payload.toString().split(',');
+    const announced: Record<number, string> = {};
+    for (const l of links) {
+      const m = /^<\/(\d+)(?:\/\d+)?>(?:;ver=([\d.]+))?$/.exec(l);
+      if (!m) continue;
+      const o = Number(m[1]);
+      if (m[2] !== undefined) announced[o] = m[2];
+      else if (announced[o] === undefined) announced[o] = '1.0';
+    }
+    for (const [o, ver] of Object.entries(expected[version])) assert.is(announced[Number(o)], ver, `lwm2m=${version}: </${o}>;ver=${announced[Number(o)]}`);
+    // Every announced edition is one the registry gives for this LwM2M version or older (object 4
+    // has no LwM2M 1.0 edition: the one exception, in the README).
+    for (const [o, ver] of Object.entries(announced)) {
+      const e = REGISTRY_EDITIONS.find((x) => x.def.id === Number(o) && x.def.version === ver);
+      assert.ok(e, `an edition ${o} v${ver}`);
+      if (!(version === '1.0' && o === '4')) assert.ok(num(e!.lwm2m) <= num(version), `</${o}>;ver=${ver} is LwM2M ${e!.lwm2m}, registered as ${version}`);
+    }
+    // Discover says the same as Register.
+    const disc = w.server.call(w.serverPeer, Code.GET, '/1', { accept: 40 }).payload.toString();
+    if (expected[version][1] === '1.0') assert.not.match(disc, /ver=/);
+    else assert.match(disc, new RegExp('^</1>;ver=' + expected[version][1].replace('.', '\\.')));
+  }
 });
 
 test.run();
