@@ -667,7 +667,13 @@ export class Lwm2mClient implements EndpointHandler {
     const st = sv[b + Sv.STATE];
     tm[d + SvT.DEADLINE] = Infinity;
     if (this.stopping) return;
-    if ((sv[b + Sv.DIRTY] & Dirty.DISABLE) !== 0) { this.disableNow(s); return; }
+    if ((sv[b + Sv.DIRTY] & Dirty.DISABLE) !== 0) {
+      // The Execute's 2.04 goes out first ("MUST send response of the operation and perform
+      // de-registration", /1/x/4): until then, this timer stays due.
+      if (this.ep.hasOutput()) { tm[d + SvT.DEADLINE] = this.now; return; }
+      this.disableNow(s);
+      return;
+    }
     if (st === Reg.WAIT || st === Reg.FAILED || st === Reg.DISABLED) {
       // An account that could not be used (its URI's name did not resolve, …): try again; when it
       // still cannot, that is a failed registration like any other.
@@ -704,8 +710,8 @@ export class Lwm2mClient implements EndpointHandler {
     this.writeBinding(s, w);
     this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
-    // A new registration ends every observation made under the old one (their tokens belong to a
-    // registration the server has forgotten; Anjay and Leshan's clients drop them too).
+    // A new registration ends every observation made under the old one: a Register starts a new
+    // registration, and a server that observes again after it would otherwise get both streams.
     this.endObservations(s);
     tm[d + SvT.SENT] = this.now;
     sv[b + Sv.SLOT] = k;
@@ -849,9 +855,10 @@ export class Lwm2mClient implements EndpointHandler {
     const seqDelay = this.intRes(t, 1, i, SRV_SEQ_DELAY, 86400);
     const seqRetry = this.intRes(t, 1, i, SRV_SEQ_RETRY, 1);
     // The longest back-off of the sequence: once every sequence has failed and no bootstrap is
-    // asked for, the client keeps trying at that interval — a device in the field comes back when
-    // its server does (TS Core §6.2.1.1 leaves the client without a registration; Anjay's client
-    // keeps retrying too).
+    // asked for (or possible), the client says so (REGISTRATION_EXHAUSTED) and keeps trying at that
+    // interval, so that a device in the field comes back when its server does. (The TS leaves the
+    // client unregistered there; Anjay reports it, anjay_all_connections_failed(), and leaves the
+    // retrying to the application: on a device there is nobody else to do it.)
     const longest = Math.max(1000, retryTimer * 1000 * Math.pow(2, Math.max(0, retryCount - 2)));
     sv[b + Sv.STATE] = Reg.FAILED;
     if (sv[b + Sv.SEQ] >= seqRetry) { tm[d + SvT.DEADLINE] = this.now + longest; return; } // exhausted already

@@ -152,10 +152,12 @@ test('Disable (/1/x/4): 2.04, De-register, silent and deaf for the Disable Timeo
   w.net.run({ until: w.net.now + 3_000 });
   assert.ok(w.server.notifications.length > 0);
   const t0 = w.net.now;
-  assert.is(w.server.call(w.serverPeer, Code.POST, '/1/0/4').code, Code.CHANGED);
+  const ex = w.server.call(w.serverPeer, Code.POST, '/1/0/4');
+  assert.is(ex.code, Code.CHANGED);
   w.net.run({ done: () => w.server.requests.some((r) => r.code === Code.DELETE), until: t0 + 5_000 });
   const del = w.server.requests.find((r) => r.code === Code.DELETE)!;
   assert.ok(del && del.path === '/rd/r1', 'de-registered');
+  assert.ok(del.t >= ex.t, 'the 2.04 first, then the De-register');
   w.net.run({ until: del.t + 1_000 });
   const quietFrom = w.net.now;
   // The server's requests are ignored (not even an ACK) while the account is disabled.
