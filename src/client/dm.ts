@@ -255,9 +255,11 @@ export function decodeWrite(c: Lwm2mClient, t: ObjectTable, cf: number, body: Ui
       }
       // Outside the resource's range (the DDF's, or host/gen-objects.ts RANGE_SUPPLEMENT): 4.00,
       // and nothing of the request is applied (e.g. a negative or 2^32 s Lifetime never reaches a
-      // Register).
+      // Register). A bootstrap server's writes are checked only in the Server object: elsewhere
+      // they stay as lenient as before (bootstrap servers write e.g. /0/x/10 = 0 for their own
+      // account, outside 1…65534).
       const lo = rd.rangeMin;
-      if (lo !== undefined && isNumericType(rd.type) && !(rec.num >= lo && rec.num <= (rd.rangeMax as number))) return -Code.BAD_REQUEST;
+      if (lo !== undefined && (!bootstrap || rec.o === 1) && isNumericType(rd.type) && !(rec.num >= lo && rec.num <= (rd.rangeMax as number))) return -Code.BAD_REQUEST;
       if (pass === 0) {
         if (!bootstrap && !t.hasInstance(rec.o, rec.i)) return -Code.NOT_FOUND;
         continue;

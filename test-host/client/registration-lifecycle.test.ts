@@ -55,6 +55,22 @@ test('a lifetime out of range (negative, over 2^31 - 1) is refused with 4.00 at 
   assert.is(write(w, '/1/0/5', -1).code, Code.BAD_REQUEST);
 });
 
+test('Bootstrap-Write: a Server object lifetime out of range gets 4.00; elsewhere the registry ranges stay lenient for bootstrap servers', () => {
+  const w = world(33, {}, { bootstrap: { uri: BS_URI } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 10_000 });
+  const bad = tlvInst(0, Buffer.concat([tlvInt(0, 1), tlvInt(1, -5), tlvBool(6, true), tlvStr(7, 'U')]));
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: bad }).code, Code.BAD_REQUEST);
+  // Short Server ID 0 on the bootstrap account's Security instance (outside 1…65534): accepted, as before.
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/0/0/10', { cf: TEXT, payload: Buffer.from('0') }).code, Code.CHANGED);
+  const acc = serverAccountTlv(1, 0, SERVER_URI, 1, 300);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: TLV, payload: acc.sec }).code, Code.CHANGED);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: TLV, payload: acc.srv }).code, Code.CHANGED);
+  assert.is(w.bs.call(w.bsPeer, Code.POST, '/bs').code, Code.CHANGED);
+  w.net.run({ done: () => registered(w), until: w.net.now + 10_000 });
+  assert.ok(registers(w)[0].query.includes('lt=300'));
+});
+
 test('a written binding, lifetime or a created instance goes to the server in an Update at once (as Anjay does)', () => {
   const w = registeredWorld(23, { lifetime: 300 });
   let t0 = w.net.now;
