@@ -637,7 +637,8 @@ export class Lwm2mServer extends CoapHost {
       return Reply.RESPOND;
     };
     if (typeof ep !== 'string' || ep === '') return bad('no endpoint name (ep=)');
-    if (!Number.isInteger(lt) || lt <= 0) return bad(`bad lifetime lt=${String(q.get('lt'))}`);
+    // lt=0: an infinite lifetime (the Server object 1.2's Lifetime: "If the value is set to 0, the lifetime is infinite").
+    if (!Number.isInteger(lt) || lt < 0) return bad(`bad lifetime lt=${String(q.get('lt'))}`);
     if (req.contentFormat !== -1 && req.contentFormat !== ContentFormat.LINK_FORMAT) return bad(`payload content format ${req.contentFormat} is not link-format`);
     const text = utf8.decode(req.buf.subarray(req.payloadOff, req.payloadOff + req.payloadLen));
     const links = parseLinks(text);
@@ -651,7 +652,7 @@ export class Lwm2mServer extends CoapHost {
       id, endpoint: ep, lifetime: lt, lwm2m: typeof q.get('lwm2m') === 'string' ? q.get('lwm2m') as string : '1.0',
       binding: typeof q.get('b') === 'string' ? q.get('b') as string : 'U', queueMode: q.has('Q') || (typeof q.get('b') === 'string' && (q.get('b') as string).includes('Q')),
       objects: links.filter((l) => l !== root && /^(\/[^/]+)*\/\d+(\/\d+)?$/.test(l.path)), rootPath: root && root.path !== '/' ? root.path : '',
-      address: formatAddress(a), port: a.port, peer, registeredAt: now, updatedAt: now, lastSeen: now, expiresAt: now + lt * 1000,
+      address: formatAddress(a), port: a.port, peer, registeredAt: now, updatedAt: now, lastSeen: now, expiresAt: lt === 0 ? Infinity : now + lt * 1000,
     };
     if (typeof q.get('sms') === 'string') reg.sms = q.get('sms') as string;
     this.ep.peerIndex(a, true); // pin
@@ -671,7 +672,7 @@ export class Lwm2mServer extends CoapHost {
     const q = uriQuery(req);
     if (q.has('lt')) {
       const lt = Number(q.get('lt'));
-      if (!Number.isInteger(lt) || lt <= 0) { res.setCode(Code.BAD_REQUEST); return Reply.RESPOND; }
+      if (!Number.isInteger(lt) || lt < 0) { res.setCode(Code.BAD_REQUEST); return Reply.RESPOND; }
       reg.lifetime = lt;
     }
     if (typeof q.get('b') === 'string') { reg.binding = q.get('b') as string; reg.queueMode = q.has('Q') || reg.binding.includes('Q'); }
@@ -689,7 +690,7 @@ export class Lwm2mServer extends CoapHost {
     }
     reg.updatedAt = Date.now();
     reg.lastSeen = reg.updatedAt;
-    reg.expiresAt = reg.updatedAt + reg.lifetime * 1000;
+    reg.expiresAt = reg.lifetime === 0 ? Infinity : reg.updatedAt + reg.lifetime * 1000;
     this.wake(reg);
     this.arm(reg);
     this.log(`server: update ${reg.endpoint} (/rd/${reg.id}) from ${this.peerText(peer)} lt=${reg.lifetime} → 2.04`);
@@ -701,6 +702,7 @@ export class Lwm2mServer extends CoapHost {
   private arm(reg: Registration): void {
     const old = this.timers.get(reg.id);
     if (old) clearTimeout(old);
+    if (reg.lifetime === 0) { this.timers.delete(reg.id); return; } // infinite: never expires
     const ms = Math.min(0x7fffffff, reg.lifetime * 1000 + this.grace);
     this.timers.set(reg.id, setTimeout(() => {
       this.timers.delete(reg.id);

@@ -51,6 +51,26 @@ test('a 5 s lifetime written by the host server: the next Update carries lt=5 at
   } finally { cl.close(); await server.stop(); }
 });
 
+test('lifetime 0 written by the host server: one Update with lt=0 (accepted: infinite), then no periodic Update', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const registered = new Promise<any>((r) => server.once('registered', r));
+  const cl = await start('zero-lt', { uri: `coap://127.0.0.1:${server.port}`, lifetime: 300 });
+  try {
+    await within(registered, 8000, 'registration');
+    let regs = 0, updates = 0;
+    server.on('registered', () => regs++);
+    const updated = new Promise<any>((r) => server.once('updated', r));
+    server.on('updated', () => updates++);
+    assert.is((await server.write('zero-lt', '/1/0/1', 0)).codeText, '2.04');
+    const reg = await within(updated, 3000, 'an Update with lt=0 right after the write');
+    assert.is(reg.lifetime, 0);
+    await sleep(3500); // the old client sent an Update every second from then on
+    assert.is(updates, 1, `${updates} Updates`);
+    assert.is(regs, 0, 'no new Register: the server took lt=0');
+    assert.ok(!cl.events.includes(Ev.REGISTRATION_FAILED));
+  } finally { cl.close(); await server.stop(); }
+});
+
 test('Execute Disable (/1/0/4) from the host server: 2.04, De-register, then Register again after the Disable Timeout', async () => {
   const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
   const registered = new Promise<any>((r) => server.once('registered', r));
