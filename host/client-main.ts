@@ -65,7 +65,8 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.OBSERVE_STARTED: return `observation ${b} started by server ${a}`;
     case Ev.OBSERVE_CANCELLED: return `observation ${b} cancelled`;
     case Ev.NOTIFY_SENT: return `notification sent for observation ${b}`;
-    case Ev.CONFIG_ERROR: return 'no usable configuration: give --server or --bootstrap (or a provisioning file)';
+    case Ev.CONFIG_ERROR: return a === 2 ? `server ${b}: its URI cannot be used (the host name does not resolve, or its security mode is not supported)`
+      : 'no usable configuration: give --server or --bootstrap (or a provisioning file)';
     case Ev.PROVISIONING_FAILED: return `provisioning data refused (${codeString(a)}): ${lastProblem()}; nothing stored changed`;
     case Ev.SEND_SENT: return `Send to server ${a}`;
     case Ev.SEND_DONE: return `Send answered ${b ? codeString(b) : 'timeout'}`;

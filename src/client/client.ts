@@ -417,10 +417,14 @@ export class Lwm2mClient implements EndpointHandler {
       sv[b + Sv.STATE] = Reg.WAIT; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now + this.intRes(this.table, 1, i, SRV_INITIAL_DELAY, 0) * 1000;
       sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0; sv[b + Sv.DIRTY] = 0;
     }
-    if (usable === 0 && !this.bsFlag) {
+    // No server account at all: bootstrap. Accounts that cannot be used yet are not "none": they
+    // fail their registrations, and Bootstrap on Registration Failure (/1/x/16) decides (a bootstrap
+    // at once would loop: the bootstrap server would give the same configuration again).
+    if (n === 0 && !this.bsFlag) {
       if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
       else this.emit(Ev.CONFIG_ERROR, 1, 0);
     }
+    void usable;
   }
 
   /** Resolves server account s's URI and sets up its peer and security; false (peer -1) when the
@@ -677,7 +681,11 @@ export class Lwm2mClient implements EndpointHandler {
     if (st === Reg.WAIT || st === Reg.FAILED || st === Reg.DISABLED) {
       // An account that could not be used (its URI's name did not resolve, …): try again; when it
       // still cannot, that is a failed registration like any other.
-      if (sv[b + Sv.PEER] < 0 && !this.bindAccount(s)) { this.registrationFailed(s, 0); return; }
+      if (sv[b + Sv.PEER] < 0 && !this.bindAccount(s)) {
+        this.emit(Ev.CONFIG_ERROR, 2, sv[b + Sv.SSID]);
+        this.registrationFailed(s, 0);
+        return;
+      }
       this.sendRegister(s);
     } else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
     void now;

@@ -222,6 +222,16 @@ test('an unusable server account (coap://256.0.0.1) fails registration like any 
   assert.is(fails.length, 2, 'two failed registrations of ssid 2 (/1/1/17 = 2)');
   assert.ok(fails[1].t - fails[0].t >= 1_000 && fails[1].t - fails[0].t < 1_500, 'after the retry timer (/1/1/18 = 1 s)');
   assert.is(w.bs.requests.filter((r) => r.path === '/bs').length, 2, 'Bootstrap on Registration Failure: a new Bootstrap-Request');
+  // The same account alone: Finish accepted too (consistent), and the same procedure.
+  const w2 = world(34, {}, { bootstrap: { uri: BS_URI } });
+  w2.board.client.start(0);
+  w2.net.run({ done: () => w2.bs.requests.some((r) => r.path === '/bs'), until: 10_000 });
+  w2.net.run({ until: w2.net.now + 100 });
+  for (const [path, payload] of [['/0/2', badSec], ['/1/1', badSrv]] as const) assert.is(w2.bs.call(w2.bsPeer, Code.PUT, path, { cf: TLV, payload }).code, Code.CHANGED, path);
+  assert.is(w2.bs.call(w2.bsPeer, Code.POST, '/bs').code, Code.CHANGED, 'Finish accepted with the unusable account alone');
+  w2.net.run({ done: () => w2.bs.requests.filter((r) => r.path === '/bs').length === 2, until: w2.net.now + 60_000 });
+  assert.is(w2.events.filter((e) => e.e === Ev.REGISTRATION_FAILED && e.a === 2).length, 2);
+  assert.is(w2.bs.requests.filter((r) => r.path === '/bs').length, 2);
 });
 
 test('the retry sequence exhausted with no bootstrap to fall back on: logged, then Register at the longest back-off until the server is back', () => {
