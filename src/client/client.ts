@@ -404,7 +404,7 @@ export class Lwm2mClient implements EndpointHandler {
     // LwM2M server accounts, in Server instance order. An account whose URI cannot be used (a name
     // that does not resolve, a security mode not built) is kept: its registration fails, and the
     // registration-failure procedure (/1/x/16…20) runs for it like for any other (TS Core §6.2.1.1).
-    let n = 0, usable = 0;
+    let n = 0;
     for (let i = this.table.firstInstance(1); i >= 0 && n < this.nServers; i = this.table.nextInstance(1, i)) {
       const ssid = this.intRes(this.table, 1, i, SRV_SSID, -1);
       if (ssid <= 0) continue;
@@ -412,7 +412,7 @@ export class Lwm2mClient implements EndpointHandler {
       if (sec < 0) continue;
       const s = n++, sv = this.srv, b = s * Sv.SIZE;
       sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i; sv[b + Sv.PERIODS] = 0;
-      if (this.bindAccount(s)) usable++;
+      this.bindAccount(s); // false: peer -1, tried again at each Register (serverTimer)
       // Initial Registration Delay Timer (/1/x/14): the first Register waits that long.
       sv[b + Sv.STATE] = Reg.WAIT; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now + this.intRes(this.table, 1, i, SRV_INITIAL_DELAY, 0) * 1000;
       sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0; sv[b + Sv.DIRTY] = 0;
@@ -424,7 +424,6 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
       else this.emit(Ev.CONFIG_ERROR, 1, 0);
     }
-    void usable;
   }
 
   /** Resolves server account s's URI and sets up its peer and security; false (peer -1) when the
