@@ -254,6 +254,18 @@ test('the retry sequence exhausted with no bootstrap to fall back on: logged, th
   assert.ok(registered(w), 'registered once the server is back');
 });
 
+test('Bootstrap on Registration Failure false (/1/x/16) with a bootstrap account: no bootstrap; exhausted, logged, still registering', () => {
+  const w = world(35, {}, { server: { uri: SERVER_URI, lifetime: 60, retryCount: 2, retryTimer: 3, sequenceRetry: 1, bootstrapOnFailure: false }, bootstrap: { uri: BS_URI } });
+  w.server.registerCode = Code.FORBIDDEN;
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTRATION_EXHAUSTED), until: 100_000 });
+  const ex = w.events.find((e) => e.e === Ev.REGISTRATION_EXHAUSTED);
+  assert.ok(ex && ex.b === 3, `every ${ex?.b} s`);
+  w.net.run({ until: ex!.t + 10_000 });
+  assert.is(w.bs.requests.filter((r) => r.path === '/bs').length, 0, 'no Bootstrap-Request');
+  assert.ok(registers(w, ex!.t + 1).length >= 3, 'Registers go on');
+});
+
 test('object versions are those of the LwM2M version registered: lwm2m=1.1 announces </1>;ver=1.1, 1.0 the 1.0 editions, 1.2 the newest', () => {
   const num = (v: string) => Number(v.split('.')[0]) * 1000 + Number(v.split('.')[1]);
   const expected: Record<string, Record<number, string>> = {
