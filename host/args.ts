@@ -194,11 +194,14 @@ function intOption(v: string | undefined, name: string, min: number, max: number
   return n;
 }
 
+/** The key as bytes. No message quotes the key, nor any part of it: only its length and where the
+ *  first wrong character is. */
 function parseHexKey(v: string): Uint8Array {
   const h = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
-  if (h.length === 0 || h.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(h)) {
-    throw new ArgError(`--psk-key "${v}": expected an even number of hex digits`);
-  }
+  if (h.length === 0) throw new ArgError('--psk-key is empty: expected hex digits, e.g. 0123456789abcdef');
+  const bad = h.search(/[^0-9A-Fa-f]/);
+  if (bad >= 0) throw new ArgError(`--psk-key: character ${bad + 1} of ${h.length} is not a hex digit (0-9, a-f); the key is not shown`);
+  if (h.length % 2 !== 0) throw new ArgError(`--psk-key: ${h.length} hex digits, an odd number: a key is whole bytes, two digits each; the key is not shown`);
   return new Uint8Array(Buffer.from(h, 'hex'));
 }
 
@@ -318,6 +321,11 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   }
   const secure = (o.server?.secure ?? false) || (o.bootstrap?.secure ?? false);
   if (secure && o.pskKey === undefined) throw new ArgError('a coaps:// URI needs --psk-identity and --psk-key');
+  // A key given for plain CoAP would be silently unused: say so.
+  if (o.pskKey !== undefined && !secure) {
+    const uris = [o.server && `--server ${formatCoapUri(o.server)}`, o.bootstrap && `--bootstrap ${formatCoapUri(o.bootstrap)}`].filter(Boolean);
+    throw new ArgError(`--psk-identity/--psk-key are for coaps:// (DTLS), but ${uris.length ? uris.join(' and ') + (uris.length > 1 ? ' are' : ' is') + ' coap://' : 'no --server or --bootstrap URI is given'}: use coaps://, or drop the key`);
+  }
   if (v['log-level'] !== undefined) {
     const l = v['log-level'].toLowerCase();
     if (!(LOG_LEVELS as readonly string[]).includes(l)) throw new ArgError(`--log-level "${v['log-level']}": expected one of ${LOG_LEVELS.join(', ')}`);
