@@ -40,8 +40,7 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'client':
-      await runClient(c.opts);
-      return -1;
+      return await runClient(c.opts);
   }
 }
 
