@@ -107,7 +107,11 @@ export interface ClientCliOptions {
 }
 
 export interface ServerCliOptions { port: number; address: string; psk?: { pskIdentity: string; pskKey: string } }
-export interface BootstrapCliOptions { port: number; address: string; config: string; psk?: { pskIdentity: string; pskKey: string } }
+export interface BootstrapCliOptions {
+  port: number; address: string; config: string; psk?: { pskIdentity: string; pskKey: string };
+  /** One-shot server-initiated bootstrap (--client ADDRESS:PORT --endpoint EP), then exit. */
+  once?: { endpoint: string; address: string; port: number };
+}
 
 export type Command =
   | { cmd: 'help'; text: string }
@@ -121,6 +125,7 @@ export const MAIN_HELP = `lwm2m-mcu — an OMA LwM2M client for microcontrollers
 Usage:
   lwm2m-mcu server [--port P] [--address A] [--psk-identity ID --psk-key HEX]
   lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+                             [--client ADDRESS:PORT --endpoint NAME]
   lwm2m-mcu client --endpoint NAME [--server URI | --bootstrap URI] [options]
   lwm2m-mcu <command> --help     options of one command
   lwm2m-mcu --help | --version
@@ -128,7 +133,8 @@ Usage:
 Commands:
   server             a small LwM2M server (Registration interface, device management, observe);
                      type "help" on its stdin for the command list
-  bootstrap-server   a bootstrap server answering Bootstrap-Request from a JSON configuration
+  bootstrap-server   a bootstrap server answering Bootstrap-Request from a JSON configuration;
+                     "bootstrap EP" on its stdin (or --client/--endpoint) bootstraps a client
   client             the LwM2M client on this host's UDP stack
 
 Exit codes: 0 ok, 1 runtime error, 2 bad command line.
@@ -154,14 +160,21 @@ composite <ep> <path>…, bs <ep>, help, quit.
 export const BOOTSTRAP_HELP = `lwm2m-mcu bootstrap-server — a LwM2M bootstrap server
 
 Usage: lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+                                 [--client ADDRESS:PORT --endpoint NAME]
 
 Options:
   --config FILE   per-endpoint bootstrap configuration (JSON; see host/bs-config.example.json)
+  --client ADDRESS:PORT, --endpoint NAME
+                  one shot: bootstrap the client at ADDRESS:PORT (server-initiated) with the
+                  configuration of NAME, print the steps, exit 0 when it finished, 1 when not
   --port P        UDP port to listen on, 0–65535 (default 5683; 0 picks a free one)
   --address A     local address to bind (default 127.0.0.1; "::" for all, IPv4 and IPv6)
   --psk-identity ID, --psk-key HEX
                   serve coaps:// (DTLS 1.2, TLS_PSK_WITH_AES_128_CCM_8) with this pre-shared key
   --help, -h      this text
+
+Commands on stdin: list, bootstrap <ep> [address:port] (server-initiated; default: where <ep>
+last sent a Bootstrap-Request), help, quit.
 `;
 
 export const CLIENT_HELP = `lwm2m-mcu client — run the LwM2M client
@@ -249,7 +262,7 @@ function serverPsk(v: Record<string, string | undefined>): { pskIdentity: string
   if (id === undefined || key === undefined) return undefined;
   return { pskIdentity: id, pskKey: Buffer.from(parseHexKey(key)).toString('hex') };
 }
-const BS_SPEC: OptSpec = { ...LISTEN_SPEC, config: { type: 'string' } };
+const BS_SPEC: OptSpec = { ...LISTEN_SPEC, config: { type: 'string' }, client: { type: 'string' }, endpoint: { type: 'string' } };
 const CLIENT_SPEC: OptSpec = {
   endpoint: { type: 'string' }, server: { type: 'string' }, bootstrap: { type: 'string' },
   lifetime: { type: 'string' }, 'local-port': { type: 'string' }, state: { type: 'string' },
@@ -286,7 +299,16 @@ export function parseCommandLine(argv: string[]): Command {
       const v = r.values as Record<string, string | undefined>;
       if (!v.config) throw new ArgError('bootstrap-server needs --config FILE (see host/bs-config.example.json)');
       const psk = serverPsk(v);
-      return { cmd: 'bootstrap-server', opts: { port: intOption(v.port, 'port', 0, 65535) ?? 5683, address: listenAddress(v.address), config: v.config, ...(psk ? { psk } : {}) } };
+      if ((v.client === undefined) !== (v.endpoint === undefined)) throw new ArgError('--client ADDRESS:PORT and --endpoint NAME go together: give both or neither');
+      let once: BootstrapCliOptions['once'];
+      if (v.client !== undefined && v.endpoint !== undefined) {
+        const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(v.client);
+        if (!m) throw new ArgError(`--client "${v.client}": expected ADDRESS:PORT, e.g. 127.0.0.1:56830 or [::1]:56830`);
+        const address = m[1] ?? m[2];
+        if (!isIpv4(address) && !isIpv6(address)) throw new ArgError(`--client "${v.client}": "${address}" is not an IPv4 or IPv6 address`);
+        once = { endpoint: v.endpoint, address, port: intOption(m[3], 'client port', 1, 65535)! };
+      }
+      return { cmd: 'bootstrap-server', opts: { port: intOption(v.port, 'port', 0, 65535) ?? 5683, address: listenAddress(v.address), config: v.config, ...(psk ? { psk } : {}), ...(once ? { once } : {}) } };
     }
     case 'client': {
       const r = parse(rest, CLIENT_SPEC, sub);
