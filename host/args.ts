@@ -152,9 +152,10 @@ Options:
   --help, -h      this text
 
 Commands on stdin: list, read <ep> <path> [format], write <ep> <path> <value> [format],
-exec <ep> <path> [args], create <ep> <path> <json>, delete <ep> <path>, discover <ep> <path>,
-attr <ep> <path> pmin=N pmax=N gt=X lt=X st=X, observe <ep> <path>, cancel <n>,
-composite <ep> <path>…, bs <ep>, help, quit.
+exec <ep> <path> [args], create <ep> <path> <json> [format], delete <ep> <path>, discover <ep> <path>,
+attr <ep> <path> pmin=N pmax=N gt=X lt=X st=X, observe <ep> <path> [format], cancel <n>,
+composite <ep> <path>… [format], bs <ep>, help, quit. Without a format: the one the client
+announced (ct=), else TLV for writes (tlv, senml-json, senml-cbor, lwm2m-cbor, text, opaque).
 `;
 
 export const BOOTSTRAP_HELP = `lwm2m-mcu bootstrap-server — a LwM2M bootstrap server

@@ -1036,7 +1036,7 @@ export class Lwm2mServer extends CoapHost {
       case 'list': case 'ls': {
         if (this.registrations.size === 0) { print('no registrations'); return; }
         for (const r of this.registrations.values()) {
-          print(`${r.endpoint} /rd/${r.id} ${r.address}:${r.port} lt=${r.lifetime} lwm2m=${r.lwm2m} b=${r.binding} ${r.objects.map((l) => l.path).join(',')}`);
+          print(`${r.endpoint} /rd/${r.id} ${r.address}:${r.port} lt=${r.lifetime} lwm2m=${r.lwm2m} b=${r.binding}${r.formats.length ? ' ct=' + r.formats.join(',') : ''} ${r.objects.map((l) => l.path).join(',')}`);
         }
         for (const h of this.handles.values()) print(`observation #${h.id} ${h.endpoint} ${h.path}`);
         return;

@@ -112,7 +112,7 @@ test('LwM2M CBOR (11544) answers are decoded', async () => {
   } finally { await close(); }
 });
 
-test('lt=0 (no expiry) is accepted from coap-client; a rejected Update is logged', async () => {
+test('lt=0 (no expiry) is accepted from coap-client', async () => {
   const lines: string[] = [];
   const { server, close } = await setupServer(lines);
   try {
@@ -122,10 +122,22 @@ test('lt=0 (no expiry) is accepted from coap-client; a rejected Update is logged
     assert.ok(reg, lines.join('\n'));
     assert.is(reg!.lifetime, 0);
     assert.is(reg!.expiresAt, Infinity);
+    const u = await run('coap-client-notls', ['-m', 'post', '-B', '3', `coap://127.0.0.1:${server.port}/rd/${reg!.id}?lt=0`]);
+    assert.match(u.stdout + u.stderr, /2\.04|^$/);
+    assert.is(server.registrations.get('forever')!.expiresAt, Infinity);
+  } finally { await close(); }
+});
+
+test('a rejected Update is logged', async () => {
+  const lines: string[] = [];
+  const { server, client, close } = await setupServer(lines);
+  try {
+    await register(client, server.port, 'forever', '</3/0>', 60);
+    const reg = server.registrations.get('forever');
     const u = await run('coap-client-notls', ['-m', 'post', '-B', '3', `coap://127.0.0.1:${server.port}/rd/${reg!.id}?lt=-5`]);
     assert.match(u.stdout + u.stderr, /4\.00/);
     assert.ok(lines.some((l) => /update forever \(\/rd\/\d+\) from .*: bad lifetime lt=-5 → 4\.00/.test(l)), lines.join('\n'));
-    assert.is(server.registrations.get('forever')!.lifetime, 0, 'unchanged');
+    assert.is(server.registrations.get('forever')!.lifetime, 60, 'unchanged');
   } finally { await close(); }
 });
 
@@ -247,6 +259,30 @@ test('bootstrap-server console: help, list, bootstrap EP (server-initiated); and
     const bad = await run(process.execPath, [CLI, 'bootstrap-server', '--config', cfg, '--port', '0', '--client', `127.0.0.1:${client.port}`, '--endpoint', 'anjay']);
     assert.is(bad.code, 1);
   } finally { await client.stop(); rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('our CLI client: bootstrapped client-initiated, then server-initiated from the console; read, write, create, observe with no format', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: {
+    'cli-e2e': { deleteFirst: false, servers: [{ ssid: 1, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 120 }] } } });
+  const c = spawn(process.execPath, [CLI, 'client', '--endpoint', 'cli-e2e', '--bootstrap', `coap://127.0.0.1:${bs.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  c.stdout.on('data', (d) => (out += d)); c.stderr.on('data', (d) => (out += d));
+  const closed = new Promise<number | null>((r) => c.on('close', (code) => r(code)));
+  try {
+    await new Promise<void>((resolve, reject) => { server.once('registered', () => resolve()); setTimeout(() => reject(new Error(out)), 15_000); });
+    const again = new Promise<void>((resolve, reject) => { server.once('registered', () => resolve()); setTimeout(() => reject(new Error(out)), 15_000); });
+    const said: string[] = [];
+    await bs.command('bootstrap cli-e2e', (l) => said.push(l));
+    assert.match(said.join('\n'), /cli-e2e: bootstrap finished/);
+    await again;
+    assert.match(out, /bootstrap started \(server-initiated\)/);
+    assert.is((await server.read('cli-e2e', '/3/0')).codeText, '2.05');
+    assert.is((await server.write('cli-e2e', '/1/0/1', 300)).codeText, '2.04');
+    assert.is((await server.create('cli-e2e', '/3303', { '/3303/7/5700': 1.5 })).codeText, '2.01');
+    const h = await server.observe('cli-e2e', '/3303/0/5700', undefined);
+    assert.is(h.response.codeText, '2.05');
+  } finally { c.kill('SIGTERM'); await closed; await bs.stop(); await server.stop(); }
 });
 
 // ------------------------------------------------------------------ many clients
