@@ -10,7 +10,7 @@ import { formatCoapUri } from './args.js';
 import { createBoardClient, type AccountOptions } from '../src/client/setup.js';
 import { Ev } from '../src/client/events.js';
 import { codeString } from '../src/coap/codes.js';
-import type { ConfigStore, Lwm2mClient } from '../src/client/client.js';
+import { Reg, type ConfigStore, type Lwm2mClient } from '../src/client/client.js';
 import { lastProblem } from '../src/client/bootstrap.js';
 import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
@@ -263,7 +263,9 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     const stop = () => {
       if (stopping) { resolve(); return; }
       stopping = true;
-      hal.log(LogLevel.INFO, c.bsFlag ? 'stopping (during bootstrap: no registration to end)' : 'stopping: de-registering');
+      let registered = false;
+      for (let s = 0; s < c.nServers; s++) registered ||= c.serverState(s) === Reg.REGISTERED || c.serverState(s) === Reg.UPDATING;
+      hal.log(LogLevel.INFO, c.bsFlag ? 'stopping (during bootstrap: no registration to end)' : registered ? 'stopping: de-registering' : 'stopping (not registered: nothing to de-register)');
       clearInterval(sensor);
       c.stop(hal.now());
       drv.pump();

@@ -240,6 +240,11 @@ test('stopping during bootstrap does not claim to de-register', async () => {
     assert.is(await c.stop('SIGINT'), 0);
     assert.match(c.out(), /stopping \(during bootstrap: no registration to end\)/);
     assert.not.match(c.out(), /de-registering/);
+    // Nor while a Register is still unanswered.
+    const d = startClient(['--endpoint', 'regstop', '--server', `coap://127.0.0.1:${sock.address().port}`]);
+    await d.waitFor(/Register sent/);
+    assert.is(await d.stop('SIGINT'), 0);
+    assert.match(d.out(), /stopping \(not registered: nothing to de-register\)/);
   } finally { sock.close(); }
 });
 
