@@ -279,14 +279,15 @@ export class BootstrapServer extends CoapHost {
     this.running.set(ep, me);
     this.peerSessions.set(p, (this.peerSessions.get(p) ?? 0) + 1);
     const result: BsResult = { endpoint: ep, ok: false, steps: [] };
-    const cf = FORMATS[opts.format ?? cfg.format ?? 'tlv'];
-    const step = async (name: string, r: Promise<CoapResponse>, okCode: number[]): Promise<BsStep> => {
+    let cf = FORMATS[opts.format ?? cfg.format ?? 'tlv'];
+    const chosen = opts.format !== undefined || cfg.format !== undefined;
+    const step = async (name: string, r: Promise<CoapResponse>, okCode: number[], retry = false): Promise<BsStep> => {
       const res = await r;
       const s: BsStep = { endpoint: ep, step: name, code: res.code, codeText: res.codeText, ok: okCode.includes(res.code), payload: res.payload };
       result.steps.push(s);
-      this.log(`bootstrap-server: ${ep}: ${name} → ${res.codeText}`);
+      this.log(`bootstrap-server: ${ep}: ${name} → ${res.codeText}${retry && !s.ok ? ' (trying another format)' : ''}`);
       this.emit('step', s);
-      if (!s.ok) {
+      if (!s.ok && !retry) {
         this.log(`bootstrap-server: ${ep}: bootstrap failed at ${name} (${res.codeText})`);
         this.emit('failed', ep, name, res.code, result);
       }
@@ -328,9 +329,21 @@ export class BootstrapServer extends CoapHost {
       }
       const writes = configWrites(cfg, have);
       for (const w of writes) {
-        const payload = encodePayload(cf, w.path, w.values, 1300, typesFor(w.values));
-        const s = await step(`write /${w.path.join('/')}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: cf, payload }), [Code.CHANGED]);
-        if (!s.ok || superseded()) return result;
+        // A client without TLV that named no pct= (a SenML-only build) answers 4.15: the other
+        // formats are tried, and the first it takes is kept for the rest of the sequence.
+        const tries = chosen ? [cf] : [cf, ...[ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.TLV].filter((x) => x !== cf)];
+        let s: BsStep | undefined;
+        for (let k = 0; k < tries.length; k++) {
+          const payload = encodePayload(tries[k], w.path, w.values, 1300, typesFor(w.values));
+          const last = k === tries.length - 1;
+          s = await step(`write /${w.path.join('/')}${k ? ' (' + tries[k] + ')' : ''}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: tries[k], payload }), [Code.CHANGED], !last);
+          if (s.ok) { cf = tries[k]; break; }
+          if (s.code !== Code.UNSUPPORTED_CONTENT_FORMAT || superseded()) {
+            if (!last) { this.log(`bootstrap-server: ${ep}: bootstrap failed at ${s.step} (${s.codeText})`); this.emit('failed', ep, s.step, s.code, result); }
+            return result;
+          }
+        }
+        if (!s || !s.ok || superseded()) return result;
       }
       const f = await step('finish', this.request(p, { code: Code.POST, path: ['bs'] }), [Code.CHANGED]);
       if (!f.ok) return result;

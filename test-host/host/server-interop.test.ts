@@ -218,6 +218,20 @@ test('a bootstrap account at /0/1 (Anjay) is not overwritten: Discover first, th
   assert.equal(configWrites(ONE['*']).map((x) => '/' + x.path.join('/')), ['/0/1', '/1/0']);
 });
 
+test('a SenML-JSON-only client that named no pct=: a TLV Write answered 4.15 is tried in SenML JSON, which the rest then uses', async () => {
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', config: ONE, log: () => {} });
+  const client = await ScriptedClient.open();
+  client.responder = (s) => s.code === Code.PUT && s.contentFormat !== ContentFormat.SENML_JSON ? { code: Code.UNSUPPORTED_CONTENT_FORMAT } : anjayLike(s);
+  try {
+    const fin = once<[string, number, BsResult]>(bs, 'finished');
+    await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=senml'] });
+    const [, , res] = await fin;
+    assert.ok(res.ok);
+    const puts = client.seen.filter((s) => s.code === Code.PUT).map((s) => `${s.path} ${s.contentFormat}`);
+    assert.equal(puts, ['/0/0 11542', '/0/0 110', '/1/0 110']);
+  } finally { await client.stop(); await bs.stop(); }
+});
+
 test('bootstrap-server console: help, list, bootstrap EP (server-initiated); and the one-shot command line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lwm2m-bs-'));
   const client = await ScriptedClient.open();
