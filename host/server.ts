@@ -1241,6 +1241,7 @@ export class DtlsPskLayer implements SansIoCore {
   /** Counters for tests and logs. */
   handshakes = 0;
   failures = 0;
+  static readonly MAX_SESSIONS = 4096;
 
   constructor(private readonly ep: Endpoint, private readonly keys: Map<string, Buffer>, private readonly log: (l: string) => void) {}
 
@@ -1255,9 +1256,13 @@ export class DtlsPskLayer implements SansIoCore {
   /** The PSK identity the peer at address:port authenticated with, if any. */
   identityOf(key: string): string | undefined { return this.sessions.get(key)?.identity; }
 
+  /** The Endpoint's receive result for the last application record (Rx; for the host's refusal log). */
+  private lastRx = 0;
+
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     const data = Buffer.from(buf.subarray(off, off + len));
     let p = 0;
+    this.lastRx = 0;
     try {
       while (p + 13 <= data.length) {
         const type = data[p], epoch = data.readUInt16BE(p + 3), rlen = data.readUInt16BE(p + 11);
@@ -1270,7 +1275,7 @@ export class DtlsPskLayer implements SansIoCore {
       this.failures++;
       this.log(`dtls: ${this.keyOf(from)}: ${(e as Error).message}`);
     }
-    return 0;
+    return this.lastRx;
   }
 
   private record(type: number, epoch: number, header: Buffer, frag: Buffer, from: PeerAddress, now: number): void {
@@ -1311,7 +1316,7 @@ export class DtlsPskLayer implements SansIoCore {
         return;
       case Ct.APPLICATION_DATA:
         if (!s || !s.connected || epoch === 0) return;
-        this.ep.receive(plain, 0, plain.length, from, now);
+        this.lastRx = this.ep.receive(plain, 0, plain.length, from, now);
         return;
     }
   }
@@ -1353,6 +1358,8 @@ export class DtlsPskLayer implements SansIoCore {
         readEpoch: 0, writeEpoch: 0, writeSeq: [header.readUIntBE(5, 6), 0], msgSeq: seq, lastFlight: [], identity: '',
       };
       this.sessions.set(key, n);
+      // A host tool, but not an unbounded one: the oldest session goes first (Map order is age).
+      if (this.sessions.size > DtlsPskLayer.MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
       const ext = renego ? Buffer.concat([u16(5), u16(RENEGOTIATION_INFO), u16(1), Buffer.from([0])]) : Buffer.alloc(0);
       const sh = handshakeMsg(Hs.SERVER_HELLO, n.msgSeq++, Buffer.concat([Buffer.from([0xfe, 0xfd]), n.serverRandom, Buffer.from([0]), u16(PSK_AES_128_CCM_8), Buffer.from([0]), ext]));
       const shd = handshakeMsg(Hs.SERVER_HELLO_DONE, n.msgSeq++, Buffer.alloc(0));
