@@ -107,7 +107,11 @@ export interface ClientCliOptions {
 }
 
 export interface ServerCliOptions { port: number; address: string; psk?: { pskIdentity: string; pskKey: string } }
-export interface BootstrapCliOptions { port: number; address: string; config: string; psk?: { pskIdentity: string; pskKey: string } }
+export interface BootstrapCliOptions {
+  port: number; address: string; config: string; psk?: { pskIdentity: string; pskKey: string };
+  /** One-shot server-initiated bootstrap (--client ADDRESS:PORT --endpoint EP), then exit. */
+  once?: { endpoint: string; address: string; port: number };
+}
 
 export type Command =
   | { cmd: 'help'; text: string }
@@ -121,6 +125,7 @@ export const MAIN_HELP = `lwm2m-mcu — an OMA LwM2M client for microcontrollers
 Usage:
   lwm2m-mcu server [--port P] [--address A] [--psk-identity ID --psk-key HEX]
   lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+                             [--client ADDRESS:PORT --endpoint NAME]
   lwm2m-mcu client --endpoint NAME [--server URI | --bootstrap URI] [options]
   lwm2m-mcu <command> --help     options of one command
   lwm2m-mcu --help | --version
@@ -128,7 +133,8 @@ Usage:
 Commands:
   server             a small LwM2M server (Registration interface, device management, observe);
                      type "help" on its stdin for the command list
-  bootstrap-server   a bootstrap server answering Bootstrap-Request from a JSON configuration
+  bootstrap-server   a bootstrap server answering Bootstrap-Request from a JSON configuration;
+                     "bootstrap EP" on its stdin (or --client/--endpoint) bootstraps a client
   client             the LwM2M client on this host's UDP stack
 
 Exit codes: 0 ok, 1 runtime error, 2 bad command line.
@@ -146,22 +152,30 @@ Options:
   --help, -h      this text
 
 Commands on stdin: list, read <ep> <path> [format], write <ep> <path> <value> [format],
-exec <ep> <path> [args], create <ep> <path> <json>, delete <ep> <path>, discover <ep> <path>,
-attr <ep> <path> pmin=N pmax=N gt=X lt=X st=X, observe <ep> <path>, cancel <n>,
-composite <ep> <path>…, bs <ep>, help, quit.
+exec <ep> <path> [args], create <ep> <path> <json> [format], delete <ep> <path>, discover <ep> <path>,
+attr <ep> <path> pmin=N pmax=N gt=X lt=X st=X, observe <ep> <path> [format], cancel <n>,
+composite <ep> <path>… [format], bs <ep>, help, quit. Without a format: the one the client
+announced (ct=), else TLV for writes (tlv, senml-json, senml-cbor, lwm2m-cbor, text, opaque).
 `;
 
 export const BOOTSTRAP_HELP = `lwm2m-mcu bootstrap-server — a LwM2M bootstrap server
 
 Usage: lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
+                                 [--client ADDRESS:PORT --endpoint NAME]
 
 Options:
   --config FILE   per-endpoint bootstrap configuration (JSON; see host/bs-config.example.json)
+  --client ADDRESS:PORT, --endpoint NAME
+                  one shot: bootstrap the client at ADDRESS:PORT (server-initiated) with the
+                  configuration of NAME, print the steps, exit 0 when it finished, 1 when not
   --port P        UDP port to listen on, 0–65535 (default 5683; 0 picks a free one)
   --address A     local address to bind (default 127.0.0.1; "::" for all, IPv4 and IPv6)
   --psk-identity ID, --psk-key HEX
                   serve coaps:// (DTLS 1.2, TLS_PSK_WITH_AES_128_CCM_8) with this pre-shared key
   --help, -h      this text
+
+Commands on stdin: list, bootstrap <ep> [address:port] (server-initiated; default: where <ep>
+last sent a Bootstrap-Request), help, quit.
 `;
 
 export const CLIENT_HELP = `lwm2m-mcu client — run the LwM2M client
@@ -194,11 +208,14 @@ function intOption(v: string | undefined, name: string, min: number, max: number
   return n;
 }
 
+/** The key as bytes. No message quotes the key, nor any part of it: only its length and where the
+ *  first wrong character is. */
 function parseHexKey(v: string): Uint8Array {
   const h = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
-  if (h.length === 0 || h.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(h)) {
-    throw new ArgError(`--psk-key "${v}": expected an even number of hex digits`);
-  }
+  if (h.length === 0) throw new ArgError('--psk-key is empty: expected hex digits, e.g. 0123456789abcdef');
+  const bad = h.search(/[^0-9A-Fa-f]/);
+  if (bad >= 0) throw new ArgError(`--psk-key: character ${bad + 1} of ${h.length} is not a hex digit (0-9, a-f); the key is not shown`);
+  if (h.length % 2 !== 0) throw new ArgError(`--psk-key: ${h.length} hex digits, an odd number: a key is whole bytes, two digits each; the key is not shown`);
   return new Uint8Array(Buffer.from(h, 'hex'));
 }
 
@@ -246,7 +263,7 @@ function serverPsk(v: Record<string, string | undefined>): { pskIdentity: string
   if (id === undefined || key === undefined) return undefined;
   return { pskIdentity: id, pskKey: Buffer.from(parseHexKey(key)).toString('hex') };
 }
-const BS_SPEC: OptSpec = { ...LISTEN_SPEC, config: { type: 'string' } };
+const BS_SPEC: OptSpec = { ...LISTEN_SPEC, config: { type: 'string' }, client: { type: 'string' }, endpoint: { type: 'string' } };
 const CLIENT_SPEC: OptSpec = {
   endpoint: { type: 'string' }, server: { type: 'string' }, bootstrap: { type: 'string' },
   lifetime: { type: 'string' }, 'local-port': { type: 'string' }, state: { type: 'string' },
@@ -283,7 +300,16 @@ export function parseCommandLine(argv: string[]): Command {
       const v = r.values as Record<string, string | undefined>;
       if (!v.config) throw new ArgError('bootstrap-server needs --config FILE (see host/bs-config.example.json)');
       const psk = serverPsk(v);
-      return { cmd: 'bootstrap-server', opts: { port: intOption(v.port, 'port', 0, 65535) ?? 5683, address: listenAddress(v.address), config: v.config, ...(psk ? { psk } : {}) } };
+      if ((v.client === undefined) !== (v.endpoint === undefined)) throw new ArgError('--client ADDRESS:PORT and --endpoint NAME go together: give both or neither');
+      let once: BootstrapCliOptions['once'];
+      if (v.client !== undefined && v.endpoint !== undefined) {
+        const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(v.client);
+        if (!m) throw new ArgError(`--client "${v.client}": expected ADDRESS:PORT, e.g. 127.0.0.1:56830 or [::1]:56830`);
+        const address = m[1] ?? m[2];
+        if (!isIpv4(address) && !isIpv6(address)) throw new ArgError(`--client "${v.client}": "${address}" is not an IPv4 or IPv6 address`);
+        once = { endpoint: v.endpoint, address, port: intOption(m[3], 'client port', 1, 65535)! };
+      }
+      return { cmd: 'bootstrap-server', opts: { port: intOption(v.port, 'port', 0, 65535) ?? 5683, address: listenAddress(v.address), config: v.config, ...(psk ? { psk } : {}), ...(once ? { once } : {}) } };
     }
     case 'client': {
       const r = parse(rest, CLIENT_SPEC, sub);
@@ -318,6 +344,11 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   }
   const secure = (o.server?.secure ?? false) || (o.bootstrap?.secure ?? false);
   if (secure && o.pskKey === undefined) throw new ArgError('a coaps:// URI needs --psk-identity and --psk-key');
+  // A key given for plain CoAP would be silently unused: say so.
+  if (o.pskKey !== undefined && !secure) {
+    const uris = [o.server && `--server ${formatCoapUri(o.server)}`, o.bootstrap && `--bootstrap ${formatCoapUri(o.bootstrap)}`].filter(Boolean);
+    throw new ArgError(`--psk-identity/--psk-key are for coaps:// (DTLS), but ${uris.length ? uris.join(' and ') + (uris.length > 1 ? ' are' : ' is') + ' coap://' : 'no --server or --bootstrap URI is given'}: use coaps://, or drop the key`);
+  }
   if (v['log-level'] !== undefined) {
     const l = v['log-level'].toLowerCase();
     if (!(LOG_LEVELS as readonly string[]).includes(l)) throw new ArgError(`--log-level "${v['log-level']}": expected one of ${LOG_LEVELS.join(', ')}`);

@@ -8,7 +8,8 @@ import { Reply } from '../src/coap/endpoint.js';
 import { Opt } from '../src/coap/option.js';
 import { ContentFormat } from '../src/formats/content-format.js';
 import { ValueType } from '../src/model/record.js';
-import { CoapHost, CoapResponse, HostOptions, Link, Lwm2mValue, decodePayload, encodePayload, parseLinks, uriPath, uriQuery } from './server.js';
+import { CoapHost, CoapResponse, HostOptions, Link, Lwm2mValue, decodePayload, encodePayload, parseLinks, splitWords, uriPath, uriQuery } from './server.js';
+import { createInterface, Interface } from 'node:readline';
 
 // ------------------------------------------------------------------------------------ configuration
 
@@ -140,7 +141,10 @@ export interface BsStartOptions extends HostOptions {
 }
 
 export interface BootstrapOptions {
-  /** Start with Bootstrap-Discover (GET / with Accept 40). */
+  /** Start with Bootstrap-Discover (GET / with Accept 40), default true: the instance ids written
+   *  avoid the client's own (its bootstrap account may be at /0/1, as Anjay's is). With false, or
+   *  when the client does not answer it with 2.05 (a LwM2M 1.0 client), the ids follow the
+   *  convention of a bootstrap account at /0/0. */
   discover?: boolean;
   /** Bootstrap-Read of /1 before writing. */
   readServers?: boolean;
@@ -160,6 +164,10 @@ export class BootstrapServer extends CoapHost {
   readonly seen = new Map<string, { address: string; port: number }>();
   private readonly running = new Map<string, number>(); // endpoint → session number
   private session = 0;
+  /** Endpoints remembered in `seen` at most (the oldest is forgotten first). */
+  static readonly SEEN_MAX = 10_000;
+
+  protected override get role(): string { return 'bootstrap-server'; }
 
   private constructor(hal: Awaited<ReturnType<typeof CoapHost['openHal']>>, o: BsStartOptions, config: BsConfig) {
     super(hal, o);
@@ -207,7 +215,9 @@ export class BootstrapServer extends CoapHost {
     }
     const a = this.ep.peers[peer];
     const address = this.peerText(peer).replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    this.seen.delete(ep); // re-inserted last: the Map's order is the age
     this.seen.set(ep, { address, port: a.port });
+    if (this.seen.size > BootstrapServer.SEEN_MAX) this.seen.delete(this.seen.keys().next().value as string);
     const pct = typeof q.get('pct') === 'string' ? Number(q.get('pct')) : NaN;
     let format = cfg.format;
     if (!format && pct === ContentFormat.SENML_JSON) format = 'senml-json';
@@ -267,15 +277,17 @@ export class BootstrapServer extends CoapHost {
   private async run(p: number, ep: string, cfg: BsEndpointConfig, opts: BootstrapOptions): Promise<BsResult> {
     const me = ++this.session;
     this.running.set(ep, me);
+    this.peerSessions.set(p, (this.peerSessions.get(p) ?? 0) + 1);
     const result: BsResult = { endpoint: ep, ok: false, steps: [] };
-    const cf = FORMATS[opts.format ?? cfg.format ?? 'tlv'];
-    const step = async (name: string, r: Promise<CoapResponse>, okCode: number[]): Promise<BsStep> => {
+    let cf = FORMATS[opts.format ?? cfg.format ?? 'tlv'];
+    const chosen = opts.format !== undefined || cfg.format !== undefined;
+    const step = async (name: string, r: Promise<CoapResponse>, okCode: number[], retry = false): Promise<BsStep> => {
       const res = await r;
       const s: BsStep = { endpoint: ep, step: name, code: res.code, codeText: res.codeText, ok: okCode.includes(res.code), payload: res.payload };
       result.steps.push(s);
-      this.log(`bootstrap-server: ${ep}: ${name} → ${res.codeText}`);
+      this.log(`bootstrap-server: ${ep}: ${name} → ${res.codeText}${retry && !s.ok ? ' (trying another format)' : ''}`);
       this.emit('step', s);
-      if (!s.ok) {
+      if (!s.ok && !retry) {
         this.log(`bootstrap-server: ${ep}: bootstrap failed at ${name} (${res.codeText})`);
         this.emit('failed', ep, name, res.code, result);
       }
@@ -283,10 +295,23 @@ export class BootstrapServer extends CoapHost {
     };
     const superseded = () => this.closed || this.running.get(ep) !== me;
     try {
-      if (opts.discover) {
-        const s = await step('discover /', this.request(p, { code: Code.GET, path: [], accept: ContentFormat.LINK_FORMAT }), [Code.CONTENT]);
-        if (!s.ok || superseded()) return result;
-        result.links = parseLinks(new TextDecoder().decode(s.payload));
+      let have: ClientInstances | undefined;
+      if (opts.discover !== false) {
+        // Bootstrap-Discover first (as Leshan's bootstrap server does to place its instances): only a
+        // timeout ends the sequence; a client without it (4.xx) gets the conventional ids.
+        const res = await this.request(p, { code: Code.GET, path: [], accept: ContentFormat.LINK_FORMAT });
+        const s: BsStep = { endpoint: ep, step: 'discover /', code: res.code, codeText: res.codeText, ok: res.code === Code.CONTENT, payload: res.payload };
+        result.steps.push(s);
+        this.emit('step', s);
+        if (s.ok) {
+          result.links = parseLinks(new TextDecoder().decode(s.payload));
+          have = instancesOf(result.links);
+        }
+        this.log(`bootstrap-server: ${ep}: discover / → ${res.codeText}` + (have ? ` (bootstrap account ${have.bootstrap >= 0 ? '/0/' + have.bootstrap : 'not listed'}, Security ${have.security.map((x) => x.id).join(',') || 'none'}, Server ${have.server.map((x) => x.id).join(',') || 'none'})` : res.failed ? '' : ': ids by convention (bootstrap account at /0/0)'));
+        if (res.failed || superseded()) {
+          if (res.failed) this.emit('failed', ep, 'discover /', res.code, result);
+          return result;
+        }
       }
       if (opts.readServers) {
         const s = await step('read /1', this.request(p, { code: Code.GET, path: [1], accept: cf }), [Code.CONTENT]);
@@ -302,11 +327,23 @@ export class BootstrapServer extends CoapHost {
           if (!s.ok || superseded()) return result;
         }
       }
-      const writes = configWrites(cfg);
+      const writes = configWrites(cfg, have);
       for (const w of writes) {
-        const payload = encodePayload(cf, w.path, w.values, 1300, typesFor(w.values));
-        const s = await step(`write /${w.path.join('/')}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: cf, payload }), [Code.CHANGED]);
-        if (!s.ok || superseded()) return result;
+        // A client without TLV that named no pct= (a SenML-only build) answers 4.15: the other
+        // formats are tried, and the first it takes is kept for the rest of the sequence.
+        const tries = chosen ? [cf] : [cf, ...[ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.TLV].filter((x) => x !== cf)];
+        let s: BsStep | undefined;
+        for (let k = 0; k < tries.length; k++) {
+          const payload = encodePayload(tries[k], w.path, w.values, 1300, typesFor(w.values));
+          const last = k === tries.length - 1;
+          s = await step(`write /${w.path.join('/')}${k ? ' (' + tries[k] + ')' : ''}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: tries[k], payload }), [Code.CHANGED], !last);
+          if (s.ok) { cf = tries[k]; break; }
+          if (s.code !== Code.UNSUPPORTED_CONTENT_FORMAT || superseded()) {
+            if (!last) { this.log(`bootstrap-server: ${ep}: bootstrap failed at ${s.step} (${s.codeText})`); this.emit('failed', ep, s.step, s.code, result); }
+            return result;
+          }
+        }
+        if (!s || !s.ok || superseded()) return result;
       }
       const f = await step('finish', this.request(p, { code: Code.POST, path: ['bs'] }), [Code.CHANGED]);
       if (!f.ok) return result;
@@ -316,18 +353,105 @@ export class BootstrapServer extends CoapHost {
       return result;
     } finally {
       if (this.running.get(ep) === me) this.running.delete(ep);
+      // Done with this client: its peer entry may be reused (a host serves any number of clients).
+      const n = (this.peerSessions.get(p) ?? 1) - 1;
+      if (n > 0) this.peerSessions.set(p, n); else { this.peerSessions.delete(p); this.ep.unpinPeer(p); }
+    }
+  }
+
+  private readonly peerSessions = new Map<number, number>(); // peer → sequences running with it
+
+  // Console ---------------------------------------------------------------------------------------
+
+  /** A line-based command interface (help, list, bootstrap EP [ADDRESS:PORT], quit). */
+  attachConsole(input: NodeJS.ReadableStream = process.stdin, print: (s: string) => void = (s) => process.stdout.write(s + '\n')): Interface {
+    const rl = createInterface({ input, terminal: false });
+    rl.on('line', (line) => { this.command(line, print).catch((e) => print(`error: ${(e as Error).message}`)); });
+    return rl;
+  }
+
+  /** Runs one console command line. */
+  async command(line: string, print: (s: string) => void): Promise<void> {
+    const [cmd, ep, at] = splitWords(line.trim());
+    switch (cmd) {
+      case undefined: return;
+      case 'help': case '?': print(BS_CONSOLE_HELP); return;
+      case 'list': case 'ls': {
+        const names = Object.keys(this.config);
+        print(`configured: ${names.map((n) => n === '*' ? '"*" (any other endpoint)' : n).join(', ') || 'none'}`);
+        if (this.seen.size === 0) print('no Bootstrap-Request seen yet');
+        for (const [n, a] of this.seen) print(`${n} ${a.address.includes(':') ? '[' + a.address + ']' : a.address}:${a.port}${this.running.has(n) ? ' (bootstrap running)' : ''}`);
+        return;
+      }
+      case 'bootstrap': case 'bs': {
+        if (!ep) throw new Error('usage: bootstrap <ep> [address:port]  (without an address: where <ep> last sent a Bootstrap-Request)');
+        const r = at ? await this.bootstrapClient(...hostPort(at), ep) : await this.bootstrapSeen(ep);
+        print(`${ep}: ${r.ok ? 'bootstrap finished' : 'bootstrap failed'} (${r.steps.map((x) => `${x.step} ${x.codeText}`).join(', ')})`);
+        return;
+      }
+      case 'quit': case 'exit': await this.stop(); this.emit('quit'); return;
+      default: throw new Error(`unknown command "${cmd}" (type help)`);
     }
   }
 }
 
-/** The Bootstrap-Writes of a configuration. Security instance ids: 0 for a bootstrap-server entry,
- *  1, 2 … for server entries — so the client's own bootstrap account (/0/0 by convention, as in
- *  Leshan's bootstrap server) survives, and Bootstrap-Request Trigger (/1/x/9) still works later. */
-export function configWrites(cfg: BsEndpointConfig): { path: number[]; values: Record<string, Lwm2mValue> }[] {
-  let j = 0;
+export const BS_CONSOLE_HELP = `commands:
+  list                          configured endpoints, and clients seen (name address:port)
+  bootstrap <ep> [addr:port]    server-initiated bootstrap of <ep> (default: where it was last seen)
+  help, quit`;
+
+/** "127.0.0.1:5683" or "[::1]:5683" → [address, port]. */
+export function hostPort(s: string): [string, number] {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([\d.]+)):(\d{1,5})$/.exec(s);
+  if (!m || +m[3] < 1 || +m[3] > 65535) throw new Error(`"${s}": expected ADDRESS:PORT, e.g. 127.0.0.1:5683 or [::1]:5683`);
+  return [m[1] ?? m[2], +m[3]];
+}
+
+/** What a client's Bootstrap-Discover answer says it holds: its Security instances (the bootstrap
+ *  account is the one listed without ssid=, TS Core 1.1 §5.2.7.3) and Server instances. */
+export interface ClientInstances { bootstrap: number; security: { id: number; ssid?: number }[]; server: { id: number; ssid?: number }[] }
+
+export function instancesOf(links: Link[]): ClientInstances {
+  const out: ClientInstances = { bootstrap: -1, security: [], server: [] };
+  for (const l of links) {
+    const m = /^\/([01])\/(\d+)$/.exec(l.path);
+    if (!m) continue;
+    const ssid = typeof l.attrs.ssid === 'string' && /^\d+$/.test(l.attrs.ssid) ? +l.attrs.ssid : undefined;
+    const e = ssid === undefined ? { id: +m[2] } : { id: +m[2], ssid };
+    if (m[1] === '0') { out.security.push(e); if (ssid === undefined && out.bootstrap < 0) out.bootstrap = e.id; } else out.server.push(e);
+  }
+  return out;
+}
+
+/** The Bootstrap-Writes of a configuration. A bootstrap-server entry goes to the client's bootstrap
+ *  account (`have.bootstrap`, else /0/0 by convention); server entries never go over it, nor over an
+ *  instance the client keeps (one the configured Bootstrap-Delete does not remove), except the one
+ *  holding the same ssid: they take the lowest free ids — so Anjay's bootstrap account at /0/1
+ *  survives, and Bootstrap-Request Trigger (/1/x/9) still works later (Leshan's bootstrap server
+ *  places its instances the same way, from a Bootstrap-Discover). */
+export function configWrites(cfg: BsEndpointConfig, have?: ClientInstances): { path: number[]; values: Record<string, Lwm2mValue> }[] {
+  const dels = cfg.deleteFirst === false ? [] : cfg.delete ?? ['/0', '/1'];
+  const kept = (o: number, list: { id: number; ssid?: number }[]) =>
+    dels.some((d) => d === '/' || d === `/${o}`) ? [] : list.filter((x) => !dels.includes(`/${o}/${x.id}`));
+  const keep0 = have ? kept(0, have.security) : [], keep1 = have ? kept(1, have.server) : [];
+  const taken0 = new Set<number>(keep0.map((x) => x.id)), taken1 = new Set<number>(keep1.map((x) => x.id));
+  const free = (taken: Set<number>) => { let k = 0; while (taken.has(k)) k++; taken.add(k); return k; };
+  const bsId = have && have.bootstrap >= 0 ? have.bootstrap : taken0.has(0) ? free(taken0) : 0;
+  taken0.add(bsId);
   const writes: { path: number[]; values: Record<string, Lwm2mValue> }[] = [];
-  cfg.servers.forEach((s, i) => { const id = s.bootstrapServer ? 0 : i + 1; writes.push({ path: [0, id], values: securityValues(s, id) }); });
-  cfg.servers.forEach((s) => { if (!s.bootstrapServer) { writes.push({ path: [1, j], values: serverValues(s, j) }); j++; } });
+  const servers: { s: BsServerEntry; j: number }[] = [];
+  for (const s of cfg.servers) {
+    if (s.bootstrapServer) { writes.push({ path: [0, bsId], values: securityValues(s, bsId) }); continue; }
+    const same = keep0.find((x) => x.ssid === s.ssid);
+    const id = same ? same.id : free(taken0);
+    writes.push({ path: [0, id], values: securityValues(s, id) });
+    const same1 = keep1.find((x) => x.ssid === s.ssid);
+    servers.push({ s, j: same1 ? same1.id : -1 });
+  }
+  for (const x of servers) {
+    const j = x.j >= 0 ? x.j : free(taken1);
+    writes.push({ path: [1, j], values: serverValues(x.s, j) });
+  }
   return writes;
 }
 

@@ -34,14 +34,23 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const s = await BootstrapServer.start({ port: c.opts.port, address: c.opts.address, config, psk: c.opts.psk });
-      const quit = async () => { await s.stop(); process.exit(0); };
+      if (c.opts.once) { // one shot, for scripts: bootstrap one client, exit 0 when it finished
+        const { endpoint, address, port } = c.opts.once;
+        let ok = false;
+        try { ok = (await s.bootstrapClient(address, port, endpoint)).ok; } catch (e) { process.stderr.write(`lwm2m-mcu: ${(e as Error).message}\n`); }
+        await s.stop();
+        return ok ? 0 : 1;
+      }
+      const rl = s.attachConsole(process.stdin);
+      const quit = async () => { rl.close(); await s.stop(); process.exit(0); };
+      rl.on('close', () => { if (!process.stdin.isTTY) return; void quit(); }); // Ctrl-D on a terminal
+      s.on('quit', () => void quit());
       process.on('SIGINT', () => void quit());
       process.on('SIGTERM', () => void quit());
       return -1;
     }
     case 'client':
-      await runClient(c.opts);
-      return -1;
+      return await runClient(c.opts);
   }
 }
 

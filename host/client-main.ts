@@ -10,12 +10,16 @@ import { formatCoapUri } from './args.js';
 import { createBoardClient, type AccountOptions } from '../src/client/setup.js';
 import { Ev } from '../src/client/events.js';
 import { codeString } from '../src/coap/codes.js';
-import type { ConfigStore, Lwm2mClient } from '../src/client/client.js';
+import { Reg, type ConfigStore, type Lwm2mClient } from '../src/client/client.js';
 import { lastProblem } from '../src/client/bootstrap.js';
 import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
 import { isIP } from 'node:net';
 import { DtlsError } from '../src/dtls/constants.js';
+import { Rx } from '../src/coap/endpoint.js';
+import { PeerAddress, formatAddress } from '../src/coap/peer.js';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export type { ClientCliOptions } from './args.js';
 
@@ -62,7 +66,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.REGISTRATION_EXHAUSTED: return `registration with server ${a}: the retry sequence is exhausted; trying again every ${b} s`;
     case Ev.DEREGISTERED: return `de-registered from server ${a}`;
     case Ev.REQUEST: return `${METHOD[Math.floor(a / 65536)] ?? 'request'} from ${b ? 'server ' + b : 'an unknown peer'} → ${codeString(a & 0xff)}`;
-    case Ev.OBSERVE_STARTED: return `observation ${b} started by server ${a}`;
+    case Ev.OBSERVE_STARTED: return `observation ${b} started by ${a ? 'server ' + a : 'an unknown peer'}`;
     case Ev.OBSERVE_CANCELLED: return `observation ${b} cancelled`;
     case Ev.NOTIFY_SENT: return `notification sent for observation ${b}`;
     case Ev.CONFIG_ERROR: return a === 2 ? `server ${b}: its URI cannot be used (the host name does not resolve, or its security mode is not supported)`
@@ -75,14 +79,82 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.FACTORY_RESET: return 'Execute /3/0/5: factory reset';
     case Ev.DTLS_FAILED: return `DTLS handshake with ${a ? 'server ' + a : 'the bootstrap server'} failed: ${dtlsErrorText(b)}`;
     case Ev.SECURITY_UNSUPPORTED: return `Security instance /0/${a}: security mode ${b} is not supported (only PSK, 0, and NoSec, 3)`;
+    case Ev.SAVE_FAILED: return a === 0 ? 'a Write to the Security, Server or Access Control object could not be saved: answered 5.00 (the change is only in memory)'
+      : a === 1 ? 'Bootstrap-Finish refused (5.00): the new configuration could not be saved; the last saved one stays'
+      : 'the configuration could not be saved (the change is only in memory until a save succeeds)';
     default: return `event ${e} (${a}, ${b})`;
   }
 }
 
+/** The log level of an event's line: failures warn, what only a developer needs is debug. */
+export function eventLevel(e: number, a: number, b: number): LogLevel {
+  switch (e) {
+    case Ev.CONFIG_ERROR: case Ev.SAVE_FAILED: return LogLevel.ERROR;
+    case Ev.BOOTSTRAP_FAILED: case Ev.REGISTRATION_FAILED: case Ev.DTLS_FAILED: case Ev.SECURITY_UNSUPPORTED:
+    case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: return LogLevel.WARN;
+    case Ev.SEND_DONE: return b >= 0x40 || b === 0 ? LogLevel.WARN : LogLevel.INFO;
+    case Ev.REQUEST: return (a & 0xff) >= 0x80 ? LogLevel.WARN : LogLevel.INFO;
+    case Ev.DROPPED_BY_BOOTSTRAP: case Ev.NOTIFY_SENT: return LogLevel.DEBUG;
+    default: return LogLevel.INFO;
+  }
+}
+
+/** The event's line, with what the client knows besides: a failure "timeout" that followed a DTLS
+ *  failure of the same account says the DTLS reason instead (an alert is not a timeout). */
+export class EventLines {
+  private readonly dtls = new Map<number, number>(); // ssid (0: bootstrap server) → DtlsError
+  text(c: Lwm2mClient, e: number, a: number, b: number): string {
+    if (e === Ev.DTLS_FAILED) this.dtls.set(a, b);
+    const key = e === Ev.REGISTRATION_FAILED ? a : e === Ev.BOOTSTRAP_FAILED && a === 2 ? 0 : -1;
+    const d = key >= 0 && b === 0 ? this.dtls.get(key) : undefined;
+    if (key >= 0) this.dtls.delete(key);
+    if (d !== undefined) {
+      return e === Ev.REGISTRATION_FAILED ? `registration with server ${a} failed (DTLS: ${dtlsErrorText(d)})`
+        : `bootstrap attempt failed (DTLS: ${dtlsErrorText(d)})`;
+    }
+    return eventText(c, e, a, b);
+  }
+}
+
+function peerText(p: PeerAddress): string {
+  return p.family === 6 ? `[${formatAddress(p)}]:${p.port}` : `${formatAddress(p)}:${p.port}`;
+}
+
+const DTLS_TYPE: Record<number, string> = { 20: 'change_cipher_spec', 21: 'alert', 22: 'handshake', 23: 'application_data' };
+
+/** The DTLS records of a datagram, for a debug line ("" when it is not DTLS). */
+export function dtlsRecords(buf: Uint8Array, off: number, len: number): string {
+  const out: string[] = [];
+  let p = off;
+  while (p + 13 <= off + len && DTLS_TYPE[buf[p]] && buf[p + 1] === 0xfe) {
+    const epoch = (buf[p + 3] << 8) | buf[p + 4], n = (buf[p + 11] << 8) | buf[p + 12];
+    out.push(`${DTLS_TYPE[buf[p]]} epoch ${epoch} ${n} B`);
+    p += 13 + n;
+  }
+  return out.join(', ');
+}
+
+/** Why receive() did not process a datagram (Rx), for a debug line; null when it did. */
+export function rxText(r: number): string | null {
+  switch (r) {
+    case Rx.QUEUED: case Rx.HANDLED: return null;
+    case Rx.DUPLICATE: return 'duplicate (deduplication: answered from the cache or ignored)';
+    case Rx.IGNORED: return 'dropped: malformed or unexpected (no matching exchange)';
+    case Rx.DROPPED: return 'dropped: bootstrap flag (only the bootstrap server is heard during bootstrap)';
+    case Rx.REJECTED: return 'answered with an error without dispatch (a critical option, too large, or busy)';
+    case Rx.NO_PEER: return 'dropped: the peer table is full';
+    default: return `dropped (receive result ${r})`;
+  }
+}
+
 /** A literal-address URI for the core (the HAL resolves names: the core takes literal addresses). */
-async function resolveUri(u: CoapUri): Promise<string> {
+async function resolveUri(u: CoapUri, what: string): Promise<string> {
   if (isIP(u.host)) return formatCoapUri(u);
-  const r = await lookup(u.host);
+  let r;
+  try { r = await lookup(u.host); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${what} ${formatCoapUri(u)}: cannot resolve "${u.host}"` + (code === 'ENOTFOUND' ? ': no such host' : ` (${code ?? (e as Error).message})`));
+  }
   return formatCoapUri({ ...u, host: r.address, ipv6: r.family === 6 });
 }
 
@@ -95,16 +167,31 @@ function resolveSync(name: string): string | null {
   } catch { return null; }
 }
 
-export async function runClient(o: ClientCliOptions): Promise<void> {
+/** Runs the client until SIGINT/SIGTERM (then de-registers): resolves with the exit code. Throws
+ *  (exit 1, one line) when it cannot start: a name that does not resolve, an unreadable state file. */
+export async function runClient(o: ClientCliOptions): Promise<number> {
   const levels = { error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, debug: LogLevel.DEBUG };
+  // A closed stdout (`| head`) must not kill the client: the lines are lost, the client runs on.
+  process.stdout.on('error', () => { /* EPIPE: nobody reads the log any more */ });
+  // Names first: a server that does not resolve is an error before anything is opened.
+  const serverUri = o.server ? await resolveUri(o.server, '--server') : undefined;
+  const bootstrapUri = o.bootstrap ? await resolveUri(o.bootstrap, '--bootstrap') : undefined;
   const hal = await NodeHal.open({ address: '::', port: o.localPort ?? 0, stateFile: o.stateFile, provisioningFile: o.provisioningFile, logLevel: levels[o.logLevel] });
+  const file = o.stateFile ?? '';
+  const setAside = () => `state file ${file}: ${hal.stateProblem}; ` + (hal.stateCopy ? `a copy is kept at ${hal.stateCopy}, ` : 'no copy could be kept, ') + 'and it is not used';
+  if (hal.stateProblem) hal.log(LogLevel.ERROR, setAside());
   const store: ConfigStore = {
     load: (out) => hal.storageRead('lwm2m.config', out),
-    save: (buf, off, len) => hal.storageWrite('lwm2m.config', buf, off, len),
+    save: (buf, off, len) => {
+      if (hal.storageWrite('lwm2m.config', buf, off, len)) return true;
+      hal.log(LogLevel.ERROR, `cannot save the state file ${file}: ${hal.saveError}`);
+      return false;
+    },
+    unusable: () => { hal.stateUnusable('the stored configuration does not decode'); hal.log(LogLevel.ERROR, setAside()); },
   };
   const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
-  const server = o.server ? account(await resolveUri(o.server)) : undefined;
-  const bootstrap = o.bootstrap ? { ...account(await resolveUri(o.bootstrap)) } : undefined;
+  const server = serverUri ? account(serverUri) : undefined;
+  const bootstrap = bootstrapUri ? { ...account(bootstrapUri) } : undefined;
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
   let rebootAsked = false;
@@ -122,11 +209,41 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     resolveHost: resolveSync,
   });
   const c = board.client;
+  const lines = new EventLines();
+  const debug = o.logLevel === 'debug';
+  let retransmissions = 0, heardSince = true, configError = false;
+  let onConfigError: (() => void) | null = null;
   const core = {
-    receive: c.receive.bind(c), transmit: c.transmit.bind(c), get txPeer() { return c.txPeer; },
+    receive: (buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number) => {
+      const r = c.receive(buf, off, len, from, now);
+      heardSince = true;
+      if (debug) {
+        const why = rxText(r), rec = dtlsRecords(buf, off, len);
+        if (rec) hal.log(LogLevel.DEBUG, `DTLS in from ${peerText(from)}: ${rec}`);
+        if (why) hal.log(LogLevel.DEBUG, `datagram from ${peerText(from)} (${len} B): ${why}`);
+      }
+      return r;
+    },
+    transmit: (out: Uint8Array, at: number) => {
+      const n = c.transmit(out, at);
+      if (debug && n > 0) { const rec = dtlsRecords(out, at, n); if (rec) hal.log(LogLevel.DEBUG, `DTLS out to ${peerText(c.txPeer)}: ${rec}`); }
+      return n;
+    },
+    get txPeer() { return c.txPeer; },
     poll: (now: number) => {
       const d = c.poll(now);
-      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) hal.log(LogLevel.INFO, eventText(c, e, c.eventA, c.eventB));
+      // Retransmissions: the first after the peer was last heard at info (an unreachable server is
+      // otherwise silent until the exchange times out, ~93 s), each one at debug.
+      if (c.ep.retransmissions > retransmissions) {
+        retransmissions = c.ep.retransmissions;
+        hal.log(heardSince ? LogLevel.INFO : LogLevel.DEBUG, `no answer yet: retransmitting (retransmission ${retransmissions} since start)`);
+        heardSince = false;
+      }
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) {
+        const a = c.eventA, b = c.eventB;
+        if (e === Ev.CONFIG_ERROR) { configError = true; if (onConfigError) setImmediate(onConfigError); continue; }
+        hal.log(eventLevel(e, a, b), lines.text(c, e, a, b));
+      }
       return d;
     },
   };
@@ -142,12 +259,15 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     drv.pump();
     if (rebootAsked) { rebootAsked = false; hal.log(LogLevel.INFO, 'reboot requested by the server (simulated: the host client keeps running)'); }
   }, 5000);
+  let code = 0;
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) { resolve(); return; }
       stopping = true;
-      hal.log(LogLevel.INFO, 'stopping: de-registering');
+      let registered = false;
+      for (let s = 0; s < c.nServers; s++) registered ||= c.serverState(s) === Reg.REGISTERED || c.serverState(s) === Reg.UPDATING;
+      hal.log(LogLevel.INFO, c.bsFlag ? 'stopping (during bootstrap: no registration to end)' : registered ? 'stopping: de-registering' : 'stopping (not registered: nothing to de-register)');
       clearInterval(sensor);
       c.stop(hal.now());
       drv.pump();
@@ -159,7 +279,19 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Nothing to connect to: say what to do and exit 1 (no idle process waiting forever).
+    onConfigError = () => {
+      if (stopping) return;
+      stopping = true;
+      const missing = o.stateFile && !existsSync(o.stateFile) ? (existsSync(dirname(o.stateFile)) ? ` (state file ${o.stateFile} does not exist yet)` : ` (the folder of the state file, ${dirname(o.stateFile)}, does not exist)`) : '';
+      hal.log(LogLevel.ERROR, `no usable configuration${missing}${hal.stateProblem ? ' (the state file was set aside, see above)' : ''}: give --server URI or --bootstrap URI (or --provisioning FILE)`);
+      code = 1;
+      clearInterval(sensor);
+      resolve();
+    };
+    if (configError) onConfigError();
   });
   drv.stop();
   hal.close();
+  return code;
 }

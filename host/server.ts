@@ -7,20 +7,16 @@
 // payloads and back (using the codecs in src/formats, typed by the generated object definitions).
 import { EventEmitter } from 'node:events';
 import { createInterface, Interface } from 'node:readline';
-import { Endpoint, EndpointHandler, Failure, Reply } from '../src/coap/endpoint.js';
+import { Endpoint, EndpointHandler, Failure, Reply, Rx } from '../src/coap/endpoint.js';
 import { CoapMessage, MessageWriter, MsgType } from '../src/coap/message.js';
 import { Code, codeString } from '../src/coap/codes.js';
 import { Opt } from '../src/coap/option.js';
 import { PeerAddress, formatAddress, parseAddress } from '../src/coap/peer.js';
-import { makeConfig } from '../src/config.js';
+import { makeConfig, maxTransmitWait } from '../src/config.js';
 import { ContentFormat } from '../src/formats/content-format.js';
 import { DataRecord, ValueType } from '../src/model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from '../src/formats/codec.js';
-import { TlvDecoder, TlvEncoder } from '../src/formats/tlv.js';
-import { SenmlJsonDecoder, SenmlJsonEncoder } from '../src/formats/senml-json.js';
-import { SenmlCborDecoder, SenmlCborEncoder } from '../src/formats/senml-cbor.js';
-import { PlainTextDecoder, PlainTextEncoder } from '../src/formats/text.js';
-import { OpaqueDecoder, OpaqueEncoder } from '../src/formats/opaque.js';
+import { encoderFor, decoderFor } from '../src/formats/registry.js';
 import { coerceRecord } from '../src/formats/coerce.js';
 import { REGISTRY_DEFS } from '../src/objects/defs.generated.js';
 import type { ObjectDef } from '../src/model/defs.js';
@@ -67,34 +63,18 @@ export function formatNumber(f: string | number | undefined, dflt: number): numb
     case 'tlv': return ContentFormat.TLV;
     case 'senml-json': case 'json': return ContentFormat.SENML_JSON;
     case 'senml-cbor': case 'cbor': return ContentFormat.SENML_CBOR;
+    case 'lwm2m-cbor': return ContentFormat.LWM2M_CBOR;
     case 'text': return ContentFormat.TEXT;
     case 'opaque': return ContentFormat.OPAQUE;
     case 'link': return ContentFormat.LINK_FORMAT;
   }
   if (/^\d+$/.test(f)) return +f;
-  throw new Error(`unknown content format "${f}" (tlv, senml-json, senml-cbor, text, opaque or a number)`);
+  throw new Error(`unknown content format "${f}" (tlv, senml-json, senml-cbor, lwm2m-cbor, text, opaque or a number)`);
 }
 
-function encoderFor(cf: number): PayloadEncoder | null {
-  switch (cf) {
-    case ContentFormat.TLV: return new TlvEncoder();
-    case ContentFormat.SENML_JSON: return new SenmlJsonEncoder();
-    case ContentFormat.SENML_CBOR: return new SenmlCborEncoder();
-    case ContentFormat.TEXT: return new PlainTextEncoder();
-    case ContentFormat.OPAQUE: return new OpaqueEncoder();
-  }
-  return null;
-}
-
-function decoderFor(cf: number): PayloadDecoder | null {
-  switch (cf) {
-    case ContentFormat.TLV: return new TlvDecoder();
-    case ContentFormat.SENML_JSON: return new SenmlJsonDecoder();
-    case ContentFormat.SENML_CBOR: return new SenmlCborDecoder();
-    case ContentFormat.TEXT: return new PlainTextDecoder();
-    case ContentFormat.OPAQUE: return new OpaqueDecoder();
-  }
-  return null;
+/** Whether a console word names a content format. */
+export function isFormatName(w: string): boolean {
+  try { formatNumber(w, 0); return !/^\d+$/.test(w) || encoderFor(+w) !== null; } catch { return false; }
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -133,7 +113,7 @@ function recPath(rec: DataRecord): string {
  *  Throws with a message on a malformed payload. */
 export function decodePayload(cf: number, payload: Uint8Array, path: readonly number[]): PlainRecord[] {
   if (payload.length === 0) return [];
-  const dec = decoderFor(cf);
+  const dec: PayloadDecoder | null = decoderFor(cf);
   if (!dec) throw new Error(`cannot decode content format ${cf}`);
   const buf = new Uint8Array(payload); // decoders may work in place (base64, escapes)
   const r0 = dec.begin(buf, 0, buf.length, at(path, 0), at(path, 1), at(path, 2), at(path, 3));
@@ -200,7 +180,7 @@ function toRecords(path: readonly number[], v: WriteValues): { p: number[]; v: L
 /** Encodes values for a request on `path` in Content-Format `cf`. Throws with a message on failure. */
 export function encodePayload(cf: number, path: readonly number[], values: WriteValues, cap = 1300,
   types?: Record<string, ValueType>): Uint8Array {
-  const enc = encoderFor(cf);
+  const enc: PayloadEncoder | null = encoderFor(cf);
   if (!enc) throw new Error(`cannot encode content format ${cf}`);
   const out = new Uint8Array(cap);
   enc.begin(out, 0, cap, at(path, 0), at(path, 1), at(path, 2), at(path, 3));
@@ -278,7 +258,7 @@ export interface RequestSpec {
   payload?: Uint8Array;
 }
 
-interface Pending { resolve: (r: CoapResponse) => void; onToken?: (tok: string) => void }
+interface Pending { resolve: (r: CoapResponse) => void; slot: number; timer: NodeJS.Timeout | null }
 
 function optionText(m: CoapMessage, k: number): string {
   return utf8.decode(m.buf.subarray(m.optOff[k], m.optOff[k] + m.optLen[k]));
@@ -322,6 +302,16 @@ export interface HostOptions {
   /** Serve CoAP over DTLS 1.2 with a pre-shared key (TLS_PSK_WITH_AES_128_CCM_8) instead of plain
    *  CoAP: one identity and hex key, or a map identity → hex key. */
   psk?: { pskIdentity: string; pskKey: string } | Record<string, string>;
+  /** How long a request waits for its response, in ms, whatever the exchange did (an empty ACK
+   *  included): default MAX_TRANSMIT_WAIT, ~93 s with the RFC 7252 defaults. */
+  requestTimeoutMs?: number;
+  /** Peers (client addresses) the host keeps at once; default 4096 (a host, not a device). */
+  maxPeers?: number;
+}
+
+/** A timestamped line on stdout: the host tools' default log. */
+export function stampedLine(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
 /** The host tools' CoAP stack: one Endpoint on one UDP socket, requests as promises. */
@@ -338,18 +328,50 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
   /** The DTLS layer when serving coaps:// (HostOptions.psk), else null. */
   readonly dtls: DtlsPskLayer | null;
 
+  /** See HostOptions.requestTimeoutMs. */
+  readonly requestTimeoutMs: number;
+  private lastRefusalLog = -Infinity;
+  /** Datagrams dropped because the peer table was full (each logged, at most one line a second). */
+  refused = 0;
+
   protected constructor(hal: NodeHal, o: HostOptions) {
     super();
     this.hal = hal;
-    const log = o.log ?? ((line: string) => process.stdout.write(line + '\n'));
+    const log = o.log ?? stampedLine;
     this.log = log;
     const seed = new Uint8Array(16);
     hal.random(seed, 0, 16);
-    const config = makeConfig({ maxPeers: 64, maxServers: 1, requestRingDepth: 16, responseRingDepth: 32, dedupEntries: 64, maxDatagram: 1400 });
+    // Sized for a host serving many clients (the device defaults are for one or two servers).
+    const peers = o.maxPeers ?? 4096;
+    const config = makeConfig({ maxPeers: peers, maxServers: 1, requestRingDepth: 1024, responseRingDepth: 1024, dedupEntries: Math.max(64, peers), maxDatagram: 1400 });
+    this.requestTimeoutMs = o.requestTimeoutMs ?? maxTransmitWait(config);
     this.ep = new Endpoint(config, this, seed);
     this.dtls = o.psk ? new DtlsPskLayer(this.ep, pskTable(o.psk), log) : null;
-    this.drv = new Driver(this.dtls ?? this.ep, hal, config.maxDatagram + 64);
+    const inner: SansIoCore = this.dtls ?? this.ep;
+    // A datagram refused for lack of room is logged, never silently lost.
+    const core: SansIoCore = {
+      receive: (buf, off, len, from, now) => {
+        const r = inner.receive(buf, off, len, from, now);
+        if (r === Rx.NO_PEER) this.refusal(from);
+        return r;
+      },
+      transmit: (out, at) => inner.transmit(out, at),
+      poll: (now) => inner.poll(now),
+      get txPeer() { return inner.txPeer; },
+    };
+    this.drv = new Driver(core, hal, config.maxDatagram + 64);
     this.drv.pump();
+  }
+
+  /** The prefix of this host's log lines. */
+  protected get role(): string { return 'host'; }
+
+  private refusal(from: PeerAddress): void {
+    this.refused++;
+    const now = Date.now();
+    if (now - this.lastRefusalLog < 1000) return;
+    this.lastRefusalLog = now;
+    this.log(`${this.role}: peer table full (${this.ep.peers.length} clients in use): datagram from ${formatAddress(from)}:${from.port} dropped (${this.refused} so far)`);
   }
 
   protected static async openHal(o: HostOptions): Promise<NodeHal> {
@@ -391,7 +413,12 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
     const tok = new Uint8Array(8);
     const tl = ep.slotToken(k, tok, 0);
     if (ep.commit(k) < 0) return Promise.reject(new Error('request does not fit in one datagram (block-wise is not supported here)'));
-    const promise = new Promise<CoapResponse>((resolve) => this.pending.set(tag, { resolve }));
+    const promise = new Promise<CoapResponse>((resolve) => {
+      // The same bound for every request: a client that only ACKs (or never answers) is a timeout
+      // after MAX_TRANSMIT_WAIT, not after EXCHANGE_LIFETIME of a separate response never sent.
+      const timer = setTimeout(() => { const q = this.pending.get(tag); if (q) { this.ep.cancel(q.slot); this.onFailure(tag, Failure.TIMEOUT); } }, this.requestTimeoutMs);
+      this.pending.set(tag, { resolve, slot: k, timer });
+    });
     onToken?.(Buffer.from(tok.subarray(0, tl)).toString('hex'));
     this.drv.pump();
     return promise;
@@ -420,6 +447,7 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
     const p = this.pending.get(tag);
     if (!p) return;
     this.pending.delete(tag);
+    if (p.timer) clearTimeout(p.timer);
     let r: CoapResponse;
     try { r = responseOf(res); } catch { r = { code: res.code, codeText: codeString(res.code), contentFormat: -1, payload: new Uint8Array(0), observe: -1, locationPath: [] }; }
     p.resolve(r);
@@ -440,6 +468,7 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
     const p = this.pending.get(tag);
     if (!p) return;
     this.pending.delete(tag);
+    if (p.timer) clearTimeout(p.timer);
     p.resolve({ code: 0, codeText: reason === Failure.RESET ? 'RST' : 'timeout', contentFormat: -1, payload: new Uint8Array(0),
       observe: -1, locationPath: [], failed: reason === Failure.RESET ? 'reset' : 'timeout' });
   }
@@ -481,6 +510,9 @@ export interface Registration {
   objects: Link[];
   /** Alternate root path (a link with rt="oma.lwm2m"), "" when none. */
   rootPath: string;
+  /** Content-Formats the client announced (ct= on its root link, TS Core 1.1 §6.2.1.1), in its order;
+   *  empty when it announced none. */
+  formats: number[];
   address: string;
   port: number;
   peer: number;
@@ -637,8 +669,8 @@ export class Lwm2mServer extends CoapHost {
       return Reply.RESPOND;
     };
     if (typeof ep !== 'string' || ep === '') return bad('no endpoint name (ep=)');
-    // lt=0: an infinite lifetime (the Server object 1.2's Lifetime: "If the value is set to 0, the lifetime is infinite").
-    if (!Number.isInteger(lt) || lt < 0) return bad(`bad lifetime lt=${String(q.get('lt'))}`);
+    // lt=0 is valid: no expiry (the Server object's Lifetime 0, as Leshan's server takes it).
+    if (!Number.isInteger(lt) || lt < 0 || lt > 4294967295) return bad(`bad lifetime lt=${String(q.get('lt'))}`);
     if (req.contentFormat !== -1 && req.contentFormat !== ContentFormat.LINK_FORMAT) return bad(`payload content format ${req.contentFormat} is not link-format`);
     const text = utf8.decode(req.buf.subarray(req.payloadOff, req.payloadOff + req.payloadLen));
     const links = parseLinks(text);
@@ -652,6 +684,7 @@ export class Lwm2mServer extends CoapHost {
       id, endpoint: ep, lifetime: lt, lwm2m: typeof q.get('lwm2m') === 'string' ? q.get('lwm2m') as string : '1.0',
       binding: typeof q.get('b') === 'string' ? q.get('b') as string : 'U', queueMode: q.has('Q') || (typeof q.get('b') === 'string' && (q.get('b') as string).includes('Q')),
       objects: links.filter((l) => l !== root && /^(\/[^/]+)*\/\d+(\/\d+)?$/.test(l.path)), rootPath: root && root.path !== '/' ? root.path : '',
+      formats: announcedFormats(links),
       address: formatAddress(a), port: a.port, peer, registeredAt: now, updatedAt: now, lastSeen: now, expiresAt: lt === 0 ? Infinity : now + lt * 1000,
     };
     if (typeof q.get('sms') === 'string') reg.sms = q.get('sms') as string;
@@ -663,7 +696,7 @@ export class Lwm2mServer extends CoapHost {
     const rd = te.encode('rd'), idb = te.encode(id);
     res.option(Opt.LOCATION_PATH, rd, 0, rd.length);
     res.option(Opt.LOCATION_PATH, idb, 0, idb.length);
-    this.log(`server: register ${ep} from ${from} lt=${lt} lwm2m=${reg.lwm2m} b=${reg.binding} objects=${reg.objects.map((l) => l.path).join(',')} → 2.01 /rd/${id}`);
+    this.log(`server: register ${ep} from ${from} lt=${lt} lwm2m=${reg.lwm2m} b=${reg.binding}${reg.formats.length ? ' ct=' + reg.formats.join(',') : ''} objects=${reg.objects.map((l) => l.path).join(',')} → 2.01 /rd/${id}`);
     setImmediate(() => this.emit('registered', reg));
     return Reply.RESPOND;
   }
@@ -672,7 +705,11 @@ export class Lwm2mServer extends CoapHost {
     const q = uriQuery(req);
     if (q.has('lt')) {
       const lt = Number(q.get('lt'));
-      if (!Number.isInteger(lt) || lt < 0) { res.setCode(Code.BAD_REQUEST); return Reply.RESPOND; }
+      if (!Number.isInteger(lt) || lt < 0 || lt > 4294967295) {
+        this.log(`server: update ${reg.endpoint} (/rd/${reg.id}) from ${this.peerText(peer)}: bad lifetime lt=${String(q.get('lt'))} → 4.00 (rejected; the registration is unchanged)`);
+        res.setCode(Code.BAD_REQUEST);
+        return Reply.RESPOND;
+      }
       reg.lifetime = lt;
     }
     if (typeof q.get('b') === 'string') { reg.binding = q.get('b') as string; reg.queueMode = q.has('Q') || reg.binding.includes('Q'); }
@@ -681,6 +718,8 @@ export class Lwm2mServer extends CoapHost {
     if (req.payloadLen > 0) {
       const links = parseLinks(utf8.decode(req.buf.subarray(req.payloadOff, req.payloadOff + req.payloadLen)));
       reg.objects = links.filter((l) => l.attrs.rt !== 'oma.lwm2m' && /\/\d+(\/\d+)?$/.test(l.path));
+      const f = announcedFormats(links);
+      if (f.length) reg.formats = f;
     }
     if (peer !== reg.peer) { // the client moved (NAT rebinding): talk to its new address
       this.ep.unpinPeer(reg.peer);
@@ -702,7 +741,8 @@ export class Lwm2mServer extends CoapHost {
   private arm(reg: Registration): void {
     const old = this.timers.get(reg.id);
     if (old) clearTimeout(old);
-    if (reg.lifetime === 0) { this.timers.delete(reg.id); return; } // infinite: never expires
+    this.timers.delete(reg.id);
+    if (reg.lifetime === 0) return; // no expiry
     const ms = Math.min(0x7fffffff, reg.lifetime * 1000 + this.grace);
     this.timers.set(reg.id, setTimeout(() => {
       this.timers.delete(reg.id);
@@ -784,9 +824,19 @@ export class Lwm2mServer extends CoapHost {
     return out;
   }
 
+  /** The Content-Format for a payload to or from this client: the caller's, else the first the client
+   *  announced (ct=) that we encode and decode, else `dflt` (TLV for writes; none for reads, where
+   *  the client picks). A client built without TLV (Wakaama's SenML-JSON-only build) announces it. */
+  formatFor(reg: Registration, given: string | number | undefined, dflt: number): number {
+    if (given !== undefined) return formatNumber(given, dflt);
+    const multi = reg.formats.find((f) => f !== ContentFormat.TEXT && f !== ContentFormat.OPAQUE && f !== ContentFormat.LINK_FORMAT && encoderFor(f) !== null);
+    return multi ?? dflt;
+  }
+
   async read(ep: string, path: string, accept?: string | number): Promise<Lwm2mResponse> {
     const reg = this.regOf(ep), p = parsePath(path);
-    const acc = accept === undefined ? undefined : formatNumber(accept, ContentFormat.TLV);
+    const f = this.formatFor(reg, accept, -1);
+    const acc = f < 0 ? undefined : f;
     const r = await this.toClient(reg, { code: Code.GET, path: this.fullPath(reg, p), accept: acc });
     return this.finish(r, p, 'read', ep);
   }
@@ -796,7 +846,7 @@ export class Lwm2mServer extends CoapHost {
   async write(ep: string, path: string, values: WriteValues, options: WriteOptions | string | number = {}): Promise<Lwm2mResponse> {
     const reg = this.regOf(ep), p = parsePath(path);
     const opts = typeof options === 'object' ? options : { format: options };
-    const cf = formatNumber(opts.format, ContentFormat.TLV);
+    const cf = this.formatFor(reg, opts.format, ContentFormat.TLV);
     const payload = encodePayload(cf, p, values);
     const r = await this.toClient(reg, { code: opts.partial ? Code.POST : Code.PUT, path: this.fullPath(reg, p), contentFormat: cf, payload });
     return this.finish(r, p, opts.partial ? 'write (partial)' : 'write', ep);
@@ -814,7 +864,7 @@ export class Lwm2mServer extends CoapHost {
     const reg = this.regOf(ep), p = parsePath(path);
     const opts = typeof options === 'object' ? options : { format: options };
     if (p.length !== 1) throw new Error(`create needs an object path /o (got ${path})`);
-    const cf = formatNumber(opts.format, ContentFormat.TLV);
+    const cf = this.formatFor(reg, opts.format, ContentFormat.TLV);
     const payload = encodePayload(cf, p, values);
     const r = await this.toClient(reg, { code: Code.POST, path: this.fullPath(reg, p), contentFormat: cf, payload });
     return this.finish(r, p, 'create', ep);
@@ -846,13 +896,21 @@ export class Lwm2mServer extends CoapHost {
   }
 
   /** Read-Composite: FETCH with a SenML list of paths (request body in SenML JSON or CBOR, as `accept`). */
-  async readComposite(ep: string, paths: string[], accept: string | number = 'senml-json'): Promise<Lwm2mResponse> {
+  async readComposite(ep: string, paths: string[], accept?: string | number): Promise<Lwm2mResponse> {
     const reg = this.regOf(ep);
     const ps = paths.map(parsePath);
-    const acc = formatNumber(accept, ContentFormat.SENML_JSON);
+    // SenML (JSON or CBOR) is what composite operations carry: the client's announced one, else JSON.
+    const acc = accept !== undefined ? formatNumber(accept, ContentFormat.SENML_JSON)
+      : reg.formats.find((f) => f === ContentFormat.SENML_CBOR || f === ContentFormat.SENML_JSON) ?? ContentFormat.SENML_JSON;
+    if (acc !== ContentFormat.SENML_JSON && acc !== ContentFormat.SENML_CBOR) throw new Error('read-composite takes senml-json or senml-cbor');
+    if (reg.lwm2m === '1.0') this.log(`server: ${ep} registered as LwM2M 1.0, which has no composite operations (LwM2M 1.1): trying anyway`);
     const payload = acc === ContentFormat.SENML_CBOR ? cborPathList(ps.map(pathText)) : te.encode(JSON.stringify(ps.map((p) => ({ n: pathText(p) }))));
     const r = await this.toClient(reg, { code: Code.FETCH, path: this.fullPath(reg, []), contentFormat: acc, accept: acc, payload });
-    return this.finish(r, [], `read-composite ${ps.map(pathText).join(',')}`, ep);
+    const out = this.finish(r, [], `read-composite ${ps.map(pathText).join(',')}`, ep);
+    const unsupported = [Code.BAD_OPTION, Code.NOT_FOUND, Code.METHOD_NOT_ALLOWED, Code.UNSUPPORTED_CONTENT_FORMAT, Code.NOT_IMPLEMENTED];
+    if (r.failed === 'timeout') this.log(`server: ${ep}: no answer to Read-Composite within ${Math.round(this.requestTimeoutMs / 1000)} s (a client without composite operations may ignore it)`);
+    else if (unsupported.includes(r.code)) this.log(`server: ${ep} does not support Read-Composite (${r.codeText})`);
+    return out;
   }
 
   /** Bootstrap-Request Trigger: Execute /1/<i>/9 (instance: the first /1/i the client registered, else 0). */
@@ -870,7 +928,7 @@ export class Lwm2mServer extends CoapHost {
   async observe(ep: string, path: string, accept: string | number | undefined,
     onNotify: (r: Lwm2mResponse, h: ObserveHandle) => void = () => {}): Promise<ObserveHandle> {
     const reg = this.regOf(ep), p = parsePath(path);
-    const acc = accept === undefined ? -1 : formatNumber(accept, ContentFormat.TLV);
+    const acc = this.formatFor(reg, accept, -1);
     const id = this.nextObs++;
     const handle: ObserveHandle = {
       id, endpoint: ep, path: pathText(p), token: '', active: true,
@@ -978,7 +1036,7 @@ export class Lwm2mServer extends CoapHost {
       case 'list': case 'ls': {
         if (this.registrations.size === 0) { print('no registrations'); return; }
         for (const r of this.registrations.values()) {
-          print(`${r.endpoint} /rd/${r.id} ${r.address}:${r.port} lt=${r.lifetime} lwm2m=${r.lwm2m} b=${r.binding} ${r.objects.map((l) => l.path).join(',')}`);
+          print(`${r.endpoint} /rd/${r.id} ${r.address}:${r.port} lt=${r.lifetime} lwm2m=${r.lwm2m} b=${r.binding}${r.formats.length ? ' ct=' + r.formats.join(',') : ''} ${r.objects.map((l) => l.path).join(',')}`);
         }
         for (const h of this.handles.values()) print(`observation #${h.id} ${h.endpoint} ${h.path}`);
         return;
@@ -988,10 +1046,14 @@ export class Lwm2mServer extends CoapHost {
       case 'exec': case 'execute': need(3); say(await this.execute(ep, path, rest.join(' ') || undefined)); return;
       case 'create': {
         need(4);
-        const json = line.slice(line.indexOf(path, line.indexOf(ep) + ep.length) + path.length).trim();
+        let json = line.slice(line.indexOf(path, line.indexOf(ep) + ep.length) + path.length).trim();
+        // An optional format after the JSON: create node1 /3303 {"/3303/1/5700": 21.5} senml-json
+        let format: string | undefined;
+        const last = /\s(\S+)$/.exec(json);
+        if (last && isFormatName(last[1])) { format = last[1]; json = json.slice(0, last.index).trim(); }
         let values: WriteValues;
         try { values = JSON.parse(json) as WriteValues; } catch { throw new Error(`create: "${json}" is not JSON, e.g. {"/3303/1/5700": 21.5}`); }
-        say(await this.create(ep, path, values, {}));
+        say(await this.create(ep, path, values, { format }));
         return;
       }
       case 'delete': need(3); say(await this.delete(ep, path)); return;
@@ -1021,7 +1083,12 @@ export class Lwm2mServer extends CoapHost {
         print(r ? `cancelled #${h.id}: ${r.codeText}` : `cancelled #${h.id}`);
         return;
       }
-      case 'composite': need(3); say(await this.readComposite(ep, [path, ...rest])); return;
+      case 'composite': {
+        need(3);
+        const all = [path, ...rest];
+        const format = all.length > 1 && isFormatName(all[all.length - 1]) ? all.pop() : undefined;
+        say(await this.readComposite(ep, all, format)); return;
+      }
       case 'bs': case 'bootstrap': need(2); say(await this.bootstrapTrigger(ep)); return;
       case 'quit': case 'exit': await this.stop(); this.emit('quit'); return;
       default: throw new Error(`unknown command "${cmd}" (type help)`);
@@ -1031,16 +1098,17 @@ export class Lwm2mServer extends CoapHost {
 
 export const CONSOLE_HELP = `commands:
   list                                   registrations and observations
-  read <ep> <path> [format]              e.g. read node1 /3/0  (format: tlv, senml-json, senml-cbor, text)
+  read <ep> <path> [format]              e.g. read node1 /3/0  (format: tlv, senml-json, senml-cbor,
+                                         lwm2m-cbor, text, opaque; default: what the client announced)
   write <ep> <path> <value> [format]     e.g. write node1 /1/0/1 300
   exec <ep> <path> [args]                e.g. exec node1 /3/0/4
-  create <ep> </o> <json>                e.g. create node1 /3303 {"/3303/1/5700": 21.5}
+  create <ep> </o> <json> [format]       e.g. create node1 /3303 {"/3303/1/5700": 21.5}
   delete <ep> <path>
   discover <ep> <path>                   e.g. discover node1 /3
   attr <ep> <path> pmin=N pmax=N …       write attributes (pmin pmax gt lt st)
   observe <ep> <path> [format]           e.g. observe node1 /3303/0/5700
   cancel <n>                             stop observation n
-  composite <ep> <path> <path>…          read-composite (SenML JSON)
+  composite <ep> <path> <path>… [format] read-composite (senml-json or senml-cbor)
   bs <ep>                                bootstrap-request trigger (execute /1/i/9)
   help, quit`;
 
@@ -1049,7 +1117,7 @@ function usage(cmd: string): string {
   return line ? line.trim().split(/\s{2,}/)[0] : cmd;
 }
 
-function splitWords(s: string): string[] {
+export function splitWords(s: string): string[] {
   const out: string[] = [];
   const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
   let m: RegExpExecArray | null;
@@ -1065,12 +1133,21 @@ function parseConsoleValue(s: string): Lwm2mValue {
   return s;
 }
 
-function show(v: unknown): string {
+export function show(v: unknown): string {
   return JSON.stringify(v, (_k, x) => x instanceof Uint8Array ? '0x' + Buffer.from(x).toString('hex') : x);
 }
 
 function codeName(c: number): string {
   return ['EMPTY', 'GET', 'POST', 'PUT', 'DELETE', 'FETCH', 'PATCH', 'iPATCH'][c] ?? codeString(c);
+}
+
+/** The Content-Formats a Register/Update payload announces: ct= on the root link `</>;rt="oma.lwm2m"`
+ *  (one number, or a quoted space-separated list as LwM2M 1.2 writes it). */
+export function announcedFormats(links: Link[]): number[] {
+  const root = links.find((l) => l.attrs.rt === 'oma.lwm2m' || l.path === '/') ;
+  const ct = root?.attrs.ct;
+  if (typeof ct !== 'string') return [];
+  return ct.split(/[\s,]+/).filter((x) => /^\d+$/.test(x)).map(Number);
 }
 
 /** A CBOR array of SenML records {0: path} (RFC 8428 §6, label n = 0). */
@@ -1164,6 +1241,7 @@ export class DtlsPskLayer implements SansIoCore {
   /** Counters for tests and logs. */
   handshakes = 0;
   failures = 0;
+  static readonly MAX_SESSIONS = 4096;
 
   constructor(private readonly ep: Endpoint, private readonly keys: Map<string, Buffer>, private readonly log: (l: string) => void) {}
 
@@ -1178,9 +1256,13 @@ export class DtlsPskLayer implements SansIoCore {
   /** The PSK identity the peer at address:port authenticated with, if any. */
   identityOf(key: string): string | undefined { return this.sessions.get(key)?.identity; }
 
+  /** The Endpoint's receive result for the last application record (Rx; for the host's refusal log). */
+  private lastRx = 0;
+
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     const data = Buffer.from(buf.subarray(off, off + len));
     let p = 0;
+    this.lastRx = 0;
     try {
       while (p + 13 <= data.length) {
         const type = data[p], epoch = data.readUInt16BE(p + 3), rlen = data.readUInt16BE(p + 11);
@@ -1193,7 +1275,7 @@ export class DtlsPskLayer implements SansIoCore {
       this.failures++;
       this.log(`dtls: ${this.keyOf(from)}: ${(e as Error).message}`);
     }
-    return 0;
+    return this.lastRx;
   }
 
   private record(type: number, epoch: number, header: Buffer, frag: Buffer, from: PeerAddress, now: number): void {
@@ -1234,7 +1316,7 @@ export class DtlsPskLayer implements SansIoCore {
         return;
       case Ct.APPLICATION_DATA:
         if (!s || !s.connected || epoch === 0) return;
-        this.ep.receive(plain, 0, plain.length, from, now);
+        this.lastRx = this.ep.receive(plain, 0, plain.length, from, now);
         return;
     }
   }
@@ -1276,6 +1358,8 @@ export class DtlsPskLayer implements SansIoCore {
         readEpoch: 0, writeEpoch: 0, writeSeq: [header.readUIntBE(5, 6), 0], msgSeq: seq, lastFlight: [], identity: '',
       };
       this.sessions.set(key, n);
+      // A host tool, but not an unbounded one: the oldest session goes first (Map order is age).
+      if (this.sessions.size > DtlsPskLayer.MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
       const ext = renego ? Buffer.concat([u16(5), u16(RENEGOTIATION_INFO), u16(1), Buffer.from([0])]) : Buffer.alloc(0);
       const sh = handshakeMsg(Hs.SERVER_HELLO, n.msgSeq++, Buffer.concat([Buffer.from([0xfe, 0xfd]), n.serverRandom, Buffer.from([0]), u16(PSK_AES_128_CCM_8), Buffer.from([0]), ext]));
       const shd = handshakeMsg(Hs.SERVER_HELLO_DONE, n.msgSeq++, Buffer.alloc(0));

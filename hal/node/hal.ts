@@ -5,7 +5,8 @@
 import dgram from 'node:dgram';
 import { randomFillSync } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, existsSync, statSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Hal } from '../hal.js';
 import { LogLevel } from '../hal.js';
@@ -40,15 +41,23 @@ export class NodeHal implements Hal {
   private readonly opts: NodeHalOptions;
   private readonly t0 = performance.now();
   private receiveCb: ((buf: Uint8Array, off: number, len: number, from: PeerAddress) => void) | null = null;
+  /** The state file's text as read at open (for the copy kept when it turns out unusable). */
+  private stateText: string | null = null;
+  /** What was wrong with the state file at open (null: fine or absent); it was set aside, see stateCopy. */
+  stateProblem: string | null = null;
+  /** Where the copy of an unusable state file was kept. */
+  stateCopy: string | null = null;
+  /** Why the last save failed (null: it did not). */
+  saveError: string | null = null;
 
-  private constructor(opts: NodeHalOptions, socket: dgram.Socket, family: 4 | 6, dual: boolean) {
+  private constructor(opts: NodeHalOptions, socket: dgram.Socket, family: 4 | 6, dual: boolean, state: StateRead) {
     this.opts = opts;
     this.socket = socket;
     this.family = family;
     this.dualStack = dual;
-    if (opts.stateFile && existsSync(opts.stateFile)) {
-      try { this.store = JSON.parse(readFileSync(opts.stateFile, 'utf8')); } catch { this.store = {}; }
-    }
+    this.store = state.store;
+    this.stateText = state.text;
+    if (state.problem) this.setAside(state.problem);
     socket.on('message', (msg, rinfo) => {
       if (!this.receiveCb) return;
       let addr = rinfo.address;
@@ -58,8 +67,10 @@ export class NodeHal implements Hal {
     });
   }
 
-  /** Opens the socket (binds) and returns the HAL. */
+  /** Opens the socket (binds) and returns the HAL. Throws (before binding) when the state file
+   *  cannot be read at all: a directory, a FIFO or device (reading one would block), or unreadable. */
   static async open(opts: NodeHalOptions = {}): Promise<NodeHal> {
+    const state = readState(opts.stateFile);
     const address = opts.address ?? '::';
     const v6 = address.indexOf(':') >= 0;
     const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: false });
@@ -68,7 +79,7 @@ export class NodeHal implements Hal {
       socket.bind(opts.port ?? 0, address, () => { socket.off('error', reject); resolve(); });
     });
     socket.on('error', () => { /* ICMP errors on UDP: the protocol's retransmission handles them */ });
-    return new NodeHal(opts, socket, v6 ? 6 : 4, v6 && (address === '::'));
+    return new NodeHal(opts, socket, v6 ? 6 : 4, v6 && (address === '::'), state);
   }
 
   get port(): number { return this.socket.address().port; }
@@ -115,14 +126,39 @@ export class NodeHal implements Hal {
     this.flush();
   }
 
+  /** The stored bytes of the state file do not decode (ConfigStore.unusable): keep a copy of the
+   *  file as it was read, before anything overwrites it. */
+  stateUnusable(why: string): void {
+    if (this.stateText !== null && this.stateCopy === null) this.setAside(why);
+  }
+
+  private setAside(why: string): void {
+    const f = this.opts.stateFile!;
+    this.stateProblem = why;
+    if (this.stateText === null) return;
+    let copy = f + '.corrupt';
+    for (let k = 1; existsSync(copy); k++) copy = `${f}.corrupt.${k}`;
+    try { writeFileSync(copy, this.stateText, { mode: 0o600, flag: 'wx' }); this.stateCopy = copy; } catch { /* reported: no copy */ }
+  }
+
   private flush(): boolean {
     const f = this.opts.stateFile;
     if (!f) return true;
+    const tmp = f + '.tmp';
     try {
-      writeFileSync(f + '.tmp', JSON.stringify(this.store, null, 1));
-      renameSync(f + '.tmp', f); // atomic on POSIX: the old file or the new one, never half
+      // The file holds the PSKs: owner-only (a mode applies when a file is created: a new one each time).
+      try { unlinkSync(tmp); } catch { /* none left over */ }
+      writeFileSync(tmp, JSON.stringify(this.store, null, 1), { mode: 0o600, flag: 'wx' });
+      renameSync(tmp, f); // atomic on POSIX: the old file or the new one, never half
+      this.saveError = null;
       return true;
-    } catch { return false; }
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      this.saveError = err.code === 'ENOENT' && !existsSync(dirname(f)) ? `folder ${dirname(f)} does not exist`
+        : err.code === 'EISDIR' || (err.code === 'EEXIST' && isDir(f)) ? `${f} is a directory` : err.message;
+      try { unlinkSync(tmp); } catch { /* not created */ }
+      return false;
+    }
   }
 
   log(level: LogLevel, msg: string): void {
@@ -153,4 +189,29 @@ export class NodeHal implements Hal {
     if (!f) return null;
     return new Uint8Array(readFileSync(f));
   }
+}
+
+interface StateRead { store: Record<string, string>; text: string | null; problem: string | null }
+
+function isDir(f: string): boolean { try { return statSync(f).isDirectory(); } catch { return false; } }
+
+/** Reads the state file: a JSON object of key → base64 string. A file of another shape is a problem
+ *  (reported, set aside, not used); one that cannot be read at all throws. */
+function readState(f: string | undefined): StateRead {
+  const none: StateRead = { store: {}, text: null, problem: null };
+  if (!f) return none;
+  let st;
+  try { st = statSync(f); } catch { return none; } // absent: created at the first save
+  if (st.isDirectory()) throw new Error(`state file ${f} is a directory: give the path of a file`);
+  if (!st.isFile()) throw new Error(`state file ${f} is not a regular file (a FIFO, socket or device): give the path of a file`);
+  let text: string;
+  try { text = readFileSync(f, 'utf8'); } catch (e) { throw new Error(`cannot read state file ${f}: ${(e as Error).message}`); }
+  let v: unknown;
+  try { v = JSON.parse(text); } catch (e) { return { store: {}, text, problem: `not valid JSON (${(e as Error).message})` }; }
+  const kind = v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'object' : `a ${typeof v}`;
+  if (kind !== 'object') return { store: {}, text, problem: `expected a JSON object, found ${kind}` };
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(x)) return { store: {}, text, problem: `"${k}" is not a base64 string` };
+  }
+  return { store: v as Record<string, string>, text, problem: null };
 }

@@ -193,8 +193,9 @@ function finish(c: Lwm2mClient, res: MessageWriter): number {
     c.emit(Ev.BOOTSTRAP_FAILED, 3, problem);
     return Reply.RESPOND;
   }
-  c.finishBootstrap();
-  res.setCode(Code.CHANGED);
+  // A configuration the store refuses would be lost at the next restart: the Finish is refused with
+  // 5.00 (Ev.SAVE_FAILED), the staging stays, and the bootstrap server may finish again.
+  res.setCode(c.finishBootstrap() ? Code.CHANGED : Code.INTERNAL_SERVER_ERROR);
   return Reply.RESPOND;
 }
 

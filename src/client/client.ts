@@ -47,6 +47,9 @@ export interface ConfigStore {
   load(out: Uint8Array): number;
   /** Stores it durably and atomically; false on failure. */
   save(buf: Uint8Array, off: number, len: number): boolean;
+  /** Called when the stored bytes load() gave do not decode, before anything overwrites them (the
+   *  host keeps a copy and says so). */
+  unusable?(): void;
 }
 
 export interface ClientOptions {
@@ -359,6 +362,7 @@ export class Lwm2mClient implements EndpointHandler {
     if (store) {
       const n = store.load(this.persistBuf);
       if (n > 0 && this.table.deserialize(this.persistBuf, 0, n) === 0) { this.emit(Ev.LOADED, 1, 0); return; }
+      if (n > 0) store.unusable?.();
     }
     if (this.opts.factory) {
       this.opts.factory(this.table);
@@ -367,19 +371,28 @@ export class Lwm2mClient implements EndpointHandler {
     }
   }
 
-  /** Writes the committed configuration to storage. */
-  persist(): boolean {
-    const store = this.opts.store;
-    if (!store) return true;
-    const n = this.table.serialize(this.persistBuf, 0);
-    if (n < 0) return false;
-    return store.save(this.persistBuf, 0, n);
+  /** Writes the committed configuration to storage; false (and Ev.SAVE_FAILED, a = `why`) when the
+   *  store refused it. Every save writes the whole table, so the next one retries what failed. */
+  persist(why = 2): boolean {
+    return this.save(this.table, why);
   }
 
-  /** Bootstrap-Finish (or a valid smartcard): the staged configuration becomes the live one. */
-  commitStaging(): void {
+  private save(t: ObjectTable, why: number): boolean {
+    const store = this.opts.store;
+    if (!store) return true;
+    const n = t.serialize(this.persistBuf, 0);
+    if (n >= 0 && store.save(this.persistBuf, 0, n)) return true;
+    this.emit(Ev.SAVE_FAILED, why, 0);
+    return false;
+  }
+
+  /** Bootstrap-Finish (or a valid smartcard): the staged configuration becomes the live one. With
+   *  `durable`, only once it is stored: false (nothing committed) when the store refuses it. */
+  commitStaging(durable = false): boolean {
+    if (durable && !this.save(this.staging, 1)) return false;
     this.table.copyFrom(this.staging);
-    this.persist();
+    if (!durable) this.persist();
+    return true;
   }
 
   /** Reads the Security and Server objects and (re)starts everything from them (TS Core §6.1.6
@@ -1042,10 +1055,12 @@ export class Lwm2mClient implements EndpointHandler {
     this.beginClientBootstrap();
   }
 
-  /** Bootstrap-Finish accepted: commit, start fresh (the 2.04 itself still goes to the bootstrap server). */
-  finishBootstrap(): void {
+  /** Bootstrap-Finish accepted: commit, start fresh (the 2.04 itself still goes to the bootstrap server).
+   *  False, with nothing changed, when the configuration cannot be stored (the Finish is refused: a
+   *  bootstrap the client would lose at its next restart is not finished). */
+  finishBootstrap(): boolean {
+    if (!this.commitStaging(true)) return false;
     if (this.bsSlot >= 0) { this.ep.cancel(this.bsSlot); this.bsSlot = -1; }
-    this.commitStaging();
     this.bsFlag = false;
     this.bsState = Bs.IDLE;
     this.bsTimeoutAt = Infinity;
@@ -1058,6 +1073,7 @@ export class Lwm2mClient implements EndpointHandler {
     // Bootstrap-Server Account Timeout (/0/x/12): purge the account that many seconds later.
     const t = this.bsSec >= 0 ? this.intRes(this.table, 0, this.bsSec, SEC_BS_TIMEOUT, 0) : 0;
     this.bsPurgeAt = t > 0 ? this.now + t * 1000 : Infinity;
+    return true;
   }
 
   private runBootstrapTimers(now: number): number {

@@ -301,7 +301,7 @@ function write(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, 
   if (n < 0) return fail(res, -n);
   const rc = decodeWrite(c, c.table, req.contentFormat, c.bodyBuf, c.bodyOff, n, path.o, path.i, path.r, path.ri, replace, false, s);
   if (rc < 0) return fail(res, -rc);
-  if (path.o <= 2) c.persist();
+  if (path.o <= 2 && !c.persist(0)) return fail(res, Code.INTERNAL_SERVER_ERROR); // not durable: not a success
   res.setCode(Code.CHANGED);
   if (req.block1 >= 0) res.optionUint(Opt.BLOCK1, req.block1);
   return Reply.RESPOND;
@@ -348,7 +348,7 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
     return fail(res, Code.BAD_REQUEST);
   }
   if (accessControlActive(t) && s >= 0) createAclFor(t, o, id, c.serverSsid(s));
-  if (o <= 2) c.persist();
+  if (o <= 2 && !c.persist(0)) return fail(res, Code.INTERNAL_SERVER_ERROR);
   res.setCode(Code.CREATED);
   res.optionDecimal(Opt.LOCATION_PATH, o);
   res.optionDecimal(Opt.LOCATION_PATH, id);
@@ -363,7 +363,7 @@ function deleteInstance(c: Lwm2mClient, res: MessageWriter, s: number): number {
   const e = t.deleteInstance(path.o, path.i);
   if (e < 0) return fail(res, -e);
   if (accessControlActive(t)) deleteAclFor(t, path.o, path.i);
-  if (path.o <= 2) c.persist();
+  if (path.o <= 2 && !c.persist(0)) return fail(res, Code.INTERNAL_SERVER_ERROR); // not durable: not a success
   res.setCode(Code.DELETED);
   return Reply.RESPOND;
 }

@@ -77,7 +77,7 @@ test('bad command lines', () => {
   assert.match(err(['client', '--endpoint', 'x', '--server', 'ftp://h']), /--server "ftp:\/\/h": unsupported scheme/);
   assert.match(err(['client', '--endpoint', 'x', '--bootstrap', 'coap://h:99999']), /--bootstrap .*out of range/);
   assert.match(err(['client', '--endpoint', 'x', '--server', 'coap://h', '--psk-identity', 'a']), /go together/);
-  assert.match(err(['client', '--endpoint', 'x', '--server', 'coap://h', '--psk-identity', 'a', '--psk-key', 'abc']), /even number of hex digits/);
+  assert.match(err(['client', '--endpoint', 'x', '--server', 'coaps://h', '--psk-identity', 'a', '--psk-key', 'abc']), /3 hex digits, an odd number/);
   assert.match(err(['client', '--endpoint', 'x', '--server', 'coaps://h']), /coaps:\/\/ URI needs --psk-identity/);
   assert.match(err(['client', '--endpoint', 'x', '--server', 'coap://h', '--log-level', 'loud']), /--log-level "loud"/);
   assert.match(err(['client', '--endpoint', 'x']), /somewhere to connect/);
@@ -89,6 +89,34 @@ test('bad command lines', () => {
   assert.match(err(['serve']), /unknown command "serve"/);
 });
 
+test('no --psk-key message contains key material (odd length, non-hex, empty: each its own words)', () => {
+  const key = '73656372657420707363';
+  const cases: [string, RegExp][] = [
+    [key + '3', /21 hex digits, an odd number/],
+    [key.slice(0, 8) + 'zz' + key.slice(10), /character 9 of 20 is not a hex digit/],
+    ['0x' + key + 'g', /character 21 of 21 is not a hex digit/],
+    ['0x', /--psk-key is empty/],
+  ];
+  for (const [k, re] of cases) {
+    for (const sub of [['client', '--endpoint', 'x', '--server', 'coaps://h', '--psk-identity', 'id'], ['server', '--psk-identity', 'id'], ['bootstrap-server', '--config', 'c', '--psk-identity', 'id']]) {
+      const m = err([...sub, '--psk-key', k]);
+      assert.match(m, re, m);
+      // Not the key, nor any 4-character run of it.
+      const h = k.replace(/^0x/, '');
+      for (let i = 0; i + 4 <= h.length; i++) assert.not.ok(m.includes(h.slice(i, i + 4)), `"${m}" contains part of the key`);
+    }
+  }
+});
+
+test('--psk-identity/--psk-key with only coap:// URIs is refused, naming the mismatch', () => {
+  const psk = ['--psk-identity', 'id', '--psk-key', '00ff'];
+  assert.match(err(['client', '--endpoint', 'x', '--server', 'coap://127.0.0.1:5683', ...psk]), /for coaps:\/\/ \(DTLS\), but --server coap:\/\/127\.0\.0\.1:5683 is coap:\/\//);
+  assert.match(err(['client', '--endpoint', 'x', '--server', 'coap://h', '--bootstrap', 'coap://b', ...psk]), /--server coap:\/\/h:5683 and --bootstrap coap:\/\/b:5683 are coap:\/\//);
+  assert.match(err(['client', '--endpoint', 'x', '--state', 's.json', ...psk]), /no --server or --bootstrap URI is given/);
+  // One coaps:// URI uses the key: accepted.
+  assert.is(parseCommandLine(['client', '--endpoint', 'x', '--server', 'coap://h', '--bootstrap', 'coaps://b', ...psk]).cmd, 'client');
+});
+
 test('server and bootstrap-server options, help', () => {
   assert.equal(parseCommandLine(['server']), { cmd: 'server', opts: { port: 5683, address: '127.0.0.1' } });
   assert.equal(parseCommandLine(['server', '--port', '0', '--address', '::']), { cmd: 'server', opts: { port: 0, address: '::' } });
@@ -97,7 +125,7 @@ test('server and bootstrap-server options, help', () => {
   assert.equal(parseCommandLine(['server', '--psk-identity', 'srv', '--psk-key', '0xA0b1']),
     { cmd: 'server', opts: { port: 5683, address: '127.0.0.1', psk: { pskIdentity: 'srv', pskKey: 'a0b1' } } });
   assert.match(err(['server', '--psk-key', 'a0']), /go together/);
-  assert.match(err(['bootstrap-server', '--config', 'c', '--psk-identity', 'a', '--psk-key', 'xyz']), /even number of hex digits/);
+  assert.match(err(['bootstrap-server', '--config', 'c', '--psk-identity', 'a', '--psk-key', 'xyz']), /character 1 of 3 is not a hex digit/);
   assert.is(parseCommandLine(['--help']).cmd, 'help');
   assert.is(parseCommandLine([]).cmd, 'help');
   assert.is(parseCommandLine(['client', '--help']).cmd, 'help');

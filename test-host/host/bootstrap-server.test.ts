@@ -30,7 +30,7 @@ function answer(s: Seen) {
   if (s.code === Code.DELETE) return { code: Code.DELETED };
   if (s.code === Code.PUT) return { code: Code.CHANGED };
   if (s.code === Code.POST && s.path === '/bs') return { code: Code.CHANGED };
-  if (s.code === Code.GET && s.path === '/' && s.accept === 40) return { code: Code.CONTENT, contentFormat: 40, payload: '</>;lwm2m=1.1,</0/0>;ssid=101,</1/0>;ssid=101,</3/0>' };
+  if (s.code === Code.GET && s.path === '/' && s.accept === 40) return { code: Code.CONTENT, contentFormat: 40, payload: '</>;lwm2m=1.1,</0/0>;uri="coap://127.0.0.1:5699",</0/1>;ssid=101;uri="coap://127.0.0.1:5683",</1/0>;ssid=101,</3/0>' };
   if (s.code === Code.GET && s.path === '/1') return { code: Code.CONTENT, contentFormat: ContentFormat.TLV, payload: Uint8Array.from([0x08, 0x00, 0x07, 0xc1, 0x00, 0x65, 0xc2, 0x01, 0x0e, 0x10]) };
   return { code: Code.NOT_FOUND };
 }
@@ -48,7 +48,7 @@ function once<T extends unknown[]>(em: NodeJS.EventEmitter, ev: string): Promise
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-test('client-initiated: 2.04, then Delete /0 and /1, Write /0/1 and /1/0 in TLV, Finish (the client\'s /0/0 bootstrap account is left alone)', async () => {
+test('client-initiated: 2.04, then Discover, Delete /0 and /1, Write /0/1 and /1/0 in TLV, Finish (the client\'s /0/0 bootstrap account is left alone)', async () => {
   const lines: string[] = [];
   const { bs, client, close } = await setup(CONFIG, lines);
   try {
@@ -61,9 +61,9 @@ test('client-initiated: 2.04, then Delete /0 and /1, Write /0/1 and /1/0 in TLV,
     assert.is(ep, 'node1');
     assert.is(code, Code.CHANGED);
     assert.ok(result.ok);
-    assert.equal(client.seen.map((s) => `${s.code} ${s.path}`), [`${Code.DELETE} /0`, `${Code.DELETE} /1`, `${Code.PUT} /0/1`, `${Code.PUT} /1/0`, `${Code.POST} /bs`]);
-    assert.equal(steps.map((s) => `${s.step} ${s.codeText}`), ['delete /0 2.02', 'delete /1 2.02', 'write /0/1 2.04', 'write /1/0 2.04', 'finish 2.04']);
-    const [, , w0, w1, f] = client.seen;
+    assert.equal(client.seen.map((s) => `${s.code} ${s.path}`), [`${Code.GET} /`, `${Code.DELETE} /0`, `${Code.DELETE} /1`, `${Code.PUT} /0/1`, `${Code.PUT} /1/0`, `${Code.POST} /bs`]);
+    assert.equal(steps.map((s) => `${s.step} ${s.codeText}`), ['discover / 2.05', 'delete /0 2.02', 'delete /1 2.02', 'write /0/1 2.04', 'write /1/0 2.04', 'finish 2.04']);
+    const [, , , w0, w1, f] = client.seen;
     assert.is(w0.contentFormat, ContentFormat.TLV);
     // /0/1: uri (c8 00 15 "coap://127.0.0.1:5683"), bootstrap false, mode 3, identity empty, key empty, ssid 1
     assert.is(hex(w0.payload), 'c80015' + Buffer.from('coap://127.0.0.1:5683').toString('hex') + 'c10100' + 'c10203' + 'c003' + 'c005' + 'c10a01');
@@ -84,16 +84,17 @@ test('PSK account, a bootstrap-server account, deleteFirst false', async () => {
     const fin = once<[string]>(bs, 'finished');
     await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=psk1'] });
     await fin;
-    // Server accounts go to /0/1…, a bootstrap-server account to /0/0.
-    assert.equal(client.seen.map((s) => s.path), ['/0/1', '/0/0', '/1/0', '/bs']);
-    const v0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[0].payload, [0, 1]).map((x) => [x.path, x.value]));
-    assert.equal(v0, { '/0/1/0': 'coaps://[::1]:5684', '/0/1/1': false, '/0/1/2': 0, '/0/1/3': new TextEncoder().encode('id1'),
-      '/0/1/5': Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), '/0/1/10': 7 });
-    const v1 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[1].payload, [0, 0]).map((x) => [x.path, x.value]));
+    // Server accounts go to free ids, a bootstrap-server account to the client's (/0/0); nothing is
+    // deleted, so the client's server 101 (/0/1, /1/0) is kept: ssid 7 takes /0/2 and /1/1.
+    assert.equal(client.seen.map((s) => s.path), ['/', '/0/2', '/0/0', '/1/1', '/bs']);
+    const v0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[1].payload, [0, 2]).map((x) => [x.path, x.value]));
+    assert.equal(v0, { '/0/2/0': 'coaps://[::1]:5684', '/0/2/1': false, '/0/2/2': 0, '/0/2/3': new TextEncoder().encode('id1'),
+      '/0/2/5': Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), '/0/2/10': 7 });
+    const v1 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[2].payload, [0, 0]).map((x) => [x.path, x.value]));
     assert.is(v1['/0/0/1'], true);
     assert.is(v1['/0/0/10'], undefined);
-    const s0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[2].payload, [1, 0]).map((x) => [x.path, x.value]));
-    assert.equal(s0, { '/1/0/0': 7, '/1/0/1': 60, '/1/0/6': false, '/1/0/7': 'UQ' });
+    const s0 = Object.fromEntries(decodePayload(ContentFormat.TLV, client.seen[3].payload, [1, 1]).map((x) => [x.path, x.value]));
+    assert.equal(s0, { '/1/1/0': 7, '/1/1/1': 60, '/1/1/6': false, '/1/1/7': 'UQ' });
   } finally { await close(); }
 });
 
@@ -104,7 +105,7 @@ test('pct=110 with no configured format: the writes are SenML JSON', async () =>
     const r = await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=anyone', 'pct=110'] });
     assert.is(r.code, Code.CHANGED);
     assert.is((await fin)[0], 'anyone');
-    const w = client.seen[2];
+    const w = client.seen[3];
     assert.is(w.contentFormat, ContentFormat.SENML_JSON);
     const recs = JSON.parse(Buffer.from(w.payload).toString()) as { n?: string; bn?: string }[];
     assert.ok(Array.isArray(recs));
@@ -121,8 +122,8 @@ test('format senml-cbor: the writes are SenML CBOR', async () => {
     const fin = once<[string]>(bs, 'finished');
     await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=c1'] });
     await fin;
-    assert.is(client.seen[2].contentFormat, ContentFormat.SENML_CBOR);
-    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_CBOR, client.seen[3].payload, [1, 0]).map((x) => [x.path, x.value]));
+    assert.is(client.seen[3].contentFormat, ContentFormat.SENML_CBOR);
+    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_CBOR, client.seen[4].payload, [1, 0]).map((x) => [x.path, x.value]));
     assert.equal(v, { '/1/0/0': 4, '/1/0/1': 30, '/1/0/6': true, '/1/0/7': 'U' });
   } finally { await close(); }
 });
@@ -152,7 +153,7 @@ test('a failing step stops the sequence and emits failed', async () => {
     assert.is(step, 'write /1/0');
     assert.is(code, Code.BAD_REQUEST);
     await sleep(50);
-    assert.equal(client.seen.map((s) => s.path), ['/0', '/1', '/0/1', '/1/0'], 'no Finish');
+    assert.equal(client.seen.map((s) => s.path), ['/', '/0', '/1', '/0/1', '/1/0'], 'no Finish');
   } finally { await close(); }
 });
 
@@ -162,7 +163,7 @@ test('server-initiated with Bootstrap-Discover and Bootstrap-Read of /1', async 
     const res = await bs.bootstrapClient('127.0.0.1', client.port, 'node1', { discover: true, readServers: true });
     assert.ok(res.ok);
     assert.equal(res.steps.map((s) => s.step), ['discover /', 'read /1', 'delete /0', 'delete /1', 'write /0/1', 'write /1/0', 'finish']);
-    assert.equal(res.links!.map((l) => l.path), ['/', '/0/0', '/1/0', '/3/0']);
+    assert.equal(res.links!.map((l) => l.path), ['/', '/0/0', '/0/1', '/1/0', '/3/0']);
     assert.equal(res.servers, { '/1/0/0': 101, '/1/0/1': 3600 });
     assert.is(client.seen[0].accept, 40);
     assert.is(client.seen[0].path, '/');
@@ -179,7 +180,7 @@ test('server-initiated bootstrap of an endpoint seen before', async () => {
     client.seen = [];
     const res = await bs.bootstrapSeen('node1');
     assert.ok(res.ok);
-    assert.is(client.seen.length, 5); // Delete /0, Delete /1, two writes, Finish
+    assert.is(client.seen.length, 6); // Discover, Delete /0, Delete /1, two writes, Finish
   } finally { await close(); }
 });
 
