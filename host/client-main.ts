@@ -95,7 +95,7 @@ function resolveSync(name: string): string | null {
 
 export async function runClient(o: ClientCliOptions): Promise<void> {
   const levels = { error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, debug: LogLevel.DEBUG };
-  const hal = await NodeHal.open({ address: '::', port: o.localPort ?? 0, stateFile: o.stateFile, provisioningFile: o.provisioningFile, logLevel: levels[o.logLevel] });
+  const hal = await NodeHal.open({ address: o.address ?? '::', port: o.localPort ?? 0, stateFile: o.stateFile, provisioningFile: o.provisioningFile, logLevel: levels[o.logLevel] });
   const store: ConfigStore = {
     load: (out) => hal.storageRead('lwm2m.config', out),
     save: (buf, off, len) => hal.storageWrite('lwm2m.config', buf, off, len),
@@ -118,6 +118,7 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     // Server URIs written by a bootstrap server may carry host names; the core asks here
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
+    acceptUnknownPeers: o.serveAnyPeer === true,
   });
   const c = board.client;
   const core = {
@@ -130,6 +131,7 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
   };
   const drv = new Driver(core, hal, c.config.maxDatagram);
   hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : ''));
+  if (o.serveAnyPeer) hal.log(LogLevel.WARN, 'INSECURE: --insecure-serve-any-peer serves requests from any address, not only the configured servers');
   c.start(hal.now());
   drv.pump();
   // The temperature sensor drifts (a random walk), so observations have something to report.

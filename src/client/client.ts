@@ -89,6 +89,10 @@ export interface ClientOptions {
   resolveHost?: (name: string) => string | null;
   /** Objects whose instances a Bootstrap-Delete of "/" leaves alone (default [3], the Device). */
   keepOnBootstrapDelete?: readonly number[];
+  /** INSECURE, for development only (talking to the client with coap-client): serve requests from
+   *  any peer, not only from the configured servers. Off by default: a datagram from an address and
+   *  port the client holds no account for is dropped (and counted in unknownDropped). */
+  acceptUnknownPeers?: boolean;
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -198,6 +202,8 @@ export class Lwm2mClient implements EndpointHandler {
   bsPurgeAt = Infinity;
   /** Datagrams and ring messages the bootstrap flag dropped (ARCHITECTURE.md §3 counter). */
   bsFlushed = 0;
+  /** Datagrams dropped because they came from a peer the client holds no account for (accept()). */
+  unknownDropped = 0;
 
   started = false;
   stopping = false;
@@ -505,9 +511,21 @@ export class Lwm2mClient implements EndpointHandler {
 
   // ------------------------------------------------------------------ EndpointHandler
 
+  /** Only the peers the client holds an account for are heard (TS Core §7.1: the client talks to
+   *  its bootstrap server and its LwM2M servers over their accounts' security), and, while the
+   *  bootstrap flag is up, only the bootstrap server. A server account's address and port are a
+   *  pinned peer, with its DTLS channel when the account is coaps:// (a plain datagram from it is
+   *  then a record the channel drops). Anything else is dropped unparsed, silently, and counted in
+   *  unknownDropped — unless the development switch acceptUnknownPeers is on. */
   accept(p: number): boolean {
-    if (!this.bsFlag || p === this.bsPeer) return true;
-    this.bsFlushed++;
+    if (this.bsFlag) {
+      if (p >= 0 && p === this.bsPeer) return true;
+      this.bsFlushed++;
+      return false;
+    }
+    if (p >= 0 && (p === this.bsPeer || this.serverIndexByPeer(p) >= 0)) return true;
+    if (this.opts.acceptUnknownPeers === true) return true;
+    this.unknownDropped++;
     return false;
   }
 

@@ -24,7 +24,8 @@ import { Slab } from '../slab.js';
 /** What the layer above implements (the LwM2M client, or a test endpoint). Called synchronously. */
 export interface EndpointHandler {
   /** Datagrams from this peer are processed (true) or dropped before parsing (false: the bootstrap
-   *  flag, ARCHITECTURE.md §3). */
+   *  flag, ARCHITECTURE.md §3; a peer the client holds no account for). -1: an address not in the
+   *  peer table yet (asked before it is added). */
   accept(peer: number): boolean;
   /** A request to answer. The response is being written by `res` (type, mid and token set, code 2.05):
    *  set its code, options and payload. Returns a `Reply`. */
@@ -355,8 +356,14 @@ export class Endpoint {
 
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     this.now = now;
-    const p = this.peerIndex(from, false);
-    if (p < 0) return Rx.NO_PEER;
+    let p = this.findPeer(from);
+    if (p < 0) {
+      // A peer the table does not hold: asked first (accept(-1)), so one the handler refuses
+      // never takes (or evicts) a peer entry.
+      if (!this.handler.accept(-1)) { this.droppedByFlag++; return Rx.DROPPED; }
+      p = this.peerIndex(from, false);
+      if (p < 0) return Rx.NO_PEER;
+    }
     this.peerSeen[p] = now;
     if (!this.handler.accept(p)) { this.droppedByFlag++; return Rx.DROPPED; }
     const ch = this.chan[p];

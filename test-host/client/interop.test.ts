@@ -39,7 +39,8 @@ test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('coap-client-notls reads /3/0 as TLV, SenML JSON and SenML CBOR; writes a resource', async () => {
   const srvPort = await freePort(); // a server account nobody answers: the client keeps serving reads
-  const live = await liveClient({ endpoint: 'interop', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  // coap-client is no configured server: only the development switch lets it in.
+  const live = await liveClient({ endpoint: 'interop', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
   try {
     const out = join(tmp, 'tlv.bin');
     let r = await run('coap-client-notls', ['-m', 'get', '-A', '11542', '-B', '5', '-o', out, `${live.url}/3/0`]);
@@ -68,7 +69,7 @@ test('coap-client-notls reads /3/0 as TLV, SenML JSON and SenML CBOR; writes a r
 
 test('coap-client-notls observes /3303/0/5700 and receives notifications', async () => {
   const srvPort = await freePort();
-  const live = await liveClient({ endpoint: 'interop-obs', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  const live = await liveClient({ endpoint: 'interop-obs', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
   try {
     const obs = start('coap-client-notls', ['-s', '4', '-B', '6', '-w', `${live.url}/3303/0/5700`]);
     for (let k = 0; k < 20; k++) {
@@ -83,6 +84,41 @@ test('coap-client-notls observes /3303/0/5700 and receives notifications', async
     assert.ok(values.includes('21.5') || values.includes('30'), 'the first value');
     assert.ok(values.includes('49') || values.includes('48'), 'a late value');
     assert.ok(live.events.includes(Ev.OBSERVE_STARTED));
+  } finally { live.close(); }
+});
+
+// Issue 12 point 1: a client serves only the peers it holds an account for. coap-client-notls from
+// its own (ephemeral) port is nobody's account: Read, Execute, Write and the Registration Update
+// Trigger all go unanswered, and are counted; with a coaps:// account, a plain datagram from that
+// very address and port is dropped too (it is not a DTLS record).
+test('coap-client-notls from an unknown port gets nothing (Read /3/0/2, Execute /3/0/4, Write /1/0/1, Execute /1/0/8), counted', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-closed', seed: Uint8Array.of(3, 1, 4, 1), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  try {
+    const c = live.board.client;
+    const rs = await Promise.all([
+      run('coap-client-notls', ['-m', 'get', '-B', '3', `${live.url}/3/0/2`]),
+      run('coap-client-notls', ['-m', 'post', '-B', '3', `${live.url}/3/0/4`]),
+      run('coap-client-notls', ['-m', 'put', '-t', '0', '-e', '5', '-B', '3', `${live.url}/1/0/1`]),
+      run('coap-client-notls', ['-m', 'post', '-B', '3', `${live.url}/1/0/8`]),
+    ]);
+    for (const r of rs) assert.not.match(r.stdout + r.stderr, /2\.0[0-9]|4\.0[0-9]/, r.stdout + r.stderr);
+    assert.ok(c.unknownDropped >= 4, `counted: ${c.unknownDropped}`);
+    assert.is(c.table.getValue(1, 0, 1, -1, c.rec2), 0);
+    assert.is(c.rec2.num, 300, 'the lifetime is unchanged');
+    assert.not.ok(live.events.includes(Ev.REQUEST), 'nothing was dispatched');
+  } finally { live.close(); }
+});
+
+test('coaps:// account: a plain CoAP GET from the account\'s own address and port is dropped', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-dtls', seed: Uint8Array.of(3, 1, 4, 2),
+    server: { uri: `coaps://127.0.0.1:${srvPort}`, pskIdentity: 'id', pskKey: Uint8Array.of(1, 2, 3, 4) } });
+  try {
+    // coap-client-notls bound to the server account's port (-p), speaking plain CoAP.
+    const r = await run('coap-client-notls', ['-m', 'get', '-p', String(srvPort), '-B', '3', `${live.url}/3/0/2`]);
+    assert.not.match(r.stdout, /lwm2m|host/, r.stdout);
+    assert.not.ok(live.events.includes(Ev.REQUEST), 'nothing was dispatched');
   } finally { live.close(); }
 });
 
