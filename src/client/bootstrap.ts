@@ -17,7 +17,7 @@ import type { ObjectTable } from '../model/table.js';
 import { checkBootstrapConfig, ConfigDiag } from '../objects/consistency.js';
 import { Ev } from './events.js';
 import { parsePath, PathResult, pathIs } from './path.js';
-import { decodeWrite, encodeRead, fail, requestBody, versionBytes } from './dm.js';
+import { decodeWrite, encodeRead, fail, failBody, requestBody, versionBytes } from './dm.js';
 import type { Lwm2mClient } from './client.js';
 
 const BS = ascii('bs');
@@ -54,7 +54,7 @@ function bootstrapWrite(c: Lwm2mClient, req: CoapMessage, p: number, res: Messag
   if (req.contentFormat < 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);
   if (n === 0 && req.block1 >= 0 && (req.block1 & 8)) return Reply.RESPOND; // 2.31 Continue
-  if (n < 0) return fail(res, -n);
+  if (n < 0) return failBody(c, res, n);
   const rc = decodeWrite(c, c.staging, req.contentFormat, c.bodyBuf, c.bodyOff, n, path.o, path.i, path.r, path.ri, true, true, -1);
   c.emit(Ev.BOOTSTRAP_WRITE, path.o, path.i);
   if (rc < 0) return fail(res, -rc);

@@ -35,7 +35,7 @@ import { AttributeTable, Ob, ObservationTable } from './observe.js';
 import { Slab } from '../slab.js';
 import { utf8Bytes } from '../model/utf8.js';
 import { DefRegistry, type ObjectDef } from '../model/defs.js';
-import { handleDm, notifyDue, sendNotification } from './dm.js';
+import { handleDm, notifyDue, sendNotification, criticalNotForMethod } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
@@ -530,6 +530,11 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   onRequest(req: CoapMessage, p: number, res: MessageWriter): number {
+    if (criticalNotForMethod(req)) { // RFC 7252 §5.4.1 (dm.ts)
+      if (req.type !== MsgType.CON) return Reply.SILENT;
+      res.setCode(Code.BAD_OPTION);
+      return Reply.RESPOND;
+    }
     if (p === this.bsPeer && this.bsPeer >= 0) return handleBootstrap(this, req, p, res);
     const s = this.serverIndexByPeer(p);
     return handleDm(this, req, p, res, s);

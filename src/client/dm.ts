@@ -48,6 +48,30 @@ export function fail(res: MessageWriter, code: number): number {
   return Reply.RESPOND;
 }
 
+/** Answers a request whose body could not be taken (requestBody's negative code n): a 4.13 carries
+ *  Size1, the largest body this client takes (RFC 7959 §2.9.3), so the peer knows not to retry. */
+export function failBody(c: Lwm2mClient, res: MessageWriter, n: number): number {
+  res.setCode(-n);
+  if (n === -Code.REQUEST_ENTITY_TOO_LARGE) res.optionUint(Opt.SIZE1, c.block1.length);
+  return Reply.RESPOND;
+}
+
+/**
+ * RFC 7252 §5.4.1: a critical option the client does not implement for the request's method is an
+ * unrecognised one — a CON gets 4.02, a NON nothing. If-Match and If-None-Match (§5.10.8): this
+ * client makes no request conditional, so it must not act on one as if it were unconditional (a GET
+ * with If-None-Match got 2.05); Block1 (RFC 7959 §2.5, RFC 8132) is for the methods that carry a
+ * body, not GET or DELETE. True when the request carries one.
+ */
+export function criticalNotForMethod(req: CoapMessage): boolean {
+  const noBody = req.code === Code.GET || req.code === Code.DELETE;
+  for (let k = 0; k < req.optCount; k++) {
+    const n = req.optNum[k];
+    if (n === Opt.IF_MATCH || n === Opt.IF_NONE_MATCH || (n === Opt.BLOCK1 && noBody)) return true;
+  }
+  return false;
+}
+
 export function handleDm(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, s: number): number {
   const path = c.path;
   const pr = parsePath(req, path);
@@ -182,7 +206,9 @@ function read(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: number): 
   if (deny(c, s, AccessOp.Read, path.o, path.i)) return fail(res, Code.UNAUTHORIZED);
   const cf = req.accept >= 0 ? req.accept : defaultFormat(c.table, path.o, path.r, path.ri);
   const n = encodeRead(c, c.table, path.o, path.i, path.r, path.ri, cf, s, c.scratch, 0, c.scratch.length);
-  if (n < 0) return fail(res, n === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -n);
+  // Larger than the encode scratch (config.maxPayload), so not even Block2 can serve it: 4.13, as
+  // the issue asks of a valid request (never a bare 5.00; Block2 serves whatever fits the scratch).
+  if (n < 0) return fail(res, -n);
   return respondBody(c, req, res, cf, n);
 }
 
@@ -197,6 +223,9 @@ export function requestBody(c: Lwm2mClient, req: CoapMessage, p: number, res: Me
   if (szx === 7) return -Code.BAD_REQUEST;
   const size = 16 << szx;
   if (num === 0) { c.block1Len = 0; c.block1Peer = p; }
+  // A transfer announced (Size1, RFC 7959 §4) larger than the reassembly buffer is refused at once,
+  // at whichever block says so, not after its blocks have filled the buffer.
+  if (req.size1 > c.block1.length) { if (c.block1Peer === p) c.block1Peer = -1; return -Code.REQUEST_ENTITY_TOO_LARGE; }
   if (c.block1Peer !== p || num * size !== c.block1Len) return -Code.REQUEST_ENTITY_INCOMPLETE;
   if (c.block1Len + req.payloadLen > c.block1.length) { c.block1Peer = -1; return -Code.REQUEST_ENTITY_TOO_LARGE; }
   for (let j = 0; j < req.payloadLen; j++) c.block1[c.block1Len + j] = req.buf[req.payloadOff + j];
@@ -291,7 +320,7 @@ function write(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, 
   if (req.contentFormat < 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);
   if (n === 0 && req.block1 >= 0) return Reply.RESPOND; // 2.31 Continue
-  if (n < 0) return fail(res, -n);
+  if (n < 0) return failBody(c, res, n);
   const rc = decodeWrite(c, c.table, req.contentFormat, c.bodyBuf, c.bodyOff, n, path.o, path.i, path.r, path.ri, replace, false, s);
   if (rc < 0) return fail(res, -rc);
   if (path.o <= 2) c.persist();
@@ -314,7 +343,7 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
   if (req.contentFormat < 0 && req.payloadLen > 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);
   if (n === 0 && req.block1 >= 0 && (req.block1 & 8)) return Reply.RESPOND;
-  if (n < 0) return fail(res, -n);
+  if (n < 0) return failBody(c, res, n);
   // The new instance id: from the payload (a TLV Object Instance or SenML names), else the lowest free.
   let id = -1;
   if (n > 0) {
@@ -566,7 +595,7 @@ function readComposite(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: 
   if (n < 0) return fail(res, -n);
   const cf = req.accept >= 0 ? req.accept : req.contentFormat;
   const len = encodeComposite(c, c.obs.paths, c.obs.scratch, n, cf, s, c.scratch, 0, c.scratch.length);
-  if (len < 0) return fail(res, len === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -len);
+  if (len < 0) return fail(res, -len); // 4.13 when over the encode scratch (see read())
   return respondBody(c, req, res, cf, len);
 }
 
@@ -607,7 +636,7 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
   const len = composite
     ? encodeComposite(c, paths, obs.scratch, n, cf, s, c.scratch, 0, c.scratch.length)
     : encodeRead(c, c.table, path.o, path.i, path.r, path.ri, cf, s, c.scratch, 0, c.scratch.length);
-  if (len < 0) return fail(res, len === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -len);
+  if (len < 0) return fail(res, -len); // 4.13 when over the encode scratch (see read())
   let k = obs.find(p, req.token, 0, req.tokenLen);
   if (k < 0) k = obs.alloc();
   if (k >= 0) {

@@ -123,6 +123,8 @@ export class Endpoint {
   droppedMalformed = 0;
   duplicates = 0;
   busyRejections = 0;
+  /** Requests larger than a request slot (maxDatagram), answered 4.13. */
+  oversizeRejections = 0;
   retransmissions = 0;
 
   /** DTLS: handshakes that failed (wrong key, no answer), records dropped by a channel. */
@@ -445,7 +447,15 @@ export class Endpoint {
       this.dedupAnswered(d, 0);
       return Rx.IGNORED;
     }
-    if (this.qCount === this.qDepth || len > this.maxDatagram) {
+    if (len > this.maxDatagram) {
+      // Too large for a request slot: not "busy" (a 5.03 would be retried for ever) but 4.13
+      // (RFC 7252 §5.9.2.9), with the advice of RFC 7959 §2.9.3: a Block1 option with the block
+      // size we take (num 0, no more) and Size1, the largest body we reassemble.
+      this.oversizeRejections++;
+      this.answerNow(d, p, m, Code.REQUEST_ENTITY_TOO_LARGE, 0, true);
+      return Rx.REJECTED;
+    }
+    if (this.qCount === this.qDepth) {
       this.busyRejections++;
       if (m.type === MsgType.CON) { // §5.9.3.4: 5.03 with Max-Age saying when to retry
         this.answerNow(d, p, m, Code.SERVICE_UNAVAILABLE, BUSY_MAX_AGE);
@@ -464,12 +474,19 @@ export class Endpoint {
   }
 
   /** Writes a piggybacked (or NON) error response straight into dedup entry d. */
-  private answerNow(d: number, p: number, m: CoapMessage, code: number, maxAge: number): void {
+  private answerNow(d: number, p: number, m: CoapMessage, code: number, maxAge: number, blockAdvice = false): void {
     const w = this.w;
     const con = m.type === MsgType.CON;
     w.begin(this.dgram, this.dAt + d * this.maxDatagram, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, code,
       con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
     if (maxAge > 0) w.optionUint(Opt.MAX_AGE, maxAge);
+    if (blockAdvice) {
+      const bs = this.config.blockSize;
+      let szx = 0;
+      while ((16 << szx) < bs) szx++;
+      w.optionUint(Opt.BLOCK1, szx);
+      w.optionUint(Opt.SIZE1, this.config.maxPayload);
+    }
     const n = w.end();
     const b = d * E.N;
     this.dInt[b + E.LEN] = n > 0 ? n : 0;

@@ -122,6 +122,23 @@ test('coaps:// account: a plain CoAP GET from the account\'s own address and por
   } finally { live.close(); }
 });
 
+// Issue 12 points 16 and 9 with libcoap as the peer (through the development switch).
+test('coap-client-notls: a GET with If-None-Match gets 4.02; a 5000-byte Block1 PUT announcing Size1 is refused (4.13) at its first block', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-opt', seed: Uint8Array.of(1, 6, 0, 9), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
+  try {
+    let r = await run('coap-client-notls', ['-m', 'get', '-O', '5,', '-B', '5', `${live.url}/3/0/0`]);
+    assert.match(r.stdout + r.stderr, /4\.02/, r.stdout + r.stderr);
+    assert.not.match(r.stdout, /lwm2m-mcu/);
+    const big = join(tmp, 'big.txt');
+    writeFileSync(big, 'x'.repeat(5000));
+    const before = live.events.filter((e) => e === Ev.REQUEST).length;
+    r = await run('coap-client-notls', ['-m', 'put', '-t', '0', '-b', '64', '-f', big, '-B', '5', `${live.url}/3303/0/5750`]);
+    assert.match(r.stdout + r.stderr, /4\.13/, r.stdout + r.stderr);
+    assert.is(live.events.filter((e) => e === Ev.REQUEST).length - before, 1, 'one block taken, then refused');
+  } finally { live.close(); }
+});
+
 test('coap-client-notls drives a bootstrap (Delete, Write, Finish) from the bootstrap server port; the client registers', async () => {
   const bsPort = await freePort();
   // A real LwM2M server for the registration: the host one, or just a UDP socket that answers 2.01.

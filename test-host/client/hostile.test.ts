@@ -1,0 +1,135 @@
+// Issue 12: the client core against hostile or careless peers, on the simulator's virtual clock and
+// against libcoap's coap-client-notls — critical options not defined for the method (RFC 7252
+// §5.4.1), oversize requests (RFC 7252 §5.9.2.9, RFC 7959 §2.9.3), oversize Block1 transfers and
+// reads, observation slots, and the bootstrap flag against a duplicate answered from the dedup cache.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { world, World, SERVER_URI, BS_URI, SERVER_PORT } from './harness.js';
+import { Code } from '../../src/coap/codes.js';
+import { Opt } from '../../src/coap/option.js';
+import { CoapMessage, MessageWriter, MsgType, parseMessage } from '../../src/coap/message.js';
+import { PeerAddress, parseAddress } from '../../src/coap/peer.js';
+import { Ev } from '../../src/client/events.js';
+import { NodeHal } from '../../hal/node/hal.js';
+import { Driver } from '../../hal/node/driver.js';
+import { createBoardClient } from '../../src/client/setup.js';
+import { freePort, run } from '../peers.js';
+
+const TEXT = 0;
+const parse = (b: Uint8Array) => { const m = new CoapMessage(); parseMessage(b, 0, b.length, m); return m; };
+
+function up(seed: number, extra: Parameters<typeof world>[2] = {}): World {
+  const w = world(seed, {}, { server: { uri: SERVER_URI, lifetime: 300 }, ...extra });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  assert.ok(w.events.some((e) => e.e === Ev.REGISTERED));
+  return w;
+}
+
+const serverAddr = () => { const a = new PeerAddress(); parseAddress('127.0.0.1', SERVER_PORT, a); return a; };
+
+interface Raw { type?: number; code: number; mid: number; token?: number[]; path?: string; opts?: [number, Uint8Array | number][]; payload?: Uint8Array }
+/** One request datagram, written by the project's writer (options in ascending order). */
+function datagram(r: Raw, cap = 4096): Uint8Array {
+  const buf = new Uint8Array(cap), w = new MessageWriter();
+  const tok = Uint8Array.from(r.token ?? [1, 2, 3, 4]);
+  w.begin(buf, 0, cap, r.type ?? MsgType.CON, r.code, r.mid, tok, 0, tok.length);
+  const opts: [number, Uint8Array | number][] = [...(r.opts ?? [])];
+  for (const seg of (r.path ?? '').split('/').filter((x) => x)) opts.push([Opt.URI_PATH, Buffer.from(seg)]);
+  opts.sort((a, b) => a[0] - b[0]);
+  for (const [n, v] of opts) { if (typeof v === 'number') w.optionUint(n, v); else w.option(n, v, 0, v.length); }
+  if (r.payload) w.payload(r.payload, 0, r.payload.length);
+  const n = w.end();
+  if (n < 0) throw new Error('does not fit');
+  return buf.slice(0, n);
+}
+
+/** Injects a datagram from `from` (default: the registered server's address) and returns what the
+ *  client sent back to that address. */
+function exchange(w: World, bytes: Uint8Array, from = serverAddr(), to = 'server'): CoapMessage[] {
+  const before = w.net.wire.length;
+  w.net.inject(from, w.clientAddr, bytes);
+  w.net.run({ until: w.net.now + 1000 });
+  return w.net.wire.slice(before).filter((x) => x.from === 'client' && x.to === to).map((x) => parse(x.bytes));
+}
+
+// ------------------------------------------------------------------ point 16: RFC 7252 §5.4.1
+
+test('a GET with If-None-Match (or If-Match, or a GET/DELETE with Block1) gets 4.02, not 2.05', () => {
+  const w = up(161);
+  let r = exchange(w, datagram({ code: Code.GET, mid: 0x1601, path: '/3/0/0', opts: [[Opt.IF_NONE_MATCH, new Uint8Array(0)]] }));
+  assert.is(r.length, 1); assert.is(r[0].code, Code.BAD_OPTION); assert.is(r[0].payloadLen, 0);
+  r = exchange(w, datagram({ code: Code.PUT, mid: 0x1602, path: '/1/0/1', opts: [[Opt.IF_MATCH, Uint8Array.of(1)], [Opt.CONTENT_FORMAT, TEXT]], payload: Buffer.from('77') }));
+  assert.is(r[0].code, Code.BAD_OPTION);
+  const c = w.board.client;
+  assert.is(c.table.getValue(1, 0, 1, -1, c.rec2), 0); assert.is(c.rec2.num, 300, 'the conditional Write was not applied');
+  r = exchange(w, datagram({ code: Code.GET, mid: 0x1603, path: '/3/0/0', opts: [[Opt.BLOCK1, 0x02]] }));
+  assert.is(r[0].code, Code.BAD_OPTION);
+  r = exchange(w, datagram({ type: MsgType.NON, code: Code.GET, mid: 0x1604, path: '/3/0/0', opts: [[Opt.IF_NONE_MATCH, new Uint8Array(0)]] }));
+  assert.is(r.length, 0, 'a NON is not answered');
+  // The same GET without the option is served.
+  r = exchange(w, datagram({ code: Code.GET, mid: 0x1605, path: '/3/0/0' }));
+  assert.is(r[0].code, Code.CONTENT);
+});
+
+// ------------------------------------------------------------------ point 20: oversize datagram
+
+test('a request datagram larger than the request buffer gets 4.13 with Block1 and Size1 advice, not 5.03', () => {
+  const w = up(201);
+  const c = w.board.client, cfg = c.config;
+  const big = new Uint8Array(cfg.maxDatagram + 200).fill(0x41);
+  const r = exchange(w, datagram({ code: Code.PUT, mid: 0x2001, path: '/3303/0/5750', opts: [[Opt.CONTENT_FORMAT, TEXT]], payload: big }));
+  assert.is(r.length, 1);
+  assert.is(r[0].code, Code.REQUEST_ENTITY_TOO_LARGE);
+  assert.is(r[0].type, MsgType.ACK);
+  assert.is(r[0].find(Opt.MAX_AGE, 0), -1, 'no Max-Age: not a "retry later"');
+  assert.is(r[0].block1 >> 4, 0); assert.is(16 << (r[0].block1 & 7), cfg.blockSize, 'Block1: the block size to use');
+  assert.is(r[0].size1, cfg.maxPayload, 'Size1: the largest body the client takes');
+  assert.is(c.ep.busyRejections, 0);
+});
+
+// ------------------------------------------------------------------ point 9: oversize Block1, big reads
+
+test('Block1 announcing Size1 over the reassembly buffer: 4.13 with Size1 at the first block', () => {
+  const w = up(91);
+  const c = w.board.client, cap = c.block1.length;
+  const block = new Uint8Array(64).fill(0x42);
+  const opts = (num: number): [number, number][] => [[Opt.CONTENT_FORMAT, TEXT], [Opt.BLOCK1, num * 16 + 8 + 2], [Opt.SIZE1, cap + 904]];
+  const r = exchange(w, datagram({ code: Code.PUT, mid: 0x0901, path: '/3303/0/5750', opts: opts(0), payload: block }));
+  assert.is(r[0].code, Code.REQUEST_ENTITY_TOO_LARGE, 'refused at block 0');
+  assert.is(r[0].size1, cap);
+  // The following blocks are not collected either.
+  const r2 = exchange(w, datagram({ code: Code.PUT, mid: 0x0902, path: '/3303/0/5750', opts: opts(1), payload: block }));
+  assert.ok(r2[0].code !== Code.CONTINUE);
+  assert.is(c.block1Peer, -1);
+});
+
+test('Block1 without Size1 that overflows the buffer: its 4.13 carries Size1', () => {
+  const w = up(92);
+  const c = w.board.client, cap = c.block1.length;
+  const block = new Uint8Array(512).fill(0x43);
+  let last: CoapMessage | null = null;
+  for (let num = 0; num * 512 <= cap; num++) {
+    const r = exchange(w, datagram({ code: Code.PUT, mid: 0x0910 + num, path: '/3303/0/5750', opts: [[Opt.CONTENT_FORMAT, TEXT], [Opt.BLOCK1, num * 16 + 8 + 5]], payload: block }));
+    last = r[0];
+    if (last.code !== Code.CONTINUE) break;
+  }
+  assert.is(last!.code, Code.REQUEST_ENTITY_TOO_LARGE);
+  assert.is(last!.size1, cap);
+});
+
+test('a Block2 read larger than maxPayload gets 4.13, not a bare 5.00', () => {
+  const w = up(93, { config: { maxPayload: 24, blockSize: 16 } });
+  const r = exchange(w, datagram({ code: Code.GET, mid: 0x0930, path: '/3/0', opts: [[Opt.BLOCK2, 0x02]] }));
+  assert.is(r[0].code, Code.REQUEST_ENTITY_TOO_LARGE);
+  const r2 = exchange(w, datagram({ code: Code.GET, mid: 0x0931, path: '/3/0' }));
+  assert.is(r2[0].code, Code.REQUEST_ENTITY_TOO_LARGE);
+  // What fits the scratch is still served block by block.
+  const r3 = exchange(w, datagram({ code: Code.GET, mid: 0x0932, path: '/3/0/0', opts: [[Opt.BLOCK2, 0x00]] }));
+  assert.is(r3[0].code, Code.CONTENT);
+});
+
+test.run();
