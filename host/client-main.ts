@@ -73,6 +73,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.FACTORY_RESET: return 'Execute /3/0/5: factory reset';
     case Ev.DTLS_FAILED: return `DTLS handshake with ${a ? 'server ' + a : 'the bootstrap server'} failed: ${dtlsErrorText(b)}`;
     case Ev.SECURITY_UNSUPPORTED: return `Security instance /0/${a}: security mode ${b} is not supported (only PSK, 0, and NoSec, 3)`;
+    case Ev.CIPHERSUITE_UNSUPPORTED: return `Security instance /0/${a}: its DTLS ciphersuites (/0/${a}/16, e.g. 0x${b.toString(16).padStart(4, '0')}) are not implemented (only 0xc0a8 TLS_PSK_WITH_AES_128_CCM_8 and 0x00ae TLS_PSK_WITH_AES_128_CBC_SHA256): account not used`;
     default: return `event ${e} (${a}, ${b})`;
   }
 }

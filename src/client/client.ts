@@ -116,7 +116,7 @@ const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
 const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_BINDING = 7, SRV_BS_ON_FAILURE = 16, SRV_RETRY_COUNT = 17,
   SRV_RETRY_TIMER = 18, SRV_SEQ_DELAY = 19, SRV_SEQ_RETRY = 20;
 // Security object (0) resources (TS Core Appendix E.1).
-const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
+const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12, SEC_CIPHERSUITE = 16;
 
 /** A server account's integer fields: row s of Lwm2mClient.srv (stride Sv.SIZE). One strided array,
  *  not one per field: under XS every typed array is an object of its own (4 to 7 heap slots). */
@@ -393,7 +393,8 @@ export class Lwm2mClient implements EndpointHandler {
     this.bsPeer = -1;
     if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) {
       this.bsPeer = this.ep.peerIndex(this.addr, true);
-      if (this.bsPeer >= 0) this.applySecurity(this.bsSec, this.bsPeer, this.dtls.length - 1, 0);
+      // An account whose security cannot be applied is not used (never plain CoAP instead).
+      if (this.bsPeer >= 0 && !this.applySecurity(this.bsSec, this.bsPeer, this.dtls.length - 1, 0)) { this.ep.unpinPeer(this.bsPeer); this.bsPeer = -1; }
     }
     // LwM2M server accounts, in Server instance order.
     let n = 0;
@@ -467,9 +468,33 @@ export class Lwm2mClient implements EndpointHandler {
       this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
       return false;
     }
+    // DTLS/TLS Ciphersuite (/0/x/16, IANA values): when given, only the listed suites are offered;
+    // an account that allows none the client implements fails (TS Core E.1: "the Client MUST use
+    // one of the listed ciphersuites"), rather than connecting with a suite the account forbids.
+    const suites = this.ciphersuites(sec);
+    if (suites === 0) { this.emit(Ev.CIPHERSUITE_UNSUPPORTED, sec, this.rec2.num); return false; }
+    this.dtls[slot].offerSuites = suites;
+    if (t.getValue(0, sec, 3, NONE, this.rec) !== 0 || t.getValue(0, sec, 5, NONE, this.rec2) !== 0) return false;
     const rc = this.ep.setSecurity(p, this.dtls[slot], this.rec.buf, this.rec.off, this.rec.len, this.rec2.buf, this.rec2.off, this.rec2.len);
     if (rc < 0) { this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode); return false; }
     return true;
+  }
+
+  /** The DtlsSession.offerSuites mask /0/sec/16 allows (bit 0 CCM_8 0xC0A8, bit 1 CBC_SHA256
+   *  0x00AE): both when the resource is absent or empty; 0 when it lists only others (the first
+   *  of them is left in rec2.num). */
+  private ciphersuites(sec: number): number {
+    const cur = this.cursor, rec = this.rec2;
+    cur.begin(this.table, 0, sec, SEC_CIPHERSUITE, NONE);
+    let listed = 0, mask = 0, first = 0;
+    for (let k = cur.next(rec); k === 1; k = cur.next(rec)) {
+      if (rec.r !== SEC_CIPHERSUITE) continue;
+      if (listed++ === 0) first = rec.num;
+      if (rec.num === 0xc0a8) mask |= 1;
+      else if (rec.num === 0x00ae) mask |= 2;
+    }
+    rec.num = first;
+    return listed === 0 ? 3 : mask;
   }
 
   serverIndexByPeer(p: number): number {

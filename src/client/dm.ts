@@ -58,16 +58,15 @@ export function failBody(c: Lwm2mClient, res: MessageWriter, n: number): number 
 
 /**
  * RFC 7252 §5.4.1: a critical option the client does not implement for the request's method is an
- * unrecognised one — a CON gets 4.02, a NON nothing. If-Match and If-None-Match (§5.10.8): this
- * client makes no request conditional, so it must not act on one as if it were unconditional (a GET
- * with If-None-Match got 2.05); Block1 (RFC 7959 §2.5, RFC 8132) is for the methods that carry a
- * body, not GET or DELETE. True when the request carries one.
+ * unrecognised one — a CON gets 4.02, a NON nothing. If-Match and If-None-Match (§5.10.8.1-2) are
+ * defined for requests that change a resource, and this client makes none conditional: it must not
+ * act on one as if it were unconditional (a GET with If-None-Match got 2.05, a conditional PUT was
+ * applied). True when the request carries one.
  */
 export function criticalNotForMethod(req: CoapMessage): boolean {
-  const noBody = req.code === Code.GET || req.code === Code.DELETE;
   for (let k = 0; k < req.optCount; k++) {
     const n = req.optNum[k];
-    if (n === Opt.IF_MATCH || n === Opt.IF_NONE_MATCH || (n === Opt.BLOCK1 && noBody)) return true;
+    if (n === Opt.IF_MATCH || n === Opt.IF_NONE_MATCH) return true;
   }
   return false;
 }
