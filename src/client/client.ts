@@ -528,6 +528,13 @@ export class Lwm2mClient implements EndpointHandler {
   /** Server account s's peer index in the endpoint. */
   serverPeer(s: number): number { return this.srv[s * Sv.SIZE + Sv.PEER]; }
 
+  /** How many server accounts are in use. */
+  usedServers(): number {
+    let n = 0;
+    for (let s = 0; s < this.nServers; s++) if (this.srv[s * Sv.SIZE + Sv.USED]) n++;
+    return n;
+  }
+
   serverIndexBySsid(ssid: number): number {
     const sv = this.srv;
     for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED] && sv[s * Sv.SIZE + Sv.SSID] === ssid) return s;

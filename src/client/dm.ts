@@ -638,6 +638,7 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
   if (len < 0) return fail(res, -len); // 4.13 when over the encode scratch (see read())
   let k = obs.find(p, req.token, 0, req.tokenLen);
   if (k < 0) k = obs.alloc();
+  if (k < 0) k = evictFor(c, s);
   if (k >= 0) {
     const f = obs.f, b = k * Ob.SIZE, t = obs.t, tb = k * ObT.SIZE;
     f[b + Ob.USED] = 1; f[b + Ob.PEER] = p; f[b + Ob.SERVER] = s; f[b + Ob.TOK_LEN] = req.tokenLen;
@@ -658,6 +659,44 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
   }
   // Table full: answered without Observe, so the server knows it is not registered (RFC 7641 §4.1).
   return respondBody(c, req, res, cf, len);
+}
+
+/**
+ * A row for server account s's new observation when the table is full (issue 12 point 18): a server's
+ * own observations are never starved by anyone else's. An unknown peer's observation (only with the
+ * development switch) yields to a server's; a server holding more than its share of the table
+ * (maxObservations / servers) yields to one below its share. The evicted observation ends silently
+ * (a final notification cannot be written here: the response to this request is being written with
+ * the endpoint's one writer); a CON notification of it still in flight is abandoned. -1: no row.
+ */
+function evictFor(c: Lwm2mClient, s: number): number {
+  if (s < 0) return -1;
+  const obs = c.obs, f = obs.f;
+  let victim = -1, mine = 0;
+  for (let k = 0; k < obs.n; k++) {
+    const b = k * Ob.SIZE;
+    if (!f[b + Ob.USED]) continue;
+    if (f[b + Ob.SERVER] < 0) { if (victim < 0) victim = k; }
+    else if (f[b + Ob.SERVER] === s) mine++;
+  }
+  if (victim < 0) {
+    const share = Math.floor(obs.n / Math.max(1, c.usedServers()));
+    if (mine >= share) return -1;
+    let most = share, who = -1;
+    for (let t = 0; t < c.nServers; t++) {
+      if (t === s) continue;
+      let n = 0;
+      for (let k = 0; k < obs.n; k++) if (f[k * Ob.SIZE + Ob.USED] && f[k * Ob.SIZE + Ob.SERVER] === t) n++;
+      if (n > most) { most = n; who = t; }
+    }
+    if (who < 0) return -1;
+    for (let k = 0; k < obs.n && victim < 0; k++) if (f[k * Ob.SIZE + Ob.USED] && f[k * Ob.SIZE + Ob.SERVER] === who) victim = k;
+  }
+  const b = victim * Ob.SIZE;
+  if (f[b + Ob.INFLIGHT] >= 0) c.ep.cancel(f[b + Ob.INFLIGHT]);
+  c.emit(Ev.OBSERVE_CANCELLED, c.serverSsid(f[b + Ob.SERVER]), victim);
+  obs.free(victim);
+  return victim;
 }
 
 function cancelObservation(c: Lwm2mClient, req: CoapMessage, p: number, s: number): void {

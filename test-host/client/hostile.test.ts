@@ -7,7 +7,11 @@ import * as assert from 'uvu/assert';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { world, World, SERVER_URI, BS_URI, SERVER_PORT } from './harness.js';
+import { world, World, SimServer, SERVER_URI, BS_URI, SERVER_PORT } from './harness.js';
+import { writeAccount } from '../../src/client/setup.js';
+import { createAclFor } from '../../src/model/access.js';
+import { setNumber } from '../../src/objects/values.js';
+import { ValueType } from '../../src/model/record.js';
 import { Code } from '../../src/coap/codes.js';
 import { Opt } from '../../src/coap/option.js';
 import { CoapMessage, MessageWriter, MsgType, parseMessage } from '../../src/coap/message.js';
@@ -128,6 +132,69 @@ test('a Block2 read larger than maxPayload gets 4.13, not a bare 5.00', () => {
   // What fits the scratch is still served block by block.
   const r3 = exchange(w, datagram({ code: Code.GET, mid: 0x0932, path: '/3/0/0', opts: [[Opt.BLOCK2, 0x00]] }));
   assert.is(r3[0].code, Code.CONTENT);
+});
+
+// ------------------------------------------------------------------ point 18: observation slots
+
+const stranger = (port = 40001) => { const a = new PeerAddress(); parseAddress('127.0.0.1', port, a); return a; };
+
+test('unknown peers (development switch) holding every observation slot yield one to the registered server', () => {
+  const w = up(181, { acceptUnknownPeers: true });
+  const c = w.board.client, n = c.config.maxObservations;
+  for (let k = 0; k < n; k++) {
+    const r = exchange(w, datagram({ code: Code.GET, mid: 0x1800 + k, token: [0x18, k], path: '/3303/0/5700', opts: [[Opt.OBSERVE, 0]] }), stranger(), '127.0.0.1:40001');
+    assert.ok(r[0].observe >= 0, `stranger's observation ${k} registered`);
+  }
+  assert.is(c.obs.count(), n);
+  const o = w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  assert.is(o.code, Code.CONTENT);
+  assert.ok(o.observe >= 0, 'the server\'s Observe is registered (the response carries Observe)');
+  assert.is(c.obs.count(), n);
+  w.board.temperature.set(33);
+  w.net.run({ done: () => w.server.notifications.length > 0, until: w.net.now + 10_000 });
+  assert.is(w.server.notifications.length, 1, 'and notified');
+});
+
+test('a server holding every slot yields one to a second server below its share', () => {
+  const w = world(182, {}, { server: { uri: SERVER_URI, ssid: 1, lifetime: 300 } });
+  const server2 = new SimServer(w.net, 'server2', 13);
+  w.net.add('server2', '127.0.0.1', 5684, server2.ep);
+  const c = w.board.client;
+  assert.is(writeAccount(c.table, 5, { uri: 'coap://127.0.0.1:5684', ssid: 2, lifetime: 300 }, false), 0);
+  c.start(0);
+  w.net.run({ done: () => w.events.filter((e) => e.e === Ev.REGISTERED).length === 2, until: 60_000 });
+  // Two servers: access control applies (TS Core §7.3); server 1 owns /3303/0, server 2 may read it.
+  const a = createAclFor(c.table, 3303, 0, 1);
+  assert.is(setNumber(c.table, 2, a, 2, 2, ValueType.Integer, 1), 0);
+  const n = c.config.maxObservations;
+  for (let k = 0; k < n; k++) assert.ok(w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 }).observe >= 0);
+  assert.is(w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 }).observe, -1, 'over the table: no Observe');
+  const o = server2.call(server2.ep.peerIndex(w.clientAddr, true), Code.GET, '/3303/0/5700', { observe: 0 });
+  assert.ok(o.observe >= 0, 'server 2 is not starved by server 1');
+  assert.is(c.obs.count(), n);
+});
+
+test('a stranger\'s observation (development switch) ends on RST to a notification, and when CON notifications go unanswered', () => {
+  for (const con of [false, true]) {
+    const w = up(183 + (con ? 1 : 0), { acceptUnknownPeers: true, confirmableNotifications: con });
+    const c = w.board.client;
+    const r = exchange(w, datagram({ code: Code.GET, mid: 0x1830, token: [0x18, 0x30], path: '/3303/0/5700', opts: [[Opt.OBSERVE, 0]] }), stranger(40002), '127.0.0.1:40002');
+    assert.ok(r[0].observe >= 0);
+    assert.is(c.obs.count(), 1);
+    const before = w.net.wire.length;
+    w.board.temperature.set(40);
+    w.net.run({ until: w.net.now + 2000 });
+    const notes = w.net.wire.slice(before).filter((x) => x.from === 'client' && x.to === '127.0.0.1:40002').map((x) => parse(x.bytes));
+    assert.ok(notes.length >= 1 && notes[0].observe >= 0, 'notified');
+    if (!con) {
+      w.net.inject(stranger(40002), w.clientAddr, Uint8Array.of(0x70, 0, notes[0].mid >> 8, notes[0].mid & 0xff)); // RST
+      w.net.run({ until: w.net.now + 1000 });
+    } else {
+      w.net.run({ until: w.net.now + 300_000 }); // every retransmission unanswered
+    }
+    assert.is(c.obs.count(), 0, con ? 'unanswered CON notifications end it' : 'an RST ends it');
+    assert.ok(w.events.some((e) => e.e === Ev.OBSERVE_CANCELLED));
+  }
 });
 
 test.run();
