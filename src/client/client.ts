@@ -382,7 +382,8 @@ export class Lwm2mClient implements EndpointHandler {
   startFresh(): void {
     for (let s = 0; s < this.nServers; s++) {
       const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
-      if (sv[b + Sv.USED] && sv[b + Sv.PEER] >= 0 && sv[b + Sv.PEER] !== this.bsPeer) this.ep.forgetPeer(sv[b + Sv.PEER]);
+      // Not forgotten but reset: its late duplicates of requests from before stay ignored (resetPeer).
+      if (sv[b + Sv.USED] && sv[b + Sv.PEER] >= 0 && sv[b + Sv.PEER] !== this.bsPeer) this.ep.resetPeer(sv[b + Sv.PEER]);
       sv[b + Sv.USED] = 0; sv[b + Sv.STATE] = Reg.IDLE; tm[d + SvT.DEADLINE] = Infinity; sv[b + Sv.SLOT] = -1; sv[b + Sv.PEER] = -1;
     }
     this.obs.clear();

@@ -758,7 +758,10 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     if (qa >= 0) f[5] = attrs.v[qa];
     if (qb >= 0) f[6] = attrs.v[qb];
     const pmin = f[5], pmax = f[6];
-    const since = now - ot[tb + ObT.LAST];
+    // Due times as LAST + period, compared with now — the same sums the next deadline is made of
+    // (now - LAST >= period can be false at the very deadline, by rounding: a poll at a deadline
+    // that does nothing is a busy loop).
+    const last = ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
     // (a sensor read through a bound reader changes without telling the table); epmin spaces
     // evaluations out.
@@ -778,7 +781,7 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     if (of[b + Ob.DIRTY] && epmin > 0 && now - ot[tb + ObT.LAST_EVAL] < epmin * 1000) {
       if (ot[tb + ObT.LAST_EVAL] + epmin * 1000 < next) next = ot[tb + ObT.LAST_EVAL] + epmin * 1000;
     } else if (of[b + Ob.DIRTY]) {
-      if (since >= pmin * 1000) {
+      if (now >= last + pmin * 1000) {
         ot[tb + ObT.LAST_EVAL] = now;
         if (numericValue(c, k) && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) {
           f[Cond.CUR] = f[0];
@@ -791,11 +794,14 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
         } else due = true;
       } else if (ot[tb + ObT.LAST] + pmin * 1000 < next) next = ot[tb + ObT.LAST] + pmin * 1000;
     }
-    if (!due && pmax > 0 && pmax >= pmin && since >= pmax * 1000) due = true;
+    if (!due && pmax > 0 && pmax >= pmin && now >= last + pmax * 1000) due = true;
     if (due && of[b + Ob.INFLIGHT] < 0) {
       sendNotification(c, k);
     }
-    if (pmax > 0 && of[b + Ob.USED] && ot[tb + ObT.LAST] + pmax * 1000 < next) next = ot[tb + ObT.LAST] + pmax * 1000;
+    // While a CON notification is in flight the next one waits for its ACK or failure (which the
+    // endpoint's own retransmission deadline brings): a pmax deadline already past would make
+    // every poll return "now" — a busy loop until the ACK comes.
+    if (pmax > 0 && of[b + Ob.USED] && of[b + Ob.INFLIGHT] < 0 && ot[tb + ObT.LAST] + pmax * 1000 < next) next = ot[tb + ObT.LAST] + pmax * 1000;
   }
   return next;
 }

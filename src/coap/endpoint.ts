@@ -346,6 +346,33 @@ export class Endpoint {
     return false;
   }
 
+  /**
+   * Dedup entry e keeps absorbing duplicates until it expires, but answers none: its response (or
+   * the one still being computed) is dropped. The bootstrap flag and start fresh drop the replies of
+   * the old exchanges; a sender still retransmitting one of them (for EXCHANGE_LIFETIME) must not get
+   * the cached reply after all, nor — once the entry were gone — have its request executed a second
+   * time (a duplicate Execute /1/x/9 after Bootstrap-Finish: another bootstrap). Issue 12 point 21.
+   */
+  private silence(e: number): void {
+    const d = this.dInt, b = e * E.N;
+    d[b + E.STATE] = Dd.ANSWERED; d[b + E.LEN] = 0; d[b + E.PENDING] = 0;
+  }
+
+  /** Start fresh for peer p (TS Core §6.1.6): drops its queued requests and outbound messages
+   *  (without callbacks), resets its security; its dedup entries stay, silent (silence()). The
+   *  peer entry stays too, unpinned: a new account with the same address takes it again. */
+  resetPeer(p: number): void {
+    const r = this.rInt, d = this.dInt, q = this.qInt;
+    for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] === p) this.freeSlot(k);
+    for (let e = 0; e < this.dN; e++) if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) this.silence(e);
+    for (let n = 0; n < this.qCount; n++) {
+      const b = ((this.qHead + n) % this.qDepth) * Q.N;
+      if (q[b + Q.PEER] === p) q[b + Q.ENTRY] = -1;
+    }
+    this.setSecurity(p, null, this.dgram, 0, 0, this.dgram, 0, 0);
+    this.unpinPeer(p);
+  }
+
   /** Drops everything held for a peer: ring messages (without callbacks), dedup entries, queued
    *  requests; frees its table entry. */
   forgetPeer(p: number): void {
@@ -920,7 +947,7 @@ export class Endpoint {
   }
 
   /** Flushes every peer except `keep` (the bootstrap flag: ARCHITECTURE.md §3). Returns how many
-   *  messages were dropped. */
+   *  messages were dropped. Their dedup entries become silent (see silence()). */
   flushAllExcept(keep: number): number {
     const r = this.rInt, d = this.dInt, q = this.qInt;
     let dropped = 0;
@@ -930,7 +957,7 @@ export class Endpoint {
     for (let e = 0; e < this.dN; e++) {
       if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] !== keep) {
         if (d[e * E.N + E.PENDING]) dropped++; // (one still processing is counted with its queued request)
-        this.dedupFree(e);
+        this.silence(e);
       }
     }
     for (let n = 0; n < this.qCount; n++) {

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { world, World, SimServer, SERVER_URI, BS_URI, SERVER_PORT } from './harness.js';
+import { world, World, SimServer, SERVER_URI, BS_URI, SERVER_PORT, serverAccountTlv } from './harness.js';
 import { writeAccount } from '../../src/client/setup.js';
 import { createAclFor } from '../../src/model/access.js';
 import { setNumber } from '../../src/objects/values.js';
@@ -21,6 +21,7 @@ import { NodeHal } from '../../hal/node/hal.js';
 import { Driver } from '../../hal/node/driver.js';
 import { createBoardClient } from '../../src/client/setup.js';
 import { freePort, run } from '../peers.js';
+import { rng } from '../sim.js';
 
 const TEXT = 0;
 const parse = (b: Uint8Array) => { const m = new CoapMessage(); parseMessage(b, 0, b.length, m); return m; };
@@ -195,6 +196,117 @@ test('a stranger\'s observation (development switch) ends on RST to a notificati
     assert.is(c.obs.count(), 0, con ? 'unanswered CON notifications end it' : 'an RST ends it');
     assert.ok(w.events.some((e) => e.e === Ev.OBSERVE_CANCELLED));
   }
+});
+
+// ------------------------------------------------------------------ point 21: the old exchange's reply
+
+/** Registered with the server, with a bootstrap account; the server sends Execute /1/0/9, the
+ *  client's 2.04 (its ACK) is lost, so the server retransmits the Execute, and the bootstrap server
+ *  provisions at once — the retransmissions arrive during the bootstrap and after the Finish. */
+function reBootstrapWithLostAck(seed: number, link: Parameters<typeof world>[1], sameServer: boolean) {
+  const w = world(seed, link, { server: { uri: SERVER_URI, lifetime: 300 }, bootstrap: { uri: BS_URI } });
+  const c = w.board.client;
+  c.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  assert.ok(w.events.some((e) => e.e === Ev.REGISTERED));
+  const leaks: string[] = [];
+  let execMid = -1, lostAck = false;
+  w.net.filter = (from, to, bytes) => {
+    const m = parse(bytes);
+    if (from === 'server' && to === 'client' && m.code === Code.POST && execMid < 0) execMid = m.mid;
+    if (from !== 'client' || to !== 'server') return true;
+    if (c.bsFlag) leaks.push(`type ${m.type} code ${m.code} mid ${m.mid}`);
+    if (m.type === MsgType.ACK && m.mid === execMid && !lostAck) { lostAck = true; return false; }
+    return true;
+  };
+  const tag = w.server.request(w.serverPeer, Code.POST, '/1/0/9');
+  w.net.run({ done: () => w.bs.requests.some((q) => q.path === '/bs'), until: w.net.now + 10_000 });
+  assert.ok(lostAck, 'the 2.04 to the Execute was lost');
+  assert.is(w.bs.call(w.bsPeer, Code.DELETE, '/').code, Code.DELETED);
+  const acc = serverAccountTlv(1, 0, sameServer ? SERVER_URI : 'coap://127.0.0.1:5699', 7, 300);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/0/1', { cf: 11542, payload: acc.sec }).code, Code.CHANGED);
+  assert.is(w.bs.call(w.bsPeer, Code.PUT, '/1/0', { cf: 11542, payload: acc.srv }).code, Code.CHANGED);
+  assert.is(w.bs.call(w.bsPeer, Code.POST, '/bs').code, Code.CHANGED);
+  assert.ok(!c.bsFlag);
+  w.net.run({ until: w.net.now + 300_000 }); // every retransmission of the Execute has arrived
+  const execAnswers = w.net.wire.filter((x) => x.from === 'client' && x.to === 'server' && !x.dropped)
+    .map((x) => parse(x.bytes)).filter((m) => m.type === MsgType.ACK && m.mid === execMid);
+  return { w, leaks, execAnswers, tag };
+}
+
+test('a retransmitted Execute /1/0/9 whose 2.04 was lost: nothing reaches the server while the flag is up, nor is it executed again after the Finish', () => {
+  for (const sameServer of [true, false]) {
+    const { w, leaks, execAnswers } = reBootstrapWithLostAck(211, { delay: 5 }, sameServer);
+    assert.equal(leaks, [], 'nothing to the server while bootstrapping');
+    assert.is(execAnswers.length, 0, `no later answer to the old Execute (same server: ${sameServer})`);
+    assert.is(w.events.filter((e) => e.e === Ev.BOOTSTRAP_STARTED).length, 1, 'one bootstrap, not a second one from the old Execute');
+    if (sameServer) assert.ok(w.events.filter((e) => e.e === Ev.REGISTERED).length >= 2, 'registered anew');
+  }
+});
+
+test('the same under reordering and duplication, seeds 1…40', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const { w, leaks, execAnswers } = reBootstrapWithLostAck(2100 + seed, { delay: 5, jitter: 400, duplicate: 0.3 }, seed % 2 === 0);
+    assert.equal(leaks, [], `seed ${seed}: nothing to the server while bootstrapping`);
+    assert.is(execAnswers.length, 0, `seed ${seed}: no later answer to the old Execute`);
+    assert.is(w.events.filter((e) => e.e === Ev.BOOTSTRAP_STARTED).length, 1, `seed ${seed}: one bootstrap`);
+  }
+});
+
+// A randomized search on the virtual clock (loss, duplication, reordering; CON or NON notifications
+// with pmax; Writes, Reads, Update Triggers and repeated Bootstrap-Request Triggers from the server
+// before and during the bootstrap): nothing reaches the server while the flag is up, and the client
+// never busy-loops (the simulator's step limit). It found a CON notification in flight past pmax,
+// and a pmax deadline lost by rounding (now - last < period at last + period), making every poll
+// return "now".
+test('randomized re-bootstraps: no datagram to the server while the flag is up; the client always goes idle', () => {
+  for (let seed = 1; seed <= 120; seed++) {
+    const r = rng(seed * 7);
+    const w = world(seed, { jitter: r() * 4000, duplicate: r() * 0.5, loss: r() * 0.3, delay: 5 },
+      { server: { uri: SERVER_URI, lifetime: 20 + Math.floor(r() * 100), pmin: 0, pmax: 5 }, bootstrap: { uri: BS_URI, holdOff: Math.floor(r() * 3) }, confirmableNotifications: r() < 0.5 });
+    const c = w.board.client;
+    c.start(0);
+    w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 200_000 });
+    if (!w.events.some((e) => e.e === Ev.REGISTERED)) continue;
+    const leaks: string[] = [];
+    w.net.filter = (from, to, bytes, t) => { if (from === 'client' && to === 'server' && c.bsFlag) { const m = parse(bytes); leaks.push(`${t}: type ${m.type} code ${m.code} mid ${m.mid}`); } return true; };
+    w.server.request(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+    for (let k = 0; k < 5; k++) {
+      const pick = Math.floor(r() * 4);
+      if (pick === 0) w.server.request(w.serverPeer, Code.PUT, '/1/0/1', { cf: TEXT, payload: Buffer.from('60') });
+      else if (pick === 1) w.server.request(w.serverPeer, Code.GET, '/3/0');
+      else if (pick === 2) w.server.request(w.serverPeer, Code.POST, '/1/0/8');
+      else w.board.temperature.set(r() * 50);
+      w.net.run({ until: w.net.now + r() * 3000 });
+    }
+    w.server.request(w.serverPeer, Code.POST, '/1/0/9');
+    for (let k = 0; k < 6; k++) {
+      w.net.run({ until: w.net.now + r() * 2000 });
+      if (r() < 0.5) w.server.request(w.serverPeer, r() < 0.5 ? Code.GET : Code.POST, r() < 0.5 ? '/3/0' : '/1/0/9');
+      w.board.temperature.set(r() * 50);
+    }
+    w.net.run({ done: () => w.bs.requests.some((q) => q.path === '/bs'), until: w.net.now + 60_000 });
+    if (w.bs.requests.some((q) => q.path === '/bs')) {
+      w.bs.request(w.bsPeer, Code.DELETE, '/');
+      w.net.run({ until: w.net.now + r() * 3000 });
+      const acc = serverAccountTlv(1, 0, SERVER_URI, 7, 300);
+      w.bs.request(w.bsPeer, Code.PUT, '/0/1', { cf: 11542, payload: acc.sec });
+      w.bs.request(w.bsPeer, Code.PUT, '/1/0', { cf: 11542, payload: acc.srv });
+      w.net.run({ until: w.net.now + r() * 3000 });
+    }
+    w.net.run({ until: w.net.now + 100_000 });
+    assert.equal(leaks, [], `seed ${seed}`);
+  }
+});
+
+test('a CON notification unacknowledged past pmax: the client waits for the endpoint\'s retransmission timer, it does not spin', () => {
+  const w = up(212, { server: { uri: SERVER_URI, lifetime: 300, pmin: 0, pmax: 1 }, confirmableNotifications: true });
+  w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { observe: 0 });
+  w.net.filter = (from, to) => !(from === 'server' && to === 'client'); // no more ACKs
+  w.board.temperature.set(30);
+  const steps = w.net.run({ until: w.net.now + 120_000, maxSteps: 2000 }); // a busy loop exceeds the step limit
+  assert.ok(steps < 2000);
+  assert.is(w.board.client.obs.count(), 0, 'the unanswered CON notification ended the observation');
 });
 
 test.run();
