@@ -61,6 +61,27 @@ function exchange(w: World, bytes: Uint8Array, from = serverAddr(), to = 'server
   return w.net.wire.slice(before).filter((x) => x.from === 'client' && x.to === to).map((x) => parse(x.bytes));
 }
 
+// ------------------------------------------------------------------ point 1: only configured peers
+
+test('only account peers are heard: the bootstrap server\'s own address starts a server-initiated bootstrap, its host on another port does not', () => {
+  const w = up(11, { bootstrap: { uri: BS_URI } });
+  const c = w.board.client;
+  const otherPort = new PeerAddress(); parseAddress('127.0.0.1', 5784, otherPort);
+  const before = c.unknownDropped;
+  let r = exchange(w, datagram({ code: Code.DELETE, mid: 0x0101, path: '/' }), otherPort, '127.0.0.1:5784');
+  assert.is(r.length, 0, 'no answer, no RST');
+  assert.not.ok(c.bsFlag, 'no bootstrap from a peer with no account');
+  r = exchange(w, datagram({ code: Code.GET, mid: 0x0102, path: '/3/0/0' }), otherPort, '127.0.0.1:5784');
+  assert.is(r.length, 0);
+  assert.is(c.unknownDropped - before, 2, 'counted');
+  assert.ok(c.table.hasInstance(1, 0), 'the configuration is untouched');
+  assert.is(c.ep.findPeer(otherPort), -1, 'and it took no peer entry');
+  // The registered server and the bootstrap server are heard.
+  assert.is(w.server.call(w.serverPeer, Code.GET, '/3/0/0').code, Code.CONTENT);
+  assert.is(w.bs.call(w.bsPeer, Code.DELETE, '/1').code, Code.DELETED);
+  assert.ok(c.bsFlag, 'the bootstrap server\'s own account starts a server-initiated bootstrap');
+});
+
 // ------------------------------------------------------------------ point 16: RFC 7252 §5.4.1
 
 test('a GET with If-None-Match (or a PUT with If-Match) gets 4.02, not 2.05 / 2.04', () => {
