@@ -133,7 +133,9 @@ export function createBoardClient(o: BoardOptions): Board {
     provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
-    random: o.random, aes: o.aes, acceptUnknownPeers: o.acceptUnknownPeers,
+    random: o.random, aes: o.aes,
+    // Only when on: a property costs the options object an XS slot on the device.
+    ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
   }, o.slab);
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });

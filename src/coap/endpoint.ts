@@ -123,8 +123,6 @@ export class Endpoint {
   droppedMalformed = 0;
   duplicates = 0;
   busyRejections = 0;
-  /** Requests larger than a request slot (maxDatagram), answered 4.13. */
-  oversizeRejections = 0;
   retransmissions = 0;
 
   /** DTLS: handshakes that failed (wrong key, no answer), records dropped by a channel. */
@@ -478,7 +476,6 @@ export class Endpoint {
       // Too large for a request slot: not "busy" (a 5.03 would be retried for ever) but 4.13
       // (RFC 7252 §5.9.2.9), with the advice of RFC 7959 §2.9.3: a Block1 option with the block
       // size we take (num 0, no more) and Size1, the largest body we reassemble.
-      this.oversizeRejections++;
       this.answerNow(d, p, m, Code.REQUEST_ENTITY_TOO_LARGE, 0, true);
       return Rx.REJECTED;
     }
