@@ -174,7 +174,7 @@ export function encodeRead(c: Lwm2mClient, t: ObjectTable, o: number, i: number,
 
 /** Writes Content-Format and the payload in c.scratch[0…len) — whole, or the Block2 block the
  *  request asked for (RFC 7959 §2.2) when it is larger than the block size. */
-function respondBody(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, cf: number, len: number): number {
+export function respondBody(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, cf: number, len: number): number {
   res.optionUint(Opt.CONTENT_FORMAT, cf);
   let size = c.config.blockSize;
   let num = 0;

@@ -156,6 +156,15 @@ test('a Block2 read larger than maxPayload gets 4.13, not a bare 5.00', () => {
   assert.is(r3[0].code, Code.CONTENT);
 });
 
+test('a Bootstrap-Read larger than maxPayload gets 4.13 too, not 5.00', () => {
+  const w = world(94, {}, { bootstrap: { uri: BS_URI }, server: { uri: SERVER_URI, lifetime: 300, pmin: 10, pmax: 60 }, config: { maxPayload: 16, blockSize: 16 } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  const r = w.bs.call(w.bsPeer, Code.GET, '/1');
+  assert.is(r.code, Code.REQUEST_ENTITY_TOO_LARGE);
+  assert.ok(w.board.client.bsFlag, 'a server-initiated bootstrap is running');
+});
+
 // ------------------------------------------------------------------ point 18: observation slots
 
 const stranger = (port = 40001) => { const a = new PeerAddress(); parseAddress('127.0.0.1', port, a); return a; };
