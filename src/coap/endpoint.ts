@@ -360,13 +360,7 @@ export class Endpoint {
    *  (without callbacks), resets its security; its dedup entries stay, silent (silence()). The
    *  peer entry stays too, unpinned: a new account with the same address takes it again. */
   resetPeer(p: number): void {
-    const r = this.rInt, d = this.dInt, q = this.qInt;
-    for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] === p) this.freeSlot(k);
-    for (let e = 0; e < this.dN; e++) if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) this.silence(e);
-    for (let n = 0; n < this.qCount; n++) {
-      const b = ((this.qHead + n) % this.qDepth) * Q.N;
-      if (q[b + Q.PEER] === p) q[b + Q.ENTRY] = -1;
-    }
+    this.flushPeer(p, true);
     this.setSecurity(p, null, this.dgram, 0, 0, this.dgram, 0, 0);
     this.unpinPeer(p);
   }
@@ -930,12 +924,13 @@ export class Endpoint {
   // ---------------------------------------------------------------- flushing
 
   /** Drops every pending message to or from peer p: queued requests, unsent and unacknowledged
-   *  outbound messages, and its dedup entries (no callbacks). */
-  flushPeer(p: number): void {
+   *  outbound messages, and its dedup entries (no callbacks) — or, with `silent`, leaves those
+   *  entries silent (silence()). */
+  flushPeer(p: number, silent = false): void {
     const r = this.rInt, d = this.dInt, q = this.qInt;
     for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] === p) this.freeSlot(k);
     for (let e = 0; e < this.dN; e++) {
-      if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) this.dedupFree(e);
+      if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) { if (silent) this.silence(e); else this.dedupFree(e); }
     }
     for (let n = 0; n < this.qCount; n++) {
       const b = ((this.qHead + n) % this.qDepth) * Q.N;
