@@ -16,6 +16,10 @@ import { TlvDecoder } from '../../src/formats/tlv.js';
 import { DataRecord } from '../../src/model/record.js';
 import { freePort, run, start, sleep } from '../peers.js';
 import { serverAccountTlv } from './harness.js';
+import dgram from 'node:dgram';
+import { CoapMessage, parseMessage } from '../../src/coap/message.js';
+import { Code } from '../../src/coap/codes.js';
+import { Opt } from '../../src/coap/option.js';
 
 interface Live { board: Board; hal: NodeHal; drv: Driver; events: number[]; url: string; close: () => void }
 
@@ -137,6 +141,29 @@ test('coap-client-notls: a GET with If-None-Match gets 4.02; a 5000-byte Block1 
     assert.match(r.stdout + r.stderr, /4\.13/, r.stdout + r.stderr);
     assert.is(live.events.filter((e) => e === Ev.REQUEST).length - before, 1, 'one block taken, then refused');
   } finally { live.close(); }
+});
+
+// Issue 12 point 20 over real UDP through the Node HAL. Neither libcoap's coap-client (it splits a
+// body into 1,024-byte Block1 blocks) nor the npm coap package (it refuses to build a packet over
+// 1,280 bytes) sends a request datagram this large, so the peer is a raw socket.
+test('a 2,000-byte PUT datagram over UDP gets 4.13 with Block1 and Size1 advice, not 5.03', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-big', seed: Uint8Array.of(2, 0, 2, 0), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
+  const sock = dgram.createSocket('udp4');
+  try {
+    const hdr = Buffer.from([0x44, 0x03, 0x20, 0x20, 1, 2, 3, 4, 0xb4, ...Buffer.from('3303'), 0x01, 0x30, 0x04, ...Buffer.from('5750'), 0x10, 0xff]);
+    const got = new Promise<Buffer>((res) => sock.once('message', (m) => res(m)));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    sock.send(Buffer.concat([hdr, Buffer.alloc(2000, 0x61)]), live.hal.port, '127.0.0.1');
+    const m = new CoapMessage();
+    const reply = await Promise.race([got, sleep(5000).then(() => { throw new Error('no reply'); })]);
+    assert.is(parseMessage(reply, 0, reply.length, m), 0);
+    assert.is(m.code, Code.REQUEST_ENTITY_TOO_LARGE);
+    assert.is(m.mid, 0x2020);
+    assert.is(m.find(Opt.MAX_AGE, 0), -1, 'not a "retry later"');
+    assert.ok(m.block1 >= 0, 'Block1 advice');
+    assert.is(m.size1, live.board.client.config.maxPayload);
+  } finally { sock.close(); live.close(); }
 });
 
 test('coap-client-notls drives a bootstrap (Delete, Write, Finish) from the bootstrap server port; the client registers', async () => {
