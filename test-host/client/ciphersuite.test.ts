@@ -15,6 +15,7 @@ import type { ObjectTable } from '../../src/model/table.js';
 import { CipherSuite, DtlsState } from '../../src/dtls/session.js';
 import { freeUdpPort, killPeer, spawnPeer, waitFor } from '../dtls/udp-client.js';
 import { world, SERVER_URI } from './harness.js';
+import { eventText } from '../../host/client-main.js';
 
 const PSK_HEX = '000102030405060708090a0b0c0d0e0f';
 const have = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
@@ -75,6 +76,11 @@ test('/0/x/16 on the simulator: an account listing only unknown suites sends not
   w.net.run({ until: 30_000 });
   assert.is(w.net.wire.filter((x) => x.from === 'client').length, 0);
   assert.ok(w.events.some((e) => e.e === Ev.CIPHERSUITE_UNSUPPORTED && e.b === 0xc02b));
+});
+
+test('the CLI names the refused account and what is implemented', () => {
+  const line = eventText({} as never, Ev.CIPHERSUITE_UNSUPPORTED, 0, 0x00a8);
+  assert.match(line, /\/0\/0\/16.*0x00a8.*0xc0a8.*account not used/);
 });
 
 test.run();
