@@ -18,8 +18,10 @@
 // MUST ignore requests and flush all pending responses not related to the Bootstrap sequence. The
 // LwM2M Client MUST start fresh, further to the bootstrap completion"): while it is set, the endpoint
 // drops every datagram not from the bootstrap server before parsing it (accept()), the response ring
-// and the dedup cache are flushed of every other peer, no Register/Update/Notify/Send starts; a 2.04
-// Bootstrap-Finish commits the staged configuration and starts fresh.
+// and the dedup cache are flushed of every other peer (its dedup entries stay, silent: a late
+// duplicate is neither answered nor executed again), no Register/Update/Notify/Send starts; a 2.04
+// Bootstrap-Finish commits the staged configuration and starts fresh. Without the flag, only the
+// peers the client holds an account for are heard (accept()).
 
 import { Config, makeConfig, exchangeLifetime, maxTransmitWait } from '../config.js';
 import { Code } from '../coap/codes.js';
@@ -377,8 +379,9 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   /** Reads the Security and Server objects and (re)starts everything from them (TS Core §6.1.6
-   *  "start fresh"): old registrations, observations, dedup entries and queued messages of every
-   *  LwM2M server are gone; each server account registers anew. */
+   *  "start fresh"): old registrations, observations, replies and queued messages of every LwM2M
+   *  server are gone (its dedup entries stay, silent, until they expire: Endpoint.resetPeer); each
+   *  server account registers anew. */
   startFresh(): void {
     for (let s = 0; s < this.nServers; s++) {
       const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
