@@ -99,6 +99,10 @@ export interface ClientCliOptions {
   lifetime?: number;
   /** Local UDP port (0: any). */
   localPort?: number;
+  /** Local address to bind (default "::", every interface). */
+  address?: string;
+  /** INSECURE development switch: serve requests from peers that are not configured servers. */
+  serveAnyPeer?: boolean;
   stateFile?: string;
   provisioningFile?: string;
   pskIdentity?: string;
@@ -189,6 +193,11 @@ Options:
   --bootstrap URI       bootstrap server, same URI form; used when no server account is provisioned
   --lifetime S          registration lifetime in seconds, 1–4294967295 (default 86400)
   --local-port P        local UDP port, 0–65535 (default 0: any free port)
+  --address A           local address to bind (default "::": every interface, IPv4 and IPv6);
+                        only the configured servers are served, whatever the address
+  --insecure-serve-any-peer
+                        INSECURE, for development only: also serve requests from peers that are
+                        not a configured server (e.g. coap-client), with no security at all
   --state FILE          file that keeps the client's state (objects, registrations) across restarts
   --provisioning FILE   bootstrap configuration blob to load at start (factory / smartcard bootstrap)
   --psk-identity ID     DTLS PSK identity (with --psk-key; for coaps:// URIs)
@@ -269,6 +278,7 @@ const CLIENT_SPEC: OptSpec = {
   lifetime: { type: 'string' }, 'local-port': { type: 'string' }, state: { type: 'string' },
   provisioning: { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
   'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' },
 };
 
 function listenAddress(a: string | undefined): string {
@@ -316,7 +326,9 @@ export function parseCommandLine(argv: string[]): Command {
       if (r.values.help) return { cmd: 'help', text: CLIENT_HELP };
       noPositionals(r.positionals, sub);
       checkValues(r.values, CLIENT_SPEC);
-      return { cmd: 'client', opts: clientOptions(r.values as Record<string, string | undefined>) };
+      const opts = clientOptions(r.values as Record<string, string | undefined>);
+      if (r.values['insecure-serve-any-peer'] === true) opts.serveAnyPeer = true;
+      return { cmd: 'client', opts };
     }
     default:
       throw new ArgError(`unknown command "${sub}"; expected server, bootstrap-server or client (see lwm2m-mcu --help)`);
@@ -334,6 +346,7 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   o.localPort = intOption(v['local-port'], 'local-port', 0, 65535);
   if (o.lifetime === undefined) delete o.lifetime;
   if (o.localPort === undefined) delete o.localPort;
+  if (v.address !== undefined) o.address = listenAddress(v.address);
   if (v.state !== undefined) o.stateFile = v.state;
   if (v.provisioning !== undefined) o.provisioningFile = v.provisioning;
   const id = v['psk-identity'], key = v['psk-key'];

@@ -82,6 +82,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.SAVE_FAILED: return a === 0 ? 'a Write to the Security, Server or Access Control object could not be saved: answered 5.00 (the change is only in memory)'
       : a === 1 ? 'Bootstrap-Finish refused (5.00): the new configuration could not be saved; the last saved one stays'
       : 'the configuration could not be saved (the change is only in memory until a save succeeds)';
+    case Ev.CIPHERSUITE_UNSUPPORTED: return `Security instance /0/${a}: its DTLS ciphersuites (/0/${a}/16, e.g. 0x${b.toString(16).padStart(4, '0')}) are not implemented (only 0xc0a8 TLS_PSK_WITH_AES_128_CCM_8 and 0x00ae TLS_PSK_WITH_AES_128_CBC_SHA256): account not used`;
     default: return `event ${e} (${a}, ${b})`;
   }
 }
@@ -91,7 +92,7 @@ export function eventLevel(e: number, a: number, b: number): LogLevel {
   switch (e) {
     case Ev.CONFIG_ERROR: case Ev.SAVE_FAILED: return LogLevel.ERROR;
     case Ev.BOOTSTRAP_FAILED: case Ev.REGISTRATION_FAILED: case Ev.DTLS_FAILED: case Ev.SECURITY_UNSUPPORTED:
-    case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: return LogLevel.WARN;
+    case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: case Ev.CIPHERSUITE_UNSUPPORTED: return LogLevel.WARN;
     case Ev.SEND_DONE: return b >= 0x40 || b === 0 ? LogLevel.WARN : LogLevel.INFO;
     case Ev.REQUEST: return (a & 0xff) >= 0x80 ? LogLevel.WARN : LogLevel.INFO;
     case Ev.DROPPED_BY_BOOTSTRAP: case Ev.NOTIFY_SENT: return LogLevel.DEBUG;
@@ -140,7 +141,7 @@ export function rxText(r: number): string | null {
     case Rx.QUEUED: case Rx.HANDLED: return null;
     case Rx.DUPLICATE: return 'duplicate (deduplication: answered from the cache or ignored)';
     case Rx.IGNORED: return 'dropped: malformed or unexpected (no matching exchange)';
-    case Rx.DROPPED: return 'dropped: bootstrap flag (only the bootstrap server is heard during bootstrap)';
+    case Rx.DROPPED: return 'dropped unparsed: not from a configured server over its security, or the bootstrap flag is up and it is not the bootstrap server';
     case Rx.REJECTED: return 'answered with an error without dispatch (a critical option, too large, or busy)';
     case Rx.NO_PEER: return 'dropped: the peer table is full';
     default: return `dropped (receive result ${r})`;
@@ -176,7 +177,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   // Names first: a server that does not resolve is an error before anything is opened.
   const serverUri = o.server ? await resolveUri(o.server, '--server') : undefined;
   const bootstrapUri = o.bootstrap ? await resolveUri(o.bootstrap, '--bootstrap') : undefined;
-  const hal = await NodeHal.open({ address: '::', port: o.localPort ?? 0, stateFile: o.stateFile, provisioningFile: o.provisioningFile, logLevel: levels[o.logLevel] });
+  const hal = await NodeHal.open({ address: o.address ?? '::', port: o.localPort ?? 0, stateFile: o.stateFile, provisioningFile: o.provisioningFile, logLevel: levels[o.logLevel] });
   const file = o.stateFile ?? '';
   const setAside = () => `state file ${file}: ${hal.stateProblem}; ` + (hal.stateCopy ? `a copy is kept at ${hal.stateCopy}, ` : 'no copy could be kept, ') + 'and it is not used';
   if (hal.stateProblem) hal.log(LogLevel.ERROR, setAside());
@@ -207,6 +208,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     // Server URIs written by a bootstrap server may carry host names; the core asks here
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
+    acceptUnknownPeers: o.serveAnyPeer === true,
   });
   const c = board.client;
   const lines = new EventLines();
@@ -249,6 +251,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   };
   const drv = new Driver(core, hal, c.config.maxDatagram);
   hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : ''));
+  if (o.serveAnyPeer) hal.log(LogLevel.WARN, 'INSECURE: --insecure-serve-any-peer serves requests from any address, not only the configured servers');
   c.start(hal.now());
   drv.pump();
   // The temperature sensor drifts (a random walk), so observations have something to report.

@@ -17,7 +17,7 @@ import type { ObjectTable } from '../model/table.js';
 import { checkBootstrapConfig, ConfigDiag } from '../objects/consistency.js';
 import { Ev } from './events.js';
 import { parsePath, PathResult, pathIs } from './path.js';
-import { decodeWrite, encodeRead, fail, requestBody, versionBytes } from './dm.js';
+import { decodeWrite, encodeRead, fail, failBody, requestBody, respondBody, versionBytes } from './dm.js';
 import type { Lwm2mClient } from './client.js';
 
 const BS = ascii('bs');
@@ -57,7 +57,7 @@ function bootstrapWrite(c: Lwm2mClient, req: CoapMessage, p: number, res: Messag
   if (req.contentFormat < 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);
   if (n === 0 && req.block1 >= 0 && (req.block1 & 8)) return Reply.RESPOND; // 2.31 Continue
-  if (n < 0) return fail(res, -n);
+  if (n < 0) return failBody(c, res, n);
   const rc = decodeWrite(c, c.staging, req.contentFormat, c.bodyBuf, c.bodyOff, n, path.o, path.i, path.r, path.ri, true, true, -1);
   c.emit(Ev.BOOTSTRAP_WRITE, path.o, path.i);
   if (rc < 0) return fail(res, -rc);
@@ -128,11 +128,9 @@ function bootstrapRead(c: Lwm2mClient, req: CoapMessage, res: MessageWriter): nu
   c.emit(Ev.BOOTSTRAP_READ, path.o, path.i);
   const cf = req.accept >= 0 ? req.accept : ContentFormat.TLV;
   const n = encodeRead(c, c.staging, path.o, path.i, path.r, path.ri, cf, -2, c.scratch, 0, c.scratch.length);
-  if (n < 0) return fail(res, n === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -n);
-  res.optionUint(Opt.CONTENT_FORMAT, cf);
-  res.payload(c.scratch, 0, n);
-  if (res.end() < 0) return fail(res, Code.INTERNAL_SERVER_ERROR);
-  return Reply.RESPOND;
+  // As a Read (dm.ts): 4.13 over the encode scratch; Block2 for what is larger than a block.
+  if (n < 0) return fail(res, -n);
+  return respondBody(c, req, res, cf, n);
 }
 
 /** Bootstrap-Discover (TS Core 1.1 §5.2.7.3): objects with ver=, instances; Security instances with

@@ -18,8 +18,10 @@
 // MUST ignore requests and flush all pending responses not related to the Bootstrap sequence. The
 // LwM2M Client MUST start fresh, further to the bootstrap completion"): while it is set, the endpoint
 // drops every datagram not from the bootstrap server before parsing it (accept()), the response ring
-// and the dedup cache are flushed of every other peer, no Register/Update/Notify/Send starts; a 2.04
-// Bootstrap-Finish commits the staged configuration and starts fresh.
+// and the dedup cache are flushed of every other peer (its dedup entries stay, silent: a late
+// duplicate is neither answered nor executed again), no Register/Update/Notify/Send starts; a 2.04
+// Bootstrap-Finish commits the staged configuration and starts fresh. Without the flag, only the
+// peers the client holds an account for are heard (accept()).
 
 import { Config, makeConfig, exchangeLifetime, maxTransmitWait } from '../config.js';
 import { Code } from '../coap/codes.js';
@@ -35,7 +37,7 @@ import { AttributeTable, Ob, ObservationTable } from './observe.js';
 import { Slab } from '../slab.js';
 import { utf8Bytes } from '../model/utf8.js';
 import { DefRegistry, type ObjectDef } from '../model/defs.js';
-import { handleDm, notifyDue, sendNotification } from './dm.js';
+import { handleDm, notifyDue, sendNotification, criticalNotForMethod } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
@@ -92,6 +94,10 @@ export interface ClientOptions {
   resolveHost?: (name: string) => string | null;
   /** Objects whose instances a Bootstrap-Delete of "/" leaves alone (default [3], the Device). */
   keepOnBootstrapDelete?: readonly number[];
+  /** INSECURE, for development only (talking to the client with coap-client): serve requests from
+   *  any peer, not only from the configured servers. Off by default: a datagram from an address and
+   *  port the client holds no account for is dropped (and counted in unknownDropped). */
+  acceptUnknownPeers?: boolean;
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -120,7 +126,7 @@ const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_DISABLE_TI
  *  from elsewhere. */
 export const LIFETIME_MAX = 2147483647;
 // Security object (0) resources (TS Core Appendix E.1).
-const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12;
+const SEC_URI = 0, SEC_MODE = 2, SEC_HOLDOFF = 11, SEC_BS_TIMEOUT = 12, SEC_CIPHERSUITE = 16;
 
 /** A server account's integer fields: row s of Lwm2mClient.srv (stride Sv.SIZE). One strided array,
  *  not one per field: under XS every typed array is an object of its own (4 to 7 heap slots). */
@@ -210,6 +216,8 @@ export class Lwm2mClient implements EndpointHandler {
   bsPurgeAt = Infinity;
   /** Datagrams and ring messages the bootstrap flag dropped (ARCHITECTURE.md §3 counter). */
   bsFlushed = 0;
+  /** Datagrams dropped because they came from a peer the client holds no account for (accept()). */
+  unknownDropped = 0;
 
   started = false;
   stopping = false;
@@ -396,12 +404,14 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   /** Reads the Security and Server objects and (re)starts everything from them (TS Core §6.1.6
-   *  "start fresh"): old registrations, observations, dedup entries and queued messages of every
-   *  LwM2M server are gone; each server account registers anew. */
+   *  "start fresh"): old registrations, observations, replies and queued messages of every LwM2M
+   *  server are gone (its dedup entries stay, silent, until they expire: Endpoint.resetPeer); each
+   *  server account registers anew. */
   startFresh(): void {
     for (let s = 0; s < this.nServers; s++) {
       const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
-      if (sv[b + Sv.USED] && sv[b + Sv.PEER] >= 0 && sv[b + Sv.PEER] !== this.bsPeer) this.ep.forgetPeer(sv[b + Sv.PEER]);
+      // Not forgotten but reset: its late duplicates of requests from before stay ignored (resetPeer).
+      if (sv[b + Sv.USED] && sv[b + Sv.PEER] >= 0 && sv[b + Sv.PEER] !== this.bsPeer) this.ep.resetPeer(sv[b + Sv.PEER]);
       sv[b + Sv.USED] = 0; sv[b + Sv.STATE] = Reg.IDLE; tm[d + SvT.DEADLINE] = Infinity; sv[b + Sv.SLOT] = -1; sv[b + Sv.PEER] = -1;
     }
     this.obs.clear();
@@ -412,7 +422,8 @@ export class Lwm2mClient implements EndpointHandler {
     this.bsPeer = -1;
     if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) {
       this.bsPeer = this.ep.peerIndex(this.addr, true);
-      if (this.bsPeer >= 0) this.applySecurity(this.bsSec, this.bsPeer, this.dtls.length - 1, 0);
+      // An account whose security cannot be applied is not used (never plain CoAP instead).
+      if (this.bsPeer >= 0 && !this.applySecurity(this.bsSec, this.bsPeer, this.dtls.length - 1, 0)) { this.ep.unpinPeer(this.bsPeer); this.bsPeer = -1; }
     }
     // LwM2M server accounts, in Server instance order. An account whose URI cannot be used (a name
     // that does not resolve, a security mode not built) is kept: its registration fails, and the
@@ -509,9 +520,33 @@ export class Lwm2mClient implements EndpointHandler {
       this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
       return false;
     }
+    // DTLS/TLS Ciphersuite (/0/x/16, IANA values): when given, only the listed suites are offered;
+    // an account that allows none the client implements fails (TS Core E.1: "the Client MUST use
+    // one of the listed ciphersuites"), rather than connecting with a suite the account forbids.
+    const suites = this.ciphersuites(sec);
+    if (suites === 0) { this.emit(Ev.CIPHERSUITE_UNSUPPORTED, sec, this.rec2.num); return false; }
+    this.dtls[slot].offerSuites = suites;
+    if (t.getValue(0, sec, 3, NONE, this.rec) !== 0 || t.getValue(0, sec, 5, NONE, this.rec2) !== 0) return false;
     const rc = this.ep.setSecurity(p, this.dtls[slot], this.rec.buf, this.rec.off, this.rec.len, this.rec2.buf, this.rec2.off, this.rec2.len);
     if (rc < 0) { this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode); return false; }
     return true;
+  }
+
+  /** The DtlsSession.offerSuites mask /0/sec/16 allows (bit 0 CCM_8 0xC0A8, bit 1 CBC_SHA256
+   *  0x00AE): both when the resource is absent or empty; 0 when it lists only others (the first
+   *  of them is left in rec2.num). */
+  private ciphersuites(sec: number): number {
+    const cur = this.cursor, rec = this.rec2;
+    cur.begin(this.table, 0, sec, SEC_CIPHERSUITE, NONE);
+    let listed = 0, mask = 0, first = 0;
+    for (let k = cur.next(rec); k === 1; k = cur.next(rec)) {
+      if (rec.r !== SEC_CIPHERSUITE) continue;
+      if (listed++ === 0) first = rec.num;
+      if (rec.num === 0xc0a8) mask |= 1;
+      else if (rec.num === 0x00ae) mask |= 2;
+    }
+    rec.num = first;
+    return listed === 0 ? 3 : mask;
   }
 
   serverIndexByPeer(p: number): number {
@@ -545,6 +580,13 @@ export class Lwm2mClient implements EndpointHandler {
   /** Server account s's peer index in the endpoint. */
   serverPeer(s: number): number { return this.srv[s * Sv.SIZE + Sv.PEER]; }
 
+  /** How many server accounts are in use. */
+  usedServers(): number {
+    let n = 0;
+    for (let s = 0; s < this.nServers; s++) if (this.srv[s * Sv.SIZE + Sv.USED]) n++;
+    return n;
+  }
+
   serverIndexBySsid(ssid: number): number {
     const sv = this.srv;
     for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED] && sv[s * Sv.SIZE + Sv.SSID] === ssid) return s;
@@ -553,9 +595,21 @@ export class Lwm2mClient implements EndpointHandler {
 
   // ------------------------------------------------------------------ EndpointHandler
 
+  /** Only the peers the client holds an account for are heard (TS Core §7.1: the client talks to
+   *  its bootstrap server and its LwM2M servers over their accounts' security), and, while the
+   *  bootstrap flag is up, only the bootstrap server. A server account's address and port are a
+   *  pinned peer, with its DTLS channel when the account is coaps:// (a plain datagram from it is
+   *  then a record the channel drops). Anything else is dropped unparsed, silently, and counted in
+   *  unknownDropped — unless the development switch acceptUnknownPeers is on. */
   accept(p: number): boolean {
-    if (!this.bsFlag || p === this.bsPeer) return !this.disabledPeer(p);
-    this.bsFlushed++;
+    if (this.bsFlag) {
+      if (p >= 0 && p === this.bsPeer) return true;
+      this.bsFlushed++;
+      return false;
+    }
+    if (p >= 0 && (p === this.bsPeer || this.serverIndexByPeer(p) >= 0)) return !this.disabledPeer(p);
+    if (this.opts.acceptUnknownPeers === true) return true;
+    this.unknownDropped++;
     return false;
   }
 
@@ -568,6 +622,11 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   onRequest(req: CoapMessage, p: number, res: MessageWriter): number {
+    if (criticalNotForMethod(req)) { // RFC 7252 §5.4.1 (dm.ts)
+      if (req.type !== MsgType.CON) return Reply.SILENT;
+      res.setCode(Code.BAD_OPTION);
+      return Reply.RESPOND;
+    }
     if (p === this.bsPeer && this.bsPeer >= 0) return handleBootstrap(this, req, p, res);
     const s = this.serverIndexByPeer(p);
     return handleDm(this, req, p, res, s);

@@ -48,6 +48,29 @@ export function fail(res: MessageWriter, code: number): number {
   return Reply.RESPOND;
 }
 
+/** Answers a request whose body could not be taken (requestBody's negative code n): a 4.13 carries
+ *  Size1, the largest body this client takes (RFC 7959 §2.9.3), so the peer knows not to retry. */
+export function failBody(c: Lwm2mClient, res: MessageWriter, n: number): number {
+  res.setCode(-n);
+  if (n === -Code.REQUEST_ENTITY_TOO_LARGE) res.optionUint(Opt.SIZE1, c.block1.length);
+  return Reply.RESPOND;
+}
+
+/**
+ * RFC 7252 §5.4.1: a critical option the client does not implement for the request's method is an
+ * unrecognised one — a CON gets 4.02, a NON nothing. If-Match and If-None-Match (§5.10.8.1-2) are
+ * defined for requests that change a resource, and this client makes none conditional: it must not
+ * act on one as if it were unconditional (a GET with If-None-Match got 2.05, a conditional PUT was
+ * applied). True when the request carries one.
+ */
+export function criticalNotForMethod(req: CoapMessage): boolean {
+  for (let k = 0; k < req.optCount; k++) {
+    const n = req.optNum[k];
+    if (n === Opt.IF_MATCH || n === Opt.IF_NONE_MATCH) return true;
+  }
+  return false;
+}
+
 export function handleDm(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, s: number): number {
   const path = c.path;
   const pr = parsePath(req, path);
@@ -151,7 +174,7 @@ export function encodeRead(c: Lwm2mClient, t: ObjectTable, o: number, i: number,
 
 /** Writes Content-Format and the payload in c.scratch[0…len) — whole, or the Block2 block the
  *  request asked for (RFC 7959 §2.2) when it is larger than the block size. */
-function respondBody(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, cf: number, len: number): number {
+export function respondBody(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, cf: number, len: number): number {
   res.optionUint(Opt.CONTENT_FORMAT, cf);
   let size = c.config.blockSize;
   let num = 0;
@@ -182,7 +205,9 @@ function read(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: number): 
   if (deny(c, s, AccessOp.Read, path.o, path.i)) return fail(res, Code.UNAUTHORIZED);
   const cf = req.accept >= 0 ? req.accept : defaultFormat(c.table, path.o, path.r, path.ri);
   const n = encodeRead(c, c.table, path.o, path.i, path.r, path.ri, cf, s, c.scratch, 0, c.scratch.length);
-  if (n < 0) return fail(res, n === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -n);
+  // Larger than the encode scratch (config.maxPayload), so not even Block2 can serve it: 4.13, as
+  // the issue asks of a valid request (never a bare 5.00; Block2 serves whatever fits the scratch).
+  if (n < 0) return fail(res, -n);
   return respondBody(c, req, res, cf, n);
 }
 
@@ -197,6 +222,9 @@ export function requestBody(c: Lwm2mClient, req: CoapMessage, p: number, res: Me
   if (szx === 7) return -Code.BAD_REQUEST;
   const size = 16 << szx;
   if (num === 0) { c.block1Len = 0; c.block1Peer = p; }
+  // A transfer announced (Size1, RFC 7959 §4) larger than the reassembly buffer is refused at once,
+  // at whichever block says so, not after its blocks have filled the buffer.
+  if (req.size1 > c.block1.length) { if (c.block1Peer === p) c.block1Peer = -1; return -Code.REQUEST_ENTITY_TOO_LARGE; }
   if (c.block1Peer !== p || num * size !== c.block1Len) return -Code.REQUEST_ENTITY_INCOMPLETE;
   if (c.block1Len + req.payloadLen > c.block1.length) { c.block1Peer = -1; return -Code.REQUEST_ENTITY_TOO_LARGE; }
   for (let j = 0; j < req.payloadLen; j++) c.block1[c.block1Len + j] = req.buf[req.payloadOff + j];
@@ -298,7 +326,7 @@ function write(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, 
   if (req.contentFormat < 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);
   if (n === 0 && req.block1 >= 0) return Reply.RESPOND; // 2.31 Continue
-  if (n < 0) return fail(res, -n);
+  if (n < 0) return failBody(c, res, n);
   const rc = decodeWrite(c, c.table, req.contentFormat, c.bodyBuf, c.bodyOff, n, path.o, path.i, path.r, path.ri, replace, false, s);
   if (rc < 0) return fail(res, -rc);
   if (path.o <= 2 && !c.persist(0)) return fail(res, Code.INTERNAL_SERVER_ERROR); // not durable: not a success
@@ -321,7 +349,7 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
   if (req.contentFormat < 0 && req.payloadLen > 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);
   if (n === 0 && req.block1 >= 0 && (req.block1 & 8)) return Reply.RESPOND;
-  if (n < 0) return fail(res, -n);
+  if (n < 0) return failBody(c, res, n);
   // The new instance id: from the payload (a TLV Object Instance or SenML names), else the lowest free.
   let id = -1;
   if (n > 0) {
@@ -574,7 +602,7 @@ function readComposite(c: Lwm2mClient, req: CoapMessage, res: MessageWriter, s: 
   if (n < 0) return fail(res, -n);
   const cf = req.accept >= 0 ? req.accept : req.contentFormat;
   const len = encodeComposite(c, c.obs.paths, c.obs.scratch, n, cf, s, c.scratch, 0, c.scratch.length);
-  if (len < 0) return fail(res, len === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -len);
+  if (len < 0) return fail(res, -len); // 4.13 when over the encode scratch (see read())
   return respondBody(c, req, res, cf, len);
 }
 
@@ -615,9 +643,10 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
   const len = composite
     ? encodeComposite(c, paths, obs.scratch, n, cf, s, c.scratch, 0, c.scratch.length)
     : encodeRead(c, c.table, path.o, path.i, path.r, path.ri, cf, s, c.scratch, 0, c.scratch.length);
-  if (len < 0) return fail(res, len === -Code.REQUEST_ENTITY_TOO_LARGE ? Code.INTERNAL_SERVER_ERROR : -len);
+  if (len < 0) return fail(res, -len); // 4.13 when over the encode scratch (see read())
   let k = obs.find(p, req.token, 0, req.tokenLen);
   if (k < 0) k = obs.alloc();
+  if (k < 0) k = evictFor(c, s);
   if (k >= 0) {
     const f = obs.f, b = k * Ob.SIZE, t = obs.t, tb = k * ObT.SIZE;
     f[b + Ob.USED] = 1; f[b + Ob.PEER] = p; f[b + Ob.SERVER] = s; f[b + Ob.TOK_LEN] = req.tokenLen;
@@ -638,6 +667,44 @@ function observe(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter
   }
   // Table full: answered without Observe, so the server knows it is not registered (RFC 7641 §4.1).
   return respondBody(c, req, res, cf, len);
+}
+
+/**
+ * A row for server account s's new observation when the table is full (issue 12 point 18): a server's
+ * own observations are never starved by anyone else's. An unknown peer's observation (only with the
+ * development switch) yields to a server's; a server holding more than its share of the table
+ * (maxObservations / servers) yields to one below its share. The evicted observation ends silently
+ * (a final notification cannot be written here: the response to this request is being written with
+ * the endpoint's one writer); a CON notification of it still in flight is abandoned. -1: no row.
+ */
+function evictFor(c: Lwm2mClient, s: number): number {
+  if (s < 0) return -1;
+  const obs = c.obs, f = obs.f;
+  let victim = -1, mine = 0;
+  for (let k = 0; k < obs.n; k++) {
+    const b = k * Ob.SIZE;
+    if (!f[b + Ob.USED]) continue;
+    if (f[b + Ob.SERVER] < 0) { if (victim < 0) victim = k; }
+    else if (f[b + Ob.SERVER] === s) mine++;
+  }
+  if (victim < 0) {
+    const share = Math.floor(obs.n / Math.max(1, c.usedServers()));
+    if (mine >= share) return -1;
+    let most = share, who = -1;
+    for (let t = 0; t < c.nServers; t++) {
+      if (t === s) continue;
+      let n = 0;
+      for (let k = 0; k < obs.n; k++) if (f[k * Ob.SIZE + Ob.USED] && f[k * Ob.SIZE + Ob.SERVER] === t) n++;
+      if (n > most) { most = n; who = t; }
+    }
+    if (who < 0) return -1;
+    for (let k = 0; k < obs.n && victim < 0; k++) if (f[k * Ob.SIZE + Ob.USED] && f[k * Ob.SIZE + Ob.SERVER] === who) victim = k;
+  }
+  const b = victim * Ob.SIZE;
+  if (f[b + Ob.INFLIGHT] >= 0) c.ep.cancel(f[b + Ob.INFLIGHT]);
+  c.emit(Ev.OBSERVE_CANCELLED, c.serverSsid(f[b + Ob.SERVER]), victim);
+  obs.free(victim);
+  return victim;
 }
 
 function cancelObservation(c: Lwm2mClient, req: CoapMessage, p: number, s: number): void {
@@ -699,7 +766,10 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     if (qa >= 0) f[5] = attrs.v[qa];
     if (qb >= 0) f[6] = attrs.v[qb];
     const pmin = f[5], pmax = f[6];
-    const since = now - ot[tb + ObT.LAST];
+    // Due times as LAST + period, compared with now — the same sums the next deadline is made of
+    // (now - LAST >= period can be false at the very deadline, by rounding: a poll at a deadline
+    // that does nothing is a busy loop).
+    const last = ot[tb + ObT.LAST];
     // Evaluation periods (TS Core 1.1 §5.1.2): epmax forces a re-evaluation of a numeric value
     // (a sensor read through a bound reader changes without telling the table); epmin spaces
     // evaluations out.
@@ -719,7 +789,7 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
     if (of[b + Ob.DIRTY] && epmin > 0 && now - ot[tb + ObT.LAST_EVAL] < epmin * 1000) {
       if (ot[tb + ObT.LAST_EVAL] + epmin * 1000 < next) next = ot[tb + ObT.LAST_EVAL] + epmin * 1000;
     } else if (of[b + Ob.DIRTY]) {
-      if (since >= pmin * 1000) {
+      if (now >= last + pmin * 1000) {
         ot[tb + ObT.LAST_EVAL] = now;
         if (numericValue(c, k) && ot[tb + ObT.LAST_VAL] === ot[tb + ObT.LAST_VAL]) {
           f[Cond.CUR] = f[0];
@@ -732,11 +802,14 @@ export function notifyDue(c: Lwm2mClient, now: number): number {
         } else due = true;
       } else if (ot[tb + ObT.LAST] + pmin * 1000 < next) next = ot[tb + ObT.LAST] + pmin * 1000;
     }
-    if (!due && pmax > 0 && pmax >= pmin && since >= pmax * 1000) due = true;
+    if (!due && pmax > 0 && pmax >= pmin && now >= last + pmax * 1000) due = true;
     if (due && of[b + Ob.INFLIGHT] < 0) {
       sendNotification(c, k);
     }
-    if (pmax > 0 && of[b + Ob.USED] && ot[tb + ObT.LAST] + pmax * 1000 < next) next = ot[tb + ObT.LAST] + pmax * 1000;
+    // While a CON notification is in flight the next one waits for its ACK or failure (which the
+    // endpoint's own retransmission deadline brings): a pmax deadline already past would make
+    // every poll return "now" — a busy loop until the ACK comes.
+    if (pmax > 0 && of[b + Ob.USED] && of[b + Ob.INFLIGHT] < 0 && ot[tb + ObT.LAST] + pmax * 1000 < next) next = ot[tb + ObT.LAST] + pmax * 1000;
   }
   return next;
 }

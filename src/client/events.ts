@@ -37,6 +37,7 @@ export const enum Ev {
   SECURITY_UNSUPPORTED = 30, // a: Security instance, b: its mode (/0/x/2): only PSK (0) and NoSec (3) are built
   REGISTRATION_EXHAUSTED = 31, // a: ssid, b: s between the Registers that follow (the retry sequence is exhausted)
   SAVE_FAILED = 40,          // the store refused the configuration: a: 0 a Write/Create/Delete (answered 5.00), 1 Bootstrap-Finish (refused), 2 other
+  CIPHERSUITE_UNSUPPORTED = 42, // a: Security instance, b: the first suite /0/x/16 lists (none of them is built)
 }
 
 export class EventRing {

@@ -72,6 +72,8 @@ export interface BoardOptions {
   random?: (buf: Uint8Array, off: number, len: number) => void;
   /** Native AES, one provider per DTLS session (see ClientOptions.aes). */
   aes?: () => BlockCipherProvider;
+  /** INSECURE development switch: serve any peer (see ClientOptions.acceptUnknownPeers). */
+  acceptUnknownPeers?: boolean;
 }
 
 export interface Board {
@@ -139,6 +141,8 @@ export function createBoardClient(o: BoardOptions): Board {
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
+    // Only when on: a property costs the options object an XS slot on the device.
+    ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
   }, o.slab);
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });

@@ -24,7 +24,8 @@ import { Slab } from '../slab.js';
 /** What the layer above implements (the LwM2M client, or a test endpoint). Called synchronously. */
 export interface EndpointHandler {
   /** Datagrams from this peer are processed (true) or dropped before parsing (false: the bootstrap
-   *  flag, ARCHITECTURE.md §3). */
+   *  flag, ARCHITECTURE.md §3; a peer the client holds no account for). -1: an address not in the
+   *  peer table yet (asked before it is added). */
   accept(peer: number): boolean;
   /** A request to answer. The response is being written by `res` (type, mid and token set, code 2.05):
    *  set its code, options and payload. Returns a `Reply`. */
@@ -343,6 +344,27 @@ export class Endpoint {
     return false;
   }
 
+  /**
+   * Dedup entry e keeps absorbing duplicates until it expires, but answers none: its response (or
+   * the one still being computed) is dropped. The bootstrap flag and start fresh drop the replies of
+   * the old exchanges; a sender still retransmitting one of them (for EXCHANGE_LIFETIME) must not get
+   * the cached reply after all, nor — once the entry were gone — have its request executed a second
+   * time (a duplicate Execute /1/x/9 after Bootstrap-Finish: another bootstrap). Issue 12 point 21.
+   */
+  private silence(e: number): void {
+    const d = this.dInt, b = e * E.N;
+    d[b + E.STATE] = Dd.ANSWERED; d[b + E.LEN] = 0; d[b + E.PENDING] = 0;
+  }
+
+  /** Start fresh for peer p (TS Core §6.1.6): drops its queued requests and outbound messages
+   *  (without callbacks), resets its security; its dedup entries stay, silent (silence()). The
+   *  peer entry stays too, unpinned: a new account with the same address takes it again. */
+  resetPeer(p: number): void {
+    this.flushPeer(p, true);
+    this.setSecurity(p, null, this.dgram, 0, 0, this.dgram, 0, 0);
+    this.unpinPeer(p);
+  }
+
   /** Drops everything held for a peer: ring messages (without callbacks), dedup entries, queued
    *  requests; frees its table entry. */
   forgetPeer(p: number): void {
@@ -355,8 +377,14 @@ export class Endpoint {
 
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     this.now = now;
-    const p = this.peerIndex(from, false);
-    if (p < 0) return Rx.NO_PEER;
+    let p = this.findPeer(from);
+    if (p < 0) {
+      // A peer the table does not hold: asked first (accept(-1)), so one the handler refuses
+      // never takes (or evicts) a peer entry.
+      if (!this.handler.accept(-1)) { this.droppedByFlag++; return Rx.DROPPED; }
+      p = this.peerIndex(from, false);
+      if (p < 0) return Rx.NO_PEER;
+    }
     this.peerSeen[p] = now;
     if (!this.handler.accept(p)) { this.droppedByFlag++; return Rx.DROPPED; }
     const ch = this.chan[p];
@@ -438,7 +466,14 @@ export class Endpoint {
       this.dedupAnswered(d, 0);
       return Rx.IGNORED;
     }
-    if (this.qCount === this.qDepth || len > this.maxDatagram) {
+    if (len > this.maxDatagram) {
+      // Too large for a request slot: not "busy" (a 5.03 would be retried for ever) but 4.13
+      // (RFC 7252 §5.9.2.9), with the advice of RFC 7959 §2.9.3: a Block1 option with the block
+      // size we take (num 0, no more) and Size1, the largest body we reassemble.
+      this.answerNow(d, p, m, Code.REQUEST_ENTITY_TOO_LARGE, 0, true);
+      return Rx.REJECTED;
+    }
+    if (this.qCount === this.qDepth) {
       this.busyRejections++;
       if (m.type === MsgType.CON) { // §5.9.3.4: 5.03 with Max-Age saying when to retry
         this.answerNow(d, p, m, Code.SERVICE_UNAVAILABLE, BUSY_MAX_AGE);
@@ -457,12 +492,19 @@ export class Endpoint {
   }
 
   /** Writes a piggybacked (or NON) error response straight into dedup entry d. */
-  private answerNow(d: number, p: number, m: CoapMessage, code: number, maxAge: number): void {
+  private answerNow(d: number, p: number, m: CoapMessage, code: number, maxAge: number, blockAdvice = false): void {
     const w = this.w;
     const con = m.type === MsgType.CON;
     w.begin(this.dgram, this.dAt + d * this.maxDatagram, this.maxDatagram, con ? MsgType.ACK : MsgType.NON, code,
       con ? m.mid : this.nextMid(), m.token, 0, m.tokenLen);
     if (maxAge > 0) w.optionUint(Opt.MAX_AGE, maxAge);
+    if (blockAdvice) {
+      const bs = this.config.blockSize;
+      let szx = 0;
+      while ((16 << szx) < bs) szx++;
+      w.optionUint(Opt.BLOCK1, szx);
+      w.optionUint(Opt.SIZE1, this.config.maxPayload);
+    }
     const n = w.end();
     const b = d * E.N;
     this.dInt[b + E.LEN] = n > 0 ? n : 0;
@@ -882,12 +924,13 @@ export class Endpoint {
   // ---------------------------------------------------------------- flushing
 
   /** Drops every pending message to or from peer p: queued requests, unsent and unacknowledged
-   *  outbound messages, and its dedup entries (no callbacks). */
-  flushPeer(p: number): void {
+   *  outbound messages, and its dedup entries (no callbacks) — or, with `silent`, leaves those
+   *  entries silent (silence()). */
+  flushPeer(p: number, silent = false): void {
     const r = this.rInt, d = this.dInt, q = this.qInt;
     for (let k = 0; k < this.rDepth; k++) if (r[k * R.N + R.STATE] !== Slot.FREE && r[k * R.N + R.PEER] === p) this.freeSlot(k);
     for (let e = 0; e < this.dN; e++) {
-      if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) this.dedupFree(e);
+      if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] === p) { if (silent) this.silence(e); else this.dedupFree(e); }
     }
     for (let n = 0; n < this.qCount; n++) {
       const b = ((this.qHead + n) % this.qDepth) * Q.N;
@@ -896,7 +939,7 @@ export class Endpoint {
   }
 
   /** Flushes every peer except `keep` (the bootstrap flag: ARCHITECTURE.md §3). Returns how many
-   *  messages were dropped. */
+   *  messages were dropped. Their dedup entries become silent (see silence()). */
   flushAllExcept(keep: number): number {
     const r = this.rInt, d = this.dInt, q = this.qInt;
     let dropped = 0;
@@ -906,7 +949,7 @@ export class Endpoint {
     for (let e = 0; e < this.dN; e++) {
       if (d[e * E.N + E.STATE] !== Dd.FREE && d[e * E.N + E.PEER] !== keep) {
         if (d[e * E.N + E.PENDING]) dropped++; // (one still processing is counted with its queued request)
-        this.dedupFree(e);
+        this.silence(e);
       }
     }
     for (let n = 0; n < this.qCount; n++) {

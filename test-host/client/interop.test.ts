@@ -16,6 +16,10 @@ import { TlvDecoder } from '../../src/formats/tlv.js';
 import { DataRecord } from '../../src/model/record.js';
 import { freePort, run, start, sleep } from '../peers.js';
 import { serverAccountTlv } from './harness.js';
+import dgram from 'node:dgram';
+import { CoapMessage, parseMessage } from '../../src/coap/message.js';
+import { Code } from '../../src/coap/codes.js';
+import { Opt } from '../../src/coap/option.js';
 
 interface Live { board: Board; hal: NodeHal; drv: Driver; events: number[]; url: string; close: () => void }
 
@@ -39,7 +43,8 @@ test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('coap-client-notls reads /3/0 as TLV, SenML JSON and SenML CBOR; writes a resource', async () => {
   const srvPort = await freePort(); // a server account nobody answers: the client keeps serving reads
-  const live = await liveClient({ endpoint: 'interop', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  // coap-client is no configured server: only the development switch lets it in.
+  const live = await liveClient({ endpoint: 'interop', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
   try {
     const out = join(tmp, 'tlv.bin');
     let r = await run('coap-client-notls', ['-m', 'get', '-A', '11542', '-B', '5', '-o', out, `${live.url}/3/0`]);
@@ -68,7 +73,7 @@ test('coap-client-notls reads /3/0 as TLV, SenML JSON and SenML CBOR; writes a r
 
 test('coap-client-notls observes /3303/0/5700 and receives notifications', async () => {
   const srvPort = await freePort();
-  const live = await liveClient({ endpoint: 'interop-obs', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  const live = await liveClient({ endpoint: 'interop-obs', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
   try {
     const obs = start('coap-client-notls', ['-s', '4', '-B', '6', '-w', `${live.url}/3303/0/5700`]);
     for (let k = 0; k < 20; k++) {
@@ -84,6 +89,81 @@ test('coap-client-notls observes /3303/0/5700 and receives notifications', async
     assert.ok(values.includes('49') || values.includes('48'), 'a late value');
     assert.ok(live.events.includes(Ev.OBSERVE_STARTED));
   } finally { live.close(); }
+});
+
+// Issue 12 point 1: a client serves only the peers it holds an account for. coap-client-notls from
+// its own (ephemeral) port is nobody's account: Read, Execute, Write and the Registration Update
+// Trigger all go unanswered, and are counted; with a coaps:// account, a plain datagram from that
+// very address and port is dropped too (it is not a DTLS record).
+test('coap-client-notls from an unknown port gets nothing (Read /3/0/2, Execute /3/0/4, Write /1/0/1, Execute /1/0/8), counted', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-closed', seed: Uint8Array.of(3, 1, 4, 1), server: { uri: `coap://127.0.0.1:${srvPort}` } });
+  try {
+    const c = live.board.client;
+    const rs = await Promise.all([
+      run('coap-client-notls', ['-m', 'get', '-B', '3', `${live.url}/3/0/2`]),
+      run('coap-client-notls', ['-m', 'post', '-B', '3', `${live.url}/3/0/4`]),
+      run('coap-client-notls', ['-m', 'put', '-t', '0', '-e', '5', '-B', '3', `${live.url}/1/0/1`]),
+      run('coap-client-notls', ['-m', 'post', '-B', '3', `${live.url}/1/0/8`]),
+    ]);
+    for (const r of rs) assert.not.match(r.stdout + r.stderr, /2\.0[0-9]|4\.0[0-9]/, r.stdout + r.stderr);
+    assert.ok(c.unknownDropped >= 4, `counted: ${c.unknownDropped}`);
+    assert.is(c.table.getValue(1, 0, 1, -1, c.rec2), 0);
+    assert.is(c.rec2.num, 300, 'the lifetime is unchanged');
+    assert.not.ok(live.events.includes(Ev.REQUEST), 'nothing was dispatched');
+  } finally { live.close(); }
+});
+
+test('coaps:// account: a plain CoAP GET from the account\'s own address and port is dropped', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-dtls', seed: Uint8Array.of(3, 1, 4, 2),
+    server: { uri: `coaps://127.0.0.1:${srvPort}`, pskIdentity: 'id', pskKey: Uint8Array.of(1, 2, 3, 4) } });
+  try {
+    // coap-client-notls bound to the server account's port (-p), speaking plain CoAP.
+    const r = await run('coap-client-notls', ['-m', 'get', '-p', String(srvPort), '-B', '3', `${live.url}/3/0/2`]);
+    assert.not.match(r.stdout, /lwm2m|host/, r.stdout);
+    assert.not.ok(live.events.includes(Ev.REQUEST), 'nothing was dispatched');
+  } finally { live.close(); }
+});
+
+// Issue 12 points 16 and 9 with libcoap as the peer (through the development switch).
+test('coap-client-notls: a GET with If-None-Match gets 4.02; a 5000-byte Block1 PUT announcing Size1 is refused (4.13) at its first block', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-opt', seed: Uint8Array.of(1, 6, 0, 9), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
+  try {
+    let r = await run('coap-client-notls', ['-m', 'get', '-O', '5,', '-B', '5', `${live.url}/3/0/0`]);
+    assert.match(r.stdout + r.stderr, /4\.02/, r.stdout + r.stderr);
+    assert.not.match(r.stdout, /lwm2m-mcu/);
+    const big = join(tmp, 'big.txt');
+    writeFileSync(big, 'x'.repeat(5000));
+    const before = live.events.filter((e) => e === Ev.REQUEST).length;
+    r = await run('coap-client-notls', ['-m', 'put', '-t', '0', '-b', '64', '-f', big, '-B', '5', `${live.url}/3303/0/5750`]);
+    assert.match(r.stdout + r.stderr, /4\.13/, r.stdout + r.stderr);
+    assert.is(live.events.filter((e) => e === Ev.REQUEST).length - before, 1, 'one block taken, then refused');
+  } finally { live.close(); }
+});
+
+// Issue 12 point 20 over real UDP through the Node HAL. Neither libcoap's coap-client (it splits a
+// body into 1,024-byte Block1 blocks) nor the npm coap package (it refuses to build a packet over
+// 1,280 bytes) sends a request datagram this large, so the peer is a raw socket.
+test('a 2,000-byte PUT datagram over UDP gets 4.13 with Block1 and Size1 advice, not 5.03', async () => {
+  const srvPort = await freePort();
+  const live = await liveClient({ endpoint: 'interop-big', seed: Uint8Array.of(2, 0, 2, 0), server: { uri: `coap://127.0.0.1:${srvPort}` }, acceptUnknownPeers: true });
+  const sock = dgram.createSocket('udp4');
+  try {
+    const hdr = Buffer.from([0x44, 0x03, 0x20, 0x20, 1, 2, 3, 4, 0xb4, ...Buffer.from('3303'), 0x01, 0x30, 0x04, ...Buffer.from('5750'), 0x10, 0xff]);
+    const got = new Promise<Buffer>((res) => sock.once('message', (m) => res(m)));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    sock.send(Buffer.concat([hdr, Buffer.alloc(2000, 0x61)]), live.hal.port, '127.0.0.1');
+    const m = new CoapMessage();
+    const reply = await Promise.race([got, sleep(5000).then(() => { throw new Error('no reply'); })]);
+    assert.is(parseMessage(reply, 0, reply.length, m), 0);
+    assert.is(m.code, Code.REQUEST_ENTITY_TOO_LARGE);
+    assert.is(m.mid, 0x2020);
+    assert.is(m.find(Opt.MAX_AGE, 0), -1, 'not a "retry later"');
+    assert.ok(m.block1 >= 0, 'Block1 advice');
+    assert.is(m.size1, live.board.client.config.maxPayload);
+  } finally { sock.close(); live.close(); }
 });
 
 test('coap-client-notls drives a bootstrap (Delete, Write, Finish) from the bootstrap server port; the client registers', async () => {
