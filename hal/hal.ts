@@ -3,6 +3,9 @@
 // Implementations: hal/node (host, CI), hal/moddable (ESP32 and Moddable's simulator), later hal/espruino.
 
 import type { PeerAddress } from '../src/coap/peer.js';
+import type { FirmwareStore } from '../src/client/firmware-store.js';
+
+export type { FirmwareStore };
 
 export const enum LogLevel { ERROR = 0, WARN = 1, INFO = 2, DEBUG = 3 }
 
@@ -33,6 +36,8 @@ export interface Hal {
   factoryReset(): void;
   /** The smartcard / provisioning source (LwM2M TS Core §6.1.2): a bootstrap configuration blob, or null. */
   provisioning(): Uint8Array | null;
+  /** Where Firmware Update (object 5) stages and applies images; absent: no object 5. */
+  firmwareStore?(): FirmwareStore | null;
 }
 
 /** What a driver drives: the client, or a bare CoAP endpoint. */

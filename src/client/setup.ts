@@ -16,6 +16,8 @@ import { utf8Bytes } from '../model/utf8.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
 import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
+import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from './firmware.js';
+import type { FirmwareStore } from './firmware-store.js';
 
 export interface AccountOptions {
   /** coap://IP:PORT or coaps://IP:PORT (a literal address). */
@@ -69,6 +71,9 @@ export interface BoardOptions {
   random?: (buf: Uint8Array, off: number, len: number) => void;
   /** Native AES, one provider per DTLS session (see ClientOptions.aes). */
   aes?: () => BlockCipherProvider;
+  /** The HAL's firmware store: enables Firmware Update (object 5, kept by a Bootstrap-Delete of "/"). */
+  firmware?: FirmwareStore;
+  firmwareOptions?: FirmwareOptions;
 }
 
 export interface Board {
@@ -76,6 +81,7 @@ export interface Board {
   device: DeviceObject;
   connectivity: ConnectivityObject;
   temperature: TemperatureObject;
+  firmware: FirmwareUpdate | null;
 }
 
 /** Writes a Security instance (and, for a server, its Server instance) into t. Returns 0 or a code. */
@@ -119,7 +125,8 @@ export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOpti
 }
 
 export function createBoardClient(o: BoardOptions): Board {
-  const objects = o.extraObjects ? STANDARD_DEFS.concat(o.extraObjects) : STANDARD_DEFS;
+  let objects = o.extraObjects ? STANDARD_DEFS.concat(o.extraObjects) : STANDARD_DEFS;
+  if (o.firmware) objects = objects.concat([FIRMWARE_DEF]);
   const factory = (o.server || o.bootstrap) ? (t: ObjectTable) => {
     let rc = 0;
     if (o.bootstrap) rc = writeAccount(t, 0, o.bootstrap, true);
@@ -130,13 +137,14 @@ export function createBoardClient(o: BoardOptions): Board {
     endpoint: o.endpoint, seed: o.seed, config: o.config, objects, factory, store: o.store ?? null,
     provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
     confirmableNotifications: o.confirmableNotifications, version: o.version,
-    keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
+    keepOnBootstrapDelete: o.keepOnBootstrapDelete ?? (o.firmware ? [3, 5] : undefined), bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
   }, o.slab);
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });
   const temperature = new TemperatureObject(client.table, { initial: 21.5, minRange: -40, maxRange: 125 });
-  return { client, device, connectivity, temperature };
+  const firmware = o.firmware ? new FirmwareUpdate(client, o.firmware, o.firmwareOptions) : null;
+  return { client, device, connectivity, temperature, firmware };
 }
 
 export { DataRecord };
