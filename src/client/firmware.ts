@@ -150,7 +150,7 @@ export class FirmwareUpdate {
 
   /** Timers: a block to retry, an apply once the Execute's 2.04 has gone out. The next deadline. */
   poll(now: number): number {
-    if (this.applyPending && !this.c.ep.hasOutput() && this.c.ep.ringInUse() === 0) {
+    if (this.applyPending && !this.c.ep.hasOutput()) {
       this.applyPending = false;
       const rc = this.store.apply();
       if (rc < 0) {
