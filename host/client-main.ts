@@ -16,6 +16,11 @@ import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
 import { isIP } from 'node:net';
 import { DtlsError } from '../src/dtls/constants.js';
+import { NodeFirmwareStore } from '../hal/node/firmware.js';
+import type { PeerAddress } from '../src/coap/peer.js';
+import { mkdirSync } from 'node:fs';
+
+function mkdirFirmware(dir: string | undefined): void { if (dir) mkdirSync(dir, { recursive: true }); }
 
 export type { ClientCliOptions } from './args.js';
 
@@ -72,6 +77,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.REBOOT: return 'Execute /3/0/4: reboot';
     case Ev.FACTORY_RESET: return 'Execute /3/0/5: factory reset';
     case Ev.DTLS_FAILED: return `DTLS handshake with ${a ? 'server ' + a : 'the bootstrap server'} failed: ${dtlsErrorText(b)}`;
+    case Ev.FIRMWARE: return `firmware: State ${a} (${['Idle', 'Downloading', 'Downloaded', 'Updating'][a] ?? '?'}), Update Result ${b}`;
     case Ev.SECURITY_UNSUPPORTED: return `Security instance /0/${a}: security mode ${b} is not supported (only PSK, 0, and NoSec, 3)`;
     default: return `event ${e} (${a}, ${b})`;
   }
@@ -103,25 +109,32 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
   const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
   const server = o.server ? account(await resolveUri(o.server)) : undefined;
   const bootstrap = o.bootstrap ? { ...account(await resolveUri(o.bootstrap)) } : undefined;
-  const seed = new Uint8Array(16);
-  hal.random(seed, 0, 16);
+  const newSeed = () => { const seed = new Uint8Array(16); hal.random(seed, 0, 16); return seed; };
   let rebootAsked = false;
-  const board = createBoardClient({
-    endpoint: o.endpoint, seed, server, bootstrap, store,
+  // Firmware Update (--firmware-dir): "apply" swaps the files; the platform's reboot is simulated by
+  // starting a new client core on the same socket and storage, which reports the outcome (/5/0/5).
+  let rebootInto: string | null = null;
+  mkdirFirmware(o.firmwareDir);
+  const fw = o.firmwareDir ? new NodeFirmwareStore({ dir: o.firmwareDir, log: (m) => hal.log(LogLevel.INFO, m), onApply: (v) => { rebootInto = v; reboot(); } }) : undefined;
+  const boot = () => createBoardClient({
+    endpoint: o.endpoint, seed: newSeed(), server, bootstrap, store,
     provisioning: hal.provisioning(),
     hooks: {
       reboot: () => { rebootAsked = true; return 0; },
       factoryReset: () => { hal.storageDelete('lwm2m.config'); return 0; },
       now: () => Math.floor(Date.now() / 1000),
     },
-    device: { manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: '0.1.0' },
+    device: { manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: fw?.version() ?? '0.1.0' },
     // Server URIs written by a bootstrap server may carry host names; the core asks here
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
+    firmware: fw,
   });
-  const c = board.client;
+  let board = boot();
+  let c = board.client;
   const core = {
-    receive: c.receive.bind(c), transmit: c.transmit.bind(c), get txPeer() { return c.txPeer; },
+    receive: (b: Uint8Array, off: number, len: number, from: PeerAddress, now: number) => c.receive(b, off, len, from, now),
+    transmit: (out: Uint8Array, at: number) => c.transmit(out, at), get txPeer() { return c.txPeer; },
     poll: (now: number) => {
       const d = c.poll(now);
       for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) hal.log(LogLevel.INFO, eventText(c, e, c.eventA, c.eventB));
@@ -129,7 +142,14 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     },
   };
   const drv = new Driver(core, hal, c.config.maxDatagram);
-  hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : ''));
+  function reboot(): void {
+    hal.log(LogLevel.INFO, `firmware: rebooting into ${rebootInto} (simulated: a new client core on the same socket and storage)`);
+    board = boot();
+    c = board.client;
+    c.start(hal.now());
+    drv.pump();
+  }
+  hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : '') + (fw ? `, firmware store ${o.firmwareDir} (running ${fw.version() ?? 'no image yet'})` : ''));
   c.start(hal.now());
   drv.pump();
   // The temperature sensor drifts (a random walk), so observations have something to report.

@@ -324,8 +324,8 @@ export class Lwm2mClient implements EndpointHandler {
     this.now = now;
     this.started = true;
     this.loadConfiguration();
+    if (this.firmware !== null) this.firmware.onStart(); // before a bootstrap stages a copy of the table
     this.startFresh();
-    if (this.firmware !== null) this.firmware.onStart();
   }
 
   /** De-registers from every registered server (DELETE /rd/loc); poll and transmit until idle(). */

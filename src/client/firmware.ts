@@ -365,9 +365,16 @@ export class FirmwareUpdate {
     this.pullSzx = szx;
     this.saveMeta();
     this.setState(FwState.DOWNLOADING, FwResult.INITIAL);
-    if (!this.openPull()) { this.fail(FwResult.CONNECTION_LOST); return 0; }
-    this.retryAt = this.c.now; // the first GET goes from poll(): the endpoint's writer holds this Write's response now
+    this.startPull();
     return 0;
+  }
+
+  /** The first GET goes from poll(): now the endpoint's writer may hold a response being written, and
+   *  at start the server accounts' peers are not set up yet. */
+  private startPull(): void {
+    this.mode = Mode.PULL;
+    this.pullPeer = -1;
+    this.retryAt = this.c.now;
   }
 
   /** After a reboot in Downloading: from the last whole block stored, with the ETag seen before. */
@@ -381,9 +388,7 @@ export class FirmwareUpdate {
     this.offset = n >= 2 ? Math.floor(this.store.stored() / size) * size : 0;
     if (this.offset === 0 && this.store.begin(-1) < 0) { this.fail(FwResult.NO_STORAGE); return; }
     this.retries = 0;
-    if (this.uriLength() === 0 || parseUri(this.rec.buf, this.rec.off, this.rec.len, this.uri) !== 0 ||
-        !this.c.resolveUriHost(this.rec.buf, this.uri, this.addr) || !this.openPull()) { this.fail(FwResult.CONNECTION_LOST); return; }
-    this.retryAt = this.c.now;
+    this.startPull();
   }
 
   private saveMeta(): void {
@@ -437,6 +442,10 @@ export class FirmwareUpdate {
     if (this.uriLength() === 0) { this.fail(FwResult.INVALID_URI); return; }
     const b = this.rec.buf, u = this.uri;
     if (parseUri(b, this.rec.off, this.rec.len, u) !== 0) { this.fail(FwResult.INVALID_URI); return; }
+    if (this.pullPeer < 0) {
+      if (!c.resolveUriHost(b, u, this.addr)) { this.fail(FwResult.INVALID_URI); return; }
+      if (!this.openPull()) { this.fail(FwResult.CONNECTION_LOST); return; }
+    }
     const k = ep.beginRequest(this.pullPeer, MsgType.CON, Code.GET, Tag.FIRMWARE * 256);
     if (k < 0) { this.retryAt = c.now + c.config.ackTimeout; return; }
     const w = ep.w;
