@@ -200,8 +200,9 @@ export class Lwm2mClient implements EndpointHandler {
   /** Datagrams and ring messages the bootstrap flag dropped (ARCHITECTURE.md §3 counter). */
   bsFlushed = 0;
 
-  /** Firmware Update (object 5, src/client/firmware.ts) when the board has one: it sets this. */
-  firmware: FirmwareUpdate | null = null;
+  /** Firmware Update (object 5, src/client/firmware.ts) when the board has one: it sets this.
+   *  Declared only (no property until then): a client without object 5 spends no heap slot on it. */
+  declare firmware: FirmwareUpdate | undefined;
 
   started = false;
   stopping = false;
@@ -307,7 +308,7 @@ export class Lwm2mClient implements EndpointHandler {
         }
         next = Math.min(next, notifyDue(this, now));
       }
-      if (this.firmware !== null) next = Math.min(next, this.firmware.poll(now));
+      if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
       else next = Math.min(next, this.ep.poll(now));
@@ -324,7 +325,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.now = now;
     this.started = true;
     this.loadConfiguration();
-    if (this.firmware !== null) this.firmware.onStart(); // before a bootstrap stages a copy of the table
+    if (this.firmware !== undefined) this.firmware.onStart(); // before a bootstrap stages a copy of the table
     this.startFresh();
   }
 
@@ -549,7 +550,7 @@ export class Lwm2mClient implements EndpointHandler {
         break;
       }
       case Tag.SEND: this.emit(Ev.SEND_DONE, sv[b + Sv.SSID], res.code); break;
-      case Tag.FIRMWARE: if (this.firmware !== null) this.firmware.onResponse(res); break;
+      case Tag.FIRMWARE: if (this.firmware !== undefined) this.firmware.onResponse(res); break;
     }
     void p;
   }
@@ -582,7 +583,7 @@ export class Lwm2mClient implements EndpointHandler {
         }
         break;
       case Tag.SEND: this.emit(Ev.SEND_DONE, sv[b + Sv.SSID], 0); break;
-      case Tag.FIRMWARE: if (this.firmware !== null) this.firmware.onFailure(reason); break;
+      case Tag.FIRMWARE: if (this.firmware !== undefined) this.firmware.onFailure(reason); break;
     }
     void reason;
   }

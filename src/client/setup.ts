@@ -81,7 +81,8 @@ export interface Board {
   device: DeviceObject;
   connectivity: ConnectivityObject;
   temperature: TemperatureObject;
-  firmware: FirmwareUpdate | null;
+  /** Present when the board has a firmware store (object 5). */
+  firmware?: FirmwareUpdate;
 }
 
 /** Writes a Security instance (and, for a server, its Server instance) into t. Returns 0 or a code. */
@@ -143,8 +144,10 @@ export function createBoardClient(o: BoardOptions): Board {
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });
   const temperature = new TemperatureObject(client.table, { initial: 21.5, minRange: -40, maxRange: 125 });
-  const firmware = o.firmware ? new FirmwareUpdate(client, o.firmware, o.firmwareOptions) : null;
-  return { client, device, connectivity, temperature, firmware };
+  const board: Board = { client, device, connectivity, temperature };
+  // Only when enabled: a board without object 5 spends no heap slot on it (XS).
+  if (o.firmware) board.firmware = new FirmwareUpdate(client, o.firmware, o.firmwareOptions);
+  return board;
 }
 
 export { DataRecord };
