@@ -137,7 +137,8 @@ export async function runClient(o: ClientCliOptions): Promise<void> {
     transmit: (out: Uint8Array, at: number) => c.transmit(out, at), get txPeer() { return c.txPeer; },
     poll: (now: number) => {
       const d = c.poll(now);
-      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) hal.log(LogLevel.INFO, eventText(c, e, c.eventA, c.eventB));
+      // A 2.31 Continue (one per Block1 block of a firmware push) is logged at debug level only.
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) hal.log(e === Ev.REQUEST && (c.eventA & 0xff) === 0x5f ? LogLevel.DEBUG : LogLevel.INFO, eventText(c, e, c.eventA, c.eventB));
       return d;
     },
   };
