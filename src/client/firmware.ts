@@ -54,6 +54,8 @@ export interface FirmwareOptions {
   /** Package name and version (/5/0/6, /5/0/7) of the running firmware, if known. */
   pkgName?: string;
   pkgVersion?: string;
+  /** A wall clock (s since the Unix epoch) for Last State Change Time (/5/0/12); absent without it. */
+  now?: () => number;
 }
 
 export class FirmwareUpdate {
@@ -181,6 +183,7 @@ export class FirmwareUpdate {
     const t = this.c.table;
     if (st !== this.state || this.num(FwRes.State, -1) !== st) setNumber(t, OBJ_FIRMWARE, 0, FwRes.State, NONE, ValueType.Integer, st);
     if (res !== this.result || this.num(FwRes.UpdateResult, -1) !== res) setNumber(t, OBJ_FIRMWARE, 0, FwRes.UpdateResult, NONE, ValueType.Integer, res);
+    if (st !== this.state && this.opts.now) setNumber(t, OBJ_FIRMWARE, 0, FwRes.LastStateChange, NONE, ValueType.Time, Math.floor(this.opts.now()));
     this.state = st; this.result = res;
     if (st === FwState.IDLE || st === FwState.DOWNLOADED) this.endTransfer();
     this.c.persist();

@@ -146,7 +146,7 @@ export function createBoardClient(o: BoardOptions): Board {
   const temperature = new TemperatureObject(client.table, { initial: 21.5, minRange: -40, maxRange: 125 });
   const board: Board = { client, device, connectivity, temperature };
   // Only when enabled: a board without object 5 spends no heap slot on it (XS).
-  if (o.firmware) board.firmware = new FirmwareUpdate(client, o.firmware, o.firmwareOptions);
+  if (o.firmware) board.firmware = new FirmwareUpdate(client, o.firmware, { now: o.hooks?.now, ...o.firmwareOptions });
   return board;
 }
 

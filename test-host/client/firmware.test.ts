@@ -66,7 +66,7 @@ function fwWorld(seed: number, fw: MemoryFirmwareStore, store: MemStore, link = 
   const server = new SimServer(net, 'server', 11);
   const fwsrv = new BlockServer(img);
   const board = createBoardClient({ endpoint: 'fw-client', seed: Uint8Array.of(seed, 9, 9, 9), server: { uri: SERVER_URI, lifetime: 3000 },
-    store, firmware: fw, config: { maxPayload: 1024, blockSize } });
+    store, firmware: fw, config: { maxPayload: 1024, blockSize }, hooks: { now: () => 1_700_000_000 + Math.floor(net.now / 1000) } });
   const c = board.client;
   const events: FwWorld['events'] = [];
   const core = {
@@ -147,18 +147,19 @@ test('push: one byte over the slot → 4.13 (Size1 = the slot) at the first bloc
   const codes = push(w, image(1025), 4); // 256-byte blocks: the 5th block crosses the slot
   assert.equal(codes, [Code.CONTINUE, Code.CONTINUE, Code.CONTINUE, Code.CONTINUE, Code.REQUEST_ENTITY_TOO_LARGE]);
   assert.is(state(w), 0); assert.is(result(w), 2);
-  const r = w.server.call(w.peer, Code.PUT, '/5/0/0', { cf: OPAQUE, block1: 0 * 16 + 8 + 4, payload: image(256) });
-  assert.is(r.code, Code.CONTINUE);
-  // Size1 (RFC 7959 §4) announcing 1025 bytes: refused at block 0.
-  const tag = w.server.request(w.peer, Code.PUT, '/5/0/0', { cf: OPAQUE, block1: 8 + 4, payload: image(256) });
-  void tag;
-  w.net.run({ until: w.net.now + 10_000 });
-  assert.is(result(w), 0); // a new transfer restarted (block 0, new MID): Downloading again
-  assert.is(state(w), 1);
+  // Size1 (RFC 7959 §4) announcing 1025 bytes: refused at block 0, before anything is stored.
+  const r = w.server.call(w.peer, Code.PUT, '/5/0/0', { cf: OPAQUE, block1: 8 + 4, size1: 1025, payload: image(256) });
+  assert.is(r.code, Code.REQUEST_ENTITY_TOO_LARGE);
+  assert.is(state(w), 0); assert.is(result(w), 2); assert.is(fw.stored(), 0);
+  // Exactly the slot fits.
+  const codes2 = push(w, image(1024), 4);
+  assert.is(codes2[codes2.length - 1], Code.CHANGED);
+  assert.is(state(w), 2); assert.is(result(w), 0);
 });
 
 test('push: a gap, and a changed block size that moves the offset, get 4.08 and Update Result 4; the old firmware stays', () => {
-  const fw = new MemoryFirmwareStore(8192), w = fwWorld(5, fw, new MemStore());
+  const store = new MemStore();
+  const fw = new MemoryFirmwareStore(8192), w = fwWorld(5, fw, store);
   fw.active = Uint8Array.of(1, 2, 3);
   const img = image(4096);
   let r = w.server.call(w.peer, Code.PUT, '/5/0/0', { cf: OPAQUE, block1: 0 * 16 + 8 + 2, payload: img.subarray(0, 64) });
@@ -185,8 +186,12 @@ test('push: a gap, and a changed block size that moves the offset, get 4.08 and 
   assert.is(state(w), 2); // Downloaded stays
   r = w.server.call(w.peer, Code.PUT, '/5/0/0', { cf: OPAQUE, block1: 8 + 2, payload: img.subarray(0, 64) });
   assert.is(r.code, Code.BAD_REQUEST); // a new package in Downloaded: no such transition in the state machine
-  // The configuration is untouched: still registered with the same account.
+  // The configuration is untouched: still registered with the same account, and a client started
+  // from what it stored registers with it again.
   assert.ok(w.board.client.table.hasInstance(0, 0) && w.board.client.table.hasInstance(1, 0));
+  const w2 = fwWorld(55, new MemoryFirmwareStore(8192), store);
+  assert.ok(w2.events.some((e) => e.e === Ev.REGISTERED));
+  assert.ok(w2.events.some((e) => e.e === Ev.LOADED && e.a === 1), 'loaded from storage');
 });
 
 test('push: a retransmitted block the dedup cache forgot is acknowledged again, not written twice; a wrong Content-Format is 4.15', () => {
@@ -221,6 +226,7 @@ test('cancel: an empty Package and an empty Package URI reset to Idle (Update Re
   assert.is(w.server.call(w.peer, Code.POST, '/5/0/10').code, Code.CHANGED);
   assert.is(state(w), 0); assert.is(result(w), 10);
   assert.is(w.server.call(w.peer, Code.POST, '/5/0/10').code, Code.METHOD_NOT_ALLOWED); // nothing to cancel
+  assert.ok(readInt(w, '/5/0/12') >= 1_700_000_000, 'Last State Change Time');
   assert.is(w.server.call(w.peer, Code.POST, '/5/0/2').code, Code.METHOD_NOT_ALLOWED); // Update outside Downloaded
 });
 
