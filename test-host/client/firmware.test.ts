@@ -356,4 +356,42 @@ test('reboot mid-pull after the server changed the image → Update Result 4; a 
   assert.is(state(w3), 0); assert.is(result(w3), 5);
 });
 
+
+
+test('a package the HAL refuses at finish: Update Result 6 (unsupported type) or 5 (integrity), Idle, nothing staged', () => {
+  const fw = new MemoryFirmwareStore(8192), w = fwWorld(22, fw, new MemStore());
+  fw.verify = () => -6;
+  push(w, image(700), 4);
+  assert.is(state(w), 0); assert.is(result(w), 6); assert.is(fw.stored(), 0);
+  fw.verify = () => -5;
+  push(w, image(700), 4);
+  assert.is(state(w), 0); assert.is(result(w), 5);
+  fw.verify = null;
+  push(w, image(700), 4);
+  assert.is(state(w), 2); assert.is(result(w), 0); // a new download resets Update Result to 0
+});
+
+test('fuzz: 3,000 random Block1 Writes of /5/0/0 (numbers, sizes, M bits, payloads, content formats) never throw, never write past the slot, keep State in 0…3', () => {
+  const fw = new MemoryFirmwareStore(4096), w = fwWorld(23, fw, new MemStore());
+  let x = 12345;
+  const rnd = (n: number) => { x = (x * 1103515245 + 12345) >>> 0; return (x >>> 8) % n; };
+  for (let k = 0; k < 3000; k++) {
+    const szx = rnd(8), num = rnd(4) === 0 ? 0 : rnd(80), more = rnd(2);
+    const len = rnd(3) === 0 ? (16 << Math.min(szx, 6)) : rnd(1100);
+    const cf = [42, 42, 42, -1, 0, 11542][rnd(6)];
+    const tag = w.server.request(w.peer, Code.PUT, '/5/0/0', { ...(cf >= 0 ? { cf } : {}), block1: num * 16 + more * 8 + szx, payload: image(len, k) });
+    void tag;
+    if (k % 50 === 0) w.net.run({ until: w.net.now + 20_000 });
+    else w.net.run({ until: w.net.now + 50 });
+    const st = state(w);
+    assert.ok(st >= 0 && st <= 3, 'state ' + st);
+    assert.ok(fw.stored() <= fw.maxSize);
+  }
+  w.net.run({ until: w.net.now + 300_000 });
+  // Still serving: a clean push afterwards works.
+  if (state(w) !== 0) w.server.call(w.peer, Code.PUT, '/5/0/0', { cf: OPAQUE, payload: new Uint8Array(0) });
+  const codes = push(w, image(2000), 6);
+  assert.is(codes[codes.length - 1], Code.CHANGED);
+  assert.is(sha(fw.image()), sha(image(2000)));
+});
 test.run();
