@@ -3,7 +3,8 @@
 // block into the HAL's FirmwareStore) and pull (a coap:// or coaps:// URI in /5/0/1: the client's own
 // Block2 GETs on its one socket, paced by the message layer's NSTART and back-off; resumed from the
 // last stored block after loss, a server restart or a reboot, with the ETag checked as Anjay's
-// downloader does). State (/5/0/3), Update Result (/5/0/5) and the Package URI are table values of a
+// downloader does: another ETag mid-download fails it, another ETag at a resumption after a reboot
+// starts it again from block 0). State (/5/0/3), Update Result (/5/0/5) and the Package URI are table values of a
 // persistent object: saved with the configuration (ConfigStore: atomic) at every transition.
 //
 // Construct it after the client, before start(): `new FirmwareUpdate(client, store)`. It hooks into
@@ -87,6 +88,9 @@ export class FirmwareUpdate {
   /** True while the pull peer is one this object added (not a server account's): unpinned after. */
   private ownPeer = false;
   private etagLen = -1;
+  /** True from a resumption (after a reboot) until its first response: an ETag that differs then
+   *  restarts the download from block 0 instead of failing it (Anjay's retry-on-expired). */
+  private resuming = false;
   private applyPending = false;
   /** Blocks stored (push and pull), for the benchmarks and logs. */
   blocks = 0;
@@ -362,7 +366,7 @@ export class FirmwareUpdate {
     }
     if (!this.c.resolveUriHost(rec.buf, u, this.addr)) { this.setState(FwState.IDLE, FwResult.INVALID_URI); return 0; }
     if (this.store.begin(-1) < 0) { this.fail(FwResult.NO_STORAGE); return 0; }
-    this.offset = 0; this.etagLen = -1; this.retries = 0;
+    this.offset = 0; this.etagLen = -1; this.retries = 0; this.resuming = false;
     let szx = 0;
     while ((16 << szx) < this.c.config.blockSize) szx++;
     this.pullSzx = szx;
@@ -390,6 +394,7 @@ export class FirmwareUpdate {
     const size = 16 << this.pullSzx;
     this.offset = n >= 2 ? Math.floor(this.store.stored() / size) * size : 0;
     if (this.offset === 0 && this.store.begin(-1) < 0) { this.fail(FwResult.NO_STORAGE); return; }
+    this.resuming = this.offset > 0;
     this.retries = 0;
     this.startPull();
   }
@@ -498,8 +503,20 @@ export class FirmwareUpdate {
     } else {
       let same = elen === this.etagLen;
       for (let j = 0; j < elen && same; j++) if (this.meta[2 + j] !== res.buf[res.optOff[e] + j]) same = false;
+      if (!same && this.resuming) {
+        // Resumed after a reboot, and the server's ETag is another: the image (or just the server's
+        // ETag: libcoap's coap-server numbers them per client session) may have changed while we were
+        // off. Start again from block 0 rather than mix two images.
+        this.resuming = false;
+        if (this.store.begin(-1) < 0) { this.fail(FwResult.NO_STORAGE); return; }
+        this.offset = 0; this.etagLen = -1;
+        this.saveMeta();
+        this.retryAt = this.c.now;
+        return;
+      }
       if (!same) { this.fail(FwResult.CONNECTION_LOST); return; }
     }
+    this.resuming = false;
     let num = 0, more = 0, szx = this.pullSzx;
     if (res.block2 >= 0) { num = res.block2 >>> 4; more = (res.block2 >> 3) & 1; szx = res.block2 & 7; }
     else if (this.offset !== 0) { this.fail(FwResult.CONNECTION_LOST); return; } // the whole body again: not resumable

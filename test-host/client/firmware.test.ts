@@ -29,11 +29,14 @@ function image(n: number, seed = 7): Uint8Array {
   return b;
 }
 
+/** The ETag the next BlockServer starts with (a "restarted" server may have another). */
+let nextEtag = 'e1';
+
 /** A CoAP server holding one image at /fw/img, served by Block2 with an ETag (RFC 7959 §2.4). */
 class BlockServer implements EndpointHandler {
   readonly ep: Endpoint;
   gets: number[] = [];
-  etag = Buffer.from('e1');
+  etag = Buffer.from(nextEtag);
   constructor(public img: Uint8Array, seed = 31) {
     this.ep = new Endpoint(makeConfig({ maxPeers: 4, dedupEntries: 16 }), this, Uint8Array.of(seed, 2, 3, 4));
   }
@@ -333,15 +336,20 @@ test('reboot mid-pull resumes from the last stored block with the ETag checked; 
   assert.is(v.payload.toString(), '2.0.0');
 });
 
-test('reboot mid-pull after the server changed the image → Update Result 4; a failed apply reports 8 and keeps Downloaded', () => {
+test("reboot mid-pull, and the server's ETag is another now → the download starts again from block 0 (Anjay's retry-on-expired) and gets the new image; a failed apply reports 8 and keeps Downloaded", () => {
   const img = image(20_000), fw = new MemoryFirmwareStore(1 << 16), store = new MemStore();
   const w = fwWorld(19, fw, store, {}, img);
   w.server.call(w.peer, Code.PUT, '/5/0/1', { cf: TEXT, payload: Buffer.from(`coap://127.0.0.1:${FW_PORT}/fw/img`) });
   w.net.run({ done: () => w.fwsrv.gets.length >= 10, until: w.net.now + 600_000 });
-  const w2 = fwWorld(20, fw, store, {}, image(20_000, 5));
-  w2.fwsrv.etag = Buffer.from('other');
+  const img2 = image(20_000, 5);
+  nextEtag = 'other';
+  const w2 = fwWorld(20, fw, store, {}, img2);
+  nextEtag = 'e1';
   w2.net.run({ done: () => state(w2) !== 1, until: w2.net.now + 600_000 });
-  assert.is(state(w2), 0); assert.is(result(w2), 4);
+  assert.is(state(w2), 2, `result ${result(w2)}, GETs at ${w2.fwsrv.gets.slice(0, 4)}`); assert.is(result(w2), 0);
+  assert.ok(w2.fwsrv.gets[0] > 0 && w2.fwsrv.gets[1] === 0, 'resumed, saw the new ETag, started over: ' + w2.fwsrv.gets.slice(0, 3));
+  assert.is(sha(fw.image()), sha(img2));
+  assert.is(w2.server.call(w2.peer, Code.POST, '/5/0/10').code, Code.CHANGED); // cancel: Idle
   // Update that fails on the device: Update Result 8 after the reboot, the image still staged.
   push(w2, image(100), 2);
   fw.applyOutcome = 8;
