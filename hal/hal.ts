@@ -5,6 +5,8 @@
 import type { PeerAddress } from '../src/coap/peer.js';
 import type { FirmwareStore } from '../src/client/firmware-store.js';
 
+/** Where Firmware Update (object 5) stages and applies images: a HAL offers one beside the Hal
+ *  (hal/node/firmware.ts, hal/moddable/firmware.ts) and the board passes it to createBoardClient. */
 export type { FirmwareStore };
 
 export const enum LogLevel { ERROR = 0, WARN = 1, INFO = 2, DEBUG = 3 }
@@ -36,8 +38,6 @@ export interface Hal {
   factoryReset(): void;
   /** The smartcard / provisioning source (LwM2M TS Core §6.1.2): a bootstrap configuration blob, or null. */
   provisioning(): Uint8Array | null;
-  /** Where Firmware Update (object 5) stages and applies images; absent: no object 5. */
-  firmwareStore?(): FirmwareStore | null;
 }
 
 /** What a driver drives: the client, or a bare CoAP endpoint. */
