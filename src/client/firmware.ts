@@ -188,6 +188,13 @@ export class FirmwareUpdate {
     if (st !== this.state || this.num(FwRes.State, -1) !== st) setNumber(t, OBJ_FIRMWARE, 0, FwRes.State, NONE, ValueType.Integer, st);
     if (res !== this.result || this.num(FwRes.UpdateResult, -1) !== res) setNumber(t, OBJ_FIRMWARE, 0, FwRes.UpdateResult, NONE, ValueType.Integer, res);
     if (st !== this.state && this.opts.now) setNumber(t, OBJ_FIRMWARE, 0, FwRes.LastStateChange, NONE, ValueType.Time, Math.floor(this.opts.now()));
+    // During a bootstrap the staged copy becomes the live table at Finish: it gets the same values,
+    // or Finish would bring back the state of when the bootstrap began.
+    const sg = this.c.staging;
+    if (this.c.bsFlag && sg.hasInstance(OBJ_FIRMWARE, 0)) {
+      setNumber(sg, OBJ_FIRMWARE, 0, FwRes.State, NONE, ValueType.Integer, st);
+      setNumber(sg, OBJ_FIRMWARE, 0, FwRes.UpdateResult, NONE, ValueType.Integer, res);
+    }
     this.state = st; this.result = res;
     if (st === FwState.IDLE || st === FwState.DOWNLOADED) this.endTransfer();
     this.c.persist();

@@ -18,6 +18,7 @@ import { makeConfig } from '../../src/config.js';
 import { createBoardClient, Board } from '../../src/client/setup.js';
 import { MemoryFirmwareStore } from '../../hal/node/firmware.js';
 import { describe } from './harness.js';
+import { DataRecord } from '../../src/model/record.js';
 
 const OPAQUE = 42, TEXT = 0, FW_PORT = 25683;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -402,4 +403,18 @@ test('fuzz: 3,000 random Block1 Writes of /5/0/0 (numbers, sizes, M bits, payloa
   assert.is(codes[codes.length - 1], Code.CHANGED);
   assert.is(sha(fw.image()), sha(image(2000)));
 });
+test('a state change during a bootstrap survives its Finish (the staged copy gets it too); a Bootstrap-Delete of "/" keeps /5/0', () => {
+  const fw = new MemoryFirmwareStore(8192), w = fwWorld(24, fw, new MemStore());
+  push(w, image(300), 4);
+  assert.is(state(w), 2);
+  const c = w.board.client;
+  c.enterBootstrap(1);
+  assert.is(w.board.firmware!.cancel(), 0);
+  c.finishBootstrap();
+  const rec = new DataRecord();
+  assert.is(c.table.getValue(5, 0, 3, -1, rec), 0); assert.is(rec.num, 0);
+  assert.is(c.table.getValue(5, 0, 5, -1, rec), 0); assert.is(rec.num, 10);
+  assert.ok(c.keepsOnDelete(5));
+});
+
 test.run();
