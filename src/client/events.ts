@@ -35,7 +35,7 @@ export const enum Ev {
   LOADED = 28,               // a: 1 from storage, 2 smartcard, 3 factory
   DTLS_FAILED = 29,          // a: ssid (0: the bootstrap server), b: DtlsError code
   SECURITY_UNSUPPORTED = 30, // a: Security instance, b: its mode (/0/x/2): only PSK (0) and NoSec (3) are built
-  FIRMWARE = 31,             // a: Firmware Update State (/5/0/3), b: Update Result (/5/0/5)
+  FIRMWARE = 41,             // a: Firmware Update State (/5/0/3), b: Update Result (/5/0/5) (41: clear of the numbers other branches add)
 }
 
 export class EventRing {
