@@ -58,6 +58,14 @@ try {
     console.log(`  ours, esp32 client: ${what}: compute/op ${m.computePerOp.toFixed(0)}   heap slots after 100 ops ${h.after100}, after 10,000 ${h.after10k} (${h.after10k === h.after100 ? 'no growth' : 'GROWS'})`);
     if (m.checksum < 0 || h.after10k !== h.after100) process.exitCode = 1;
   }
+  // Firmware Update (test-host/xs/suites/firmware.ts): one 512-byte Block1 block of a push of /5/0/0
+  // into a RAM store (CON PUT in, ACK 2.31 out).
+  {
+    const m = await measure(xs, 'firmware.push');
+    const h = await heapCheck(xs, 'firmware.push');
+    console.log(`  ours, the whole client: one 512-byte Block1 block of a firmware push into the store: compute/op ${m.computePerOp.toFixed(0)}   heap slots after 100 blocks ${h.after100}, after 10,000 ${h.after10k} (${h.after10k === h.after100 ? 'no growth' : 'GROWS'})`);
+    if (m.checksum < 0 || h.after10k !== h.after100) process.exitCode = 1;
+  }
   if (!same) process.exitCode = 1;
 } finally {
   await xs.close();

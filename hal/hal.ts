@@ -3,6 +3,11 @@
 // Implementations: hal/node (host, CI), hal/moddable (ESP32 and Moddable's simulator), later hal/espruino.
 
 import type { PeerAddress } from '../src/coap/peer.js';
+import type { FirmwareStore } from '../src/client/firmware-store.js';
+
+/** Where Firmware Update (object 5) stages and applies images: a HAL offers one beside the Hal
+ *  (hal/node/firmware.ts, hal/moddable/firmware.ts) and the board passes it to createBoardClient. */
+export type { FirmwareStore };
 
 export const enum LogLevel { ERROR = 0, WARN = 1, INFO = 2, DEBUG = 3 }
 

@@ -105,6 +105,8 @@ export interface ClientCliOptions {
   serveAnyPeer?: boolean;
   stateFile?: string;
   provisioningFile?: string;
+  /** Directory of the firmware store (Firmware Update, object 5; hal/node/firmware.ts). */
+  firmwareDir?: string;
   pskIdentity?: string;
   pskKey?: Uint8Array;
   logLevel: LogLevelName;
@@ -200,6 +202,8 @@ Options:
                         not a configured server (e.g. coap-client), with no security at all
   --state FILE          file that keeps the client's state (objects, registrations) across restarts
   --provisioning FILE   bootstrap configuration blob to load at start (factory / smartcard bootstrap)
+  --firmware-dir DIR    enables Firmware Update (/5): DIR/firmware.bin is the running image, downloads
+                        are staged in DIR/firmware.new; an Update swaps them and restarts the client
   --psk-identity ID     DTLS PSK identity (with --psk-key; for coaps:// URIs)
   --psk-key HEX         DTLS PSK key as hex, e.g. 0123456789abcdef (with --psk-identity)
   --log-level L         error, warn, info (default) or debug
@@ -276,7 +280,7 @@ const BS_SPEC: OptSpec = { ...LISTEN_SPEC, config: { type: 'string' }, client: {
 const CLIENT_SPEC: OptSpec = {
   endpoint: { type: 'string' }, server: { type: 'string' }, bootstrap: { type: 'string' },
   lifetime: { type: 'string' }, 'local-port': { type: 'string' }, state: { type: 'string' },
-  provisioning: { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
+  provisioning: { type: 'string' }, 'firmware-dir': { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
   'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' },
 };
@@ -349,6 +353,7 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   if (v.address !== undefined) o.address = listenAddress(v.address);
   if (v.state !== undefined) o.stateFile = v.state;
   if (v.provisioning !== undefined) o.provisioningFile = v.provisioning;
+  if (v['firmware-dir'] !== undefined) o.firmwareDir = v['firmware-dir'];
   const id = v['psk-identity'], key = v['psk-key'];
   if ((id === undefined) !== (key === undefined)) throw new ArgError('--psk-identity and --psk-key go together: give both or neither');
   if (id !== undefined && key !== undefined) { o.pskIdentity = id; o.pskKey = parseHexKey(key); }

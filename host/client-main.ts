@@ -20,6 +20,10 @@ import { Rx } from '../src/coap/endpoint.js';
 import { PeerAddress, formatAddress } from '../src/coap/peer.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { NodeFirmwareStore } from '../hal/node/firmware.js';
+import { mkdirSync } from 'node:fs';
+
+function mkdirFirmware(dir: string | undefined): void { if (dir) mkdirSync(dir, { recursive: true }); }
 
 export type { ClientCliOptions } from './args.js';
 
@@ -78,6 +82,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.REBOOT: return 'Execute /3/0/4: reboot';
     case Ev.FACTORY_RESET: return 'Execute /3/0/5: factory reset';
     case Ev.DTLS_FAILED: return `DTLS handshake with ${a ? 'server ' + a : 'the bootstrap server'} failed: ${dtlsErrorText(b)}`;
+    case Ev.FIRMWARE: return `firmware: State ${a} (${['Idle', 'Downloading', 'Downloaded', 'Updating'][a] ?? '?'}), Update Result ${b}`;
     case Ev.SECURITY_UNSUPPORTED: return `Security instance /0/${a}: security mode ${b} is not supported (only PSK, 0, and NoSec, 3)`;
     case Ev.SAVE_FAILED: return a === 0 ? 'a Write to the Security, Server or Access Control object could not be saved: answered 5.00 (the change is only in memory)'
       : a === 1 ? 'Bootstrap-Finish refused (5.00): the new configuration could not be saved; the last saved one stays'
@@ -94,7 +99,8 @@ export function eventLevel(e: number, a: number, b: number): LogLevel {
     case Ev.BOOTSTRAP_FAILED: case Ev.REGISTRATION_FAILED: case Ev.DTLS_FAILED: case Ev.SECURITY_UNSUPPORTED:
     case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: case Ev.CIPHERSUITE_UNSUPPORTED: return LogLevel.WARN;
     case Ev.SEND_DONE: return b >= 0x40 || b === 0 ? LogLevel.WARN : LogLevel.INFO;
-    case Ev.REQUEST: return (a & 0xff) >= 0x80 ? LogLevel.WARN : LogLevel.INFO;
+    // A 2.31 Continue (one per Block1 block of a firmware push) is for debug only.
+    case Ev.REQUEST: return (a & 0xff) === 0x5f ? LogLevel.DEBUG : (a & 0xff) >= 0x80 ? LogLevel.WARN : LogLevel.INFO;
     case Ev.DROPPED_BY_BOOTSTRAP: case Ev.NOTIFY_SENT: return LogLevel.DEBUG;
     default: return LogLevel.INFO;
   }
@@ -193,24 +199,30 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
   const server = serverUri ? account(serverUri) : undefined;
   const bootstrap = bootstrapUri ? { ...account(bootstrapUri) } : undefined;
-  const seed = new Uint8Array(16);
-  hal.random(seed, 0, 16);
+  const newSeed = () => { const seed = new Uint8Array(16); hal.random(seed, 0, 16); return seed; };
   let rebootAsked = false;
-  const board = createBoardClient({
-    endpoint: o.endpoint, seed, server, bootstrap, store,
+  // Firmware Update (--firmware-dir): "apply" swaps the files; the platform's reboot is simulated by
+  // starting a new client core on the same socket and storage, which reports the outcome (/5/0/5).
+  let rebootInto: string | null = null;
+  mkdirFirmware(o.firmwareDir);
+  const fw = o.firmwareDir ? new NodeFirmwareStore({ dir: o.firmwareDir, log: (m) => hal.log(LogLevel.INFO, m), onApply: (v) => { rebootInto = v; reboot(); } }) : undefined;
+  const boot = () => createBoardClient({
+    endpoint: o.endpoint, seed: newSeed(), server, bootstrap, store,
     provisioning: hal.provisioning(),
     hooks: {
       reboot: () => { rebootAsked = true; return 0; },
       factoryReset: () => { hal.storageDelete('lwm2m.config'); return 0; },
       now: () => Math.floor(Date.now() / 1000),
     },
-    device: { manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: '0.1.0' },
+    device: { manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: fw?.version() ?? '0.1.0' },
     // Server URIs written by a bootstrap server may carry host names; the core asks here
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
     acceptUnknownPeers: o.serveAnyPeer === true,
+    firmware: fw,
   });
-  const c = board.client;
+  let board = boot();
+  let c = board.client;
   const lines = new EventLines();
   const debug = o.logLevel === 'debug';
   let retransmissions = 0, heardSince = true, configError = false;
@@ -250,7 +262,15 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     },
   };
   const drv = new Driver(core, hal, c.config.maxDatagram);
-  hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : ''));
+  function reboot(): void {
+    hal.log(LogLevel.INFO, `firmware: rebooting into ${rebootInto} (simulated: a new client core on the same socket and storage)`);
+    board = boot();
+    c = board.client;
+    retransmissions = 0; // the new core's endpoint counts from 0
+    c.start(hal.now());
+    drv.pump();
+  }
+  hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : '') + (fw ? `, firmware store ${o.firmwareDir} (running ${fw.version() ?? 'no image yet'})` : ''));
   if (o.serveAnyPeer) hal.log(LogLevel.WARN, 'INSECURE: --insecure-serve-any-peer serves requests from any address, not only the configured servers');
   c.start(hal.now());
   drv.pump();

@@ -4,6 +4,9 @@
 // written, then de-registers on SIGINT. Exits 0 when every step happened, 1 otherwise (60 s limit).
 //
 //   DEMO_SECURE=1 make demo   — the same over coaps:// (DTLS 1.2 PSK) for both servers.
+//   DEMO_FOTA=1 make demo     — adds a firmware update (object 5): the server serves an image, the
+//                               client pulls it (Block2), Execute Update applies it, the client restarts
+//                               and reports Update Result 1 and the new /3/0/3; then a push (Block1).
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,10 @@ import { dirname, join } from 'node:path';
 import dgram from 'node:dgram';
 import { Lwm2mServer } from './server.js';
 import { BootstrapServer } from './bootstrap-server.js';
+import { fwPush, fwPull } from './firmware-server.js';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const t0 = Date.now();
@@ -42,6 +49,9 @@ async function main(): Promise<number> {
   say('demo', `bootstrap server on ${scheme}://127.0.0.1:${bsPort}, LwM2M server on ${scheme}://127.0.0.1:${serverPort}`);
   const args = [join(here, 'cli.js'), 'client', '--endpoint', 'demo-device', '--bootstrap', `${scheme}://127.0.0.1:${bsPort}`];
   if (secure) args.push('--psk-identity', psk.pskIdentity, '--psk-key', psk.pskKey);
+  const fota = process.env.DEMO_FOTA === '1';
+  const fwDir = fota ? mkdtempSync(join(tmpdir(), 'lwm2m-demo-fw-')) : '';
+  if (fota) args.push('--firmware-dir', join(fwDir, 'device'));
   say('demo', `starting: lwm2m-mcu ${args.slice(1).join(' ')}`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let buf = '';
@@ -55,7 +65,7 @@ async function main(): Promise<number> {
 
   const steps: string[] = [];
   const step = (s: string) => { steps.push(s); say('demo', `✓ ${s}`); };
-  const timeout = setTimeout(() => { say('demo', 'timed out after 60 s'); child.kill('SIGKILL'); }, 60_000);
+  const timeout = setTimeout(() => { say('demo', 'timed out after 60 s'); child.kill('SIGKILL'); }, fota ? 120_000 : 60_000);
   try {
     await new Promise<void>((resolve, reject) => {
       bs.once('finished', (ep: string, code: number) => { if (code === 0x44) step(`bootstrap of ${ep} finished (2.04)`); });
@@ -75,6 +85,7 @@ async function main(): Promise<number> {
     step(`observe /3303/0/5700 → ${h.response.codeText}, value ${JSON.stringify(h.response.value)}`);
     await new Promise<void>((r) => { const iv = setInterval(() => { if (notes >= 2) { clearInterval(iv); r(); } }, 50); });
     step(`received ${notes} notifications`);
+    if (fota) await firmwareSteps(server, fwDir, step);
     const ex = await server.execute('demo-device', '/3/0/4');
     step(`execute /3/0/4 (reboot) → ${ex.codeText}`);
     const dereg = new Promise<void>((r) => server.once('deregistered', () => r()));
@@ -90,10 +101,45 @@ async function main(): Promise<number> {
     if (child.exitCode === null) child.kill('SIGKILL');
     await server.stop();
     await bs.stop();
+    if (fota) rmSync(fwDir, { recursive: true, force: true });
   }
-  const ok = steps.length === 9;
-  say('demo', ok ? `done: all ${steps.length} steps` : `incomplete: ${steps.length} of 9 steps`);
+  const want = fota ? 14 : 9;
+  const ok = steps.length === want;
+  say('demo', ok ? `done: all ${steps.length} steps` : `incomplete: ${steps.length} of ${want} steps`);
   return ok ? 0 : 1;
+}
+
+/** DEMO_FOTA=1: pull, update, restart with the new version, push. */
+async function firmwareSteps(server: Lwm2mServer, dir: string, step: (s: string) => void): Promise<void> {
+  const print = (l: string) => say('server', l);
+  const waitFor = async (path: string, want: number, ms = 30_000) => {
+    const t = Date.now();
+    for (;;) {
+      const r = await server.read('demo-device', path, 'text');
+      if (r.ok && Number(r.value) === want) return;
+      if (Date.now() - t > ms) throw new Error(`${path} never became ${want} (last ${r.codeText} ${String(r.value)})`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  };
+  const v2 = join(dir, 'app-2.0.0.bin');
+  writeFileSync(v2, Buffer.concat([Buffer.from('version=2.0.0\n'), randomBytes(48 * 1024)]));
+  const uri = server.firmwareUri(server.firmwareFiles.add(v2));
+  step(`fw-serve ${v2} → ${uri}`);
+  print(await fwPull(server, 'demo-device', uri, print));
+  await waitFor('/5/0/3', 2);
+  step('the client pulled the image with Block2 GETs: State 2 (Downloaded)');
+  const reregistered = new Promise<void>((r) => server.once('registered', () => r()));
+  const up = await server.execute('demo-device', '/5/0/2');
+  step(`execute /5/0/2 (Update) → ${up.codeText}`);
+  await reregistered;
+  await waitFor('/5/0/5', 1);
+  const ver = await server.read('demo-device', '/3/0/3', 'text');
+  step(`the client restarted into the new image: Update Result 1, /3/0/3 = ${String(ver.value)}`);
+  const v3 = join(dir, 'app-2.0.1.bin');
+  writeFileSync(v3, Buffer.concat([Buffer.from('version=2.0.1\n'), randomBytes(32 * 1024)]));
+  print(await fwPush(server, 'demo-device', v3, 1024, print));
+  await waitFor('/5/0/3', 2);
+  step('fw-push (Block1, 1024-byte blocks): State 2 (Downloaded)');
 }
 
 main().then((code) => { process.exitCode = code; });

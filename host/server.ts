@@ -5,6 +5,7 @@
 // Also here, shared with host/bootstrap-server.ts: `CoapHost` (an Endpoint + NodeHal + Driver with
 // promise-based requests) and the payload helpers that turn JS values into TLV / SenML / text
 // payloads and back (using the codecs in src/formats, typed by the generated object definitions).
+import { FirmwareFiles, fwPush, fwPull } from './firmware-server.js';
 import { EventEmitter } from 'node:events';
 import { createInterface, Interface } from 'node:readline';
 import { Endpoint, EndpointHandler, Failure, Reply, Rx } from '../src/coap/endpoint.js';
@@ -255,6 +256,10 @@ export interface RequestSpec {
   accept?: number;
   contentFormat?: number;
   observe?: number;
+  /** Block options (RFC 7959) and Size1, for firmware pushes (host/firmware-server.ts). */
+  block2?: number;
+  block1?: number;
+  size1?: number;
   payload?: Uint8Array;
 }
 
@@ -409,6 +414,9 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
     if (spec.contentFormat !== undefined && spec.contentFormat >= 0) w.optionUint(Opt.CONTENT_FORMAT, spec.contentFormat);
     for (const q of spec.query ?? []) { const b = te.encode(q); w.option(Opt.URI_QUERY, b, 0, b.length); }
     if (spec.accept !== undefined && spec.accept >= 0) w.optionUint(Opt.ACCEPT, spec.accept);
+    if (spec.block2 !== undefined) w.optionUint(Opt.BLOCK2, spec.block2);
+    if (spec.block1 !== undefined) w.optionUint(Opt.BLOCK1, spec.block1);
+    if (spec.size1 !== undefined) w.optionUint(Opt.SIZE1, spec.size1);
     if (spec.payload && spec.payload.length) w.payload(spec.payload, 0, spec.payload.length);
     const tok = new Uint8Array(8);
     const tl = ep.slotToken(k, tok, 0);
@@ -583,6 +591,8 @@ export interface ServerStartOptions extends HostOptions {
  * 'send'(endpoint, records) for LwM2M 1.1 Send (POST /dp), 'quit' after the console's quit command.
  */
 export class Lwm2mServer extends CoapHost {
+  /** Files served for firmware pull (fw-serve). */
+  readonly firmwareFiles = new FirmwareFiles();
   readonly registrations = new Map<string, Registration>(); // by endpoint name
   private readonly byId = new Map<string, Registration>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -612,6 +622,7 @@ export class Lwm2mServer extends CoapHost {
     const path = uriPath(req);
     const from = this.peerText(peer);
     if (path.length === 1 && path[0] === 'dp' && req.code === Code.POST) return this.send(req, peer, res);
+    if (path[0] === 'fw') return this.firmwareFiles.serve(req, path, res, this.log);
     if (path[0] !== 'rd' || path.length > 2) {
       this.log(`server: ${codeName(req.code)} /${path.join('/')} from ${from} → 4.04`);
       res.setCode(Code.NOT_FOUND);
@@ -948,6 +959,12 @@ export class Lwm2mServer extends CoapHost {
     return handle;
   }
 
+  /** The URI a client pulls firmware file `name` from (coaps:// when this server speaks DTLS). */
+  firmwareUri(name: string): string {
+    const a = this.address;
+    return `${this.dtls ? 'coaps' : 'coap'}://${a.includes(':') ? '[' + a + ']' : a}:${this.port}/fw/${name}`;
+  }
+
   /** The handle of observation n (console numbers). */
   observation(n: number): ObserveHandle | undefined { return this.handles.get(n); }
   get observationList(): ObserveHandle[] { return [...this.handles.values()]; }
@@ -1090,6 +1107,9 @@ export class Lwm2mServer extends CoapHost {
         say(await this.readComposite(ep, all, format)); return;
       }
       case 'bs': case 'bootstrap': need(2); say(await this.bootstrapTrigger(ep)); return;
+      case 'fw-push': need(3); print(await fwPush(this, ep, path, rest[0] ? Number(rest[0]) : 512, print)); return;
+      case 'fw-serve': need(2); print(this.firmwareUri(this.firmwareFiles.add(ep))); return;
+      case 'fw-pull': need(3); print(await fwPull(this, ep, path, print)); return;
       case 'quit': case 'exit': await this.stop(); this.emit('quit'); return;
       default: throw new Error(`unknown command "${cmd}" (type help)`);
     }
@@ -1110,6 +1130,9 @@ export const CONSOLE_HELP = `commands:
   cancel <n>                             stop observation n
   composite <ep> <path> <path>… [format] read-composite (senml-json or senml-cbor)
   bs <ep>                                bootstrap-request trigger (execute /1/i/9)
+  fw-push <ep> <file> [block]            firmware push: Block1 Write of /5/0/0 (block 16…1024, default 512)
+  fw-serve <file>                        serve a file for firmware pull; prints its coap[s]:// URI
+  fw-pull <ep> <uri>                     firmware pull: write the URI to /5/0/1
   help, quit`;
 
 function usage(cmd: string): string {

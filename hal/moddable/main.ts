@@ -12,6 +12,7 @@ import type { Config } from "../../src/config.js";
 import { PeerAddress } from "../../src/coap/peer.js";
 import { createBoardClient, type AccountOptions } from "../../src/client/setup.js";
 import { Ev } from "../../src/client/events.js";
+import { ModdableFirmwareStore } from "./firmware.js";
 
 export interface DeviceSettings {
   endpoint: string;
@@ -62,7 +63,11 @@ async function boot(): Promise<void> {
   const bootstrap: AccountOptions | undefined = s.bootstrap ? { uri: await literalUri(hal, s.bootstrap), ...psk } : undefined;
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
+  // Firmware Update (object 5) when the platform can stage an image (ESP32: OTA; lin: files).
+  const version = String(config.lwm2mFirmwareVersion ?? "0.1.0");
+  const fw = new ModdableFirmwareStore({ store: openStore("lwm2mfw"), runningVersion: version, restart: () => hal.reboot() });
   const { client } = createBoardClient({
+    firmware: fw.available ? fw : undefined,
     endpoint: s.endpoint, seed, config: s.sizes, server, bootstrap,
     store: {
       load: (out: Uint8Array) => hal.storageRead("config", out),
@@ -72,7 +77,7 @@ async function boot(): Promise<void> {
     // DTLS: ClientHello randoms from the platform's RNG, AES in C (crypt BlockCipher), one per session.
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
     aes: () => new CryptAes128(),
-    device: { manufacturer: "lwm2m-mcu", model: String(config.lwm2mBoard ?? "esp32"), serial: s.endpoint, firmwareVersion: "0.1.0" },
+    device: { manufacturer: "lwm2m-mcu", model: String(config.lwm2mBoard ?? "esp32"), serial: s.endpoint, firmwareVersion: version },
     // Deferred to a microtask: the 2.04 for the Execute goes out first (the pump runs synchronously).
     hooks: {
       reboot: () => { Promise.resolve().then(() => hal.reboot()); return 0; },

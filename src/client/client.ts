@@ -42,6 +42,7 @@ import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from 
 import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
+import type { FirmwareUpdate } from './firmware.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -103,7 +104,7 @@ export interface ClientOptions {
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
 export const enum Bs { IDLE = 0, HOLDOFF = 1, REQUESTING = 2, ACTIVE = 3 }
 export const enum BsMode { CLIENT = 0, SERVER = 1, SMARTCARD = 2, FACTORY = 3 }
-export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6, BOOTSTRAP_PACK = 7 }
+export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6, BOOTSTRAP_PACK = 7, FIRMWARE = 8 }
 
 const LOC_BYTES = 64;
 const RD = ascii('rd');
@@ -219,6 +220,10 @@ export class Lwm2mClient implements EndpointHandler {
   /** Datagrams dropped because they came from a peer the client holds no account for (accept()). */
   unknownDropped = 0;
 
+  /** Firmware Update (object 5, src/client/firmware.ts) when the board has one: it sets this.
+   *  Declared only (no property until then): a client without object 5 spends no heap slot on it. */
+  declare firmware: FirmwareUpdate | undefined;
+
   started = false;
   stopping = false;
   now = 0;
@@ -326,6 +331,7 @@ export class Lwm2mClient implements EndpointHandler {
         // hold-off is a deadline too.
         if (this.bsState === Bs.HOLDOFF && this.bsDeadline < next) next = this.bsDeadline;
       }
+      if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
       else next = Math.min(next, this.ep.poll(now));
@@ -342,6 +348,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.now = now;
     this.started = true;
     this.loadConfiguration();
+    if (this.firmware !== undefined) this.firmware.onStart(); // before a bootstrap stages a copy of the table
     this.startFresh();
   }
 
@@ -486,16 +493,23 @@ export class Lwm2mClient implements EndpointHandler {
     if (t.getValue(0, i, SEC_URI, NONE, this.rec2) !== 0) return false;
     const b = this.rec2.buf, u = URI;
     if (parseUri(b, this.rec2.off, this.rec2.len, u) !== 0) return false;
-    this.addr.clear();
-    if (!hostLiteral(b, u.hostOff, u.hostLen, u.ipv6, this.addr)) {
+    if (!this.resolveUriHost(b, u, this.addr)) return false;
+    this.lastScheme = u.scheme;
+    return true;
+  }
+
+  /** The address of a parsed URI's host and port (b holds the URI) into out; false when it is neither
+   *  a literal nor a name the resolver knows. Also used for firmware Package URIs. */
+  resolveUriHost(b: Uint8Array, u: UriRecord, out: PeerAddress): boolean {
+    out.clear();
+    if (!hostLiteral(b, u.hostOff, u.hostLen, u.ipv6, out)) {
       if (u.ipv6) return false;
       let name = '';
       for (let j = 0; j < u.hostLen; j++) name += String.fromCharCode(b[u.hostOff + j] | (b[u.hostOff + j] >= 65 && b[u.hostOff + j] <= 90 ? 32 : 0));
       const lit = name === 'localhost' ? '127.0.0.1' : this.opts.resolveHost ? this.opts.resolveHost(name) : null;
-      if (lit === null || !parseAddress(lit, u.port, this.addr)) return false;
+      if (lit === null || !parseAddress(lit, u.port, out)) return false;
     }
-    this.addr.port = u.port;
-    this.lastScheme = u.scheme;
+    out.port = u.port;
     return true;
   }
 
@@ -648,6 +662,7 @@ export class Lwm2mClient implements EndpointHandler {
         break;
       }
       case Tag.SEND: this.emit(Ev.SEND_DONE, sv[b + Sv.SSID], res.code); break;
+      case Tag.FIRMWARE: if (this.firmware !== undefined) this.firmware.onResponse(res); break;
     }
     void p;
   }
@@ -680,6 +695,7 @@ export class Lwm2mClient implements EndpointHandler {
         }
         break;
       case Tag.SEND: this.emit(Ev.SEND_DONE, sv[b + Sv.SSID], 0); break;
+      case Tag.FIRMWARE: if (this.firmware !== undefined) this.firmware.onFailure(reason); break;
     }
     void reason;
   }

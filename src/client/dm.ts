@@ -322,6 +322,8 @@ function write(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter, 
     const rd = c.table.resourceDef(path.o, path.r);
     if (rd === null) return fail(res, Code.NOT_FOUND);
     if ((rd.ops & Op.W) === 0) return fail(res, Code.METHOD_NOT_ALLOWED);
+    // Firmware Update's Package: streamed block by block into the HAL's store (src/client/firmware.ts).
+    if (path.o === 5 && path.r === 0 && c.firmware !== undefined) return c.firmware.writePackage(req, p, res);
   }
   if (req.contentFormat < 0) return fail(res, Code.BAD_REQUEST);
   const n = requestBody(c, req, p, res);

@@ -38,6 +38,7 @@ export const enum Ev {
   REGISTRATION_EXHAUSTED = 31, // a: ssid, b: s between the Registers that follow (the retry sequence is exhausted)
   SAVE_FAILED = 40,          // the store refused the configuration: a: 0 a Write/Create/Delete (answered 5.00), 1 Bootstrap-Finish (refused), 2 other
   CIPHERSUITE_UNSUPPORTED = 42, // a: Security instance, b: the first suite /0/x/16 lists (none of them is built)
+  FIRMWARE = 41,             // a: Firmware Update State (/5/0/3), b: Update Result (/5/0/5) (41: clear of the numbers other branches add)
 }
 
 export class EventRing {

@@ -16,6 +16,8 @@ import { utf8Bytes } from '../model/utf8.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
 import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
+import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from './firmware.js';
+import type { FirmwareStore } from './firmware-store.js';
 
 export interface AccountOptions {
   /** coap://IP:PORT or coaps://IP:PORT (a literal address). */
@@ -74,6 +76,9 @@ export interface BoardOptions {
   aes?: () => BlockCipherProvider;
   /** INSECURE development switch: serve any peer (see ClientOptions.acceptUnknownPeers). */
   acceptUnknownPeers?: boolean;
+  /** The HAL's firmware store: enables Firmware Update (object 5, kept by a Bootstrap-Delete of "/"). */
+  firmware?: FirmwareStore;
+  firmwareOptions?: FirmwareOptions;
 }
 
 export interface Board {
@@ -81,6 +86,8 @@ export interface Board {
   device: DeviceObject;
   connectivity: ConnectivityObject;
   temperature: TemperatureObject;
+  /** Present when the board has a firmware store (object 5). */
+  firmware?: FirmwareUpdate;
 }
 
 /** Writes a Security instance (and, for a server, its Server instance) into t. Returns 0 or a code. */
@@ -128,7 +135,8 @@ export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOpti
 export function createBoardClient(o: BoardOptions): Board {
   // The standard objects in the editions of the LwM2M version the client registers as.
   const std = standardDefs(o.version ?? '1.1');
-  const objects = o.extraObjects ? std.concat(o.extraObjects) : std;
+  let objects = o.extraObjects ? std.concat(o.extraObjects) : std;
+  if (o.firmware) objects = objects.concat([FIRMWARE_DEF]);
   const factory = (o.server || o.bootstrap) ? (t: ObjectTable) => {
     let rc = 0;
     if (o.bootstrap) rc = writeAccount(t, 0, o.bootstrap, true);
@@ -139,7 +147,7 @@ export function createBoardClient(o: BoardOptions): Board {
     endpoint: o.endpoint, seed: o.seed, config: o.config, objects, factory, store: o.store ?? null,
     provisioning: o.provisioning ?? null, bootstrapTimeout: o.bootstrapTimeout, bootstrapBackoff: o.bootstrapBackoff,
     confirmableNotifications: o.confirmableNotifications, version: o.version,
-    keepOnBootstrapDelete: o.keepOnBootstrapDelete, bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
+    keepOnBootstrapDelete: o.keepOnBootstrapDelete ?? (o.firmware ? [3, 5] : undefined), bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
     // Only when on: a property costs the options object an XS slot on the device.
     ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
@@ -147,7 +155,10 @@ export function createBoardClient(o: BoardOptions): Board {
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });
   const temperature = new TemperatureObject(client.table, { initial: 21.5, minRange: -40, maxRange: 125 });
-  return { client, device, connectivity, temperature };
+  const board: Board = { client, device, connectivity, temperature };
+  // Only when enabled: a board without object 5 spends no heap slot on it (XS).
+  if (o.firmware) board.firmware = new FirmwareUpdate(client, o.firmware, { now: o.hooks?.now, ...o.firmwareOptions });
+  return board;
 }
 
 export { DataRecord };

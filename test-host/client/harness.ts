@@ -102,7 +102,7 @@ export class SimServer implements EndpointHandler {
   onFailure(tag: number, reason: number): void { this.failures.push({ tag, reason }); }
 
   /** Sends a request to peer p; returns its tag. */
-  request(p: number, code: number, path: string, o: { accept?: number; cf?: number; payload?: Uint8Array; observe?: number; query?: string[]; block2?: number; block1?: number; type?: number } = {}): number {
+  request(p: number, code: number, path: string, o: { accept?: number; cf?: number; payload?: Uint8Array; observe?: number; query?: string[]; block2?: number; block1?: number; size1?: number; type?: number } = {}): number {
     const tag = this.nextTag++;
     const k = this.ep.beginRequest(p, o.type ?? MsgType.CON, code, tag);
     if (k < 0) throw new Error('ring full');
@@ -114,6 +114,7 @@ export class SimServer implements EndpointHandler {
     if (o.accept !== undefined) w.optionUint(Opt.ACCEPT, o.accept);
     if (o.block2 !== undefined) w.optionUint(Opt.BLOCK2, o.block2);
     if (o.block1 !== undefined) w.optionUint(Opt.BLOCK1, o.block1);
+    if (o.size1 !== undefined) w.optionUint(Opt.SIZE1, o.size1);
     if (o.payload) w.payload(o.payload, 0, o.payload.length);
     if (this.ep.commit(k) < 0) throw new Error('too large');
     if (o.observe === 0) { const t = new Uint8Array(8); const n = this.ep.slotToken(k, t, 0); this.observeTokens.add(Buffer.from(t.subarray(0, n)).toString('hex')); }

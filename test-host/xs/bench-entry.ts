@@ -4,6 +4,7 @@ import './suites/coap-message.js';
 import './suites/crypto.js';
 import './suites/client.js';
 import './suites/scenario.js';
+import './suites/firmware.js';
 import './peer/coap-packet.js';
 
 install();

@@ -70,7 +70,7 @@ test('manifest.json: es2022 for tsc, src and hal/moddable modules, a platform se
   assert.is(m.typescript.tsconfig.compilerOptions.target, 'es2022');
   assert.equal(m.typescript.tsconfig.compilerOptions.lib, ['es2022']);
   assert.ok(m.modules['src/coap/*'] && m.modules['hal/moddable/*']);
-  const includes = Object.values(m.platforms).map((p: any) => p.include).filter(Boolean);
+  const includes = Object.values(m.platforms).flatMap((p: any) => ([] as string[]).concat(p.include ?? []));
   for (const b of boards) assert.ok(includes.includes(`./boards/${b}/manifest.json`), b);
   assert.ok(m.platforms.lin, 'lin (the simulator)');
   for (const p of Object.values(m.platforms) as any[]) {

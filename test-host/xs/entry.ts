@@ -16,5 +16,6 @@ import './suites/crypto.js';
 import './suites/formats.js';
 import './suites/client.js';
 import './suites/scenario.js';
+import './suites/firmware.js';
 
 install();

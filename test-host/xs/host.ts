@@ -40,13 +40,14 @@ const MODDABLE_FAKES: Record<string, [fake: string, exportAs: string]> = {
   'embedded:storage/key-value': ['FakeKeyValue', 'default'],
   'preference': ['FakePreference', 'default'],
   'mc/config': ['FakeConfig', 'default'],
+  'modules': ['FakeModules', 'default'],
 };
 
 const moddableFakes: Plugin = {
   name: 'moddable-fakes',
   setup(b) {
     const fakes = join(repoRoot(), 'hal', 'moddable', 'xs-test', 'fakes.ts');
-    b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|mc\/config$)/ }, (a) =>
+    b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|mc\/config$|modules$)/ }, (a) =>
       MODDABLE_FAKES[a.path] ? { path: a.path, namespace: 'moddable-fake' } : undefined);
     b.onLoad({ filter: /.*/, namespace: 'moddable-fake' }, (a) => {
       const [fake, as] = MODDABLE_FAKES[a.path];

@@ -94,6 +94,16 @@ if (loadError || !worker) {
     assert.is(c, a);
   });
 
+  test('xs heap: a firmware push (Block1 Writes of /5/0/0, 512 B each, into the store) does not grow the slot count (after 100 blocks = after 5,000)', async () => {
+    for (let k = 0; k < 2; k++) { await xs.loop('firmware.push', 100); await xs.loop('firmware.push', 1_000); }
+    const a = (await xs.loop('firmware.push', 100)).heapCount;
+    const b = (await xs.loop('firmware.push', 5_000)).heapCount;
+    assert.is(await xs.result(), 5_000, 'every block answered 2.31 or 2.04');
+    const c = (await xs.loop('firmware.push', 100)).heapCount;
+    assert.is(b, a, `slots after 5,000 blocks (${b}) vs after 100 (${a})`);
+    assert.is(c, a);
+  });
+
   test('xs heap: the meter does see allocation (control loop allocating one Uint8Array per iteration)', async () => {
     await xs.loop('control.allocate', 100);
     const a = (await xs.loop('control.allocate', 100)).heapCount;

@@ -162,3 +162,10 @@ export const FakePreference = {
 };
 
 export const FakeConfig: { [k: string]: unknown } = {};
+
+/** "modules" (Moddable's Modules.has / importNow): none of the optional modules (OTA, file) exist
+ *  here, so hal/moddable/firmware.ts reports no firmware store and main.ts builds no object 5. */
+export const FakeModules = {
+  has(_name: string): boolean { return false; },
+  importNow(_name: string): unknown { return undefined; },
+};
