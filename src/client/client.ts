@@ -622,6 +622,9 @@ export class Lwm2mClient implements EndpointHandler {
       return false;
     }
     if (p >= 0 && (p === this.bsPeer || this.serverIndexByPeer(p) >= 0)) return !this.disabledPeer(p);
+    // The file server of a firmware pull (/5/0/1) answers the client's own Block2 GETs; a request
+    // from it is not served (onRequest).
+    if (this.firmware !== undefined && this.firmware.pullsFrom(p)) return true;
     if (this.opts.acceptUnknownPeers === true) return true;
     this.unknownDropped++;
     return false;
@@ -643,6 +646,8 @@ export class Lwm2mClient implements EndpointHandler {
     }
     if (p === this.bsPeer && this.bsPeer >= 0) return handleBootstrap(this, req, p, res);
     const s = this.serverIndexByPeer(p);
+    // No account: only a firmware pull's file server gets here without the development switch.
+    if (s < 0 && this.opts.acceptUnknownPeers !== true) return Reply.SILENT;
     return handleDm(this, req, p, res, s);
   }
 

@@ -412,6 +412,10 @@ export class FirmwareUpdate {
     this.store.saveMeta(this.meta, 0, META_LEN);
   }
 
+  /** True for the peer of a pull this object opened (a file server with no account): the client
+   *  accepts its datagrams while the pull lasts. */
+  pullsFrom(p: number): boolean { return p >= 0 && p === this.pullPeer && this.ownPeer; }
+
   /** The peer for this.addr: a server account's (its DTLS session and PSK) or one of our own; for
    *  coaps:// to a host that is not a server account's peer, a spare DTLS session with the PSK of the
    *  server account on that host. Construction-free: every table is the client's. */
