@@ -13,12 +13,13 @@ import { Opt } from '../../src/coap/option.js';
 import { Ev } from '../../src/client/events.js';
 import { Endpoint, EndpointHandler, Reply } from '../../src/coap/endpoint.js';
 import { CoapMessage, MessageWriter } from '../../src/coap/message.js';
-import { PeerAddress } from '../../src/coap/peer.js';
+import { PeerAddress, parseAddress } from '../../src/coap/peer.js';
 import { makeConfig } from '../../src/config.js';
 import { createBoardClient, Board } from '../../src/client/setup.js';
 import { MemoryFirmwareStore } from '../../hal/node/firmware.js';
 import { describe } from './harness.js';
 import { DataRecord } from '../../src/model/record.js';
+import { MsgType } from '../../src/coap/message.js';
 
 const OPAQUE = 42, TEXT = 0, FW_PORT = 25683;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -55,7 +56,8 @@ class BlockServer implements EndpointHandler {
     res.payload(this.img, off, Math.max(0, Math.min(size, this.img.length - off)));
     return Reply.RESPOND;
   }
-  onResponse(): void {}
+  responses = 0;
+  onResponse(): void { this.responses++; }
   onUnmatchedResponse(): boolean { return false; }
   onDelivered(): void {}
   onFailure(): void {}
@@ -255,6 +257,26 @@ test('pull: coap:// Package URI → Block2 GETs of the client, Size2/ETag checke
     assert.is(sha(fw.image()), sha(img));
     assert.is(w.fwsrv.gets.length, Math.max(1, Math.ceil(n / 512)));
   }
+});
+
+test('pull: the file server is heard only for the pull: a request of its own (GET /3/0/0) gets nothing, the pull completes', () => {
+  const img = image(20_000, 3), fw = new MemoryFirmwareStore(1 << 17);
+  const w = fwWorld(12, fw, new MemStore(), {}, img);
+  assert.is(w.server.call(w.peer, Code.PUT, '/5/0/1', { cf: TEXT, payload: Buffer.from(`coap://127.0.0.1:${FW_PORT}/fw/img`) }).code, Code.CHANGED);
+  w.net.run({ done: () => w.fwsrv.gets.length >= 2, until: w.net.now + 600_000 });
+  assert.is(state(w), 1);
+  const addr = new PeerAddress();
+  parseAddress(CLIENT_HOST, CLIENT_PORT, addr);
+  const p = w.fwsrv.ep.peerIndex(addr, true), k = w.fwsrv.ep.beginRequest(p, MsgType.CON, Code.GET, 1);
+  assert.ok(k >= 0);
+  w.fwsrv.ep.w.option(Opt.URI_PATH, Buffer.from('3'), 0, 1);
+  w.fwsrv.ep.w.option(Opt.URI_PATH, Buffer.from('0'), 0, 1);
+  w.fwsrv.ep.w.option(Opt.URI_PATH, Buffer.from('0'), 0, 1);
+  w.fwsrv.ep.commit(k);
+  w.net.run({ done: () => state(w) !== 1, until: w.net.now + 600_000 });
+  assert.is(state(w), 2); assert.is(sha(fw.image()), sha(img));
+  w.net.run({ until: w.net.now + 5_000 });
+  assert.is(w.fwsrv.responses, 0, 'no ACK, no response to the file server\'s own request');
 });
 
 test('pull: bad URIs and schemes get Update Result 7 and 9, a missing file 7, a too large image 2; the Write itself succeeds', () => {
