@@ -52,7 +52,12 @@ export class EspruinoHal implements Hal {
 
   constructor(opts: EspruinoHalOptions = {}) {
     this.#opts = opts;
-    this.#store = new SafeStore(opts.storagePrefix ?? 'lwm2m');
+    const S = require('Storage');
+    this.#store = new SafeStore(opts.storagePrefix ?? 'lwm2m', {
+      read: (name: string) => S.read(name),
+      write: (name: string, data: Uint8Array) => S.write(name, E.toString(data)), // Storage takes binary strings
+      erase: (name: string) => S.erase(name),
+    });
     for (let j = 0; j < PEER_CACHE; j++) { this.#peers.push(new PeerAddress()); this.#peerText.push(''); }
     this.#sock = require('dgram').createSocket('udp4');
     this.#sock.on('message', (msg: string, rinfo: EspruinoRinfo) => this.#message(msg, rinfo));

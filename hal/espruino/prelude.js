@@ -78,10 +78,10 @@ var __spreadArray = function (to, from) {
   }
   // Engine bug: a needle that runs past the end still matches ("xa".indexOf("ab") === 1).
   if ("xa".indexOf("ab") !== -1) {
-    var indexOf = String.prototype.indexOf;
+    var indexOf = "".indexOf; // (String.prototype.indexOf is not reachable as a value; an instance's is)
     String.prototype.indexOf = function (s, from) {
       s = String(s);
-      var i = indexOf.call(this, s, from);
+      var i = from === undefined ? indexOf.call(this, s) : indexOf.call(this, s, from);
       return i >= 0 && i + s.length > this.length ? -1 : i;
     };
   }

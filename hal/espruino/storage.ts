@@ -4,8 +4,8 @@
 // file that does not hold the newest generation, with the next generation; a read takes the valid
 // file with the highest generation. A reset mid-write leaves a file whose checksum (or length) is
 // wrong, or an older generation: the other file, the previous commit, is read.
-// Allocation: Storage takes a string or an array; a write builds one (rare: a commit), a read copies
-// the file's string into `out`.
+// Allocation: a write builds the file's bytes (rare: a commit); a read copies the file's string into
+// `out`. No Espruino global here (hal.ts gives it Espruino's Storage), so Node tests run it too.
 
 const MAGIC0 = 0x4c, MAGIC1 = 0x57; // "LW"
 const HEADER = 12;
@@ -19,25 +19,18 @@ export function fnv1a(buf: Uint8Array, off: number, len: number): number {
 /** The bytes of one Storage file: what a Storage-like object needs. */
 export interface StorageLike {
   read(name: string): string | undefined;
-  write(name: string, data: string): boolean;
+  /** Writes a whole file (hal.ts: Storage.write of E.toString(data)). */
+  write(name: string, data: Uint8Array): boolean;
   erase(name: string): void;
-}
-
-/** Bytes as a binary string (Storage.write takes strings; E.toString on Espruino, by hand elsewhere). */
-function binaryString(b: Uint8Array): string {
-  if (typeof E !== 'undefined') return E.toString(b);
-  let s = '';
-  for (let j = 0; j < b.length; j++) s += String.fromCharCode(b[j]);
-  return s;
 }
 
 export class SafeStore {
   readonly #prefix: string;
   readonly #storage: StorageLike;
 
-  constructor(prefix: string, storage?: StorageLike) {
+  constructor(prefix: string, storage: StorageLike) {
     this.#prefix = prefix;
-    this.#storage = storage ?? (require('Storage') as unknown as StorageLike);
+    this.#storage = storage;
   }
 
   #name(key: string, slot: number): string { return this.#prefix + '.' + key + '.' + slot; }
@@ -87,7 +80,7 @@ export class SafeStore {
     for (let j = 0; j < len; j++) file[HEADER + j] = buf[off + j];
     const name = this.#name(key, slot);
     this.#storage.erase(name);
-    if (!this.#storage.write(name, binaryString(file))) return false;
+    if (!this.#storage.write(name, file)) return false;
     return this.#check(name, null) === gen;
   }
 

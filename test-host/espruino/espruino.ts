@@ -1,0 +1,70 @@
+// The Node side of the Espruino tests: builds bundles with host/espruino-build.ts and runs them under
+// a real Espruino interpreter built for Linux — $ESPRUINO (any Linux build), and $ESPRUINO_ESP32 for
+// the memory figures (a 32-bit Linux build with the ESP32's 16,383 variables: see README, "Espruino").
+// Without them the tests that need them are skipped (uvu's test.skip: they show in the runner's
+// `N skipped`). Each run gets a directory of its own (Espruino keeps its Storage in ./espruino.flash).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ESPRUINO = process.env.ESPRUINO || '';
+export const ESPRUINO_ESP32 = process.env.ESPRUINO_ESP32 || '';
+
+/** Shims the XS test harness needs and Espruino lacks (tests only: the device bundle has none). */
+export const TEST_PROLOGUE = [
+  'global.globalThis = global;',
+  'if (!Object.is) Object.is = function (a, b) { return a === b ? a !== 0 || 1 / a === 1 / b : a !== a && b !== b; };',
+  'var __from = function (a, f) { var n = a.length, r = new this(n); for (var j = 0; j < n; j++) r[j] = f ? f(a[j], j) : a[j]; return r; };',
+  'if (!Array.from) Array.from = function (a, f) { return __from.call(Array, a, f); };',
+  '[Uint8Array, Uint16Array, Uint32Array, Int32Array, Float64Array].forEach(function (C) { if (!C.from) C.from = __from; });',
+  'var TextEncoder = function () {}; TextEncoder.prototype.encode = function (s) { return E.toUint8Array(s); };',
+  'var TextDecoder = function () {}; TextDecoder.prototype.decode = function (b) { return E.toString(b); };',
+].join('\n');
+
+export interface EspruinoRun { out: string; code: number | null; dir: string }
+
+/** Runs `scripts` (file name → code) in a fresh directory: each in turn, the last one with `stdin`
+ *  written to the REPL (and kept open until `until` matches the output or the time limit). */
+export function runEspruino(bin: string, scripts: [string, string][], opts: { timeoutMs?: number; stdin?: string; until?: RegExp; keep?: boolean; onOutput?: (text: string, write: (s: string) => void) => void } = {}): Promise<EspruinoRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'lwm2m-espruino-'));
+  for (const [name, code] of scripts) writeFileSync(join(dir, name), code);
+  const runOne = (k: number, acc: string): Promise<EspruinoRun> => new Promise((resolve) => {
+    const last = k === scripts.length - 1;
+    const child = spawn(bin, [scripts[k][0]], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const write = (s: string): void => { try { child.stdin.write(s); } catch { /* closed */ } };
+    const onData = (d: Buffer): void => {
+      out += d.toString('latin1');
+      if (last && opts.onOutput) opts.onOutput(out, write);
+      if (last && opts.until && opts.until.test(out)) { child.stdin.end(); setTimeout(() => child.kill('SIGKILL'), 1000); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    if (!last || !opts.until) child.stdin.end(opts.stdin ?? '');
+    else if (opts.stdin) write(opts.stdin);
+    const timer = setTimeout(() => { out += '\n[espruino] killed after time limit\n'; child.kill('SIGKILL'); }, opts.timeoutMs ?? 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const all = acc + out;
+      if (last) resolve({ out: all, code, dir });
+      else resolve(runOne(k + 1, all));
+    });
+  });
+  return runOne(0, '').finally(() => { if (!opts.keep) rmSync(dir, { recursive: true, force: true }); }) as Promise<EspruinoRun>;
+}
+
+/** A script that writes `code` into Storage as `name` (run by the first interpreter of a run: the
+ *  code then sits in the emulated flash, as on a device, and `eval(require("Storage").read(name))`
+ *  runs it from there). */
+export function storeScript(name: string, code: string): string {
+  return 'var S=require("Storage");S.eraseAll();if(!S.write(' + JSON.stringify(name) + ',' + JSON.stringify(code) + '))print("@store failed");else print("@stored");';
+}
+
+/** The lines `@tag rest…` that a bundle printed. */
+export function tagged(out: string, tag: string): string[] {
+  const re = new RegExp('^@' + tag + ' (.*)$', 'gm');
+  const r: string[] = [];
+  for (let m = re.exec(out); m; m = re.exec(out)) r.push(m[1].replace(/\r$/, ''));
+  return r;
+}
