@@ -34,11 +34,24 @@ export interface EspruinoBuildOptions {
   globals?: Record<string, unknown>;
   /** Module path → module path (absolute or repo-relative .ts): e.g. the XS harness → the Espruino one. */
   redirects?: Record<string, string>;
+  /** Module path (repo-relative) → a rewrite of its TypeScript text before compiling (board trims). */
+  sourceTransforms?: Record<string, (text: string) => string>;
+  /** Modules (repo-relative) loaded on first use instead of when their importer loads: each import
+   *  of one becomes an object of getters, one per name the importer uses (the payload codecs a
+   *  board's servers may never ask for: variables only when a server does). */
+  lazy?: string[];
+  /** Also shorten property names (esbuild mangleProps) except those of the engine's built-ins,
+   *  Espruino's API, the settings and Config keys (reservedProps()): a property name of more than
+   *  4 characters costs Espruino a variable more per object that holds it. The device bundle does;
+   *  test bundles, whose transcripts print property names, do not. */
+  mangleProps?: boolean;
   /** Minify (default true). */
   minify?: boolean;
   /** Print `@mod <n> <path> <variables in use before> <after>` around every module's first load
    *  (process.memory(), which collects first): the per-module memory table. */
   traceModules?: boolean;
+  /** ES5 code placed after the prelude, before the modules (tests: shims for the test harness). */
+  prologue?: string;
   /** Code appended after the loader's call of the entry (tests). */
   epilogue?: string;
 }
@@ -85,6 +98,15 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     strict: false, noImplicitAny: false, lib: ['lib.es2022.d.ts'], newLine: ts.NewLineKind.LineFeed,
   };
   const host = ts.createCompilerHost(options);
+  const transforms = new Map(Object.entries(opts.sourceTransforms ?? {}).map(([k, f]) => [abs(k), f]));
+  if (transforms.size) {
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, lang, onError, create) => {
+      const f = transforms.get(resolve(name));
+      if (!f) return getSourceFile(name, lang, onError, create);
+      return ts.createSourceFile(name, f(readFileSync(name, 'utf8')), lang);
+    };
+  }
   const resolved = new Map<string, Map<string, string>>(); // containing file → specifier → file
   host.resolveModuleNames = (names, containing) => names.map((name) => {
     const r = ts.resolveModuleName(name, containing, options, host).resolvedModule;
@@ -108,6 +130,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   files.sort((a, b) => (a === entry ? -1 : b === entry ? 1 : 0));
   const index = new Map(files.map((f, i) => [f, i]));
 
+  const lazy = new Set((opts.lazy ?? []).map(abs));
   // 2. + 3. + 4. per module.
   const privateNames = new Map<string, string>();
   const factories: string[] = [];
@@ -117,26 +140,55 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
       compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, downlevelIteration: true, noEmitHelpers: true, removeComments: true, newLine: ts.NewLineKind.LineFeed },
       fileName: 'm.js',
     }).outputText;
-    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index);
-    factories.push('function(exports,require,module){' + js + '\n}');
+    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy);
+    factories.push('function(exports,require){' + js + '\n}');
   }
   const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
   const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => 'var ' + k + '=' + JSON.stringify(v) + ';').join('\n');
   // The loader: module i runs once, on its first require; its factory is dropped afterwards (on
   // Espruino a function costs variables for as long as it is referenced).
+  // C[i] is module i's exports object itself (no module record: variables); tsc's CommonJS output
+  // never uses `module`.
   const run = opts.traceModules
-    ? 'var u=process.memory().usage;f(m.exports,r,m);print("@mod "+i+" "+u+" "+process.memory().usage);'
-    : 'f(m.exports,r,m);';
+    ? 'var u=process.memory().usage;f(m,r);print("@mod "+i+" "+u+" "+process.memory().usage);'
+    : 'f(m,r);';
   const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[];\n' +
-    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m.exports;m=C[i]={exports:{}};var f=M[i];M[i]=0;' + run + 'return m.exports}\n' +
+    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];M[i]=0;' + run + 'return m}\n' +
     'r(0)})();\n';
-  let code = prelude + '\n' + globals + '\n' + loader + (opts.epilogue ?? '');
+  let code = prelude + '\n' + (opts.prologue ?? '') + '\n' + globals + '\n' + loader + (opts.epilogue ?? '');
   const bytes = code.length;
   if (opts.minify !== false) {
-    code = (await transform(code, { minify: true, target: 'es5', loader: 'js', charset: 'utf8', legalComments: 'none' })).code;
+    code = (await transform(code, {
+      minify: true, target: 'es5', loader: 'js', charset: 'utf8', legalComments: 'none',
+      ...(opts.mangleProps ? { mangleProps: /^[A-Za-z_$][\w$]*$/, reserveProps: new RegExp('^(?:' + reservedProps().map((n) => n.replace(/\$/g, '\\$')).join('|') + ')$') } : {}),
+    })).code;
   }
   code = hoistAndRename(code);
   return { code, modules: files.map((f) => relative(REPO, f)), bytes };
+}
+
+/** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
+const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
+  'encrypt', 'decrypt', 'AES', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
+  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m'];
+
+/** Property names a minifier must leave alone: every own property of the engine's globals and their
+ *  prototypes (taken from V8: a superset of Espruino's), Espruino's API, and the keys read from
+ *  outside the bundle (settings, lwm2m.json, Config). */
+export function reservedProps(): string[] {
+  const out = new Set<string>(ESPRUINO_PROPS);
+  const add = (o: unknown): void => { if (o && (typeof o === 'object' || typeof o === 'function')) for (const k of Object.getOwnPropertyNames(o)) out.add(k); };
+  for (const k of Object.getOwnPropertyNames(globalThis)) {
+    out.add(k);
+    const v = Object.getOwnPropertyDescriptor(globalThis, k)?.value; // (no getters: some warn)
+    add(v); if (typeof v === 'function') add((v as { prototype?: unknown }).prototype);
+  }
+  add(Object.getPrototypeOf(Uint8Array)); add(Object.getPrototypeOf(Uint8Array.prototype));
+  const config = readFileSync(join(REPO, 'src', 'config.ts'), 'utf8');
+  const body = /export interface Config \{([\s\S]*?)\n\}/.exec(config);
+  if (body) for (const m of body[1].matchAll(/^\s*(?:readonly\s+)?(\w+)\??:/gm)) out.add(m[1]);
+  for (const k of ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig']) out.add(k);
+  return [...out].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).sort();
 }
 
 /** #name → a short public name, the same for one private name everywhere (see the top of the file). */
@@ -189,9 +241,30 @@ function applyEdits(src: string, edits: [number, number, string][]): string {
 }
 
 /** require("./x.js") → require(n); drops the __esModule marker and `exports.a = … = void 0;`. */
-function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>): string {
+function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>): string {
   const ast: any = acorn.parse(js, { ecmaVersion: 5, sourceType: 'script' });
   const edits: [number, number, string][] = [];
+  const lazyVars = new Map<string, { call: any; n: number; names: Set<string> }>();
+  walk.simple(ast, {
+    VariableDeclarator(d: any) {
+      const c = d.init;
+      if (d.id.type !== 'Identifier' || !c || c.type !== 'CallExpression' || c.callee.name !== 'require' || c.arguments.length !== 1 || c.arguments[0].type !== 'Literal') return;
+      const target = specs.get(String(c.arguments[0].value));
+      if (target !== undefined && lazy.has(target)) lazyVars.set(d.id.name, { call: c, n: index.get(target)!, names: new Set() });
+    },
+  });
+  if (lazyVars.size) {
+    walk.simple(ast, {
+      MemberExpression(m: any) {
+        const v = m.object.type === 'Identifier' ? lazyVars.get(m.object.name) : undefined;
+        if (v && !m.computed) v.names.add(m.property.name);
+        else if (v) throw new Error(relative(REPO, file) + ': a lazy module is used with a computed property');
+      },
+    });
+    for (const v of lazyVars.values()) {
+      edits.push([v.call.start, v.call.end, '{' + [...v.names].map((k) => 'get ' + k + '(){return require(' + v.n + ').' + k + '}').join(',') + '}']);
+    }
+  }
   for (const st of ast.body) {
     if (st.type !== 'ExpressionStatement') continue;
     const e = st.expression;
@@ -204,9 +277,22 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
   }
   walk.simple(ast, {
     CallExpression(n: any) {
+      // Object.defineProperty(o, "name", d) (tsc's ES5 getters and re-exports) →
+      // Object.defineProperties(o, { name: d }): the name is then a key a property mangler renames
+      // like every other use of it, not a string it must leave alone.
+      const c = n.callee;
+      if (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name === 'Object' && c.property.name === 'defineProperty'
+        && n.arguments.length === 3 && n.arguments[1].type === 'Literal' && typeof n.arguments[1].value === 'string' && /^[A-Za-z_$][\w$]*$/.test(n.arguments[1].value)) {
+        const [o, k, d] = n.arguments;
+        edits.push([c.property.start, c.property.end, 'defineProperties']);
+        edits.push([k.start, d.start, '{' + k.value + ': ']);
+        edits.push([d.end, d.end, '}']);
+        return;
+      }
       if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments.length === 1 && n.arguments[0].type === 'Literal') {
         const spec = String(n.arguments[0].value);
         if (!spec.startsWith('.')) return; // an Espruino module: dgram, Storage, crypto
+        if ([...lazyVars.values()].some((v) => v.call === n)) return;
         const target = specs.get(spec);
         const i = target === undefined ? undefined : index.get(target);
         if (i === undefined) throw new Error(relative(REPO, file) + ': require("' + spec + '") is not a module of the bundle');
@@ -349,11 +435,29 @@ export function parseSettings(text: string): Record<string, string | number> {
   return out;
 }
 
+/** The board's trim of the generated object definitions (src/objects/defs.generated.ts) for the
+ *  Espruino build, where every object, property and string costs variables: only the objects the
+ *  board lists (boards/<board>/config.json `objects`), and no `name` strings (the core never reads a
+ *  definition's name; the host tools, which do, use the full file). */
+export function trimDefs(objects: readonly number[]): (text: string) => string {
+  return (text) => {
+    const keep = new Set(objects);
+    let out = text.replace(/\/\*\*[^\n]*\*\/\nexport const OBJ_(\d+): ObjectDef = freezeObjectDef\(\{[\s\S]*?\n\}\);\n/g, (block, id) => (keep.has(Number(id)) ? block : ''));
+    out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
+    // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
+    out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
+    out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + objects.map((o) => 'OBJ_' + o).join(', ') + ']');
+    return out;
+  };
+}
+
 /** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
 export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp32', minify = true, traceModules = false): Promise<EspruinoBundle> {
   const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
   const settings = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
-  return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules });
+  return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
+    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts'], mangleProps: true });
 }
 
 async function main(): Promise<void> {

@@ -16,8 +16,8 @@ declare const E: {
   toUint8Array(data: string): Uint8Array;
   reboot?(): void;
 };
-declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number } };
-declare const LWM2M_SETTINGS: { [key: string]: unknown };
+declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number; history: number } };
+declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
 
 interface EspruinoRinfo { address: string; port: number; size: number }
 interface EspruinoSocket {

@@ -18,6 +18,8 @@ export interface EspruinoHalOptions {
   port?: number;
   /** Least important level printed (default INFO). */
   logLevel?: LogLevel;
+  /** Destinations whose address string is cached (default 2: config.maxPeers). */
+  peerCache?: number;
   /** Storage file prefix of the committed configuration (default "lwm2m"). */
   storagePrefix?: string;
   provisioning?: Uint8Array | null;
@@ -28,7 +30,6 @@ export interface EspruinoHalOptions {
 type ReceiveCb = (buf: Uint8Array, off: number, len: number, from: PeerAddress) => void;
 
 const LEVEL = ['ERROR ', 'WARN  ', 'INFO  ', 'DEBUG '];
-const PEER_CACHE = 4;
 
 export class EspruinoHal implements Hal {
   readonly #sock: EspruinoSocket;
@@ -58,7 +59,7 @@ export class EspruinoHal implements Hal {
       write: (name: string, data: Uint8Array) => S.write(name, E.toString(data)), // Storage takes binary strings
       erase: (name: string) => S.erase(name),
     });
-    for (let j = 0; j < PEER_CACHE; j++) { this.#peers.push(new PeerAddress()); this.#peerText.push(''); }
+    for (let j = 0; j < (opts.peerCache ?? 2); j++) { this.#peers.push(new PeerAddress()); this.#peerText.push(''); }
     this.#sock = require('dgram').createSocket('udp4');
     this.#sock.on('message', (msg: string, rinfo: EspruinoRinfo) => this.#message(msg, rinfo));
     this.#sock.on('error', () => this.log(LogLevel.WARN, 'udp: socket error'));

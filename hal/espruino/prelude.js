@@ -51,7 +51,9 @@ var __spreadArray = function (to, from) {
   // cannot parse.)
   if (!Object.freeze) {
     var FZ = String.fromCharCode(255) + "fz";
-    Object.freeze = function (o) { if (o !== null && typeof o === "object") o[FZ] = 1; return o; };
+    // (Only object definitions are marked — the one kind ObjectRegistry.add asks about — so that
+    // their resources and arrays cost no variable more.)
+    Object.freeze = function (o) { if (o !== null && typeof o === "object" && o.resources !== undefined) o[FZ] = 1; return o; };
     Object.isFrozen = function (o) { return o === null || typeof o !== "object" || o[FZ] === 1; };
   }
   if (typeof RangeError === "undefined") {
@@ -61,20 +63,21 @@ var __spreadArray = function (to, from) {
     R.prototype.constructor = R;
     RangeError = R;
   }
-  // Typed arrays: of() and copyWithin().
+  // Typed arrays: of() and copyWithin(), one function each shared by every kind.
   var T = [Uint8Array, Uint16Array, Uint32Array, Int8Array, Int16Array, Int32Array, Float32Array, Float64Array];
+  var typedOf = function () { var a = new this(arguments.length); for (var j = 0; j < arguments.length; j++) a[j] = arguments[j]; return a; };
+  var copyWithin = function (target, start, end) {
+    var n = this.length;
+    if (end === undefined || end > n) end = n;
+    var count = Math.min(end - start, n - target);
+    if (count <= 0) return this;
+    if (start < target && target < start + count) { for (var j = count - 1; j >= 0; j--) this[target + j] = this[start + j]; }
+    else { for (var i = 0; i < count; i++) this[target + i] = this[start + i]; }
+    return this;
+  };
   for (var k = 0; k < T.length; k++) {
-    var C = T[k];
-    if (!C.of) C.of = function () { var a = new this(arguments.length); for (var j = 0; j < arguments.length; j++) a[j] = arguments[j]; return a; };
-    if (!C.prototype.copyWithin) C.prototype.copyWithin = function (target, start, end) {
-      var n = this.length;
-      if (end === undefined || end > n) end = n;
-      var count = Math.min(end - start, n - target);
-      if (count <= 0) return this;
-      if (start < target && target < start + count) { for (var j = count - 1; j >= 0; j--) this[target + j] = this[start + j]; }
-      else { for (var i = 0; i < count; i++) this[target + i] = this[start + i]; }
-      return this;
-    };
+    if (!T[k].of) T[k].of = typedOf;
+    if (!T[k].prototype.copyWithin) T[k].prototype.copyWithin = copyWithin;
   }
   // Engine bug: a needle that runs past the end still matches ("xa".indexOf("ab") === 1).
   if ("xa".indexOf("ab") !== -1) {

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { buildDeviceBundle } from '../../host/espruino-build.js';
 import { Lwm2mServer } from '../../host/server.js';
 import { BootstrapServer, validateBsConfig } from '../../host/bootstrap-server.js';
-import { ESPRUINO, runEspruino, storeScript } from './espruino.js';
+import { ESPRUINO, runEspruino, storeScripts } from './espruino.js';
 
 const NAME = 'espruino app over UDP: bootstrap → register → read/write/observe → re-bootstrap to coaps:// (old server ignored) → register afresh → de-register';
 
@@ -36,7 +36,7 @@ if (!ESPRUINO) {
     const registeredA = new Promise<any>((r) => a.once('registered', r));
     const registeredB = new Promise<any>((r) => b.once('registered', r));
     const deregisteredB = new Promise<any>((r) => b.once('deregistered', r));
-    const run = runEspruino(ESPRUINO, [['store.js', storeScript('lwm2m-mcu.js', bundle.code)], ['boot.js', 'eval(require("Storage").read("lwm2m-mcu.js"));']], {
+    const run = runEspruino(ESPRUINO, [...storeScripts('lwm2m-mcu.js', bundle.code), ['boot.js', 'eval(require("Storage").read("lwm2m-mcu.js"));']], {
       timeoutMs: 120_000, until: /@end/, onOutput: (t, w) => { out = t; write = w; },
     });
     try {

@@ -22,7 +22,7 @@ test('espruino bundle: the settings and the board sizes are baked in', () => {
   assert.match(bundle.code, 'lwm2mEndpoint:"ci-dev"');
   assert.match(bundle.code, 'lwm2mServer:"coap://192.0.2.1:5683"');
   assert.match(bundle.code, 'lwm2mLocalPort:56830');
-  assert.match(bundle.code, 'maxDatagram:576');
+  assert.match(bundle.code, 'maxDatagram:512', 'boards/espruino-esp32/config.json');
   assert.throws(() => parseSettings('endpoint=x'), /unknown key/);
   assert.throws(() => parseSettings('lwm2mEndpoint'), /key=value/);
 });

@@ -54,11 +54,21 @@ export function runEspruino(bin: string, scripts: [string, string][], opts: { ti
   return runOne(0, '').finally(() => { if (!opts.keep) rmSync(dir, { recursive: true, force: true }); }) as Promise<EspruinoRun>;
 }
 
-/** A script that writes `code` into Storage as `name` (run by the first interpreter of a run: the
- *  code then sits in the emulated flash, as on a device, and `eval(require("Storage").read(name))`
- *  runs it from there). */
-export function storeScript(name: string, code: string): string {
-  return 'var S=require("Storage");S.eraseAll();if(!S.write(' + JSON.stringify(name) + ',' + JSON.stringify(code) + '))print("@store failed");else print("@stored");';
+/** Scripts that write `code` into Storage as `name`, one chunk each (run one after another by the
+ *  first interpreters of a run, each small enough for a 16,383-variable build to parse): the code
+ *  then sits in the emulated flash, as on a device, and `eval(require("Storage").read(name))` runs
+ *  it from there. The bytes are the code's UTF-8. */
+export function storeScripts(name: string, code: string, chunk = 16_384): [string, string][] {
+  const bytes = Buffer.from(code, 'utf8');
+  const out: [string, string][] = [];
+  for (let at = 0, k = 0; at < bytes.length; at += chunk, k++) {
+    // base64 through atob(): a binary string in every Espruino build (with or without its UTF-8
+    // support, which would re-encode \u00XX escapes).
+    const lit = 'atob(' + JSON.stringify(bytes.subarray(at, Math.min(bytes.length, at + chunk)).toString('base64')) + ')';
+    const call = at === 0 ? `S.write(${JSON.stringify(name)},${lit},0,${bytes.length})` : `S.write(${JSON.stringify(name)},${lit},${at})`;
+    out.push([`store${k}.js`, `var S=require("Storage");${at === 0 ? 'S.eraseAll();' : ''}if(!${call})print("@store failed");`]);
+  }
+  return out;
 }
 
 /** The lines `@tag rest…` that a bundle printed. */
