@@ -7,24 +7,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildEspruino } from '../../host/espruino-build.js';
 import { vectorStore, injectVectorsHere } from '../xs/host.js';
-import { ESPRUINO, TEST_PROLOGUE, runEspruino, tagged } from './espruino.js';
+import { ESPRUINO, TEST_PROLOGUE, runEspruino, suiteRunner, tagged } from './espruino.js';
 
 // Vectors too long for an interpreter within the runner's time limit (SHA-256 of 1,000,000 bytes:
 // minutes under Espruino on Linux); reported as skipped. The same code runs the shorter vectors.
 const SLOW = /1,000,000/;
 
-// The driver inside Espruino: lists the tests and differential checks and prints one line each.
-const EPILOGUE = `
-var SLOW = ${SLOW};
-(function(){
-  function cmd(s){ return JSON.parse(E.toString(new Uint8Array(handleCommand(E.toUint8Array(s).buffer)))); }
-  var names = cmd('list');
-  for (var i = 0; i < names.length; i++) { if (SLOW.test(names[i])) continue; var r = cmd('run ' + i); print('@test ' + JSON.stringify([names[i], r.ok, r.error || ''])); }
-  var sames = cmd('sames');
-  for (var k = 0; k < sames.length; k++) { var s = cmd('same ' + k); print('@same ' + JSON.stringify([sames[k], s.ok, s.ok ? s.value : s.error])); }
-  print('@done ' + names.length + ' ' + sames.length + ' ' + JSON.stringify(process.memory()));
-})();
-`;
+const EPILOGUE = suiteRunner(SLOW);
 
 // The names are known without Espruino (the same suites under V8), so a skip lists them all.
 injectVectorsHere();

@@ -22,6 +22,23 @@ export const TEST_PROLOGUE = [
   'var TextDecoder = function () {}; TextDecoder.prototype.decode = function (b) { return E.toString(b); };',
 ].join('\n');
 
+/** The driver appended to a test bundle: runs every test and differential check the XS harness has
+ *  registered, through its command handler, and prints one line each (@test, @same, then @done);
+ *  tests whose names match `skip` are not run. */
+export function suiteRunner(skip: RegExp = /$^/): string {
+  return `
+var SLOW = ${skip};
+(function(){
+  function cmd(s){ return JSON.parse(E.toString(new Uint8Array(handleCommand(E.toUint8Array(s).buffer)))); }
+  var names = cmd('list');
+  for (var i = 0; i < names.length; i++) { if (SLOW.test(names[i])) continue; var r = cmd('run ' + i); print('@test ' + JSON.stringify([names[i], r.ok, r.error || ''])); }
+  var sames = cmd('sames');
+  for (var k = 0; k < sames.length; k++) { var s = cmd('same ' + k); print('@same ' + JSON.stringify([sames[k], s.ok, s.ok ? s.value : s.error])); }
+  print('@done ' + names.length + ' ' + sames.length + ' ' + JSON.stringify(process.memory()));
+})();
+`;
+}
+
 export interface EspruinoRun { out: string; code: number | null; dir: string }
 
 /** Runs `scripts` (file name → code) in a fresh directory: each in turn, the last one with `stdin`
