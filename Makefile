@@ -29,9 +29,9 @@ demo: build
 espruino: build
 	@$(NODE) build/host/espruino-build.js --settings "$(SETTINGS)"
 
-# The Espruino tests only (needs $$ESPRUINO, an Espruino interpreter built for Linux; `make test` runs them too when it is set).
+# The Espruino tests only (test-host/espruino: $$ESPRUINO, an Espruino built for Linux, and $$ESPRUINO_ESP32, its 32-bit 16,383-variable build; `make test` runs them too, skipped when unset).
 test-espruino: build
-	@$(NODE) build/test-host/run.js espruino
+	@$(NODE) build/test-host/run.js /test-host/espruino/
 
 bench: build
 	@$(NODE) build/bench/run.js
