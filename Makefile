@@ -2,7 +2,7 @@
 BOARD ?= esp32
 NODE  ?= node
 
-.PHONY: all setup build check test demo bench flash sim clean
+.PHONY: all setup build check test demo bench flash sim clean espruino test-espruino
 
 all: build
 
@@ -15,6 +15,7 @@ build: setup
 	@chmod +x build/host/cli.js
 	@npx tsc -p tsconfig.core.json
 	@npx tsc -p hal/moddable/tsconfig.json
+	@npx tsc -p hal/espruino/tsconfig.json
 
 # Runs every test (unit, simulator, real-peer interop, XS engine); ends with `N passed, N failed`.
 test: build
@@ -23,6 +24,14 @@ test: build
 # The main job: bootstrap server + LwM2M server + client on loopback.
 demo: build
 	@$(NODE) build/host/demo.js
+
+# The Espruino bundle (ES5, one file): build/espruino/lwm2m-mcu.js, SETTINGS="lwm2mEndpoint=… lwm2mServer=…" baked in.
+espruino: build
+	@$(NODE) build/host/espruino-build.js --settings "$(SETTINGS)"
+
+# The Espruino tests only (test-host/espruino: $$ESPRUINO, an Espruino built for Linux, and $$ESPRUINO_ESP32, its 32-bit 16,383-variable build; `make test` runs them too, skipped when unset).
+test-espruino: build
+	@$(NODE) build/test-host/run.js /test-host/espruino/
 
 bench: build
 	@$(NODE) build/bench/run.js

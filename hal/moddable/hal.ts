@@ -20,7 +20,9 @@ import Net from "net";
 import RNG from "rng";
 import type { Hal } from "../hal.js";
 import { LogLevel } from "../hal.js";
-import { PeerAddress, formatAddress, parseAddress } from "../../src/coap/peer.js";
+import { PeerAddress, formatAddress, parseAddress, parseIPv4 } from "../../src/coap/peer.js";
+
+export { parseIPv4 }; // moved to src/coap/peer.ts (parseAddress uses it); re-exported for hal.suite.ts
 import type { ByteStore } from "./store.js";
 
 export interface ModdableHalOptions {
@@ -210,25 +212,3 @@ export class ModdableHal implements Hal {
 }
 
 function setPort(out: PeerAddress, port: number): boolean { out.port = port; return true; }
-
-/** Parses a dotted-quad IPv4 address into `out` (family 4) without allocating; false otherwise.
- *  The port is left as it is. */
-export function parseIPv4(text: string, out: PeerAddress): boolean {
-  let part = 0, value = 0, digits = 0;
-  const n = text.length;
-  for (let j = 0; j <= n; j++) {
-    const c = j < n ? text.charCodeAt(j) : 46; // a final '.' closes the last part
-    if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return false;
-    } else if (c === 46) {
-      if (digits === 0 || part > 3) return false;
-      out.addr[part++] = value;
-      value = 0; digits = 0;
-    } else return false;
-  }
-  if (part !== 4) return false;
-  for (let j = 4; j < 16; j++) out.addr[j] = 0;
-  out.family = 4;
-  return true;
-}

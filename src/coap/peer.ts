@@ -36,12 +36,8 @@ export function parseAddress(text: string, port: number, out: PeerAddress): bool
   out.clear();
   out.port = port;
   if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1);
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    for (let j = 0; j < 4; j++) { const n = +v4[j + 1]; if (n > 255) return false; out.addr[j] = n; }
-    out.family = 4;
-    return true;
-  }
+  // Dotted quads by hand, not /\d{1,3}/: Espruino's RegExp has no {n,m} (nor a working `?`).
+  if (parseIPv4(text, out)) return true;
   if (text.indexOf(':') < 0) return false;
   const pct = text.indexOf('%');
   if (pct >= 0) text = text.slice(0, pct);
@@ -55,9 +51,9 @@ export function parseAddress(text: string, port: number, out: PeerAddress): bool
   const last = tp.length ? tp[tp.length - 1] : hp[hp.length - 1];
   let v4tail: number[] | null = null;
   if (last && last.indexOf('.') >= 0) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(last);
-    if (!m) return false;
-    v4tail = [+m[1], +m[2], +m[3], +m[4]];
+    if (!parseIPv4(last, out)) return false;
+    v4tail = [out.addr[0], out.addr[1], out.addr[2], out.addr[3]];
+    out.clear(); out.port = port;
     if (tp.length) tp = tp.slice(0, -1); else hp.pop();
   }
   const groups = 8 - (v4tail ? 2 : 0);
@@ -73,6 +69,28 @@ export function parseAddress(text: string, port: number, out: PeerAddress): bool
   }
   if (v4tail) for (let j = 0; j < 4; j++) out.addr[12 + j] = v4tail[j];
   out.family = 6;
+  return true;
+}
+
+/** Parses a dotted-quad IPv4 address into `out` (family 4) without allocating; false otherwise.
+ *  The port is left as it is. */
+export function parseIPv4(text: string, out: PeerAddress): boolean {
+  let part = 0, value = 0, digits = 0;
+  const n = text.length;
+  for (let j = 0; j <= n; j++) {
+    const c = j < n ? text.charCodeAt(j) : 46; // a final '.' closes the last part
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return false;
+    } else if (c === 46) {
+      if (digits === 0 || part > 3) return false;
+      out.addr[part++] = value;
+      value = 0; digits = 0;
+    } else return false;
+  }
+  if (part !== 4) return false;
+  for (let j = 4; j < 16; j++) out.addr[j] = 0;
+  out.family = 4;
   return true;
 }
 

@@ -70,7 +70,7 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
     if (op === 0 && a.length) a[at % a.length] ^= 1 << Math.floor(rnd() * 8);
     else if (op === 1) a.splice(at, 0, Math.floor(rnd() * 256));
     else if (op === 2 && a.length) a.splice(at % a.length, 1);
-    else a.length = Math.min(a.length, at);
+    else a.splice(Math.min(a.length, at)); // truncate (not `a.length = n`: Espruino throws on it)
   }
   return Uint8Array.from(a);
 }

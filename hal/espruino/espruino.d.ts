@@ -1,0 +1,42 @@
+// The little of Espruino's runtime that hal/espruino uses (https://www.espruino.com/Reference).
+// Type-checking only: hal/espruino/tsconfig.json (no Node, no DOM types).
+declare function require(name: 'dgram'): EspruinoDgram;
+declare function require(name: 'Storage'): EspruinoStorage;
+declare function require(name: 'crypto'): EspruinoCrypto;
+declare function getTime(): number;
+declare function setTimeout(cb: () => void, ms: number): number;
+declare function clearTimeout(id: number): void;
+declare function print(...args: unknown[]): void;
+declare const E: {
+  /** A 32-bit random number from the hardware RNG. */
+  hwRand(): number;
+  /** The bytes of a typed array as a (binary) string. */
+  toString(data: Uint8Array): string;
+  /** A string's bytes as a new Uint8Array. */
+  toUint8Array(data: string): Uint8Array;
+  reboot?(): void;
+};
+declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number; history: number } };
+declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
+
+interface EspruinoRinfo { address: string; port: number; size: number }
+interface EspruinoSocket {
+  on(ev: 'message', cb: (msg: string, rinfo: EspruinoRinfo) => void): void;
+  on(ev: 'error' | 'close', cb: (e?: unknown) => void): void;
+  bind(port: number, cb?: () => void): EspruinoSocket;
+  send(data: string, offset: number, length: number, port: number, address: string): void;
+  close(): void;
+}
+interface EspruinoDgram { createSocket(type: 'udp4' | { type: 'udp4'; reuseAddr?: boolean }): EspruinoSocket }
+interface EspruinoStorage {
+  read(name: string): string | undefined;
+  readJSON(name: string, noExceptions?: boolean): unknown;
+  write(name: string, data: string | Uint8Array): boolean;
+  erase(name: string): void;
+}
+interface EspruinoCrypto {
+  AES: {
+    encrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): ArrayBuffer;
+    decrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): ArrayBuffer;
+  };
+}

@@ -1,0 +1,103 @@
+// The Espruino device entry (build/espruino/lwm2m-mcu.js runs it): the settings baked in by
+// `make espruino SETTINGS="lwm2mEndpoint=… lwm2mServer=coap://10.0.0.5:5683 …"` (the Moddable build's
+// keys, host/espruino-build.ts defines LWM2M_SETTINGS), each overridden by the Storage file
+// lwm2m.json on the device (e.g. require("Storage").writeJSON("lwm2m.json", {lwm2mEndpoint: "dev-42"})),
+// the board's sizes (boards/espruino-esp32/config.json), the Espruino HAL, and the driver: datagrams
+// in, datagrams out, one timer at the client's next deadline (the call order of src/client/client.ts).
+// The running client is global `lwm2m` ({client, hal, stop()}) for the REPL.
+import { EspruinoHal } from './hal.js';
+import { EspruinoAes128 } from './aes.js';
+import { LogLevel } from '../hal.js';
+import type { Config } from '../../src/config.js';
+import type { PeerAddress } from '../../src/coap/peer.js';
+import { createBoardClient, type AccountOptions, type Board } from '../../src/client/setup.js';
+import { Ev } from '../../src/client/events.js';
+
+declare const global: { [k: string]: unknown };
+
+function setting(key: string, over: { [k: string]: unknown } | null): unknown {
+  if (over && over[key] !== undefined) return over[key];
+  return LWM2M_SETTINGS ? LWM2M_SETTINGS[key] : undefined;
+}
+
+function hexBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length >> 1);
+  for (let j = 0; j < out.length; j++) out[j] = parseInt(s.substring(2 * j, 2 * j + 2), 16);
+  return out;
+}
+
+/** The HAL's callbacks for the client, made in a scope that holds only the HAL (on Espruino a
+ *  closure keeps every variable of the scope it was made in: the settings must not stay alive). */
+function halHooks(hal: EspruinoHal) {
+  return {
+    store: {
+      load: (out: Uint8Array) => hal.storageRead('config', out),
+      save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite('config', buf, off, len),
+    },
+    random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
+    aes: () => new EspruinoAes128(),
+    // After the 2.04 of the Execute has gone out (the pump runs synchronously).
+    hooks: {
+      reboot: () => { setTimeout(() => hal.reboot(), 0); return 0; },
+      factoryReset: () => { setTimeout(() => hal.factoryReset(), 0); return 0; },
+    },
+  };
+}
+
+/** Reads the settings and builds the board's client (nothing made here outlives it but the client). */
+function makeBoard(): { hal: EspruinoHal; board: Board } {
+  const over = require('Storage').readJSON('lwm2m.json', true) as { [k: string]: unknown } | null;
+  const str = (k: string): string => { const v = setting(k, over); return v === undefined || v === null ? '' : String(v); };
+  const sizes = (setting('lwm2mConfig', over) ?? {}) as Partial<Config>;
+  const endpoint = str('lwm2mEndpoint') || 'lwm2m-mcu';
+  const hal = new EspruinoHal({ port: Number(setting('lwm2mLocalPort', over) ?? 0), logLevel: LogLevel.INFO, peerCache: sizes.maxPeers });
+  const server = str('lwm2mServer'), bootstrap = str('lwm2mBootstrap'), id = str('lwm2mPskIdentity'), key = str('lwm2mPskKey');
+  hal.log(LogLevel.INFO, 'lwm2m-mcu: endpoint ' + endpoint + ', server ' + (server || '-') + ', bootstrap ' + (bootstrap || '-'));
+  const account = (uri: string): AccountOptions => (id && key ? { uri: uri, pskIdentity: id, pskKey: hexBytes(key) } : { uri: uri });
+  const seed = new Uint8Array(16);
+  hal.random(seed, 0, 16);
+  const h = halHooks(hal);
+  const board = createBoardClient({
+    endpoint: endpoint, seed: seed, config: sizes,
+    server: server ? account(server) : undefined, bootstrap: bootstrap ? account(bootstrap) : undefined,
+    store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks,
+    device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: '0.1.0' },
+  });
+  LWM2M_SETTINGS = null; // read once: its variables go back to the application
+  return { hal: hal, board: board };
+}
+
+function boot(): void {
+  const made = makeBoard();
+  const hal = made.hal, board = made.board, client = board.client;
+  const out = new Uint8Array(client.config.maxDatagram);
+  let stopped = false;
+  const pump = (): void => {
+    let deadline = client.poll(hal.now());
+    for (let guard = 0; guard < 64; guard++) {
+      const n = client.transmit(out, 0);
+      if (n <= 0) break;
+      hal.send(out, 0, n, client.txPeer);
+      deadline = client.poll(hal.now());
+    }
+    for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
+      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered');
+      else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished');
+      else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
+    }
+    hal.setTimer(stopped ? Infinity : deadline, pump);
+  };
+  hal.onReceive((buf: Uint8Array, off: number, len: number, from: PeerAddress) => {
+    client.receive(buf, off, len, from, hal.now());
+    pump();
+  });
+  client.start(hal.now());
+  pump();
+  global.lwm2m = {
+    client: client, hal: hal, board: board,
+    /** De-registers, then closes the socket a little later (the De-register goes out first). */
+    stop: () => { client.stop(hal.now()); pump(); stopped = true; setTimeout(() => hal.close(), 500); },
+  };
+}
+
+boot();

@@ -1,0 +1,483 @@
+// The Espruino build: one ES5 script from the TypeScript of src/ and hal/espruino (or a test entry),
+// for an engine that has no ES2015 syntax, no function-declaration hoisting and a small heap.
+// `make espruino` runs it (`node build/host/espruino-build.js [--settings "k=v …"] [--out FILE]`);
+// the Espruino tests call buildEspruino() with their own entries.
+//
+// The pipeline, per module of the program that the entry imports:
+//  1. tsc (the whole program, so that const enums are inlined across modules) to ES2022 CommonJS;
+//  2. private names (#x) become short public names ($a, $b, …: one name per private name in the
+//     bundle; no class here extends a class with private names, which the build checks), because
+//     tsc lowers them to WeakMaps, which Espruino lacks;
+//  3. tsc again, ES2022 → ES5 (classes, let/const, arrows, for…of over arrays, spread, ?. and ??),
+//     with no helpers of its own (hal/espruino/prelude.js has them once);
+//  4. require("./x.js") becomes require(<module number>), the __esModule marker and the
+//     `exports.a = void 0` preamble go (variables on a device);
+// then the modules go into one array behind a small loader (each factory dropped once it ran),
+// esbuild minifies the whole (ES5 in, ES5 out), and a last pass over the ES5 syntax tree (acorn)
+// moves function declarations to the top of their bodies (Espruino does not hoist them: tsc's
+// `exports.f = f;` and `__extends(C, _super)` run before `function f`) and renames identifiers that
+// Espruino cannot use as names (of, let, static). checkEspruinoBundle() is the CI check of the result.
+import ts from 'typescript';
+import * as acorn from 'acorn';
+import * as walk from 'acorn-walk';
+import { transform } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface EspruinoBuildOptions {
+  /** The entry module (a .ts path, absolute or relative to the repository). */
+  entry: string;
+  /** Globals defined before the modules load (e.g. LWM2M_SETTINGS), as JSON values. */
+  globals?: Record<string, unknown>;
+  /** Module path → module path (absolute or repo-relative .ts): e.g. the XS harness → the Espruino one. */
+  redirects?: Record<string, string>;
+  /** Module path (repo-relative) → a rewrite of its TypeScript text before compiling (board trims). */
+  sourceTransforms?: Record<string, (text: string) => string>;
+  /** Modules (repo-relative) loaded on first use instead of when their importer loads: each import
+   *  of one becomes an object of getters, one per name the importer uses (the payload codecs a
+   *  board's servers may never ask for: variables only when a server does). */
+  lazy?: string[];
+  /** Also shorten property names (esbuild mangleProps) except those of the engine's built-ins,
+   *  Espruino's API, the settings and Config keys (reservedProps()): a property name of more than
+   *  4 characters costs Espruino a variable more per object that holds it. The device bundle does;
+   *  test bundles, whose transcripts print property names, do not. */
+  mangleProps?: boolean;
+  /** Minify (default true). */
+  minify?: boolean;
+  /** Print `@mod <n> <path> <variables in use before> <after>` around every module's first load
+   *  (process.memory(), which collects first): the per-module memory table. */
+  traceModules?: boolean;
+  /** ES5 code placed after the prelude, before the modules (tests: shims for the test harness). */
+  prologue?: string;
+  /** Code appended after the loader's call of the entry (tests). */
+  epilogue?: string;
+}
+
+export interface EspruinoBundle {
+  code: string;
+  /** Module paths (repo-relative), in module-number order (0 is the entry). */
+  modules: string[];
+  /** Where the modules start in the unminified bundle, for diagnostics. */
+  bytes: number;
+}
+
+/** Identifiers Espruino cannot use as variable names, and what they become. */
+const RENAME: Record<string, string> = { of: '$of', let: '$let', static: '$static', yield: '$yield' };
+
+/** Built-ins Espruino lacks (2v29) that the core may use: each one the bundle mentions must be
+ *  supplied by hal/espruino/prelude.js. */
+export const MISSING_BUILTINS: readonly string[] = [
+  'Math.imul', 'Math.clz32', 'Math.trunc', 'Math.log10', 'Math.log2', 'Math.fround', 'Math.sign', 'Math.hypot', 'Math.cbrt',
+  'Number.isNaN', 'Number.isInteger', 'Number.isFinite', 'Number.isSafeInteger', 'Number.EPSILON', 'Number.MAX_SAFE_INTEGER',
+  'Object.freeze', 'Object.isFrozen', 'Object.is', 'Object.entries', 'Object.values', 'Object.fromEntries',
+  'Array.from', 'Array.of', 'Uint8Array.of', 'Uint16Array.of', 'Uint32Array.of', 'Int32Array.of', 'Float64Array.of',
+  'Uint8Array.from', 'Uint32Array.from', 'Float64Array.from', 'Array.prototype.slice',
+];
+/** Globals Espruino lacks: a reference to one must be guarded or supplied by the prelude. */
+export const MISSING_GLOBALS: readonly string[] = [
+  'RangeError', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Symbol', 'TextEncoder', 'TextDecoder', 'BigInt', 'Proxy', 'Reflect', 'globalThis', 'queueMicrotask',
+];
+/** Methods Espruino lacks on typed arrays or strings: prelude-supplied where used. */
+export const MISSING_METHODS: readonly string[] = ['copyWithin', 'padStart', 'padEnd', 'codePointAt', 'normalize', 'localeCompare'];
+
+function abs(p: string): string { return resolve(REPO, p); }
+
+export async function buildEspruino(opts: EspruinoBuildOptions): Promise<EspruinoBundle> {
+  const entry = abs(opts.entry);
+  const redirects = new Map<string, string>();
+  for (const [from, to] of Object.entries(opts.redirects ?? {})) redirects.set(abs(from), abs(to));
+
+  // 1. The program, to ES2022 CommonJS.
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+    removeComments: true, noEmitHelpers: true, importHelpers: false, esModuleInterop: false, types: [], skipLibCheck: true,
+    noEmitOnError: false, declaration: false, sourceMap: false, preserveConstEnums: false, useDefineForClassFields: false,
+    strict: false, noImplicitAny: false, lib: ['lib.es2022.d.ts'], newLine: ts.NewLineKind.LineFeed,
+  };
+  const host = ts.createCompilerHost(options);
+  const transforms = new Map(Object.entries(opts.sourceTransforms ?? {}).map(([k, f]) => [abs(k), f]));
+  if (transforms.size) {
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, lang, onError, create) => {
+      const f = transforms.get(resolve(name));
+      if (!f) return getSourceFile(name, lang, onError, create);
+      return ts.createSourceFile(name, f(readFileSync(name, 'utf8')), lang);
+    };
+  }
+  const resolved = new Map<string, Map<string, string>>(); // containing file → specifier → file
+  host.resolveModuleNames = (names, containing) => names.map((name) => {
+    const r = ts.resolveModuleName(name, containing, options, host).resolvedModule;
+    if (!r) return undefined;
+    let file = resolve(r.resolvedFileName);
+    const red = redirects.get(file);
+    if (red) file = red;
+    let m = resolved.get(resolve(containing));
+    if (!m) resolved.set(resolve(containing), (m = new Map()));
+    m.set(name, file);
+    return { resolvedFileName: file, extension: file.endsWith('.d.ts') ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false };
+  });
+  const program = ts.createProgram([entry], options, host);
+  const out = new Map<string, string>();
+  program.emit(undefined, (_name, text, _bom, _err, sources) => {
+    if (sources && sources.length === 1) out.set(resolve(sources[0].fileName), text);
+  });
+
+  // Module numbers: the entry first, then in the order the program found them.
+  const files = program.getSourceFiles().map((f) => resolve(f.fileName)).filter((f) => out.has(f));
+  files.sort((a, b) => (a === entry ? -1 : b === entry ? 1 : 0));
+  const index = new Map(files.map((f, i) => [f, i]));
+
+  const lazy = new Set((opts.lazy ?? []).map(abs));
+  // 2. + 3. + 4. per module.
+  const privateNames = new Map<string, string>();
+  const factories: string[] = [];
+  for (const file of files) {
+    let js = renamePrivateNames(out.get(file)!, privateNames, file);
+    js = ts.transpileModule(js, {
+      compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, downlevelIteration: true, noEmitHelpers: true, removeComments: true, newLine: ts.NewLineKind.LineFeed },
+      fileName: 'm.js',
+    }).outputText;
+    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy);
+    factories.push('function(exports,require){' + js + '\n}');
+  }
+  const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
+  const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => 'var ' + k + '=' + JSON.stringify(v) + ';').join('\n');
+  // The loader: module i runs once, on its first require; its factory is dropped afterwards (on
+  // Espruino a function costs variables for as long as it is referenced).
+  // C[i] is module i's exports object itself (no module record: variables); tsc's CommonJS output
+  // never uses `module`.
+  const run = opts.traceModules
+    ? 'var u=process.memory().usage;f(m,r);print("@mod "+i+" "+u+" "+process.memory().usage);'
+    : 'f(m,r);';
+  const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[];\n' +
+    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];M[i]=0;' + run + 'return m}\n' +
+    'r(0)})();\n';
+  let code = prelude + '\n' + (opts.prologue ?? '') + '\n' + globals + '\n' + loader + (opts.epilogue ?? '');
+  const bytes = code.length;
+  if (opts.minify !== false) {
+    code = (await transform(code, {
+      minify: true, target: 'es5', loader: 'js', charset: 'utf8', legalComments: 'none',
+      ...(opts.mangleProps ? { mangleProps: /^[A-Za-z_$][\w$]*$/, reserveProps: new RegExp('^(?:' + reservedProps().map((n) => n.replace(/\$/g, '\\$')).join('|') + ')$') } : {}),
+    })).code;
+  }
+  code = hoistAndRename(code);
+  return { code, modules: files.map((f) => relative(REPO, f)), bytes };
+}
+
+/** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
+const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
+  'encrypt', 'decrypt', 'AES', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
+  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m'];
+
+/** Property names a minifier must leave alone: every own property of the engine's globals and their
+ *  prototypes (taken from V8: a superset of Espruino's), Espruino's API, and the keys read from
+ *  outside the bundle (settings, lwm2m.json, Config). */
+export function reservedProps(): string[] {
+  const out = new Set<string>(ESPRUINO_PROPS);
+  const add = (o: unknown): void => { if (o && (typeof o === 'object' || typeof o === 'function')) for (const k of Object.getOwnPropertyNames(o)) out.add(k); };
+  for (const k of Object.getOwnPropertyNames(globalThis)) {
+    out.add(k);
+    const v = Object.getOwnPropertyDescriptor(globalThis, k)?.value; // (no getters: some warn)
+    add(v); if (typeof v === 'function') add((v as { prototype?: unknown }).prototype);
+  }
+  add(Object.getPrototypeOf(Uint8Array)); add(Object.getPrototypeOf(Uint8Array.prototype));
+  const config = readFileSync(join(REPO, 'src', 'config.ts'), 'utf8');
+  const body = /export interface Config \{([\s\S]*?)\n\}/.exec(config);
+  if (body) for (const m of body[1].matchAll(/^\s*(?:readonly\s+)?(\w+)\??:/gm)) out.add(m[1]);
+  for (const k of ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig']) out.add(k);
+  return [...out].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).sort();
+}
+
+/** #name → a short public name, the same for one private name everywhere (see the top of the file). */
+function renamePrivateNames(js: string, names: Map<string, string>, file: string): string {
+  const ast = acorn.parse(js, { ecmaVersion: 2022, sourceType: 'script', allowHashBang: true });
+  const edits: [number, number, string][] = [];
+  walk.full(ast, (node: any) => {
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      if (node.superClass) {
+        let has = false;
+        walk.full(node.body, (n: any) => { if (n.type === 'PrivateIdentifier') has = true; });
+        if (has) throw new Error(relative(REPO, file) + ': a class with private names extends another class (the Espruino build shares private names between classes)');
+      }
+    }
+  });
+  walk.full(ast, (node: any) => {
+    if (node.type === 'PrivateIdentifier') {
+      let short = names.get(node.name);
+      if (!short) { short = '$' + shortName(names.size); names.set(node.name, short); }
+      edits.push([node.start, node.end, short]);
+    }
+  }, privateWalkBase());
+  return applyEdits(js, edits);
+}
+
+/** acorn-walk's base does not visit PrivateIdentifier keys by default: add them. */
+function privateWalkBase(): any {
+  const base: any = { ...walk.base };
+  base.PrivateIdentifier = () => {};
+  base.PropertyDefinition = (node: any, st: any, c: any) => { c(node.key, st); if (node.value) c(node.value, st, 'Expression'); };
+  base.MethodDefinition = (node: any, st: any, c: any) => { c(node.key, st); c(node.value, st, 'Expression'); };
+  base.MemberExpression = (node: any, st: any, c: any) => { c(node.object, st, 'Expression'); c(node.property, st); };
+  base.BinaryExpression = (node: any, st: any, c: any) => { c(node.left, st); c(node.right, st, 'Expression'); };
+  base.Identifier = () => {};
+  return base;
+}
+
+const ALPHA = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+function shortName(i: number): string {
+  let s = '';
+  do { s += ALPHA[i % 52]; i = Math.floor(i / 52); } while (i > 0);
+  return s;
+}
+
+function applyEdits(src: string, edits: [number, number, string][]): string {
+  edits.sort((a, b) => a[0] - b[0]);
+  let out = '', at = 0;
+  for (const [s, e, t] of edits) { if (s < at) continue; out += src.slice(at, s) + t; at = e; }
+  return out + src.slice(at);
+}
+
+/** require("./x.js") → require(n); drops the __esModule marker and `exports.a = … = void 0;`. */
+function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>): string {
+  const ast: any = acorn.parse(js, { ecmaVersion: 5, sourceType: 'script' });
+  const edits: [number, number, string][] = [];
+  const lazyVars = new Map<string, { call: any; n: number; names: Set<string> }>();
+  walk.simple(ast, {
+    VariableDeclarator(d: any) {
+      const c = d.init;
+      if (d.id.type !== 'Identifier' || !c || c.type !== 'CallExpression' || c.callee.name !== 'require' || c.arguments.length !== 1 || c.arguments[0].type !== 'Literal') return;
+      const target = specs.get(String(c.arguments[0].value));
+      if (target !== undefined && lazy.has(target)) lazyVars.set(d.id.name, { call: c, n: index.get(target)!, names: new Set() });
+    },
+  });
+  if (lazyVars.size) {
+    walk.simple(ast, {
+      MemberExpression(m: any) {
+        const v = m.object.type === 'Identifier' ? lazyVars.get(m.object.name) : undefined;
+        if (v && !m.computed) v.names.add(m.property.name);
+        else if (v) throw new Error(relative(REPO, file) + ': a lazy module is used with a computed property');
+      },
+    });
+    for (const v of lazyVars.values()) {
+      edits.push([v.call.start, v.call.end, '{' + [...v.names].map((k) => 'get ' + k + '(){return require(' + v.n + ').' + k + '}').join(',') + '}']);
+    }
+  }
+  for (const st of ast.body) {
+    if (st.type !== 'ExpressionStatement') continue;
+    const e = st.expression;
+    const text = js.slice(st.start, st.end);
+    if (e.type === 'CallExpression' && /^Object\.defineProperty\(exports, "__esModule"/.test(text)) edits.push([st.start, st.end, '']);
+    else if (e.type === 'AssignmentExpression' && /^exports\.[\w$]+ = [^;]*void 0;?$/.test(text.replace(/\s+/g, ' '))) {
+      let x = e; while (x.type === 'AssignmentExpression') x = x.right;
+      if (x.type === 'UnaryExpression' && x.operator === 'void') edits.push([st.start, st.end, '']);
+    }
+  }
+  walk.simple(ast, {
+    CallExpression(n: any) {
+      // Object.defineProperty(o, "name", d) (tsc's ES5 getters and re-exports) →
+      // Object.defineProperties(o, { name: d }): the name is then a key a property mangler renames
+      // like every other use of it, not a string it must leave alone.
+      const c = n.callee;
+      if (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name === 'Object' && c.property.name === 'defineProperty'
+        && n.arguments.length === 3 && n.arguments[1].type === 'Literal' && typeof n.arguments[1].value === 'string' && /^[A-Za-z_$][\w$]*$/.test(n.arguments[1].value)) {
+        const [o, k, d] = n.arguments;
+        edits.push([c.property.start, c.property.end, 'defineProperties']);
+        edits.push([k.start, d.start, '{' + k.value + ': ']);
+        edits.push([d.end, d.end, '}']);
+        return;
+      }
+      if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments.length === 1 && n.arguments[0].type === 'Literal') {
+        const spec = String(n.arguments[0].value);
+        if (!spec.startsWith('.')) return; // an Espruino module: dgram, Storage, crypto
+        if ([...lazyVars.values()].some((v) => v.call === n)) return;
+        const target = specs.get(spec);
+        const i = target === undefined ? undefined : index.get(target);
+        if (i === undefined) throw new Error(relative(REPO, file) + ': require("' + spec + '") is not a module of the bundle');
+        edits.push([n.arguments[0].start, n.arguments[0].end, String(i)]);
+      }
+    },
+  });
+  return applyEdits(js, edits);
+}
+
+/** The last pass on the ES5 text: function declarations first in every body, forbidden names renamed. */
+export function hoistAndRename(code: string): string {
+  const ast: any = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
+  const bodyOf = new Set<any>();
+  const renames: any[] = [];
+  walk.fullAncestor(ast, (node: any, _st: any, ancestors: any[]) => {
+    if (node.type === 'Program' || ((node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') && node.body)) {
+      bodyOf.add(node.type === 'Program' ? node : node.body);
+    }
+    if (node.type === 'Identifier' && RENAME[node.name] !== undefined) {
+      const parent = ancestors[ancestors.length - 2];
+      const isProp = parent && ((parent.type === 'MemberExpression' && parent.property === node && !parent.computed)
+        || (parent.type === 'Property' && parent.key === node && !parent.computed));
+      if (!isProp) renames.push(node);
+    }
+  });
+  // Render with replacements: a body with its declarations moved, an identifier renamed.
+  const regions: { start: number; end: number; node: any; kind: 'body' | 'name' }[] = [];
+  for (const b of bodyOf) regions.push({ start: b.start, end: b.end, node: b, kind: 'body' });
+  for (const n of renames) regions.push({ start: n.start, end: n.end, node: n, kind: 'name' });
+  regions.sort((a, b) => a.start - b.start || b.end - a.end);
+  // A tree of regions by containment.
+  type R = (typeof regions)[number] & { kids: R[] };
+  const root: R = { start: 0, end: code.length, node: null, kind: 'body', kids: [] };
+  const stack: R[] = [root];
+  for (const r0 of regions) {
+    const r = r0 as R; r.kids = [];
+    if (r.node === ast) { root.node = ast; continue; }
+    while (stack.length > 1 && stack[stack.length - 1].end <= r.start) stack.pop();
+    stack[stack.length - 1].kids.push(r);
+    stack.push(r);
+  }
+  const render = (s: number, e: number, kids: R[]): string => {
+    let out = '', at = s;
+    for (const k of kids) {
+      if (k.start < s || k.end > e) continue;
+      out += code.slice(at, k.start) + renderRegion(k);
+      at = k.end;
+    }
+    return out + code.slice(at, e);
+  };
+  const renderRegion = (r: R): string => {
+    if (r.kind === 'name') return RENAME[r.node.name];
+    const stmts: any[] = r.node.body;
+    const isProgram = r.node.type === 'Program';
+    const open = isProgram ? '' : '{', close = isProgram ? '' : '}';
+    const kidsIn = (st: any) => r.kids.filter((k) => k.start >= st.start && k.end <= st.end);
+    const one = (st: any) => render(st.start, st.end, kidsIn(st));
+    const directives = stmts.filter((st) => st.directive !== undefined);
+    const decls = stmts.filter((st) => st.type === 'FunctionDeclaration');
+    if (decls.length === 0 || stmts.indexOf(decls[decls.length - 1]) === decls.length - 1 + directives.length) {
+      return isProgram ? render(r.start, r.end, r.kids) : render(r.start, r.end, r.kids);
+    }
+    const rest = stmts.filter((st) => st.directive === undefined && st.type !== 'FunctionDeclaration');
+    const parts = [...directives.map((st) => one(st)), ...decls.map(one), ...rest.map(one)];
+    return open + parts.map((p) => (/[;}]$/.test(p) ? p : p + ';')).join('') + close;
+  };
+  return renderRegion(root);
+}
+
+export interface BundleCheck { errors: string[] }
+
+/** The CI check (no Espruino needed): the bundle parses as ES5, mentions no built-in that Espruino
+ *  lacks unless the prelude supplies it, and has no name Espruino cannot use. */
+export function checkEspruinoBundle(code: string): BundleCheck {
+  const errors: string[] = [];
+  let ast: any;
+  try { ast = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' }); } catch (e) { return { errors: ['not ES5: ' + (e as Error).message] }; }
+  const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
+  const supplied = (what: string): boolean => {
+    const [obj, prop] = what.split('.');
+    if (!prop) return new RegExp('(^|[^.\\w$])' + what + '\\s*=').test(prelude);
+    return new RegExp(obj + '(\\.prototype)?\\.' + prop + '\\s*=').test(prelude) || new RegExp('\\.' + prop + '\\s*=').test(prelude);
+  };
+  const seen = new Set<string>();
+  walk.fullAncestor(ast, (node: any, _s: any, anc: any[]) => {
+    if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') {
+      const p = node.property.name;
+      if (node.object.type === 'Identifier') {
+        const name = node.object.name + '.' + p;
+        if (MISSING_BUILTINS.includes(name)) seen.add(name);
+      }
+      if (node.object.type === 'MemberExpression' && !node.object.computed && node.object.object.type === 'Identifier' && node.object.property.name === 'prototype') {
+        const name = node.object.object.name + '.prototype.' + p;
+        if (MISSING_BUILTINS.includes(name)) seen.add(name);
+      }
+      if (MISSING_METHODS.includes(p)) seen.add('.' + p);
+    }
+    if (node.type === 'Identifier' && MISSING_GLOBALS.includes(node.name)) {
+      const parent = anc[anc.length - 2];
+      const isProp = parent && ((parent.type === 'MemberExpression' && parent.property === node && !parent.computed) || (parent.type === 'Property' && parent.key === node));
+      const guarded = parent && parent.type === 'UnaryExpression' && parent.operator === 'typeof';
+      if (!isProp && !guarded) seen.add(node.name);
+    }
+    if (node.type === 'Identifier' && RENAME[node.name] !== undefined) {
+      const parent = anc[anc.length - 2];
+      const isProp = parent && ((parent.type === 'MemberExpression' && parent.property === node && !parent.computed) || (parent.type === 'Property' && parent.key === node));
+      if (!isProp) errors.push('identifier "' + node.name + '" (Espruino cannot use it as a name) at ' + node.start);
+    }
+    if (node.type === 'LabeledStatement') errors.push('label "' + node.label.name + '" (Espruino has no labels) at ' + node.start);
+  });
+  for (const s of seen) {
+    const ok = s.startsWith('.') ? new RegExp('\\.' + s.slice(1) + '\\s*=').test(prelude) : supplied(s.replace('.prototype', ''));
+    if (!ok) errors.push('uses ' + s + ', which Espruino lacks and hal/espruino/prelude.js does not supply');
+  }
+  // Function declarations must come first in their bodies (Espruino does not hoist them).
+  walk.full(ast, (node: any) => {
+    const body = node.type === 'Program' ? node.body : (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') ? node.body.body : null;
+    if (!body) return;
+    let other = false;
+    for (const st of body) {
+      if (st.directive !== undefined) continue;
+      if (st.type === 'FunctionDeclaration') { if (other) { errors.push('function ' + st.id.name + ' declared after other statements at ' + st.start); break; } }
+      else other = true;
+    }
+  });
+  return { errors };
+}
+
+/** SETTINGS="lwm2mEndpoint=dev1 lwm2mServer=coap://…" → an object (the Moddable build's keys). */
+export function parseSettings(text: string): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const kv of text.split(/\s+/).filter(Boolean)) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new Error('SETTINGS: "' + kv + '" is not key=value');
+    const k = kv.slice(0, eq), v = kv.slice(eq + 1);
+    if (!/^lwm2m[A-Z]\w*$/.test(k)) throw new Error('SETTINGS: unknown key "' + k + '" (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort)');
+    out[k] = k === 'lwm2mLocalPort' ? Number(v) : v;
+  }
+  return out;
+}
+
+/** The board's trim of the generated object definitions (src/objects/defs.generated.ts) for the
+ *  Espruino build, where every object, property and string costs variables: only the objects the
+ *  board lists (boards/<board>/config.json `objects`), and no `name` strings (the core never reads a
+ *  definition's name; the host tools, which do, use the full file). */
+export function trimDefs(objects: readonly number[]): (text: string) => string {
+  return (text) => {
+    const keep = new Set(objects);
+    let out = text.replace(/\/\*\*[^\n]*\*\/\nexport const OBJ_(\d+): ObjectDef = freezeObjectDef\(\{[\s\S]*?\n\}\);\n/g, (block, id) => (keep.has(Number(id)) ? block : ''));
+    out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
+    // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
+    out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
+    out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + objects.map((o) => 'OBJ_' + o).join(', ') + ']');
+    return out;
+  };
+}
+
+/** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
+export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp32', minify = true, traceModules = false): Promise<EspruinoBundle> {
+  const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
+  const settings = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
+  return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
+    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts'], mangleProps: true });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let settings = process.env.SETTINGS ?? '', outFile = join(REPO, 'build', 'espruino', 'lwm2m-mcu.js'), board = 'espruino-esp32', minify = true, trace = false;
+  for (let j = 0; j < args.length; j++) {
+    if (args[j] === '--settings') settings = args[++j];
+    else if (args[j] === '--out') outFile = resolve(args[++j]);
+    else if (args[j] === '--board') board = args[++j];
+    else if (args[j] === '--no-minify') minify = false;
+    else if (args[j] === '--trace-modules') trace = true;
+    else { console.error('usage: espruino-build [--settings "lwm2mEndpoint=… …"] [--board espruino-esp32] [--out FILE]'); process.exit(2); }
+  }
+  const b = await buildDeviceBundle(settings, board, minify, trace);
+  if (trace) console.log(b.modules.map((m, i) => '@name ' + i + ' ' + m).join('\n'));
+  const check = checkEspruinoBundle(b.code);
+  if (check.errors.length) { console.error('espruino: the bundle fails the ES5 check:\n  ' + check.errors.join('\n  ')); process.exit(1); }
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, b.code);
+  console.log('espruino: wrote ' + relative(process.cwd(), outFile) + ' (' + b.code.length + ' bytes, ' + b.modules.length + ' modules, ES5 check passed)');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((e) => { console.error(e); process.exit(1); });

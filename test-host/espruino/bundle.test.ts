@@ -1,0 +1,90 @@
+// The Espruino build without Espruino (CI): `make espruino`'s bundle parses as ES5 (acorn,
+// ecmaVersion 5), mentions no built-in Espruino lacks unless hal/espruino/prelude.js supplies it, has
+// no label or name Espruino cannot use, and declares every function before other statements
+// (Espruino does not hoist function declarations); the settings are baked in; the reset-safe
+// Storage commit of hal/espruino/storage.ts keeps the previous configuration when a write is cut.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as acorn from 'acorn';
+import { buildDeviceBundle, checkEspruinoBundle, hoistAndRename, parseSettings } from '../../host/espruino-build.js';
+import { SafeStore, type StorageLike } from '../../hal/espruino/storage.js';
+
+const bundle = await buildDeviceBundle('lwm2mEndpoint=ci-dev lwm2mServer=coap://192.0.2.1:5683 lwm2mLocalPort=56830');
+
+test('espruino bundle: parses as ES5 and passes the built-in / hoisting / name scan', () => {
+  assert.equal(checkEspruinoBundle(bundle.code).errors, []);
+  acorn.parse(bundle.code, { ecmaVersion: 5, sourceType: 'script' });
+  assert.ok(bundle.modules[0] === 'hal/espruino/main.ts', 'the entry is module 0');
+  assert.ok(bundle.modules.includes('src/client/client.ts'));
+});
+
+test('espruino bundle: the settings and the board sizes are baked in', () => {
+  assert.match(bundle.code, 'lwm2mEndpoint:"ci-dev"');
+  assert.match(bundle.code, 'lwm2mServer:"coap://192.0.2.1:5683"');
+  assert.match(bundle.code, 'lwm2mLocalPort:56830');
+  assert.match(bundle.code, 'maxDatagram:512', 'boards/espruino-esp32/config.json');
+  assert.throws(() => parseSettings('endpoint=x'), /unknown key/);
+  assert.throws(() => parseSettings('lwm2mEndpoint'), /key=value/);
+});
+
+test('espruino check: ES2015 syntax, a missing built-in, a label, a late function and "of" are each caught', () => {
+  assert.match(checkEspruinoBundle('let a = 1;').errors[0], /not ES5/);
+  assert.match(checkEspruinoBundle('var a = () => 1;').errors[0], /not ES5/);
+  assert.match(checkEspruinoBundle('var x = Math.clz32(1);').errors.join(), /Math\.clz32/);
+  assert.match(checkEspruinoBundle('var m = new Map();').errors.join(), /Map/);
+  assert.equal(checkEspruinoBundle('var ok = typeof Symbol;').errors, []);
+  assert.equal(checkEspruinoBundle('var x = Math.imul(3, 5);').errors, [], 'supplied by the prelude');
+  assert.match(checkEspruinoBundle('a: for (;;) { break a; }').errors.join(), /label/);
+  assert.match(checkEspruinoBundle('f(); function f() {}').errors.join(), /declared after/);
+  assert.match(checkEspruinoBundle('var of = 1;').errors.join(), /"of"/);
+  assert.equal(checkEspruinoBundle('var o = { of: 1 }; o.of = 2;').errors, [], 'a property may be called of');
+});
+
+test('espruino hoisting pass: declarations move first in every body, names are renamed, meaning kept', () => {
+  const src = 'var r = f(); function f() { return g(); var z = 1; function g() { return of; } } var of = 7;';
+  const out = hoistAndRename(src);
+  assert.equal(checkEspruinoBundle(out).errors, []);
+  assert.equal(new Function(out + '; return r;')(), undefined, 'of is read before it is set, as in the original');
+  const out2 = hoistAndRename('var of = 7; var r = f(); function f() { return of + 1; }');
+  assert.equal(new Function(out2 + '; return r;')(), 8);
+  assert.ok(out2.startsWith('function f()'), out2);
+});
+
+/** A Storage stand-in that can cut a write short (a reset mid-write). */
+class FakeStorage implements StorageLike {
+  files = new Map<string, string>();
+  cutAfter = -1;
+  read(name: string): string | undefined { return this.files.get(name); }
+  write(name: string, bytes: Uint8Array): boolean {
+    const data = String.fromCharCode(...bytes);
+    if (this.cutAfter >= 0) { this.files.set(name, data.slice(0, this.cutAfter)); this.cutAfter = -1; throw new Error('reset'); }
+    this.files.set(name, data); return true;
+  }
+  erase(name: string): void { this.files.delete(name); }
+}
+
+test('espruino storage: the newest commit is read; a reset mid-write keeps the previous one', () => {
+  const fs = new FakeStorage();
+  const st = new SafeStore('lwm2m', fs);
+  const out = new Uint8Array(64);
+  assert.is(st.read('config', out), -1);
+  assert.ok(st.write('config', Uint8Array.of(9, 1, 2, 3), 1, 3));
+  assert.is(st.read('config', out), 3); assert.equal([...out.subarray(0, 3)], [1, 2, 3]);
+  assert.ok(st.write('config', Uint8Array.of(4, 5), 0, 2));
+  assert.is(st.read('config', out), 2); assert.equal([...out.subarray(0, 2)], [4, 5]);
+  for (const cut of [0, 5, 12, 13]) {
+    fs.cutAfter = cut;
+    assert.throws(() => st.write('config', Uint8Array.of(7, 7, 7, 7), 0, 4));
+    assert.is(st.read('config', out), 2, 'cut after ' + cut + ' bytes: the previous commit');
+    assert.equal([...out.subarray(0, 2)], [4, 5]);
+  }
+  // A damaged byte in the newest file: the other one is read.
+  assert.ok(st.write('config', Uint8Array.of(6), 0, 1));
+  const newest = [...fs.files.entries()].find(([, v]) => v.length === 13)!;
+  fs.files.set(newest[0], newest[1].slice(0, 12) + String.fromCharCode(newest[1].charCodeAt(12) ^ 1));
+  assert.is(st.read('config', out), 2);
+  st.erase('config');
+  assert.is(st.read('config', out), -1);
+});
+
+test.run();

@@ -1,0 +1,125 @@
+// The espruino-esp32 board in a stock ESP32 Espruino's memory (needs $ESPRUINO_ESP32: a 32-bit Linux
+// Espruino with the ESP32's 16,383 variables — see README "Espruino"; skipped without): the device
+// bundle written to Storage and run from there, as on a device, with one LwM2M server over coaps://
+// and a bootstrap-server account over coaps:// (DTLS for both), registers over DTLS; then, idle, at
+// least 2,500 variables stay free, and 1,000 Read /3/0 exchanges later none is lost. Prints the
+// README's Espruino memory table (node build/test-host/espruino/memory.test.js --write rewrites it).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDeviceBundle, REPO } from '../../host/espruino-build.js';
+import { Lwm2mServer } from '../../host/server.js';
+import { ESPRUINO_ESP32, runEspruino, storeScripts, tagged } from './espruino.js';
+
+export const MIN_FREE = 2500;
+const EXCHANGES = 1000;
+const NAME = `espruino-esp32 in 16,383 variables: registered over DTLS and idle, ≥ ${MIN_FREE} free; none lost over ${EXCHANGES} Read /3/0 exchanges`;
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
+}
+
+interface ModRow { path: string; vars: number }
+
+/** Per-module variables (exclusive of the modules each one loads) from the loader's @mod lines. */
+export function moduleTable(out: string, modules: string[]): ModRow[] {
+  const ev = tagged(out, 'mod').map((l) => { const [i, u0, u1] = l.split(' ').map(Number); return { i, u0, u1, ex: 0 }; });
+  const stack: typeof ev = [];
+  for (const e of ev) {
+    let kids = 0;
+    while (stack.length && stack[stack.length - 1].u0 >= e.u0) { const c = stack.pop()!; kids += c.u1 - c.u0; }
+    e.ex = e.u1 - e.u0 - kids;
+    stack.push(e);
+  }
+  return ev.filter((e) => e.i !== 0).map((e) => ({ path: modules[e.i], vars: e.ex })).sort((a, b) => b.vars - a.vars);
+}
+
+if (!ESPRUINO_ESP32) {
+  test.skip(NAME, () => {});
+} else {
+  test(NAME, async () => {
+    const psk = { pskIdentity: 'esp-mem', pskKey: '000102030405060708090a0b0c0d0e0f' };
+    const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {}, psk });
+    const ep = 'esp-mem';
+    // The bootstrap account is configured (DTLS session and peer for it) but not used: the factory
+    // server account registers directly.
+    const bundle = await buildDeviceBundle(`lwm2mEndpoint=${ep} lwm2mServer=coaps://127.0.0.1:${server.port} lwm2mBootstrap=coaps://127.0.0.1:${server.port + 1} lwm2mPskIdentity=${psk.pskIdentity} lwm2mPskKey=${psk.pskKey}`, 'espruino-esp32', true, true);
+    let out = '';
+    let write: (s: string) => void = () => {};
+    const registered = new Promise<any>((r) => server.once('registered', r));
+    // Used variables less the REPL's line history (the @mem command lines themselves).
+    const MEM = 'var m=process.memory();print("@mem "+(m.usage-m.history)+" "+m.total);m=0;\n';
+    const run = runEspruino(ESPRUINO_ESP32, [...storeScripts('lwm2m-mcu.js', bundle.code), ['boot.js', 'eval(require("Storage").read("lwm2m-mcu.js"));']], {
+      timeoutMs: 200_000, until: /@end/, onOutput: (t, w) => { out = t; write = w; },
+    });
+    const mem = async (): Promise<[number, number]> => {
+      const n = tagged(out, 'mem').length;
+      write(MEM);
+      for (let k = 0; k < 100 && tagged(out, 'mem').length === n; k++) await new Promise((r) => setTimeout(r, 50));
+      const l = tagged(out, 'mem')[n];
+      assert.ok(l, 'no @mem reply; output:\n' + out.replace(/ {20,}/g, ' ').slice(-2000));
+      return l.split(' ').map(Number) as [number, number];
+    };
+    try {
+      await within(registered, 60_000, 'Register over DTLS');
+      await new Promise((r) => setTimeout(r, 500));
+      const [idle, total] = await mem();
+      assert.is(total, 16383, 'the interpreter has the ESP32 variable count');
+      // Warm-up: the first Read builds the TLV encoder (created on first use, src/formats/registry.ts).
+      for (let k = 0; k < 10; k++) assert.ok((await server.read(ep, '/3/0')).ok);
+      await new Promise((r) => setTimeout(r, 200));
+      const [warm] = await mem();
+      for (let k = 0; k < EXCHANGES; k++) {
+        const r = await server.read(ep, '/3/0');
+        if (!r.ok) assert.unreachable('read ' + k + ': ' + r.codeText);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const [after] = await mem();
+      const mods = moduleTable(out, bundle.modules);
+      const loaded = Number(tagged(out, 'mod').map((l) => l.split(' ')).filter((f) => f[0] !== '0').map((f) => Number(f[2])).pop());
+      const constructed = Number(tagged(out, 'mod').filter((l) => l.startsWith('0 ')).map((l) => l.split(' ')[2])[0]);
+      const table = memoryTableMarkdown({ loaded, constructed, idle, warm, after, total, mods });
+      console.log(table);
+      if (process.argv.includes('--write')) writeReadmeTable(table);
+      assert.ok(total - idle >= MIN_FREE, `${total - idle} variables free when registered and idle (need ${MIN_FREE})`);
+      assert.ok(after <= warm, `${after - warm} variables lost over ${EXCHANGES} exchanges`);
+      write('lwm2m.stop();\n');
+    } catch (e) {
+      (e as Error).message += '\n--- espruino output ---\n' + out.replace(/ {20,}/g, ' ').slice(-3000);
+      throw e;
+    } finally {
+      write('print("@end");\n');
+      await run.catch(() => {});
+      await server.stop();
+    }
+  });
+}
+
+export function memoryTableMarkdown(m: { loaded: number; constructed: number; idle: number; warm: number; after: number; total: number; mods: ModRow[] }): string {
+  const rows = [
+    '| stage (espruino-esp32, 16,383 variables of 14 bytes) | variables used | free |',
+    '|---|---:|---:|',
+    `| after loading the modules from Storage (loader and prelude included) | ${m.loaded} | ${m.total - m.loaded} |`,
+    `| after constructing the client (HAL, DTLS sessions, tables, buffers) | ${m.constructed} | ${m.total - m.constructed} |`,
+    `| registered over DTLS, idle | ${m.idle} | **${m.total - m.idle}** |`,
+    `| after 10 Read /3/0 over DTLS (the TLV encoder built on first use) | ${m.warm} | ${m.total - m.warm} |`,
+    `| after ${EXCHANGES} more Read /3/0 exchanges over DTLS | ${m.after} | ${m.total - m.after} |`,
+    '',
+    '| module (variables it keeps after loading, without the modules it loads) | variables |',
+    '|---|---:|',
+    ...m.mods.filter((r) => r.vars >= 40).map((r) => `| \`${r.path}\` | ${r.vars} |`),
+    `| ${m.mods.filter((r) => r.vars < 40).length} smaller modules | ${m.mods.filter((r) => r.vars < 40).reduce((s, r) => s + r.vars, 0)} |`,
+  ];
+  return rows.join('\n');
+}
+
+function writeReadmeTable(table: string): void {
+  const p = join(REPO, 'README.md');
+  const s = readFileSync(p, 'utf8');
+  const re = /<!-- espruino-memtable:begin -->[\s\S]*<!-- espruino-memtable:end -->/;
+  if (!re.test(s)) throw new Error('README.md has no espruino-memtable markers');
+  writeFileSync(p, s.replace(re, '<!-- espruino-memtable:begin -->\n' + table + '\n<!-- espruino-memtable:end -->'));
+}
+
+test.run();
