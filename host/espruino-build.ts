@@ -439,14 +439,30 @@ export function parseSettings(text: string): Record<string, string | number> {
  *  Espruino build, where every object, property and string costs variables: only the objects the
  *  board lists (boards/<board>/config.json `objects`), and no `name` strings (the core never reads a
  *  definition's name; the host tools, which do, use the full file). */
-export function trimDefs(objects: readonly number[]): (text: string) => string {
+export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: string) => string {
   return (text) => {
     const keep = new Set(objects);
-    let out = text.replace(/\/\*\*[^\n]*\*\/\nexport const OBJ_(\d+): ObjectDef = freezeObjectDef\(\{[\s\S]*?\n\}\);\n/g, (block, id) => (keep.has(Number(id)) ? block : ''));
+    // The editions (src/objects/standard.ts editionFor): of each kept object only the one a client
+    // registering as `lwm2m` takes, the newest whose LwM2M version is not above it.
+    const num = (v: string) => { const [a, b] = v.split('.'); return Number(a) * 1000 + Number(b ?? 0); };
+    const chosen = new Map<number, { name: string; v: string; oldest: string; ov: string }>();
+    const editions = /Object\.freeze\(\{ def: (OBJ_(\d+)(?:_V\d+_\d+)?), lwm2m: "([\d.]+)" \}\)/g;
+    for (let m = editions.exec(text); m !== null; m = editions.exec(text)) {
+      const o = Number(m[2]), fits = num(m[3]) <= num(lwm2m);
+      if (!keep.has(o)) continue;
+      const c = chosen.get(o);
+      if (!c) chosen.set(o, { name: fits ? m[1] : '', v: m[3], oldest: m[1], ov: m[3] });
+      else if (fits) { c.name = m[1]; c.v = m[3]; }
+    }
+    const names = new Set([...chosen.values()].map((c) => c.name || c.oldest));
+    let out = text.replace(/\/\*\*[^\n]*\*\/\nexport const (OBJ_\d+(?:_V\d+_\d+)?): ObjectDef = freezeObjectDef\(\{[\s\S]*?\n\}\);\n/g, (block, id) => (names.has(id) ? block : ''));
     out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
     // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
     out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
-    out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + objects.map((o) => 'OBJ_' + o).join(', ') + ']');
+    const picked = objects.filter((o) => chosen.has(o)).map((o) => chosen.get(o)!);
+    const list = picked.map((c) => c.name || c.oldest);
+    out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + list.join(', ') + ']');
+    out = out.replace(/(export const REGISTRY_EDITIONS[^\n]*Object\.freeze\(\[)[\s\S]*?\n\]\)/, (_m, head) => head + picked.map((c) => 'Object.freeze({ def: ' + (c.name || c.oldest) + ', lwm2m: "' + (c.name ? c.v : c.ov) + '" })').join(', ') + '])');
     return out;
   };
 }
@@ -457,7 +473,8 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
   const settings = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
   return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
     sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts'], mangleProps: true });
+    // Firmware Update (object 5) is loaded only for a board with a firmware store (none here yet).
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts'], mangleProps: true });
 }
 
 async function main(): Promise<void> {
