@@ -6,6 +6,7 @@
 // record — the client gives each session one provider per direction, hal/moddable/main.ts `aes`). encryptBlock() allocates nothing: the native call reads from and writes into two
 // preallocated 16-byte blocks, because it takes whole buffers and a view at an offset would be an
 // allocation per block.
+/// <reference path="./moddable-extra.d.ts" />
 import { BlockCipher } from "crypt";
 import type { BlockCipherProvider } from "../../src/crypto/provider.js";
 

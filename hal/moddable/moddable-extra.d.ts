@@ -1,4 +1,10 @@
-// Declarations for the Moddable modules the HAL uses that @moddable/typings 5.6.0 lacks.
+// Declarations for the Moddable modules the HAL uses that neither @moddable/typings 5.6.0 nor the
+// Moddable SDK 8.2.3's own typings/ declare: crypt's BlockCipher (the SDK's typings/crypt.d.ts has
+// Digest only; these merge with it) and rng (none). mcconfig type-checks every .ts module on its own
+// (a tsconfig per file, `files: [that file]`), so hal.ts and aes.ts pull this file in with a
+// `/// <reference path>`: a file listed only in hal/moddable/tsconfig.json is never seen by mcconfig.
+// Nothing here may redeclare what the SDK declares (TS2300 Duplicate identifier): key-value lives in
+// key-value.d.ts, which only our own tsconfig lists.
 
 // $(MODULES)/crypt: the native block ciphers (AES, DES, TDES). encrypt/decrypt read one block from
 // `data` and write it into `result` when given (no allocation), else into a new ArrayBuffer.
@@ -19,19 +25,4 @@ declare module "rng" {
     init(seed?: ArrayBuffer): void;
   };
   export default RNG;
-}
-
-// ECMA-419 2nd edition key-value storage (Moddable: modules/io/storage/key-value).
-declare module "embedded:storage/key-value" {
-  export interface KeyValueStorage {
-    read(key: string): ArrayBuffer | string | number | undefined;
-    write(key: string, value: ArrayBuffer | Uint8Array | string | number): void;
-    delete(key: string): void;
-    close(): void;
-    format: "buffer" | "string";
-  }
-  const KeyValue: {
-    open(options: { path: string; format?: "buffer" | "string"; mode?: "r" | "r+" }): KeyValueStorage;
-  };
-  export default KeyValue;
 }
