@@ -7,12 +7,13 @@
 // key-value.d.ts, which only our own tsconfig lists.
 
 // $(MODULES)/crypt: the native block ciphers (AES, DES, TDES). encrypt/decrypt read one block from
-// `data` and write it into `result` when given (no allocation), else into a new ArrayBuffer.
+// `data` and write it into `result` when given (no allocation), else into a new ArrayBuffer. Key, data
+// and result are ArrayBuffers, never views (modCrypt.c: xsmcToArrayBuffer; "not an ArrayBuffer instance").
 declare module "crypt" {
   export class BlockCipher {
-    constructor(name: "AES" | "DES" | "TDES", key: ArrayBuffer | Uint8Array, keySize?: number, blockSize?: number);
-    encrypt(data: ArrayBuffer | Uint8Array, result?: ArrayBuffer | Uint8Array): ArrayBuffer;
-    decrypt(data: ArrayBuffer | Uint8Array, result?: ArrayBuffer | Uint8Array): ArrayBuffer;
+    constructor(name: "AES" | "DES" | "TDES", key: ArrayBuffer);
+    encrypt(data: ArrayBuffer, result?: ArrayBuffer): ArrayBuffer;
+    decrypt(data: ArrayBuffer, result?: ArrayBuffer): ArrayBuffer;
     readonly blockSize: number;
     readonly keySize: number;
   }
