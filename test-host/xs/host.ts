@@ -41,6 +41,9 @@ const MODDABLE_FAKES: Record<string, [fake: string, exportAs: string]> = {
   'crypt': ['FakeBlockCipher', 'BlockCipher'],
   'embedded:storage/key-value': ['FakeKeyValue', 'default'],
   'preference': ['FakePreference', 'default'],
+  'file': ['FakeFile', 'File'],
+  'instrumentation': ['FakeInstrumentation', 'default'],
+  'debug': ['FakeDebug', 'default'],
   'mc/config': ['FakeConfig', 'default'],
 };
 
@@ -73,7 +76,7 @@ function moddableFakes(platform?: Platform): Plugin {
         });
       }
       const preloadedPreference = !!(link && platform && link.sdkPreloaded.has('preference') && (RUNTIME_ONLY[platform] ?? []).includes('preference'));
-      b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|mc\/config$)/ }, (a) =>
+      b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|file$|instrumentation$|debug$|mc\/config$)/ }, (a) =>
         MODDABLE_FAKES[a.path] ? { path: a.path, namespace: 'moddable-fake' } : undefined);
       b.onLoad({ filter: /.*/, namespace: 'moddable-fake' }, (a) => {
         const [fake, as] = MODDABLE_FAKES[a.path];

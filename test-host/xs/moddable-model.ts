@@ -48,6 +48,9 @@ export const SDK_MANIFESTS: Record<string, Partial<Record<Platform, SdkPart>>> =
     lin: { modules: ['preference', 'file'] },
     esp32: { modules: ['preference'], preload: ['preference'] },
   },
+  '$(MODDABLE)/modules/files/file/manifest.json': { lin: { modules: ['file'] } },
+  '$(MODDABLE)/modules/base/instrumentation/manifest.json': { lin: { modules: ['instrumentation'], preload: ['instrumentation'] } },
+  '$(MODDABLE)/modules/base/debug/manifest.json': { lin: { modules: ['debug'], preload: ['debug'] } },
   '$(MODDABLE)/modules/io/storage/esp32/manifest.json': {
     esp32: { modules: ['embedded:storage/key-value'], preload: ['embedded:storage/key-value'] },
   },

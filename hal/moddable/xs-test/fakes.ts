@@ -220,4 +220,19 @@ export const FakePreference = {
   },
 };
 
+/** Moddable's file (lin: modules/files/file/lin): what stop-sim.ts uses, on a set of path names. */
+export const FakeFile = {
+  paths: new Set<string>(),
+  exists(path: string): boolean { return FakeFile.paths.has(path); },
+  delete(path: string): boolean { return FakeFile.paths.delete(path); },
+};
+
+/** Moddable's instrumentation (modules/base/instrumentation) and debug (Debug.gc), for hooks-sim.ts. */
+export const FakeInstrumentation = {
+  map(name: string): number | undefined { return name === "XS Slot Heap Used" ? 1 : name === "XS Chunk Heap Used" ? 2 : undefined; },
+  get(what: number | undefined): number | undefined { return what === 1 || what === 2 ? 0 : undefined; },
+  name(): string | undefined { return undefined; },
+};
+export const FakeDebug = { gcs: 0, gc(): void { FakeDebug.gcs++; } };
+
 export const FakeConfig: { [k: string]: unknown } = {};
