@@ -53,13 +53,15 @@ export PATH="$root/node_modules/.bin:$bin:$PATH"
 echo "sim: mcconfig -m -i -p lin -t build ${args[*]} ($("$root/node_modules/.bin/tsc" --version))" >&2
 (cd "$mdir" && mcconfig -m -i -p lin -t build "$manifest" "${args[@]}" "lwm2mStopFile=$stopfile") >&2 \
   || die "mcconfig failed (its output is above)"
-so="$MODDABLE/build/bin/lin/mc/release/$name/mc.so"
+so="$MODDABLE/build/bin/lin/mc/instrument/$name/mc.so" # -i builds go to instrument/, not release/
 [ -f "$so" ] || die "mcconfig built no $so"
 
 done_flag="$stopfile.done"
 rm -f "$stopfile" "$done_flag"
 # mcsim under its own Xvfb, in a session (process group) of its own so that it can be ended as one.
+# XS's own "instruments: …" line, printed every second by an instrumented build, is left out.
 setsid xvfb-run -a stdbuf -oL "$bin/mcsim" "$so" </dev/null 2>&1 > >(while IFS= read -r line; do
+  [[ "$line" == "instruments: "* ]] && continue
   printf '%s\n' "$line"
   [[ "$line" == *"lwm2m-mcu: stopped"* ]] && : > "$done_flag"
 done) &

@@ -5,7 +5,8 @@
 //    that it stopped. Without lwm2mStopFile nothing is polled.
 //  - Memory: with lwm2mMemoryLog=<ms> (and a build with instrumentation: mcconfig -i or -d), every
 //    <ms> a full garbage collection, then one line with Moddable's own counters: XS slot heap and
-//    chunk heap in use (test-host/moddable/memory.ts reads them). Off by default.
+//    chunk heap in use (test-host/moddable/device.test.ts reads them); memoryMark(label) logs one
+//    now (main.ts: before and after the client is constructed). Off by default.
 import config from "mc/config";
 import Timer from "timer";
 import { File } from "file";
@@ -23,12 +24,23 @@ export function onStopRequest(stop: () => void): void {
   }, 200);
 }
 
+/** With lwm2mMemoryLog set: a full GC, then one memory line, labelled. */
+export function memoryMark(label: string): void {
+  if (!(Number(config.lwm2mMemoryLog ?? 0) > 0)) return;
+  Debug.gc();
+  trace("lwm2m-mcu: memory (" + label + "): " + memoryText() + "\n");
+}
+
 export function startMemoryLog(): void {
   const ms = Number(config.lwm2mMemoryLog ?? 0);
   if (!(ms > 0)) return;
-  const slots = Instrumentation.map("XS Slot Heap Used"), chunks = Instrumentation.map("XS Chunk Heap Used");
   Timer.repeat(() => {
     Debug.gc();
-    trace("lwm2m-mcu: memory: " + Instrumentation.get(slots) + " slots, " + Instrumentation.get(chunks) + " chunk bytes in use\n");
+    trace("lwm2m-mcu: memory: " + memoryText() + "\n");
   }, ms);
+}
+
+function memoryText(): string {
+  return Instrumentation.get(Instrumentation.map("XS Slot Heap Used")) + " slots, " +
+    Instrumentation.get(Instrumentation.map("XS Chunk Heap Used")) + " chunk bytes in use";
 }

@@ -7,7 +7,7 @@ import config from "mc/config";
 import { ModdableHal } from "./hal.js";
 import { CryptAes128 } from "./aes.js";
 import { openStore } from "./storage.js";
-import { onStopRequest, startMemoryLog } from "./hooks.js";
+import { onStopRequest, memoryMark, startMemoryLog } from "./hooks.js";
 import { LogLevel } from "../hal.js";
 import type { Config } from "../../src/config.js";
 import { PeerAddress } from "../../src/coap/peer.js";
@@ -75,6 +75,7 @@ async function boot(): Promise<void> {
   const bootstrap = await account(hal, "lwm2mBootstrap", s.bootstrap, psk);
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
+  memoryMark("before the client");
   const { client } = createBoardClient({
     endpoint: s.endpoint, seed, config: s.sizes, server, bootstrap,
     store: {
@@ -112,6 +113,7 @@ async function boot(): Promise<void> {
     if (stopping && client.idle()) { hal.log(LogLevel.INFO, "lwm2m-mcu: stopped"); hal.close(); return; }
     hal.setTimer(deadline, pump);
   };
+  memoryMark("client constructed");
   startMemoryLog();
   let stopping = false;
   onStopRequest(() => {

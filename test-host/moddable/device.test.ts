@@ -30,7 +30,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     p,
     new Promise<T>((_, rej) => { t = setTimeout(() => rej(new Error('timed out: ' + what + (sim ? '\n' + sim.lines.join('\n') : ''))), ms); }),
-    ...(sim ? [sim.exited.then((c) => { throw new Error(`the simulator exited (${c}) before: ${what}\n${sim.lines.join('\n')}`); })] : []),
+    ...(sim ? [sim.exited.then((c) => { throw new Error(`the simulator exited (${c}) before: ${what}\n${sim.lines.join('\n')}\nstderr (end):\n${sim.errTail()}`); })] : []),
   ]).finally(() => clearTimeout(t));
 }
 
@@ -141,6 +141,14 @@ async function flow(secure: boolean): Promise<void> {
     assert.is((await server.read(ep, '/3/0/0')).codeText, '2.05');
     if (!secure) {
       // Memory on the real runtime: Moddable's instrumentation after a full GC (hooks-sim.ts).
+      const mark = (label: string): [number, number] => {
+        const l = sim!.lines.find((x) => x.includes(`memory (${label})`));
+        const m = l ? /: (\d+) slots, (\d+) chunk bytes/.exec(l) : null;
+        if (!m) throw new Error('no memory line ' + label);
+        return [Number(m[1]), Number(m[2])];
+      };
+      const [sb, cb] = mark('before the client'), [sc, cc] = mark('client constructed');
+      memoryFigures.push({ when: 'before the client', slots: sb, chunkBytes: cb }, { when: 'client constructed', slots: sc, chunkBytes: cc });
       await memoryNow(sim); // the first after registration, a second to be settled
       const [s0, c0] = await memoryNow(sim);
       await reads(server, ep, 100);
@@ -148,7 +156,8 @@ async function flow(secure: boolean): Promise<void> {
       await reads(server, ep, 10_000);
       const [s2, c2] = await memoryNow(sim);
       memoryFigures.push({ when: 'registered', slots: s0, chunkBytes: c0 }, { when: 'after 100 Reads', slots: s1, chunkBytes: c1 }, { when: 'after 10,000 Reads', slots: s2, chunkBytes: c2 });
-      console.log('mcsim memory (slots, chunk bytes): ' + memoryFigures.map((f) => `${f.when} ${f.slots}, ${f.chunkBytes}`).join('; '));
+      console.log('mcsim memory (slots, chunk bytes): ' + memoryFigures.map((f) => `${f.when} ${f.slots}, ${f.chunkBytes}`).join('; ') +
+        `; the client: ${sc - sb} slots, ${cc - cb} chunk bytes`);
       assert.ok(s2 <= s1 && c2 <= c1, `no growth from 100 to 10,000 Reads: slots ${s1} → ${s2}, chunk bytes ${c1} → ${c2}`);
       await malformed(server, ep, localPort);
     }

@@ -33,6 +33,8 @@ export function testManifest(prefix: string, config: Record<string, unknown> = {
 export interface Sim {
   proc: ChildProcess;
   lines: string[];
+  /** The end of its stderr (the build's output). */
+  errTail(): string;
   /** Resolves with the first line matching re (rejects after ms). */
   line(re: RegExp, ms: number): Promise<string>;
   /** SIGTERM (the app de-registers first); resolves with the exit code. */
@@ -70,5 +72,5 @@ export function startSim(manifest: string, settings: string[]): Sim {
   };
   const stop = async (): Promise<number | null> => { if (proc.exitCode === null) proc.kill('SIGTERM'); return exited; };
   process.on('exit', () => { if (proc.exitCode === null) try { proc.kill('SIGTERM'); } catch { /* gone */ } });
-  return { proc, lines, line, stop, exited };
+  return { proc, lines, errTail: () => err.slice(-4000), line, stop, exited };
 }
