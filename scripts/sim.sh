@@ -14,16 +14,6 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 die() { echo "sim: $*" >&2; exit 1; }
 
-[ -n "${MODDABLE:-}" ] || die "MODDABLE is not set: export MODDABLE=/path/to/moddable (the Moddable SDK, see docs/flash-a-board.md)"
-[ -d "$MODDABLE/build/makefiles/lin" ] || die "MODDABLE=$MODDABLE is not a Moddable SDK folder (no build/makefiles/lin)"
-bin="$MODDABLE/build/bin/lin/release"
-for t in mcconfig mcsim xsc xsl; do
-  [ -x "$bin/$t" ] || die "the Moddable SDK's Linux tools are not built (no $bin/$t): cd \$MODDABLE/build/makefiles/lin && make"
-done
-[ -x "$root/node_modules/.bin/tsc" ] || die "tsc is missing: run npm ci in $root (mcconfig compiles the .ts modules with it)"
-command -v xvfb-run >/dev/null 2>&1 || die "xvfb-run is missing (apt-get install -y xvfb): mcsim needs a display"
-command -v stdbuf >/dev/null 2>&1 || die "stdbuf is missing (coreutils)"
-
 # Settings: key=value, checked here so that a bad one is one line, not a stack trace from XS.
 args=()
 for kv in ${SETTINGS:-} "$@"; do
@@ -42,6 +32,16 @@ for kv in ${SETTINGS:-} "$@"; do
   esac
   args+=("$kv")
 done
+
+[ -n "${MODDABLE:-}" ] || die "MODDABLE is not set: export MODDABLE=/path/to/moddable (the Moddable SDK, see docs/flash-a-board.md)"
+[ -d "$MODDABLE/build/makefiles/lin" ] || die "MODDABLE=$MODDABLE is not a Moddable SDK folder (no build/makefiles/lin)"
+bin="$MODDABLE/build/bin/lin/release"
+for t in mcconfig mcsim xsc xsl; do
+  [ -x "$bin/$t" ] || die "the Moddable SDK's Linux tools are not built (no $bin/$t): cd \$MODDABLE/build/makefiles/lin && make"
+done
+[ -x "$root/node_modules/.bin/tsc" ] || die "tsc is missing: run npm ci in $root (mcconfig compiles the .ts modules with it)"
+command -v xvfb-run >/dev/null 2>&1 || die "xvfb-run is missing (apt-get install -y xvfb): mcsim needs a display"
+command -v stdbuf >/dev/null 2>&1 || die "stdbuf is missing (coreutils)"
 
 manifest="${SIM_MANIFEST:-$root/manifest.json}"
 [ -f "$manifest" ] || die "no manifest $manifest"
