@@ -2,7 +2,7 @@
 BOARD ?= esp32
 NODE  ?= node
 
-.PHONY: all setup build check test demo bench flash sim clean espruino test-espruino
+.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino
 
 all: build
 
@@ -38,6 +38,16 @@ bench: build
 
 flash:
 	@bash scripts/flash.sh $(BOARD)
+
+# The device app in Moddable's Linux simulator, headless (needs $$MODDABLE with its Linux tools built):
+#   make sim SETTINGS="lwm2mEndpoint=dev-1 lwm2mBootstrap=coap://127.0.0.1:5783"
+sim:
+	@bash scripts/sim.sh $(SETTINGS)
+
+# The real app under mcsim against the host servers (also part of `make test` when $$MODDABLE has
+# its Linux tools built; skipped otherwise).
+test-device: build
+	@$(NODE) build/test-host/run.js 'moddable/device'
 
 clean:
 	rm -rf build

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..');
 const FILE_TIMEOUT_MS = 240_000;
+// The device test builds the app with the Moddable SDK and runs it in mcsim twice: it gets longer.
+const fileTimeout = (file: string): number => (/moddable[\\/]device\.test\.js$/.test(file) ? 900_000 : FILE_TIMEOUT_MS);
 const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
 
 function collect(dir: string, out: string[]): string[] {
@@ -31,7 +33,8 @@ function runFile(file: string): Promise<Result> {
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => { output += `\n[runner] killed after ${FILE_TIMEOUT_MS} ms\n`; child.kill('SIGKILL'); }, FILE_TIMEOUT_MS);
+    const limit = fileTimeout(file);
+    const timer = setTimeout(() => { output += `\n[runner] killed after ${limit} ms\n`; child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000); }, limit);
     child.on('close', (code) => {
       clearTimeout(timer);
       const total = /Total:\s+(\d+)/.exec(output);

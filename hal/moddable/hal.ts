@@ -13,6 +13,7 @@
 //    is parsed here by hand without allocating, and the last source is cached.
 //  - The address string of a destination is made once per peer (a small cache), not per send.
 //  - random(): RNG.get(n) returns a new ArrayBuffer; we draw 64 bytes at a time into a pool.
+/// <reference path="./moddable-extra.d.ts" />
 import UDP from "embedded:io/socket/udp";
 import Timer from "timer";
 import Time from "time";

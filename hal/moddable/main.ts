@@ -7,6 +7,7 @@ import config from "mc/config";
 import { ModdableHal } from "./hal.js";
 import { CryptAes128 } from "./aes.js";
 import { openStore } from "./storage.js";
+import { onStopRequest, memoryMark, startMemoryLog } from "./hooks.js";
 import { LogLevel } from "../hal.js";
 import type { Config } from "../../src/config.js";
 import { PeerAddress } from "../../src/coap/peer.js";
@@ -54,18 +55,31 @@ async function literalUri(hal: ModdableHal, uri: string): Promise<string> {
   return m[1] + "://" + host + ":" + port;
 }
 
+/** The account of a server setting, or undefined (logged) when the setting is empty or bad. */
+async function account(hal: ModdableHal, key: string, uri: string, psk: object): Promise<AccountOptions | undefined> {
+  if (!uri) return undefined;
+  try { return { uri: await literalUri(hal, uri), ...psk }; } catch (e) {
+    hal.log(LogLevel.ERROR, "lwm2m-mcu: " + key + " ignored: " + String(e));
+    return undefined;
+  }
+}
+
 async function boot(): Promise<void> {
   const s = settings();
   const hal = new ModdableHal({ port: s.localPort, store: openStore("lwm2m"), logLevel: LogLevel.INFO });
   hal.log(LogLevel.INFO, "lwm2m-mcu: endpoint " + s.endpoint + ", server " + (s.server || "-") + ", bootstrap " + (s.bootstrap || "-"));
-  const psk = s.pskIdentity && s.pskKey ? { pskIdentity: s.pskIdentity, pskKey: hexBytes(s.pskKey) } : {};
-  const server: AccountOptions | undefined = s.server ? { uri: await literalUri(hal, s.server), ...psk } : undefined;
-  const bootstrap: AccountOptions | undefined = s.bootstrap ? { uri: await literalUri(hal, s.bootstrap), ...psk } : undefined;
+  // A bad setting is logged and left out: the app runs with what it can (e.g. the bootstrap server only).
+  const hexOk = /^([0-9a-fA-F]{2})+$/.test(s.pskKey);
+  if (s.pskKey && !hexOk) hal.log(LogLevel.ERROR, "lwm2m-mcu: lwm2mPskKey ignored: not hex digits, two per byte");
+  const psk = s.pskIdentity && hexOk ? { pskIdentity: s.pskIdentity, pskKey: hexBytes(s.pskKey) } : {};
+  const server = await account(hal, "lwm2mServer", s.server, psk);
+  const bootstrap = await account(hal, "lwm2mBootstrap", s.bootstrap, psk);
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
   // Firmware Update (object 5) when the platform can stage an image (ESP32: OTA; lin: files).
   const version = String(config.lwm2mFirmwareVersion ?? "0.1.0");
   const fw = new ModdableFirmwareStore({ store: openStore("lwm2mfw"), runningVersion: version, restart: () => hal.reboot() });
+  memoryMark("before the client");
   const { client } = createBoardClient({
     firmware: fw.available ? fw : undefined,
     endpoint: s.endpoint, seed, config: s.sizes, server, bootstrap,
@@ -99,9 +113,21 @@ async function boot(): Promise<void> {
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
       if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: registered");
       else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, "lwm2m-mcu: bootstrap finished");
+      else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: de-registered");
     }
+    if (stopping && client.idle()) { hal.log(LogLevel.INFO, "lwm2m-mcu: stopped"); hal.close(); return; }
     hal.setTimer(deadline, pump);
   };
+  memoryMark("client constructed");
+  startMemoryLog();
+  let stopping = false;
+  onStopRequest(() => {
+    if (stopping) return;
+    stopping = true;
+    hal.log(LogLevel.INFO, "lwm2m-mcu: stopping: de-registering");
+    client.stop(hal.now());
+    pump();
+  });
   hal.onReceive((buf: Uint8Array, off: number, len: number, from: PeerAddress) => {
     client.receive(buf, off, len, from, hal.now());
     pump();

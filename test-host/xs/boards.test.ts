@@ -70,12 +70,28 @@ test('manifest.json: es2022 for tsc, src and hal/moddable modules, a platform se
   assert.is(m.typescript.tsconfig.compilerOptions.target, 'es2022');
   assert.equal(m.typescript.tsconfig.compilerOptions.lib, ['es2022']);
   assert.ok(m.modules['src/coap/*'] && m.modules['hal/moddable/*']);
-  const includes = Object.values(m.platforms).flatMap((p: any) => ([] as string[]).concat(p.include ?? []));
+  const includes = Object.values(m.platforms).flatMap((p: any) => (p.include === undefined ? [] : [p.include].flat()));
   for (const b of boards) assert.ok(includes.includes(`./boards/${b}/manifest.json`), b);
   assert.ok(m.platforms.lin, 'lin (the simulator)');
   for (const p of Object.values(m.platforms) as any[]) {
-    const s = p.modules?.['hal/moddable/storage'];
-    if (s) assert.ok(existsSync(join(root, s + '.ts')), s);
+    for (const f of Object.values(p.modules ?? {}) as string[]) assert.ok(existsSync(join(root, f + '.ts')), f);
+  }
+});
+
+test('scripts/sim.sh (make sim): without $MODDABLE, or with a bad setting, one line and exit 1', () => {
+  const env: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: process.env.HOME || '/tmp' };
+  const r = spawnSync('bash', [join(root, 'scripts', 'sim.sh')], { env, encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /^sim: MODDABLE is not set/);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+  const unbuilt = spawnSync('bash', [join(root, 'scripts', 'sim.sh')], { env: { ...env, MODDABLE: root }, encoding: 'utf8' });
+  assert.is(unbuilt.status, 1);
+  assert.match(unbuilt.stderr, /is not a Moddable SDK folder/);
+  for (const [bad, why] of [['lwm2mServer=http://x', /bad lwm2mServer/], ['lwm2mPskKey=abc', /bad lwm2mPskKey: hex/], ['lwm2mLocalPort=70000', /bad lwm2mLocalPort/], ['color=red', /unknown setting 'color'/], ['lwm2mEndpoint', /key=value/]] as const) {
+    const b = spawnSync('bash', [join(root, 'scripts', 'sim.sh'), bad], { env, encoding: 'utf8' });
+    assert.is(b.status, 1, bad);
+    assert.match(b.stderr, why);
+    assert.is(b.stderr.trim().split('\n').length, 1, bad);
   }
 });
 

@@ -3,7 +3,8 @@
 // its tests (test), hot loops for the heap/compute meters (loop), differential XS-vs-V8 checks
 // (same) and whole scenarios (scenario) with harness.ts when it is imported. xs.test.ts runs all
 // of them. Suites outside test-host (hal/moddable/xs-test, which the root tsconfig does not
-// compile) are listed in host.ts EXTRA_SUITES instead.
+// compile) are listed in host.ts EXTRA_SUITES instead, and bundled once per Moddable platform by
+// moddable.test.ts.
 //
 // suites/client.ts is the whole-client hook: the client built by src/client/setup.ts, driven
 // sans-IO on a virtual clock by a hand-written server (Register, then Reads). suites/scenario.ts is

@@ -14,6 +14,7 @@ import fsp from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../vectors.js';
+import { linkProgram, resolveManifest, RUNTIME_ONLY, type Platform } from './moddable-model.js';
 
 export interface XsMeter {
   /** XS's compute meter for the last command (instructions, roughly). */
@@ -25,7 +26,8 @@ export interface XsMeter {
 export interface XsReply { text: string; meter: XsMeter }
 
 /** Suites outside test-host (not compiled by the root tsconfig, so entry.ts cannot import them):
- *  hal/moddable under XS, on stand-ins for Moddable's modules. Adding one is one line here. */
+ *  hal/moddable under XS, on stand-ins for Moddable's modules, bundled once per Moddable platform by
+ *  bundleHalForXs (test-host/xs/moddable.test.ts). Adding one is one line here. */
 export const EXTRA_SUITES: readonly string[] = ['hal/moddable/xs-test/main.smoke.ts', 'hal/moddable/xs-test/hal.suite.ts'];
 
 /** Moddable module specifiers → the stand-in of hal/moddable/xs-test/fakes.ts that replaces them in
@@ -39,26 +41,63 @@ const MODDABLE_FAKES: Record<string, [fake: string, exportAs: string]> = {
   'crypt': ['FakeBlockCipher', 'BlockCipher'],
   'embedded:storage/key-value': ['FakeKeyValue', 'default'],
   'preference': ['FakePreference', 'default'],
+  'file': ['FakeFile', 'File'],
+  'instrumentation': ['FakeInstrumentation', 'default'],
+  'debug': ['FakeDebug', 'default'],
   'mc/config': ['FakeConfig', 'default'],
   'modules': ['FakeModules', 'default'],
 };
 
-const moddableFakes: Plugin = {
-  name: 'moddable-fakes',
-  setup(b) {
-    const fakes = join(repoRoot(), 'hal', 'moddable', 'xs-test', 'fakes.ts');
-    b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|mc\/config$|modules$)/ }, (a) =>
-      MODDABLE_FAKES[a.path] ? { path: a.path, namespace: 'moddable-fake' } : undefined);
-    b.onLoad({ filter: /.*/, namespace: 'moddable-fake' }, (a) => {
-      const [fake, as] = MODDABLE_FAKES[a.path];
-      return { contents: `import { ${fake} } from ${JSON.stringify(fakes)}; export { ${fake} as ${as} };`, loader: 'ts', resolveDir: dirname(fakes) };
-    });
-  },
-};
+/** The stand-ins for Moddable's modules, and for a platform (lin, esp32) what mcconfig and XS do
+ *  with manifest.json (moddable-model.ts): a module of the program has its imports resolved against
+ *  its module specifier, as XS does, to the file the manifest maps there (so "./storage.js" from
+ *  hal/moddable/main is storage-preference.ts on lin); an import the build cannot satisfy, or a bare
+ *  Moddable module the platform's manifests do not include, fails the bundle with xsl's or XS's words.
+ *  "moddable:entry" is the entry module (creation.main). The preference stand-in is told whether the
+ *  manifest preloads it where the SDK keeps it a run-time module (fakes.ts FakePreference). */
+function moddableFakes(platform?: Platform): Plugin {
+  return {
+    name: 'moddable-fakes',
+    setup(b) {
+      const fakes = join(repoRoot(), 'hal', 'moddable', 'xs-test', 'fakes.ts');
+      const manifest = platform ? resolveManifest(platform) : null;
+      const link = manifest ? linkProgram(manifest) : null;
+      if (link && link.errors.length) b.onStart(() => ({ errors: link.errors.map((text) => ({ text })) }));
+      if (manifest && link) {
+        b.onResolve({ filter: /^moddable:entry$/ }, () => {
+          const f = manifest.modules.get(manifest.main);
+          return f ? { path: f } : { errors: [{ text: `ReferenceError: module "${manifest.main}" not found` }] };
+        });
+        b.onResolve({ filter: /.*/ }, (a) => {
+          if (!link.specifierOf.has(a.importer)) return undefined; // a test file or a stand-in
+          const r = link.resolved.get(a.importer + '\0' + a.path);
+          if (!r) return { errors: [{ text: `module "${a.path}" imported by ${link.specifierOf.get(a.importer)} does not resolve on ${platform}` }] };
+          if (r.file) return { path: r.file };
+          return MODDABLE_FAKES[r.sdk!] ? { path: r.sdk!, namespace: 'moddable-fake' } : { errors: [{ text: `no stand-in for Moddable's "${r.sdk}" (hal/moddable/xs-test/fakes.ts)` }] };
+        });
+      }
+      const preloadedPreference = !!(link && platform && link.sdkPreloaded.has('preference') && (RUNTIME_ONLY[platform] ?? []).includes('preference'));
+      b.onResolve({ filter: /^(embedded:|timer$|time$|net$|rng$|crypt$|preference$|file$|instrumentation$|debug$|mc\/config$|modules$)/ }, (a) =>
+        MODDABLE_FAKES[a.path] ? { path: a.path, namespace: 'moddable-fake' } : undefined);
+      b.onLoad({ filter: /.*/, namespace: 'moddable-fake' }, (a) => {
+        const [fake, as] = MODDABLE_FAKES[a.path];
+        // lin's preference: a JavaScript module whose store is created when it loads (preloaded: at
+        // build time, read-only); esp32's is native (modPreference.c).
+        const flavour = fake === 'FakePreference' && platform ? `${fake}.platform(${JSON.stringify(platform)}, ${preloadedPreference});\n` : '';
+        return { contents: `import { ${fake} } from ${JSON.stringify(fakes)};\n${flavour}export { ${fake} as ${as} };`, loader: 'ts', resolveDir: dirname(fakes) };
+      });
+    },
+  };
+}
 
-/** Bundles a TypeScript entry (default: test-host/xs/entry.ts plus EXTRA_SUITES) for XS: one iife
- *  script, es2022. */
-export async function bundleForXs(entry?: string, extra: readonly string[] = entry ? [] : EXTRA_SUITES, recordPreload = !entry): Promise<string> {
+/** hal/moddable's XS suites (EXTRA_SUITES) bundled as the Moddable platform would build them. */
+export async function bundleHalForXs(platform: Platform): Promise<string> {
+  return bundleForXs(join(repoRoot(), 'test-host', 'xs', 'hal-entry.ts'), EXTRA_SUITES, false, platform);
+}
+
+/** Bundles a TypeScript entry (default: test-host/xs/entry.ts) and extra suites for XS: one iife
+ *  script, es2022; with a platform, Moddable's module resolution of that platform (moddableFakes). */
+export async function bundleForXs(entry?: string, extra: readonly string[] = [], recordPreload = !entry, platform?: Platform): Promise<string> {
   const root = repoRoot();
   const main = entry || join(root, 'test-host', 'xs', 'entry.ts');
   // The test entry (or recordPreload) first evaluates every module of src/ between preload-begin.ts and
@@ -77,7 +116,7 @@ export async function bundleForXs(entry?: string, extra: readonly string[] = ent
     charset: 'utf8',
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [moddableFakes],
+    plugins: [moddableFakes(platform)],
   });
   return r.outputFiles[0].text;
 }

@@ -2,7 +2,9 @@
 // (@agoric/xsnap has the engine but not Moddable's runtime). test-host/xs/host.ts maps each module
 // specifier ("embedded:io/socket/udp", "timer", "time", "net", "rng", "crypt",
 // "embedded:storage/key-value", "preference", "mc/config") to the matching export here. They record
-// what the HAL asks of the platform and let a test drive time and datagrams.
+// what the HAL asks of the platform and let a test drive time and datagrams. Each refuses what the
+// real module refuses (Moddable SDK 8.2.3; the source named at each one; test-host/moddable/
+// device.test.ts runs the real ones): a stand-in more lenient than the device hides a device crash.
 import { Aes128 } from "../../../src/crypto/aes.js";
 
 type Bytes = ArrayBuffer | Uint8Array;
@@ -10,19 +12,33 @@ function u8(b: Bytes): Uint8Array { return b instanceof Uint8Array ? b : new Uin
 
 export interface Sent { bytes: Uint8Array; address: string; port: number }
 
+/** ECMA-419 UDP (modules/io/socket/lin/udp.c, lwip/udp.c): a port option, when present, in 0–65535
+ *  (RangeError "invalid port"); write(buffer, address, port) takes any buffer (ArrayBuffer or a view:
+ *  xsmcGetBufferReadable), an address string and an integer port; read() hands out each datagram as
+ *  a new ArrayBuffer carrying `address` and `port`, undefined when none is queued; after close()
+ *  read() and write() throw. */
 export class FakeUDP {
   static last: FakeUDP | null = null;
   readonly sent: Sent[] = [];
   readonly queue: ArrayBuffer[] = [];
   closed = false;
   constructor(readonly options: { port?: number; onReadable?: (this: FakeUDP, n: number) => void; onError?: () => void }) {
+    if ("port" in options) {
+      const p = Math.trunc(Number(options.port)) || 0;
+      if (p < 0 || p > 65535) throw new RangeError("invalid port");
+    }
     FakeUDP.last = this;
   }
   write(buffer: Bytes, address: string, port: number): void {
     if (this.closed) throw new Error("closed");
-    this.sent.push({ bytes: u8(buffer).slice(), address, port });
+    if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) throw new TypeError("not a buffer");
+    if (typeof address !== "string") throw new TypeError("address: not a string");
+    this.sent.push({ bytes: u8(buffer).slice(), address, port: Math.trunc(Number(port)) });
   }
-  read(): ArrayBuffer | undefined { return this.queue.shift(); }
+  read(): ArrayBuffer | undefined {
+    if (this.closed) throw new Error("closed");
+    return this.queue.shift();
+  }
   close(): void { this.closed = true; }
   /** The platform receiving a datagram: queue it and call onReadable. */
   deliver(bytes: Uint8Array, address: string, port: number): void {
@@ -54,6 +70,10 @@ export class FakeTimerId {
   constructor(readonly cb: (t: FakeTimerId) => void) {}
 }
 
+/** modules/base/timer/modTimer.c: schedule(id) with one argument unschedules (parks) the timer;
+ *  with more, the interval is ToInteger of the second (undefined → 0: at once) and the repeat of the
+ *  third (absent → 0). A timer whose repeat is 0 is destroyed once it fires: scheduling or clearing
+ *  it afterwards throws. */
 export const FakeTimer = {
   all: [] as FakeTimerId[],
   now: 0,
@@ -64,11 +84,12 @@ export const FakeTimer = {
     return t;
   },
   repeat(cb: (t: FakeTimerId) => void, interval: number): FakeTimerId { return FakeTimer.set(cb, interval, interval); },
-  schedule(t: FakeTimerId, interval?: number, repeat?: number): void {
-    if (interval === undefined) { t.due = Infinity; return; } // Moddable: no interval parks the timer
-    t.due = FakeTimer.now + interval; t.repeat = repeat ?? 0;
+  schedule(t: FakeTimerId, ...args: (number | undefined)[]): void {
+    if (t.cleared) throw new Error("timer: gone");
+    if (args.length === 0) { t.due = Infinity; return; }
+    t.due = FakeTimer.now + (Math.trunc(Number(args[0])) || 0); t.repeat = Math.trunc(Number(args[1])) || 0;
   },
-  clear(t: FakeTimerId | null | undefined): void { if (t) { t.cleared = true; t.due = Infinity; } },
+  clear(t: FakeTimerId | null | undefined): void { if (t) { if (t.cleared) throw new Error("timer: gone"); t.cleared = true; t.due = Infinity; } },
   delay(): void {},
   /** Advances the clock (and Time.ticks, wrapping) by ms, firing due timers in order. */
   advance(ms: number): number {
@@ -81,9 +102,11 @@ export const FakeTimer = {
       const step = next.due - FakeTimer.now;
       FakeTimer.now = next.due;
       FakeTime.ticks = (FakeTime.ticks + step) % 0x100000000;
-      next.due = next.repeat > 0 ? FakeTimer.now + next.repeat : Infinity;
+      const once = next.repeat <= 0;
+      next.due = once ? Infinity : FakeTimer.now + next.repeat;
       fired++;
       next.cb(next);
+      if (once) next.cleared = true; // destroyed after its one shot
     }
     FakeTime.ticks = (FakeTime.ticks + (end - FakeTimer.now)) % 0x100000000;
     FakeTimer.now = end;
@@ -109,29 +132,39 @@ export const FakeRNG = {
   init(): void {},
 };
 
-/** crypt's BlockCipher("AES", key) on the portable AES: one 16-byte block from data into result. */
+/** modules/crypt/digest/modCrypt.c: an ArrayBuffer is what BlockCipher reads (xsmcToArrayBuffer):
+ *  a key, block or result that is a typed array throws "TypeError: not an ArrayBuffer instance";
+ *  data may also be a string. AES keys are 16, 24 or 32 bytes ("bad key size"; this stand-in has
+ *  AES-128 only); a result shorter than a block is "buffer too small", data shorter "bad size". */
 export class FakeBlockCipher {
   static created = 0;
   readonly #aes = new Aes128();
-  constructor(name: string, key: Bytes) {
-    if (name !== "AES") throw new Error("only AES");
-    const k = u8(key);
-    if (k.length !== 16) throw new Error("AES-128 keys only");
-    this.#aes.setKey(k, 0);
+  constructor(name: string, key: ArrayBuffer) {
+    if (name !== "AES") throw new Error("unsupported cipher");
+    const k = arrayBuffer(key);
+    if (k.byteLength !== 16 && k.byteLength !== 24 && k.byteLength !== 32) throw new Error("bad key size");
+    if (k.byteLength !== 16) throw new Error("stand-in: AES-128 keys only");
+    this.#aes.setKey(new Uint8Array(k), 0);
     FakeBlockCipher.created++;
   }
-  encrypt(data: Bytes, result?: Bytes): ArrayBuffer {
-    const out = result ? u8(result) : new Uint8Array(16);
-    this.#aes.encryptBlock(u8(data), 0, out, 0);
-    return out.buffer as ArrayBuffer;
-  }
-  decrypt(data: Bytes, result?: Bytes): ArrayBuffer {
-    const out = result ? u8(result) : new Uint8Array(16);
-    this.#aes.decryptBlock(u8(data), 0, out, 0);
-    return out.buffer as ArrayBuffer;
+  encrypt(data: ArrayBuffer | string, result?: ArrayBuffer): ArrayBuffer { return this.#run(true, data, result); }
+  decrypt(data: ArrayBuffer | string, result?: ArrayBuffer): ArrayBuffer { return this.#run(false, data, result); }
+  #run(enc: boolean, data: ArrayBuffer | string, result?: ArrayBuffer): ArrayBuffer {
+    let out: ArrayBuffer;
+    if (result) { out = arrayBuffer(result); if (out.byteLength < 16) throw new Error("buffer too small"); } else out = new ArrayBuffer(16);
+    const d = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(arrayBuffer(data));
+    if (d.length < 16) throw new Error("bad size");
+    if (enc) this.#aes.encryptBlock(d, 0, new Uint8Array(out), 0); else this.#aes.decryptBlock(d, 0, new Uint8Array(out), 0);
+    return out;
   }
   get blockSize(): number { return 16; }
   get keySize(): number { return 16; }
+}
+
+/** XS's xsmcToArrayBuffer: an ArrayBuffer, or TypeError. */
+function arrayBuffer(v: unknown): ArrayBuffer {
+  if (!(v instanceof ArrayBuffer)) throw new TypeError("not an ArrayBuffer instance");
+  return v;
 }
 
 const kvDomains: { [domain: string]: { [key: string]: Uint8Array } } = {};
@@ -149,17 +182,58 @@ export const FakeKeyValue = {
   },
 };
 
+/** Moddable's preference. esp32 (modPreference.c, NVS): native, keys of at most 15 characters,
+ *  values kept across restarts. lin (modules/files/preference/lin/preference.js): a class whose
+ *  `static #cache` is read from a JSON file when the module loads and written back whole on every
+ *  set/delete (errors swallowed). Preloaded there — which the SDK never does on lin — the cache is
+ *  created at build time in the read-only snapshot: writes seem to work until the program restarts,
+ *  but the file is never written (JSON.stringify of the preloaded cache throws, swallowed).
+ *  restart() is the program starting again: the store is what the platform kept. */
 const prefs: { [k: string]: Uint8Array } = {};
+let prefFile = "";
+const prefMode = { platform: "esp32", preloaded: false };
+function prefSave(): void {
+  if (prefMode.platform !== "lin") return;
+  if (prefMode.preloaded) return; // "read only value", swallowed by preference.js #save
+  const o: { [k: string]: string } = {};
+  for (const k of Object.keys(prefs)) o[k] = Array.from(prefs[k]).join(",");
+  prefFile = JSON.stringify(o);
+}
 export const FakePreference = {
   values: prefs,
+  /** Which preference this is (host.ts tells it, per the platform the bundle models). */
+  platform(platform: string, preloaded: boolean): void { prefMode.platform = platform; prefMode.preloaded = preloaded; },
   set(domain: string, key: string, value: ArrayBuffer): void {
-    if (key.length > 15) throw new Error("NVS key too long");
+    if (prefMode.platform === "esp32" && key.length > 15) throw new Error("NVS key too long");
     prefs[domain + "/" + key] = new Uint8Array(value).slice();
+    prefSave();
   },
   get(domain: string, key: string): ArrayBuffer | undefined { const v = prefs[domain + "/" + key]; return v ? v.slice().buffer : undefined; },
-  delete(domain: string, key: string): void { delete prefs[domain + "/" + key]; },
+  delete(domain: string, key: string): void { if (prefs[domain + "/" + key]) { delete prefs[domain + "/" + key]; prefSave(); } },
   keys(): string[] { return []; },
+  /** The program restarts: on lin the cache is read back from the file. */
+  restart(): void {
+    if (prefMode.platform !== "lin") return;
+    for (const k of Object.keys(prefs)) delete prefs[k];
+    const o = prefFile ? JSON.parse(prefFile) as { [k: string]: string } : {};
+    for (const k of Object.keys(o)) prefs[k] = Uint8Array.from(o[k].split(",").map(Number));
+  },
 };
+
+/** Moddable's file (lin: modules/files/file/lin): what stop-sim.ts uses, on a set of path names. */
+export const FakeFile = {
+  paths: new Set<string>(),
+  exists(path: string): boolean { return FakeFile.paths.has(path); },
+  delete(path: string): boolean { return FakeFile.paths.delete(path); },
+};
+
+/** Moddable's instrumentation (modules/base/instrumentation) and debug (Debug.gc), for hooks-sim.ts. */
+export const FakeInstrumentation = {
+  map(name: string): number | undefined { return name === "XS Slot Heap Used" ? 1 : name === "XS Chunk Heap Used" ? 2 : undefined; },
+  get(what: number | undefined): number | undefined { return what === 1 || what === 2 ? 0 : undefined; },
+  name(): string | undefined { return undefined; },
+};
+export const FakeDebug = { gcs: 0, gc(): void { FakeDebug.gcs++; } };
 
 export const FakeConfig: { [k: string]: unknown } = {};
 

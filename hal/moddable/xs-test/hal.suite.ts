@@ -8,7 +8,7 @@ import { openStore as openPref } from "../storage-preference.js";
 import { storageKey } from "../store.js";
 import { PeerAddress } from "../../../src/coap/peer.js";
 import { AesCcm } from "../../../src/crypto/ccm.js";
-import { FakeBlockCipher, FakeKeyValue, FakeRNG, FakeTime, FakeTimer, FakeUDP } from "./fakes.js";
+import { FakeBlockCipher, FakeKeyValue, FakePreference, FakeRNG, FakeTime, FakeTimer, FakeUDP } from "./fakes.js";
 import { test, is, ok, bytes, hex, toHex, vectors } from "../../../test-host/xs/harness.js";
 
 function newHal(): { hal: ModdableHal; udp: FakeUDP } {
@@ -133,6 +133,35 @@ for (const [name, open] of [["key-value", openKv], ["preference", openPref]] as 
     hal.close();
   });
 }
+test("moddable hal: what storage-preference writes is still there after the program restarts", () => {
+  const hal = new ModdableHal({ store: openPref("lwm2m") });
+  ok(hal.storageWrite("config", hex("0102030405"), 0, 5));
+  hal.close();
+  FakePreference.restart();
+  const again = new ModdableHal({ store: openPref("lwm2m") });
+  const out = new Uint8Array(8);
+  is(again.storageRead("config", out), 5, "kept across a restart (lin: preference must not be preloaded)");
+  bytes(out, 0, 5, "0102030405");
+  again.close();
+});
+
+test("moddable stand-ins refuse what the real modules refuse: crypt wants ArrayBuffers, UDP a valid port", () => {
+  const key = new Uint8Array(16);
+  let threw = "";
+  try { new FakeBlockCipher("AES", key as unknown as ArrayBuffer); } catch (e) { threw = String(e); }
+  is(threw, "TypeError: not an ArrayBuffer instance");
+  const c = new FakeBlockCipher("AES", key.buffer);
+  threw = "";
+  try { c.encrypt(new Uint8Array(16) as unknown as ArrayBuffer, new ArrayBuffer(16)); } catch (e) { threw = String(e); }
+  is(threw, "TypeError: not an ArrayBuffer instance");
+  threw = "";
+  try { c.encrypt(new ArrayBuffer(16), new ArrayBuffer(8)); } catch (e) { threw = String(e); }
+  is(threw, "Error: buffer too small");
+  threw = "";
+  try { new FakeUDP({ port: 70000 }); } catch (e) { threw = String(e); }
+  is(threw, "RangeError: invalid port");
+});
+
 test("moddable hal: key-value storage keeps keys within NVS's 15 characters", () => {
   for (const d of Object.keys(FakeKeyValue.domains)) for (const k of Object.keys(FakeKeyValue.domains[d])) ok(k.length <= 15, k);
 });

@@ -1,7 +1,8 @@
-// hal/moddable/main.ts under XS on the stand-in Moddable modules: the device entry reads mc/config,
+// hal/moddable/main.ts under XS on the stand-in Moddable modules, reached from the manifest's entry
+// module as on the device (bundled once per platform: test-host/xs/moddable.test.ts). It reads mc/config,
 // opens the HAL, builds the client and registers with the configured server; a Read is answered.
 import "./smoke-config.js";
-import "../main.js";
+import "moddable:entry"; // the manifest's entry module ("main", start.ts), resolved as XS does (test-host/xs/host.ts)
 import { FakeTimer, FakeUDP } from "./fakes.js";
 import { CoapMessage, MessageWriter, Parse, parseMessage, ascii } from "../../../src/coap/message.js";
 import { test, is, ok } from "../../../test-host/xs/harness.js";

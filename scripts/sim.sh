@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# `make sim`: builds the device app for Moddable's Linux simulator (mcconfig -m -i -p lin -t build:
+# -i for Moddable's instrumentation, which hooks-sim.ts's lwm2mMemoryLog reads) and
+# runs it headless under mcsim (xvfb-run), its log lines on stdout, line-buffered; the build's own
+# output goes to stderr. Settings are mc/config overrides with the keys of docs/flash-a-board.md:
+#   make sim SETTINGS="lwm2mEndpoint=dev-1 lwm2mBootstrap=coap://127.0.0.1:5783"
+#   bash scripts/sim.sh lwm2mEndpoint=dev-1 lwm2mServer=coaps://127.0.0.1:5684 lwm2mPskIdentity=dev-1 lwm2mPskKey=0011…
+# SIGINT/SIGTERM: the app de-registers (hal/moddable/stop-sim.ts), then mcsim is ended (5 s at most).
+# Needs a Moddable SDK with its Linux tools built ($MODDABLE, see docs/flash-a-board.md), npm ci
+# here (tsc), and Debian's xvfb. Says what is missing and exits 1 otherwise.
+# SIM_MANIFEST: another manifest to build (default ./manifest.json; the device test wraps this one).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+die() { echo "sim: $*" >&2; exit 1; }
+
+# Settings: key=value, checked here so that a bad one is one line, not a stack trace from XS.
+args=()
+for kv in ${SETTINGS:-} "$@"; do
+  key="${kv%%=*}"; val="${kv#*=}"
+  [ "$key" != "$kv" ] || die "bad setting '$kv': settings are key=value"
+  case "$key" in
+    lwm2mEndpoint) [ -n "$val" ] || die "bad lwm2mEndpoint: empty" ;;
+    lwm2mServer|lwm2mBootstrap)
+      [[ -z "$val" || "$val" =~ ^coaps?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?/?$ ]] \
+        || die "bad $key '$val': coap://host[:port] or coaps://host[:port]" ;;
+    lwm2mPskIdentity) ;;
+    lwm2mPskKey) [[ "$val" =~ ^([0-9a-fA-F]{2})*$ ]] || die "bad lwm2mPskKey: hex digits, two per byte" ;;
+    lwm2mLocalPort) [[ "$val" =~ ^[0-9]{1,5}$ ]] && [ "$val" -le 65535 ] || die "bad lwm2mLocalPort '$val': 0 to 65535" ;;
+    lwm2mMemoryLog) [[ "$val" =~ ^[0-9]{1,7}$ ]] || die "bad lwm2mMemoryLog '$val': milliseconds between memory lines (0: off)" ;;
+    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog)" ;;
+  esac
+  args+=("$kv")
+done
+
+[ -n "${MODDABLE:-}" ] || die "MODDABLE is not set: export MODDABLE=/path/to/moddable (the Moddable SDK, see docs/flash-a-board.md)"
+[ -d "$MODDABLE/build/makefiles/lin" ] || die "MODDABLE=$MODDABLE is not a Moddable SDK folder (no build/makefiles/lin)"
+bin="$MODDABLE/build/bin/lin/release"
+for t in mcconfig mcsim xsc xsl; do
+  [ -x "$bin/$t" ] || die "the Moddable SDK's Linux tools are not built (no $bin/$t): cd \$MODDABLE/build/makefiles/lin && make"
+done
+[ -x "$root/node_modules/.bin/tsc" ] || die "tsc is missing: run npm ci in $root (mcconfig compiles the .ts modules with it)"
+command -v xvfb-run >/dev/null 2>&1 || die "xvfb-run is missing (apt-get install -y xvfb): mcsim needs a display"
+command -v stdbuf >/dev/null 2>&1 || die "stdbuf is missing (coreutils)"
+
+manifest="${SIM_MANIFEST:-$root/manifest.json}"
+[ -f "$manifest" ] || die "no manifest $manifest"
+mdir="$(cd "$(dirname "$manifest")" && pwd)"
+name="$(basename "$mdir")"
+stopfile="$(mktemp -u "${TMPDIR:-/tmp}/lwm2m-sim-stop.XXXXXX")"
+export PATH="$root/node_modules/.bin:$bin:$PATH"
+
+echo "sim: mcconfig -m -i -p lin -t build ${args[*]} ($("$root/node_modules/.bin/tsc" --version))" >&2
+(cd "$mdir" && mcconfig -m -i -p lin -t build "$manifest" "${args[@]}" "lwm2mStopFile=$stopfile") >&2 \
+  || die "mcconfig failed (its output is above)"
+so="$MODDABLE/build/bin/lin/mc/instrument/$name/mc.so" # -i builds go to instrument/, not release/
+[ -f "$so" ] || die "mcconfig built no $so"
+
+done_flag="$stopfile.done"
+rm -f "$stopfile" "$done_flag"
+# mcsim under its own Xvfb, in a session (process group) of its own so that it can be ended as one.
+# XS's own "instruments: …" line, printed every second by an instrumented build, is left out.
+setsid xvfb-run -a stdbuf -oL "$bin/mcsim" "$so" </dev/null 2>&1 > >(while IFS= read -r line; do
+  [[ "$line" == "instruments: "* ]] && continue
+  printf '%s\n' "$line"
+  [[ "$line" == *"lwm2m-mcu: stopped"* ]] && : > "$done_flag"
+done) &
+simpid=$!
+
+stopping=0
+finish() {
+  [ "$stopping" = 1 ] && return
+  stopping=1
+  : > "$stopfile" # the app polls for it: de-register, then "lwm2m-mcu: stopped"
+  for _ in $(seq 50); do [ -f "$done_flag" ] && break; sleep 0.1; done
+  kill -TERM -- "-$simpid" 2>/dev/null
+  wait "$simpid" 2>/dev/null
+  rm -f "$stopfile" "$done_flag"
+  exit 0
+}
+trap finish INT TERM
+wait "$simpid"
+rm -f "$stopfile" "$done_flag"
