@@ -474,7 +474,10 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
   return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
     sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
     // Firmware Update (object 5) is loaded only for a board with a firmware store (none here yet).
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts'], mangleProps: true });
+    // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
+    // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts',
+      'src/client/bootstrap.ts', 'src/formats/base64.ts'], mangleProps: true });
 }
 
 async function main(): Promise<void> {
