@@ -438,7 +438,8 @@ export function parseSettings(text: string): Record<string, string | number> {
 /** The board's trim of the generated object definitions (src/objects/defs.generated.ts) for the
  *  Espruino build, where every object, property and string costs variables: only the objects the
  *  board lists (boards/<board>/config.json `objects`), and no `name` strings (the core never reads a
- *  definition's name; the host tools, which do, use the full file). */
+ *  definition's name; the host tools, which do, use the full file), nor a resource's `mandatory:
+ *  false` and `multiple: false` (read as falsy). */
 export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: string) => string {
   return (text) => {
     const keep = new Set(objects);
@@ -459,6 +460,8 @@ export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: stri
     out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
     // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
     out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
+    // Likewise a resource's `multiple: false` (the core tests it for truth only, src/client/dm.ts).
+    out = out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
     const picked = objects.filter((o) => chosen.has(o)).map((o) => chosen.get(o)!);
     const list = picked.map((c) => c.name || c.oldest);
     out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + list.join(', ') + ']');
