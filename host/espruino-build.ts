@@ -438,7 +438,8 @@ export function parseSettings(text: string): Record<string, string | number> {
 /** The board's trim of the generated object definitions (src/objects/defs.generated.ts) for the
  *  Espruino build, where every object, property and string costs variables: only the objects the
  *  board lists (boards/<board>/config.json `objects`), and no `name` strings (the core never reads a
- *  definition's name; the host tools, which do, use the full file). */
+ *  definition's name; the host tools, which do, use the full file), nor a resource's `mandatory:
+ *  false` and `multiple: false` (read as falsy). */
 export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: string) => string {
   return (text) => {
     const keep = new Set(objects);
@@ -459,6 +460,8 @@ export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: stri
     out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
     // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
     out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
+    // Likewise a resource's `multiple: false` (the core tests it for truth only, src/client/dm.ts).
+    out = out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
     const picked = objects.filter((o) => chosen.has(o)).map((o) => chosen.get(o)!);
     const list = picked.map((c) => c.name || c.oldest);
     out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + list.join(', ') + ']');
@@ -474,7 +477,10 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
   return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
     sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
     // Firmware Update (object 5) is loaded only for a board with a firmware store (none here yet).
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts'], mangleProps: true });
+    // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
+    // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts',
+      'src/client/bootstrap.ts', 'src/formats/base64.ts'], mangleProps: true });
 }
 
 async function main(): Promise<void> {

@@ -273,7 +273,7 @@ export function decodeWrite(c: Lwm2mClient, t: ObjectTable, cf: number, body: Ui
       // Create sets the initial values of any resource, read-only ones too (as Leshan's client does).
       if (!bootstrap && !creating && (rd.ops & Op.W) === 0) return -Code.METHOD_NOT_ALLOWED;
       if (rd.type === ValueType.None) return -Code.METHOD_NOT_ALLOWED;
-      if (rd.multiple !== (rec.ri >= 0)) {
+      if (!rd.multiple === (rec.ri >= 0)) { // (truthiness: the Espruino build drops `multiple: false`)
         if (rec.ri >= 0 || !rd.multiple) return -Code.BAD_REQUEST;
         continue; // an empty multiple resource (a SenML record with no value)
       }

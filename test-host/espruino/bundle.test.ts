@@ -6,7 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as acorn from 'acorn';
-import { buildDeviceBundle, checkEspruinoBundle, hoistAndRename, parseSettings } from '../../host/espruino-build.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDeviceBundle, checkEspruinoBundle, hoistAndRename, parseSettings, trimDefs, REPO } from '../../host/espruino-build.js';
 import { SafeStore, type StorageLike } from '../../hal/espruino/storage.js';
 
 const bundle = await buildDeviceBundle('lwm2mEndpoint=ci-dev lwm2mServer=coap://192.0.2.1:5683 lwm2mLocalPort=56830');
@@ -25,6 +27,14 @@ test('espruino bundle: the settings and the board sizes are baked in', () => {
   assert.match(bundle.code, 'maxDatagram:512', 'boards/espruino-esp32/config.json');
   assert.throws(() => parseSettings('endpoint=x'), /unknown key/);
   assert.throws(() => parseSettings('lwm2mEndpoint'), /key=value/);
+});
+
+test('espruino trim: a resource keeps no `mandatory: false` / `multiple: false` (read as falsy), an object keeps both flags', () => {
+  const t = trimDefs([0, 1, 3])(readFileSync(join(REPO, 'src', 'objects', 'defs.generated.ts'), 'utf8'));
+  assert.not.match(t, /\{ id: \d+, type: [^}]*(?:mandatory|multiple): false/);
+  assert.match(t, /\{ id: 0, type: ValueType\.String, ops: 0, mandatory: true \}/, '/0/x/0: single, mandatory');
+  assert.match(t, /\{ id: 11, type: ValueType\.Integer, ops: Op\.R, multiple: true, mandatory: true, rangeMin/, '/3/0/11: multiple');
+  assert.match(t, /id: 3, version: "[\d.]+", multiple: false, mandatory: true/, 'object 3: single');
 });
 
 test('espruino check: ES2015 syntax, a missing built-in, a label, a late function and "of" are each caught', () => {
