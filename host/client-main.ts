@@ -180,6 +180,13 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   const levels = { error: LogLevel.ERROR, warn: LogLevel.WARN, info: LogLevel.INFO, debug: LogLevel.DEBUG };
   // A closed stdout (`| head`) must not kill the client: the lines are lost, the client runs on.
   process.stdout.on('error', () => { /* EPIPE: nobody reads the log any more */ });
+  // SIGINT/SIGTERM are caught from the start: a signal that arrived before the listeners existed
+  // would end the process at once (no de-registration), and the start-up below logs before the
+  // stop logic is ready. One that comes early is kept and acted on as soon as it is.
+  let onStop: (() => void) | null = null, stopAsked = false;
+  const onSignal = () => { if (onStop) onStop(); else stopAsked = true; };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // Names first: a server that does not resolve is an error before anything is opened.
   const serverUri = o.server ? await resolveUri(o.server, '--server') : undefined;
   const bootstrapUri = o.bootstrap ? await resolveUri(o.bootstrap, '--bootstrap') : undefined;
@@ -300,8 +307,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
         if (c.idle() || Date.now() - t0 > 5000) { clearInterval(wait); resolve(); }
       }, 20);
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    onStop = stop;
     // Nothing to connect to: say what to do and exit 1 (no idle process waiting forever).
     onConfigError = () => {
       if (stopping) return;
@@ -313,7 +319,10 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
       resolve();
     };
     if (configError) onConfigError();
+    else if (stopAsked) stop();
   });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   drv.stop();
   hal.close();
   return code;
