@@ -48,6 +48,26 @@ const LEVEL = Object.freeze(["ERROR ", "WARN  ", "INFO  ", "DEBUG "]);
 const TIMER_PARK = 0x3fffffff; // ms: the repeat interval of the parked timer (never reached)
 const POOL = 64;
 
+/** Re-keys the platform RNG with what it gives XOR the clocks, once per HAL (at boot).
+ *
+ *  Moddable's `rng` (modules/crypt/etc/rng.c) is RC4 keyed on first use from 16 bytes of `c_rand()`.
+ *  On ESP32 `c_rand()` is the hardware RNG (xs/platforms/esp/xsHost.h); on the desktop simulators
+ *  (lin, mac, win) it is C's `rand()`, which nothing seeds (xsMath.c leaves `c_srand` commented
+ *  out): every start of the simulator drew the same bytes. So a restarted app sent the same CoAP
+ *  tokens and message IDs as its previous run, and the LwM2M server's deduplication cache answered
+ *  its new Register with the previous run's cached response (`make test-device`, after the restart:
+ *  an Update matched a 2.01, the next Register a 2.04; DTLS ClientHello randoms repeated too). XOR
+ *  keeps all the hardware's entropy on ESP32 and adds the run's start time elsewhere. */
+function reseedRng(): void {
+  const seed = new Uint8Array(RNG.get(32)); // boot-time allocation
+  let wall = Date.now(), ticks = Time.ticks >>> 0;
+  for (let j = 0; j < 8; j++) {
+    seed[j] ^= wall % 256; wall = Math.floor(wall / 256);
+    seed[8 + j] ^= ticks & 0xff; ticks >>>= 8;
+  }
+  RNG.init(seed.buffer);
+}
+
 export class ModdableHal implements Hal {
   readonly #udp: UDP;
   readonly #opts: ModdableHalOptions;
@@ -89,6 +109,7 @@ export class ModdableHal implements Hal {
     };
     if (opts.port) options.port = opts.port; // absent (not undefined): the stack picks a port
     this.#udp = new UDP(options);
+    reseedRng();
   }
 
   #readable(udp: UDP, count: number): void {

@@ -120,16 +120,46 @@ export const FakeNet = {
   get(): string { return ""; },
 };
 
+/** modules/crypt/etc/rng.c as it behaves on Moddable's desktop simulators: RC4 keyed on first use
+ *  from 16 bytes of C's `rand()`, which nothing seeds there, so every process (boot()) draws the
+ *  same bytes until init(seed) re-keys it; each get() restarts RC4's i and j at 0, as rng.c does. */
 export const FakeRNG = {
   draws: 0,
-  next: 1,
+  state: new Uint8Array(256),
+  inited: false,
+  /** A new simulator process: the state is keyed again from the unseeded rand() on first use. */
+  boot(): void { FakeRNG.inited = false; },
+  key(seed: Uint8Array): void {
+    const st = FakeRNG.state;
+    for (let i = 0; i < 256; i++) st[i] = i;
+    for (let i = 0, j = 0; i < 256; i++) {
+      j = (j + st[i] + seed[i % seed.length]) & 0xff;
+      const t = st[i]; st[i] = st[j]; st[j] = t;
+    }
+    FakeRNG.inited = true;
+  },
   get(n: number): ArrayBuffer {
     FakeRNG.draws++;
-    const b = new Uint8Array(n);
-    for (let j = 0; j < n; j++) { FakeRNG.next = (FakeRNG.next * 1103515245 + 12345) >>> 0; b[j] = FakeRNG.next >>> 24; }
+    if (!FakeRNG.inited) {
+      // glibc's unseeded rand() sequence starts 1804289383, 846930886, … : a constant key
+      const k = new Uint8Array(16); let r = 1804289383;
+      for (let j = 0; j < 16; j++) { r = (r * 1103515245 + 12345) >>> 0; k[j] = r >>> 24; }
+      FakeRNG.key(k);
+    }
+    const st = FakeRNG.state, b = new Uint8Array(n);
+    for (let p = 0, i = 0, j = 0; p < n; p++) {
+      i = (i + 1) & 0xff; j = (j + st[i]) & 0xff;
+      const t = st[i]; st[i] = st[j]; st[j] = t;
+      b[p] = st[(st[i] + st[j]) & 0xff];
+    }
     return b.buffer;
   },
-  init(): void {},
+  init(seed?: ArrayBuffer): void {
+    // rng.c: xsmcToArrayBuffer on the seed (a typed array throws "not an ArrayBuffer instance")
+    if (seed !== undefined && !(seed instanceof ArrayBuffer)) throw new TypeError("not an ArrayBuffer instance");
+    FakeRNG.inited = false;
+    if (seed !== undefined && seed.byteLength > 0) FakeRNG.key(new Uint8Array(seed));
+  },
 };
 
 /** modules/crypt/digest/modCrypt.c: an ArrayBuffer is what BlockCipher reads (xsmcToArrayBuffer):

@@ -100,6 +100,23 @@ test("moddable hal: one timer, rescheduled to each deadline, parked after it fir
   ok(FakeTimer.all[FakeTimer.all.length - 1].cleared, "close() clears it");
 });
 
+test("moddable hal: two boots of the simulator draw different random bytes (rng is unseeded on lin)", () => {
+  const draw = (): string => {
+    FakeRNG.boot(); // a new mcsim process: rand() unseeded, the same RC4 key as the last one
+    const { hal } = newHal();
+    const a = new Uint8Array(16);
+    hal.random(a, 0, 16);
+    hal.close();
+    return toHex(a, 0, 16);
+  };
+  const first = draw();
+  FakeTime.ticks += 1234; // the next start is later
+  const t0 = Date.now();
+  while (Date.now() === t0) { /* the next millisecond */ }
+  const second = draw();
+  ok(first !== second, "the same random bytes after a restart: the same CoAP tokens and message IDs as the last run " + first);
+});
+
 test("moddable hal: random bytes come from the platform RNG, drawn 64 at a time", () => {
   const { hal } = newHal();
   const d0 = FakeRNG.draws;
