@@ -470,7 +470,7 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
 
   protected handleUnmatched(_res: CoapMessage, _peer: number): boolean { return false; }
 
-  onDelivered(_tag: number, _peer: number): void { /* we send no CON notifications */ }
+  onDelivered(_tag: number, _peer: number): void { /* our only CON with a token of the peer's: a separate response (tag -1) */ }
 
   onFailure(tag: number, reason: number): void {
     const p = this.pending.get(tag);
@@ -481,9 +481,10 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
       observe: -1, locationPath: [], failed: reason === Failure.RESET ? 'reset' : 'timeout' });
   }
 
-  /** Sends a NON message with a given token (for an observe cancel that must reuse the token). */
-  protected sendWithToken(p: number, code: number, token: Uint8Array, build: (w: MessageWriter) => void): boolean {
-    const k = this.ep.beginNotify(p, MsgType.NON, code, token, 0, token.length, -1);
+  /** Sends a message with a given token: NON by default (an observe cancel that must reuse the
+   *  token), or CON (a separate response, RFC 7252 §5.2.2: the Endpoint retransmits it until ACKed). */
+  protected sendWithToken(p: number, code: number, token: Uint8Array, build: (w: MessageWriter) => void, type: MsgType = MsgType.NON): boolean {
+    const k = this.ep.beginNotify(p, type, code, token, 0, token.length, -1);
     if (k < 0) return false;
     build(this.ep.w);
     const ok = this.ep.commit(k) === 0;
