@@ -858,6 +858,11 @@ export class Lwm2mServer extends CoapHost {
   async write(ep: string, path: string, values: WriteValues, options: WriteOptions | string | number = {}): Promise<Lwm2mResponse> {
     const reg = this.regOf(ep), p = parsePath(path);
     const opts = typeof options === 'object' ? options : { format: options };
+    // A single value belongs to a resource: sent to an instance, it would replace the instance with
+    // a record of no resource (Wakaama then deletes the instance and answers 4.04).
+    if (p.length < 3 && (values === null || typeof values !== 'object' || values instanceof Uint8Array)) {
+      throw new Error(`write ${path}: one value needs a resource path /o/i/r; for an instance give its resources, e.g. {"${pathText(p.length === 2 ? p : [...p, 0])}/1": 60}`);
+    }
     const cf = this.formatFor(reg, opts.format, ContentFormat.TLV);
     const payload = encodePayload(cf, p, values);
     const r = await this.toClient(reg, { code: opts.partial ? Code.POST : Code.PUT, path: this.fullPath(reg, p), contentFormat: cf, payload });
@@ -1060,18 +1065,19 @@ export class Lwm2mServer extends CoapHost {
         return;
       }
       case 'read': need(3); say(await this.read(ep, path, rest[0])); return;
-      case 'write': need(4); say(await this.write(ep, path, parseConsoleValue(rest[0]), { format: rest[1] })); return;
+      case 'write': {
+        need(4);
+        // One value for a resource, or a JSON object of paths → values (an instance, as create takes).
+        const args = jsonArgs(line, ep, path);
+        if (args) { say(await this.write(ep, path, args.values, { format: args.format })); return; }
+        say(await this.write(ep, path, parseConsoleValue(rest[0]), { format: rest[1] })); return;
+      }
       case 'exec': case 'execute': need(3); say(await this.execute(ep, path, rest.join(' ') || undefined)); return;
       case 'create': {
         need(4);
-        let json = line.slice(line.indexOf(path, line.indexOf(ep) + ep.length) + path.length).trim();
-        // An optional format after the JSON: create node1 /3303 {"/3303/1/5700": 21.5} senml-json
-        let format: string | undefined;
-        const last = /\s(\S+)$/.exec(json);
-        if (last && isFormatName(last[1])) { format = last[1]; json = json.slice(0, last.index).trim(); }
-        let values: WriteValues;
-        try { values = JSON.parse(json) as WriteValues; } catch { throw new Error(`create: "${json}" is not JSON, e.g. {"/3303/1/5700": 21.5}`); }
-        say(await this.create(ep, path, values, { format }));
+        const args = jsonArgs(line, ep, path);
+        if (!args) throw new Error(`create: give the new instance's values as JSON, e.g. create ${ep} /3303 {"/3303/1/5700": 21.5}`);
+        say(await this.create(ep, path, args.values, { format: args.format }));
         return;
       }
       case 'delete': need(3); say(await this.delete(ep, path)); return;
@@ -1121,7 +1127,8 @@ export const CONSOLE_HELP = `commands:
   list                                   registrations and observations
   read <ep> <path> [format]              e.g. read node1 /3/0  (format: tlv, senml-json, senml-cbor,
                                          lwm2m-cbor, text, opaque; default: what the client announced)
-  write <ep> <path> <value> [format]     e.g. write node1 /1/0/1 300
+  write <ep> <path> <value> [format]     e.g. write node1 /1/0/1 300, or an instance as JSON:
+                                         write node1 /1/0 {"/1/0/1": 300, "/1/0/7": "U"}
   exec <ep> <path> [args]                e.g. exec node1 /3/0/4
   create <ep> </o> <json> [format]       e.g. create node1 /3303 {"/3303/1/5700": 21.5}
   delete <ep> <path>
@@ -1147,6 +1154,20 @@ export function splitWords(s: string): string[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(s))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
   return out;
+}
+
+/** The JSON argument after `<ep> <path>` of a console line (an object or a list), with an optional
+ *  format after it (`create node1 /3303 {"/3303/1/5700": 21.5} senml-json`); null when the argument
+ *  is not JSON-shaped. Throws on malformed JSON. */
+function jsonArgs(line: string, ep: string, path: string): { values: WriteValues; format?: string } | null {
+  let json = line.slice(line.indexOf(path, line.indexOf(ep) + ep.length) + path.length).trim();
+  if (!json.startsWith('{') && !json.startsWith('[')) return null;
+  let format: string | undefined;
+  const last = /\s(\S+)$/.exec(json);
+  if (last && isFormatName(last[1])) { format = last[1]; json = json.slice(0, last.index).trim(); }
+  try { return { values: JSON.parse(json) as WriteValues, format }; } catch {
+    throw new Error(`"${json}" is not JSON, e.g. {"${path}/0/1": 21.5}`);
+  }
 }
 
 function parseConsoleValue(s: string): Lwm2mValue {

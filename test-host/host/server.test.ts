@@ -244,6 +244,29 @@ test('console commands', async () => {
   } finally { await close(); }
 });
 
+test('console write of an instance takes JSON; one value for a non-resource path is refused, not sent', async () => {
+  // Found with Wakaama's client: `write wk /31024/11 {...}` went out as one text value for the
+  // instance, a replace with no resources, and Wakaama deleted the instance (4.04).
+  const { server, client, close } = await setup();
+  try {
+    await register(client, server.port);
+    client.responder = () => ({ code: Code.CHANGED });
+    const out: string[] = [];
+    await server.command('write node1 /1/0 {"/1/0/1": 60, "/1/0/7": "UQ"} senml-json', (s) => out.push(s));
+    assert.equal(out, ['2.04']);
+    assert.is(client.seen[0].code, Code.PUT);
+    assert.is(client.seen[0].path, '/1/0');
+    assert.is(client.seen[0].contentFormat, ContentFormat.SENML_JSON);
+    assert.equal(decodePayload(ContentFormat.SENML_JSON, client.seen[0].payload, [1, 0]), [{ path: '/1/0/1', value: 60 }, { path: '/1/0/7', value: 'UQ' }]);
+    let err = '';
+    await server.command('write node1 /1/0 5', () => {}).catch((e) => (err = e.message));
+    assert.match(err, /one value needs a resource path/);
+    await server.command('write node1 /1/0 {"/1/0/1": 6', () => {}).catch((e) => (err = e.message));
+    assert.match(err, /is not JSON/);
+    assert.is(client.seen.length, 1, 'nothing sent for the refused lines');
+  } finally { await close(); }
+});
+
 test('write with a format and partial update; SenML CBOR composite; Send (POST /dp)', async () => {
   const { server, client, close } = await setup();
   try {
