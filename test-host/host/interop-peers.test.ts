@@ -164,7 +164,7 @@ async function observeTwo(w: World, ep: string, path: string, poke?: () => Promi
 const WK = [
   'wakaama: client-initiated bootstrap, then Register with ct=110 (SenML JSON only)',
   'wakaama: Read /3, /3/0, /3/0/0 with no format argument',
-  'wakaama: Write /1/0/1 and /31024/10/1 read back',
+  'wakaama: Write /1/0/1, /3/0/14 and /31024/10/1 read back',
   'wakaama: Create /31024/20, read back, listed by Discover /31024',
   'wakaama: Observe /3/0/13 (pmin=1 pmax=1): two notifications',
   'wakaama: server-initiated bootstrap (one-shot form) during its Client Hold Off Time, then Register again',
@@ -191,6 +191,7 @@ if (!WAKAAMA) {
   test(WK[1], async () => { await reads(w!, ep, 'Open Mobile Alliance'); });
   test(WK[2], async () => {
     await writeReadBack(w!, ep, '/1/0/1', '90', 90);
+    await writeReadBack(w!, ep, '/3/0/14', '+02:00', '+02:00'); // its /3/0/15 answers 5.01 (not implemented)
     await writeReadBack(w!, ep, '/31024/10/1', '77', 77);
   });
   test(WK[3], async () => { await createListed(w!, ep, 31024, 20, { 1: 42, 3: 1.5 }, [1, 42]); });
