@@ -289,7 +289,7 @@ export class BootstrapServer extends CoapHost {
         w.payload(payload, 0, payload.length);
       }, type);
       if (!sent) { this.log(`bootstrap-server: ${ep}: the Bootstrap-Pack does not fit in one datagram`); this.emit('failed', ep, 'pack', 0, result); return; }
-      this.log(`bootstrap-server: Bootstrap-Pack for ${ep} → 2.05 (${payload.length} bytes, ${Object.keys(values).length} resources, Security ${configWrites(cfg, have).filter((w) => w.path[0] === 0).map((w) => '/0/' + w.path[1]).join(',')})`);
+      this.log(`bootstrap-server: Bootstrap-Pack-Request ep=${ep} from ${this.peerText(p)} → 2.05 (${payload.length} bytes, ${Object.keys(values).length} resources, Security ${configWrites(cfg, have).filter((w) => w.path[0] === 0).map((w) => '/0/' + w.path[1]).join(',')})`);
       result.ok = true;
       this.emit('finished', ep, Code.CONTENT, result);
     } finally {

@@ -253,7 +253,7 @@ if (!ANJAY) {
     w = { ...tools, client, clientPort };
     const d = await w.bs.expect(new RegExp(`${ep}: discover / → 2\\.05 \\(bootstrap account (\\S+),`), 30_000);
     assert.is(d[1], '/0/1');
-    const p = await w.bs.expect(new RegExp(`Bootstrap-Pack for ${ep} → 2\\.05 .*Security (\\S+)\\)`));
+    const p = await w.bs.expect(new RegExp(`Bootstrap-Pack-Request ep=${ep} from \\S+ → 2\\.05 .*Security (\\S+)\\)`));
     assert.is(p[1], '/0/0', 'the server account beside the bootstrap account');
     await w.server.expect(new RegExp(`server: register ${ep} from 127\\.0\\.0\\.1:${clientPort} lt=120 `));
   });
