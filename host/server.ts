@@ -551,6 +551,9 @@ export interface WriteOptions {
   format?: string | number;
   /** POST (partial update) instead of PUT (replace). */
   partial?: boolean;
+  /** Value types by absolute path, for resources the object definitions do not know (a declared
+   *  type wins): e.g. Float for a whole number that must go as a TLV float. */
+  types?: Record<string, ValueType>;
 }
 
 export interface Attributes { pmin?: number; pmax?: number; gt?: number; lt?: number; st?: number; epmin?: number; epmax?: number }
@@ -864,7 +867,8 @@ export class Lwm2mServer extends CoapHost {
       throw new Error(`write ${path}: one value needs a resource path /o/i/r; for an instance give its resources, e.g. {"${pathText(p.length === 2 ? p : [...p, 0])}/1": 60}`);
     }
     const cf = this.formatFor(reg, opts.format, ContentFormat.TLV);
-    const payload = encodePayload(cf, p, values);
+    const types = opts.types && Object.fromEntries(Object.entries(opts.types).filter(([k]) => { const q = parsePath(k); return resourceType(q[0], q[2] ?? -1) === ValueType.None; }));
+    const payload = encodePayload(cf, p, values, 1300, types);
     const r = await this.toClient(reg, { code: opts.partial ? Code.POST : Code.PUT, path: this.fullPath(reg, p), contentFormat: cf, payload });
     return this.finish(r, p, opts.partial ? 'write (partial)' : 'write', ep);
   }
@@ -1070,7 +1074,11 @@ export class Lwm2mServer extends CoapHost {
         // One value for a resource, or a JSON object of paths → values (an instance, as create takes).
         const args = jsonArgs(line, ep, path);
         if (args) { say(await this.write(ep, path, args.values, { format: args.format })); return; }
-        say(await this.write(ep, path, parseConsoleValue(rest[0]), { format: rest[1] })); return;
+        // A number written with a point or an exponent ("2.5e10", "1.0") is a Float even when whole:
+        // in TLV an integer of 8 bytes reads as a double's bits (Anjay stored 2.5e10 as 1.2e-313).
+        const v = parseConsoleValue(rest[0]);
+        const types = typeof v === 'number' && /[.eE]/.test(rest[0]) ? { [pathText(parsePath(path))]: ValueType.Float } : undefined;
+        say(await this.write(ep, path, v, { format: rest[1], types })); return;
       }
       case 'exec': case 'execute': need(3); say(await this.execute(ep, path, rest.join(' ') || undefined)); return;
       case 'create': {

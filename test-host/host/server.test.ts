@@ -267,6 +267,23 @@ test('console write of an instance takes JSON; one value for a non-resource path
   } finally { await close(); }
 });
 
+test('console write of a number with a point or an exponent to a resource of unknown type is a TLV float', async () => {
+  // Found with Anjay's demo: `write an /33605/5/18 2.5e10` went as an 8-byte TLV integer, which its
+  // double resource took as the bits of 1.2e-313.
+  const { server, client, close } = await setup();
+  try {
+    await register(client, server.port);
+    client.responder = () => ({ code: Code.CHANGED });
+    await server.command('write node1 /33605/5/18 2.5e10', () => {});
+    await server.command('write node1 /33605/5/18 7', () => {});
+    await server.command('write node1 /1/0/1 300.0', () => {}); // a declared Integer stays one
+    const hex = client.seen.map((x) => Buffer.from(x.payload).toString('hex'));
+    assert.is(hex[0], 'c81208' + Buffer.from(new Float64Array([2.5e10]).buffer).reverse().toString('hex'));
+    assert.is(hex[1], 'c11207');
+    assert.is(hex[2], 'c201012c');
+  } finally { await close(); }
+});
+
 test('write with a format and partial update; SenML CBOR composite; Send (POST /dp)', async () => {
   const { server, client, close } = await setup();
   try {
