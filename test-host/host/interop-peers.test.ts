@@ -30,13 +30,18 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** A process with a console on stdin: lines in, everything it prints collected. */
 class Proc {
   out = '';
+  failed = '';
   private cursor = 0;
   readonly exited: Promise<number | null>;
   constructor(readonly name: string, readonly proc: ChildProcess) {
     children.add(proc);
     proc.stdout!.on('data', (d) => (this.out += d));
     proc.stderr!.on('data', (d) => (this.out += d));
-    this.exited = new Promise((r) => proc.on('close', (code) => { children.delete(proc); r(code); }));
+    this.exited = new Promise((r) => {
+      proc.on('close', (code) => { children.delete(proc); r(code); });
+      // A wrong $WAKAAMA_CLIENT / $ANJAY_CLIENT: the step fails saying so.
+      proc.on('error', (e) => { this.failed = e.message; children.delete(proc); r(null); });
+    });
   }
   static start(name: string, cmd: string, args: string[], cwd?: string): Proc {
     return new Proc(name, spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd }));
@@ -52,6 +57,7 @@ class Proc {
       const at = from ?? this.cursor;
       const m = re.exec(this.out.slice(at));
       if (m) { this.cursor = Math.max(this.cursor, at + m.index + m[0].length); return m; }
+      if (this.failed) throw new Error(`${this.name}: ${this.failed}`);
       if (Date.now() - t0 > ms || this.proc.exitCode !== null) {
         throw new Error(`${this.name}: no ${re} within ${ms} ms; its output since the last match:\n${this.out.slice(this.cursor).slice(-3000)}`);
       }
@@ -64,6 +70,7 @@ class Proc {
     return this.expect(logged, ms);
   }
   async stop(): Promise<void> {
+    if (this.failed) return;
     if (this.proc.exitCode === null) this.proc.kill('SIGTERM');
     const t = setTimeout(() => this.proc.kill('SIGKILL'), 3000);
     await this.exited;
@@ -101,6 +108,18 @@ async function closeWorld(w: World | undefined): Promise<void> {
   if (!w) return;
   await Promise.all([w.client.stop(), w.server.stop(), w.bs.stop()]);
   rmSync(w.dir, { recursive: true, force: true });
+}
+
+/** The world of the first step; a later step fails at once without it. */
+function need(w: World | undefined): World {
+  if (!w) throw new Error('the first step of this client failed');
+  return w;
+}
+
+/** A client process that could not start fails its first step at once. */
+async function started(w: World): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+  if (w.client.failed) { await closeWorld(w); throw new Error(`${w.client.name}: ${w.client.failed}`); }
 }
 
 /** Read of an object, an instance and a resource of the Device object, as the server logs them. */
@@ -181,24 +200,26 @@ if (!WAKAAMA) {
     const clientPort = await freePort();
     // -b: client-initiated bootstrap; its bootstrap account waits its Client Hold Off Time (10 s).
     const client = Proc.start('wakaama', WAKAAMA, ['-4', '-b', '-h', '127.0.0.1', '-p', String(tools.bsPort), '-n', ep, '-l', String(clientPort)], dir);
-    w = { ...tools, client, clientPort };
+    const world = { ...tools, client, clientPort };
+    await started(world);
+    w = world;
     await w.bs.expect(new RegExp(`Bootstrap-Request ep=${ep} from 127\\.0\\.0\\.1:${clientPort} pct=110`), 30_000);
     await w.bs.expect(new RegExp(`${ep}: bootstrap finished`));
     const reg = await w.server.expect(new RegExp(`server: register ${ep} from 127\\.0\\.0\\.1:${clientPort} lt=120 lwm2m=\\S+ b=U ct=(\\S+) objects=(\\S+)`));
     assert.is(reg[1], '110');
     assert.ok(reg[2].split(',').includes('/31024'), reg[2]);
   });
-  test(WK[1], async () => { await reads(w!, ep, 'Open Mobile Alliance'); });
+  test(WK[1], async () => { await reads(need(w), ep, 'Open Mobile Alliance'); });
   test(WK[2], async () => {
-    await writeReadBack(w!, ep, '/1/0/1', '90', 90);
-    await writeReadBack(w!, ep, '/3/0/14', '+02:00', '+02:00'); // its /3/0/15 answers 5.01 (not implemented)
-    await writeReadBack(w!, ep, '/31024/10/1', '77', 77);
+    await writeReadBack(need(w), ep, '/1/0/1', '90', 90);
+    await writeReadBack(need(w), ep, '/3/0/14', '+02:00', '+02:00'); // its /3/0/15 answers 5.01 (not implemented)
+    await writeReadBack(need(w), ep, '/31024/10/1', '77', 77);
   });
-  test(WK[3], async () => { await createListed(w!, ep, 31024, 20, { 1: 42, 3: 1.5 }, [1, 42]); });
+  test(WK[3], async () => { await createListed(need(w), ep, 31024, 20, { 1: 42, 3: 1.5 }, [1, 42]); });
   test(WK[4], async () => {
-    const a = await w!.server.run(`attr ${ep} /3/0/13 pmin=1 pmax=1`, new RegExp(`write-attributes pmin=1&pmax=1 ${ep} /3/0/13 → (\\S+)`));
+    const a = await need(w).server.run(`attr ${ep} /3/0/13 pmin=1 pmax=1`, new RegExp(`write-attributes pmin=1&pmax=1 ${ep} /3/0/13 → (\\S+)`));
     assert.is(a[1], '2.04');
-    const v = await observeTwo(w!, ep, '/3/0/13');
+    const v = await observeTwo(need(w), ep, '/3/0/13');
     assert.type(v[0], 'number');
     assert.ok((v[1] as number) > (v[0] as number), `the current time advances: ${v.join(', ')}`);
   });
@@ -208,7 +229,7 @@ if (!WAKAAMA) {
     // server-initiated bootstrap reaches it while it waits its Client Hold Off Time before a
     // Bootstrap-Request (TS Core 1.1 §6.1.3 / Security /0/x/11). It goes there when its registration
     // fails: here the server restarts and forgets it, so its next Update gets 4.04.
-    const x = w!;
+    const x = need(w);
     await x.bs.stop(); // its port is for the one-shot bootstrap server below
     await x.server.stop();
     const again = await startServer(x.serverPort);
@@ -250,23 +271,25 @@ if (!ANJAY) {
     const tools = await startTools(dir);
     const clientPort = await freePort();
     const client = Proc.start('anjay', ANJAY, ['-e', ep, '-u', `coap://127.0.0.1:${tools.bsPort}`, '-b', '-p', String(clientPort)], dir);
-    w = { ...tools, client, clientPort };
+    const world = { ...tools, client, clientPort };
+    await started(world);
+    w = world;
     const d = await w.bs.expect(new RegExp(`${ep}: discover / → 2\\.05 \\(bootstrap account (\\S+),`), 30_000);
     assert.is(d[1], '/0/1');
     const p = await w.bs.expect(new RegExp(`Bootstrap-Pack-Request ep=${ep} from \\S+ → 2\\.05 .*Security (\\S+)\\)`));
     assert.is(p[1], '/0/0', 'the server account beside the bootstrap account');
     await w.server.expect(new RegExp(`server: register ${ep} from 127\\.0\\.0\\.1:${clientPort} lt=120 `));
   });
-  test(AN[1], async () => { await reads(w!, ep, 'Anjay'); });
+  test(AN[1], async () => { await reads(need(w), ep, 'Anjay'); });
   test(AN[2], async () => {
-    const at = await writeReadBack(w!, ep, '/1/0/1', '90', 90);
-    await w!.server.expect(new RegExp(`server: update ${ep} \\(/rd/\\d+\\) from \\S+ lt=90 → 2\\.04`), 20_000, at);
-    await writeReadBack(w!, ep, '/3/0/14', '+02:00', '+02:00');
-    await writeReadBack(w!, ep, '/3/0/15', 'Europe/Paris', 'Europe/Paris');
+    const at = await writeReadBack(need(w), ep, '/1/0/1', '90', 90);
+    await need(w).server.expect(new RegExp(`server: update ${ep} \\(/rd/\\d+\\) from \\S+ lt=90 → 2\\.04`), 20_000, at);
+    await writeReadBack(need(w), ep, '/3/0/14', '+02:00', '+02:00');
+    await writeReadBack(need(w), ep, '/3/0/15', 'Europe/Paris', 'Europe/Paris');
   });
-  test(AN[3], async () => { await createListed(w!, ep, 33605, 5, { 1: 7, 15: 'hello' }, [15, 'hello']); });
+  test(AN[3], async () => { await createListed(need(w), ep, 33605, 5, { 1: 7, 15: 'hello' }, [15, 'hello']); });
   test(AN[4], async () => {
-    const x = w!;
+    const x = need(w);
     const v = await observeTwo(x, ep, '/33605/5/1', async () => {
       const e = await x.server.run(`exec ${ep} /33605/5/2`, new RegExp(`server: execute ${ep} /33605/5/2 → (\\S+)`));
       assert.is(e[1], '2.04');
@@ -274,7 +297,7 @@ if (!ANJAY) {
     assert.equal(v, [8, 9]);
   });
   test(AN[5], async () => {
-    const x = w!;
+    const x = need(w);
     x.bs.send(`bootstrap ${ep}`);
     const r = await x.bs.expect(new RegExp(`\\n${ep}: (bootstrap \\w+) \\((.*)\\)`), 30_000);
     assert.is(r[1], 'bootstrap finished', r[2]);
