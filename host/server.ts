@@ -942,7 +942,12 @@ export class Lwm2mServer extends CoapHost {
       const l = reg.objects.find((x) => /^\/1\/\d+$/.test(x.path.slice(reg.rootPath.length)));
       i = l ? +l.path.split('/').pop()! : 0;
     }
-    return this.execute(ep, `/1/${i}/9`);
+    const r = await this.execute(ep, `/1/${i}/9`);
+    // Wakaama's example client has no Bootstrap-Request Trigger: 4.05 (Method Not Allowed).
+    if (r.code === Code.METHOD_NOT_ALLOWED || r.code === Code.NOT_FOUND) {
+      this.log(`server: ${ep} does not support the Bootstrap-Request Trigger (/1/${i}/9 → ${r.codeText}); a server-initiated bootstrap from the bootstrap server may still reach it`);
+    }
+    return r;
   }
 
   /** Observe: GET with Observe=0; notifications go to onNotify (and the 'notification' event). */

@@ -203,6 +203,18 @@ test('observe: notifications arrive via the token, CON ones are ACKed; cancel se
   } finally { await close(); }
 });
 
+test('bootstrapTrigger answered 4.05 (Wakaama\'s client has none) says the client does not support it', async () => {
+  const lines: string[] = [];
+  const { server, client, close } = await setup(lines);
+  try {
+    await register(client, server.port);
+    client.responder = () => ({ code: Code.METHOD_NOT_ALLOWED });
+    const r = await server.bootstrapTrigger('node1');
+    assert.is(r.codeText, '4.05');
+    assert.ok(lines.some((l) => /node1 does not support the Bootstrap-Request Trigger \(\/1\/0\/9 → 4\.05\)/.test(l)), lines.join('\n'));
+  } finally { await close(); }
+});
+
 test('bootstrapTrigger executes /1/<i>/9', async () => {
   const { server, client, close } = await setup();
   try {
