@@ -2,7 +2,7 @@
 // sequence, server side), on the project's CoAP engine. Client-initiated: POST /bs?ep=NAME is answered
 // 2.04, then Bootstrap-Delete "/" (optional), Bootstrap-Write of /0/i and /1/i for each configured
 // server, and Bootstrap-Finish. Server-initiated: bootstrapClient(address, port, name). Host code.
-import { CoapMessage, MessageWriter } from '../src/coap/message.js';
+import { CoapMessage, MessageWriter, MsgType } from '../src/coap/message.js';
 import { Code } from '../src/coap/codes.js';
 import { Reply } from '../src/coap/endpoint.js';
 import { Opt } from '../src/coap/option.js';
@@ -160,8 +160,10 @@ const FORMATS: Record<BsFormat, number> = { 'tlv': ContentFormat.TLV, 'senml-jso
  */
 export class BootstrapServer extends CoapHost {
   config: BsConfig;
-  /** Where each endpoint last spoke from (for a server-initiated bootstrap by name). */
-  readonly seen = new Map<string, { address: string; port: number }>();
+  /** Where each endpoint last spoke from (for a server-initiated bootstrap by name), and the format
+   *  its Bootstrap-Request preferred (pct=), if any: a server-initiated sequence has no request to
+   *  name one, so it uses the one the endpoint last announced. */
+  readonly seen = new Map<string, { address: string; port: number; format?: BsFormat }>();
   private readonly running = new Map<string, number>(); // endpoint → session number
   private session = 0;
   /** Endpoints remembered in `seen` at most (the oldest is forgotten first). */
@@ -214,14 +216,10 @@ export class BootstrapServer extends CoapHost {
       return Reply.RESPOND;
     }
     const a = this.ep.peers[peer];
-    const address = this.peerText(peer).replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    this.seen.delete(ep); // re-inserted last: the Map's order is the age
-    this.seen.set(ep, { address, port: a.port });
-    if (this.seen.size > BootstrapServer.SEEN_MAX) this.seen.delete(this.seen.keys().next().value as string);
     const pct = typeof q.get('pct') === 'string' ? Number(q.get('pct')) : NaN;
-    let format = cfg.format;
-    if (!format && pct === ContentFormat.SENML_JSON) format = 'senml-json';
-    if (!format && pct === ContentFormat.SENML_CBOR) format = 'senml-cbor';
+    const announced = (Object.keys(FORMATS) as BsFormat[]).find((f) => FORMATS[f] === pct);
+    const address = this.remember(ep, peer, announced);
+    const format = cfg.format ?? announced;
     this.log(`bootstrap-server: Bootstrap-Request ep=${ep} from ${from}${Number.isNaN(pct) ? '' : ' pct=' + pct} → 2.04`);
     res.setCode(Code.CHANGED);
     this.ep.peerIndex(a, true);
@@ -234,8 +232,24 @@ export class BootstrapServer extends CoapHost {
     return Reply.RESPOND;
   }
 
+  /** Records where `ep` spoke from (for `bootstrap EP`) and the format it announced; returns the
+   *  address as text. */
+  private remember(ep: string, peer: number, format: BsFormat | undefined): string {
+    const a = this.ep.peers[peer];
+    const address = this.peerText(peer).replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const old = this.seen.get(ep);
+    this.seen.delete(ep); // re-inserted last: the Map's order is the age
+    this.seen.set(ep, { address, port: a.port, format: format ?? (old && old.address === address && old.port === a.port ? old.format : undefined) });
+    if (this.seen.size > BootstrapServer.SEEN_MAX) this.seen.delete(this.seen.keys().next().value as string);
+    return address;
+  }
+
   /** Bootstrap-Pack-Request (LwM2M 1.2): GET /bspack?ep=NAME is answered 2.05 with the whole
-   *  configuration as one SenML CBOR pack (what the write sequence would have written). */
+   *  configuration as one SenML CBOR pack (what the write sequence would have written). The answer is
+   *  a separate response (RFC 7252 §5.2.2), sent after a Bootstrap-Discover of the client: a client
+   *  that applies the pack as plain writes (Anjay 3.x) would lose its bootstrap account if a server's
+   *  Security instance landed on it (Anjay's is /0/1), and only the Discover says where it is. The
+   *  sender of a Bootstrap-Pack-Request is bootstrapping, so it answers its bootstrap server. */
   private bootstrapPack(req: CoapMessage, peer: number, res: MessageWriter): number {
     const from = this.peerText(peer);
     if (req.code !== Code.GET) { res.setCode(Code.METHOD_NOT_ALLOWED); return Reply.RESPOND; }
@@ -247,15 +261,57 @@ export class BootstrapServer extends CoapHost {
       return Reply.RESPOND;
     }
     if (req.accept >= 0 && req.accept !== ContentFormat.SENML_CBOR) { res.setCode(Code.NOT_ACCEPTABLE); return Reply.RESPOND; }
-    const values: Record<string, Lwm2mValue> = {};
-    for (const w of configWrites(cfg)) Object.assign(values, w.values);
-    const payload = encodePayload(ContentFormat.SENML_CBOR, [], values, 1300, typesFor(values));
-    res.setCode(Code.CONTENT);
-    res.optionUint(Opt.CONTENT_FORMAT, ContentFormat.SENML_CBOR);
-    res.payload(payload, 0, payload.length);
-    this.log(`bootstrap-server: Bootstrap-Pack-Request ep=${ep} from ${from} → 2.05 (${payload.length} bytes, ${Object.keys(values).length} resources)`);
-    setImmediate(() => { if (!this.closed) this.emit('finished', ep, Code.CONTENT, { endpoint: ep, ok: true, steps: [] }); });
-    return Reply.RESPOND;
+    const name = ep as string;
+    this.remember(name, peer, undefined);
+    const token = new Uint8Array(req.token.subarray(0, req.tokenLen));
+    const type = req.type === MsgType.NON ? MsgType.NON : MsgType.CON;
+    this.ep.peerIndex(this.ep.peers[peer], true);
+    this.peerSessions.set(peer, (this.peerSessions.get(peer) ?? 0) + 1);
+    this.log(`bootstrap-server: Bootstrap-Pack-Request ep=${name} from ${from}: discovering the client's instances first`);
+    setImmediate(() => {
+      if (this.closed) return;
+      this.emit('request', name, from);
+      this.packAfterDiscover(peer, name, cfg, token, type).catch((e) => this.log(`bootstrap-server: ${name}: ${(e as Error).message}`));
+    });
+    return Reply.DEFER;
+  }
+
+  private async packAfterDiscover(p: number, ep: string, cfg: BsEndpointConfig, token: Uint8Array, type: MsgType): Promise<void> {
+    const result: BsResult = { endpoint: ep, ok: false, steps: [] };
+    try {
+      const have = await this.discoverInstances(p, ep, result);
+      if (this.closed) return;
+      const values: Record<string, Lwm2mValue> = {};
+      for (const w of configWrites(cfg, have)) Object.assign(values, w.values);
+      const payload = encodePayload(ContentFormat.SENML_CBOR, [], values, 1300, typesFor(values));
+      const sent = this.sendWithToken(p, Code.CONTENT, token, (w) => {
+        w.optionUint(Opt.CONTENT_FORMAT, ContentFormat.SENML_CBOR);
+        w.payload(payload, 0, payload.length);
+      }, type);
+      if (!sent) { this.log(`bootstrap-server: ${ep}: the Bootstrap-Pack does not fit in one datagram`); this.emit('failed', ep, 'pack', 0, result); return; }
+      this.log(`bootstrap-server: Bootstrap-Pack-Request ep=${ep} from ${this.peerText(p)} → 2.05 (${payload.length} bytes, ${Object.keys(values).length} resources, Security ${configWrites(cfg, have).filter((w) => w.path[0] === 0).map((w) => '/0/' + w.path[1]).join(',')})`);
+      result.ok = true;
+      this.emit('finished', ep, Code.CONTENT, result);
+    } finally {
+      this.release(p);
+    }
+  }
+
+  /** Bootstrap-Discover of "/" (GET / with Accept 40): the client's Security and Server instances,
+   *  or undefined when it does not answer 2.05 (the ids then follow the convention). The step is
+   *  recorded in `result`; a timeout is logged as such. */
+  private async discoverInstances(p: number, ep: string, result: BsResult): Promise<ClientInstances | undefined> {
+    const res = await this.request(p, { code: Code.GET, path: [], accept: ContentFormat.LINK_FORMAT });
+    const s: BsStep = { endpoint: ep, step: 'discover /', code: res.code, codeText: res.codeText, ok: res.code === Code.CONTENT, payload: res.payload };
+    result.steps.push(s);
+    this.emit('step', s);
+    let have: ClientInstances | undefined;
+    if (s.ok) {
+      result.links = parseLinks(new TextDecoder().decode(s.payload));
+      have = instancesOf(result.links);
+    }
+    this.log(`bootstrap-server: ${ep}: discover / → ${res.codeText}` + (have ? ` (bootstrap account ${have.bootstrap >= 0 ? '/0/' + have.bootstrap : 'not listed'}, Security ${have.security.map((x) => x.id).join(',') || 'none'}, Server ${have.server.map((x) => x.id).join(',') || 'none'})` : res.failed ? '' : ': ids by convention (bootstrap account at /0/0)'));
+    return have;
   }
 
   /** Server-initiated bootstrap of a client at address:port with the configuration of `endpoint`. */
@@ -263,8 +319,10 @@ export class BootstrapServer extends CoapHost {
     const cfg = this.configFor(endpoint);
     if (!cfg) throw new Error(`no bootstrap configuration for endpoint "${endpoint}" and no "*"`);
     const p = this.peerOf(address, port, true);
-    this.log(`bootstrap-server: server-initiated bootstrap of ${endpoint} at ${this.peerText(p)}`);
-    return this.run(p, endpoint, cfg, opts);
+    const seen = this.seen.get(endpoint);
+    const format = opts.format ?? cfg.format ?? (seen && seen.address === address && seen.port === port ? seen.format : undefined);
+    this.log(`bootstrap-server: server-initiated bootstrap of ${endpoint} at ${this.peerText(p)}${format && !opts.format && !cfg.format ? ' (' + format + ', as its last Bootstrap-Request announced)' : ''}`);
+    return this.run(p, endpoint, cfg, { ...opts, format });
   }
 
   /** Server-initiated bootstrap of an endpoint seen before (its last address). */
@@ -281,6 +339,8 @@ export class BootstrapServer extends CoapHost {
     const result: BsResult = { endpoint: ep, ok: false, steps: [] };
     let cf = FORMATS[opts.format ?? cfg.format ?? 'tlv'];
     const chosen = opts.format !== undefined || cfg.format !== undefined;
+    // Whether a Write of this sequence was taken already: after that a 4.00 is about the values.
+    let settled = false;
     const step = async (name: string, r: Promise<CoapResponse>, okCode: number[], retry = false): Promise<BsStep> => {
       const res = await r;
       const s: BsStep = { endpoint: ep, step: name, code: res.code, codeText: res.codeText, ok: okCode.includes(res.code), payload: res.payload };
@@ -299,17 +359,10 @@ export class BootstrapServer extends CoapHost {
       if (opts.discover !== false) {
         // Bootstrap-Discover first (as Leshan's bootstrap server does to place its instances): only a
         // timeout ends the sequence; a client without it (4.xx) gets the conventional ids.
-        const res = await this.request(p, { code: Code.GET, path: [], accept: ContentFormat.LINK_FORMAT });
-        const s: BsStep = { endpoint: ep, step: 'discover /', code: res.code, codeText: res.codeText, ok: res.code === Code.CONTENT, payload: res.payload };
-        result.steps.push(s);
-        this.emit('step', s);
-        if (s.ok) {
-          result.links = parseLinks(new TextDecoder().decode(s.payload));
-          have = instancesOf(result.links);
-        }
-        this.log(`bootstrap-server: ${ep}: discover / → ${res.codeText}` + (have ? ` (bootstrap account ${have.bootstrap >= 0 ? '/0/' + have.bootstrap : 'not listed'}, Security ${have.security.map((x) => x.id).join(',') || 'none'}, Server ${have.server.map((x) => x.id).join(',') || 'none'})` : res.failed ? '' : ': ids by convention (bootstrap account at /0/0)'));
-        if (res.failed || superseded()) {
-          if (res.failed) this.emit('failed', ep, 'discover /', res.code, result);
+        have = await this.discoverInstances(p, ep, result);
+        const failed = result.steps[result.steps.length - 1].code === 0;
+        if (failed || superseded()) {
+          if (failed) this.emit('failed', ep, 'discover /', 0, result);
           return result;
         }
       }
@@ -329,16 +382,18 @@ export class BootstrapServer extends CoapHost {
       }
       const writes = configWrites(cfg, have);
       for (const w of writes) {
-        // A client without TLV that named no pct= (a SenML-only build) answers 4.15: the other
-        // formats are tried, and the first it takes is kept for the rest of the sequence.
+        // A client without TLV that named no pct= (a SenML-only build) answers 4.15 — or 4.00, as
+        // Wakaama's SenML-JSON-only client does to a TLV payload it cannot parse: the other formats
+        // are tried, and the first it takes is kept for the rest of the sequence.
         const tries = chosen ? [cf] : [cf, ...[ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.TLV].filter((x) => x !== cf)];
         let s: BsStep | undefined;
         for (let k = 0; k < tries.length; k++) {
           const payload = encodePayload(tries[k], w.path, w.values, 1300, typesFor(w.values));
           const last = k === tries.length - 1;
           s = await step(`write /${w.path.join('/')}${k ? ' (' + tries[k] + ')' : ''}`, this.request(p, { code: Code.PUT, path: w.path, contentFormat: tries[k], payload }), [Code.CHANGED], !last);
-          if (s.ok) { cf = tries[k]; break; }
-          if (s.code !== Code.UNSUPPORTED_CONTENT_FORMAT || superseded()) {
+          if (s.ok) { cf = tries[k]; settled = true; break; }
+          const formatRefused = s.code === Code.UNSUPPORTED_CONTENT_FORMAT || (s.code === Code.BAD_REQUEST && !settled);
+          if (!formatRefused || superseded()) {
             if (!last) { this.log(`bootstrap-server: ${ep}: bootstrap failed at ${s.step} (${s.codeText})`); this.emit('failed', ep, s.step, s.code, result); }
             return result;
           }
@@ -353,10 +408,14 @@ export class BootstrapServer extends CoapHost {
       return result;
     } finally {
       if (this.running.get(ep) === me) this.running.delete(ep);
-      // Done with this client: its peer entry may be reused (a host serves any number of clients).
-      const n = (this.peerSessions.get(p) ?? 1) - 1;
-      if (n > 0) this.peerSessions.set(p, n); else { this.peerSessions.delete(p); this.ep.unpinPeer(p); }
+      this.release(p);
     }
+  }
+
+  /** Done with a client's sequence: its peer entry may be reused (a host serves any number of clients). */
+  private release(p: number): void {
+    const n = (this.peerSessions.get(p) ?? 1) - 1;
+    if (n > 0) this.peerSessions.set(p, n); else { this.peerSessions.delete(p); this.ep.unpinPeer(p); }
   }
 
   private readonly peerSessions = new Map<number, number>(); // peer → sequences running with it

@@ -470,7 +470,7 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
 
   protected handleUnmatched(_res: CoapMessage, _peer: number): boolean { return false; }
 
-  onDelivered(_tag: number, _peer: number): void { /* we send no CON notifications */ }
+  onDelivered(_tag: number, _peer: number): void { /* our only CON with a token of the peer's: a separate response (tag -1) */ }
 
   onFailure(tag: number, reason: number): void {
     const p = this.pending.get(tag);
@@ -481,9 +481,10 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
       observe: -1, locationPath: [], failed: reason === Failure.RESET ? 'reset' : 'timeout' });
   }
 
-  /** Sends a NON message with a given token (for an observe cancel that must reuse the token). */
-  protected sendWithToken(p: number, code: number, token: Uint8Array, build: (w: MessageWriter) => void): boolean {
-    const k = this.ep.beginNotify(p, MsgType.NON, code, token, 0, token.length, -1);
+  /** Sends a message with a given token: NON by default (an observe cancel that must reuse the
+   *  token), or CON (a separate response, RFC 7252 §5.2.2: the Endpoint retransmits it until ACKed). */
+  protected sendWithToken(p: number, code: number, token: Uint8Array, build: (w: MessageWriter) => void, type: MsgType = MsgType.NON): boolean {
+    const k = this.ep.beginNotify(p, type, code, token, 0, token.length, -1);
     if (k < 0) return false;
     build(this.ep.w);
     const ok = this.ep.commit(k) === 0;
@@ -550,6 +551,9 @@ export interface WriteOptions {
   format?: string | number;
   /** POST (partial update) instead of PUT (replace). */
   partial?: boolean;
+  /** Value types by absolute path, for resources the object definitions do not know (a declared
+   *  type wins): e.g. Float for a whole number that must go as a TLV float. */
+  types?: Record<string, ValueType>;
 }
 
 export interface Attributes { pmin?: number; pmax?: number; gt?: number; lt?: number; st?: number; epmin?: number; epmax?: number }
@@ -857,8 +861,14 @@ export class Lwm2mServer extends CoapHost {
   async write(ep: string, path: string, values: WriteValues, options: WriteOptions | string | number = {}): Promise<Lwm2mResponse> {
     const reg = this.regOf(ep), p = parsePath(path);
     const opts = typeof options === 'object' ? options : { format: options };
+    // A single value belongs to a resource: sent to an instance, it would replace the instance with
+    // a record of no resource (Wakaama then deletes the instance and answers 4.04).
+    if (p.length < 3 && (values === null || typeof values !== 'object' || values instanceof Uint8Array)) {
+      throw new Error(`write ${path}: one value needs a resource path /o/i/r; for an instance give its resources, e.g. {"${pathText(p.length === 2 ? p : [...p, 0])}/1": 60}`);
+    }
     const cf = this.formatFor(reg, opts.format, ContentFormat.TLV);
-    const payload = encodePayload(cf, p, values);
+    const types = opts.types && Object.fromEntries(Object.entries(opts.types).filter(([k]) => { const q = parsePath(k); return resourceType(q[0], q[2] ?? -1) === ValueType.None; }));
+    const payload = encodePayload(cf, p, values, 1300, types);
     const r = await this.toClient(reg, { code: opts.partial ? Code.POST : Code.PUT, path: this.fullPath(reg, p), contentFormat: cf, payload });
     return this.finish(r, p, opts.partial ? 'write (partial)' : 'write', ep);
   }
@@ -932,7 +942,12 @@ export class Lwm2mServer extends CoapHost {
       const l = reg.objects.find((x) => /^\/1\/\d+$/.test(x.path.slice(reg.rootPath.length)));
       i = l ? +l.path.split('/').pop()! : 0;
     }
-    return this.execute(ep, `/1/${i}/9`);
+    const r = await this.execute(ep, `/1/${i}/9`);
+    // Wakaama's example client has no Bootstrap-Request Trigger: 4.05 (Method Not Allowed).
+    if (r.code === Code.METHOD_NOT_ALLOWED || r.code === Code.NOT_FOUND) {
+      this.log(`server: ${ep} does not support the Bootstrap-Request Trigger (/1/${i}/9 → ${r.codeText}); a server-initiated bootstrap from the bootstrap server may still reach it`);
+    }
+    return r;
   }
 
   /** Observe: GET with Observe=0; notifications go to onNotify (and the 'notification' event). */
@@ -1059,18 +1074,23 @@ export class Lwm2mServer extends CoapHost {
         return;
       }
       case 'read': need(3); say(await this.read(ep, path, rest[0])); return;
-      case 'write': need(4); say(await this.write(ep, path, parseConsoleValue(rest[0]), { format: rest[1] })); return;
+      case 'write': {
+        need(4);
+        // One value for a resource, or a JSON object of paths → values (an instance, as create takes).
+        const args = jsonArgs(line, ep, path);
+        if (args) { say(await this.write(ep, path, args.values, { format: args.format })); return; }
+        // A number written with a point or an exponent ("2.5e10", "1.0") is a Float even when whole:
+        // in TLV an integer of 8 bytes reads as a double's bits (Anjay stored 2.5e10 as 1.2e-313).
+        const v = parseConsoleValue(rest[0]);
+        const types = typeof v === 'number' && /[.eE]/.test(rest[0]) ? { [pathText(parsePath(path))]: ValueType.Float } : undefined;
+        say(await this.write(ep, path, v, { format: rest[1], types })); return;
+      }
       case 'exec': case 'execute': need(3); say(await this.execute(ep, path, rest.join(' ') || undefined)); return;
       case 'create': {
         need(4);
-        let json = line.slice(line.indexOf(path, line.indexOf(ep) + ep.length) + path.length).trim();
-        // An optional format after the JSON: create node1 /3303 {"/3303/1/5700": 21.5} senml-json
-        let format: string | undefined;
-        const last = /\s(\S+)$/.exec(json);
-        if (last && isFormatName(last[1])) { format = last[1]; json = json.slice(0, last.index).trim(); }
-        let values: WriteValues;
-        try { values = JSON.parse(json) as WriteValues; } catch { throw new Error(`create: "${json}" is not JSON, e.g. {"/3303/1/5700": 21.5}`); }
-        say(await this.create(ep, path, values, { format }));
+        const args = jsonArgs(line, ep, path);
+        if (!args) throw new Error(`create: give the new instance's values as JSON, e.g. create ${ep} /3303 {"/3303/1/5700": 21.5}`);
+        say(await this.create(ep, path, args.values, { format: args.format }));
         return;
       }
       case 'delete': need(3); say(await this.delete(ep, path)); return;
@@ -1120,7 +1140,8 @@ export const CONSOLE_HELP = `commands:
   list                                   registrations and observations
   read <ep> <path> [format]              e.g. read node1 /3/0  (format: tlv, senml-json, senml-cbor,
                                          lwm2m-cbor, text, opaque; default: what the client announced)
-  write <ep> <path> <value> [format]     e.g. write node1 /1/0/1 300
+  write <ep> <path> <value> [format]     e.g. write node1 /1/0/1 300, or an instance as JSON:
+                                         write node1 /1/0 {"/1/0/1": 300, "/1/0/7": "U"}
   exec <ep> <path> [args]                e.g. exec node1 /3/0/4
   create <ep> </o> <json> [format]       e.g. create node1 /3303 {"/3303/1/5700": 21.5}
   delete <ep> <path>
@@ -1146,6 +1167,20 @@ export function splitWords(s: string): string[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(s))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]);
   return out;
+}
+
+/** The JSON argument after `<ep> <path>` of a console line (an object or a list), with an optional
+ *  format after it (`create node1 /3303 {"/3303/1/5700": 21.5} senml-json`); null when the argument
+ *  is not JSON-shaped. Throws on malformed JSON. */
+function jsonArgs(line: string, ep: string, path: string): { values: WriteValues; format?: string } | null {
+  let json = line.slice(line.indexOf(path, line.indexOf(ep) + ep.length) + path.length).trim();
+  if (!json.startsWith('{') && !json.startsWith('[')) return null;
+  let format: string | undefined;
+  const last = /\s(\S+)$/.exec(json);
+  if (last && isFormatName(last[1])) { format = last[1]; json = json.slice(0, last.index).trim(); }
+  try { return { values: JSON.parse(json) as WriteValues, format }; } catch {
+    throw new Error(`"${json}" is not JSON, e.g. {"${path}/0/1": 21.5}`);
+  }
 }
 
 function parseConsoleValue(s: string): Lwm2mValue {

@@ -736,7 +736,10 @@ export class Endpoint {
     return false;
   }
 
-  /** NSTART (§4.7): a CON request waits while another request to the same peer is outstanding. */
+  /** NSTART (§4.7): a CON request waits while another request to the same peer is outstanding: one
+   *  not acknowledged yet (WAIT_ACK), or a NON one awaiting its response. A CON answered with an
+   *  empty ACK (WAIT_RESPONSE, a separate response to come) is no longer outstanding — "a request
+   *  for which neither a response nor an Acknowledgment message has yet been received". */
   private sendable(k: number): boolean {
     const r = this.rInt, b = k * R.N;
     const p = r[b + R.PEER];
@@ -746,7 +749,7 @@ export class Endpoint {
     for (let j = 0; j < this.rDepth; j++) {
       const c = j * R.N, s = r[c + R.STATE];
       if (j !== k && r[c + R.PEER] === p && r[c + R.KIND] === Kind.REQUEST &&
-          (s === Slot.WAIT_ACK || s === Slot.WAIT_RESPONSE)) outstanding++;
+          (s === Slot.WAIT_ACK || (s === Slot.WAIT_RESPONSE && r[c + R.TYPE] !== MsgType.CON))) outstanding++;
     }
     if (outstanding >= this.config.nstart) return false;
     // FIFO among queued requests to this peer.

@@ -117,6 +117,22 @@ test('NSTART 1: a second request to the same peer waits for the first', () => {
   assert.ok(sends[1].t >= resp[0].t + 10, 'second sent after the first response arrived');
 });
 
+test('NSTART 1: once the empty ACK of a separate response came, the next request to that peer goes (§4.7)', () => {
+  // Found with Wakaama's client, which ACKs a FETCH it does not implement and never answers it: the
+  // host server's next requests to it waited the whole MAX_TRANSMIT_WAIT behind it.
+  const { net, client, server, p } = pair(5, { delay: 2 });
+  client.request(p, Code.GET, '/slow', 1);
+  client.request(p, Code.GET, '/hello', 2);
+  net.run({ done: () => client.responses.length === 1, until: 5_000 });
+  assert.equal(client.responses.map((r) => r.tag), [2], 'the second request was answered while the first waits');
+  assert.is(server.slow.length, 1);
+  // A CON not yet acknowledged still holds the next one back.
+  assert.is(server.answerSlow('late'), 0);
+  net.run({ done: () => client.responses.length === 2 });
+  assert.equal(client.responses.map((r) => [r.tag, r.payload]), [[2, 'world'], [1, 'late']]);
+  assert.is(client.ep.ringInUse(), 0);
+});
+
 test('separate response: empty ACK first, then a CON response that the client ACKs', () => {
   const { net, client, server, p } = pair(4, { delay: 2 });
   client.request(p, Code.GET, '/slow', 9);

@@ -184,6 +184,82 @@ test('server-initiated bootstrap of an endpoint seen before', async () => {
   } finally { await close(); }
 });
 
+// Found with Wakaama's lwm2mclient built SenML JSON only: it answers a TLV Bootstrap-Write 4.00 (not
+// 4.15), and a server-initiated sequence has no Bootstrap-Request naming pct=.
+const senmlOnly = (s: Seen) => s.code === Code.PUT && s.contentFormat !== ContentFormat.SENML_JSON ? { code: Code.BAD_REQUEST } : answer(s);
+
+test('server-initiated, no pct= known: a Write answered 4.00 in TLV is tried in SenML JSON, which is kept', async () => {
+  const { bs, client, close } = await setup();
+  try {
+    client.responder = senmlOnly;
+    const res = await bs.bootstrapClient('127.0.0.1', client.port, 'node1');
+    assert.ok(res.ok, res.steps.map((x) => `${x.step} ${x.codeText}`).join(', '));
+    const puts = client.seen.filter((x) => x.code === Code.PUT);
+    assert.equal(puts.map((x) => [x.path, x.contentFormat]), [['/0/1', ContentFormat.TLV], ['/0/1', ContentFormat.SENML_JSON], ['/1/0', ContentFormat.SENML_JSON]]);
+    // Once a Write was taken, a 4.00 is about the values: no other format is tried.
+    client.seen = [];
+    client.responder = (s) => s.code === Code.PUT && s.path === '/1/0' ? { code: Code.BAD_REQUEST } : senmlOnly(s);
+    const res2 = await bs.bootstrapClient('127.0.0.1', client.port, 'node1');
+    assert.not.ok(res2.ok);
+    assert.equal(client.seen.filter((x) => x.code === Code.PUT).map((x) => [x.path, x.contentFormat]), [['/0/1', ContentFormat.TLV], ['/0/1', ContentFormat.SENML_JSON], ['/1/0', ContentFormat.SENML_JSON]]);
+  } finally { await close(); }
+});
+
+test('server-initiated bootstrap of an endpoint seen before uses the pct= of its last Bootstrap-Request', async () => {
+  const { bs, client, close } = await setup();
+  try {
+    client.responder = senmlOnly;
+    const fin = once<[string]>(bs, 'finished');
+    await client.send(bs.port, { code: Code.POST, path: ['bs'], query: ['ep=node1', 'pct=110'] });
+    await fin;
+    client.seen = [];
+    const res = await bs.bootstrapSeen('node1');
+    assert.ok(res.ok);
+    assert.equal(client.seen.filter((x) => x.code === Code.PUT).map((x) => x.contentFormat), [ContentFormat.SENML_JSON, ContentFormat.SENML_JSON]);
+  } finally { await close(); }
+});
+
+// Found with Anjay 3.14's demo client: it asks for a Bootstrap-Pack (LwM2M 1.2) and applies it as
+// plain writes, with its bootstrap account at /0/1.
+const anjayDiscover = (s: Seen) => s.code === Code.GET && s.path === '/' && s.accept === 40
+  ? { code: Code.CONTENT, contentFormat: 40, payload: '</>;lwm2m=1.2,</0/1>,</3/0>' } : answer(s);
+
+test('Bootstrap-Pack-Request: Discover first, then the pack as a separate response, its Security instance beside the client\'s /0/1 account', async () => {
+  const lines: string[] = [];
+  const { bs, client, close } = await setup({ '*': { servers: [{ ssid: 1, uri: 'coap://127.0.0.1:5683', securityMode: 'nosec', lifetime: 60 }] } }, lines);
+  try {
+    client.responder = anjayDiscover;
+    const fin = once<[string, number]>(bs, 'finished');
+    const r = await client.send(bs.port, { code: Code.GET, path: ['bspack'], query: ['ep=an1'], accept: ContentFormat.SENML_CBOR });
+    assert.is(r.code, Code.CONTENT, lines.join('\n'));
+    assert.is(r.contentFormat, ContentFormat.SENML_CBOR);
+    assert.equal(client.seen.map((x) => [x.code, x.path, x.accept]), [[Code.GET, '/', 40]], 'a Bootstrap-Discover before the answer');
+    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_CBOR, r.payload, []).map((x) => [x.path, x.value]));
+    assert.is(v['/0/0/0'], 'coap://127.0.0.1:5683');
+    assert.is(v['/0/0/10'], 1);
+    assert.ok(!Object.keys(v).some((k) => k.startsWith('/0/1/')), 'nothing written over the bootstrap account /0/1');
+    assert.is(v['/1/0/1'], 60);
+    assert.is((await fin)[0], 'an1');
+    // The sender of a Bootstrap-Pack-Request is remembered: "bootstrap an1" finds it.
+    client.seen = [];
+    const out: string[] = [];
+    await bs.command('bootstrap an1', (l) => out.push(l));
+    assert.match(out.join('\n'), /an1: bootstrap finished/);
+    assert.equal(client.seen.filter((x) => x.code === Code.PUT).map((x) => x.path), ['/0/0', '/1/0']);
+  } finally { await close(); }
+});
+
+test('Bootstrap-Pack-Request of a client without Bootstrap-Discover: the conventional ids', async () => {
+  const { bs, client, close } = await setup({ '*': { servers: [{ ssid: 1, uri: 'coap://127.0.0.1:5683', securityMode: 'nosec' }] } });
+  try {
+    client.responder = (s) => s.path === '/' ? { code: Code.METHOD_NOT_ALLOWED } : answer(s);
+    const r = await client.send(bs.port, { code: Code.GET, path: ['bspack'], query: ['ep=old'] });
+    assert.is(r.code, Code.CONTENT);
+    const v = Object.fromEntries(decodePayload(ContentFormat.SENML_CBOR, r.payload, []).map((x) => [x.path, x.value]));
+    assert.is(v['/0/1/0'], 'coap://127.0.0.1:5683');
+  } finally { await close(); }
+});
+
 test('a client that does not answer: the step times out as failed (virtual retransmissions skipped)', async () => {
   const { bs, close } = await setup();
   try {

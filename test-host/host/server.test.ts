@@ -203,6 +203,18 @@ test('observe: notifications arrive via the token, CON ones are ACKed; cancel se
   } finally { await close(); }
 });
 
+test('bootstrapTrigger answered 4.05 (Wakaama\'s client has none) says the client does not support it', async () => {
+  const lines: string[] = [];
+  const { server, client, close } = await setup(lines);
+  try {
+    await register(client, server.port);
+    client.responder = () => ({ code: Code.METHOD_NOT_ALLOWED });
+    const r = await server.bootstrapTrigger('node1');
+    assert.is(r.codeText, '4.05');
+    assert.ok(lines.some((l) => /node1 does not support the Bootstrap-Request Trigger \(\/1\/0\/9 → 4\.05\)/.test(l)), lines.join('\n'));
+  } finally { await close(); }
+});
+
 test('bootstrapTrigger executes /1/<i>/9', async () => {
   const { server, client, close } = await setup();
   try {
@@ -241,6 +253,46 @@ test('console commands', async () => {
     assert.match(err, /no registration/);
     await server.command('frobnicate', () => {}).catch((e) => (err = e.message));
     assert.match(err, /unknown command/);
+  } finally { await close(); }
+});
+
+test('console write of an instance takes JSON; one value for a non-resource path is refused, not sent', async () => {
+  // Found with Wakaama's client: `write wk /31024/11 {...}` went out as one text value for the
+  // instance, a replace with no resources, and Wakaama deleted the instance (4.04).
+  const { server, client, close } = await setup();
+  try {
+    await register(client, server.port);
+    client.responder = () => ({ code: Code.CHANGED });
+    const out: string[] = [];
+    await server.command('write node1 /1/0 {"/1/0/1": 60, "/1/0/7": "UQ"} senml-json', (s) => out.push(s));
+    assert.equal(out, ['2.04']);
+    assert.is(client.seen[0].code, Code.PUT);
+    assert.is(client.seen[0].path, '/1/0');
+    assert.is(client.seen[0].contentFormat, ContentFormat.SENML_JSON);
+    assert.equal(decodePayload(ContentFormat.SENML_JSON, client.seen[0].payload, [1, 0]), [{ path: '/1/0/1', value: 60 }, { path: '/1/0/7', value: 'UQ' }]);
+    let err = '';
+    await server.command('write node1 /1/0 5', () => {}).catch((e) => (err = e.message));
+    assert.match(err, /one value needs a resource path/);
+    await server.command('write node1 /1/0 {"/1/0/1": 6', () => {}).catch((e) => (err = e.message));
+    assert.match(err, /is not JSON/);
+    assert.is(client.seen.length, 1, 'nothing sent for the refused lines');
+  } finally { await close(); }
+});
+
+test('console write of a number with a point or an exponent to a resource of unknown type is a TLV float', async () => {
+  // Found with Anjay's demo: `write an /33605/5/18 2.5e10` went as an 8-byte TLV integer, which its
+  // double resource took as the bits of 1.2e-313.
+  const { server, client, close } = await setup();
+  try {
+    await register(client, server.port);
+    client.responder = () => ({ code: Code.CHANGED });
+    await server.command('write node1 /33605/5/18 2.5e10', () => {});
+    await server.command('write node1 /33605/5/18 7', () => {});
+    await server.command('write node1 /1/0/1 300.0', () => {}); // a declared Integer stays one
+    const hex = client.seen.map((x) => Buffer.from(x.payload).toString('hex'));
+    assert.is(hex[0], 'c81208' + Buffer.from(new Float64Array([2.5e10]).buffer).reverse().toString('hex'));
+    assert.is(hex[1], 'c11207');
+    assert.is(hex[2], 'c201012c');
   } finally { await close(); }
 });
 
