@@ -40,6 +40,13 @@ export interface EspruinoBuildOptions {
    *  of one becomes an object of getters, one per name the importer uses (the payload codecs a
    *  board's servers may never ask for: variables only when a server does). */
   lazy?: string[];
+  /** Lazy modules whose code may be given back, with the modules only they load (releasableSet()):
+   *  the loader keeps their factories, and the global LWM2M_RELEASE() drops those loaded so far
+   *  from its cache (the next use loads them afresh), so that Espruino frees their variables once
+   *  nothing else holds their functions or objects. The caller must hold none: hal/espruino/main.ts
+   *  calls it after Bootstrap-Finish, when the client holds nothing of the bootstrap code, having
+   *  dropped the codecs built for the bootstrap server's payloads from the registry. */
+  releasable?: string[];
   /** Also shorten property names (esbuild mangleProps) except those of the engine's built-ins,
    *  Espruino's API, the settings and Config keys (reservedProps()): a property name of more than
    *  4 characters costs Espruino a variable more per object that holds it. The device bundle does;
@@ -131,6 +138,9 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   const index = new Map(files.map((f, i) => [f, i]));
 
   const lazy = new Set((opts.lazy ?? []).map(abs));
+  const releasable = new Set((opts.releasable ?? []).map(abs));
+  for (const f of releasable) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': a releasable module must be lazy');
+  const eager = new Map<string, Set<string>>(); // module → the modules it requires when it loads
   // 2. + 3. + 4. per module.
   const privateNames = new Map<string, string>();
   const factories: string[] = [];
@@ -140,9 +150,10 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
       compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, downlevelIteration: true, noEmitHelpers: true, removeComments: true, newLine: ts.NewLineKind.LineFeed },
       fileName: 'm.js',
     }).outputText;
-    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy);
+    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy, eager);
     factories.push('function(exports,require){' + js + '\n}');
   }
+  const released = releasableSet(files[0], eager, lazy, releasable);
   const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
   const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => 'var ' + k + '=' + JSON.stringify(v) + ';').join('\n');
   // The loader: module i runs once, on its first require; its factory is dropped afterwards (on
@@ -152,8 +163,12 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   const run = opts.traceModules
     ? 'var u=process.memory().usage;f(m,r);print("@mod "+i+" "+u+" "+process.memory().usage);'
     : 'f(m,r);';
-  const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[];\n' +
-    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];M[i]=0;' + run + 'return m}\n' +
+  // Releasable modules (opts.releasable, releasableSet()): K lists their numbers; one of them keeps
+  // its factory when it loads and goes into L, which LWM2M_RELEASE() empties from C.
+  const K = ',' + [...released].map((f) => index.get(f)).sort((x, y) => x! - y!).join(',') + ',';
+  const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[],K="' + K + '",L=[];\n' +
+    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];if(K.indexOf(","+i+",")>=0)L.push(i);else M[i]=0;' + run + 'return m}\n' +
+    'LWM2M_RELEASE=function(){var n=L.length;while(L.length)C[L.pop()]=0;return n};\n' +
     'r(0)})();\n';
   let code = prelude + '\n' + (opts.prologue ?? '') + '\n' + globals + '\n' + loader + (opts.epilogue ?? '');
   const bytes = code.length;
@@ -241,7 +256,20 @@ function applyEdits(src: string, edits: [number, number, string][]): string {
 }
 
 /** require("./x.js") → require(n); drops the __esModule marker and `exports.a = … = void 0;`. */
-function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>): string {
+/** The modules that may be released: those the releasable ones load (eagerly, transitively) and no
+ *  other module does — neither the entry's nor another lazy module's — so only a releasable module's
+ *  first use ever loads them, and after a release nothing but a reload holds them. */
+function releasableSet(entry: string, eager: Map<string, Set<string>>, lazy: Set<string>, releasable: Set<string>): Set<string> {
+  const reach = (roots: string[]): Set<string> => {
+    const seen = new Set<string>(), todo = [...roots];
+    while (todo.length) { const f = todo.pop()!; if (seen.has(f)) continue; seen.add(f); for (const g of eager.get(f) ?? []) todo.push(g); }
+    return seen;
+  };
+  const kept = reach([entry, ...[...lazy].filter((f) => !releasable.has(f))]);
+  return new Set([...reach([...releasable])].filter((f) => !kept.has(f)));
+}
+
+function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>, eager: Map<string, Set<string>>): string {
   const ast: any = acorn.parse(js, { ecmaVersion: 5, sourceType: 'script' });
   const edits: [number, number, string][] = [];
   const lazyVars = new Map<string, { call: any; n: number; names: Set<string> }>();
@@ -297,6 +325,9 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
         const i = target === undefined ? undefined : index.get(target);
         if (i === undefined) throw new Error(relative(REPO, file) + ': require("' + spec + '") is not a module of the bundle');
         edits.push([n.arguments[0].start, n.arguments[0].end, String(i)]);
+        let deps = eager.get(file);
+        if (!deps) eager.set(file, (deps = new Set()));
+        deps.add(target!);
       }
     },
   });
@@ -480,7 +511,12 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
     // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
     // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts'], mangleProps: true });
+      'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
+    // server's payloads loaded go back to the application: a bootstrapped board keeps as many
+    // variables free as a factory-configured one.
+    releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    mangleProps: true });
 }
 
 async function main(): Promise<void> {

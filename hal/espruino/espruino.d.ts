@@ -18,6 +18,8 @@ declare const E: {
 };
 declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number; history: number } };
 declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
+/** The bundle's loader: drops the releasable modules loaded so far (host/espruino-build.ts); their number. */
+declare var LWM2M_RELEASE: () => number;
 
 interface EspruinoRinfo { address: string; port: number; size: number }
 interface EspruinoSocket {

@@ -12,6 +12,7 @@ import type { Config } from '../../src/config.js';
 import type { PeerAddress } from '../../src/coap/peer.js';
 import { createBoardClient, type AccountOptions, type Board } from '../../src/client/setup.js';
 import { Ev } from '../../src/client/events.js';
+import { codecs } from '../../src/formats/registry.js';
 
 declare const global: { [k: string]: unknown };
 
@@ -67,6 +68,17 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   return { hal: hal, board: board };
 }
 
+/** After Bootstrap-Finish: the bootstrap code (src/client/bootstrap.ts and what only it loads) and
+ *  the codecs built for the bootstrap server's payloads go back to the application (the loader's
+ *  LWM2M_RELEASE, host/espruino-build.ts `releasable`); a later bootstrap, or a server asking for
+ *  SenML or LwM2M CBOR, loads them again. The codec objects are dropped from the registry first, so
+ *  that nothing holds the modules' code. The client holds nothing of them between two calls. */
+function releaseBootstrapCode(): void {
+  const c = codecs();
+  c.senmlJsonEnc = null; c.senmlJsonDec = null; c.senmlCborEnc = null; c.senmlCborDec = null; c.lwm2mCborEnc = null; c.lwm2mCborDec = null;
+  LWM2M_RELEASE();
+}
+
 function boot(): void {
   const made = makeBoard();
   const hal = made.hal, board = made.board, client = board.client;
@@ -82,7 +94,7 @@ function boot(): void {
     }
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
       if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered');
-      else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished');
+      else if (e === Ev.BOOTSTRAP_FINISHED) { hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished'); releaseBootstrapCode(); }
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
     }
     hal.setTimer(stopped ? Infinity : deadline, pump);
