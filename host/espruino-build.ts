@@ -185,7 +185,8 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
 /** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
 const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
   'encrypt', 'decrypt', 'AES', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
-  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m'];
+  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m',
+  'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file'];
 
 /** Property names a minifier must leave alone: every own property of the engine's globals and their
  *  prototypes (taken from V8: a superset of Espruino's), Espruino's API, and the keys read from
@@ -202,7 +203,7 @@ export function reservedProps(): string[] {
   const config = readFileSync(join(REPO, 'src', 'config.ts'), 'utf8');
   const body = /export interface Config \{([\s\S]*?)\n\}/.exec(config);
   if (body) for (const m of body[1].matchAll(/^\s*(?:readonly\s+)?(\w+)\??:/gm)) out.add(m[1]);
-  for (const k of ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig']) out.add(k);
+  for (const k of SETTINGS_KEYS) out.add(k);
   return [...out].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).sort();
 }
 
@@ -453,6 +454,17 @@ export function checkEspruinoBundle(code: string): BundleCheck {
   return { errors };
 }
 
+/** The settings keys (SETTINGS, lwm2m.json): the Moddable build's, and lwm2mFirmware=1 (object 5, the
+ *  Storage firmware store), lwm2mFirmwareVersion (the bundle's version: its first line and /3/0/3),
+ *  lwm2mServeAnyPeer=1 (INSECURE development switch: serve requests from any peer). */
+export const SETTINGS_KEYS = ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig',
+  'lwm2mFirmware', 'lwm2mFirmwareVersion', 'lwm2mServeAnyPeer'];
+const NUMERIC_SETTINGS = ['lwm2mLocalPort', 'lwm2mFirmware', 'lwm2mServeAnyPeer'];
+
+/** The boot code of a board (its .boot0, or the tests' boot.js): evaluates the bundle in the Storage
+ *  slot lwm2m.boot names (hal/espruino/firmware.ts), else lwm2m-mcu.js; straight from flash. */
+export const BOOT_CODE = 'eval((function(S){var b=S.readJSON("lwm2m.boot",1);return b&&b.file?S.read(b.file,0,b.length):S.read("lwm2m-mcu.js")})(require("Storage")));';
+
 /** SETTINGS="lwm2mEndpoint=dev1 lwm2mServer=coap://…" → an object (the Moddable build's keys). */
 export function parseSettings(text: string): Record<string, string | number> {
   const out: Record<string, string | number> = {};
@@ -461,7 +473,7 @@ export function parseSettings(text: string): Record<string, string | number> {
     if (eq <= 0) throw new Error('SETTINGS: "' + kv + '" is not key=value');
     const k = kv.slice(0, eq), v = kv.slice(eq + 1);
     if (!/^lwm2m[A-Z]\w*$/.test(k)) throw new Error('SETTINGS: unknown key "' + k + '" (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort)');
-    out[k] = k === 'lwm2mLocalPort' ? Number(v) : v;
+    out[k] = NUMERIC_SETTINGS.includes(k) ? Number(v) : v;
   }
   return out;
 }
@@ -504,19 +516,29 @@ export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: stri
 /** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
 export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp32', minify = true, traceModules = false): Promise<EspruinoBundle> {
   const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
-  const settings = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
-  return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
-    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
-    // Firmware Update (object 5) is loaded only for a board with a firmware store (none here yet).
+  const settings: Record<string, unknown> = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
+  // Object 5 when the settings ask for it (lwm2mFirmware=1) or the board gives it (config.json "firmware").
+  if (settings.lwm2mFirmware === undefined && cfg.firmware) settings.lwm2mFirmware = 1;
+  const objects: number[] = settings.lwm2mFirmware ? [...cfg.objects, 5] : cfg.objects;
+  const version = String(settings.lwm2mFirmwareVersion ?? '0.1.0');
+  if (!/^[\x21-\x7e]{1,32}$/.test(version)) throw new Error('lwm2mFirmwareVersion: 1…32 printable characters');
+  settings.lwm2mFirmwareVersion = version;
+  const b = await buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
+    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(objects) },
+    // Firmware Update (object 5, and its Storage store) is loaded only when the board has it.
     // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
     // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts',
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
       'src/client/bootstrap.ts', 'src/formats/base64.ts'],
     // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
     // server's payloads loaded go back to the application: a bootstrapped board keeps as many
     // variables free as a factory-configured one.
     releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
     mangleProps: true });
+  // The first line names the version (hal/espruino/firmware.ts reads it: the bundle is also the
+  // Firmware Update image of a board with object 5).
+  b.code = '// lwm2m-mcu version=' + version + '\n' + b.code;
+  return b;
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@
 // The running client is global `lwm2m` ({client, hal, stop()}) for the REPL.
 import { EspruinoHal } from './hal.js';
 import { EspruinoAes128 } from './aes.js';
+import { EspruinoFirmwareStore } from './firmware.js';
 import { LogLevel } from '../hal.js';
 import type { Config } from '../../src/config.js';
 import type { PeerAddress } from '../../src/coap/peer.js';
@@ -38,6 +39,8 @@ function halHooks(hal: EspruinoHal) {
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
     aes: () => new EspruinoAes128(),
     // After the 2.04 of the Execute has gone out (the pump runs synchronously).
+    // Firmware Update: after apply() has switched the boot slot (the logs flushed first).
+    restart: () => { setTimeout(() => E.reboot(), 200); },
     hooks: {
       reboot: () => { setTimeout(() => hal.reboot(), 0); return 0; },
       factoryReset: () => { setTimeout(() => hal.factoryReset(), 0); return 0; },
@@ -58,11 +61,15 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
   const h = halHooks(hal);
+  // Object 5 (lwm2mFirmware=1): the bundle in the other Storage slot (firmware.ts, loaded only then).
+  const fw = setting('lwm2mFirmware', over) ? new EspruinoFirmwareStore({ hal: hal, restart: h.restart }) : undefined;
+  if (fw) hal.log(LogLevel.INFO, 'lwm2m-mcu: firmware slot ' + fw.slot + ', ' + fw.maxSize + ' bytes');
   const board = createBoardClient({
     endpoint: endpoint, seed: seed, config: sizes,
     server: server ? account(server) : undefined, bootstrap: bootstrap ? account(bootstrap) : undefined,
-    store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks,
-    device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: '0.1.0' },
+    store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks, firmware: fw,
+    acceptUnknownPeers: !!setting('lwm2mServeAnyPeer', over), // INSECURE development switch (the CLI's --insecure-serve-any-peer)
+    device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: str('lwm2mFirmwareVersion') || '0.1.0' },
   });
   LWM2M_SETTINGS = null; // read once: its variables go back to the application
   return { hal: hal, board: board };

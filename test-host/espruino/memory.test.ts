@@ -61,7 +61,8 @@ async function measure(flow: Flow): Promise<Figures> {
     // The bootstrap account is configured (DTLS session and peer for it) but not used.
     ? `lwm2mServer=coaps://127.0.0.1:${server.port} lwm2mBootstrap=coaps://127.0.0.1:${server.port + 1}`
     : `lwm2mBootstrap=coaps://127.0.0.1:${bs!.port}`;
-  const bundle = await buildDeviceBundle(`lwm2mEndpoint=${ep} ${settings} lwm2mPskIdentity=${psk.pskIdentity} lwm2mPskKey=${psk.pskKey}`, 'espruino-esp32', true, true);
+  // MEM_SETTINGS adds settings (e.g. lwm2mFirmware=1: what object 5 costs).
+  const bundle = await buildDeviceBundle(`lwm2mEndpoint=${ep} ${settings} lwm2mPskIdentity=${psk.pskIdentity} lwm2mPskKey=${psk.pskKey} ${process.env.MEM_SETTINGS ?? ''}`, 'espruino-esp32', true, true);
   let out = '';
   let write: (s: string) => void = () => {};
   const registered = new Promise<any>((r) => server.once('registered', r));
