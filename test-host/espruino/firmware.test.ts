@@ -4,7 +4,8 @@
 // slot. Over real UDP on loopback, against the host LwM2M server:
 //  - fw-push of an image one byte over the slot (the slot's size as the client logs it: Storage's
 //    room, honest) → 4.13 at the first block, Update Result 2;
-//  - libcoap's coap-client-notls pushes a small image with -b 64 → Downloaded, the slot holds it;
+//  - libcoap's coap-client-notls pushes it too (-b 256): refused, Update Result 2; then a small
+//    image with -b 64 → Downloaded, the slot holds it;
 //  - an empty Package → Idle; fw-serve + fw-pull of another image → Downloaded;
 //  - Execute /5/0/2 → the store writes lwm2m.boot and calls E.reboot() (on Linux the interpreter
 //    exits: "Not implemented"); the interpreter started again on the same Storage boots the new
@@ -69,6 +70,16 @@ if (!ESPRUINO) {
       await srv.command(`fw-push ${ep} ${big} 256`, (s) => said.push(s));
       assert.match(said.join('\n'), /block 0 → 4\.13/);
       assert.is(await num('/5/0/5'), 2, 'Update Result 2: not enough storage');
+      assert.is(await num('/5/0/3'), 0);
+
+      // An empty Package (cancel): Update Result 0. Then libcoap pushes the same one-over image
+      // (256-byte blocks): refused too, Update Result 2.
+      const c0 = await run('coap-client-notls', ['-m', 'put', '-t', '42', '-e', '', '-B', '10', `coap://127.0.0.1:${local}/5/0/0`]);
+      assert.is(c0.code, 0, c0.stderr);
+      assert.is(await num('/5/0/5'), 0, 'Update Result 0 after the cancel');
+      const over = await run('coap-client-notls', ['-m', 'put', '-t', '42', '-b', '256', '-f', big, '-B', '60', `coap://127.0.0.1:${local}/5/0/0`], 90_000);
+      assert.match(over.stdout + over.stderr, /4\.13/, 'coap-client-notls: 4.13 Request Entity Too Large');
+      assert.is(await num('/5/0/5'), 2, 'Update Result 2 after the libcoap push');
       assert.is(await num('/5/0/3'), 0);
 
       // libcoap pushes a small image, 64-byte blocks.
