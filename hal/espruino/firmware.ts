@@ -21,8 +21,8 @@
 // HAL edge (ARCHITECTURE.md §2): Storage takes binary strings, so each block is copied once into a
 // string (a view of the core's buffer, then E.toString) and read back as one; nothing in the core
 // allocates per block.
+// No Espruino global here (main.ts passes Storage and E.toString), so Node tests run it too.
 import { LogLevel, type FirmwareStore } from '../hal.js';
-import type { EspruinoHal } from './hal.js';
 
 export const SLOT_A = 'lwm2m-mcu.js', SLOT_B = 'lwm2m-mcu.b', BOOT_FILE = 'lwm2m.boot';
 /** The first line of a bundle; its version follows up to the end of the line. */
@@ -31,16 +31,38 @@ export const VERSION_HEAD = '// lwm2m-mcu version=';
 const RESERVE = 4096;
 const IMG_KEY = 'fwimg', META_KEY = 'fwmeta', PENDING_KEY = 'fwpend';
 
+/** What the store uses of Espruino's Storage module. */
+export interface FlashStorage {
+  read(name: string, offset?: number, length?: number): string | undefined;
+  readJSON(name: string, noExceptions?: boolean): unknown;
+  write(name: string, data: string, offset?: number, size?: number): boolean;
+  writeJSON(name: string, data: unknown): boolean;
+  erase(name: string): void;
+  getStats(): { totalBytes: number; fileBytes: number };
+}
+
+/** The HAL's committed byte store (EspruinoHal: SafeStore files) and its log. */
+export interface FirmwareHal {
+  storageRead(key: string, out: Uint8Array): number;
+  storageWrite(key: string, buf: Uint8Array, off: number, len: number): boolean;
+  storageDelete(key: string): void;
+  log(level: LogLevel, msg: string): void;
+}
+
 export interface EspruinoFirmwareOptions {
   /** Its byte store keeps the staged image's length and version, the resume metadata and the pending update. */
-  hal: EspruinoHal;
+  hal: FirmwareHal;
+  /** Espruino's Storage module. */
+  storage: FlashStorage;
+  /** Bytes → a binary string (E.toString). */
+  bytesToString: (bytes: Uint8Array) => string;
   /** Restarts the device into the new slot (called once apply() has written it). */
   restart: () => void;
 }
 
 /** The version in a bundle's first line, or null. */
-function versionOf(name: string): string | null {
-  const s = require('Storage').read(name, 0, 64);
+function versionOf(S: FlashStorage, name: string): string | null {
+  const s = S.read(name, 0, 64);
   if (s === undefined || s.substr(0, VERSION_HEAD.length) !== VERSION_HEAD) return null;
   let end = VERSION_HEAD.length;
   while (end < s.length && s.charCodeAt(end) !== 10 && s.charCodeAt(end) !== 13) end++;
@@ -59,7 +81,7 @@ export class EspruinoFirmwareStore implements FirmwareStore {
 
   constructor(o: EspruinoFirmwareOptions) {
     this.#o = o;
-    const S = require('Storage');
+    const S = o.storage;
     const boot = S.readJSON(BOOT_FILE, true) as { file?: string } | undefined;
     this.#active = boot && boot.file === SLOT_B ? SLOT_B : SLOT_A;
     this.#staged = this.#active === SLOT_A ? SLOT_B : SLOT_A;
@@ -74,7 +96,7 @@ export class EspruinoFirmwareStore implements FirmwareStore {
 
   begin(size: number): number {
     if (size > this.maxSize) return -2;
-    require('Storage').erase(this.#staged);
+    this.#o.storage.erase(this.#staged);
     this.#o.hal.storageDelete(IMG_KEY);
     this.#o.hal.storageDelete(META_KEY);
     this.#size = size; this.#fileSize = 0; this.#written = 0;
@@ -85,8 +107,8 @@ export class EspruinoFirmwareStore implements FirmwareStore {
     if (len <= 0 || offset + len <= this.#written) return 0; // written already (flash is written once)
     if (offset !== this.#written) return -8;
     if (offset + len > this.maxSize || (this.#size >= 0 && offset + len > this.#size)) return -2;
-    const S = require('Storage');
-    const data = E.toString(new Uint8Array(buf.buffer, buf.byteOffset + off, len)); // HAL edge: the block as a string
+    const S = this.#o.storage;
+    const data = this.#o.bytesToString(new Uint8Array(buf.buffer, buf.byteOffset + off, len)); // HAL edge: the block as a string
     let ok: boolean;
     if (this.#fileSize === 0) {
       this.#fileSize = this.#size >= 0 ? this.#size : this.maxSize;
@@ -101,7 +123,7 @@ export class EspruinoFirmwareStore implements FirmwareStore {
   finish(): number {
     const n = this.#written;
     if (n === 0 || (this.#size >= 0 && n !== this.#size) || n > 0xffffff) return -5;
-    const v = versionOf(this.#staged);
+    const v = versionOf(this.#o.storage, this.#staged);
     if (v === null || v.length > this.#rec.length - 3) return -6;
     const r = this.#rec;
     r[0] = n >>> 16; r[1] = (n >>> 8) & 0xff; r[2] = n & 0xff;
@@ -112,7 +134,7 @@ export class EspruinoFirmwareStore implements FirmwareStore {
   abort(): void {
     // The staged file goes when this boot wrote it or a finished image is recorded; otherwise the
     // slot holds the previous firmware (kept after an update) or a cut download: erased by begin().
-    if (this.#fileSize > 0 || this.#o.hal.storageRead(IMG_KEY, this.#rec) >= 0) require('Storage').erase(this.#staged);
+    if (this.#fileSize > 0 || this.#o.hal.storageRead(IMG_KEY, this.#rec) >= 0) this.#o.storage.erase(this.#staged);
     this.#o.hal.storageDelete(IMG_KEY);
     this.#o.hal.storageDelete(META_KEY);
     this.#fileSize = 0; this.#written = 0;
@@ -123,11 +145,11 @@ export class EspruinoFirmwareStore implements FirmwareStore {
     const k = hal.storageRead(IMG_KEY, r);
     if (k < 3) return -8;
     const n = (r[0] << 16) | (r[1] << 8) | r[2];
-    if (versionOf(this.#staged) === null) return -6;
+    if (versionOf(this.#o.storage, this.#staged) === null) return -6;
     // The pending update: its version (what the next start must find in the running slot).
     r[2] = 1;
     if (!hal.storageWrite(PENDING_KEY, r, 2, k - 2)) return -8;
-    if (!require('Storage').writeJSON(BOOT_FILE, { file: this.#staged, length: n })) { hal.storageDelete(PENDING_KEY); return -8; }
+    if (!this.#o.storage.writeJSON(BOOT_FILE, { file: this.#staged, length: n })) { hal.storageDelete(PENDING_KEY); return -8; }
     hal.storageDelete(IMG_KEY);
     hal.log(LogLevel.INFO, 'firmware: rebooting into ' + this.#staged + ' (' + n + ' bytes)');
     this.#o.restart();
@@ -151,5 +173,5 @@ export class EspruinoFirmwareStore implements FirmwareStore {
     return 1;
   }
 
-  version(): string | null { return versionOf(this.#active); }
+  version(): string | null { return versionOf(this.#o.storage, this.#active); }
 }
