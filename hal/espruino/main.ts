@@ -38,10 +38,10 @@ function halHooks(hal: EspruinoHal) {
     },
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
     aes: () => new EspruinoAes128(),
-    // After the 2.04 of the Execute has gone out (the pump runs synchronously).
     // Firmware Update: after apply() has switched the boot slot (the logs flushed first).
     restart: () => { setTimeout(() => E.reboot(), 200); },
     bytesToString: (b: Uint8Array) => E.toString(b),
+    // After the 2.04 of the Execute has gone out (the pump runs synchronously).
     hooks: {
       reboot: () => { setTimeout(() => hal.reboot(), 0); return 0; },
       factoryReset: () => { setTimeout(() => hal.factoryReset(), 0); return 0; },
@@ -63,7 +63,8 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   hal.random(seed, 0, 16);
   const h = halHooks(hal);
   // Object 5 (lwm2mFirmware=1): the bundle in the other Storage slot (firmware.ts, loaded only then).
-  const fw = setting('lwm2mFirmware', over) ? new EspruinoFirmwareStore({ hal: hal, storage: require('Storage'), bytesToString: h.bytesToString, restart: h.restart }) : undefined;
+  // Baked in only (not lwm2m.json): the build keeps object 5's definition only then.
+  const fw = setting('lwm2mFirmware', null) ? new EspruinoFirmwareStore({ hal: hal, storage: require('Storage'), bytesToString: h.bytesToString, restart: h.restart }) : undefined;
   if (fw) hal.log(LogLevel.INFO, 'lwm2m-mcu: firmware slot ' + fw.slot + ', ' + fw.maxSize + ' bytes');
   const board = createBoardClient({
     endpoint: endpoint, seed: seed, config: sizes,
