@@ -165,7 +165,9 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     : 'f(m,r);';
   // Releasable modules (opts.releasable, releasableSet()): K lists their numbers; one of them keeps
   // its factory when it loads and goes into L, which LWM2M_RELEASE() empties from C.
-  const K = ',' + [...released].map((f) => index.get(f)).sort((x, y) => x! - y!).join(',') + ',';
+  // (The trailing '#': Espruino's own indexOf matches a needle that runs past the end, and a needle
+  // ",n," would match a final ","; the prelude fixes indexOf, the loader does not rely on it.)
+  const K = ',' + [...released].map((f) => index.get(f)).sort((x, y) => x! - y!).join(',') + ',#';
   const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[],K="' + K + '",L=[];\n' +
     'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];if(K.indexOf(","+i+",")>=0)L.push(i);else M[i]=0;' + run + 'return m}\n' +
     'LWM2M_RELEASE=function(){var n=L.length;while(L.length)C[L.pop()]=0;return n};\n' +
