@@ -560,7 +560,9 @@ async function main(): Promise<void> {
   if (check.errors.length) { console.error('espruino: the bundle fails the ES5 check:\n  ' + check.errors.join('\n  ')); process.exit(1); }
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, b.code);
-  console.log('espruino: wrote ' + relative(process.cwd(), outFile) + ' (' + b.code.length + ' bytes, ' + b.modules.length + ' modules, ES5 check passed)');
+  const bootFile = join(dirname(outFile), 'boot0.js'); // the board's .boot0: runs the bundle from Storage
+  writeFileSync(bootFile, BOOT_CODE + '\n');
+  console.log('espruino: wrote ' + relative(process.cwd(), outFile) + ' (' + b.code.length + ' bytes, ' + b.modules.length + ' modules, ES5 check passed) and ' + relative(process.cwd(), bootFile));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((e) => { console.error(e); process.exit(1); });
