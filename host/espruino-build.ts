@@ -40,6 +40,13 @@ export interface EspruinoBuildOptions {
    *  of one becomes an object of getters, one per name the importer uses (the payload codecs a
    *  board's servers may never ask for: variables only when a server does). */
   lazy?: string[];
+  /** Lazy modules whose code may be given back, with the modules only they load (releasableSet()):
+   *  the loader keeps their factories, and the global LWM2M_RELEASE() drops those loaded so far
+   *  from its cache (the next use loads them afresh), so that Espruino frees their variables once
+   *  nothing else holds their functions or objects. The caller must hold none: hal/espruino/main.ts
+   *  calls it after Bootstrap-Finish, when the client holds nothing of the bootstrap code, having
+   *  dropped the codecs built for the bootstrap server's payloads from the registry. */
+  releasable?: string[];
   /** Also shorten property names (esbuild mangleProps) except those of the engine's built-ins,
    *  Espruino's API, the settings and Config keys (reservedProps()): a property name of more than
    *  4 characters costs Espruino a variable more per object that holds it. The device bundle does;
@@ -131,6 +138,9 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   const index = new Map(files.map((f, i) => [f, i]));
 
   const lazy = new Set((opts.lazy ?? []).map(abs));
+  const releasable = new Set((opts.releasable ?? []).map(abs));
+  for (const f of releasable) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': a releasable module must be lazy');
+  const eager = new Map<string, Set<string>>(); // module → the modules it requires when it loads
   // 2. + 3. + 4. per module.
   const privateNames = new Map<string, string>();
   const factories: string[] = [];
@@ -140,9 +150,10 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
       compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, downlevelIteration: true, noEmitHelpers: true, removeComments: true, newLine: ts.NewLineKind.LineFeed },
       fileName: 'm.js',
     }).outputText;
-    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy);
+    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy, eager);
     factories.push('function(exports,require){' + js + '\n}');
   }
+  const released = releasableSet(files[0], eager, lazy, releasable);
   const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
   const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => 'var ' + k + '=' + JSON.stringify(v) + ';').join('\n');
   // The loader: module i runs once, on its first require; its factory is dropped afterwards (on
@@ -152,8 +163,14 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   const run = opts.traceModules
     ? 'var u=process.memory().usage;f(m,r);print("@mod "+i+" "+u+" "+process.memory().usage);'
     : 'f(m,r);';
-  const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[];\n' +
-    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];M[i]=0;' + run + 'return m}\n' +
+  // Releasable modules (opts.releasable, releasableSet()): K lists their numbers; one of them keeps
+  // its factory when it loads and goes into L, which LWM2M_RELEASE() empties from C.
+  // (The trailing '#': Espruino's own indexOf matches a needle that runs past the end, and a needle
+  // ",n," would match a final ","; the prelude fixes indexOf, the loader does not rely on it.)
+  const K = ',' + [...released].map((f) => index.get(f)).sort((x, y) => x! - y!).join(',') + ',#';
+  const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[],K="' + K + '",L=[];\n' +
+    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];if(K.indexOf(","+i+",")>=0)L.push(i);else M[i]=0;' + run + 'return m}\n' +
+    'LWM2M_RELEASE=function(){var n=L.length;while(L.length)C[L.pop()]=0;return n};\n' +
     'r(0)})();\n';
   let code = prelude + '\n' + (opts.prologue ?? '') + '\n' + globals + '\n' + loader + (opts.epilogue ?? '');
   const bytes = code.length;
@@ -170,7 +187,8 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
 /** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
 const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
   'encrypt', 'decrypt', 'AES', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
-  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m'];
+  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m',
+  'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file'];
 
 /** Property names a minifier must leave alone: every own property of the engine's globals and their
  *  prototypes (taken from V8: a superset of Espruino's), Espruino's API, and the keys read from
@@ -187,7 +205,7 @@ export function reservedProps(): string[] {
   const config = readFileSync(join(REPO, 'src', 'config.ts'), 'utf8');
   const body = /export interface Config \{([\s\S]*?)\n\}/.exec(config);
   if (body) for (const m of body[1].matchAll(/^\s*(?:readonly\s+)?(\w+)\??:/gm)) out.add(m[1]);
-  for (const k of ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig']) out.add(k);
+  for (const k of SETTINGS_KEYS) out.add(k);
   return [...out].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).sort();
 }
 
@@ -241,7 +259,20 @@ function applyEdits(src: string, edits: [number, number, string][]): string {
 }
 
 /** require("./x.js") → require(n); drops the __esModule marker and `exports.a = … = void 0;`. */
-function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>): string {
+/** The modules that may be released: those the releasable ones load (eagerly, transitively) and no
+ *  other module does — neither the entry's nor another lazy module's — so only a releasable module's
+ *  first use ever loads them, and after a release nothing but a reload holds them. */
+function releasableSet(entry: string, eager: Map<string, Set<string>>, lazy: Set<string>, releasable: Set<string>): Set<string> {
+  const reach = (roots: string[]): Set<string> => {
+    const seen = new Set<string>(), todo = [...roots];
+    while (todo.length) { const f = todo.pop()!; if (seen.has(f)) continue; seen.add(f); for (const g of eager.get(f) ?? []) todo.push(g); }
+    return seen;
+  };
+  const kept = reach([entry, ...[...lazy].filter((f) => !releasable.has(f))]);
+  return new Set([...reach([...releasable])].filter((f) => !kept.has(f)));
+}
+
+function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>, eager: Map<string, Set<string>>): string {
   const ast: any = acorn.parse(js, { ecmaVersion: 5, sourceType: 'script' });
   const edits: [number, number, string][] = [];
   const lazyVars = new Map<string, { call: any; n: number; names: Set<string> }>();
@@ -297,6 +328,9 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
         const i = target === undefined ? undefined : index.get(target);
         if (i === undefined) throw new Error(relative(REPO, file) + ': require("' + spec + '") is not a module of the bundle');
         edits.push([n.arguments[0].start, n.arguments[0].end, String(i)]);
+        let deps = eager.get(file);
+        if (!deps) eager.set(file, (deps = new Set()));
+        deps.add(target!);
       }
     },
   });
@@ -422,6 +456,17 @@ export function checkEspruinoBundle(code: string): BundleCheck {
   return { errors };
 }
 
+/** The settings keys (SETTINGS, lwm2m.json): the Moddable build's, and lwm2mFirmware=1 (object 5, the
+ *  Storage firmware store), lwm2mFirmwareVersion (the bundle's version: its first line and /3/0/3),
+ *  lwm2mServeAnyPeer=1 (INSECURE development switch: serve requests from any peer). */
+export const SETTINGS_KEYS = ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig',
+  'lwm2mFirmware', 'lwm2mFirmwareVersion', 'lwm2mServeAnyPeer'];
+const NUMERIC_SETTINGS = ['lwm2mLocalPort', 'lwm2mFirmware', 'lwm2mServeAnyPeer'];
+
+/** The boot code of a board (its .boot0, or the tests' boot.js): evaluates the bundle in the Storage
+ *  slot lwm2m.boot names (hal/espruino/firmware.ts), else lwm2m-mcu.js; straight from flash. */
+export const BOOT_CODE = 'eval((function(S){var b=S.readJSON("lwm2m.boot",1);return b&&b.file?S.read(b.file,0,b.length):S.read("lwm2m-mcu.js")})(require("Storage")));';
+
 /** SETTINGS="lwm2mEndpoint=dev1 lwm2mServer=coap://…" → an object (the Moddable build's keys). */
 export function parseSettings(text: string): Record<string, string | number> {
   const out: Record<string, string | number> = {};
@@ -430,7 +475,7 @@ export function parseSettings(text: string): Record<string, string | number> {
     if (eq <= 0) throw new Error('SETTINGS: "' + kv + '" is not key=value');
     const k = kv.slice(0, eq), v = kv.slice(eq + 1);
     if (!/^lwm2m[A-Z]\w*$/.test(k)) throw new Error('SETTINGS: unknown key "' + k + '" (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort)');
-    out[k] = k === 'lwm2mLocalPort' ? Number(v) : v;
+    out[k] = NUMERIC_SETTINGS.includes(k) ? Number(v) : v;
   }
   return out;
 }
@@ -473,14 +518,29 @@ export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: stri
 /** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
 export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp32', minify = true, traceModules = false): Promise<EspruinoBundle> {
   const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
-  const settings = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
-  return buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
-    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(cfg.objects) },
-    // Firmware Update (object 5) is loaded only for a board with a firmware store (none here yet).
+  const settings: Record<string, unknown> = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
+  // Object 5 when the settings ask for it (lwm2mFirmware=1) or the board gives it (config.json "firmware").
+  if (settings.lwm2mFirmware === undefined && cfg.firmware) settings.lwm2mFirmware = 1;
+  const objects: number[] = settings.lwm2mFirmware ? [...cfg.objects, 5] : cfg.objects;
+  const version = String(settings.lwm2mFirmwareVersion ?? '0.1.0');
+  if (!/^[\x21-\x7e]{1,32}$/.test(version)) throw new Error('lwm2mFirmwareVersion: 1…32 printable characters');
+  settings.lwm2mFirmwareVersion = version;
+  const b = await buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
+    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(objects) },
+    // Firmware Update (object 5, and its Storage store) is loaded only when the board has it.
     // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
     // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts'], mangleProps: true });
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
+      'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
+    // server's payloads loaded go back to the application: a bootstrapped board keeps as many
+    // variables free as a factory-configured one.
+    releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    mangleProps: true });
+  // The first line names the version (hal/espruino/firmware.ts reads it: the bundle is also the
+  // Firmware Update image of a board with object 5).
+  b.code = '// lwm2m-mcu version=' + version + '\n' + b.code;
+  return b;
 }
 
 async function main(): Promise<void> {
@@ -500,7 +560,9 @@ async function main(): Promise<void> {
   if (check.errors.length) { console.error('espruino: the bundle fails the ES5 check:\n  ' + check.errors.join('\n  ')); process.exit(1); }
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, b.code);
-  console.log('espruino: wrote ' + relative(process.cwd(), outFile) + ' (' + b.code.length + ' bytes, ' + b.modules.length + ' modules, ES5 check passed)');
+  const bootFile = join(dirname(outFile), 'boot0.js'); // the board's .boot0: runs the bundle from Storage
+  writeFileSync(bootFile, BOOT_CODE + '\n');
+  console.log('espruino: wrote ' + relative(process.cwd(), outFile) + ' (' + b.code.length + ' bytes, ' + b.modules.length + ' modules, ES5 check passed) and ' + relative(process.cwd(), bootFile));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main().catch((e) => { console.error(e); process.exit(1); });

@@ -14,10 +14,13 @@ declare const E: {
   toString(data: Uint8Array): string;
   /** A string's bytes as a new Uint8Array. */
   toUint8Array(data: string): Uint8Array;
-  reboot?(): void;
+  /** A hard reset (Linux: prints "Not implemented" and exits). */
+  reboot(): void;
 };
 declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number; history: number } };
 declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
+/** The bundle's loader: drops the releasable modules loaded so far (host/espruino-build.ts); their number. */
+declare var LWM2M_RELEASE: () => number;
 
 interface EspruinoRinfo { address: string; port: number; size: number }
 interface EspruinoSocket {
@@ -29,9 +32,14 @@ interface EspruinoSocket {
 }
 interface EspruinoDgram { createSocket(type: 'udp4' | { type: 'udp4'; reuseAddr?: boolean }): EspruinoSocket }
 interface EspruinoStorage {
-  read(name: string): string | undefined;
+  /** A file (or `length` bytes of it from `offset`; 0: to the end), undefined when absent. */
+  read(name: string, offset?: number, length?: number): string | undefined;
   readJSON(name: string, noExceptions?: boolean): unknown;
-  write(name: string, data: string | Uint8Array): boolean;
+  /** A whole file; or, with offset 0 and size, a new file of `size` bytes starting with data; with
+   *  offset > 0, data written into the existing file at offset (flash: only over erased bytes). */
+  write(name: string, data: string | Uint8Array, offset?: number, size?: number): boolean;
+  writeJSON(name: string, data: unknown): boolean;
+  getStats(): { totalBytes: number; freeBytes: number; fileBytes: number; fileCount: number; trashBytes: number; trashCount: number };
   erase(name: string): void;
 }
 interface EspruinoCrypto {

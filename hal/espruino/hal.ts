@@ -36,6 +36,11 @@ export class EspruinoHal implements Hal {
   readonly #opts: EspruinoHalOptions;
   readonly #store: SafeStore;
   readonly #t0 = getTime();
+  // E.hwRand() on Espruino's Linux build is rand() never seeded: the same numbers after every start
+  // (a restarted client would reuse its message IDs and tokens, and a server's dedup cache answer
+  // them). The start time goes into every random word; on a device, whose E.hwRand is the hardware
+  // RNG, it changes nothing.
+  readonly #salt = Math.floor((this.#t0 % 4194304) * 1000) >>> 0;
   #receiveCb: ReceiveCb | null = null;
   readonly #from = new PeerAddress();
   #lastFrom = '';
@@ -82,7 +87,7 @@ export class EspruinoHal implements Hal {
 
   random(buf: Uint8Array, off: number, len: number): void {
     for (let j = 0; j < len; j += 4) {
-      const r = E.hwRand();
+      const r = (E.hwRand() ^ this.#salt) >>> 0;
       for (let k = 0; k < 4 && j + k < len; k++) buf[off + j + k] = (r >>> (8 * k)) & 0xff;
     }
   }

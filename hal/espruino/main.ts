@@ -7,11 +7,13 @@
 // The running client is global `lwm2m` ({client, hal, stop()}) for the REPL.
 import { EspruinoHal } from './hal.js';
 import { EspruinoAes128 } from './aes.js';
+import { EspruinoFirmwareStore } from './firmware.js';
 import { LogLevel } from '../hal.js';
 import type { Config } from '../../src/config.js';
 import type { PeerAddress } from '../../src/coap/peer.js';
 import { createBoardClient, type AccountOptions, type Board } from '../../src/client/setup.js';
 import { Ev } from '../../src/client/events.js';
+import { codecs } from '../../src/formats/registry.js';
 
 declare const global: { [k: string]: unknown };
 
@@ -36,6 +38,9 @@ function halHooks(hal: EspruinoHal) {
     },
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
     aes: () => new EspruinoAes128(),
+    // Firmware Update: after apply() has switched the boot slot (the logs flushed first).
+    restart: () => { setTimeout(() => E.reboot(), 200); },
+    bytesToString: (b: Uint8Array) => E.toString(b),
     // After the 2.04 of the Execute has gone out (the pump runs synchronously).
     hooks: {
       reboot: () => { setTimeout(() => hal.reboot(), 0); return 0; },
@@ -57,14 +62,30 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
   const h = halHooks(hal);
+  // Object 5 (lwm2mFirmware=1): the bundle in the other Storage slot (firmware.ts, loaded only then).
+  // Baked in only (not lwm2m.json): the build keeps object 5's definition only then.
+  const fw = setting('lwm2mFirmware', null) ? new EspruinoFirmwareStore({ hal: hal, storage: require('Storage'), bytesToString: h.bytesToString, restart: h.restart }) : undefined;
+  if (fw) hal.log(LogLevel.INFO, 'lwm2m-mcu: firmware slot ' + fw.slot + ', ' + fw.maxSize + ' bytes');
   const board = createBoardClient({
     endpoint: endpoint, seed: seed, config: sizes,
     server: server ? account(server) : undefined, bootstrap: bootstrap ? account(bootstrap) : undefined,
-    store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks,
-    device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: '0.1.0' },
+    store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks, firmware: fw,
+    acceptUnknownPeers: !!setting('lwm2mServeAnyPeer', over), // INSECURE development switch (the CLI's --insecure-serve-any-peer)
+    device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: str('lwm2mFirmwareVersion') || '0.1.0' },
   });
   LWM2M_SETTINGS = null; // read once: its variables go back to the application
   return { hal: hal, board: board };
+}
+
+/** After Bootstrap-Finish: the bootstrap code (src/client/bootstrap.ts and what only it loads) and
+ *  the codecs built for the bootstrap server's payloads go back to the application (the loader's
+ *  LWM2M_RELEASE, host/espruino-build.ts `releasable`); a later bootstrap, or a server asking for
+ *  SenML or LwM2M CBOR, loads them again. The codec objects are dropped from the registry first, so
+ *  that nothing holds the modules' code. The client holds nothing of them between two calls. */
+function releaseBootstrapCode(): void {
+  const c = codecs();
+  c.senmlJsonEnc = null; c.senmlJsonDec = null; c.senmlCborEnc = null; c.senmlCborDec = null; c.lwm2mCborEnc = null; c.lwm2mCborDec = null;
+  LWM2M_RELEASE();
 }
 
 function boot(): void {
@@ -82,7 +103,7 @@ function boot(): void {
     }
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
       if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered');
-      else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished');
+      else if (e === Ev.BOOTSTRAP_FINISHED) { hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished'); releaseBootstrapCode(); }
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
     }
     hal.setTimer(stopped ? Infinity : deadline, pump);

@@ -29,6 +29,17 @@ test('espruino bundle: the settings and the board sizes are baked in', () => {
   assert.throws(() => parseSettings('lwm2mEndpoint'), /key=value/);
 });
 
+test('espruino release: after Bootstrap-Finish the bootstrap code and the lazily loaded codecs (and only what nothing else loads) go back', () => {
+  const k = /="(,\d+(?:,\d+)*,)#"/.exec(bundle.code);
+  assert.ok(k, 'the loader lists the releasable modules');
+  const names = k![1].split(',').filter(Boolean).map((i) => bundle.modules[Number(i)]);
+  for (const m of ['src/client/bootstrap.ts', 'src/objects/consistency.ts', 'src/formats/senml-cbor.ts', 'src/formats/senml.ts', 'src/formats/lwm2m-cbor.ts'])
+    assert.ok(names.includes(m), m + ' is released');
+  for (const m of ['src/client/client.ts', 'src/formats/registry.ts', 'src/objects/security.ts', 'src/client/dm.ts', 'src/formats/link.ts', 'src/client/firmware.ts'])
+    assert.not.ok(names.includes(m), m + ' stays (loaded by the client, or holding objects)');
+  assert.match(bundle.code, /LWM2M_RELEASE=function/);
+});
+
 test('espruino trim: a resource keeps no `mandatory: false` / `multiple: false` (read as falsy), an object keeps both flags', () => {
   const t = trimDefs([0, 1, 3])(readFileSync(join(REPO, 'src', 'objects', 'defs.generated.ts'), 'utf8'));
   assert.not.match(t, /\{ id: \d+, type: [^}]*(?:mandatory|multiple): false/);

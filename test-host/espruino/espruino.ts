@@ -41,10 +41,11 @@ var SLOW = ${skip};
 
 export interface EspruinoRun { out: string; code: number | null; dir: string }
 
-/** Runs `scripts` (file name → code) in a fresh directory: each in turn, the last one with `stdin`
- *  written to the REPL (and kept open until `until` matches the output or the time limit). */
-export function runEspruino(bin: string, scripts: [string, string][], opts: { timeoutMs?: number; stdin?: string; until?: RegExp; keep?: boolean; onOutput?: (text: string, write: (s: string) => void) => void } = {}): Promise<EspruinoRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'lwm2m-espruino-'));
+/** Runs `scripts` (file name → code) in a fresh directory (or `dir`, e.g. a kept one: its
+ *  espruino.flash is the Storage of the run before, a device restarted): each in turn, the last one
+ *  with `stdin` written to the REPL (and kept open until `until` matches the output or the time limit). */
+export function runEspruino(bin: string, scripts: [string, string][], opts: { timeoutMs?: number; stdin?: string; until?: RegExp; keep?: boolean; dir?: string; onOutput?: (text: string, write: (s: string) => void) => void } = {}): Promise<EspruinoRun> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'lwm2m-espruino-'));
   for (const [name, code] of scripts) writeFileSync(join(dir, name), code);
   const runOne = (k: number, acc: string): Promise<EspruinoRun> => new Promise((resolve) => {
     const last = k === scripts.length - 1;
