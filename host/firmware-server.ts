@@ -85,7 +85,7 @@ export async function fwPush(s: Lwm2mServer, ep: string, file: string, blockSize
     const spec = { code: Code.PUT, path: [...root, 5, 0, 0], contentFormat: 42, block1: k * 16 + more * 8 + szx,
       size1: k === 0 ? data.length : undefined, payload: data.subarray(k * blockSize, Math.min(data.length, (k + 1) * blockSize)) };
     let r = await s.request(reg.peer, spec);
-    for (let retry = 0; r.failed && retry < 3; retry++) r = await s.request(reg.peer, spec); // the exchange timed out: the block again
+    for (let retry = 0; r.failed === 'timeout' && retry < 3; retry++) r = await s.request(reg.peer, spec); // the exchange timed out: the block again
     const want = more ? Code.CONTINUE : Code.CHANGED;
     if (r.code !== want) return `fw-push ${ep}: block ${k} → ${r.failed ?? r.codeText}; stopped`;
   }

@@ -245,7 +245,9 @@ export interface CoapResponse {
   observe: number;
   locationPath: string[];
   /** True when the exchange failed without a response (timeout or RST); code is then 0. */
-  failed?: 'timeout' | 'reset';
+  /** timeout: no answer; reset: an RST; cancelled: the client registered anew, de-registered or
+   *  expired while it was pending (the request was for a registration that is gone). */
+  failed?: 'timeout' | 'reset' | 'cancelled';
 }
 
 export interface RequestSpec {
@@ -263,7 +265,7 @@ export interface RequestSpec {
   payload?: Uint8Array;
 }
 
-interface Pending { resolve: (r: CoapResponse) => void; slot: number; timer: NodeJS.Timeout | null }
+interface Pending { resolve: (r: CoapResponse) => void; slot: number; timer: NodeJS.Timeout | null; peer: number }
 
 function optionText(m: CoapMessage, k: number): string {
   return utf8.decode(m.buf.subarray(m.optOff[k], m.optOff[k] + m.optLen[k]));
@@ -425,7 +427,7 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
       // The same bound for every request: a client that only ACKs (or never answers) is a timeout
       // after MAX_TRANSMIT_WAIT, not after EXCHANGE_LIFETIME of a separate response never sent.
       const timer = setTimeout(() => { const q = this.pending.get(tag); if (q) { this.ep.cancel(q.slot); this.onFailure(tag, Failure.TIMEOUT); } }, this.requestTimeoutMs);
-      this.pending.set(tag, { resolve, slot: k, timer });
+      this.pending.set(tag, { resolve, slot: k, timer, peer: p });
     });
     onToken?.(Buffer.from(tok.subarray(0, tl)).toString('hex'));
     this.drv.pump();
@@ -490,6 +492,25 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
     const ok = this.ep.commit(k) === 0;
     this.drv.pump();
     return ok;
+  }
+
+  /** Ends every request pending to peer p (each resolves as `failed: 'cancelled'`) and drops its
+   *  messages from the ring: a registration that is gone will not answer them, and with NSTART 1 an
+   *  unanswerable one (a NON waiting out NON_LIFETIME, a CON retransmitting into a session the
+   *  client has replaced) would hold back every request to the client's new registration.
+   *  Leshan's server does the same: it cancels a registration's pending requests when the
+   *  registration is removed or replaced. Returns how many were pending. */
+  cancelRequestsTo(p: number): number {
+    let n = 0;
+    for (const [tag, q] of [...this.pending]) {
+      if (q.peer !== p) continue;
+      this.pending.delete(tag);
+      if (q.timer) clearTimeout(q.timer);
+      this.ep.cancel(q.slot);
+      q.resolve({ code: 0, codeText: 'cancelled', contentFormat: -1, payload: new Uint8Array(0), observe: -1, locationPath: [], failed: 'cancelled' });
+      n++;
+    }
+    return n;
   }
 
   /** Same as stop(). */
@@ -777,6 +798,8 @@ export class Lwm2mServer extends CoapHost {
       if (o.handle.endpoint === reg.endpoint) { o.handle.active = false; this.observations.delete(tok); this.handles.delete(o.handle.id); }
     }
     if (![...this.registrations.values()].some((r) => r.peer === reg.peer)) this.ep.unpinPeer(reg.peer);
+    const n = this.cancelRequestsTo(reg.peer);
+    if (n) this.log(`server: ${n} request(s) to ${reg.endpoint} (/rd/${reg.id}) cancelled: the registration ${reason === 'deregister' ? 'ended' : reason === 'expired' ? 'expired' : 'was replaced by a new Register'}`);
     setImmediate(() => this.emit('deregistered', reg, reason));
   }
 

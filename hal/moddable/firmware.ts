@@ -59,7 +59,10 @@ export class ModdableFirmwareStore implements FirmwareStore {
   /** True when this platform can stage an image (the OTA module, or files). */
   get available(): boolean { return this.#OTA !== null || this.#file !== null; }
 
-  #path(name: string): string { return (this.#o.dir ?? ".") + "/" + name; }
+  #path(name: string): string {
+    const d = this.#o.dir ?? ".";
+    return d.endsWith("/") ? d + name : d + "/" + name;
+  }
 
   begin(size: number): number {
     if (size > this.maxSize || !this.available) return -2;

@@ -78,7 +78,9 @@ async function boot(): Promise<void> {
   hal.random(seed, 0, 16);
   // Firmware Update (object 5) when the platform can stage an image (ESP32: OTA; lin: files).
   const version = String(config.lwm2mFirmwareVersion ?? "0.1.0");
-  const fw = new ModdableFirmwareStore({ store: openStore("lwm2mfw"), runningVersion: version, restart: () => hal.reboot() });
+  // lin: the image files beside the app's other files (mc/config file.root, Moddable's convention).
+  const fileRoot = (config.file as { root?: string } | undefined)?.root;
+  const fw = new ModdableFirmwareStore({ store: openStore("lwm2mfw"), runningVersion: version, restart: () => hal.reboot(), ...(fileRoot ? { dir: fileRoot } : {}) });
   memoryMark("before the client");
   const { client } = createBoardClient({
     firmware: fw.available ? fw : undefined,

@@ -18,7 +18,8 @@ export interface Seen {
   type: number;
 }
 
-export interface Answer { code: number; contentFormat?: number; observe?: number; payload?: Uint8Array | string }
+/** silent: no answer at all (a client that ignores the request). */
+export interface Answer { code: number; contentFormat?: number; observe?: number; payload?: Uint8Array | string; silent?: boolean }
 
 export class ScriptedClient extends CoapHost {
   seen: Seen[] = [];
@@ -46,6 +47,8 @@ export class ScriptedClient extends CoapHost {
     };
     this.seen.push(s);
     const a = this.responder(s);
+    setImmediate(() => { this.waiters = this.waiters.filter((w) => { if (this.seen.length >= w.n) { w.resolve(); return false; } return true; }); });
+    if (a.silent) return Reply.SILENT;
     res.setCode(a.code);
     if (a.observe !== undefined) res.optionUint(Opt.OBSERVE, a.observe);
     if (a.contentFormat !== undefined) res.optionUint(Opt.CONTENT_FORMAT, a.contentFormat);
@@ -53,7 +56,6 @@ export class ScriptedClient extends CoapHost {
       const b = typeof a.payload === 'string' ? new TextEncoder().encode(a.payload) : a.payload;
       res.payload(b, 0, b.length);
     }
-    setImmediate(() => { this.waiters = this.waiters.filter((w) => { if (this.seen.length >= w.n) { w.resolve(); return false; } return true; }); });
     return Reply.RESPOND;
   }
 

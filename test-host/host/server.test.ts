@@ -354,6 +354,25 @@ test('queue mode: a request to a sleeping client waits for its Update', async ()
   } finally { await client.stop(); await server.stop(); }
 });
 
+test('a new Register cancels the requests pending to the old registration (as Leshan does): NSTART 1 no longer holds back the new one', async () => {
+  const lines: string[] = [];
+  const { server, client, close } = await setup(lines);
+  try {
+    await register(client, server.port);
+    client.responder = (s) => s.path === '/3/0/1' ? { code: 0, silent: true } : { code: Code.CONTENT, contentFormat: ContentFormat.TEXT, payload: 'ACME' };
+    const old = server.registrations.get('node1')!;
+    // A NON request the client never answers: it stays outstanding for NON_LIFETIME (145 s).
+    const stuck = server.request(old.peer, { code: Code.GET, type: MsgType.NON, path: ['3', '0', '1'] });
+    await client.waitSeen(1);
+    await register(client, server.port); // the client restarted: a new Register from the same address
+    const r = await Promise.race([stuck, sleep(5000).then(() => null)]);
+    assert.is(r?.failed, 'cancelled', 'the old registration\'s request ends when the client registers anew');
+    const read = await Promise.race([server.read('node1', '/3/0/0'), sleep(10_000).then(() => null)]);
+    assert.is(read?.value, 'ACME', 'the new registration is read at once, not after the old request\'s NON_LIFETIME');
+    assert.ok(lines.some((l) => /1 request\(s\) to node1 \(\/rd\/1\) cancelled: the registration was replaced by a new Register/.test(l)), lines.join('\n'));
+  } finally { await close(); }
+});
+
 test('garbage datagrams do not crash the server', async () => {
   const { server, client, close } = await setup();
   const sock = dgram.createSocket('udp4');
