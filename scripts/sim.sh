@@ -29,7 +29,8 @@ for kv in ${SETTINGS:-} "$@"; do
     lwm2mLocalPort) [[ "$val" =~ ^[0-9]{1,5}$ ]] && [ "$val" -le 65535 ] || die "bad lwm2mLocalPort '$val': 0 to 65535" ;;
     lwm2mMemoryLog) [[ "$val" =~ ^[0-9]{1,7}$ ]] || die "bad lwm2mMemoryLog '$val': milliseconds between memory lines (0: off)" ;;
     lwm2mFirmwareVersion) [[ "$val" =~ ^[A-Za-z0-9._+-]{1,31}$ ]] || die "bad lwm2mFirmwareVersion '$val': 1 to 31 of A-Z a-z 0-9 . _ + -" ;;
-    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion)" ;;
+    lwm2mFirmware) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mFirmware '$val': 1 (object 5 where the platform can stage an image) or 0 (none)" ;;
+    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware)" ;;
   esac
   args+=("$kv")
 done

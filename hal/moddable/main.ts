@@ -83,7 +83,8 @@ async function boot(): Promise<void> {
   const fw = new ModdableFirmwareStore({ store: openStore("lwm2mfw"), runningVersion: version, restart: () => hal.reboot(), ...(fileRoot ? { dir: fileRoot } : {}) });
   memoryMark("before the client");
   const { client } = createBoardClient({
-    firmware: fw.available ? fw : undefined,
+    // lwm2mFirmware=0: a board without object 5 (it also spends no heap on it).
+    firmware: fw.available && String(config.lwm2mFirmware ?? "1") !== "0" ? fw : undefined,
     endpoint: s.endpoint, seed, config: s.sizes, server, bootstrap,
     store: {
       load: (out: Uint8Array) => hal.storageRead("config", out),
