@@ -516,13 +516,14 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
   /** Same as stop(). */
   close(): Promise<void> { return this.stop(); }
 
-  /** Stops the socket; pending requests resolve as timed out. */
+  /** Stops the socket; pending requests resolve as `failed: 'cancelled'` (cut short, not a client
+   *  that did not answer). */
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.drv.stop();
     this.hal.close();
-    for (const [tag] of this.pending) this.onFailure(tag, Failure.TIMEOUT);
+    for (const p of new Set([...this.pending.values()].map((q) => q.peer))) this.cancelRequestsTo(p);
   }
 }
 
