@@ -1,6 +1,6 @@
 // The platform interface: everything the portable core needs from a board. The core itself never
 // calls it (sans-IO, ARCHITECTURE.md §1); a driver moves datagrams and deadlines between the two.
-// Implementations: hal/node (host, CI), hal/moddable (ESP32 and Moddable's simulator), later hal/espruino.
+// Implementations: hal/node (host, CI), hal/moddable (ESP32 and Moddable's simulator), hal/espruino.
 
 import type { PeerAddress } from '../src/coap/peer.js';
 import type { FirmwareStore } from '../src/client/firmware-store.js';
@@ -46,4 +46,19 @@ export interface SansIoCore {
   poll(now: number): number;
   transmit(out: Uint8Array, at: number): number;
   readonly txPeer: PeerAddress;
+}
+
+/** The drivers' one send loop (hal/node/driver.ts, hal/moddable/main.ts, hal/espruino/main.ts): runs
+ *  the core's timers and sends what it has queued, at most 64 datagrams a call so that a core that
+ *  keeps producing cannot starve the event loop; returns the core's next deadline. `out` is the
+ *  driver's own buffer, allocated once. */
+export function sendQueued(core: SansIoCore, hal: Hal, out: Uint8Array): number {
+  let deadline = core.poll(hal.now());
+  for (let guard = 0; guard < 64; guard++) {
+    const n = core.transmit(out, 0);
+    if (n <= 0) break;
+    hal.send(out, 0, n, core.txPeer);
+    deadline = core.poll(hal.now());
+  }
+  return deadline;
 }

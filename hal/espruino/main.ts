@@ -8,7 +8,7 @@
 import { EspruinoHal } from './hal.js';
 import { EspruinoAes128 } from './aes.js';
 import { EspruinoFirmwareStore } from './firmware.js';
-import { LogLevel } from '../hal.js';
+import { LogLevel, sendQueued } from '../hal.js';
 import type { Config } from '../../src/config.js';
 import type { PeerAddress } from '../../src/coap/peer.js';
 import { createBoardClient, type AccountOptions, type Board } from '../../src/client/setup.js';
@@ -94,13 +94,7 @@ function boot(): void {
   const out = new Uint8Array(client.config.maxDatagram);
   let stopped = false;
   const pump = (): void => {
-    let deadline = client.poll(hal.now());
-    for (let guard = 0; guard < 64; guard++) {
-      const n = client.transmit(out, 0);
-      if (n <= 0) break;
-      hal.send(out, 0, n, client.txPeer);
-      deadline = client.poll(hal.now());
-    }
+    const deadline = sendQueued(client, hal, out);
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
       if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered');
       else if (e === Ev.BOOTSTRAP_FINISHED) { hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished'); releaseBootstrapCode(); }

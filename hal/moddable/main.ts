@@ -8,7 +8,7 @@ import { ModdableHal } from "./hal.js";
 import { CryptAes128 } from "./aes.js";
 import { openStore } from "./storage.js";
 import { onStopRequest, memoryMark, startMemoryLog } from "./hooks.js";
-import { LogLevel } from "../hal.js";
+import { LogLevel, sendQueued } from "../hal.js";
 import type { Config } from "../../src/config.js";
 import { PeerAddress } from "../../src/coap/peer.js";
 import { createBoardClient, type AccountOptions } from "../../src/client/setup.js";
@@ -105,14 +105,7 @@ async function boot(): Promise<void> {
   // The driver: allocated once, no closures per datagram.
   const out = new Uint8Array(s.sizes.maxDatagram ?? 1280);
   const pump = (): void => {
-    const now = hal.now();
-    let deadline = client.poll(now);
-    for (let guard = 0; guard < 64; guard++) {
-      const n = client.transmit(out, 0);
-      if (n <= 0) break;
-      hal.send(out, 0, n, client.txPeer);
-      deadline = client.poll(hal.now());
-    }
+    const deadline = sendQueued(client, hal, out);
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
       if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: registered");
       else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, "lwm2m-mcu: bootstrap finished");
