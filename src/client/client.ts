@@ -41,6 +41,7 @@ import { handleDm, notifyDue, sendNotification, criticalNotForMethod } from './d
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
+import { schemeModeProblem } from '../objects/consistency.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
 
@@ -427,6 +428,9 @@ export class Lwm2mClient implements EndpointHandler {
     // Bootstrap account.
     this.bsSec = this.findBootstrapSecurity(this.table);
     this.bsPeer = -1;
+    // An account whose URI scheme contradicts its Security Mode is refused whole (not used at all):
+    // a configuration from the factory or storage that a Bootstrap-Finish would have refused (4.06).
+    if (this.bsSec >= 0 && this.schemeContradicts(this.bsSec)) this.bsSec = -1;
     if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) {
       this.bsPeer = this.ep.peerIndex(this.addr, true);
       // An account whose security cannot be applied is not used (never plain CoAP instead).
@@ -440,7 +444,7 @@ export class Lwm2mClient implements EndpointHandler {
       const ssid = this.intRes(this.table, 1, i, SRV_SSID, -1);
       if (ssid <= 0) continue;
       const sec = this.securityForSsid(this.table, ssid);
-      if (sec < 0) continue;
+      if (sec < 0 || this.schemeContradicts(sec)) continue;
       const s = n++, sv = this.srv, b = s * Sv.SIZE;
       sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i; sv[b + Sv.PERIODS] = 0;
       this.bindAccount(s); // false: peer -1, tried again at each Register (serverTimer)
@@ -455,6 +459,18 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
       else this.emit(Ev.CONFIG_ERROR, 1, 0);
     }
+  }
+
+  /** Whether Security instance `sec`'s URI scheme contradicts its Security Mode (coap:// with a mode
+   *  other than NoSec, coaps:// with NoSec: objects/consistency.ts schemeModeProblem); when it does,
+   *  Ev.CONFIG_ERROR (a = 3, b = the instance) says so and the account is not used — an account that
+   *  names a key never goes out in clear. An absent mode counts as NoSec (3), as applySecurity reads it. */
+  private schemeContradicts(sec: number): boolean {
+    const t = this.table;
+    if (t.getValue(0, sec, SEC_URI, NONE, this.rec2) !== 0 || parseUri(this.rec2.buf, this.rec2.off, this.rec2.len, URI) !== 0) return false;
+    if (schemeModeProblem(URI.scheme, this.intRes(t, 0, sec, SEC_MODE, 3)) === 0) return false;
+    this.emit(Ev.CONFIG_ERROR, 3, sec);
+    return true;
   }
 
   /** Resolves server account s's URI and sets up its peer and security; false (peer -1) when the
@@ -519,19 +535,22 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   /** coaps:// with PSK (/0/x/2 = 0): DTLS with the Security instance's identity (/0/x/3) and key
-   *  (/0/x/5), copied into the endpoint; coap:// : plain. Other modes are not built: refused with an
-   *  event. The key is never logged and never readable by a server (/0 answers 4.01). */
+   *  (/0/x/5), copied into the endpoint; coap:// with NoSec (3): plain. The scheme never overrides
+   *  the mode: a pair that contradicts (schemeModeProblem) is refused (Ev.CONFIG_ERROR a = 3), so an
+   *  account with a key is never used in clear. Other modes are not built: refused with an event.
+   *  The key is never logged and never readable by a server (/0 answers 4.01). */
   private applySecurity(sec: number, p: number, slot: number, ssid: number): boolean {
-    if (this.lastScheme !== 2) { this.ep.setSecurity(p, null, this.scratch, 0, 0, this.scratch, 0, 0); return true; }
     const t = this.table;
     const mode = this.intRes(t, 0, sec, SEC_MODE, 3);
+    if (schemeModeProblem(this.lastScheme, mode) !== 0) { this.emit(Ev.CONFIG_ERROR, 3, sec); return false; }
+    if (this.lastScheme !== 2) { this.ep.setSecurity(p, null, this.scratch, 0, 0, this.scratch, 0, 0); return true; }
     if (mode !== 0 || t.getValue(0, sec, 3, NONE, this.rec) !== 0 || t.getValue(0, sec, 5, NONE, this.rec2) !== 0) {
       this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
       return false;
     }
     // The bootstrap server takes the last session; server slot s takes session s (config.dtlsSessions).
     if (slot < 0 || slot >= this.dtls.length || (ssid > 0 && slot === this.dtls.length - 1 && this.bsSec >= 0)) {
-      this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
+      this.emit(Ev.CONFIG_ERROR, 4, sec);
       return false;
     }
     // DTLS/TLS Ciphersuite (/0/x/16, IANA values): when given, only the listed suites are offered;

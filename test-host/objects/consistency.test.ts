@@ -64,6 +64,25 @@ test('unsupported security mode, PSK without key', () => {
   assert.is(check((t) => addSecurity(t, 0, { ...SRV(1), mode: SecurityMode.Psk, identity: 'id' })).problem, ConfigProblem.PskWithoutCredentials);
 });
 
+test('a URI scheme that contradicts the Security Mode: coap:// with PSK, coaps:// with NoSec (issue 20.1)', () => {
+  // coap:// names no DTLS: an account with an identity and a key there would register in clear.
+  let d = check((t) => { addSecurity(t, 0, { uri: 'coap://127.0.0.1:56841', bootstrap: false, mode: SecurityMode.Psk, identity: 'id', key: 'k', ssid: 1 }); addServer(t, 0, 1); });
+  assert.is(d.problem, ConfigProblem.CoapWithSecurity);
+  assert.is(d.o, 0); assert.is(d.i, 0);
+  assert.match(d.message, /coap:\/\/ .*Security Mode not 3 NoSec/);
+  // coaps:// with NoSec: DTLS without a key.
+  d = check((t) => { addSecurity(t, 2, { uri: 'coaps://127.0.0.1:5684', bootstrap: false, mode: SecurityMode.NoSec, ssid: 1 }); addServer(t, 0, 1); });
+  assert.is(d.problem, ConfigProblem.CoapsWithNoSec);
+  assert.is(d.i, 2);
+  assert.match(d.message, /coaps:\/\/ .*Security Mode 3 NoSec/);
+  // The bootstrap account too.
+  d = check((t) => { addSecurity(t, 0, { ...BS, uri: 'coaps://127.0.0.1:5784' }); addSecurity(t, 1, SRV(1)); addServer(t, 0, 1); });
+  assert.is(d.problem, ConfigProblem.CoapsWithNoSec);
+  assert.is(d.i, 0);
+  // The pairs that agree stay consistent (coap:// NoSec, coaps:// PSK: the tests above).
+  for (const p of [ConfigProblem.CoapWithSecurity, ConfigProblem.CoapsWithNoSec]) assert.not.match(configProblemMessage(p), /not supported/);
+});
+
 test('two Security instances for one ssid; two bootstrap accounts; missing ssids; duplicate Server', () => {
   let d = check((t) => { addSecurity(t, 0, SRV(5)); addSecurity(t, 1, SRV(5)); addServer(t, 0, 5); });
   assert.is(d.problem, ConfigProblem.TwoSecurityForSsid); assert.is(d.ssid, 5); assert.is(d.i, 1);
