@@ -353,16 +353,22 @@ export class Lwm2mClient implements EndpointHandler {
     this.startFresh();
   }
 
-  /** De-registers from every registered server (DELETE /rd/loc); poll and transmit until idle(). */
+  /** De-registers from every server that holds a registration (DELETE /rd/loc); poll and transmit
+   *  until idle(). A Register still unanswered may have reached its server already, its 2.01 on the
+   *  way back: its exchange is kept (a lost 2.01 is sent again for a retransmission), and a 2.01
+   *  within stopWait() is answered at once by a De-register of that location; after that the
+   *  Register is abandoned. Never a stop that leaves a registration the client knows of behind. */
   stop(now: number): void {
     this.now = now;
     this.stopping = true;
     for (let s = 0; s < this.nServers; s++) {
       const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
       if (!sv[b + Sv.USED]) continue;
-      if (sv[b + Sv.STATE] === Reg.REGISTERED || sv[b + Sv.STATE] === Reg.UPDATING) this.sendDeregister(s);
-      else sv[b + Sv.STATE] = Reg.DISABLED;
+      const st = sv[b + Sv.STATE];
       tm[d + SvT.DEADLINE] = Infinity;
+      if (st === Reg.REGISTERED || st === Reg.UPDATING) this.sendDeregister(s);
+      else if (st === Reg.REGISTERING && sv[b + Sv.SLOT] >= 0) tm[d + SvT.DEADLINE] = now + stopWait(this.config);
+      else if (st !== Reg.DEREGISTERING) sv[b + Sv.STATE] = Reg.DISABLED;
     }
     this.obs.clear();
   }
@@ -781,7 +787,11 @@ export class Lwm2mClient implements EndpointHandler {
     const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
     const st = sv[b + Sv.STATE];
     tm[d + SvT.DEADLINE] = Infinity;
-    if (this.stopping) return;
+    if (this.stopping) {
+      // stop()'s wait for an unanswered Register is over: abandon it.
+      if (st === Reg.REGISTERING) { if (sv[b + Sv.SLOT] >= 0) this.ep.cancel(sv[b + Sv.SLOT]); sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED; }
+      return;
+    }
     if ((sv[b + Sv.DIRTY] & Dirty.DISABLE) !== 0) {
       // The Execute's 2.04 goes out first ("MUST send response of the operation and perform
       // de-registration", /1/x/4): until then, this timer stays due.
@@ -907,8 +917,15 @@ export class Lwm2mClient implements EndpointHandler {
     sv[b + Sv.LOC_LEN] = n;
     sv[b + Sv.STATE] = Reg.REGISTERED;
     sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0;
-    this.scheduleUpdate(s);
     this.emit(Ev.REGISTERED, sv[b + Sv.SSID], 0);
+    if (this.stopping) {
+      // Answered after stop(): the server holds this registration; end it now.
+      this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = Infinity;
+      this.sendDeregister(s);
+      if (sv[b + Sv.STATE] !== Reg.DEREGISTERING) sv[b + Sv.STATE] = Reg.DISABLED;
+      return;
+    }
+    this.scheduleUpdate(s);
   }
 
   /** The next Update: before the lifetime ends, leaving MAX_TRANSMIT_WAIT (or half the lifetime,
@@ -968,6 +985,8 @@ export class Lwm2mClient implements EndpointHandler {
   private registrationFailed(s: number, code: number): void {
     const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
     this.emit(Ev.REGISTRATION_FAILED, sv[b + Sv.SSID], code);
+    // After stop(): no registration to end, nothing to retry.
+    if (this.stopping) { sv[b + Sv.STATE] = Reg.DISABLED; tm[d + SvT.DEADLINE] = Infinity; return; }
     const t = this.table, i = sv[b + Sv.INST];
     const retryCount = this.intRes(t, 1, i, SRV_RETRY_COUNT, 5);
     const retryTimer = this.intRes(t, 1, i, SRV_RETRY_TIMER, 60);
@@ -1310,6 +1329,13 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
   out.family = 6;
   return true;
 }
+/** How long stop() waits for the answer to a Register still in flight: two initial ACK timeouts at
+ *  their longest (RFC 7252 §4.8: ACK_TIMEOUT × ACK_RANDOM_FACTOR each; 6 s with the defaults) —
+ *  the answer to the copy the server saw, or to the next retransmission when that answer was lost.
+ *  Bounded, so that a stop never waits out a whole exchange (MAX_TRANSMIT_WAIT, 93 s) for a server
+ *  that is not there. */
+export function stopWait(c: Config): number { return 2 * c.ackTimeout * c.ackRandomFactor; }
+
 /** The parsed server URI (module scratch, like objects/consistency.ts: preloaded, not per client). */
 const URI = new UriRecord();
 
