@@ -146,14 +146,18 @@ export const enum Sv {
   DIRTY = 10,
   /** 1 when SvT.PMIN/PMAX hold /1/x/2 and /1/x/3 (serverPeriods). */
   PERIODS = 11,
-  SIZE = 12,
+  /** linksHash() of the object list the last Register (or Update with links) told the server. */
+  LINKS = 12,
+  SIZE = 13,
 }
 /** Its doubles: row s of Lwm2mClient.srvTime (stride SvT.SIZE). Lifetime in s, deadline in ms; the
  *  Server instance's default pmin and pmax in s (0 when absent), valid while Sv.PERIODS is 1; when
  *  the last Register/Update was sent (ms: the lifetime counts from there). */
 export const enum SvT { LIFETIME = 0, DEADLINE = 1, PMIN = 2, PMAX = 3, SENT = 4, SIZE = 5 }
-/** Bits of Sv.DIRTY. */
-export const enum Dirty { OBJECTS = 1, BINDING = 2, DISABLE = 4 }
+/** Bits of Sv.DIRTY. OBJECTS: the object list differs from what the server was told; CHECK: an
+ *  instance was created or deleted, the list may differ (resolveObjects compares); TRIGGER: an
+ *  Update was asked for (/1/x/8, triggerUpdate) and goes out even when nothing changed. */
+export const enum Dirty { OBJECTS = 1, BINDING = 2, DISABLE = 4, CHECK = 8, TRIGGER = 16 }
 
 export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
@@ -750,8 +754,11 @@ export class Lwm2mClient implements EndpointHandler {
     // (No SMS binding is built: the client never sends sms=, so no SMS number can change.)
     const sv = this.srv;
     if (this.bsFlag) return;
+    // An instance created or deleted: the list may have changed — or not (a Create refused after its
+    // instance was made, an instance made and deleted again): the Update's timer compares it with
+    // what the server was told (resolveObjects) and sends an Update only for a real change.
     if (r < 0 && o > 0) {
-      for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) { sv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.OBJECTS; this.updateSoon(s); }
+      for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) { sv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.CHECK; this.updateSoon(s); }
     } else if (o === 1 && (r === SRV_LIFETIME || r === SRV_BINDING)) {
       for (let s = 0; s < this.nServers; s++) {
         const b = s * Sv.SIZE;
@@ -770,8 +777,32 @@ export class Lwm2mClient implements EndpointHandler {
 
   /** Whether the Server instance says something Register/Update has not told server s yet. */
   private changePending(s: number): boolean {
+    this.resolveObjects(s);
     return (this.srv[s * Sv.SIZE + Sv.DIRTY] & (Dirty.OBJECTS | Dirty.BINDING)) !== 0
       || this.lifetimeOf(s) !== this.srvTime[s * SvT.SIZE + SvT.LIFETIME];
+  }
+
+  /** Dirty.CHECK becomes Dirty.OBJECTS when the object list now differs from what server s was told. */
+  private resolveObjects(s: number): void {
+    const sv = this.srv, b = s * Sv.SIZE;
+    if ((sv[b + Sv.DIRTY] & Dirty.CHECK) === 0) return;
+    sv[b + Sv.DIRTY] &= ~Dirty.CHECK;
+    if (this.linksHash() !== sv[b + Sv.LINKS]) sv[b + Sv.DIRTY] |= Dirty.OBJECTS;
+  }
+
+  /** A 32-bit digest (FNV-1a style) of the object list writeObjectLinks writes: each object and
+   *  instance id in table order (the versions are fixed per build). Allocation-free; computed at a
+   *  Register or Update and when an instance was created or deleted, never per request. */
+  private linksHash(): number {
+    const t = this.table, defs = t.defs;
+    let h = 0x811c9dc5 | 0;
+    for (let k = 0; k < defs.size; k++) {
+      const o = defs.at(k).id;
+      if (o === 0 || o === 21) continue;
+      h = Math.imul(h ^ (o + 0x10000), 0x01000193);
+      for (let i = t.firstInstance(o); i >= 0; i = t.nextInstance(o, i)) h = Math.imul(h ^ (i + 1), 0x01000193);
+    }
+    return h;
   }
 
   /** /1/x/1 of server s (86400 when absent, TS Core §6.2.1; the same for a value outside
@@ -808,8 +839,16 @@ export class Lwm2mClient implements EndpointHandler {
         return;
       }
       this.sendRegister(s);
-    } else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
-    void now;
+    } else if (st === Reg.REGISTERED) {
+      // Woken by an instance created or deleted that left the object list as the server knows it
+      // (e.g. a Create refused with 4.00): no Update for that; the periodic one stays as it was.
+      const dirty = sv[b + Sv.DIRTY];
+      if ((dirty & Dirty.CHECK) !== 0 && (dirty & Dirty.TRIGGER) === 0 && !this.changePending(s)) {
+        this.scheduleUpdate(s);
+        if (tm[d + SvT.DEADLINE] > now) return;
+      }
+      this.sendUpdate(s, false);
+    }
   }
 
   private writeLocation(s: number, w: MessageWriter): void {
@@ -839,6 +878,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.writeBinding(s, w);
     this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    sv[b + Sv.LINKS] = this.linksHash();
     // A new registration ends every observation made under the old one: a Register starts a new
     // registration, and a server that observes again after it would otherwise get both streams.
     this.endObservations(s);
@@ -950,6 +990,7 @@ export class Lwm2mClient implements EndpointHandler {
     if (k < 0) { tm[d + SvT.DEADLINE] = this.now + 1000; return; }
     const w = ep.w;
     this.writeLocation(s, w);
+    this.resolveObjects(s);
     const objects = (sv[b + Sv.DIRTY] & Dirty.OBJECTS) !== 0;
     if (objects) w.optionUint(Opt.CONTENT_FORMAT, 40);
     const lt = this.lifetimeOf(s);
@@ -957,6 +998,7 @@ export class Lwm2mClient implements EndpointHandler {
     if ((sv[b + Sv.DIRTY] & Dirty.BINDING) !== 0) this.writeBinding(s, w);
     if (objects) this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    if (objects) sv[b + Sv.LINKS] = this.linksHash();
     sv[b + Sv.DIRTY] &= Dirty.DISABLE;
     tm[d + SvT.SENT] = this.now;
     sv[b + Sv.SLOT] = k;
@@ -1075,7 +1117,7 @@ export class Lwm2mClient implements EndpointHandler {
   triggerUpdate(ssid: number): number {
     const s = this.serverIndexBySsid(ssid);
     if (s < 0) return -Code.NOT_FOUND;
-    if (this.serverState(s) === Reg.REGISTERED) this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now;
+    if (this.serverState(s) === Reg.REGISTERED) { this.srv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.TRIGGER; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now; }
     return 0;
   }
 
