@@ -110,6 +110,19 @@ test('a Create refused with 4.00 (a mandatory resource missing) sends no Update:
   assert.match(upd2.payload.toString(), /<\/3303\/6>/);
 });
 
+test('Create needs every mandatory resource, read-only ones too (TS Core 1.1 §8.2.3; Leshan asks only the writable ones) (issue 20.6)', () => {
+  const w = up(32);
+  // 3303: Sensor Value 5700 is mandatory and read-only; Units 5701 (R) and Application Type 5750 (RW) are optional.
+  // Every mandatory writable resource is there (there is none): Leshan's client would create it.
+  const without = w.server.call(w.serverPeer, Code.POST, '/3303', { cf: TLV, payload: tlvInst(7, Buffer.concat([tlvStr(5701, 'K'), tlvStr(5750, 'porch')])) });
+  assert.is(without.code, Code.BAD_REQUEST, 'the mandatory read-only Sensor Value is missing');
+  assert.ok(!w.board.client.table.hasInstance(3303, 7));
+  // With it (and nothing optional): created.
+  const withIt = w.server.call(w.serverPeer, Code.POST, '/3303', { cf: TLV, payload: tlvInst(7, tlvRes(5700, Buffer.from([0x41, 0xb0, 0, 0]))) });
+  assert.is(withIt.code, Code.CREATED);
+  assert.is(w.server.call(w.serverPeer, Code.GET, '/3303/7/5700').payload.toString(), '22');
+});
+
 test('Discover /3 and /3303/0/5700 with attributes', () => {
   const w = up(4);
   assert.is(w.server.call(w.serverPeer, Code.PUT, '/3303/0/5700', { query: ['pmin=2', 'pmax=60'] }).code, Code.CHANGED);
