@@ -117,7 +117,13 @@ const Q_LWM2M = ascii('lwm2m=');
 const Q_B = ascii('b=');
 const Q_PCT = ascii('pct=');
 const Q_Q = ascii('Q');
-const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
+// The root link of Register/Update (TS Core §6.2.1.1): rt="oma.lwm2m" and ct= the client's preferred
+// Content-Format, so that a server knows what to ask for (without it Leshan's server assumes only
+// text, opaque and link format). LwM2M 1.1 and later: SenML CBOR (112), the client's preferred format
+// (as pct= in its Bootstrap-Request; Wakaama's and Zephyr's clients announce ct=112 too); 1.0: TLV
+// (11542), that version's mandatory format. One value, which Leshan's server accepts.
+const LINK_ROOT = ascii('</>;rt="oma.lwm2m";ct=112');
+const LINK_ROOT_10 = ascii('</>;rt="oma.lwm2m";ct=11542');
 
 // Server object (1) resources (TS Core Appendix E.2).
 const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_DISABLE_TIMEOUT = 5, SRV_BINDING = 7, SRV_INITIAL_DELAY = 14,
@@ -922,7 +928,8 @@ export class Lwm2mClient implements EndpointHandler {
     if (at < 0) return;
     const b = w.buf, end = at + w.room();
     let p = at;
-    for (let j = 0; j < LINK_ROOT.length && p < end; j++) b[p++] = LINK_ROOT[j];
+    const root = this.version[2] === 48 /* '1.0' */ ? LINK_ROOT_10 : LINK_ROOT;
+    for (let j = 0; j < root.length && p < end; j++) b[p++] = root[j];
     const defs = this.table.defs;
     for (let k = 0; k < defs.size; k++) {
       const d = defs.at(k), o = d.id;
