@@ -250,4 +250,61 @@ test('stopping during bootstrap does not claim to de-register', async () => {
   } finally { sock.close(); }
 });
 
+// Issue 20.3: one unusable server account (coap://256.0.0.1, a name that does not resolve) is a
+// failed registration for that server, not "no usable configuration": the client keeps running,
+// goes through /1/x/17-20 and /1/x/16, and a SIGTERM still de-registers from the good server.
+const UNUSABLE = { ssid: 2, uri: 'coap://256.0.0.1:5683', securityMode: 'nosec' as const, lifetime: 60, retryCount: 1, retryTimer: 1, sequenceRetry: 1 };
+const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, 'g')) ?? []).length;
+
+test('one good and one unusable server: the good one registers, the client keeps running, SIGTERM de-registers (issue 20.3)', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: { '*': { servers: [
+    { ssid: 1, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 60 },
+    { ...UNUSABLE, bootstrapOnFailure: false }] } } });
+  const c = startClient(['--endpoint', 'two-servers', '--bootstrap', `coap://127.0.0.1:${bs.port}`]);
+  try {
+    await c.waitFor(/registered with server 1/, 15_000);
+    await c.waitFor(/server 2: its URI cannot be used/, 15_000);
+    await c.waitFor(/registration with server 2: the retry sequence is exhausted/, 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.is(c.proc.exitCode, null, 'still running:\n' + c.out());
+    assert.not.match(c.out(), /no usable configuration/);
+    const gone = new Promise<void>((r) => server.once('deregistered', () => r()));
+    assert.is(await c.stop('SIGTERM'), 0, c.out());
+    await Promise.race([gone, new Promise((_, rej) => setTimeout(() => rej(new Error('no De-register at the server')), 3000))]);
+    assert.match(c.out(), /stopping: de-registering/);
+    assert.match(c.out(), /de-registered from server 1/);
+  } finally { await c.stop('SIGKILL'); await server.stop(); await bs.stop(); }
+});
+
+test('the unusable server alone, /1/x/16 true: after /1/x/17-20, back to the bootstrap server; the client keeps running (issue 20.3)', async () => {
+  let requests = 0;
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: { '*': { servers: [{ ...UNUSABLE, bootstrapOnFailure: true }] } } });
+  bs.on('request', () => requests++);
+  const c = startClient(['--endpoint', 'bad-alone-bs', '--bootstrap', `coap://127.0.0.1:${bs.port}`]);
+  try {
+    await c.waitFor(/server 2: its URI cannot be used/, 15_000);
+    for (let t = 0; t < 15_000 && requests < 2; t += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(requests >= 2, `a new Bootstrap-Request after the failed registration (${requests}):\n${c.out()}`);
+    assert.is(c.proc.exitCode, null, 'still running');
+    assert.not.match(c.out(), /no usable configuration/);
+    assert.is(await c.stop('SIGTERM'), 0, c.out());
+  } finally { await c.stop('SIGKILL'); await bs.stop(); }
+});
+
+test('the unusable server alone, /1/x/16 false: the registration keeps being retried per /1/x/17-20, no new bootstrap (issue 20.3)', async () => {
+  let requests = 0;
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: { '*': { servers: [{ ...UNUSABLE, bootstrapOnFailure: false }] } } });
+  bs.on('request', () => requests++);
+  const c = startClient(['--endpoint', 'bad-alone', '--bootstrap', `coap://127.0.0.1:${bs.port}`]);
+  try {
+    await c.waitFor(/registration with server 2: the retry sequence is exhausted; trying again every 1 s/, 15_000);
+    for (let t = 0; t < 15_000 && count(c.out(), /server 2: its URI cannot be used/) < 3; t += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(count(c.out(), /server 2: its URI cannot be used/) >= 3, 'tried again and again:\n' + c.out());
+    assert.is(requests, 1, 'one bootstrap only');
+    assert.is(c.proc.exitCode, null, 'still running');
+    assert.is(await c.stop('SIGTERM'), 0, c.out());
+  } finally { await c.stop('SIGKILL'); await bs.stop(); }
+});
+
 test.run();
