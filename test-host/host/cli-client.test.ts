@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../peers.js';
 import { Lwm2mServer } from '../../host/server.js';
 import { BootstrapServer } from '../../host/bootstrap-server.js';
+import { createBoardClient } from '../../src/client/setup.js';
 
 const CLI = fileURLToPath(new URL('../../host/cli.js', import.meta.url));
 const node = (args: string[], ms = 20_000) => run(process.execPath, [CLI, ...args], ms);
@@ -305,6 +306,33 @@ test('the unusable server alone, /1/x/16 false: the registration keeps being ret
     assert.is(c.proc.exitCode, null, 'still running');
     assert.is(await c.stop('SIGTERM'), 0, c.out());
   } finally { await c.stop('SIGKILL'); await bs.stop(); }
+});
+
+test('a stored account whose coap:// URI contradicts its PSK Security Mode: refused at start, one clear line, exit 1, nothing sent (issue 20.1)', async () => {
+  const dir = tmp();
+  const sock = dgram.createSocket('udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m) => got.push(m));
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  try {
+    // A configuration as an older build (or another tool) could have stored it: PSK identity and key, coap:// URI.
+    const port = (sock.address() as import('node:net').AddressInfo).port;
+    let saved: Uint8Array | null = null;
+    const b = createBoardClient({ endpoint: 'x', seed: Uint8Array.of(1), server: { uri: `coap://127.0.0.1:${port}`, pskIdentity: 'id', pskKey: Uint8Array.of(1, 2, 3, 4) },
+      store: { load: () => -1, save: (buf, off, len) => { saved = buf.slice(off, off + len); return true; } } });
+    b.client.start(0);
+    assert.ok(saved, 'the factory configuration was stored');
+    const f = join(dir, 'state.json');
+    writeFileSync(f, JSON.stringify({ 'lwm2m.config': Buffer.from(saved!).toString('base64') }));
+    const r = await node(['client', '--endpoint', 'x', '--state', f]);
+    const all = r.stdout + r.stderr;
+    assert.is(r.code, 1, all);
+    const errors = all.split('\n').filter((l) => / ERROR /.test(l));
+    assert.is(errors.length, 1, all);
+    assert.match(errors[0], new RegExp(`no usable configuration: Security instance /0/0 refused: its URI coap://127\\.0\\.0\\.1:${port} contradicts Security Mode 0 \\(PSK\\)`));
+    await new Promise((res) => setTimeout(res, 200));
+    assert.is(got.length, 0, 'nothing sent to the server');
+  } finally { sock.close(); rmSync(dir, { recursive: true, force: true }); }
 });
 
 test.run();
