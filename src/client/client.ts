@@ -40,8 +40,7 @@ import { DefRegistry, type ObjectDef } from '../model/defs.js';
 import { handleDm, notifyDue, sendNotification, criticalNotForMethod } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
-import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
-import { schemeModeProblem } from '../objects/consistency.js';
+import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
 
@@ -478,7 +477,7 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   /** Whether Security instance `sec`'s URI scheme contradicts its Security Mode (coap:// with a mode
-   *  other than NoSec, coaps:// with NoSec: objects/consistency.ts schemeModeProblem); when it does,
+   *  other than NoSec, coaps:// with NoSec: objects/security.ts schemeModeProblem); when it does,
    *  Ev.CONFIG_ERROR (a = 3, b = the instance) says so and the account is not used — an account that
    *  names a key never goes out in clear. An absent mode counts as NoSec (3), as applySecurity reads it. */
   private schemeContradicts(sec: number): boolean {

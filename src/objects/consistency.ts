@@ -8,7 +8,7 @@
 import { Code } from '../coap/codes.js';
 import { NONE } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
-import { OBJ_SECURITY, SecurityMode, SecurityRes, UriRecord, UriScheme, parseUri } from './security.js';
+import { OBJ_SECURITY, SecurityMode, SecurityRes, UriRecord, parseUri, schemeModeProblem } from './security.js';
 import { OBJ_SERVER, ServerRes } from './server.js';
 import { getNumber } from './values.js';
 import { DataRecord } from '../model/record.js';
@@ -129,17 +129,6 @@ export function checkBootstrapConfig(table: ObjectTable, diag: ConfigDiag): numb
     if (serverFor(table, ssid) < 0) return fail(diag, ConfigProblem.SecurityWithoutServer, S, i, ssid);
   }
   if (accounts === 0) return fail(diag, ConfigProblem.NoServerAccount, NONE, NONE, NONE);
-  return 0;
-}
-
-/** Whether a Security instance's URI scheme agrees with its Security Mode (/0/x/2): coap:// goes
- *  in clear, so only with mode 3 NoSec; coaps:// is DTLS, so never with NoSec. 0, or the
- *  ConfigProblem (CoapWithSecurity, CoapsWithNoSec). A contradiction is an inconsistent
- *  configuration (TS Core §6.1.7: Bootstrap-Finish answers 4.06), never read as "the scheme wins":
- *  an account that names a key is never used in clear (Anjay's client refuses the same pair). */
-export function schemeModeProblem(scheme: number, mode: number): number {
-  if (scheme === UriScheme.Coap && mode !== SecurityMode.NoSec) return ConfigProblem.CoapWithSecurity;
-  if (scheme === UriScheme.Coaps && mode === SecurityMode.NoSec) return ConfigProblem.CoapsWithNoSec;
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkBootstrapConfig, ConfigDiag, ConfigProblem, BOOTSTRAP_FINISH_REJECT, configProblemMessage } from '../../src/objects/consistency.js';
-import { SecurityMode } from '../../src/objects/security.js';
+import { SecurityMode, SCHEME_MODE_COAP, SCHEME_MODE_COAPS } from '../../src/objects/security.js';
 import { Code } from '../../src/coap/codes.js';
 import { stdTable, addSecurity, addServer } from './helpers.js';
 
@@ -79,6 +79,8 @@ test('a URI scheme that contradicts the Security Mode: coap:// with PSK, coaps:/
   d = check((t) => { addSecurity(t, 0, { ...BS, uri: 'coaps://127.0.0.1:5784' }); addSecurity(t, 1, SRV(1)); addServer(t, 0, 1); });
   assert.is(d.problem, ConfigProblem.CoapsWithNoSec);
   assert.is(d.i, 0);
+  // security.ts keeps the same numbers for the client (which does not load this module).
+  assert.is(SCHEME_MODE_COAP, ConfigProblem.CoapWithSecurity); assert.is(SCHEME_MODE_COAPS, ConfigProblem.CoapsWithNoSec);
   // The pairs that agree stay consistent (coap:// NoSec, coaps:// PSK: the tests above).
   for (const p of [ConfigProblem.CoapWithSecurity, ConfigProblem.CoapsWithNoSec]) assert.not.match(configProblemMessage(p), /not supported/);
 });
