@@ -32,6 +32,14 @@ export interface BsServerEntry {
   notificationStoring?: boolean;
   /** This entry is a bootstrap server account (/0/i/1 true; no Server object instance). */
   bootstrapServer?: boolean;
+  /** Bootstrap on Registration Failure (/1/i/16) and the Communication Retry resources
+   *  (/1/i/17 count, /1/i/18 timer s, /1/i/19 sequence delay s, /1/i/20 sequence retry count);
+   *  written only when given (the client's defaults otherwise: true, 5, 60, 86400, 1). */
+  bootstrapOnFailure?: boolean;
+  retryCount?: number;
+  retryTimer?: number;
+  sequenceDelay?: number;
+  sequenceRetry?: number;
 }
 
 export interface BsEndpointConfig {
@@ -83,6 +91,10 @@ export function validateBsConfig(raw: unknown): BsConfig {
       if (s.lifetime !== undefined && (!Number.isInteger(s.lifetime) || (s.lifetime as number) < 1)) fail(where, '"lifetime" must be a positive integer (seconds)');
       if (s.binding !== undefined && (typeof s.binding !== 'string' || !/^[UTSNQ]+$/.test(s.binding))) fail(where, '"binding" must be like "U", "UQ", "T"');
       if (s.notificationStoring !== undefined && typeof s.notificationStoring !== 'boolean') fail(where, '"notificationStoring" must be true or false');
+      if (s.bootstrapOnFailure !== undefined && typeof s.bootstrapOnFailure !== 'boolean') fail(where, '"bootstrapOnFailure" must be true or false');
+      for (const k of ['retryCount', 'retryTimer', 'sequenceDelay', 'sequenceRetry']) {
+        if (s[k] !== undefined && (!Number.isInteger(s[k]) || (s[k] as number) < 0)) fail(where, `"${k}" must be an integer ≥ 0`);
+      }
       servers.push(s as unknown as BsServerEntry);
     });
     out[name] = { servers, deleteFirst: c.deleteFirst as boolean | undefined, delete: c.delete as string[] | undefined, format: c.format as BsFormat | undefined };
@@ -104,12 +116,18 @@ export function securityValues(s: BsServerEntry, i: number): Record<string, Lwm2
 }
 
 export function serverValues(s: BsServerEntry, j: number): Record<string, Lwm2mValue> {
-  return {
+  const v: Record<string, Lwm2mValue> = {
     [`/1/${j}/0`]: s.ssid ?? 0,
     [`/1/${j}/1`]: s.lifetime ?? 300,
     [`/1/${j}/6`]: s.notificationStoring ?? true,
     [`/1/${j}/7`]: s.binding ?? 'U',
   };
+  if (s.bootstrapOnFailure !== undefined) v[`/1/${j}/16`] = s.bootstrapOnFailure;
+  if (s.retryCount !== undefined) v[`/1/${j}/17`] = s.retryCount;
+  if (s.retryTimer !== undefined) v[`/1/${j}/18`] = s.retryTimer;
+  if (s.sequenceDelay !== undefined) v[`/1/${j}/19`] = s.sequenceDelay;
+  if (s.sequenceRetry !== undefined) v[`/1/${j}/20`] = s.sequenceRetry;
+  return v;
 }
 
 // ------------------------------------------------------------------------------------ the server
@@ -521,7 +539,7 @@ function typesFor(values: Record<string, Lwm2mValue>): Record<string, ValueType>
   for (const k of Object.keys(values)) {
     const [o, , r] = k.split('/').filter(Boolean).map(Number);
     if (o === 0) t[k] = r === 0 ? ValueType.String : r === 1 ? ValueType.Boolean : r === 3 || r === 5 ? ValueType.Opaque : ValueType.Integer;
-    else t[k] = r === 6 ? ValueType.Boolean : r === 7 ? ValueType.String : ValueType.Integer;
+    else t[k] = r === 6 || r === 16 ? ValueType.Boolean : r === 7 ? ValueType.String : r >= 17 && r <= 20 ? ValueType.UnsignedInteger : ValueType.Integer;
   }
   return t;
 }

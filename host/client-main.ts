@@ -16,6 +16,7 @@ import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
 import { isIP } from 'node:net';
 import { DtlsError } from '../src/dtls/constants.js';
+import { DataRecord, NONE } from '../src/model/record.js';
 import { Rx } from '../src/coap/endpoint.js';
 import { PeerAddress, formatAddress } from '../src/coap/peer.js';
 import { existsSync } from 'node:fs';
@@ -46,6 +47,24 @@ export function dtlsErrorText(code: number): string {
   }
 }
 
+const SEC_MODE = ['PSK', 'Raw Public Key', 'Certificate', 'NoSec', 'Certificate with EST'];
+
+/** The line for CONFIG_ERROR a = 3: Security instance `sec`'s URI scheme contradicts its mode. */
+function schemeModeText(c: Lwm2mClient, sec: number): string {
+  let uri = '', mode = -1;
+  const t = (c as Partial<Lwm2mClient>).table;
+  if (t) {
+    const r = new DataRecord();
+    if (t.getValue(0, sec, 0, NONE, r) === 0) uri = new TextDecoder().decode(r.buf.subarray(r.off, r.off + r.len));
+    if (t.getValue(0, sec, 2, NONE, r) === 0) mode = r.num;
+  }
+  const plain = !/^coaps:/i.test(uri);
+  const m = mode >= 0 ? `Security Mode ${mode}${SEC_MODE[mode] ? ` (${SEC_MODE[mode]})` : ''}` : 'its Security Mode';
+  return `Security instance /0/${sec} refused: its URI${uri ? ' ' + uri : ''} contradicts ${m}: `
+    + (plain ? 'coap:// is plain UDP and an account with a key is never used in clear; give coaps://, or Security Mode 3 (NoSec)'
+      : 'coaps:// is DTLS, which needs a key; give Security Mode 0 (PSK) with an identity and key, or coap://');
+}
+
 /** One readable line for a client event (host-side: allocates). */
 export function eventText(c: Lwm2mClient, e: number, a: number, b: number): string {
   switch (e) {
@@ -74,6 +93,8 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.OBSERVE_CANCELLED: return `observation ${b} cancelled`;
     case Ev.NOTIFY_SENT: return `notification sent for observation ${b}`;
     case Ev.CONFIG_ERROR: return a === 2 ? `server ${b}: its URI cannot be used (the host name does not resolve, or its security mode is not supported)`
+      : a === 3 ? schemeModeText(c, b)
+      : a === 4 ? `Security instance /0/${b}: no DTLS session left for this coaps:// account: raise config.dtlsSessions (one per coaps:// server, plus one for a coaps:// bootstrap server); account not used`
       : 'no usable configuration: give --server or --bootstrap (or a provisioning file)';
     case Ev.PROVISIONING_FAILED: return `provisioning data refused (${codeString(a)}): ${lastProblem()}; nothing stored changed`;
     case Ev.SEND_SENT: return `Send to server ${a}`;
@@ -83,7 +104,8 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.FACTORY_RESET: return 'Execute /3/0/5: factory reset';
     case Ev.DTLS_FAILED: return `DTLS handshake with ${a ? 'server ' + a : 'the bootstrap server'} failed: ${dtlsErrorText(b)}`;
     case Ev.FIRMWARE: return `firmware: State ${a} (${['Idle', 'Downloading', 'Downloaded', 'Updating'][a] ?? '?'}), Update Result ${b}`;
-    case Ev.SECURITY_UNSUPPORTED: return `Security instance /0/${a}: security mode ${b} is not supported (only PSK, 0, and NoSec, 3)`;
+    case Ev.SECURITY_UNSUPPORTED: return b === 0 ? `Security instance /0/${a}: its PSK identity (/0/${a}/3) or key (/0/${a}/5) is missing or cannot be used; account not used`
+      : `Security instance /0/${a}: Security Mode ${b}${SEC_MODE[b] ? ` (${SEC_MODE[b]})` : ''} is not implemented (only 0 PSK and 3 NoSec are); account not used`;
     case Ev.SAVE_FAILED: return a === 0 ? 'a Write to the Security, Server or Access Control object could not be saved: answered 5.00 (the change is only in memory)'
       : a === 1 ? 'Bootstrap-Finish refused (5.00): the new configuration could not be saved; the last saved one stays'
       : 'the configuration could not be saved (the change is only in memory until a save succeeds)';
@@ -203,7 +225,9 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     },
     unusable: () => { hal.stateUnusable('the stored configuration does not decode'); hal.log(LogLevel.ERROR, setAside()); },
   };
-  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
+  // The key goes only to a coaps:// account: a coap:// one with a key would be refused (its scheme
+  // contradicts its Security Mode), e.g. a plain --bootstrap beside a coaps:// --server.
+  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, ...(/^coaps:/i.test(u) ? { pskIdentity: o.pskIdentity, pskKey: o.pskKey } : {}) });
   const server = serverUri ? account(serverUri) : undefined;
   const bootstrap = bootstrapUri ? { ...account(bootstrapUri) } : undefined;
   const newSeed = () => { const seed = new Uint8Array(16); hal.random(seed, 0, 16); return seed; };
@@ -234,6 +258,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   const debug = o.logLevel === 'debug';
   let retransmissions = 0, heardSince = true, configError = false;
   let onConfigError: (() => void) | null = null;
+  const refused: string[] = [];
   const core = {
     receive: (buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number) => {
       const r = c.receive(buf, off, len, from, now);
@@ -262,9 +287,13 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
       }
       for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) {
         const a = c.eventA, b = c.eventB;
-        if (e === Ev.CONFIG_ERROR) { configError = true; if (onConfigError) setImmediate(onConfigError); continue; }
+        // Only "no account at all" (a = 1) is fatal. An account refused for its security (a = 3)
+        // is said at once, unless nothing usable is left: then the exit line says why, once.
+        if (e === Ev.CONFIG_ERROR && a === 1) { configError = true; if (onConfigError) setImmediate(onConfigError); continue; }
+        if (e === Ev.CONFIG_ERROR && a === 3) { refused.push(lines.text(c, e, a, b)); continue; }
         hal.log(eventLevel(e, a, b), lines.text(c, e, a, b));
       }
+      if (!configError) { for (const l of refused) hal.log(LogLevel.ERROR, l); refused.length = 0; }
       return d;
     },
   };
@@ -313,7 +342,8 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
       if (stopping) return;
       stopping = true;
       const missing = o.stateFile && !existsSync(o.stateFile) ? (existsSync(dirname(o.stateFile)) ? ` (state file ${o.stateFile} does not exist yet)` : ` (the folder of the state file, ${dirname(o.stateFile)}, does not exist)`) : '';
-      hal.log(LogLevel.ERROR, `no usable configuration${missing}${hal.stateProblem ? ' (the state file was set aside, see above)' : ''}: give --server URI or --bootstrap URI (or --provisioning FILE)`);
+      hal.log(LogLevel.ERROR, refused.length > 0 ? `no usable configuration: ${refused.join('; ')}`
+        : `no usable configuration${missing}${hal.stateProblem ? ' (the state file was set aside, see above)' : ''}: give --server URI or --bootstrap URI (or --provisioning FILE)`);
       code = 1;
       clearInterval(sensor);
       resolve();

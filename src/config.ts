@@ -132,7 +132,7 @@ export function memoryTable(c: Config): MemoryRow[] {
   row('responseRingDepth', c.responseRingDepth, c.maxDatagram + 56, 'outbound message slot (datagram + retransmission state)');
   row('dedupEntries', c.dedupEntries, c.maxDatagram + 44, 'dedup entry (message id, token, peer, the response it sent)');
   row('maxPeers', c.maxPeers, 360, 'peer (address record, PSK identity and key)');
-  row('maxServers', c.maxServers, 144, 'server account state (registration, location path, timers)');
+  row('maxServers', c.maxServers, 156, 'server account state (registration, location path, timers)');
   row('dtlsSessions', c.dtlsSessions, DTLS_SESSION_BYTES, 'DTLS session (record keys both ways, epochs, replay window, resumption, CID)');
   row('dtlsSessions > 0', dtls, DTLS_WORKSPACE_BYTES, 'DTLS handshake workspace shared by all sessions (reassembly, flight, key schedule)');
   row('maxObservations', c.maxObservations, 300, 'observation (token, paths, attributes, last value) and its attribute rows');

@@ -40,7 +40,7 @@ import { DefRegistry, type ObjectDef } from '../model/defs.js';
 import { handleDm, notifyDue, sendNotification, criticalNotForMethod } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
 import { DtlsSession } from '../dtls/session.js';
-import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
+import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
 
@@ -116,7 +116,13 @@ const Q_LWM2M = ascii('lwm2m=');
 const Q_B = ascii('b=');
 const Q_PCT = ascii('pct=');
 const Q_Q = ascii('Q');
-const LINK_ROOT = ascii('</>;rt="oma.lwm2m"');
+// The root link of Register/Update (TS Core §6.2.1.1): rt="oma.lwm2m" and ct= the client's preferred
+// Content-Format, so that a server knows what to ask for (without it Leshan's server assumes only
+// text, opaque and link format). LwM2M 1.1 and later: SenML CBOR (112), the client's preferred format
+// (as pct= in its Bootstrap-Request; Wakaama's and Zephyr's clients announce ct=112 too); 1.0: TLV
+// (11542), that version's mandatory format. One value, which Leshan's server accepts.
+const LINK_ROOT = ascii('</>;rt="oma.lwm2m";ct=112');
+const LINK_ROOT_10 = ascii('</>;rt="oma.lwm2m";ct=11542');
 
 // Server object (1) resources (TS Core Appendix E.2).
 const SRV_SSID = 0, SRV_LIFETIME = 1, SRV_PMIN = 2, SRV_PMAX = 3, SRV_DISABLE_TIMEOUT = 5, SRV_BINDING = 7, SRV_INITIAL_DELAY = 14,
@@ -145,14 +151,18 @@ export const enum Sv {
   DIRTY = 10,
   /** 1 when SvT.PMIN/PMAX hold /1/x/2 and /1/x/3 (serverPeriods). */
   PERIODS = 11,
-  SIZE = 12,
+  /** linksHash() of the object list the last Register (or Update with links) told the server. */
+  LINKS = 12,
+  SIZE = 13,
 }
 /** Its doubles: row s of Lwm2mClient.srvTime (stride SvT.SIZE). Lifetime in s, deadline in ms; the
  *  Server instance's default pmin and pmax in s (0 when absent), valid while Sv.PERIODS is 1; when
  *  the last Register/Update was sent (ms: the lifetime counts from there). */
 export const enum SvT { LIFETIME = 0, DEADLINE = 1, PMIN = 2, PMAX = 3, SENT = 4, SIZE = 5 }
-/** Bits of Sv.DIRTY. */
-export const enum Dirty { OBJECTS = 1, BINDING = 2, DISABLE = 4 }
+/** Bits of Sv.DIRTY. OBJECTS: the object list differs from what the server was told; CHECK: an
+ *  instance was created or deleted, the list may differ (resolveObjects compares); TRIGGER: an
+ *  Update was asked for (/1/x/8, triggerUpdate) and goes out even when nothing changed. */
+export const enum Dirty { OBJECTS = 1, BINDING = 2, DISABLE = 4, CHECK = 8, TRIGGER = 16 }
 
 export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
@@ -352,16 +362,22 @@ export class Lwm2mClient implements EndpointHandler {
     this.startFresh();
   }
 
-  /** De-registers from every registered server (DELETE /rd/loc); poll and transmit until idle(). */
+  /** De-registers from every server that holds a registration (DELETE /rd/loc); poll and transmit
+   *  until idle(). A Register still unanswered may have reached its server already, its 2.01 on the
+   *  way back: its exchange is kept (a lost 2.01 is sent again for a retransmission), and a 2.01
+   *  within stopWait() is answered at once by a De-register of that location; after that the
+   *  Register is abandoned. Never a stop that leaves a registration the client knows of behind. */
   stop(now: number): void {
     this.now = now;
     this.stopping = true;
     for (let s = 0; s < this.nServers; s++) {
       const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
       if (!sv[b + Sv.USED]) continue;
-      if (sv[b + Sv.STATE] === Reg.REGISTERED || sv[b + Sv.STATE] === Reg.UPDATING) this.sendDeregister(s);
-      else sv[b + Sv.STATE] = Reg.DISABLED;
+      const st = sv[b + Sv.STATE];
       tm[d + SvT.DEADLINE] = Infinity;
+      if (st === Reg.REGISTERED || st === Reg.UPDATING) this.sendDeregister(s);
+      else if (st === Reg.REGISTERING && sv[b + Sv.SLOT] >= 0) tm[d + SvT.DEADLINE] = now + stopWait(this.config);
+      else if (st !== Reg.DEREGISTERING) sv[b + Sv.STATE] = Reg.DISABLED;
     }
     this.obs.clear();
   }
@@ -427,6 +443,9 @@ export class Lwm2mClient implements EndpointHandler {
     // Bootstrap account.
     this.bsSec = this.findBootstrapSecurity(this.table);
     this.bsPeer = -1;
+    // An account whose URI scheme contradicts its Security Mode is refused whole (not used at all):
+    // a configuration from the factory or storage that a Bootstrap-Finish would have refused (4.06).
+    if (this.bsSec >= 0 && this.schemeContradicts(this.bsSec)) this.bsSec = -1;
     if (this.bsSec >= 0 && this.peerFromSecurity(this.table, this.bsSec)) {
       this.bsPeer = this.ep.peerIndex(this.addr, true);
       // An account whose security cannot be applied is not used (never plain CoAP instead).
@@ -440,7 +459,7 @@ export class Lwm2mClient implements EndpointHandler {
       const ssid = this.intRes(this.table, 1, i, SRV_SSID, -1);
       if (ssid <= 0) continue;
       const sec = this.securityForSsid(this.table, ssid);
-      if (sec < 0) continue;
+      if (sec < 0 || this.schemeContradicts(sec)) continue;
       const s = n++, sv = this.srv, b = s * Sv.SIZE;
       sv[b + Sv.USED] = 1; sv[b + Sv.SSID] = ssid; sv[b + Sv.SEC] = sec; sv[b + Sv.INST] = i; sv[b + Sv.PERIODS] = 0;
       this.bindAccount(s); // false: peer -1, tried again at each Register (serverTimer)
@@ -455,6 +474,18 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.bsSec >= 0 && this.bsPeer >= 0) this.beginClientBootstrap();
       else this.emit(Ev.CONFIG_ERROR, 1, 0);
     }
+  }
+
+  /** Whether Security instance `sec`'s URI scheme contradicts its Security Mode (coap:// with a mode
+   *  other than NoSec, coaps:// with NoSec: objects/security.ts schemeModeProblem); when it does,
+   *  Ev.CONFIG_ERROR (a = 3, b = the instance) says so and the account is not used — an account that
+   *  names a key never goes out in clear. An absent mode counts as NoSec (3), as applySecurity reads it. */
+  private schemeContradicts(sec: number): boolean {
+    const t = this.table;
+    if (t.getValue(0, sec, SEC_URI, NONE, this.rec2) !== 0 || parseUri(this.rec2.buf, this.rec2.off, this.rec2.len, URI) !== 0) return false;
+    if (schemeModeProblem(URI.scheme, this.intRes(t, 0, sec, SEC_MODE, 3)) === 0) return false;
+    this.emit(Ev.CONFIG_ERROR, 3, sec);
+    return true;
   }
 
   /** Resolves server account s's URI and sets up its peer and security; false (peer -1) when the
@@ -519,19 +550,22 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   /** coaps:// with PSK (/0/x/2 = 0): DTLS with the Security instance's identity (/0/x/3) and key
-   *  (/0/x/5), copied into the endpoint; coap:// : plain. Other modes are not built: refused with an
-   *  event. The key is never logged and never readable by a server (/0 answers 4.01). */
+   *  (/0/x/5), copied into the endpoint; coap:// with NoSec (3): plain. The scheme never overrides
+   *  the mode: a pair that contradicts (schemeModeProblem) is refused (Ev.CONFIG_ERROR a = 3), so an
+   *  account with a key is never used in clear. Other modes are not built: refused with an event.
+   *  The key is never logged and never readable by a server (/0 answers 4.01). */
   private applySecurity(sec: number, p: number, slot: number, ssid: number): boolean {
-    if (this.lastScheme !== 2) { this.ep.setSecurity(p, null, this.scratch, 0, 0, this.scratch, 0, 0); return true; }
     const t = this.table;
     const mode = this.intRes(t, 0, sec, SEC_MODE, 3);
+    if (schemeModeProblem(this.lastScheme, mode) !== 0) { this.emit(Ev.CONFIG_ERROR, 3, sec); return false; }
+    if (this.lastScheme !== 2) { this.ep.setSecurity(p, null, this.scratch, 0, 0, this.scratch, 0, 0); return true; }
     if (mode !== 0 || t.getValue(0, sec, 3, NONE, this.rec) !== 0 || t.getValue(0, sec, 5, NONE, this.rec2) !== 0) {
       this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
       return false;
     }
     // The bootstrap server takes the last session; server slot s takes session s (config.dtlsSessions).
     if (slot < 0 || slot >= this.dtls.length || (ssid > 0 && slot === this.dtls.length - 1 && this.bsSec >= 0)) {
-      this.emit(Ev.SECURITY_UNSUPPORTED, sec, mode);
+      this.emit(Ev.CONFIG_ERROR, 4, sec);
       return false;
     }
     // DTLS/TLS Ciphersuite (/0/x/16, IANA values): when given, only the listed suites are offered;
@@ -725,8 +759,11 @@ export class Lwm2mClient implements EndpointHandler {
     // (No SMS binding is built: the client never sends sms=, so no SMS number can change.)
     const sv = this.srv;
     if (this.bsFlag) return;
+    // An instance created or deleted: the list may have changed — or not (a Create refused after its
+    // instance was made, an instance made and deleted again): the Update's timer compares it with
+    // what the server was told (resolveObjects) and sends an Update only for a real change.
     if (r < 0 && o > 0) {
-      for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) { sv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.OBJECTS; this.updateSoon(s); }
+      for (let s = 0; s < this.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED]) { sv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.CHECK; this.updateSoon(s); }
     } else if (o === 1 && (r === SRV_LIFETIME || r === SRV_BINDING)) {
       for (let s = 0; s < this.nServers; s++) {
         const b = s * Sv.SIZE;
@@ -745,8 +782,32 @@ export class Lwm2mClient implements EndpointHandler {
 
   /** Whether the Server instance says something Register/Update has not told server s yet. */
   private changePending(s: number): boolean {
+    this.resolveObjects(s);
     return (this.srv[s * Sv.SIZE + Sv.DIRTY] & (Dirty.OBJECTS | Dirty.BINDING)) !== 0
       || this.lifetimeOf(s) !== this.srvTime[s * SvT.SIZE + SvT.LIFETIME];
+  }
+
+  /** Dirty.CHECK becomes Dirty.OBJECTS when the object list now differs from what server s was told. */
+  private resolveObjects(s: number): void {
+    const sv = this.srv, b = s * Sv.SIZE;
+    if ((sv[b + Sv.DIRTY] & Dirty.CHECK) === 0) return;
+    sv[b + Sv.DIRTY] &= ~Dirty.CHECK;
+    if (this.linksHash() !== sv[b + Sv.LINKS]) sv[b + Sv.DIRTY] |= Dirty.OBJECTS;
+  }
+
+  /** A 32-bit digest (FNV-1a style) of the object list writeObjectLinks writes: each object and
+   *  instance id in table order (the versions are fixed per build). Allocation-free; computed at a
+   *  Register or Update and when an instance was created or deleted, never per request. */
+  private linksHash(): number {
+    const t = this.table, defs = t.defs;
+    let h = 0x811c9dc5 | 0;
+    for (let k = 0; k < defs.size; k++) {
+      const o = defs.at(k).id;
+      if (o === 0 || o === 21) continue;
+      h = Math.imul(h ^ (o + 0x10000), 0x01000193);
+      for (let i = t.firstInstance(o); i >= 0; i = t.nextInstance(o, i)) h = Math.imul(h ^ (i + 1), 0x01000193);
+    }
+    return h;
   }
 
   /** /1/x/1 of server s (86400 when absent, TS Core §6.2.1; the same for a value outside
@@ -762,7 +823,11 @@ export class Lwm2mClient implements EndpointHandler {
     const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
     const st = sv[b + Sv.STATE];
     tm[d + SvT.DEADLINE] = Infinity;
-    if (this.stopping) return;
+    if (this.stopping) {
+      // stop()'s wait for an unanswered Register is over: abandon it.
+      if (st === Reg.REGISTERING) { if (sv[b + Sv.SLOT] >= 0) this.ep.cancel(sv[b + Sv.SLOT]); sv[b + Sv.SLOT] = -1; sv[b + Sv.STATE] = Reg.DISABLED; }
+      return;
+    }
     if ((sv[b + Sv.DIRTY] & Dirty.DISABLE) !== 0) {
       // The Execute's 2.04 goes out first ("MUST send response of the operation and perform
       // de-registration", /1/x/4): until then, this timer stays due.
@@ -779,8 +844,16 @@ export class Lwm2mClient implements EndpointHandler {
         return;
       }
       this.sendRegister(s);
-    } else if (st === Reg.REGISTERED) this.sendUpdate(s, false);
-    void now;
+    } else if (st === Reg.REGISTERED) {
+      // Woken by an instance created or deleted that left the object list as the server knows it
+      // (e.g. a Create refused with 4.00): no Update for that; the periodic one stays as it was.
+      const dirty = sv[b + Sv.DIRTY];
+      if ((dirty & Dirty.CHECK) !== 0 && (dirty & Dirty.TRIGGER) === 0 && !this.changePending(s)) {
+        this.scheduleUpdate(s);
+        if (tm[d + SvT.DEADLINE] > now) return;
+      }
+      this.sendUpdate(s, false);
+    }
   }
 
   private writeLocation(s: number, w: MessageWriter): void {
@@ -810,6 +883,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.writeBinding(s, w);
     this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    sv[b + Sv.LINKS] = this.linksHash();
     // A new registration ends every observation made under the old one: a Register starts a new
     // registration, and a server that observes again after it would otherwise get both streams.
     this.endObservations(s);
@@ -853,7 +927,8 @@ export class Lwm2mClient implements EndpointHandler {
     if (at < 0) return;
     const b = w.buf, end = at + w.room();
     let p = at;
-    for (let j = 0; j < LINK_ROOT.length && p < end; j++) b[p++] = LINK_ROOT[j];
+    const root = this.version[2] === 48 /* '1.0' */ ? LINK_ROOT_10 : LINK_ROOT;
+    for (let j = 0; j < root.length && p < end; j++) b[p++] = root[j];
     const defs = this.table.defs;
     for (let k = 0; k < defs.size; k++) {
       const d = defs.at(k), o = d.id;
@@ -888,8 +963,15 @@ export class Lwm2mClient implements EndpointHandler {
     sv[b + Sv.LOC_LEN] = n;
     sv[b + Sv.STATE] = Reg.REGISTERED;
     sv[b + Sv.RETRY] = 0; sv[b + Sv.SEQ] = 0;
-    this.scheduleUpdate(s);
     this.emit(Ev.REGISTERED, sv[b + Sv.SSID], 0);
+    if (this.stopping) {
+      // Answered after stop(): the server holds this registration; end it now.
+      this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = Infinity;
+      this.sendDeregister(s);
+      if (sv[b + Sv.STATE] !== Reg.DEREGISTERING) sv[b + Sv.STATE] = Reg.DISABLED;
+      return;
+    }
+    this.scheduleUpdate(s);
   }
 
   /** The next Update: before the lifetime ends, leaving MAX_TRANSMIT_WAIT (or half the lifetime,
@@ -914,6 +996,7 @@ export class Lwm2mClient implements EndpointHandler {
     if (k < 0) { tm[d + SvT.DEADLINE] = this.now + 1000; return; }
     const w = ep.w;
     this.writeLocation(s, w);
+    this.resolveObjects(s);
     const objects = (sv[b + Sv.DIRTY] & Dirty.OBJECTS) !== 0;
     if (objects) w.optionUint(Opt.CONTENT_FORMAT, 40);
     const lt = this.lifetimeOf(s);
@@ -921,6 +1004,7 @@ export class Lwm2mClient implements EndpointHandler {
     if ((sv[b + Sv.DIRTY] & Dirty.BINDING) !== 0) this.writeBinding(s, w);
     if (objects) this.writeObjectLinks(w);
     if (ep.commit(k) < 0) { this.registrationFailed(s, Code.REQUEST_ENTITY_TOO_LARGE); return; }
+    if (objects) sv[b + Sv.LINKS] = this.linksHash();
     sv[b + Sv.DIRTY] &= Dirty.DISABLE;
     tm[d + SvT.SENT] = this.now;
     sv[b + Sv.SLOT] = k;
@@ -949,6 +1033,8 @@ export class Lwm2mClient implements EndpointHandler {
   private registrationFailed(s: number, code: number): void {
     const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
     this.emit(Ev.REGISTRATION_FAILED, sv[b + Sv.SSID], code);
+    // After stop(): no registration to end, nothing to retry.
+    if (this.stopping) { sv[b + Sv.STATE] = Reg.DISABLED; tm[d + SvT.DEADLINE] = Infinity; return; }
     const t = this.table, i = sv[b + Sv.INST];
     const retryCount = this.intRes(t, 1, i, SRV_RETRY_COUNT, 5);
     const retryTimer = this.intRes(t, 1, i, SRV_RETRY_TIMER, 60);
@@ -1037,7 +1123,7 @@ export class Lwm2mClient implements EndpointHandler {
   triggerUpdate(ssid: number): number {
     const s = this.serverIndexBySsid(ssid);
     if (s < 0) return -Code.NOT_FOUND;
-    if (this.serverState(s) === Reg.REGISTERED) this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now;
+    if (this.serverState(s) === Reg.REGISTERED) { this.srv[s * Sv.SIZE + Sv.DIRTY] |= Dirty.TRIGGER; this.srvTime[s * SvT.SIZE + SvT.DEADLINE] = this.now; }
     return 0;
   }
 
@@ -1291,6 +1377,13 @@ function parseV6(b: Uint8Array, start: number, end: number, out: PeerAddress): b
   out.family = 6;
   return true;
 }
+/** How long stop() waits for the answer to a Register still in flight: two initial ACK timeouts at
+ *  their longest (RFC 7252 §4.8: ACK_TIMEOUT × ACK_RANDOM_FACTOR each; 6 s with the defaults) —
+ *  the answer to the copy the server saw, or to the next retransmission when that answer was lost.
+ *  Bounded, so that a stop never waits out a whole exchange (MAX_TRANSMIT_WAIT, 93 s) for a server
+ *  that is not there. */
+export function stopWait(c: Config): number { return 2 * c.ackTimeout * c.ackRandomFactor; }
+
 /** The parsed server URI (module scratch, like objects/consistency.ts: preloaded, not per client). */
 const URI = new UriRecord();
 

@@ -368,8 +368,13 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
     const rc = decodeWrite(c, t, req.contentFormat, c.bodyBuf, c.bodyOff, n, o, id, NONE, NONE, true, false, s, true);
     if (rc < 0) { t.deleteInstance(o, id); return fail(res, -rc); }
   }
-  // Every mandatory resource must have a value (TS Core §5.4.5; Leshan's client answers 4.00 too),
-  // except those the application serves itself (bound readers) and executables.
+  // Every mandatory resource must have a value, read-only ones included: TS Core 1.1 §8.2.3 ("the
+  // LwM2M Client MUST perform the instantiation on the Object only if all the mandatory Resources are
+  // present in the 'New Value' parameter"; 4.00 otherwise). Leshan's client asks less — only the
+  // mandatory *writable* ones (BaseObjectEnabler.missingMandatoryResource), a read-only one taking
+  // its default — but the TS text names every mandatory resource, and this client follows it. Not
+  // counted: executables (no value) and resources the application serves itself (bound readers:
+  // present by construction).
   for (let k = 0; k < def.resources.length; k++) {
     const rd = def.resources[k];
     if (!rd.mandatory || (rd.ops & Op.E) !== 0 || t.isBoundRead(o, rd.id)) continue;

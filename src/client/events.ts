@@ -25,7 +25,9 @@ export const enum Ev {
   OBSERVE_CANCELLED = 18,    // a: ssid, b: observation slot
   NOTIFY_SENT = 19,          // a: ssid, b: observation slot
   DROPPED_BY_BOOTSTRAP = 20, // a: datagrams dropped so far, b: ring messages flushed
-  CONFIG_ERROR = 21,         // a: 1 no server account at all, 2 server account b (ssid) cannot be used (its URI's name does not resolve, its security is not built)
+  CONFIG_ERROR = 21,         // a: 1 no server account at all, 2 server account b (ssid) cannot be used (its URI's name does not resolve, its security is not built),
+                             //    3 Security instance b refused: its URI scheme contradicts its Security Mode (coap:// with a key, coaps:// with NoSec),
+                             //    4 Security instance b: no DTLS session left for it (config.dtlsSessions)
   PROVISIONING_FAILED = 22,  // a: reason code
   BOOTSTRAP_ACCOUNT_PURGED = 23,
   SEND_SENT = 24,            // a: ssid

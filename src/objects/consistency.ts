@@ -8,7 +8,7 @@
 import { Code } from '../coap/codes.js';
 import { NONE } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
-import { OBJ_SECURITY, SecurityMode, SecurityRes, UriRecord, parseUri } from './security.js';
+import { OBJ_SECURITY, SecurityMode, SecurityRes, UriRecord, parseUri, schemeModeProblem } from './security.js';
 import { OBJ_SERVER, ServerRes } from './server.js';
 import { getNumber } from './values.js';
 import { DataRecord } from '../model/record.js';
@@ -32,6 +32,10 @@ export const enum ConfigProblem {
   ServerWithoutSecurity = 12,
   SecurityWithoutServer = 13,
   NoServerAccount = 14,
+  /** coap:// with a Security Mode other than 3 NoSec: an account with a key would talk in clear. */
+  CoapWithSecurity = 15,
+  /** coaps:// with Security Mode 3 NoSec: DTLS without a key. */
+  CoapsWithNoSec = 16,
 }
 
 const MESSAGES: readonly string[] = Object.freeze([
@@ -50,6 +54,8 @@ const MESSAGES: readonly string[] = Object.freeze([
   'Server instance with no Security instance for ssid N',
   'Security instance for ssid N with no Server instance',
   'no LwM2M server account: Security instance with /0/x/1 false and matching Server instance',
+  'URI scheme contradicts the Security Mode: coap:// (no DTLS) with /0/x/2 Security Mode not 3 NoSec; never used in clear: give coaps:// or mode 3',
+  'URI scheme contradicts the Security Mode: coaps:// (DTLS) with /0/x/2 Security Mode 3 NoSec; give mode 0 PSK with identity and key, or coap://',
 ]);
 
 /** What checkBootstrapConfig found: the problem, its static message, the instance and ssid. */
@@ -72,7 +78,8 @@ function fail(diag: ConfigDiag, p: ConfigProblem, o: number, i: number, ssid: nu
 
 /** 0 when the Security/Server configuration is consistent, else a ConfigProblem (> 0) with `diag`
  *  filled. Allocation-free. Checks, in order: every Security instance has URI (parseable), the
- *  bootstrap flag and a supported mode (PSK with identity and key); at most one bootstrap account;
+ *  bootstrap flag, a supported mode (PSK with identity and key) that its URI scheme agrees with
+ *  (schemeModeProblem); at most one bootstrap account;
  *  every server Security instance has a unique ssid; every Server instance has a unique ssid with a
  *  Security instance; every server Security instance has a Server instance; at least one account. */
 export function checkBootstrapConfig(table: ObjectTable, diag: ConfigDiag): number {
@@ -92,6 +99,8 @@ export function checkBootstrapConfig(table: ObjectTable, diag: ConfigDiag): numb
       const hasKey = table.getValue(S, i, SecurityRes.SecretKey, NONE, scratch) === 0 && scratch.len > 0;
       if (!hasId || !hasKey) return fail(diag, ConfigProblem.PskWithoutCredentials, S, i, NONE);
     }
+    const sm = schemeModeProblem(uri.scheme, mode);
+    if (sm !== 0) return fail(diag, sm, S, i, NONE);
     if (bs !== 0) {
       if (bootstrap >= 0) return fail(diag, ConfigProblem.TwoBootstrapAccounts, S, i, NONE);
       bootstrap = i;

@@ -181,3 +181,20 @@ export function parseUri(buf: Uint8Array, off: number, len: number, out: UriReco
   }
   return 0;
 }
+
+/** The ConfigProblem numbers (objects/consistency.ts) of a scheme that contradicts the mode: here,
+ *  so that the client reads them without loading the Bootstrap-Finish check (released after a
+ *  bootstrap on Espruino). */
+export const SCHEME_MODE_COAP = 15, SCHEME_MODE_COAPS = 16;
+
+/** Whether a Security instance's URI scheme agrees with its Security Mode (/0/x/2): coap:// goes
+ *  in clear, so only with mode 3 NoSec; coaps:// is DTLS, so never with NoSec. 0, or the
+ *  objects/consistency.ts ConfigProblem (CoapWithSecurity 15, CoapsWithNoSec 16). A contradiction
+ *  is an inconsistent configuration (TS Core §6.1.7: Bootstrap-Finish answers 4.06), never read as
+ *  "the scheme wins": an account that names a key is never used in clear (Anjay's client refuses
+ *  the same pair). */
+export function schemeModeProblem(scheme: number, mode: number): number {
+  if (scheme === UriScheme.Coap && mode !== SecurityMode.NoSec) return SCHEME_MODE_COAP;
+  if (scheme === UriScheme.Coaps && mode === SecurityMode.NoSec) return SCHEME_MODE_COAPS;
+  return 0;
+}

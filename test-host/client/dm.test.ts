@@ -85,6 +85,44 @@ test('Execute (with arguments) runs the bound handler; Create and Delete', () =>
   assert.is(w.server.requests.find((r) => r.path === '/rd/r1')!.cf, 40);
 });
 
+test('a Create refused with 4.00 (a mandatory resource missing) sends no Update: the object list did not change (issue 20.4)', () => {
+  const w = up(31);
+  const t0 = w.net.now;
+  // /3303 without its mandatory Sensor Value (5700): the instance is made, checked, deleted again.
+  const cr = w.server.call(w.serverPeer, Code.POST, '/3303', { cf: TLV, payload: tlvInst(5, tlvStr(5701, 'K')) });
+  assert.is(cr.code, Code.BAD_REQUEST);
+  assert.ok(!w.board.client.table.hasInstance(3303, 5));
+  w.net.run({ until: w.net.now + 60_000 });
+  assert.is(w.server.requests.filter((r) => r.path === '/rd/r1' && r.t >= t0).length, 0, 'no Update');
+  // A Registration Update Trigger still sends one, without an object list (nothing changed).
+  w.board.client.triggerUpdate(1);
+  w.net.run({ done: () => w.server.requests.some((r) => r.path === '/rd/r1'), until: w.net.now + 10_000 });
+  const upd = w.server.requests.find((r) => r.path === '/rd/r1')!;
+  assert.ok(upd, 'the triggered Update');
+  assert.is(upd.payload.length, 0, 'no object list: it did not change');
+  // A Create that succeeds changes the list: an Update with the links, at once.
+  const n = w.server.requests.length;
+  assert.is(w.server.call(w.serverPeer, Code.POST, '/3303', { cf: TLV, payload: tlvInst(6, Buffer.concat([tlvStr(5701, 'K'), tlvRes(5700, Buffer.from([0x42, 0x28, 0, 0]))])) }).code, Code.CREATED);
+  w.net.run({ done: () => w.server.requests.slice(n).some((r) => r.path === '/rd/r1'), until: w.net.now + 10_000 });
+  const upd2 = w.server.requests.slice(n).find((r) => r.path === '/rd/r1')!;
+  assert.ok(upd2, 'an Update after the successful Create');
+  assert.is(upd2.cf, 40);
+  assert.match(upd2.payload.toString(), /<\/3303\/6>/);
+});
+
+test('Create needs every mandatory resource, read-only ones too (TS Core 1.1 §8.2.3; Leshan asks only the writable ones) (issue 20.6)', () => {
+  const w = up(32);
+  // 3303: Sensor Value 5700 is mandatory and read-only; Units 5701 (R) and Application Type 5750 (RW) are optional.
+  // Every mandatory writable resource is there (there is none): Leshan's client would create it.
+  const without = w.server.call(w.serverPeer, Code.POST, '/3303', { cf: TLV, payload: tlvInst(7, Buffer.concat([tlvStr(5701, 'K'), tlvStr(5750, 'porch')])) });
+  assert.is(without.code, Code.BAD_REQUEST, 'the mandatory read-only Sensor Value is missing');
+  assert.ok(!w.board.client.table.hasInstance(3303, 7));
+  // With it (and nothing optional): created.
+  const withIt = w.server.call(w.serverPeer, Code.POST, '/3303', { cf: TLV, payload: tlvInst(7, tlvRes(5700, Buffer.from([0x41, 0xb0, 0, 0]))) });
+  assert.is(withIt.code, Code.CREATED);
+  assert.is(w.server.call(w.serverPeer, Code.GET, '/3303/7/5700').payload.toString(), '22');
+});
+
 test('Discover /3 and /3303/0/5700 with attributes', () => {
   const w = up(4);
   assert.is(w.server.call(w.serverPeer, Code.PUT, '/3303/0/5700', { query: ['pmin=2', 'pmax=60'] }).code, Code.CHANGED);

@@ -8,7 +8,9 @@ import { Driver } from '../../hal/node/driver.js';
 import { createBoardClient, BoardOptions } from '../../src/client/setup.js';
 import { Ev } from '../../src/client/events.js';
 import { Lwm2mServer } from '../../host/server.js';
-import { BootstrapServer } from '../../host/bootstrap-server.js';
+import { BootstrapServer, type BsStep } from '../../host/bootstrap-server.js';
+import dgram from 'node:dgram';
+import type { AddressInfo } from 'node:net';
 import { Aes128 } from '../../src/crypto/aes.js';
 
 async function start(opts: Omit<BoardOptions, 'seed'>) {
@@ -98,6 +100,28 @@ test('coaps:// throughout with a native AES factory: one provider per DTLS sessi
     assert.is(bs.dtls!.handshakes, 1, 'one handshake with the bootstrap server');
     assert.is(server.dtls!.handshakes, 1, 'one handshake with the LwM2M server');
   } finally { cl.close(); await server.stop(); await bs.stop(); }
+});
+
+test('the host bootstrap server writes a PSK account with a coap:// URI: Finish 4.06 with the cause, nothing reaches the server in clear (issue 20.1)', async () => {
+  // The "server": a bare UDP socket that records whatever arrives (a Register in clear would).
+  const sock = dgram.createSocket('udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m) => got.push(m));
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const port = (sock.address() as AddressInfo).port;
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {},
+    config: { '*': { servers: [{ ssid: 1, uri: `coap://127.0.0.1:${port}`, securityMode: 'psk', pskIdentity: 'plain-node', pskKey: '000102030405060708090a0b0c0d0e0f', lifetime: 60 }] } } });
+  const finish = new Promise<BsStep>((r) => bs.on('step', (s: BsStep) => { if (s.step === 'finish') r(s); }));
+  const cl = await start({ endpoint: 'plain-node', bootstrap: { uri: `coap://127.0.0.1:${bs.port}` } });
+  try {
+    const f = await within(finish, 8000, 'Bootstrap-Finish');
+    assert.is(f.codeText, '4.06');
+    assert.match(Buffer.from(f.payload ?? []).toString(), /coap:\/\/.*Security Mode not 3 NoSec/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(cl.events.includes(Ev.BOOTSTRAP_FAILED));
+    assert.not.ok(cl.events.includes(Ev.REGISTER_SENT), 'no Register');
+    assert.is(got.length, 0, 'not one datagram reached the server');
+  } finally { cl.close(); await bs.stop(); sock.close(); }
 });
 
 test.run();

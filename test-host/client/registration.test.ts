@@ -20,11 +20,21 @@ test('Register: POST /rd with ep, lt, lwm2m, b and the object links; 2.01 → re
   assert.ok(reg.query.includes('lwm2m=1.1'));
   assert.ok(reg.query.includes('b=U'));
   const links = reg.payload.toString();
-  assert.match(links, /^<\/>;rt="oma.lwm2m",/);
+  // The root link carries the preferred Content-Format, SenML CBOR, as one ct= value (issue 20.5).
+  assert.match(links, /^<\/>;rt="oma.lwm2m";ct=112,/);
   assert.match(links, /<\/1\/0>/);
   assert.match(links, /<\/3\/0>/);
   assert.match(links, /<\/3303\/0>/);
   assert.not.match(links, /<\/0\//, 'the Security object is never listed');
+});
+
+test('registering as LwM2M 1.0, the root link announces TLV (ct=11542), that version\'s mandatory format', () => {
+  const w = world(1, {}, { version: '1.0', server: { uri: SERVER_URI, lifetime: 120 } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  const reg = w.server.requests.find((r) => r.path === '/rd')!;
+  assert.ok(reg.query.includes('lwm2m=1.0'));
+  assert.match(reg.payload.toString(), /^<\/>;rt="oma.lwm2m";ct=11542,/);
 });
 
 test('a non-ASCII endpoint name goes out as UTF-8 in the ep= Uri-Query (RFC 7252 §5.10.1)', () => {

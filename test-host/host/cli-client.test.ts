@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../peers.js';
 import { Lwm2mServer } from '../../host/server.js';
 import { BootstrapServer } from '../../host/bootstrap-server.js';
+import { createBoardClient } from '../../src/client/setup.js';
 
 const CLI = fileURLToPath(new URL('../../host/cli.js', import.meta.url));
 const node = (args: string[], ms = 20_000) => run(process.execPath, [CLI, ...args], ms);
@@ -248,6 +249,90 @@ test('stopping during bootstrap does not claim to de-register', async () => {
     assert.is(await d.stop('SIGINT'), 0);
     assert.match(d.out(), /stopping \(not registered: nothing to de-register\)/);
   } finally { sock.close(); }
+});
+
+// Issue 20.3: one unusable server account (coap://256.0.0.1, a name that does not resolve) is a
+// failed registration for that server, not "no usable configuration": the client keeps running,
+// goes through /1/x/17-20 and /1/x/16, and a SIGTERM still de-registers from the good server.
+const UNUSABLE = { ssid: 2, uri: 'coap://256.0.0.1:5683', securityMode: 'nosec' as const, lifetime: 60, retryCount: 1, retryTimer: 1, sequenceRetry: 1 };
+const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, 'g')) ?? []).length;
+
+test('one good and one unusable server: the good one registers, the client keeps running, SIGTERM de-registers (issue 20.3)', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: { '*': { servers: [
+    { ssid: 1, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 60 },
+    { ...UNUSABLE, bootstrapOnFailure: false }] } } });
+  const c = startClient(['--endpoint', 'two-servers', '--bootstrap', `coap://127.0.0.1:${bs.port}`]);
+  try {
+    await c.waitFor(/registered with server 1/, 15_000);
+    await c.waitFor(/server 2: its URI cannot be used/, 15_000);
+    await c.waitFor(/registration with server 2: the retry sequence is exhausted/, 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.is(c.proc.exitCode, null, 'still running:\n' + c.out());
+    assert.not.match(c.out(), /no usable configuration/);
+    const gone = new Promise<void>((r) => server.once('deregistered', () => r()));
+    assert.is(await c.stop('SIGTERM'), 0, c.out());
+    await Promise.race([gone, new Promise((_, rej) => setTimeout(() => rej(new Error('no De-register at the server')), 3000))]);
+    assert.match(c.out(), /stopping: de-registering/);
+    assert.match(c.out(), /de-registered from server 1/);
+  } finally { await c.stop('SIGKILL'); await server.stop(); await bs.stop(); }
+});
+
+test('the unusable server alone, /1/x/16 true: after /1/x/17-20, back to the bootstrap server; the client keeps running (issue 20.3)', async () => {
+  let requests = 0;
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: { '*': { servers: [{ ...UNUSABLE, bootstrapOnFailure: true }] } } });
+  bs.on('request', () => requests++);
+  const c = startClient(['--endpoint', 'bad-alone-bs', '--bootstrap', `coap://127.0.0.1:${bs.port}`]);
+  try {
+    await c.waitFor(/server 2: its URI cannot be used/, 15_000);
+    for (let t = 0; t < 15_000 && requests < 2; t += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(requests >= 2, `a new Bootstrap-Request after the failed registration (${requests}):\n${c.out()}`);
+    assert.is(c.proc.exitCode, null, 'still running');
+    assert.not.match(c.out(), /no usable configuration/);
+    assert.is(await c.stop('SIGTERM'), 0, c.out());
+  } finally { await c.stop('SIGKILL'); await bs.stop(); }
+});
+
+test('the unusable server alone, /1/x/16 false: the registration keeps being retried per /1/x/17-20, no new bootstrap (issue 20.3)', async () => {
+  let requests = 0;
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {}, config: { '*': { servers: [{ ...UNUSABLE, bootstrapOnFailure: false }] } } });
+  bs.on('request', () => requests++);
+  const c = startClient(['--endpoint', 'bad-alone', '--bootstrap', `coap://127.0.0.1:${bs.port}`]);
+  try {
+    await c.waitFor(/registration with server 2: the retry sequence is exhausted; trying again every 1 s/, 15_000);
+    for (let t = 0; t < 15_000 && count(c.out(), /server 2: its URI cannot be used/) < 3; t += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(count(c.out(), /server 2: its URI cannot be used/) >= 3, 'tried again and again:\n' + c.out());
+    assert.is(requests, 1, 'one bootstrap only');
+    assert.is(c.proc.exitCode, null, 'still running');
+    assert.is(await c.stop('SIGTERM'), 0, c.out());
+  } finally { await c.stop('SIGKILL'); await bs.stop(); }
+});
+
+test('a stored account whose coap:// URI contradicts its PSK Security Mode: refused at start, one clear line, exit 1, nothing sent (issue 20.1)', async () => {
+  const dir = tmp();
+  const sock = dgram.createSocket('udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m) => got.push(m));
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  try {
+    // A configuration as an older build (or another tool) could have stored it: PSK identity and key, coap:// URI.
+    const port = (sock.address() as import('node:net').AddressInfo).port;
+    let saved: Uint8Array | null = null;
+    const b = createBoardClient({ endpoint: 'x', seed: Uint8Array.of(1), server: { uri: `coap://127.0.0.1:${port}`, pskIdentity: 'id', pskKey: Uint8Array.of(1, 2, 3, 4) },
+      store: { load: () => -1, save: (buf, off, len) => { saved = buf.slice(off, off + len); return true; } } });
+    b.client.start(0);
+    assert.ok(saved, 'the factory configuration was stored');
+    const f = join(dir, 'state.json');
+    writeFileSync(f, JSON.stringify({ 'lwm2m.config': Buffer.from(saved!).toString('base64') }));
+    const r = await node(['client', '--endpoint', 'x', '--state', f]);
+    const all = r.stdout + r.stderr;
+    assert.is(r.code, 1, all);
+    const errors = all.split('\n').filter((l) => / ERROR /.test(l));
+    assert.is(errors.length, 1, all);
+    assert.match(errors[0], new RegExp(`no usable configuration: Security instance /0/0 refused: its URI coap://127\\.0\\.0\\.1:${port} contradicts Security Mode 0 \\(PSK\\)`));
+    await new Promise((res) => setTimeout(res, 200));
+    assert.is(got.length, 0, 'nothing sent to the server');
+  } finally { sock.close(); rmSync(dir, { recursive: true, force: true }); }
 });
 
 test.run();

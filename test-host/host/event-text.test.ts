@@ -8,6 +8,7 @@ import { LogLevel } from '../../hal/hal.js';
 import { Ev } from '../../src/client/events.js';
 import { DtlsError } from '../../src/dtls/constants.js';
 import type { Lwm2mClient } from '../../src/client/client.js';
+import { createBoardClient } from '../../src/client/setup.js';
 
 const c = { bsFlushed: 0 } as unknown as Lwm2mClient;
 
@@ -54,6 +55,21 @@ test('a failure after a DTLS alert names the alert, not a timeout', () => {
   assert.match(l.text(c, Ev.REGISTRATION_FAILED, 1, 0), /failed \(timeout\)/, 'a later plain timeout is a timeout');
   l.text(c, Ev.DTLS_FAILED, 0, DtlsError.AlertDecryptError);
   assert.match(l.text(c, Ev.BOOTSTRAP_FAILED, 2, 0), /bootstrap attempt failed \(DTLS: alert decrypt_error/);
+});
+
+test('a Security instance refused for its scheme and mode names the instance, the URI and the real cause (issue 20.1)', () => {
+  const b = createBoardClient({ endpoint: 'x', seed: Uint8Array.of(1), server: { uri: 'coap://127.0.0.1:56841', pskIdentity: 'id', pskKey: Uint8Array.of(1, 2) } });
+  b.client.start(0); // writes the factory configuration (and refuses it)
+  const line = eventText(b.client, Ev.CONFIG_ERROR, 3, 0);
+  assert.match(line, /^Security instance \/0\/0 refused: its URI coap:\/\/127\.0\.0\.1:56841 contradicts Security Mode 0 \(PSK\): .*never used in clear/);
+  const b2 = createBoardClient({ endpoint: 'x', seed: Uint8Array.of(1), server: { uri: 'coaps://127.0.0.1:5684' } });
+  b2.client.start(0);
+  assert.match(eventText(b2.client, Ev.CONFIG_ERROR, 3, 0), /coaps:\/\/127\.0\.0\.1:5684 contradicts Security Mode 3 \(NoSec\): coaps:\/\/ is DTLS, which needs a key/);
+  assert.is(eventLevel(Ev.CONFIG_ERROR, 3, 0), LogLevel.ERROR);
+  // The old line contradicted itself ("mode 3 is not supported (only PSK, 0, and NoSec, 3)").
+  for (const m of [0, 1, 2, 3, 4]) assert.not.match(eventText(c, Ev.SECURITY_UNSUPPORTED, 0, m), /only PSK, 0, and NoSec, 3/);
+  assert.match(eventText(c, Ev.SECURITY_UNSUPPORTED, 2, 1), /Security Mode 1 \(Raw Public Key\) is not implemented/);
+  assert.match(eventText(c, Ev.CONFIG_ERROR, 4, 1), /raise config\.dtlsSessions/);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkBootstrapConfig, ConfigDiag, ConfigProblem, BOOTSTRAP_FINISH_REJECT, configProblemMessage } from '../../src/objects/consistency.js';
-import { SecurityMode } from '../../src/objects/security.js';
+import { SecurityMode, SCHEME_MODE_COAP, SCHEME_MODE_COAPS } from '../../src/objects/security.js';
 import { Code } from '../../src/coap/codes.js';
 import { stdTable, addSecurity, addServer } from './helpers.js';
 
@@ -62,6 +62,27 @@ test('missing mandatory resources: URI, bootstrap flag, mode; bad URI', () => {
 test('unsupported security mode, PSK without key', () => {
   assert.is(check((t) => addSecurity(t, 0, { ...SRV(1), mode: SecurityMode.Certificate })).problem, ConfigProblem.UnsupportedSecurityMode);
   assert.is(check((t) => addSecurity(t, 0, { ...SRV(1), mode: SecurityMode.Psk, identity: 'id' })).problem, ConfigProblem.PskWithoutCredentials);
+});
+
+test('a URI scheme that contradicts the Security Mode: coap:// with PSK, coaps:// with NoSec (issue 20.1)', () => {
+  // coap:// names no DTLS: an account with an identity and a key there would register in clear.
+  let d = check((t) => { addSecurity(t, 0, { uri: 'coap://127.0.0.1:56841', bootstrap: false, mode: SecurityMode.Psk, identity: 'id', key: 'k', ssid: 1 }); addServer(t, 0, 1); });
+  assert.is(d.problem, ConfigProblem.CoapWithSecurity);
+  assert.is(d.o, 0); assert.is(d.i, 0);
+  assert.match(d.message, /coap:\/\/ .*Security Mode not 3 NoSec/);
+  // coaps:// with NoSec: DTLS without a key.
+  d = check((t) => { addSecurity(t, 2, { uri: 'coaps://127.0.0.1:5684', bootstrap: false, mode: SecurityMode.NoSec, ssid: 1 }); addServer(t, 0, 1); });
+  assert.is(d.problem, ConfigProblem.CoapsWithNoSec);
+  assert.is(d.i, 2);
+  assert.match(d.message, /coaps:\/\/ .*Security Mode 3 NoSec/);
+  // The bootstrap account too.
+  d = check((t) => { addSecurity(t, 0, { ...BS, uri: 'coaps://127.0.0.1:5784' }); addSecurity(t, 1, SRV(1)); addServer(t, 0, 1); });
+  assert.is(d.problem, ConfigProblem.CoapsWithNoSec);
+  assert.is(d.i, 0);
+  // security.ts keeps the same numbers for the client (which does not load this module).
+  assert.is(SCHEME_MODE_COAP, ConfigProblem.CoapWithSecurity); assert.is(SCHEME_MODE_COAPS, ConfigProblem.CoapsWithNoSec);
+  // The pairs that agree stay consistent (coap:// NoSec, coaps:// PSK: the tests above).
+  for (const p of [ConfigProblem.CoapWithSecurity, ConfigProblem.CoapsWithNoSec]) assert.not.match(configProblemMessage(p), /not supported/);
 });
 
 test('two Security instances for one ssid; two bootstrap accounts; missing ssids; duplicate Server', () => {
