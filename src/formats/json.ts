@@ -3,7 +3,7 @@
 // and `unescape()` rewrites an escaped string in place (its decoded form is never longer), so
 // callers get plain UTF-8 windows without copies. Numbers are read by numfmt.readNumber.
 import { EMPTY_BYTES } from '../model/record.js';
-import { readNumber, numInfo, writeDouble } from './numfmt.js';
+import { readNumber, numInfo, writeDouble, writeDoubleScratch } from './numfmt.js';
 
 export const enum Tok {
   ERROR = -1, END = 0, BEGIN_ARRAY = 1, END_ARRAY = 2, BEGIN_OBJECT = 3, END_OBJECT = 4,
@@ -203,6 +203,14 @@ export class JsonWriter {
   number(v: number): void {
     if (this.overflow) return;
     const n = writeDouble(this.buf, this.pos, this.end - this.pos, v);
+    if (n < 0) { this.overflow = true; return; }
+    this.pos += n;
+  }
+
+  /** number() of floatScratch().f64[0] (hot paths: no double passed as an argument, which V8 boxes). */
+  numberScratch(): void {
+    if (this.overflow) return;
+    const n = writeDoubleScratch(this.buf, this.pos, this.end - this.pos);
     if (n < 0) { this.overflow = true; return; }
     this.pos += n;
   }

@@ -2,6 +2,9 @@
 // and base values are chosen and resolved. Opaque values are base64url without padding (`vd`);
 // the decoder also accepts standard base64 and padding, and decodes `vd` (and unescapes escaped
 // strings) in place within the caller's buffer.
+// A Float resource whose value is integral is written "v":22: JSON numbers carry no integer/float
+// distinction, and Leshan decodes SenML JSON with permissive number conversion on (its SenML CBOR
+// decoder has it off: see senml-cbor.ts).
 import { Code } from '../coap/codes.js';
 import { DataRecord, ValueType, EMPTY_BYTES } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
@@ -9,6 +12,7 @@ import { pathDepth } from './codec.js';
 import { JsonReader, JsonWriter, Tok } from './json.js';
 import { writePath, writeRelPath } from './path-text.js';
 import { writeInt } from './numfmt.js';
+import { floatScratch } from './ieee754.js';
 import { base64Decode, base64Encode } from './base64.js';
 import { resolveRecord, SenmlBase, SenmlFields, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
 
@@ -69,7 +73,7 @@ export class SenmlJsonEncoder implements PayloadEncoder {
     }
     const comma = w.buf[w.pos - 1] !== 0x7b || w.overflow ? 0 : 1;
     switch (kind) {
-      case SenmlValue.V: w.raw(K_V, comma, K_V.length - comma); w.number(rec.num); break;
+      case SenmlValue.V: w.raw(K_V, comma, K_V.length - comma); floatScratch().f64[0] = rec.num; w.numberScratch(); break;
       case SenmlValue.VS: w.raw(K_VS, comma, K_VS.length - comma); w.string(rec.buf, rec.off, rec.len); break;
       case SenmlValue.VB: if (rec.num !== 0) w.raw(K_VB_TRUE, comma, K_VB_TRUE.length - comma); else w.raw(K_VB_FALSE, comma, K_VB_FALSE.length - comma); break;
       case SenmlValue.VD: {
