@@ -7,8 +7,10 @@
 import { buildEspruino } from '../host/espruino-build.js';
 import { vectorStore, injectVectorsHere } from '../test-host/xs/host.js';
 import { ESPRUINO, TEST_PROLOGUE, runEspruino, tagged } from '../test-host/espruino/espruino.js';
+import { size, wrong } from './gc.js';
 
-const LOOPS: [name: string, n: number][] = [['client.read-3-0', 300], ['crypto.ccm-record', 30], ['crypto.ccm-record-native', 100]];
+// Short mode (BENCH_SHORT=1): a few iterations of each loop, the same code paths.
+const LOOPS: [name: string, n: number][] = [['client.read-3-0', size(300, 10)], ['crypto.ccm-record', size(30, 2)], ['crypto.ccm-record-native', size(100, 5)]];
 
 if (!ESPRUINO) {
   console.log('espruino: skipped ($ESPRUINO, an Espruino interpreter built for Linux, is not set)');
@@ -25,7 +27,11 @@ if (!ESPRUINO) {
 })();`;
   const b = await buildEspruino({ entry: 'test-host/espruino/bench-entry.ts', prologue: TEST_PROLOGUE, epilogue, globals: { __lwm2mVectors: vectorStore() } });
   const run = await runEspruino(ESPRUINO, [['bench.js', b.code]], { timeoutMs: 300_000 });
-  const esp = new Map(tagged(run.out, 'bench').map((l) => { const [name, n, t] = l.split(' '); return [name, (Number(t) * 1e6) / Number(n)]; }));
+  const esp = new Map(tagged(run.out, 'bench').map((l) => {
+    const [name, n, t, result] = l.split(' ');
+    if (!(Number(result) >= 0)) wrong(`espruino: ${name} returned ${result}`);
+    return [name, (Number(t) * 1e6) / Number(n)];
+  }));
   injectVectorsHere();
   await import('../test-host/xs/entry.js');
   const handle = (globalThis as unknown as { handleCommand: (m: ArrayBuffer) => ArrayBuffer }).handleCommand;
@@ -38,5 +44,5 @@ if (!ESPRUINO) {
     const t0 = performance.now(); cmd(`loop ${name} ${n}`); const v8 = ((performance.now() - t0) * 1000) / n;
     console.log(`espruino: ${name}: Espruino ${e === undefined ? 'failed' : e.toFixed(0) + ' µs/op'}, V8 ${v8.toFixed(2)} µs/op${e === undefined ? '' : ` (${(e / v8).toFixed(0)}× V8)`}`);
   }
-  if (esp.size !== LOOPS.length) { console.log(run.out.slice(-2000)); process.exitCode = 1; }
+  if (esp.size !== LOOPS.length) { console.log(run.out.slice(-2000)); wrong(`espruino: ${esp.size} of ${LOOPS.length} loops reported`); }
 }

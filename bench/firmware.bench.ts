@@ -5,8 +5,14 @@
 // 2. throughput on loopback through the whole client (Node HAL, UDP): libcoap's coap-client-notls
 //    pushing 1 MB into the client vs into libcoap's coap-server-notls; the client pulling 1 MB from
 //    coap-server-notls vs coap-client-notls GETting it — the same transfers, in the same run.
+// Every request comes from the client's configured LwM2M server (address and port): the client
+// serves no other peer (README, "Requests from an unknown peer"). The sans-IO peer answers the
+// Register and then sends from the server's address; on loopback a small UDP server on the
+// account's port answers the Register, then coap-client-notls sends from that port (`-p`).
+// Short mode (BENCH_SHORT=1): 64 KB instead of 1 MB, one warm-up round; the images are still
+// checked byte for byte, the GC counts only printed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,26 +26,54 @@ import { MemoryFirmwareStore, NodeFirmwareStore } from '../hal/node/firmware.js'
 import { NodeHal } from '../hal/node/hal.js';
 import { Driver } from '../hal/node/driver.js';
 import { Ev } from '../src/client/events.js';
-import { GcCounter } from './gc.js';
+import { GcCounter, SHORT, expectNoGc, size, wrong } from './gc.js';
 import { getHeapStatistics } from 'node:v8';
 
 const MB = 1 << 20, BLOCK = 1024;
-const img = new Uint8Array(randomBytes(MB));
+/** The transfer: 1 MB (64 KB in short mode). */
+const SIZE = size(MB, 64 * 1024);
+const KB = SIZE / 1024;
+const label = SHORT ? '64 KB' : '1 MB';
+const img = new Uint8Array(randomBytes(SIZE));
+const HOST = '127.0.0.1';
+const LIFETIME = 86400; // no Update during the run
+
+/** The 2.01 a server answers a Register (CON POST /rd) with: Location-Path rd/1; 0 when not one. */
+function registerAnswer(buf: Uint8Array, off: number, len: number, m: CoapMessage, w: MessageWriter, out: Uint8Array): number {
+  if (parseMessage(buf, off, len, m) !== 0 || m.code !== Code.POST || m.type !== 0 || m.uriPathCount !== 1) return 0;
+  w.begin(out, 0, out.length, 2 /* ACK */, Code.CREATED, m.mid, m.token, 0, m.tokenLen);
+  const rd = Uint8Array.of(0x72, 0x64), one = Uint8Array.of(0x31);
+  w.option(Opt.LOCATION_PATH, rd, 0, 2); w.option(Opt.LOCATION_PATH, one, 0, 1);
+  return w.end();
+}
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-let failed = false;
 
 // ------------------------------------------------------------------ 1. sans-IO, zero-GC
 {
   const fw = new MemoryFirmwareStore(MB);
-  const board = createBoardClient({ endpoint: 'bench-fw', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: 'coap://127.0.0.1:5683' },
+  const board = createBoardClient({ endpoint: 'bench-fw', seed: Uint8Array.of(1, 2, 3, 4), server: { uri: `coap://${HOST}:5683`, lifetime: LIFETIME },
     firmware: fw, config: { maxPayload: 1024, blockSize: 1024, maxDatagram: 1280 } });
   const c = board.client, f = board.firmware!;
   c.start(0);
-  const peer = new PeerAddress(); parseAddress('127.0.0.1', 40000, peer);
+  // The configured server: it answers the Register, then sends the pushes and the pull's URI.
+  const peer = new PeerAddress(); parseAddress(HOST, 5683, peer);
   const out = new Uint8Array(2048), req = new Uint8Array(1400), tok = Uint8Array.of(9, 9, 9, 9);
   const w = new MessageWriter(), m = new CoapMessage();
   const etag = Uint8Array.of(0xe7, 0x01);
   let now = 1, mid = 1;
+  {
+    let registered = false;
+    for (let guard = 0; guard < 100 && !registered; guard++) {
+      c.poll(now);
+      for (let len = c.transmit(out, 0); len > 0; len = c.transmit(out, 0)) {
+        const n = registerAnswer(out, 0, len, m, w, req);
+        if (n > 0 && c.txPeer.equals(peer)) c.receive(req, 0, n, peer, now);
+      }
+      for (let e = c.nextEvent(); e !== 0; e = c.nextEvent()) if (e === Ev.REGISTERED) registered = true;
+      now += 100;
+    }
+    if (!registered) wrong('the sans-IO client did not register');
+  }
   const drain = () => { for (let len = c.transmit(out, 0); len > 0; len = c.transmit(out, 0)) { /* sent */ } while (c.nextEvent() !== 0) { /* drain */ } };
   const send = (n: number) => { c.receive(req, 0, n, peer, now); c.poll(now); now++; };
   /** Pushes the first `size` bytes of img; returns the blocks sent. */
@@ -64,8 +98,8 @@ let failed = false;
     w.optionUint(Opt.CONTENT_FORMAT, 0);
     send(w.end()); drain();
   };
-  const uri = new TextEncoder().encode('coap://127.0.0.1:5690/fw');
-  const fwPeer = new PeerAddress(); parseAddress('127.0.0.1', 5690, fwPeer);
+  const uri = new TextEncoder().encode(`coap://${HOST}:5690/fw`);
+  const fwPeer = new PeerAddress(); parseAddress(HOST, 5690, fwPeer);
   /** The client pulls the first `size` bytes of img from us (we answer each GET with its block). */
   const pull = (size: number): number => {
     mid = (mid + 1) & 0xffff;
@@ -96,27 +130,29 @@ let failed = false;
     }
     return blocks;
   };
-  // Warm-up: pushes and pulls of 1 MB, cancelled (until V8 has optimised the block path: its
-  // baseline tiers box numbers).
-  for (let r = 0; r < 20; r++) { push(MB); cancel(); pull(MB); cancel(); }
+  // Warm-up: pushes and pulls, cancelled (until V8 has optimised the block path: its baseline tiers
+  // box numbers).
+  for (let r = 0; r < size(20, 1); r++) { push(SIZE); cancel(); pull(SIZE); cancel(); }
   const heap = () => { (globalThis as { gc?: () => void }).gc?.(); return process.memoryUsage().heapUsed; };
   const gc = new GcCounter();
   await gc.start();
   let t0 = performance.now();
-  const pushed = push(MB);
+  const pushed = push(SIZE);
   let dt = performance.now() - t0;
   const pushGcs = await gc.stop();
   const pushOk = f.state === 2 && sha(fw.image()) === sha(img);
-  console.log(`zero-GC: 1 MB push, ${pushed} Block1 Writes of 1 KB through the sans-IO client into the store in ${dt.toFixed(0)} ms (${(1024 / (dt / 1000)).toFixed(0)} KB/s, ${(pushed / (dt / 1000)).toFixed(0)} blocks/s), ${pushGcs} garbage collections${pushOk ? '' : ' — WRONG IMAGE'}`);
+  console.log(`zero-GC: ${label} push, ${pushed} Block1 Writes of 1 KB through the sans-IO client into the store in ${dt.toFixed(0)} ms (${(KB / (dt / 1000)).toFixed(0)} KB/s, ${(pushed / (dt / 1000)).toFixed(0)} blocks/s), ${pushGcs} garbage collections`);
+  if (!pushOk) wrong(`the sans-IO push: state ${f.state}, the stored image ${fw.image().length} B, not the image pushed`);
   cancel();
   const gc2 = new GcCounter();
   await gc2.start();
   t0 = performance.now();
-  const pulled = pull(MB);
+  const pulled = pull(SIZE);
   dt = performance.now() - t0;
   const pullGcs = await gc2.stop();
   const pullOk = f.state === 2 && sha(fw.image()) === sha(img);
-  console.log(`zero-GC: 1 MB pull, ${pulled} Block2 GETs of 1 KB by the sans-IO client into the store in ${dt.toFixed(0)} ms (${(1024 / (dt / 1000)).toFixed(0)} KB/s, ${(pulled / (dt / 1000)).toFixed(0)} blocks/s), ${pullGcs} garbage collections${pullOk ? '' : ' — WRONG IMAGE'}`);
+  console.log(`zero-GC: ${label} pull, ${pulled} Block2 GETs of 1 KB by the sans-IO client into the store in ${dt.toFixed(0)} ms (${(KB / (dt / 1000)).toFixed(0)} KB/s, ${(pulled / (dt / 1000)).toFixed(0)} blocks/s), ${pullGcs} garbage collections`);
+  if (!pullOk) wrong(`the sans-IO pull: state ${f.state}, the stored image ${fw.image().length} B, not the image served`);
   cancel();
   // Bytes allocated by a transfer: V8's used heap after minus before, with no collection in between
   // (checked) — what a 64 KB and a 1 MB transfer allocate, block loop and all.
@@ -129,12 +165,14 @@ let failed = false;
     void g;
     return d;
   };
-  const a64 = allocated(() => push(64 * 1024)); cancel();
-  const a1m = allocated(() => push(MB)); cancel();
-  const p64 = allocated(() => pull(64 * 1024)); cancel();
-  const p1m = allocated(() => pull(MB)); cancel();
-  console.log(`memory: bytes the V8 heap grew by during a transfer (no GC in between): push 64 KB ${a64} B, 1 MB ${a1m} B; pull 64 KB ${p64} B, 1 MB ${p1m} B — no growth with the image's size`);
-  if (pushGcs !== 0 || pullGcs !== 0 || !pushOk || !pullOk) failed = true;
+  if (!SHORT) {
+    const a64 = allocated(() => push(64 * 1024)); cancel();
+    const a1m = allocated(() => push(MB)); cancel();
+    const p64 = allocated(() => pull(64 * 1024)); cancel();
+    const p1m = allocated(() => pull(MB)); cancel();
+    console.log(`memory: bytes the V8 heap grew by during a transfer (no GC in between): push 64 KB ${a64} B, 1 MB ${a1m} B; pull 64 KB ${p64} B, 1 MB ${p1m} B — no growth with the image's size`);
+  }
+  expectNoGc(pushGcs + pullGcs);
 }
 
 // ------------------------------------------------------------------ 2. loopback, with libcoap beside
@@ -155,46 +193,73 @@ async function freePort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return p;
 }
+/** How long libcoap waits for an answer (-B), in seconds; a pull gets twice that. */
+const WAIT_S = String(size(60, 10));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rate = (ms: number) => `${(1024 / (ms / 1000)).toFixed(0)} KB/s, ${(1024 / (ms / 1000)).toFixed(0)} blocks/s`;
+const rate = (ms: number) => `${(KB / (ms / 1000)).toFixed(0)} KB/s, ${(KB / (ms / 1000)).toFixed(0)} blocks/s`;
 {
   const dir = mkdtempSync(join(tmpdir(), 'lwm2m-fwbench-'));
   const file = join(dir, 'img.bin');
   writeFileSync(file, img);
   const fw = new NodeFirmwareStore({ dir, maxSize: 2 * MB });
-  const hal = await NodeHal.open({ address: '127.0.0.1', port: 0, logLevel: 0 });
-  const board = createBoardClient({ endpoint: 'bench-fw-udp', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://127.0.0.1:${await freePort()}` },
+  const hal = await NodeHal.open({ address: HOST, port: 0, logLevel: 0 });
+  // The client's LwM2M server account: this port. A UDP socket there answers the Register, then
+  // closes, and every coap-client-notls run against the client binds it (-p): the pushes and the
+  // writes of /5/0/1 come from the configured server, as they would in the field.
+  const lwm2mSrv = createSocket('udp4');
+  await new Promise<void>((r) => lwm2mSrv.bind(0, HOST, () => r()));
+  const serverPort = lwm2mSrv.address().port;
+  {
+    const m = new CoapMessage(), w = new MessageWriter(), ans = new Uint8Array(64);
+    lwm2mSrv.on('message', (b, rinfo) => {
+      const n = registerAnswer(b, 0, b.length, m, w, ans);
+      if (n > 0) lwm2mSrv.send(ans.subarray(0, n), rinfo.port, rinfo.address);
+    });
+  }
+  const board = createBoardClient({ endpoint: 'bench-fw-udp', seed: Uint8Array.of(5, 6, 7, 8), server: { uri: `coap://${HOST}:${serverPort}`, lifetime: LIFETIME },
     firmware: fw, config: { maxPayload: 1024, blockSize: 1024, maxDatagram: 1280 } });
   const c = board.client, f = board.firmware!;
+  let registered = false;
   const core = {
     receive: c.receive.bind(c), transmit: c.transmit.bind(c), get txPeer() { return c.txPeer; },
-    poll: (now: number) => { const d = c.poll(now); while (c.nextEvent() !== Ev.NONE) { /* drained */ } return d; },
+    poll: (now: number) => {
+      const d = c.poll(now);
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) if (e === Ev.REGISTERED) registered = true;
+      return d;
+    },
   };
   const drv = new Driver(core, hal, 1280);
   c.start(hal.now()); drv.pump();
+  for (const t0 = performance.now(); !registered && performance.now() - t0 < 10_000;) await sleep(5);
+  await new Promise<void>((r) => lwm2mSrv.close(() => r()));
+  if (!registered) wrong('the client did not register on loopback');
+  const asServer = ['-a', HOST, '-p', String(serverPort)];
   const srvPort = await freePort();
   const srv = spawn('coap-server-notls', ['-A', '127.0.0.1', '-p', String(srvPort), '-d', '4'], { stdio: 'ignore' });
   await sleep(300);
   try {
-    const ours = await runTimed('coap-client-notls', ['-m', 'put', '-b', '1024', '-f', file, '-B', '60', `coap://127.0.0.1:${hal.port}/5/0/0`]);
-    const okPush = f.state === 2 && sha(readFileSync(fw.staged)) === sha(img);
-    const peer = await runTimed('coap-client-notls', ['-m', 'put', '-b', '1024', '-f', file, '-B', '60', `coap://127.0.0.1:${srvPort}/img`]);
-    console.log(`push 1 MB (coap-client-notls -b 1024) on loopback: into the client ${ours.ms.toFixed(0)} ms (${rate(ours.ms)})${okPush ? '' : ' — FAILED'}; into coap-server-notls ${peer.ms.toFixed(0)} ms (${rate(peer.ms)}); ratio ${(peer.ms / ours.ms).toFixed(2)}×`);
+    const ours = await runTimed('coap-client-notls', [...asServer, '-m', 'put', '-b', '1024', '-f', file, '-B', WAIT_S, `coap://${HOST}:${hal.port}/5/0/0`]);
+    const okPush = ours.code === 0 && f.state === 2 && sha(readFileSync(fw.staged)) === sha(img);
+    const peer = await runTimed('coap-client-notls', ['-m', 'put', '-b', '1024', '-f', file, '-B', WAIT_S, `coap://${HOST}:${srvPort}/img`]);
+    console.log(`push ${label} (coap-client-notls -b 1024, from the server's port) on loopback: into the client ${ours.ms.toFixed(0)} ms (${rate(ours.ms)}); into coap-server-notls ${peer.ms.toFixed(0)} ms (${rate(peer.ms)}); ratio ${(peer.ms / ours.ms).toFixed(2)}×`);
+    if (!okPush) wrong(`the push into the client on loopback (coap-client-notls exit ${ours.code}, state ${f.state}) ${ours.err.trim().slice(-300)}`);
+    if (peer.code !== 0) wrong(`the push into coap-server-notls (exit ${peer.code}) ${peer.err.trim().slice(-300)}`);
     // Pull: back to Idle, then the client GETs coap-server-notls's copy.
-    await runTimed('coap-client-notls', ['-m', 'put', '-t', '0', '-e', '', `coap://127.0.0.1:${hal.port}/5/0/1`]);
-    const uri = `coap://127.0.0.1:${srvPort}/img`;
-    await runTimed('coap-client-notls', ['-m', 'put', '-t', '0', '-e', uri, `coap://127.0.0.1:${hal.port}/5/0/1`]);
+    await runTimed('coap-client-notls', [...asServer, '-m', 'put', '-t', '0', '-e', '', `coap://${HOST}:${hal.port}/5/0/1`]);
+    const uri = `coap://${HOST}:${srvPort}/img`;
+    const trigger = await runTimed('coap-client-notls', [...asServer, '-m', 'put', '-t', '0', '-e', uri, `coap://${HOST}:${hal.port}/5/0/1`]);
     const t0 = performance.now();
-    while (f.state === 1 && performance.now() - t0 < 120_000) await sleep(2);
+    while (f.state === 1 && performance.now() - t0 < Number(WAIT_S) * 2000) await sleep(2);
     const pullMs = performance.now() - t0;
-    const okPull = f.state === 2 && sha(readFileSync(fw.staged)) === sha(img);
-    const get = await runTimed('coap-client-notls', ['-m', 'get', '-b', '1024', '-B', '60', '-o', join(dir, 'got.bin'), uri]);
-    console.log(`pull 1 MB from coap-server-notls (Block2, 1 KB) on loopback: by the client ${pullMs.toFixed(0)} ms (${rate(pullMs)})${okPull ? '' : ' — FAILED ' + f.result}; by coap-client-notls ${get.ms.toFixed(0)} ms (${rate(get.ms)}); ratio ${(get.ms / pullMs).toFixed(2)}×`);
-    if (!okPush || !okPull) failed = true;
+    const okPull = trigger.code === 0 && f.state === 2 && sha(readFileSync(fw.staged)) === sha(img);
+    const got = join(dir, 'got.bin');
+    const get = await runTimed('coap-client-notls', ['-m', 'get', '-b', '1024', '-B', WAIT_S, '-o', got, uri]);
+    console.log(`pull ${label} from coap-server-notls (Block2, 1 KB) on loopback: by the client ${pullMs.toFixed(0)} ms (${rate(pullMs)}); by coap-client-notls ${get.ms.toFixed(0)} ms (${rate(get.ms)}); ratio ${(get.ms / pullMs).toFixed(2)}×`);
+    if (!okPull) wrong(`the pull by the client on loopback (state ${f.state}, result ${f.result})`);
+    if (get.code !== 0 || !existsSync(got) || sha(readFileSync(got)) !== sha(img)) wrong(`the GET by coap-client-notls (exit ${get.code})`);
   } finally {
     srv.kill();
     drv.stop(); hal.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
-if (failed) process.exitCode = 1;

@@ -2,11 +2,13 @@
 // The writer appends to a caller buffer and latches an overflow flag instead of throwing; the
 // reader walks a caller buffer one data item head at a time (`head()`), exposing the major type
 // and argument in fields, with `skip()` for whole items. Byte/text strings are windows.
-// Half-, single- and double-precision floats are decoded; floats are written as single when
-// exact, else double. Integers beyond 2^53 are read as the nearest double.
+// Half-, single- and double-precision floats are decoded; floats are written in the shortest of
+// half, single and double that holds the value exactly (RFC 8949 §4.2.2 preferred serialization;
+// Wakaama's encoder does the same, Anjay's stops at single). Integers beyond 2^53 are read as the
+// nearest double.
 
 import { EMPTY_BYTES } from '../model/record.js';
-import { fitsFloat32, getFloat32, getFloat64, putFloat32, putFloat64 } from './ieee754.js';
+import { floatScratch, getFloat32, getFloat64, halfBitsScratch, putScratch32, putScratch64 } from './ieee754.js';
 
 export const enum Major { UINT = 0, NEGINT = 1, BYTES = 2, TEXT = 3, ARRAY = 4, MAP = 5, TAG = 6, SIMPLE = 7 }
 
@@ -63,25 +65,40 @@ export class CborWriter {
     if (v >= 0) this.head(Major.UINT, v); else this.head(Major.NEGINT, -1 - v);
   }
 
-  /** A number: an integer when integral and exact, else a float (single when exact). */
+  /** A number whose type is not known: an integer when integral and exact, else a float. A value
+   *  of a typed resource goes through int() or float() by its type instead: a strict decoder
+   *  (Leshan's SenML CBOR) refuses an integer for a Float resource. */
   number(v: number): void {
     if (Number.isInteger(v) && v <= 9007199254740992 && v >= -9007199254740992 && !(v === 0 && 1 / v < 0)) this.int(v);
     else this.float(v);
   }
 
+  /** A float (major type 7) even when v is integral: half, single or double, the shortest that is
+   *  exact (22 → f9 4d80). */
   float(v: number): void {
+    floatScratch().f64[0] = v;
+    this.floatScratch();
+  }
+
+  /** float() of floatScratch().f64[0]: the allocation-free form for hot paths (a double passed as
+   *  an argument is boxed by V8 unless the call is inlined). */
+  floatScratch(): void {
+    const h = halfBitsScratch();
     const b = this.buf;
-    if (fitsFloat32(v)) {
+    if (h >= 0) {
+      if (!this.room(3)) return;
+      b[this.pos++] = 0xf9; b[this.pos++] = h >>> 8; b[this.pos++] = h & 255;
+    } else if (h === -1) {
       if (!this.room(5)) return;
       b[this.pos++] = 0xfa;
-      putFloat32(v, b, this.pos);
+      putScratch32(b, this.pos);
       this.pos += 4;
-      return;
+    } else {
+      if (!this.room(9)) return;
+      b[this.pos++] = 0xfb;
+      putScratch64(b, this.pos);
+      this.pos += 8;
     }
-    if (!this.room(9)) return;
-    b[this.pos++] = 0xfb;
-    putFloat64(v, b, this.pos);
-    this.pos += 8;
   }
 
   bool(v: boolean): void { if (this.room(1)) this.buf[this.pos++] = v ? 0xf5 : 0xf4; }

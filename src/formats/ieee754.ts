@@ -1,5 +1,7 @@
 // Big-endian IEEE 754 bytes of numbers (TLV Float, CBOR major type 7) and the one-double holder the
-// number writers take their argument through (numfmt.ts writeDoubleScratch).
+// number writers take their argument through (numfmt.ts writeDoubleScratch, CborWriter.floatScratch,
+// the TLV Float writer): V8 boxes a non-integral double passed as an argument to a function it does
+// not inline, so hot paths store it into the scratch's Float64Array instead (no allocation).
 //
 // The scratch is created on first use, not while the module loads: on the device the modules are
 // preloaded into flash, and "for preloaded instances of TypedArray, integer-indexed assignment
@@ -12,11 +14,14 @@ const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 export class FloatScratch {
   readonly f64: Float64Array;
   readonly f32: Float32Array;
+  /** The bits of f32[0] (host order, so the same on either endianness). */
+  readonly u32: Uint32Array;
   readonly b: Uint8Array;
   constructor() {
     const buf = new ArrayBuffer(8);
     this.f64 = new Float64Array(buf, 0, 1);
     this.f32 = new Float32Array(buf, 0, 1);
+    this.u32 = new Uint32Array(buf, 0, 1);
     this.b = new Uint8Array(buf, 0, 8);
   }
 }
@@ -28,27 +33,52 @@ export function floatScratch(): FloatScratch {
   return scratch ?? (scratch = new FloatScratch());
 }
 
-/** Whether v survives a round trip through a 32-bit float (NaN counts as exact). */
-export function fitsFloat32(v: number): boolean {
-  const f = floatScratch().f32;
-  f[0] = v;
-  return f[0] === v || v !== v;
+/** The IEEE 754 half-precision bits of v when v is exactly a half, else -1 (halfBitsScratch). */
+export function halfBits(v: number): number {
+  floatScratch().f64[0] = v;
+  const h = halfBitsScratch();
+  return h >= 0 ? h : -1;
 }
 
-/** Writes v as a big-endian float32 at out[at … at+4). */
-export function putFloat32(v: number, out: Uint8Array, at: number): void {
+/** For the double in floatScratch().f64[0] (hot paths pass it there, not as an argument: V8 boxes a
+ *  non-integral double passed to a function it does not inline, a HeapNumber per call): its
+ *  half-precision bits when it is exactly a half (NaN: the canonical quiet NaN 0x7e00, as RFC 8949
+ *  §4.2.2's preferred serialization and Wakaama write it; ±0 and ±Infinity keep their sign); else
+ *  -1 when it is exactly a single, with f32[0] holding it (putScratch32 writes it); else -2, f64[0]
+ *  holding it again (putScratch64). */
+export function halfBitsScratch(): number {
   const s = floatScratch();
+  const v = s.f64[0];
+  if (v !== v) return 0x7e00;
   s.f32[0] = v;
-  const b = s.b;
+  if (s.f32[0] !== v) { s.f64[0] = v; return -2; }
+  const bits = s.u32[0];
+  const sign = bits >>> 16 & 0x8000;
+  const exp = bits >>> 23 & 0xff;
+  const mant = bits & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00; // ±Infinity (NaN was handled above)
+  if (exp === 0) return mant === 0 ? sign : -1; // ±0; a single subnormal is below half's range
+  const e = exp - 127;
+  if (e >= -14 && e <= 15) return (mant & 0x1fff) === 0 ? sign | (e + 15) << 10 | mant >>> 13 : -1;
+  if (e >= -24 && e < -14) {
+    // a half subnormal: m × 2^-24 with m = (1.mant) × 2^(e+24), exact when no set bit is shifted out
+    const full = mant | 0x800000;
+    const shift = -1 - e; // 14 … 23
+    return (full & ((1 << shift) - 1)) === 0 ? sign | full >>> shift : -1;
+  }
+  return -1;
+}
+
+/** Writes floatScratch().f32[0] as a big-endian float32 at out[at … at+4). */
+export function putScratch32(out: Uint8Array, at: number): void {
+  const b = floatScratch().b;
   if (LITTLE) { out[at] = b[3]; out[at + 1] = b[2]; out[at + 2] = b[1]; out[at + 3] = b[0]; }
   else { out[at] = b[0]; out[at + 1] = b[1]; out[at + 2] = b[2]; out[at + 3] = b[3]; }
 }
 
-/** Writes v as a big-endian float64 at out[at … at+8). */
-export function putFloat64(v: number, out: Uint8Array, at: number): void {
-  const s = floatScratch();
-  s.f64[0] = v;
-  const b = s.b;
+/** Writes floatScratch().f64[0] as a big-endian float64 at out[at … at+8). */
+export function putScratch64(out: Uint8Array, at: number): void {
+  const b = floatScratch().b;
   if (LITTLE) for (let k = 0; k < 8; k++) out[at + k] = b[7 - k];
   else for (let k = 0; k < 8; k++) out[at + k] = b[k];
 }

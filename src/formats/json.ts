@@ -3,7 +3,7 @@
 // and `unescape()` rewrites an escaped string in place (its decoded form is never longer), so
 // callers get plain UTF-8 windows without copies. Numbers are read by numfmt.readNumber.
 import { EMPTY_BYTES } from '../model/record.js';
-import { readNumber, numInfo, writeDouble } from './numfmt.js';
+import { readNumber, numInfo, writeDouble, writeDoubleScratch } from './numfmt.js';
 
 export const enum Tok {
   ERROR = -1, END = 0, BEGIN_ARRAY = 1, END_ARRAY = 2, BEGIN_OBJECT = 3, END_OBJECT = 4,
@@ -35,7 +35,11 @@ export class JsonReader {
     const b = this.buf;
     let p = this.pos;
     const end = this.end;
-    while (p < end && (b[p] === 0x20 || b[p] === 0x0a || b[p] === 0x0d || b[p] === 0x09)) p++;
+    while (p < end) { // whitespace; any byte above ' ' (every token's first) ends it in one test
+      const w = b[p];
+      if (w > 0x20 || (w !== 0x20 && w !== 0x0a && w !== 0x0d && w !== 0x09)) break;
+      p++;
+    }
     if (p >= end) { this.pos = p; return Tok.END; }
     const c = b[p];
     this.pos = p + 1;
@@ -64,21 +68,26 @@ export class JsonReader {
       case 0x74: return this.word(p, 0x74, 0x72, 0x75, 0x65, 4) ? Tok.TRUE : Tok.ERROR; // true
       case 0x66: return this.word5(p) ? Tok.FALSE : Tok.ERROR; // false
       case 0x6e: return this.word(p, 0x6e, 0x75, 0x6c, 0x6c, 4) ? Tok.NULL : Tok.ERROR; // null
-      default: {
-        if (c !== 0x2d && (c < 0x30 || c > 0x39)) return Tok.ERROR;
-        let q = p + 1;
-        while (q < end) {
-          const d = b[q];
-          if ((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) q++;
-          else break;
-        }
-        const v = readNumber(b, p, q - p);
-        if (v !== v) return Tok.ERROR;
-        this.num = v; this.integral = numInfo.integral;
-        this.pos = q;
-        return Tok.NUMBER;
-      }
+      default: return this.number(p, c);
     }
+  }
+
+  /** A number token starting at p with byte c (out of next(): a smaller next() is inlined). */
+  private number(p: number, c: number): Tok {
+    if (c !== 0x2d && (c < 0x30 || c > 0x39)) return Tok.ERROR;
+    const b = this.buf;
+    const end = this.end;
+    let q = p + 1;
+    while (q < end) {
+      const d = b[q];
+      if ((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) q++;
+      else break;
+    }
+    const v = readNumber(b, p, q - p);
+    if (v !== v) return Tok.ERROR;
+    this.num = v; this.integral = numInfo.integral;
+    this.pos = q;
+    return Tok.NUMBER;
   }
 
   private word(p: number, a: number, b1: number, c: number, d: number, n: number): boolean {
@@ -188,7 +197,26 @@ export class JsonWriter {
 
   /** A quoted, escaped string from UTF-8 bytes. */
   string(src: Uint8Array, off: number, len: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    if (!this.overflow && p + len + 2 <= this.end) {
+      // the usual string needs no escape: copied as it is until a byte that does
+      b[p++] = C.QUOTE;
+      for (let k = 0; k < len; k++) {
+        const c = src[off + k];
+        if (c === C.QUOTE || c === C.BACKSLASH || c < 0x20) { this.pos = p; this.escaped(src, off + k, len - k); return; }
+        b[p++] = c;
+      }
+      b[p++] = C.QUOTE;
+      this.pos = p;
+      return;
+    }
     this.byte(C.QUOTE);
+    this.escaped(src, off, len);
+  }
+
+  /** The rest of a string from src[off … off+len), escaped, and its closing quote. */
+  private escaped(src: Uint8Array, off: number, len: number): void {
     for (let k = 0; k < len; k++) {
       const c = src[off + k];
       if (c === C.QUOTE || c === C.BACKSLASH) { this.byte(C.BACKSLASH); this.byte(c); }
@@ -203,6 +231,14 @@ export class JsonWriter {
   number(v: number): void {
     if (this.overflow) return;
     const n = writeDouble(this.buf, this.pos, this.end - this.pos, v);
+    if (n < 0) { this.overflow = true; return; }
+    this.pos += n;
+  }
+
+  /** number() of floatScratch().f64[0] (hot paths: no double passed as an argument, which V8 boxes). */
+  numberScratch(): void {
+    if (this.overflow) return;
+    const n = writeDoubleScratch(this.buf, this.pos, this.end - this.pos);
     if (n < 0) { this.overflow = true; return; }
     this.pos += n;
   }

@@ -15,6 +15,7 @@ import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { isUnder, pathDepth } from './codec.js';
 import { CborKind, CborReader, CborWriter, INDEFINITE, Major } from './cbor.js';
 import { writeInt } from './numfmt.js';
+import { floatScratch } from './ieee754.js';
 
 function comp(rec: DataRecord, k: number): number {
   return k === 0 ? rec.o : k === 1 ? rec.i : k === 2 ? rec.r : rec.ri;
@@ -114,7 +115,7 @@ export class Lwm2mCborEncoder implements PayloadEncoder {
         if (!Number.isInteger(rec.num)) return this.fail(Code.NOT_ACCEPTABLE);
         w.int(rec.num);
         break;
-      case ValueType.Float: w.float(rec.num); break;
+      case ValueType.Float: floatScratch().f64[0] = rec.num; w.floatScratch(); break; // the shortest exact float, even when integral
       case ValueType.Boolean: w.bool(rec.num !== 0); break;
       case ValueType.String: case ValueType.CoreLnk: w.str(Major.TEXT, rec.buf, rec.off, rec.len); break;
       case ValueType.Opaque: w.str(Major.BYTES, rec.buf, rec.off, rec.len); break;

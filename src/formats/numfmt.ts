@@ -38,6 +38,19 @@ export function writeInt(out: Uint8Array, at: number, cap: number, v: number): n
     if (cap < 2) return -1;
     out[p++] = Ch.MINUS; v = -v; cap--;
   }
+  if (v <= 0x7fffffff) {
+    // the common case (ids, counts, sensor integers): small-integer arithmetic, no division of doubles
+    let x = v | 0;
+    const n = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6
+      : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10;
+    if (n > cap) return -1;
+    for (let q = p + n - 1; q >= p; q--) {
+      const y = (x / 10) | 0;
+      out[q] = Ch.ZERO + x - y * 10;
+      x = y;
+    }
+    return p + n - at;
+  }
   const n = digitCount(v);
   if (n > cap) return -1;
   let q = p + n - 1;

@@ -41,39 +41,55 @@ export function writeRelPath(out: Uint8Array, at: number, cap: number, rec: Data
   return p - at;
 }
 
-/** Parses the path given by the concatenation of two windows a[aOff … aOff+aLen) and
- *  b[bOff … bOff+bLen) (SenML bn + n) into rec.o/i/r/ri. It must start with '/', have at most four
- *  decimal components 0…65535 and may end with '/'. 0, or -1 when malformed. */
-export function readPath2(a: Uint8Array, aOff: number, aLen: number, b: Uint8Array, bOff: number,
-  bLen: number, rec: DataRecord): number {
-  const total = aLen + bLen;
-  rec.o = -1; rec.i = -1; rec.r = -1; rec.ri = -1;
-  if (total === 0) return -1;
-  let k = 0;
-  let c = aLen > 0 ? a[aOff] : b[bOff];
-  if (c !== 0x2f) return -1;
-  k = 1;
-  let comp = 0;
-  while (k < total) {
-    let v = 0;
-    let nd = 0;
-    while (k < total) {
-      c = k < aLen ? a[aOff + k] : b[bOff + k - aLen];
-      if (c === 0x2f) break;
-      if (c < 0x30 || c > 0x39) return -1;
-      if (nd > 0 && v === 0) return -1; // leading zero
-      v = v * 10 + (c - 0x30);
-      if (v > 65535) return -1;
-      nd++; k++;
-    }
-    if (nd === 0) return -1; // "//" or a bare trailing "/" after a component handled below
-    if (comp === 4) return -1;
-    if (comp === 0) rec.o = v; else if (comp === 1) rec.i = v; else if (comp === 2) rec.r = v; else rec.ri = v;
-    comp++;
-    if (k < total) {
-      k++; // the '/'
-      if (k === total) break; // trailing slash
-    }
+/** A path text read in pieces, resumable (SenML's bn + n read as one text without concatenating): a SenML decoder reads the base name once when it
+ *  changes (a copy of that state is where each record's name continues), not once per record. The
+ *  text is "/" (the root) or "/" and one to four components 0…65535 without leading zeros,
+ *  separated by '/', with an optional trailing '/'. */
+export class PathReader {
+  /** 0: nothing read, 1: after a '/', 2: in a component, -1: malformed. */
+  st = 0;
+  comp = 0;
+  v = 0;
+  o = -1; i = -1; r = -1; ri = -1;
+
+  reset(): void { this.st = 0; this.comp = 0; this.v = 0; this.o = -1; this.i = -1; this.r = -1; this.ri = -1; }
+
+  copyFrom(p: PathReader): void {
+    this.st = p.st; this.comp = p.comp; this.v = p.v; this.o = p.o; this.i = p.i; this.r = p.r; this.ri = p.ri;
   }
-  return 0;
+
+  private endComp(): boolean {
+    const c = this.comp;
+    if (c === 4) return false;
+    if (c === 0) this.o = this.v; else if (c === 1) this.i = this.v; else if (c === 2) this.r = this.v; else this.ri = this.v;
+    this.comp = c + 1;
+    return true;
+  }
+
+  /** Reads b[off … off+len) as the next piece of the text. */
+  feed(b: Uint8Array, off: number, len: number): void {
+    let st = this.st, v = this.v;
+    const end = off + len;
+    for (let k = off; k < end && st >= 0; k++) {
+      const c = b[k];
+      if (st === 2) {
+        if (c >= 0x30 && c <= 0x39) {
+          if (v === 0) st = -1; // a leading zero
+          else { v = v * 10 + (c - 0x30); if (v > 65535) st = -1; }
+        } else if (c === 0x2f) { this.v = v; st = this.endComp() ? 1 : -1; }
+        else st = -1;
+      } else if (st === 1) {
+        if (c >= 0x30 && c <= 0x39) { v = c - 0x30; st = 2; } else st = -1; // "//" or a non-digit
+      } else st = c === 0x2f ? 1 : -1; // the leading '/'
+    }
+    this.st = st; this.v = v;
+  }
+
+  /** Ends the text: 0 with rec.o/i/r/ri filled, or -1 when malformed (the empty text included). */
+  finish(rec: DataRecord): number {
+    if (this.st === 2 && !this.endComp()) this.st = -1;
+    if (this.st <= 0) return -1;
+    rec.o = this.o; rec.i = this.i; rec.r = this.r; rec.ri = this.ri;
+    return 0;
+  }
 }

@@ -1,15 +1,17 @@
 // SenML CBOR (Content-Format 112; RFC 8428 §6, LwM2M TS Core §7.4.5). An array of maps keyed by
 // the integer labels of RFC 8428 Table 6 (bn -2, bt -3, bv -5, bver -1, n 0, v 2, vs 3, vb 4,
 // t 6, vd 8) and the text label "vlo" for object links (LwM2M). See senml.ts for naming rules.
-// Numbers: integers as CBOR integers, others as single floats when exact, else doubles; the
-// decoder accepts half floats and tag 4 decimal fractions for numeric fields.
+// Numbers by the record's type: a Float as a CBOR float (the shortest of half, single, double that
+// is exact), even when integral; Integer/Unsigned/Time values as CBOR integers. The decoder
+// accepts any of them and tag 4 decimal fractions for numeric fields.
 import { Code } from '../coap/codes.js';
-import { DataRecord, EMPTY_BYTES } from '../model/record.js';
+import { DataRecord, EMPTY_BYTES, ValueType } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { pathDepth } from './codec.js';
 import { CborKind, CborReader, CborWriter, INDEFINITE, Major } from './cbor.js';
 import { writePath, writeRelPath, } from './path-text.js';
 import { writeInt } from './numfmt.js';
+import { floatScratch } from './ieee754.js';
 import { resolveRecord, SenmlBase, SenmlFields, SenmlLabel, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
 
 const VLO = new Uint8Array([0x76, 0x6c, 0x6f]); // "vlo"
@@ -62,7 +64,15 @@ export class SenmlCborEncoder implements PayloadEncoder {
     }
     if (nLen >= 0) { w.int(SenmlLabel.N); w.str(Major.TEXT, s, 0, nLen); }
     switch (kind) {
-      case SenmlValue.V: w.int(SenmlLabel.V); w.number(rec.num); break;
+      case SenmlValue.V:
+        w.int(SenmlLabel.V);
+        // By the resource's type, not the value: a Float resource is a CBOR float even when its
+        // value is integral (22.0 → f9 4d80). Leshan decodes SenML CBOR with permissive number
+        // conversion off and answers "Floating-point number expected" to an integer for a Float
+        // (its SenML JSON decoder is permissive: text has no such distinction). Anjay and Wakaama
+        // write floats by type too.
+        if (rec.type === ValueType.Float) { floatScratch().f64[0] = rec.num; w.floatScratch(); } else w.number(rec.num);
+        break;
       case SenmlValue.VS: w.int(SenmlLabel.VS); w.str(Major.TEXT, rec.buf, rec.off, rec.len); break;
       case SenmlValue.VB: w.int(SenmlLabel.VB); w.bool(rec.num !== 0); break;
       case SenmlValue.VD: w.int(SenmlLabel.VD); w.str(Major.BYTES, rec.buf, rec.off, rec.len); break;

@@ -2,6 +2,9 @@
 // and base values are chosen and resolved. Opaque values are base64url without padding (`vd`);
 // the decoder also accepts standard base64 and padding, and decodes `vd` (and unescapes escaped
 // strings) in place within the caller's buffer.
+// A Float resource whose value is integral is written "v":22: JSON numbers carry no integer/float
+// distinction, and Leshan decodes SenML JSON with permissive number conversion on (its SenML CBOR
+// decoder has it off: see senml-cbor.ts).
 import { Code } from '../coap/codes.js';
 import { DataRecord, ValueType, EMPTY_BYTES } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
@@ -9,6 +12,7 @@ import { pathDepth } from './codec.js';
 import { JsonReader, JsonWriter, Tok } from './json.js';
 import { writePath, writeRelPath } from './path-text.js';
 import { writeInt } from './numfmt.js';
+import { floatScratch } from './ieee754.js';
 import { base64Decode, base64Encode } from './base64.js';
 import { resolveRecord, SenmlBase, SenmlFields, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
 
@@ -69,7 +73,7 @@ export class SenmlJsonEncoder implements PayloadEncoder {
     }
     const comma = w.buf[w.pos - 1] !== 0x7b || w.overflow ? 0 : 1;
     switch (kind) {
-      case SenmlValue.V: w.raw(K_V, comma, K_V.length - comma); w.number(rec.num); break;
+      case SenmlValue.V: w.raw(K_V, comma, K_V.length - comma); floatScratch().f64[0] = rec.num; w.numberScratch(); break;
       case SenmlValue.VS: w.raw(K_VS, comma, K_VS.length - comma); w.string(rec.buf, rec.off, rec.len); break;
       case SenmlValue.VB: if (rec.num !== 0) w.raw(K_VB_TRUE, comma, K_VB_TRUE.length - comma); else w.raw(K_VB_FALSE, comma, K_VB_FALSE.length - comma); break;
       case SenmlValue.VD: {
@@ -129,15 +133,22 @@ export class SenmlJsonEncoder implements PayloadEncoder {
 
 const enum St { START = 0, IN_ARRAY = 1, AFTER_RECORD = 2, DONE = 3, FAILED = 4 }
 
-// Label texts compared against keys.
-const L_BN = ascii('bn'); const L_BT = ascii('bt'); const L_BV = ascii('bv'); const L_BVER = ascii('bver');
-const L_N = ascii('n'); const L_V = ascii('v'); const L_VS = ascii('vs'); const L_VB = ascii('vb');
-const L_VD = ascii('vd'); const L_VLO = ascii('vlo'); const L_T = ascii('t');
+/** The labels the decoder knows, told apart by length and bytes (one switch, no comparisons of
+ *  the key against each label in turn: this runs for every key of every record). */
+const enum Lbl { OTHER = 0, BN = 1, BT = 2, BV = 3, BVER = 4, N = 5, V = 6, VS = 7, VB = 8, VD = 9, VLO = 10, T = 11 }
 
-function eq(b: Uint8Array, off: number, len: number, k: Uint8Array): boolean {
-  if (len !== k.length) return false;
-  for (let j = 0; j < len; j++) if (b[off + j] !== k[j]) return false;
-  return true;
+function labelOf(b: Uint8Array, off: number, len: number): Lbl {
+  const c0 = b[off];
+  if (len === 1) return c0 === 0x6e ? Lbl.N : c0 === 0x76 ? Lbl.V : c0 === 0x74 ? Lbl.T : Lbl.OTHER;
+  if (len === 2) {
+    const c1 = b[off + 1];
+    if (c0 === 0x76) return c1 === 0x73 ? Lbl.VS : c1 === 0x62 ? Lbl.VB : c1 === 0x64 ? Lbl.VD : Lbl.OTHER; // vs vb vd
+    if (c0 === 0x62) return c1 === 0x6e ? Lbl.BN : c1 === 0x74 ? Lbl.BT : c1 === 0x76 ? Lbl.BV : Lbl.OTHER; // bn bt bv
+    return Lbl.OTHER;
+  }
+  if (len === 3) return c0 === 0x76 && b[off + 1] === 0x6c && b[off + 2] === 0x6f ? Lbl.VLO : Lbl.OTHER;
+  if (len === 4) return c0 === 0x62 && b[off + 1] === 0x76 && b[off + 2] === 0x65 && b[off + 3] === 0x72 ? Lbl.BVER : Lbl.OTHER;
+  return Lbl.OTHER;
 }
 
 export class SenmlJsonDecoder implements PayloadDecoder {
@@ -199,35 +210,44 @@ export class SenmlJsonDecoder implements PayloadDecoder {
       if (rd.next() !== Tok.COLON) return this.bad();
       const vt = rd.next();
       const b = this.buf;
-      if (eq(b, kOff, kLen, L_N) || eq(b, kOff, kLen, L_BN)) {
-        if (vt !== Tok.STRING || rd.unescape() < 0) return this.bad();
-        if (kLen === 1) { f.hasN = true; f.nOff = rd.sOff; f.nLen = rd.sLen; }
-        else { f.hasBn = true; f.bnOff = rd.sOff; f.bnLen = rd.sLen; }
-      } else if (eq(b, kOff, kLen, L_V) || eq(b, kOff, kLen, L_BT) || eq(b, kOff, kLen, L_BV) || eq(b, kOff, kLen, L_T) || eq(b, kOff, kLen, L_BVER)) {
-        if (vt !== Tok.NUMBER) return this.bad();
-        if (kLen === 1 && b[kOff] === 0x76) { if (f.kind !== SenmlValue.NONE) return this.bad(); f.kind = SenmlValue.V; f.num = rd.num; f.integral = rd.integral; }
-        else if (kLen === 1) f.t = rd.num;
-        else if (kLen === 4) { if (rd.num > 10) return this.bad(); }
-        else if (b[kOff + 1] === 0x74) f.bt = rd.num;
-        else f.bv = rd.num;
-      } else if (eq(b, kOff, kLen, L_VB)) {
-        if (f.kind !== SenmlValue.NONE) return this.bad();
-        if (vt === Tok.TRUE) f.num = 1; else if (vt === Tok.FALSE) f.num = 0; else return this.bad();
-        f.kind = SenmlValue.VB;
-      } else if (eq(b, kOff, kLen, L_VS) || eq(b, kOff, kLen, L_VD) || eq(b, kOff, kLen, L_VLO)) {
-        if (f.kind !== SenmlValue.NONE || vt !== Tok.STRING || rd.unescape() < 0) return this.bad();
-        f.vOff = rd.sOff; f.vLen = rd.sLen;
-        if (kLen === 3) f.kind = SenmlValue.VLO;
-        else if (b[kOff + 1] === 0x73) f.kind = SenmlValue.VS;
-        else {
+      switch (labelOf(b, kOff, kLen)) {
+        case Lbl.N:
+          if (vt !== Tok.STRING || rd.unescape() < 0) return this.bad();
+          f.hasN = true; f.nOff = rd.sOff; f.nLen = rd.sLen;
+          break;
+        case Lbl.BN:
+          if (vt !== Tok.STRING || rd.unescape() < 0) return this.bad();
+          f.hasBn = true; f.bnOff = rd.sOff; f.bnLen = rd.sLen;
+          break;
+        case Lbl.V:
+          if (vt !== Tok.NUMBER || f.kind !== SenmlValue.NONE) return this.bad();
+          f.kind = SenmlValue.V; f.num = rd.num; f.integral = rd.integral;
+          break;
+        case Lbl.T: if (vt !== Tok.NUMBER) return this.bad(); f.t = rd.num; break;
+        case Lbl.BT: if (vt !== Tok.NUMBER) return this.bad(); f.bt = rd.num; break;
+        case Lbl.BV: if (vt !== Tok.NUMBER) return this.bad(); f.bv = rd.num; break;
+        case Lbl.BVER: if (vt !== Tok.NUMBER || rd.num > 10) return this.bad(); break;
+        case Lbl.VB:
+          if (f.kind !== SenmlValue.NONE) return this.bad();
+          if (vt === Tok.TRUE) f.num = 1; else if (vt === Tok.FALSE) f.num = 0; else return this.bad();
+          f.kind = SenmlValue.VB;
+          break;
+        case Lbl.VS: case Lbl.VLO:
+          if (f.kind !== SenmlValue.NONE || vt !== Tok.STRING || rd.unescape() < 0) return this.bad();
+          f.vOff = rd.sOff; f.vLen = rd.sLen;
+          f.kind = kLen === 3 ? SenmlValue.VLO : SenmlValue.VS;
+          break;
+        case Lbl.VD: {
+          if (f.kind !== SenmlValue.NONE || vt !== Tok.STRING || rd.unescape() < 0) return this.bad();
           const n = base64Decode(b, rd.sOff, rd.sLen, b, rd.sOff);
           if (n < 0) return this.bad();
-          f.kind = SenmlValue.VD; f.vLen = n;
+          f.kind = SenmlValue.VD; f.vOff = rd.sOff; f.vLen = n;
+          break;
         }
-      } else {
-        // unknown label: must-understand ones (ending in '_') are rejected (RFC 8428 §12.2)
-        if (kLen > 0 && b[kOff + kLen - 1] === 0x5f) return this.bad();
-        if (this.skipValue(vt, 0) < 0) return this.bad();
+        default:
+          // unknown label: must-understand ones (ending in '_') are rejected (RFC 8428 §12.2)
+          if (kLen > 0 && b[kOff + kLen - 1] === 0x5f) return this.bad();
+          if (this.skipValue(vt, 0) < 0) return this.bad();
       }
     }
     this.st = St.AFTER_RECORD;

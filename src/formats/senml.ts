@@ -10,14 +10,14 @@
 // A record of type None has no value field (Read-Composite/Observe-Composite request bodies).
 // A record's `time` (when not NaN) is written as an absolute "t".
 // Decoding: bn/bt/bv carry over to the following records; n is appended to bn (no copy: the two
-// windows are read as one); v gets bv added; bt + t becomes `time` (RFC 8428 §4.5.3: values
+// windows are read as one, bn once per base name); v gets bv added; bt + t becomes `time` (RFC 8428 §4.5.3: values
 // below 2^28 are relative to now, which the caller applies: the codec has no clock). bver above
 // 10 and unknown labels ending in '_' are rejected (RFC 8428 §4.4, §12.2); other unknown labels
 // are ignored.
 import { Code } from '../coap/codes.js';
 import { DataRecord, EMPTY_BYTES, ValueType } from '../model/record.js';
 import { isUnder } from './codec.js';
-import { readPath2 } from './path-text.js';
+import { PathReader } from './path-text.js';
 import { readInt } from './numfmt.js';
 
 export const enum SenmlValue { NONE = 0, V = 1, VS = 2, VB = 3, VD = 4, VLO = 5 }
@@ -45,20 +45,26 @@ export class SenmlFields {
 }
 
 export class SenmlBase {
-  bnBuf: Uint8Array = EMPTY_BYTES; bnOff = 0; bnLen = 0;
   bt = 0; bv = 0; hasBt = false;
+  /** The base name read (once per bn), and the reader each record's name continues in. */
+  readonly bn = new PathReader();
+  readonly name = new PathReader();
 
-  reset(): void { this.bnBuf = EMPTY_BYTES; this.bnOff = 0; this.bnLen = 0; this.bt = 0; this.bv = 0; this.hasBt = false; }
+  reset(): void { this.bn.reset(); this.bt = 0; this.bv = 0; this.hasBt = false; }
 }
 
 /** Applies one record's fields (from buf) to the base and fills rec; 1, or -Code.BAD_REQUEST.
  *  d/o/i/r/ri: the request path the names must lie under. */
 export function resolveRecord(f: SenmlFields, base: SenmlBase, buf: Uint8Array, rec: DataRecord,
   d: number, o: number, i: number, r: number, ri: number): number {
-  if (f.hasBn) { base.bnBuf = f.bnBuf; base.bnOff = f.bnOff; base.bnLen = f.bnLen; }
+  if (f.hasBn) { base.bn.reset(); base.bn.feed(f.bnBuf, f.bnOff, f.bnLen); }
   if (f.bt === f.bt) { base.bt = f.bt; base.hasBt = true; }
   if (f.bv === f.bv) base.bv = f.bv;
-  if (readPath2(base.bnBuf, base.bnOff, base.bnLen, buf, f.nOff, f.hasN ? f.nLen : 0, rec) < 0) return -Code.BAD_REQUEST;
+  // the name is bn + n read as one text (no copy): n continues where bn's reading stopped
+  const name = base.name;
+  name.copyFrom(base.bn);
+  if (f.hasN) name.feed(buf, f.nOff, f.nLen);
+  if (name.finish(rec) < 0) return -Code.BAD_REQUEST;
   if (!isUnder(rec, d, o, i, r, ri)) return -Code.BAD_REQUEST;
   rec.rawFormat = 0; rec.lnkO = 0; rec.lnkI = 0; rec.num = 0;
   rec.buf = EMPTY_BYTES; rec.off = 0; rec.len = 0;

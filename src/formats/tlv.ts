@@ -16,7 +16,7 @@ import { ContentFormat } from '../formats/content-format.js';
 import { DataRecord, EMPTY_BYTES, ValueType } from '../model/record.js';
 import type { PayloadDecoder, PayloadEncoder } from './codec.js';
 import { pathDepth } from './codec.js';
-import { fitsFloat32, getFloat32, getFloat64, putFloat32, putFloat64 } from './ieee754.js';
+import { floatScratch, getFloat32, getFloat64, putScratch32, putScratch64 } from './ieee754.js';
 
 export const enum TlvKind { OBJECT_INSTANCE = 0, RESOURCE_INSTANCE = 1, MULTIPLE_RESOURCE = 2, RESOURCE = 3 }
 
@@ -114,7 +114,11 @@ function valueSize(rec: DataRecord): number {
       return Number.isInteger(rec.num) ? intSize(rec.num) : -Code.NOT_ACCEPTABLE;
     case ValueType.UnsignedInteger:
       return Number.isInteger(rec.num) && rec.num >= 0 ? uintSize(rec.num) : -Code.NOT_ACCEPTABLE;
-    case ValueType.Float: return fitsFloat32(rec.num) ? 4 : 8;
+    case ValueType.Float: { // 4 bytes when exact as a single (inline: no double passed as an argument)
+      const v = rec.num; const f = floatScratch().f32;
+      f[0] = v;
+      return f[0] === v || v !== v ? 4 : 8;
+    }
     case ValueType.Boolean: return 1;
     case ValueType.ObjLnk: return 4;
     case ValueType.String: case ValueType.Opaque: case ValueType.CoreLnk: return rec.len;
@@ -127,10 +131,12 @@ function writeValue(rec: DataRecord, out: Uint8Array, at: number, n: number): vo
   switch (rec.type) {
     case ValueType.Integer: case ValueType.Time: case ValueType.UnsignedInteger:
       writeIntBytes(out, at, rec.num, n); return;
-    case ValueType.Float:
-      if (n === 4) putFloat32(rec.num, out, at);
-      else putFloat64(rec.num, out, at);
+    case ValueType.Float: {
+      // through the scratch, not as an argument (V8 would box a non-integral double per call)
+      const s = floatScratch();
+      if (n === 4) { s.f32[0] = rec.num; putScratch32(out, at); } else { s.f64[0] = rec.num; putScratch64(out, at); }
       return;
+    }
     case ValueType.Boolean: out[at] = rec.num !== 0 ? 1 : 0; return;
     case ValueType.ObjLnk:
       out[at] = rec.lnkO >> 8 & 255; out[at + 1] = rec.lnkO & 255;

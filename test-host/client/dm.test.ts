@@ -8,6 +8,7 @@ import { Code } from '../../src/coap/codes.js';
 import { Ev } from '../../src/client/events.js';
 import { TlvDecoder } from '../../src/formats/tlv.js';
 import { DataRecord } from '../../src/model/record.js';
+import { lwm2mNumbers, senmlNumbers, typedDecode } from '../formats/cbor-typed.js';
 
 const TLV = 11542, SENML_JSON = 110, SENML_CBOR = 112, LWM2M_CBOR = 11544, LINK = 40, TEXT = 0;
 // cborg as the CBOR library: maps decode as Map (SenML CBOR and LwM2M CBOR keys are integers or
@@ -231,6 +232,36 @@ test('Observe: notifications honour pmin and pmax; gt/lt crossings; cancel by GE
   w.board.temperature.set(10); w.net.run({ until: w.net.now + 3000 });
   assert.is(w.board.client.obs.count(), 0, 'an RST to a notification cancels it (RFC 7641 §3.6)');
   assert.ok(w.events.some((e) => e.e === Ev.OBSERVE_CANCELLED));
+});
+
+test('a Float resource with an integral value is a CBOR float in Read, Read-Composite and Observe-Composite; an Integer one an integer (issue 20 #2)', () => {
+  const w = up(11);
+  w.board.temperature.set(22);
+  const sc = w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { accept: SENML_CBOR });
+  assert.is(sc.code, Code.CONTENT); assert.is(sc.cf, SENML_CBOR);
+  assert.equal(senmlNumbers(typedDecode(sc.payload)), { '/3303/0/5700': { major: 7, value: 22 } });
+  assert.ok(sc.payload.toString('hex').endsWith('02f94d80'), sc.payload.toString('hex'));
+  const lc = w.server.call(w.serverPeer, Code.GET, '/3303/0/5700', { accept: LWM2M_CBOR });
+  assert.is(lc.code, Code.CONTENT); assert.is(lc.cf, LWM2M_CBOR);
+  assert.equal(lwm2mNumbers(typedDecode(lc.payload)), { '/3303/0/5700': { major: 7, value: 22 } });
+  const inst = w.server.call(w.serverPeer, Code.GET, '/3303/0', { accept: LWM2M_CBOR });
+  const instNums = lwm2mNumbers(typedDecode(inst.payload));
+  assert.equal(instNums['/3303/0/5700'], { major: 7, value: 22 });
+  const body = cbor.encode([new Map<number, unknown>([[0, '/3303/0/5700']]), new Map<number, unknown>([[0, '/1/0/1']])]);
+  const rc = w.server.call(w.serverPeer, Code.FETCH, '/', { cf: SENML_CBOR, accept: SENML_CBOR, payload: body });
+  assert.is(rc.code, Code.CONTENT);
+  const rcNums = senmlNumbers(typedDecode(rc.payload));
+  assert.equal(rcNums['/3303/0/5700'], { major: 7, value: 22 });
+  assert.equal(rcNums['/1/0/1'], { major: 0, value: 300 }, 'the lifetime (Integer) stays an integer');
+  const oc = w.server.call(w.serverPeer, Code.FETCH, '/', { cf: SENML_CBOR, accept: SENML_CBOR, payload: body, observe: 0 });
+  assert.is(oc.code, Code.CONTENT); assert.ok(oc.observe >= 0);
+  assert.equal(senmlNumbers(typedDecode(oc.payload))['/3303/0/5700'], { major: 7, value: 22 });
+  w.board.temperature.set(23);
+  w.net.run({ until: w.net.now + 2000 });
+  assert.is(w.server.notifications.length, 1);
+  const nNums = senmlNumbers(typedDecode(w.server.notifications[0].payload));
+  assert.equal(nNums['/3303/0/5700'], { major: 7, value: 23 });
+  assert.equal(nNums['/1/0/1'], { major: 0, value: 300 });
 });
 
 test('Read-Composite, Observe-Composite and Write-Composite (SenML JSON and CBOR)', () => {

@@ -6,6 +6,7 @@ import './helpers.js'; // fixed fast-check seed
 import { decode as cborgDecode, encode as cborgEncode } from 'cborg';
 import { CborKind, CborReader, CborWriter, halfToDouble, INDEFINITE, Major } from '../../src/formats/cbor.js';
 import { hex, toHex } from '../vectors.js';
+import { typedDecode, type TypedNum } from './cbor-typed.js';
 
 // The oracle: cborg, decoding every map as a Map (keys of any type). Its encoder keeps map
 // entries in insertion order (cborg sorts keys unless given a sorter) and writes every
@@ -17,13 +18,65 @@ test('RFC 8949 Appendix A: integers and floats we write', () => {
   const w = new CborWriter();
   const out = new Uint8Array(16);
   const cases: [number, string][] = [[0, '00'], [23, '17'], [24, '1818'], [1000, '1903e8'], [1000000, '1a000f4240'],
-    [1000000000000, '1b000000e8d4a51000'], [-1, '20'], [-1000, '3903e7'], [1.5, 'fa3fc00000'], [1.1, 'fb3ff199999999999a'],
-    [-4.1, 'fbc010666666666666'], [100000.5, 'fa47c35040'], [-0, 'fa80000000']];
+    [1000000000000, '1b000000e8d4a51000'], [-1, '20'], [-1000, '3903e7'], [1.5, 'f93e00'], [1.1, 'fb3ff199999999999a'],
+    [-4.1, 'fbc010666666666666'], [100000.5, 'fa47c35040'], [-0, 'f98000'], [65504, '19ffe0'], [3.4028234663852886e+38, 'fa7f7fffff'],
+    [1e300, 'fb7e37e43c8800759c'], [5.960464477539063e-8, 'f90001'], [0.00006103515625, 'f90400'], [-4.5, 'f9c480'],
+    [Infinity, 'f97c00'], [-Infinity, 'f9fc00'], [NaN, 'f97e00']];
   for (const [v, h] of cases) {
     w.begin(out, 0, 16);
     w.number(v);
     assert.is(toHex(out, 0, w.pos), h, String(v));
   }
+});
+
+test('float(): a float even when integral, in the shortest exact width (half, single, double)', () => {
+  const w = new CborWriter();
+  const out = new Uint8Array(16);
+  const cases: [number, string][] = [[22, 'f94d80'], [0.5, 'f93800'], [1e10, 'fa501502f9'], [NaN, 'f97e00'],
+    [Infinity, 'f97c00'], [-Infinity, 'f9fc00'], [0, 'f90000'], [-0, 'f98000'], [1, 'f93c00'], [65504, 'f97bff'],
+    [65505, 'fa477fe100'], [100000, 'fa47c35000'], [2 ** 24 + 1, 'fb4170000010000000'], [0.1, 'fb3fb999999999999a'],
+    [Math.fround(0.1), 'fa3dcccccd'], [5.960464477539063e-8, 'f90001'], [2 ** -25, 'fa33000000'], [3 * 2 ** -24, 'f90003'],
+    [2 ** -14 * (1 + 2 ** -10), 'f90401'], [2 ** -14 * (1 + 2 ** -11), 'fa38801000'], [-22.25, 'f9cd90']];
+  for (const [v, h] of cases) {
+    w.begin(out, 0, 16);
+    w.float(v);
+    assert.is(toHex(out, 0, w.pos), h, String(v));
+    const back = oracle.decode(out.subarray(0, w.pos)) as number;
+    assert.ok(Object.is(back, v) || (Number.isNaN(v) && Number.isNaN(back)), 'cborg reads back ' + v);
+  }
+  // exhaustive over half precision: every half value is written as that half (the NaNs as f97e00)
+  for (let h = 0; h < 0x10000; h++) {
+    const v = halfToDouble(h);
+    w.begin(out, 0, 16);
+    w.float(v);
+    const want = Number.isNaN(v) ? 0x7e00 : h;
+    assert.is(w.pos, 3, 'half ' + h);
+    assert.is(out[0] << 16 | out[1] << 8 | out[2], 0xf90000 | want, 'half ' + h);
+  }
+});
+
+test('property: float() is exact, never wider than needed, and always major type 7', () => {
+  fc.assert(fc.property(fc.oneof(fc.double(), fc.float().map((f) => Math.fround(f)), fc.integer({ min: -70000, max: 70000 })), (v) => {
+    const w = new CborWriter();
+    const out = new Uint8Array(16);
+    w.begin(out, 0, 16);
+    w.float(v);
+    const t = typedDecode(out.subarray(0, w.pos)) as TypedNum;
+    assert.is(t.major, 7);
+    assert.ok(Object.is(t.value, v) || (Number.isNaN(v) && Number.isNaN(t.value)));
+    const fitsSingle = Number.isNaN(v) || Math.fround(v) === v;
+    const widths: Record<number, number> = { 0xf9: 3, 0xfa: 5, 0xfb: 9 };
+    assert.is(w.pos, widths[out[0]]);
+    if (w.pos === 9) assert.not.ok(fitsSingle, 'double only when not a single: ' + v);
+    if (w.pos === 5) {
+      // not a half: no half decodes to it (checked against the RFC 8949 Appendix D decoder)
+      const f32 = new Float32Array([v]);
+      const bits = new Uint32Array(f32.buffer)[0];
+      const e = (bits >>> 23 & 255) - 127;
+      const exactHalf = e >= -24 && e <= 15 && Number.isInteger(Math.abs(v) * 2 ** 24) && (e >= -14 ? (bits & 0x1fff) === 0 : true);
+      assert.not.ok(exactHalf, 'single only when not a half: ' + v);
+    }
+  }), { numRuns: 3000 });
 });
 
 test('reader: Appendix A items incl. half floats', () => {

@@ -10,6 +10,7 @@ import { hex, toHex } from '../vectors.js';
 import { Lwm2mCborDecoder, Lwm2mCborEncoder } from '../../src/formats/lwm2m-cbor.js';
 import { Code } from '../../src/coap/codes.js';
 import { decodeAll, encodeAll, fuzzOne, mutate, Plain, prng } from './helpers.js';
+import { lwm2mNumbers, typedDecode } from './cbor-typed.js';
 
 const enc = new Lwm2mCborEncoder();
 const dec = new Lwm2mCborDecoder();
@@ -75,6 +76,30 @@ test('single resource, object, root, empty instance, objlnk, opaque, float, bool
     assert.equal(back, recs);
   }
   assert.is(toHex(encodeAll(enc, [], '/9') as Uint8Array), 'a0');
+});
+
+test('a Float resource is a CBOR float even when integral, in the shortest exact width; an Integer one an integer', () => {
+  const one = (type: string, value: number): string => toHex(encodeAll(enc, [{ path: '/3303/0/5700', type, value }], '/3303/0/5700') as Uint8Array);
+  const head = 'a183190ce700191644'; // {[3303, 0, 5700]: …}
+  assert.is(one('float', 22), head + 'f94d80');
+  assert.is(one('float', 0.5), head + 'f93800');
+  assert.is(one('float', 1e10), head + 'fa501502f9');
+  assert.is(one('float', 0.1), head + 'fb3fb999999999999a');
+  assert.is(one('float', NaN), head + 'f97e00');
+  assert.is(one('float', Infinity), head + 'f97c00');
+  assert.is(one('float', -Infinity), head + 'f9fc00');
+  assert.is(one('integer', 22), head + '16');
+  assert.is(one('unsignedInteger', 22), head + '16');
+  const recs: Plain[] = [
+    { path: '/3303/0/5601', type: 'float', value: 18 },
+    { path: '/3303/0/5602', type: 'integer', value: 30 },
+    { path: '/3303/0/5700', type: 'float', value: 22 },
+  ];
+  const b = encodeAll(enc, recs, '/3303') as Uint8Array;
+  assert.equal(lwm2mNumbers(typedDecode(b)), {
+    '/3303/0/5601': { major: 7, value: 18 }, '/3303/0/5602': { major: 0, value: 30 }, '/3303/0/5700': { major: 7, value: 22 },
+  });
+  assert.equal(decodeAll(dec, b, '/3303'), recs);
 });
 
 test('decoder: key compression, indefinite maps, tags, errors', () => {

@@ -8,6 +8,7 @@ import { loadVectors, hex, toHex } from '../vectors.js';
 import { SenmlCborDecoder, SenmlCborEncoder } from '../../src/formats/senml-cbor.js';
 import { Code } from '../../src/coap/codes.js';
 import { decodeAll, encodeAll, fuzzOne, mutate, Plain, prng } from './helpers.js';
+import { senmlNumbers, typedDecode } from './cbor-typed.js';
 import { arbComposite, arbVal, asResolved, Resolved, toPlain } from './senml-shared.js';
 
 const V = loadVectors('lwm2m_senml_cbor.json');
@@ -150,9 +151,39 @@ test('half, single and double floats, tag 4 and bver', () => {
   assert.is(one('fb3fb999999999999a'), 0.1);
   assert.is(one('c482211903e8'), 10); // 1000e-2
   assert.is(one('3863'), -100);
-  // the encoder writes single floats when exact
+  // the encoder writes the shortest float that is exact
   const b = encodeAll(enc, [{ path: '/3/0/1', type: 'float', value: 1.5 }], '/3/0/1') as Uint8Array;
-  assert.is(toHex(b), '81a221662f332f302f3102fa3fc00000');
+  assert.is(toHex(b), '81a221662f332f302f3102f93e00');
+});
+
+test('a Float resource is a CBOR float even when integral, an Integer one an integer (issue 20 #2: Leshan)', () => {
+  // [{-2: "/3303/0/5700", 2: 22.0}] — v as f9 4d80, never 0x16 (Leshan's SenML CBOR decoder is
+  // strict: "Floating-point number expected" for an integer in a Float resource).
+  const one = (type: string, value: number): string =>
+    toHex(encodeAll(enc, [{ path: '/3303/0/5700', type, value }], '/3303/0/5700') as Uint8Array);
+  const head = '81a2216c2f333330332f302f3537303002';
+  assert.is(one('float', 22), head + 'f94d80');
+  assert.is(one('float', 0.5), head + 'f93800');
+  assert.is(one('float', 1e10), head + 'fa501502f9');
+  assert.is(one('float', -3), head + 'f9c200');
+  assert.is(one('float', 2 ** 24 + 1), head + 'fb4170000010000000');
+  assert.is(one('integer', 22), head + '16');
+  assert.is(one('unsignedInteger', 22), head + '16');
+  assert.is(one('integer', -3), head + '22');
+  // NaN and ±Infinity: no SenML value (SenML JSON cannot carry them either): 4.06
+  for (const v of [NaN, Infinity, -Infinity]) assert.is(encodeAll(enc, [{ path: '/3303/0/5700', type: 'float', value: v }], '/3303/0/5700'), -Code.NOT_ACCEPTABLE);
+  // a composite body of both kinds, read by cborg's tokenizer: the major type of every v
+  const recs: Plain[] = [
+    { path: '/3/0/9', type: 'integer', value: 100 },
+    { path: '/3303/0/5601', type: 'float', value: 18 },
+    { path: '/3303/0/5700', type: 'float', value: 22 },
+    { path: '/3303/0/5701', type: 'string', value: 'Cel' },
+  ];
+  const b = encodeAll(enc, recs, '/') as Uint8Array;
+  const nums = senmlNumbers(typedDecode(b));
+  assert.equal(nums, { '/3/0/9': { major: 0, value: 100 }, '/3303/0/5601': { major: 7, value: 18 }, '/3303/0/5700': { major: 7, value: 22 } });
+  // and it decodes back with the types it was written with
+  assert.equal(decodeAll(dec, b, '/'), recs);
 });
 
 test('malformed SenML CBOR → 4.00', () => {
