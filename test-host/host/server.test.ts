@@ -453,6 +453,12 @@ test('a de-registration, an expiry or a new Register says which observations it 
     await server.observe('node1', '/3303/0/5700', undefined);
     await register(client, server.port);
     assert.ok(lines.includes('server: observations of node1 cancelled (it registered anew): #3 /3303/0/5700'), lines.join('\n'));
+    // An expiry (lt=1).
+    await register(client, server.port, 'node2', 1);
+    await server.observe('node2', '/3/0/9', undefined);
+    const expired = once(server, 'deregistered');
+    await expired;
+    assert.ok(lines.includes('server: observations of node2 cancelled (its registration expired): #4 /3/0/9'), lines.join('\n'));
   } finally { await close(); }
 });
 
