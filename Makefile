@@ -41,13 +41,14 @@ flash:
 
 # The device app in Moddable's Linux simulator, headless (needs $$MODDABLE with its Linux tools built):
 #   make sim SETTINGS="lwm2mEndpoint=dev-1 lwm2mBootstrap=coap://127.0.0.1:5783"
+#   make sim FRESH=1 SETTINGS="…"   — start as a fresh device (the stored configuration deleted first)
 sim:
-	@bash scripts/sim.sh $(SETTINGS)
+	@FRESH="$(FRESH)" bash scripts/sim.sh $(SETTINGS)
 
-# The real app under mcsim against the host servers (also part of `make test` when $$MODDABLE has
-# its Linux tools built; skipped otherwise).
+# The real app under mcsim against the host servers, and `make sim` as a user meets it (Ctrl-C,
+# FRESH=1); also part of `make test` when $$MODDABLE has its Linux tools built (skipped otherwise).
 test-device: build
-	@$(NODE) build/test-host/run.js 'moddable/device'
+	@$(NODE) build/test-host/run.js 'moddable/(device|sim)\.test'
 
 clean:
 	rm -rf build

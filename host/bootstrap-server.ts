@@ -328,7 +328,7 @@ export class BootstrapServer extends CoapHost {
       result.links = parseLinks(new TextDecoder().decode(s.payload));
       have = instancesOf(result.links);
     }
-    this.log(`bootstrap-server: ${ep}: discover / → ${res.codeText}` + (have ? ` (bootstrap account ${have.bootstrap >= 0 ? '/0/' + have.bootstrap : 'not listed'}, Security ${have.security.map((x) => x.id).join(',') || 'none'}, Server ${have.server.map((x) => x.id).join(',') || 'none'})` : res.failed ? '' : ': ids by convention (bootstrap account at /0/0)'));
+    this.report(`${ep}: discover / → ${res.codeText}` + (have ? ` (bootstrap account ${have.bootstrap >= 0 ? '/0/' + have.bootstrap : 'not listed'}, Security ${have.security.map((x) => x.id).join(',') || 'none'}, Server ${have.server.map((x) => x.id).join(',') || 'none'})` : res.failed ? '' : ': ids by convention (bootstrap account at /0/0)'));
     return have;
   }
 
@@ -339,7 +339,7 @@ export class BootstrapServer extends CoapHost {
     const p = this.peerOf(address, port, true);
     const seen = this.seen.get(endpoint);
     const format = opts.format ?? cfg.format ?? (seen && seen.address === address && seen.port === port ? seen.format : undefined);
-    this.log(`bootstrap-server: server-initiated bootstrap of ${endpoint} at ${this.peerText(p)}${format && !opts.format && !cfg.format ? ' (' + format + ', as its last Bootstrap-Request announced)' : ''}`);
+    this.report(`server-initiated bootstrap of ${endpoint} at ${this.peerText(p)}${format && !opts.format && !cfg.format ? ' (' + format + ', as its last Bootstrap-Request announced)' : ''}`);
     return this.run(p, endpoint, cfg, { ...opts, format });
   }
 
@@ -363,10 +363,10 @@ export class BootstrapServer extends CoapHost {
       const res = await r;
       const s: BsStep = { endpoint: ep, step: name, code: res.code, codeText: res.codeText, ok: okCode.includes(res.code), payload: res.payload };
       result.steps.push(s);
-      this.log(`bootstrap-server: ${ep}: ${name} → ${res.codeText}${retry && !s.ok ? ' (trying another format)' : ''}`);
+      this.report(`${ep}: ${name} → ${res.codeText}${retry && !s.ok ? ' (trying another format)' : ''}`);
       this.emit('step', s);
       if (!s.ok && !retry) {
-        this.log(`bootstrap-server: ${ep}: bootstrap failed at ${name} (${res.codeText})`);
+        this.report(`${ep}: bootstrap failed at ${name} (${res.codeText})`);
         this.emit('failed', ep, name, res.code, result);
       }
       return s;
@@ -380,7 +380,10 @@ export class BootstrapServer extends CoapHost {
         have = await this.discoverInstances(p, ep, result);
         const failed = result.steps[result.steps.length - 1].code === 0;
         if (failed || superseded()) {
-          if (failed) this.emit('failed', ep, 'discover /', 0, result);
+          if (failed) {
+            this.report(`${ep}: bootstrap failed at discover / (${result.steps[result.steps.length - 1].codeText})`);
+            this.emit('failed', ep, 'discover /', 0, result);
+          }
           return result;
         }
       }
@@ -389,7 +392,7 @@ export class BootstrapServer extends CoapHost {
         if (!s.ok || superseded()) return result;
         try {
           result.servers = Object.fromEntries(decodePayload(cf, s.payload ?? new Uint8Array(0), [1]).map((x) => [x.path, x.value]));
-        } catch (e) { this.log(`bootstrap-server: ${ep}: read /1: ${(e as Error).message}`); }
+        } catch (e) { this.report(`${ep}: read /1: ${(e as Error).message}`); }
       }
       if (cfg.deleteFirst !== false) {
         for (const d of cfg.delete ?? ['/0', '/1']) {
@@ -412,7 +415,7 @@ export class BootstrapServer extends CoapHost {
           if (s.ok) { cf = tries[k]; settled = true; break; }
           const formatRefused = s.code === Code.UNSUPPORTED_CONTENT_FORMAT || (s.code === Code.BAD_REQUEST && !settled);
           if (!formatRefused || superseded()) {
-            if (!last) { this.log(`bootstrap-server: ${ep}: bootstrap failed at ${s.step} (${s.codeText})`); this.emit('failed', ep, s.step, s.code, result); }
+            if (!last) { this.report(`${ep}: bootstrap failed at ${s.step} (${s.codeText})`); this.emit('failed', ep, s.step, s.code, result); }
             return result;
           }
         }
@@ -421,7 +424,7 @@ export class BootstrapServer extends CoapHost {
       const f = await step('finish', this.request(p, { code: Code.POST, path: ['bs'] }), [Code.CHANGED]);
       if (!f.ok) return result;
       result.ok = true;
-      this.log(`bootstrap-server: ${ep}: bootstrap finished`);
+      this.report(`${ep}: bootstrap finished`);
       this.emit('finished', ep, f.code, result);
       return result;
     } finally {
@@ -447,8 +450,13 @@ export class BootstrapServer extends CoapHost {
     return rl;
   }
 
-  /** Runs one console command line. */
-  async command(line: string, print: (s: string) => void): Promise<void> {
+  /** Runs one console command line. Each result is printed once, by `print`: a bootstrap's step
+   *  lines and its outcome go there instead of the log. */
+  command(line: string, print: (s: string) => void): Promise<void> {
+    return this.reportingTo(print, () => this.console(line, print));
+  }
+
+  private async console(line: string, print: (s: string) => void): Promise<void> {
     const [cmd, ep, at] = splitWords(line.trim());
     switch (cmd) {
       case undefined: return;
@@ -462,8 +470,11 @@ export class BootstrapServer extends CoapHost {
       }
       case 'bootstrap': case 'bs': {
         if (!ep) throw new Error('usage: bootstrap <ep> [address:port]  (without an address: where <ep> last sent a Bootstrap-Request)');
+        // Each step and the outcome ("EP: bootstrap finished", "EP: bootstrap failed at STEP (CODE)")
+        // are printed as they happen; a sequence cut short without a failed step says so here.
         const r = at ? await this.bootstrapClient(...hostPort(at), ep) : await this.bootstrapSeen(ep);
-        print(`${ep}: ${r.ok ? 'bootstrap finished' : 'bootstrap failed'} (${r.steps.map((x) => `${x.step} ${x.codeText}`).join(', ')})`);
+        const last = r.steps[r.steps.length - 1];
+        if (!r.ok && (!last || last.ok)) print(`${ep}: bootstrap stopped (${this.closed ? 'the server is stopping' : 'a newer bootstrap of ' + ep + ' started'})`);
         return;
       }
       case 'quit': case 'exit': await this.stop(); this.emit('quit'); return;

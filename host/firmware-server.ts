@@ -53,7 +53,8 @@ export class FirmwareFiles {
 
 const watching = new Set<string>();
 
-/** Observes /5/0/3 and /5/0/5 of `ep` (once per endpoint) and prints each change. */
+/** Observes /5/0/3 and /5/0/5 of `ep` (once per endpoint) and prints each change, once: as
+ *  "EP firmware State: 1 (Downloading)" (the server's own line for each notification is not printed). */
 export async function watchFirmware(s: Lwm2mServer, ep: string, print: (s: string) => void): Promise<void> {
   const reg = s.registrations.get(ep);
   if (!reg) throw new Error(`no registration for endpoint "${ep}"`);
@@ -61,11 +62,14 @@ export async function watchFirmware(s: Lwm2mServer, ep: string, print: (s: strin
   if (watching.has(key)) return;
   watching.add(key);
   for (const [path, names] of [['/5/0/3', FW_STATE], ['/5/0/5', FW_RESULT]] as const) {
-    const h = await s.observe(ep, path, 'text', (r) => {
-      const v = Number(r.value);
-      print(`${ep} firmware ${path === '/5/0/3' ? 'State' : 'Update Result'}: ${v} (${names[v] ?? '?'})`);
-    });
-    if (!h.active) watching.delete(key);
+    const what = path === '/5/0/3' ? 'State' : 'Update Result';
+    const say = (r: { value?: unknown }) => { const v = Number(r.value); print(`${ep} firmware ${what}: ${v} (${names[v] ?? '?'})`); };
+    const h = await s.reportingTo(() => {}, () => s.observe(ep, path, 'text', say));
+    if (h.active) say(h.response);
+    else {
+      watching.delete(key);
+      print(`${ep} firmware ${what} not watched: observe ${path} → ${h.response.failed ?? h.response.codeText}`);
+    }
   }
 }
 
@@ -96,6 +100,6 @@ export async function fwPush(s: Lwm2mServer, ep: string, file: string, blockSize
 /** Writes URI to /5/0/1 (the client pulls it). */
 export async function fwPull(s: Lwm2mServer, ep: string, uri: string, print: (s: string) => void): Promise<string> {
   await watchFirmware(s, ep, print);
-  const r = await s.write(ep, '/5/0/1', uri, { format: 'text' });
+  const r = await s.reportingTo(() => {}, () => s.write(ep, '/5/0/1', uri, { format: 'text' })); // reported below
   return `fw-pull ${ep}: Package URI ${uri} → ${r.failed ?? r.codeText}`;
 }

@@ -7,6 +7,7 @@
 // payloads and back (using the codecs in src/formats, typed by the generated object definitions).
 import { FirmwareFiles, fwPush, fwPull } from './firmware-server.js';
 import { EventEmitter } from 'node:events';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createInterface, Interface } from 'node:readline';
 import { Endpoint, EndpointHandler, Failure, Reply, Rx } from '../src/coap/endpoint.js';
 import { CoapMessage, MessageWriter, MsgType } from '../src/coap/message.js';
@@ -71,6 +72,22 @@ export function formatNumber(f: string | number | undefined, dflt: number): numb
   }
   if (/^\d+$/.test(f)) return +f;
   throw new Error(`unknown content format "${f}" (tlv, senml-json, senml-cbor, lwm2m-cbor, text, opaque or a number)`);
+}
+
+/** The name of a Content-Format as the host tools print it: TLV, SenML JSON, SenML CBOR, LwM2M CBOR,
+ *  text, opaque, link format, or the number; a payload without the option is read as text. */
+export function formatName(cf: number): string {
+  switch (cf) {
+    case -1: return 'text (no Content-Format)';
+    case ContentFormat.TLV: return 'TLV';
+    case ContentFormat.SENML_JSON: return 'SenML JSON';
+    case ContentFormat.SENML_CBOR: return 'SenML CBOR';
+    case ContentFormat.LWM2M_CBOR: return 'LwM2M CBOR';
+    case ContentFormat.TEXT: return 'text';
+    case ContentFormat.OPAQUE: return 'opaque';
+    case ContentFormat.LINK_FORMAT: return 'link format';
+    default: return `Content-Format ${cf}`;
+  }
 }
 
 /** Whether a console word names a content format. */
@@ -316,6 +333,9 @@ export interface HostOptions {
   maxPeers?: number;
 }
 
+/** A line printer (a console's print). */
+export type Sink = (line: string) => void;
+
 /** A timestamped line on stdout: the host tools' default log. */
 export function stampedLine(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -340,6 +360,13 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
   private lastRefusalLog = -Infinity;
   /** Datagrams dropped because the peer table was full (each logged, at most one line a second). */
   refused = 0;
+  /** Duplicates of a response already matched to its request (a piggybacked ACK sent again when our
+   *  request was retransmitted): nothing is sent for them (RFC 7252 §4.2) and nothing is logged. */
+  duplicateResponses = 0;
+  /** Responses matched lately, by peer and token, for telling a duplicate ACK from a stray one. */
+  private readonly matched = new Map<string, number>();
+  /** Where the result lines of operations started inside reportingTo() go (a console's print). */
+  private readonly sink = new AsyncLocalStorage<(line: string) => void>();
 
   protected constructor(hal: NodeHal, o: HostOptions) {
     super();
@@ -372,6 +399,21 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
 
   /** The prefix of this host's log lines. */
   protected get role(): string { return 'host'; }
+
+  /** Runs `fn` with the result line of every operation it starts going to `print` instead of the log
+   *  (a console prints each result once, as its answer; observations started inside keep printing
+   *  their notifications there). */
+  reportingTo<T>(print: (line: string) => void, fn: () => Promise<T>): Promise<T> { return this.sink.run(print, fn); }
+
+  /** The print of the reportingTo() the caller runs in, if any. */
+  protected get reportSink(): Sink | null { return this.sink.getStore() ?? null; }
+
+  /** A result line: to `to` (a console's print), to the log when `to` is null, and by default to the
+   *  print of the reportingTo() the caller runs in, else the log (prefixed with this host's role). */
+  protected report(line: string, to?: Sink | null): void {
+    const print = to === undefined ? this.sink.getStore() : to;
+    if (print) print(line); else this.log(`${this.role}: ${line}`);
+  }
 
   private refusal(from: PeerAddress): void {
     this.refused++;
@@ -453,7 +495,8 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
     return Reply.RESPOND;
   }
 
-  onResponse(tag: number, res: CoapMessage): void {
+  onResponse(tag: number, res: CoapMessage, peer: number): void {
+    this.noteMatched(peer, res);
     const p = this.pending.get(tag);
     if (!p) return;
     this.pending.delete(tag);
@@ -471,6 +514,25 @@ export class CoapHost extends EventEmitter implements EndpointHandler {
   }
 
   protected handleUnmatched(_res: CoapMessage, _peer: number): boolean { return false; }
+
+  private noteMatched(peer: number, res: CoapMessage): void {
+    const now = Date.now();
+    this.matched.set(peer + ' ' + tokenHex(res), now);
+    // EXCHANGE_LIFETIME (~247 s) bounds how late a duplicate can come; a host tool keeps at most 4096.
+    for (const [k, t] of this.matched) { if (this.matched.size > 4096 || now - t > 247_000) this.matched.delete(k); else break; }
+  }
+
+  /** Whether an unmatched response duplicates one matched lately (same peer and token): a
+   *  piggybacked ACK the client sent again for our retransmitted request. */
+  protected isDuplicateResponse(res: CoapMessage, peer: number): boolean {
+    return res.type === MsgType.ACK && this.matched.has(peer + ' ' + tokenHex(res));
+  }
+
+  /** How an unmatched response we reject is answered, for the log (Endpoint.receiveResponse): a CON
+   *  or NON gets RST, an ACK nothing (RFC 7252 §4.2: an ACK is never answered). */
+  protected static rejection(res: CoapMessage): string {
+    return res.type === MsgType.ACK ? ': ignored (nothing is sent for an ACK)' : ' → RST';
+  }
 
   onDelivered(_tag: number, _peer: number): void { /* our only CON with a token of the peer's: a separate response (tag -1) */ }
 
@@ -601,6 +663,10 @@ interface Observation {
   onNotify: (r: Lwm2mResponse, h: ObserveHandle) => void;
   cancelResolve?: (r: Lwm2mResponse | null) => void;
   peer: number;
+  /** Where its notifications are reported: the console that started it, else (null) the log. */
+  report: Sink | null;
+  /** Where the answer to its cancel is reported. */
+  cancelReport?: Sink | null;
 }
 
 export interface ServerStartOptions extends HostOptions {
@@ -636,6 +702,8 @@ export class Lwm2mServer extends CoapHost {
     this.awakeMs = o.awakeMs ?? 93_000;
   }
 
+  protected override get role(): string { return 'server'; }
+
   static async start(o: ServerStartOptions = {}): Promise<Lwm2mServer> {
     const s = new Lwm2mServer(await CoapHost.openHal(o), o);
     s.log(`server: listening on ${s.address}:${s.port}${s.dtls ? ' (coaps, DTLS PSK)' : ''}`);
@@ -666,8 +734,8 @@ export class Lwm2mServer extends CoapHost {
     }
     if (req.code === Code.POST) return this.update(reg, req, peer, res);
     if (req.code === Code.DELETE) {
-      this.remove(reg, 'deregister');
       this.log(`server: de-register ${reg.endpoint} (/rd/${reg.id}) from ${from} → 2.02`);
+      this.remove(reg, 'deregister');
       res.setCode(Code.DELETED);
       return Reply.RESPOND;
     }
@@ -795,8 +863,16 @@ export class Lwm2mServer extends CoapHost {
     this.byId.delete(reg.id);
     if (this.registrations.get(reg.endpoint) === reg) this.registrations.delete(reg.endpoint);
     this.wake(reg);
+    const gone: string[] = [];
     for (const [tok, o] of this.observations) {
-      if (o.handle.endpoint === reg.endpoint) { o.handle.active = false; this.observations.delete(tok); this.handles.delete(o.handle.id); }
+      if (o.handle.endpoint !== reg.endpoint) continue;
+      if (o.handle.active) gone.push(`#${o.handle.id} ${o.handle.path}`);
+      o.handle.active = false; this.observations.delete(tok); this.handles.delete(o.handle.id);
+    }
+    // The client forgets them with its registration (TS Core 1.1 §6.4.3 / §8.2.6): say so, rather
+    // than let them vanish from `list`. A later notification with one of their tokens gets RST.
+    if (gone.length) {
+      this.log(`server: observations of ${reg.endpoint} cancelled (${reason === 'deregister' ? 'it de-registered' : reason === 'expired' ? 'its registration expired' : 'it registered anew'}): ${gone.join(', ')}`);
     }
     if (![...this.registrations.values()].some((r) => r.peer === reg.peer)) this.ep.unpinPeer(reg.peer);
     const n = this.cancelRequestsTo(reg.peer);
@@ -810,7 +886,7 @@ export class Lwm2mServer extends CoapHost {
    *  wakes (its next Update or Register; TS Core §6.5 Queue Mode). */
   private async toClient(reg: Registration, spec: RequestSpec, onToken?: (tok: string) => void): Promise<CoapResponse> {
     if (reg.queueMode && Date.now() - reg.lastSeen > this.awakeMs) {
-      this.log(`server: ${reg.endpoint} is in queue mode and asleep: request held until it wakes`);
+      this.report(`${reg.endpoint} is in queue mode and asleep: request held until it wakes`);
       await new Promise<void>((resolve) => {
         const list = this.sleepers.get(reg) ?? [];
         list.push(resolve);
@@ -841,7 +917,11 @@ export class Lwm2mServer extends CoapHost {
     return [...root, ...p];
   }
 
-  private finish(r: CoapResponse, path: readonly number[], what: string, ep: string): Lwm2mResponse {
+  /** Decodes a response and reports it in one line: `what ep path → code format value` (to the
+   *  console that started the operation, else the log). `shown` replaces the path (a composite's
+   *  list); `to` is the sink of an observation (its notifications come outside the console's call). */
+  private finish(r: CoapResponse, path: readonly number[], what: string, ep: string,
+    shown: string = pathText(path), to?: Sink | null): Lwm2mResponse {
     const out: Lwm2mResponse = { ...r, ok: r.code >= 0x40 && r.code < 0x80 };
     if (out.ok && r.payload.length > 0) {
       const cf = r.contentFormat === -1 ? ContentFormat.TEXT : r.contentFormat;
@@ -859,7 +939,10 @@ export class Lwm2mServer extends CoapHost {
         }
       }
     }
-    this.log(`server: ${what} ${ep} ${pathText(path)} → ${r.failed ? r.failed : r.codeText}${out.value !== undefined ? ' ' + show(out.value) : ''}${out.decodeError ? ' (' + out.decodeError + ')' : ''}`);
+    const format = r.payload.length > 0 ? ' ' + formatName(r.contentFormat) : '';
+    const body = out.value !== undefined ? ' ' + show(out.value) : out.text !== undefined ? ' ' + out.text : '';
+    const loc = r.locationPath.length ? ' location /' + r.locationPath.join('/') : '';
+    this.report(`${what} ${ep} ${shown} → ${r.failed ? r.failed : r.codeText}${format}${body}${loc}${out.decodeError ? ' (' + out.decodeError + ')' : ''}`, to);
     return out;
   }
 
@@ -937,7 +1020,7 @@ export class Lwm2mServer extends CoapHost {
       query.push(`${k}=${v}`);
     }
     const r = await this.toClient(reg, { code: Code.PUT, path: this.fullPath(reg, p), query });
-    return this.finish(r, p, `write-attributes ${query.join('&')}`, ep);
+    return this.finish(r, p, 'write-attributes', ep, `${pathText(p)} ${query.join('&')}`);
   }
 
   /** Read-Composite: FETCH with a SenML list of paths (request body in SenML JSON or CBOR, as `accept`). */
@@ -948,13 +1031,13 @@ export class Lwm2mServer extends CoapHost {
     const acc = accept !== undefined ? formatNumber(accept, ContentFormat.SENML_JSON)
       : reg.formats.find((f) => f === ContentFormat.SENML_CBOR || f === ContentFormat.SENML_JSON) ?? ContentFormat.SENML_JSON;
     if (acc !== ContentFormat.SENML_JSON && acc !== ContentFormat.SENML_CBOR) throw new Error('read-composite takes senml-json or senml-cbor');
-    if (reg.lwm2m === '1.0') this.log(`server: ${ep} registered as LwM2M 1.0, which has no composite operations (LwM2M 1.1): trying anyway`);
+    if (reg.lwm2m === '1.0') this.report(`${ep} registered as LwM2M 1.0, which has no composite operations (LwM2M 1.1): trying anyway`);
     const payload = acc === ContentFormat.SENML_CBOR ? cborPathList(ps.map(pathText)) : te.encode(JSON.stringify(ps.map((p) => ({ n: pathText(p) }))));
     const r = await this.toClient(reg, { code: Code.FETCH, path: this.fullPath(reg, []), contentFormat: acc, accept: acc, payload });
-    const out = this.finish(r, [], `read-composite ${ps.map(pathText).join(',')}`, ep);
+    const out = this.finish(r, [], 'read-composite', ep, ps.map(pathText).join(','));
     const unsupported = [Code.BAD_OPTION, Code.NOT_FOUND, Code.METHOD_NOT_ALLOWED, Code.UNSUPPORTED_CONTENT_FORMAT, Code.NOT_IMPLEMENTED];
-    if (r.failed === 'timeout') this.log(`server: ${ep}: no answer to Read-Composite within ${Math.round(this.requestTimeoutMs / 1000)} s (a client without composite operations may ignore it)`);
-    else if (unsupported.includes(r.code)) this.log(`server: ${ep} does not support Read-Composite (${r.codeText})`);
+    if (r.failed === 'timeout') this.report(`${ep}: no answer to Read-Composite within ${Math.round(this.requestTimeoutMs / 1000)} s (a client without composite operations may ignore it)`);
+    else if (unsupported.includes(r.code)) this.report(`${ep} does not support Read-Composite (${r.codeText})`);
     return out;
   }
 
@@ -969,7 +1052,7 @@ export class Lwm2mServer extends CoapHost {
     const r = await this.execute(ep, `/1/${i}/9`);
     // Wakaama's example client has no Bootstrap-Request Trigger: 4.05 (Method Not Allowed).
     if (r.code === Code.METHOD_NOT_ALLOWED || r.code === Code.NOT_FOUND) {
-      this.log(`server: ${ep} does not support the Bootstrap-Request Trigger (/1/${i}/9 → ${r.codeText}); a server-initiated bootstrap from the bootstrap server may still reach it`);
+      this.report(`${ep} does not support the Bootstrap-Request Trigger (/1/${i}/9 → ${r.codeText}); a server-initiated bootstrap from the bootstrap server may still reach it`);
     }
     return r;
   }
@@ -985,7 +1068,7 @@ export class Lwm2mServer extends CoapHost {
       response: undefined as unknown as Lwm2mResponse,
       cancel: () => this.cancelObservation(handle),
     };
-    const obs: Observation = { handle, path: p, accept: acc, onNotify, peer: reg.peer };
+    const obs: Observation = { handle, path: p, accept: acc, onNotify, peer: reg.peer, report: this.reportSink };
     const r = await this.toClient(reg, { code: Code.GET, path: this.fullPath(reg, p), observe: 0, accept: acc >= 0 ? acc : undefined },
       (tok) => { handle.token = tok; this.observations.set(tok, obs); });
     const res = this.finish(r, p, `observe #${id}`, ep);
@@ -993,7 +1076,7 @@ export class Lwm2mServer extends CoapHost {
     if (!res.ok || r.observe < 0) {
       handle.active = false;
       this.observations.delete(handle.token);
-      if (res.ok) this.log(`server: observe #${id}: the client answered without Observe: not established`);
+      if (res.ok) this.report(`observe #${id}: the client answered without Observe: not established`);
     } else this.handles.set(id, handle);
     return handle;
   }
@@ -1011,16 +1094,26 @@ export class Lwm2mServer extends CoapHost {
   private cancelObservation(h: ObserveHandle): Promise<Lwm2mResponse | null> {
     const o = this.observations.get(h.token);
     this.handles.delete(h.id);
-    if (!o || !h.active) { h.active = false; this.observations.delete(h.token); return Promise.resolve(null); }
+    const to = this.reportSink;
+    if (!o || !h.active) {
+      h.active = false; this.observations.delete(h.token);
+      this.report(`cancel observe #${h.id} ${h.endpoint} ${h.path}: no longer active`, to);
+      return Promise.resolve(null);
+    }
     h.active = false;
     const reg = this.registrations.get(h.endpoint);
-    if (!reg || this.closed) { this.observations.delete(h.token); return Promise.resolve(null); }
+    if (!reg || this.closed) {
+      this.observations.delete(h.token);
+      this.report(`cancel observe #${h.id} ${h.endpoint} ${h.path}: ${this.closed ? 'the server is stopping' : h.endpoint + ' is not registered'}: forgotten`, to);
+      return Promise.resolve(null);
+    }
+    o.cancelReport = to;
     const tok = Buffer.from(h.token, 'hex');
     const full = this.fullPath(reg, o.path);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         if (this.observations.get(h.token) === o) this.observations.delete(h.token);
-        this.log(`server: cancel observe #${h.id} ${h.endpoint} ${h.path}: no answer (later notifications get RST)`);
+        this.report(`cancel observe #${h.id} ${h.endpoint} ${h.path}: no answer (later notifications get RST)`, to);
         resolve(null);
       }, 3000);
       o.cancelResolve = (r) => { clearTimeout(timer); resolve(r); };
@@ -1034,23 +1127,27 @@ export class Lwm2mServer extends CoapHost {
 
   protected override handleUnmatched(res: CoapMessage, peer: number): boolean {
     const tok = tokenHex(res);
+    // A duplicate of a response already matched (the client's piggybacked ACK again, for our
+    // retransmitted request): nothing is sent for an ACK, and it is no news.
+    if (this.isDuplicateResponse(res, peer)) { this.duplicateResponses++; return false; }
     const o = this.observations.get(tok);
-    if (!o) {
-      this.log(`server: response ${codeString(res.code)} from ${this.peerText(peer)} with unknown token ${tok} → RST`);
+    // A notification is CON or NON (RFC 7641 §4.2); an ACK is the late answer to a request of ours.
+    if (!o || res.type === MsgType.ACK) {
+      this.log(`server: response ${codeString(res.code)} from ${this.peerText(peer)} with unknown token ${tok}${CoapHost.rejection(res)}`);
       return false;
     }
     const r = responseOf(res);
     if (!o.handle.active) {
       if (o.cancelResolve && res.observe < 0) { // the answer to our GET with Observe=1
         this.observations.delete(tok);
-        const out = this.finish(r, o.path, `cancel observe #${o.handle.id}`, o.handle.endpoint);
+        const out = this.finish(r, o.path, `cancel observe #${o.handle.id}`, o.handle.endpoint, o.handle.path, o.cancelReport);
         o.cancelResolve(out);
         return true;
       }
-      this.log(`server: notification for cancelled observation #${o.handle.id} → RST`);
+      this.log(`server: notification for cancelled observation #${o.handle.id}${CoapHost.rejection(res)}`);
       return false;
     }
-    const out = this.finish(r, o.path, `notification #${o.handle.id}${r.observe >= 0 ? ' seq ' + r.observe : ''}`, o.handle.endpoint);
+    const out = this.finish(r, o.path, `notification #${o.handle.id}${r.observe >= 0 ? ' seq ' + r.observe : ''}`, o.handle.endpoint, o.handle.path, o.report);
     if (!out.ok || r.observe < 0) { // an error or a final response ends the observation (RFC 7641 §3.2)
       o.handle.active = false;
       this.observations.delete(tok);
@@ -1080,13 +1177,17 @@ export class Lwm2mServer extends CoapHost {
     return rl;
   }
 
-  /** Runs one console command line. */
-  async command(line: string, print: (s: string) => void): Promise<void> {
+  /** Runs one console command line. Each result is printed once, by `print`: the operation's own line
+   *  (`read node1 /3/0 → 2.05 TLV {…}`), which then does not go to the log as well. */
+  command(line: string, print: (s: string) => void): Promise<void> {
+    return this.reportingTo(print, () => this.console(line, print));
+  }
+
+  private async console(line: string, print: (s: string) => void): Promise<void> {
     const words = splitWords(line.trim());
     if (words.length === 0) return;
     const [cmd, ep, path, ...rest] = words;
     const need = (n: number) => { if (words.length < n) throw new Error(`usage: ${usage(cmd)}`); };
-    const say = (r: Lwm2mResponse) => print(`${r.failed ?? r.codeText}${r.value !== undefined ? ' ' + show(r.value) : ''}${r.text ? ' ' + r.text : ''}${r.locationPath.length ? ' location /' + r.locationPath.join('/') : ''}`);
     switch (cmd) {
       case 'help': case '?': print(CONSOLE_HELP); return;
       case 'list': case 'ls': {
@@ -1097,28 +1198,28 @@ export class Lwm2mServer extends CoapHost {
         for (const h of this.handles.values()) print(`observation #${h.id} ${h.endpoint} ${h.path}`);
         return;
       }
-      case 'read': need(3); say(await this.read(ep, path, rest[0])); return;
+      case 'read': need(3); await this.read(ep, path, rest[0]); return;
       case 'write': {
         need(4);
         // One value for a resource, or a JSON object of paths → values (an instance, as create takes).
         const args = jsonArgs(line, ep, path);
-        if (args) { say(await this.write(ep, path, args.values, { format: args.format })); return; }
+        if (args) { await this.write(ep, path, args.values, { format: args.format }); return; }
         // A number written with a point or an exponent ("2.5e10", "1.0") is a Float even when whole:
         // in TLV an integer of 8 bytes reads as a double's bits (Anjay stored 2.5e10 as 1.2e-313).
         const v = parseConsoleValue(rest[0]);
         const types = typeof v === 'number' && /[.eE]/.test(rest[0]) ? { [pathText(parsePath(path))]: ValueType.Float } : undefined;
-        say(await this.write(ep, path, v, { format: rest[1], types })); return;
+        await this.write(ep, path, v, { format: rest[1], types }); return;
       }
-      case 'exec': case 'execute': need(3); say(await this.execute(ep, path, rest.join(' ') || undefined)); return;
+      case 'exec': case 'execute': need(3); await this.execute(ep, path, rest.join(' ') || undefined); return;
       case 'create': {
         need(4);
         const args = jsonArgs(line, ep, path);
         if (!args) throw new Error(`create: give the new instance's values as JSON, e.g. create ${ep} /3303 {"/3303/1/5700": 21.5}`);
-        say(await this.create(ep, path, args.values, { format: args.format }));
+        await this.create(ep, path, args.values, { format: args.format });
         return;
       }
-      case 'delete': need(3); say(await this.delete(ep, path)); return;
-      case 'discover': need(3); say(await this.discover(ep, path)); return;
+      case 'delete': need(3); await this.delete(ep, path); return;
+      case 'discover': need(3); await this.discover(ep, path); return;
       case 'attr': case 'write-attributes': {
         need(4);
         const a: Attributes = {};
@@ -1127,12 +1228,12 @@ export class Lwm2mServer extends CoapHost {
           if (!m) throw new Error(`bad attribute "${kv}" (pmin=N pmax=N gt=X lt=X st=X)`);
           a[m[1] as keyof Attributes] = Number(m[2]);
         }
-        say(await this.writeAttributes(ep, path, a)); return;
+        await this.writeAttributes(ep, path, a); return;
       }
       case 'observe': {
         need(3);
-        const h = await this.observe(ep, path, rest[0], (r, hh) => print(`#${hh.id} ${hh.endpoint} ${hh.path}: ${r.value !== undefined ? show(r.value) : r.codeText}`));
-        say(h.response);
+        // Its notifications are printed here as they come (`notification #1 seq 2 node1 /3303/0/5700 → …`).
+        const h = await this.observe(ep, path, rest[0]);
         if (h.active) print(`observation #${h.id} (cancel ${h.id} to stop)`);
         return;
       }
@@ -1140,17 +1241,16 @@ export class Lwm2mServer extends CoapHost {
         need(2);
         const h = this.handles.get(Number(ep));
         if (!h) throw new Error(`no observation #${ep}`);
-        const r = await h.cancel();
-        print(r ? `cancelled #${h.id}: ${r.codeText}` : `cancelled #${h.id}`);
+        await h.cancel(); // prints `cancel observe #n … → code`, or why nothing was sent
         return;
       }
       case 'composite': {
         need(3);
         const all = [path, ...rest];
         const format = all.length > 1 && isFormatName(all[all.length - 1]) ? all.pop() : undefined;
-        say(await this.readComposite(ep, all, format)); return;
+        await this.readComposite(ep, all, format); return;
       }
-      case 'bs': case 'bootstrap': need(2); say(await this.bootstrapTrigger(ep)); return;
+      case 'bs': case 'bootstrap': need(2); await this.bootstrapTrigger(ep); return;
       case 'fw-push': need(3); print(await fwPush(this, ep, path, rest[0] ? Number(rest[0]) : 512, print)); return;
       case 'fw-serve': need(2); print(this.firmwareUri(this.firmwareFiles.add(ep))); return;
       case 'fw-pull': need(3); print(await fwPull(this, ep, path, print)); return;

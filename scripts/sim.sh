@@ -5,7 +5,12 @@
 # output goes to stderr. Settings are mc/config overrides with the keys of docs/flash-a-board.md:
 #   make sim SETTINGS="lwm2mEndpoint=dev-1 lwm2mBootstrap=coap://127.0.0.1:5783"
 #   bash scripts/sim.sh lwm2mEndpoint=dev-1 lwm2mServer=coaps://127.0.0.1:5684 lwm2mPskIdentity=dev-1 lwm2mPskKey=0011…
-# SIGINT/SIGTERM: the app de-registers (hal/moddable/stop-sim.ts), then mcsim is ended (5 s at most).
+# SIGINT/SIGTERM: the app de-registers (hal/moddable/hooks-sim.ts), then mcsim is ended (5 s at most;
+# at once when the app says it stopped). Ctrl-C in a terminal sends SIGINT to the whole foreground
+# process group: the output filter below ignores it, so the app's last lines still come through.
+# A stored configuration (Moddable's lin preference file) wins over lwm2mServer/lwm2mBootstrap, as
+# on a device; the app says at start which one it uses. FRESH=1 (`make sim FRESH=1`, or the setting
+# lwm2mFresh=1) deletes the stored configuration first: the app starts as a fresh device.
 # Needs a Moddable SDK with its Linux tools built ($MODDABLE, see docs/flash-a-board.md), npm ci
 # here (tsc), and Debian's xvfb. Says what is missing and exits 1 otherwise.
 # SIM_MANIFEST: another manifest to build (default ./manifest.json; the device test wraps this one).
@@ -30,10 +35,16 @@ for kv in ${SETTINGS:-} "$@"; do
     lwm2mMemoryLog) [[ "$val" =~ ^[0-9]{1,7}$ ]] || die "bad lwm2mMemoryLog '$val': milliseconds between memory lines (0: off)" ;;
     lwm2mFirmwareVersion) [[ "$val" =~ ^[A-Za-z0-9._+-]{1,31}$ ]] || die "bad lwm2mFirmwareVersion '$val': 1 to 31 of A-Z a-z 0-9 . _ + -" ;;
     lwm2mFirmware) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mFirmware '$val': 1 (object 5 where the platform can stage an image) or 0 (none)" ;;
-    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware)" ;;
+    lwm2mFresh) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mFresh '$val': 1 (delete the stored configuration at start) or 0" ;;
+    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware, lwm2mFresh)" ;;
   esac
   args+=("$kv")
 done
+case "${FRESH:-}" in
+  ""|0) ;;
+  1) args+=("lwm2mFresh=1") ;;
+  *) die "bad FRESH '${FRESH}': FRESH=1 starts as a fresh device (the stored configuration deleted)" ;;
+esac
 
 [ -n "${MODDABLE:-}" ] || die "MODDABLE is not set: export MODDABLE=/path/to/moddable (the Moddable SDK, see docs/flash-a-board.md)"
 [ -d "$MODDABLE/build/makefiles/lin" ] || die "MODDABLE=$MODDABLE is not a Moddable SDK folder (no build/makefiles/lin)"
@@ -61,8 +72,11 @@ so="$MODDABLE/build/bin/lin/mc/instrument/$name/mc.so" # -i builds go to instrum
 done_flag="$stopfile.done"
 rm -f "$stopfile" "$done_flag"
 # mcsim under its own Xvfb, in a session (process group) of its own so that it can be ended as one.
-# XS's own "instruments: …" line, printed every second by an instrumented build, is left out.
-setsid xvfb-run -a stdbuf -oL "$bin/mcsim" "$so" </dev/null 2>&1 > >(while IFS= read -r line; do
+# XS's own "instruments: …" line, printed every second by an instrumented build, is left out. The
+# filter ignores SIGINT (trap ''): it is in the terminal's foreground process group, which Ctrl-C
+# signals whole, and it must outlive the signal to pass on the app's de-registration and "stopped"
+# lines; it ends when mcsim's output does.
+setsid xvfb-run -a stdbuf -oL "$bin/mcsim" "$so" </dev/null 2>&1 > >(trap '' INT; while IFS= read -r line; do
   [[ "$line" == "instruments: "* ]] && continue
   printf '%s\n' "$line"
   [[ "$line" == *"lwm2m-mcu: stopped"* ]] && : > "$done_flag"

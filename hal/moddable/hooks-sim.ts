@@ -4,9 +4,14 @@
 //    calls stop (main.ts: de-register, then go quiet), and the script ends mcsim once the app logs
 //    that it stopped. Without lwm2mStopFile nothing is polled.
 //  - Memory: with lwm2mMemoryLog=<ms> (and a build with instrumentation: mcconfig -i or -d), every
-//    <ms> a full garbage collection, then one line with Moddable's own counters: XS slot heap and
-//    chunk heap in use (test-host/moddable/device.test.ts reads them); memoryMark(label) logs one
-//    now (main.ts: before and after the client is constructed). Off by default.
+//    <ms> a full garbage collection, then one line with Moddable's own counters, both in bytes:
+//    "slot heap N bytes, chunk heap M bytes in use" (test-host/moddable/device.test.ts reads them);
+//    memoryMark(label) logs one now (main.ts: before and after the client is constructed). Off by
+//    default. "XS Slot Heap Used" is bytes, not slots: the simulator's getter
+//    ($MODDABLE/build/simulators/modules/screen.c, as xs/platforms/mc/xsHosts.c on devices) returns
+//    the->currentHeapCount * sizeof(txSlot), the slots in use (xs/sources/xsMemory.c counts them
+//    at each GC) times 32 on this 64-bit build (16 on the 32-bit ESP32: xsAll.h struct sxSlot).
+//    "XS Chunk Heap Used" is the->currentChunksSize, bytes.
 import config from "mc/config";
 import Timer from "timer";
 import { File } from "file";
@@ -41,6 +46,6 @@ export function startMemoryLog(): void {
 }
 
 function memoryText(): string {
-  return Instrumentation.get(Instrumentation.map("XS Slot Heap Used")) + " slots, " +
-    Instrumentation.get(Instrumentation.map("XS Chunk Heap Used")) + " chunk bytes in use";
+  return "slot heap " + Instrumentation.get(Instrumentation.map("XS Slot Heap Used")) + " bytes, chunk heap " +
+    Instrumentation.get(Instrumentation.map("XS Chunk Heap Used")) + " bytes in use";
 }

@@ -67,7 +67,13 @@ async function account(hal: ModdableHal, key: string, uri: string, psk: object):
 async function boot(): Promise<void> {
   const s = settings();
   const hal = new ModdableHal({ port: s.localPort, store: openStore("lwm2m"), logLevel: LogLevel.INFO });
-  hal.log(LogLevel.INFO, "lwm2m-mcu: endpoint " + s.endpoint + ", server " + (s.server || "-") + ", bootstrap " + (s.bootstrap || "-"));
+  hal.log(LogLevel.INFO, "lwm2m-mcu: endpoint " + s.endpoint + "; settings: server " + (s.server || "-") + ", bootstrap " + (s.bootstrap || "-"));
+  // lwm2mFresh=1 (`make sim FRESH=1`): start as a fresh device, without what an earlier run stored.
+  // On a board it would forget the bootstrapped configuration at every boot: for the simulator.
+  if (String(config.lwm2mFresh ?? "0") === "1") {
+    hal.storageDelete("config");
+    hal.log(LogLevel.INFO, "lwm2m-mcu: lwm2mFresh=1: the stored configuration is deleted");
+  }
   // A bad setting is logged and left out: the app runs with what it can (e.g. the bootstrap server only).
   const hexOk = /^([0-9a-fA-F]{2})+$/.test(s.pskKey);
   if (s.pskKey && !hexOk) hal.log(LogLevel.ERROR, "lwm2m-mcu: lwm2mPskKey ignored: not hex digits, two per byte");
@@ -102,12 +108,26 @@ async function boot(): Promise<void> {
     },
   });
 
+  // Which configuration the client uses, and where it came from (Ev.LOADED at start): a stored one
+  // wins over the settings, as on a device, and it must not pass for them.
+  // lin: Moddable's preference module keeps it in a file under file.root (lwm2mFresh=1 deletes it there).
+  const where = fileRoot ? " (" + fileRoot + "modpreferences.json; make sim FRESH=1 starts as a fresh device)" : "";
+  let loaded = false;
+  const sayLoaded = (from: number): void => {
+    loaded = true;
+    hal.log(LogLevel.INFO, "lwm2m-mcu: configuration: " + (from === 1
+      ? "stored by an earlier run, used instead of the settings server/bootstrap" + where
+      : from === 2 ? "from the smartcard (provisioning data)"
+      : "factory, from the settings (server " + (server ? server.uri : "-") + ", bootstrap " + (bootstrap ? bootstrap.uri : "-") + ")"));
+  };
+
   // The driver: allocated once, no closures per datagram.
   const out = new Uint8Array(s.sizes.maxDatagram ?? 1280);
   const pump = (): void => {
     const deadline = sendQueued(client, hal, out);
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
-      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: registered");
+      if (e === Ev.LOADED) sayLoaded(client.eventA);
+      else if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: registered");
       else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, "lwm2m-mcu: bootstrap finished");
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: de-registered");
     }
@@ -130,6 +150,7 @@ async function boot(): Promise<void> {
   });
   client.start(hal.now());
   pump();
+  if (!loaded) hal.log(LogLevel.INFO, "lwm2m-mcu: configuration: none (nothing stored, no server or bootstrap setting)");
 }
 
 boot().catch((e: unknown) => trace("lwm2m-mcu: " + String(e) + "\n"));

@@ -123,4 +123,28 @@ test('server from the command line takes console commands on stdin', async () =>
   } finally { await s.stop(); }
 });
 
+test('server console: a result is printed once, with its content format, and not logged as well', async () => {
+  // Found driving `lwm2m-mcu server` by hand: each result came twice (a timestamped log line and the
+  // bare answer), and neither said which content format the client answered in.
+  const s = await startCli(['server', '--port', '0']);
+  const c = spawn(process.execPath, [CLI, 'client', '--endpoint', 'cli-once', '--server', `coap://127.0.0.1:${s.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const closed = new Promise<number | null>((r) => c.on('close', (code) => r(code)));
+  const until = async (re: RegExp) => { for (let k = 0; k < 250 && !re.test(s.out()); k++) await new Promise((r) => setTimeout(r, 20)); assert.match(s.out(), re); };
+  try {
+    await until(/server: register cli-once /);
+    s.write('read cli-once /3/0/0\n');
+    await until(/^read cli-once \/3\/0\/0 → 2\.05 /m);
+    s.write('composite cli-once /3/0/0 /3/0/1\n');
+    await until(/^read-composite cli-once \/3\/0\/0,\/3\/0\/1 → 2\.05 /m);
+    const lines = s.out().split('\n');
+    assert.equal(lines.filter((l) => /read cli-once \/3\/0\/0/.test(l)), ['read cli-once /3/0/0 → 2.05 text "lwm2m-mcu"']);
+    assert.is(lines.filter((l) => /"lwm2m-mcu"/.test(l)).length, 2, 'the value once for each of the two commands: ' + s.out());
+    assert.match(s.out(), /^read-composite cli-once \/3\/0\/0,\/3\/0\/1 → 2\.05 SenML (JSON|CBOR) \{"\/3\/0\/0":"lwm2m-mcu","\/3\/0\/1":/m);
+  } finally {
+    c.kill('SIGTERM');
+    await closed;
+    assert.is(await s.stop(), 0);
+  }
+});
+
 test.run();

@@ -256,11 +256,19 @@ test('bootstrap-server console: help, list, bootstrap EP (server-initiated); and
     await until(/anjay 127\.0\.0\.1:\d+/);
     client.seen = [];
     c.stdin.write('bootstrap anjay\n');
-    await until(/anjay: bootstrap finished \(discover \/ 2\.05, delete \/0 2\.02/);
+    // The console prints each step and the outcome once, as its answer (not in the timestamped log
+    // as well, and no summary repeating the steps after them).
+    await until(/^anjay: bootstrap finished$/m);
+    assert.match(out, /^anjay: discover \/ → 2\.05 \(bootstrap account/m);
+    assert.match(out, /^anjay: delete \/0 → 2\.02$/m);
+    const lines = (re: RegExp) => out.split('\n').filter((l) => re.test(l)).length;
+    assert.is(lines(/anjay: delete \/0 → 2\.02/), 2, 'once for the client-initiated bootstrap (the log), once for the console\'s: ' + out);
+    assert.is(lines(/anjay: bootstrap finished/), 2, out);
     assert.is(client.seen[0].path, '/');
     c.stdin.write(`bootstrap anjay 127.0.0.1:${client.port}\n`);
-    for (let k = 0; k < 500 && (out.match(/anjay: bootstrap finished \(/g) ?? []).length < 2; k++) await sleep(20);
-    assert.is((out.match(/anjay: bootstrap finished \(/g) ?? []).length, 2, out);
+    for (let k = 0; k < 500 && lines(/^anjay: bootstrap finished$/) < 2; k++) await sleep(20);
+    assert.is(lines(/^anjay: bootstrap finished$/), 2, out);
+    assert.is(lines(/bootstrap finished \(/), 0, out);
     c.stdin.write('quit\n');
     assert.is(await closed, 0);
     // One shot: exit 0 when the bootstrap finished, 1 when it did not.

@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import { Lwm2mServer, Registration, decodePayload, encodePayload, parseLinks, parsePath } from '../../host/server.js';
 import { ScriptedClient } from './scripted-client.js';
 import { Code } from '../../src/coap/codes.js';
-import { MsgType } from '../../src/coap/message.js';
+import { MessageWriter, MsgType } from '../../src/coap/message.js';
 import { ContentFormat } from '../../src/formats/content-format.js';
 import { sleep } from '../peers.js';
 
@@ -236,14 +236,14 @@ test('console commands', async () => {
     await server.command('list', (s) => out.push(s));
     assert.match(out[0], /^node1 \/rd\/\d+ 127\.0\.0\.1:\d+ lt=300/);
     await server.command('read node1 /3/0/0', (s) => out.push(s));
-    assert.is(out[1], '2.05 "ACME"');
+    assert.is(out[1], 'read node1 /3/0/0 → 2.05 text "ACME"');
     await server.command('write node1 /1/0/1 300', (s) => out.push(s));
-    assert.is(out[2], '2.04');
+    assert.is(out[2], 'write node1 /1/0/1 → 2.04');
     assert.is(Buffer.from(client.seen[1].payload).toString('hex'), 'c201012c');
     await server.command('exec node1 /3/0/4', (s) => out.push(s));
-    assert.is(out[3], '2.04');
+    assert.is(out[3], 'execute node1 /3/0/4 → 2.04');
     await server.command('create node1 /3303 { "/3303/1/5700": 21.5 }', (s) => out.push(s));
-    assert.is(out[4], '2.04');
+    assert.is(out[4], 'create node1 /3303 → 2.04');
     assert.is(Buffer.from(client.seen[3].payload).toString('hex'), '0701e4164441ac0000');
     out.pop();
     await server.command('help', (s) => out.push(s));
@@ -265,7 +265,7 @@ test('console write of an instance takes JSON; one value for a non-resource path
     client.responder = () => ({ code: Code.CHANGED });
     const out: string[] = [];
     await server.command('write node1 /1/0 {"/1/0/1": 60, "/1/0/7": "UQ"} senml-json', (s) => out.push(s));
-    assert.equal(out, ['2.04']);
+    assert.equal(out, ['write node1 /1/0 → 2.04']);
     assert.is(client.seen[0].code, Code.PUT);
     assert.is(client.seen[0].path, '/1/0');
     assert.is(client.seen[0].contentFormat, ContentFormat.SENML_JSON);
@@ -371,6 +371,147 @@ test('a new Register cancels the requests pending to the old registration (as Le
     assert.is(read?.value, 'ACME', 'the new registration is read at once, not after the old request\'s NON_LIFETIME');
     assert.ok(lines.some((l) => /1 request\(s\) to node1 \(\/rd\/1\) cancelled: the registration was replaced by a new Register/.test(l)), lines.join('\n'));
   } finally { await close(); }
+});
+
+test('console: each result is printed once (not in the log too), naming the content format that came back', async () => {
+  // Found driving `lwm2m-mcu server` by hand: every result came twice, a log line and the bare answer,
+  // and neither said whether the client answered TLV, SenML or text.
+  const lines: string[] = [];
+  const { server, client, close } = await setup(lines);
+  try {
+    await register(client, server.port);
+    const tlv = encodePayload(ContentFormat.TLV, [3303, 0], { '/3303/0/5700': 21.5, '/3303/0/5701': 'Cel' });
+    const cbor = encodePayload(ContentFormat.SENML_CBOR, [3303, 0], { '/3303/0/5700': 21.5 });
+    const lcbor = encodePayload(ContentFormat.LWM2M_CBOR, [3303, 0, 5700], 21.5);
+    client.responder = (s) =>
+      s.path === '/3/0/0' ? { code: Code.CONTENT, contentFormat: ContentFormat.TEXT, payload: 'ACME' }
+      : s.path === '/3/0/1' ? { code: Code.CONTENT, payload: 'no option' }
+      : s.path === '/3/0/3' ? { code: Code.CONTENT, contentFormat: ContentFormat.OPAQUE, payload: new Uint8Array([1, 2]) }
+      : s.path === '/3/0/9' ? { code: Code.CONTENT, contentFormat: 1234, payload: 'x' }
+      : s.path === '/3303/0/5700' ? { code: Code.CONTENT, contentFormat: ContentFormat.LWM2M_CBOR, payload: lcbor, observe: s.observe === 0 ? 1 : undefined }
+      : s.path === '/3303/0' && s.accept === ContentFormat.SENML_CBOR ? { code: Code.CONTENT, contentFormat: ContentFormat.SENML_CBOR, payload: cbor }
+      : s.path === '/3303/0' ? { code: Code.CONTENT, contentFormat: ContentFormat.TLV, payload: tlv }
+      : s.path === '/3' ? { code: Code.CONTENT, contentFormat: ContentFormat.LINK_FORMAT, payload: '</3>,</3/0>' }
+      : s.path === '/' ? { code: Code.CONTENT, contentFormat: ContentFormat.SENML_JSON, payload: '[{"n":"/3/0/0","vs":"ACME"},{"n":"/3303/0/5700","v":21.5}]' }
+      : s.path === '/3303' ? { code: Code.CREATED } : { code: Code.NOT_FOUND };
+    const before = lines.length;
+    const out: string[] = [];
+    const say = (l: string) => out.push(l);
+    for (const c of ['read node1 /3/0/0', 'read node1 /3/0/1', 'read node1 /3/0/3', 'read node1 /3/0/9', 'read node1 /3303/0/5700',
+      'read node1 /3303/0', 'read node1 /3303/0 senml-cbor', 'discover node1 /3', 'composite node1 /3/0/0 /3303/0/5700', 'delete node1 /3/0/7']) {
+      await server.command(c, say);
+    }
+    assert.equal(out, [
+      'read node1 /3/0/0 → 2.05 text "ACME"',
+      'read node1 /3/0/1 → 2.05 text (no Content-Format) "no option"',
+      'read node1 /3/0/3 → 2.05 opaque "0x0102"',
+      'read node1 /3/0/9 → 2.05 Content-Format 1234 (cannot decode content format 1234)',
+      'read node1 /3303/0/5700 → 2.05 LwM2M CBOR 21.5',
+      'read node1 /3303/0 → 2.05 TLV {"/3303/0/5700":21.5,"/3303/0/5701":"Cel"}',
+      'read node1 /3303/0 → 2.05 SenML CBOR {"/3303/0/5700":21.5}',
+      'discover node1 /3 → 2.05 link format </3>,</3/0>',
+      // the endpoint first, then the paths (it said "read-composite /3/0/0,/3303/0/5700 node1 /")
+      'read-composite node1 /3/0/0,/3303/0/5700 → 2.05 SenML JSON {"/3/0/0":"ACME","/3303/0/5700":21.5}',
+      'delete node1 /3/0/7 → 4.04',
+    ]);
+    assert.equal(lines.slice(before), [], 'nothing of it in the log as well');
+    // An observation started at the console prints its notifications there, once each.
+    await server.command('observe node1 /3303/0/5700', say);
+    assert.equal(out.slice(-2), ['observe #1 node1 /3303/0/5700 → 2.05 LwM2M CBOR 21.5', 'observation #1 (cancel 1 to stop)']);
+    const tok = client.seen[client.seen.length - 1].token;
+    client.notify(server.port, tok, 5, encodePayload(ContentFormat.LWM2M_CBOR, [3303, 0, 5700], 22.5), ContentFormat.LWM2M_CBOR);
+    for (let k = 0; k < 100 && out.length < 13; k++) await sleep(10);
+    assert.is(out[12], 'notification #1 seq 5 node1 /3303/0/5700 → 2.05 LwM2M CBOR 22.5');
+    assert.equal(lines.slice(before), [], 'the notification is not in the log as well');
+    // The same operations through the API (no console): one log line each, with the format.
+    await server.read('node1', '/3303/0');
+    assert.equal(lines.slice(before), ['server: read node1 /3303/0 → 2.05 TLV {"/3303/0/5700":21.5,"/3303/0/5701":"Cel"}']);
+  } finally { await close(); }
+});
+
+test('a de-registration, an expiry or a new Register says which observations it cancelled', async () => {
+  // Found driving the console: after a client de-registered, its observations silently vanished from `list`.
+  const lines: string[] = [];
+  const { server, client, close } = await setup(lines);
+  try {
+    const r = await register(client, server.port);
+    client.responder = () => ({ code: Code.CONTENT, contentFormat: ContentFormat.TEXT, observe: 1, payload: '21.5' });
+    const out: string[] = [];
+    await server.command('observe node1 /3303/0/5700', (l) => out.push(l));
+    await server.command('observe node1 /3/0/9', (l) => out.push(l));
+    out.length = 0;
+    await server.command('list', (l) => out.push(l));
+    assert.equal(out.slice(1), ['observation #1 node1 /3303/0/5700', 'observation #2 node1 /3/0/9']);
+    const d = await client.send(server.port, { code: Code.DELETE, path: ['rd', r.locationPath[1]] });
+    assert.is(d.code, Code.DELETED);
+    assert.ok(lines.includes('server: observations of node1 cancelled (it de-registered): #1 /3303/0/5700, #2 /3/0/9'), lines.join('\n'));
+    out.length = 0;
+    await server.command('list', (l) => out.push(l));
+    assert.equal(out, ['no registrations']);
+    // A new Register of the same endpoint replaces the old registration and its observations.
+    await register(client, server.port);
+    await server.observe('node1', '/3303/0/5700', undefined);
+    await register(client, server.port);
+    assert.ok(lines.includes('server: observations of node1 cancelled (it registered anew): #3 /3303/0/5700'), lines.join('\n'));
+    // An expiry (lt=1).
+    await register(client, server.port, 'node2', 1);
+    await server.observe('node2', '/3/0/9', undefined);
+    const expired = once(server, 'deregistered');
+    await expired;
+    assert.ok(lines.includes('server: observations of node2 cancelled (its registration expired): #4 /3/0/9'), lines.join('\n'));
+  } finally { await close(); }
+});
+
+test('a duplicate of a piggybacked response gets no RST and no log line; only what is sent is logged', async () => {
+  // RFC 7252 §4.2: an ACK is never answered, so the server sent nothing for the client's repeated ACK
+  // (its answer to our retransmitted request) — yet it logged "… unknown token … → RST" for each
+  // (796 such lines in one loss trial).
+  const lines: string[] = [];
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => lines.push(l) });
+  const sock = dgram.createSocket('udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m) => got.push(m));
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const w = new MessageWriter();
+  const msg = (type: number, code: number, mid: number, token: Uint8Array, build: (w: MessageWriter) => void = () => {}) => {
+    const b = new Uint8Array(256);
+    w.begin(b, 0, b.length, type, code, mid, token, 0, token.length);
+    build(w);
+    return Buffer.from(b.subarray(0, w.end()));
+  };
+  const send = (b: Buffer) => new Promise<void>((r) => sock.send(b, server.port, '127.0.0.1', () => r()));
+  const next = async () => { for (let k = 0; k < 200 && got.length === 0; k++) await sleep(10); return got.shift(); };
+  try {
+    await send(msg(MsgType.CON, Code.POST, 1, new Uint8Array([1]), (x) => {
+      x.option(11, te.encode('rd'), 0, 2); x.option(15, te.encode('ep=raw'), 0, 6);
+    }));
+    assert.is((await next())?.[1], Code.CREATED);
+    const read = server.read('raw', '/3/0/0');
+    const get = (await next())!;
+    assert.is(get[0] >> 4 & 3, MsgType.CON);
+    const mid = get.readUInt16BE(2), token = new Uint8Array(get.subarray(4, 4 + (get[0] & 15)));
+    const ack = msg(MsgType.ACK, Code.CONTENT, mid, token, (x) => { x.optionUint(12, 0); x.payload(te.encode('ACME'), 0, 4); });
+    await send(ack);
+    assert.is((await read).value, 'ACME');
+    await send(ack); // the duplicate
+    await send(ack);
+    await sleep(200);
+    assert.is(got.length, 0, 'nothing is sent for a duplicate ACK');
+    assert.is(server.duplicateResponses, 2);
+    assert.not.ok(lines.some((l) => /unknown token|RST/.test(l)), lines.join('\n'));
+    // An ACK nobody asked for: logged, but without "RST", since none is sent.
+    await send(msg(MsgType.ACK, Code.CONTENT, 4242, new Uint8Array([9, 9])));
+    await sleep(200);
+    assert.is(got.length, 0);
+    const stray = lines.filter((l) => /unknown token 0909/.test(l));
+    assert.equal(stray.length, 1, lines.join('\n'));
+    assert.not.match(stray[0], /RST/);
+    // A CON response nobody asked for does get RST (§4.2), and the log says so.
+    await send(msg(MsgType.CON, Code.CONTENT, 4243, new Uint8Array([8, 8])));
+    const rst = await next();
+    assert.is(rst && rst[0] >> 4 & 3, MsgType.RST);
+    assert.ok(lines.some((l) => /unknown token 0808 → RST/.test(l)), lines.join('\n'));
+  } finally { sock.close(); await server.stop(); }
 });
 
 test('garbage datagrams do not crash the server', async () => {

@@ -39,14 +39,25 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   ]).finally(() => clearTimeout(t));
 }
 
+/** A slot on the simulator (64-bit): hooks-sim.ts's line gives the slot heap in bytes, slots × 32. */
+const SLOT_BYTES = 32;
+
+/** [slots, chunk bytes] of a memory line of hooks-sim.ts ("slot heap N bytes, chunk heap M bytes in use"). */
+function memoryOf(l: string | undefined): [number, number] | null {
+  const m = l ? /memory(?: \([^)]*\))?: slot heap (\d+) bytes, chunk heap (\d+) bytes in use/.exec(l) : null;
+  if (!m) return null;
+  const slotBytes = Number(m[1]);
+  assert.is(slotBytes % SLOT_BYTES, 0, `the slot heap is a whole number of ${SLOT_BYTES}-byte slots: ${l}`);
+  return [slotBytes / SLOT_BYTES, Number(m[2])];
+}
+
 /** The next memory line the app logs after now (hooks-sim.ts): [slots, chunk bytes]. */
 async function memoryNow(sim: Sim): Promise<[number, number]> {
   const n = sim.lines.length;
   const l = await within(new Promise<string>((resolve) => {
-    const iv = setInterval(() => { const hit = sim.lines.slice(n).find((x) => /memory: \d+ slots/.test(x)); if (hit) { clearInterval(iv); resolve(hit); } }, 50);
+    const iv = setInterval(() => { const hit = sim.lines.slice(n).find((x) => /memory: slot heap \d+ bytes/.test(x)); if (hit) { clearInterval(iv); resolve(hit); } }, 50);
   }), 10_000, 'a memory line');
-  const m = /memory: (\d+) slots, (\d+) chunk bytes/.exec(l)!;
-  return [Number(m[1]), Number(m[2])];
+  return memoryOf(l)!;
 }
 
 /** n Reads of /3/0, `wide` at a time (the simulator's UDP is polled every 20 ms). */
@@ -149,10 +160,9 @@ async function flow(secure: boolean): Promise<void> {
     if (!secure) {
       // Memory on the real runtime: Moddable's instrumentation after a full GC (hooks-sim.ts).
       const mark = (label: string): [number, number] => {
-        const l = sim!.lines.find((x) => x.includes(`memory (${label})`));
-        const m = l ? /: (\d+) slots, (\d+) chunk bytes/.exec(l) : null;
+        const m = memoryOf(sim!.lines.find((x) => x.includes(`memory (${label})`)));
         if (!m) throw new Error('no memory line ' + label);
-        return [Number(m[1]), Number(m[2])];
+        return m;
       };
       const [sb, cb] = mark('before the client'), [sc, cc] = mark('client constructed');
       memoryFigures.push({ when: 'before the client', slots: sb, chunkBytes: cb }, { when: 'client constructed', slots: sc, chunkBytes: cc });
@@ -163,7 +173,8 @@ async function flow(secure: boolean): Promise<void> {
       await reads(server, ep, 10_000);
       const [s2, c2] = await memoryNow(sim);
       memoryFigures.push({ when: 'registered', slots: s0, chunkBytes: c0 }, { when: 'after 100 Reads', slots: s1, chunkBytes: c1 }, { when: 'after 10,000 Reads', slots: s2, chunkBytes: c2 });
-      console.log('mcsim memory (slots, chunk bytes): ' + memoryFigures.map((f) => `${f.when} ${f.slots}, ${f.chunkBytes}`).join('; ') +
+      // Printed with VERBOSE=1 (test-host/run.ts shows a passing file's output only then).
+      console.log(`mcsim memory (slots of ${SLOT_BYTES} bytes, chunk bytes): ` + memoryFigures.map((f) => `${f.when} ${f.slots}, ${f.chunkBytes}`).join('; ') +
         `; the client: ${sc - sb} slots, ${cc - cb} chunk bytes`);
       assert.ok(s2 <= s1 && c2 <= c1, `no growth from 100 to 10,000 Reads: slots ${s1} → ${s2}, chunk bytes ${c1} → ${c2}`);
       await malformed(server, ep, localPort);

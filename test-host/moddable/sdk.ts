@@ -39,13 +39,23 @@ export interface Sim {
   line(re: RegExp, ms: number): Promise<string>;
   /** SIGTERM (the app de-registers first); resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Ctrl-C in a terminal: SIGINT to the whole process group sim.sh leads (with `group`). */
+  interrupt(): void;
   exited: Promise<number | null>;
 }
 
+export interface SimOptions {
+  /** More environment (e.g. FRESH=1). */
+  env?: Record<string, string>;
+  /** Run sim.sh as the leader of a process group of its own, as a shell runs a foreground job:
+   *  everything it starts outside mcsim's own session (the output filter, sleep) is in it. */
+  group?: boolean;
+}
+
 /** scripts/sim.sh (what `make sim` runs) with these settings, building `manifest`. */
-export function startSim(manifest: string, settings: string[]): Sim {
+export function startSim(manifest: string, settings: string[], o: SimOptions = {}): Sim {
   const proc = spawn('bash', [join(repoRoot(), 'scripts', 'sim.sh'), ...settings], {
-    env: { ...process.env, SIM_MANIFEST: manifest }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SIM_MANIFEST: manifest, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: o.group === true,
   });
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
@@ -71,6 +81,10 @@ export function startSim(manifest: string, settings: string[]): Sim {
     });
   };
   const stop = async (): Promise<number | null> => { if (proc.exitCode === null) proc.kill('SIGTERM'); return exited; };
+  const interrupt = (): void => {
+    if (!o.group) throw new Error('interrupt() needs startSim(…, { group: true })');
+    process.kill(-proc.pid!, 'SIGINT');
+  };
   process.on('exit', () => { if (proc.exitCode === null) try { proc.kill('SIGTERM'); } catch { /* gone */ } });
-  return { proc, lines, errTail: () => err.slice(-4000), line, stop, exited };
+  return { proc, lines, errTail: () => err.slice(-4000), line, stop, interrupt, exited };
 }

@@ -87,12 +87,15 @@ test('scripts/sim.sh (make sim): without $MODDABLE, or with a bad setting, one l
   const unbuilt = spawnSync('bash', [join(root, 'scripts', 'sim.sh')], { env: { ...env, MODDABLE: root }, encoding: 'utf8' });
   assert.is(unbuilt.status, 1);
   assert.match(unbuilt.stderr, /is not a Moddable SDK folder/);
-  for (const [bad, why] of [['lwm2mServer=http://x', /bad lwm2mServer/], ['lwm2mPskKey=abc', /bad lwm2mPskKey: hex/], ['lwm2mLocalPort=70000', /bad lwm2mLocalPort/], ['lwm2mFirmwareVersion=', /bad lwm2mFirmwareVersion/], ['lwm2mFirmware=yes', /bad lwm2mFirmware 'yes'/], ['color=red', /unknown setting 'color'/], ['lwm2mEndpoint', /key=value/]] as const) {
+  for (const [bad, why] of [['lwm2mServer=http://x', /bad lwm2mServer/], ['lwm2mPskKey=abc', /bad lwm2mPskKey: hex/], ['lwm2mLocalPort=70000', /bad lwm2mLocalPort/], ['lwm2mFirmwareVersion=', /bad lwm2mFirmwareVersion/], ['lwm2mFirmware=yes', /bad lwm2mFirmware 'yes'/], ['lwm2mFresh=yes', /bad lwm2mFresh 'yes'/], ['color=red', /unknown setting 'color'/], ['lwm2mEndpoint', /key=value/]] as const) {
     const b = spawnSync('bash', [join(root, 'scripts', 'sim.sh'), bad], { env, encoding: 'utf8' });
     assert.is(b.status, 1, bad);
     assert.match(b.stderr, why);
     assert.is(b.stderr.trim().split('\n').length, 1, bad);
   }
+  const fresh = spawnSync('bash', [join(root, 'scripts', 'sim.sh')], { env: { ...env, FRESH: 'yes' }, encoding: 'utf8' });
+  assert.is(fresh.status, 1);
+  assert.match(fresh.stderr, /^sim: bad FRESH 'yes': FRESH=1 starts as a fresh device/);
 });
 
 test('scripts/flash.sh: without $MODDABLE and ESP-IDF it says what is missing and exits non-zero', () => {
