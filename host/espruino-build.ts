@@ -186,7 +186,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
 
 /** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
 const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
-  'encrypt', 'decrypt', 'AES', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
+  'encrypt', 'decrypt', 'AES', 'SHA256', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
   'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m',
   'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file'];
 
@@ -530,8 +530,10 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
     // Firmware Update (object 5, and its Storage store) is loaded only when the board has it.
     // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
     // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
+    // The portable AES (src/crypto/aes.ts, its tables built at load) only if something constructs
+    // one: the HAL gives every DTLS session Espruino's native AES (hal/espruino/aes.ts).
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts'],
     // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
     // server's payloads loaded go back to the application: a bootstrapped board keeps as many
     // variables free as a factory-configured one.

@@ -42,9 +42,13 @@ interface EspruinoStorage {
   getStats(): { totalBytes: number; freeBytes: number; fileBytes: number; fileCount: number; trashBytes: number; trashCount: number };
   erase(name: string): void;
 }
+/** Each returns a new ArrayBuffer, which Espruino indexes as bytes (declared here as the Uint8Array
+ *  it behaves as: TypedArray.set takes it). */
 interface EspruinoCrypto {
   AES: {
-    encrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): ArrayBuffer;
-    decrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): ArrayBuffer;
+    encrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): Uint8Array;
+    decrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): Uint8Array;
   };
+  /** One-shot SHA-256 of the whole message. */
+  SHA256(message: Uint8Array): Uint8Array;
 }
