@@ -7,21 +7,40 @@
 // it (no variant writes into a given buffer); Espruino frees it as soon as it is copied out. Nothing
 // else per block: the 16 input bytes go to the native call as a view made once per (array, offset)
 // the caller uses (AesCcm uses two), and the result is copied out by the native TypedArray.set.
+// (The wrapper with two copy loops and a new array per block cost 15× the raw native call.)
+/// <reference path="./espruino-e.d.ts" />
 import type { BlockCipherProvider, Sha256Provider } from '../../src/crypto/provider.js';
 
 const ECB = { mode: 'ECB' };
-/** Input views kept per provider: AesCcm's two blocks, and two more (a CBC record's first blocks). */
-const VIEWS = 4;
 
+/**
+ * The 16 input bytes go to the native call as a view made on first sight of an (array, offset)
+ * pair: two kept in fields, tested inline (AesCcm's two input blocks: the CBC-MAC state and the
+ * counter), two more in #input (a CBC record's first blocks); any other pair is copied into #block.
+ * An array is known by its address (E.getAddressOf): Espruino's === compares two typed arrays by
+ * their contents, as text (slow, and true for two arrays holding the same bytes). A kept pair keeps
+ * its array alive, so its address stays its own. The hot fields come first: Espruino looks a
+ * property up along the object's list of them.
+ */
 export class EspruinoAes128 implements BlockCipherProvider {
-  readonly sha256: Sha256Provider | undefined;
+  #p0 = 0;
+  #o0 = -1;
+  #v0: Uint8Array | null = null;
+  #p1 = 0;
+  #o1 = -1;
+  #v1: Uint8Array | null = null;
   readonly #aes = require('crypto').AES;
   readonly #key = new Uint8Array(16);
-  /** Input views: of #arr[k] at #at[k] (16 bytes); a pair not among them is copied into #block. */
-  readonly #arr: (Uint8Array | null)[] = [];
-  readonly #at: number[] = [];
-  readonly #view: Uint8Array[] = [];
+  #p2 = 0;
+  #o2 = -1;
+  #v2: Uint8Array | null = null;
+  #p3 = 0;
+  #o3 = -1;
+  #v3: Uint8Array | null = null;
+  /** The arrays of the kept pairs (held so that their addresses are not reused). */
+  readonly #held: Uint8Array[] = [];
   readonly #block = new Uint8Array(16);
+  readonly sha256: Sha256Provider | undefined;
 
   /** @param sha256 the native SHA-256 the DTLS session given this provider hashes its handshake on. */
   constructor(sha256?: Sha256Provider) {
@@ -32,21 +51,32 @@ export class EspruinoAes128 implements BlockCipherProvider {
     for (let j = 0; j < 16; j++) this.#key[j] = key[off + j];
   }
 
+  // (No local variable: under Espruino each one is an allocation per call. The offset is tested
+  // first: a number comparison, before the native call.)
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    out.set(this.#aes.encrypt(this.#input(inp, inOff), this.#key, ECB), outOff);
+    out.set(this.#aes.encrypt(inOff === this.#o0 && E.getAddressOf(inp, false) === this.#p0 ? this.#v0!
+      : inOff === this.#o1 && E.getAddressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
   }
 
   decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    out.set(this.#aes.decrypt(this.#input(inp, inOff), this.#key, ECB), outOff);
+    out.set(this.#aes.decrypt(inOff === this.#o0 && E.getAddressOf(inp, false) === this.#p0 ? this.#v0!
+      : inOff === this.#o1 && E.getAddressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
   }
 
-  /** The 16 bytes inp[inOff…] as an array of their own, without allocating after the first calls. */
+  /** The input block of a pair not in the first two fields: a kept view, a new one while there is
+   *  room, else a copy. */
   #input(inp: Uint8Array, inOff: number): Uint8Array {
-    const arr = this.#arr, at = this.#at;
-    for (let k = 0; k < arr.length; k++) if (arr[k] === inp && at[k] === inOff) return this.#view[k];
-    if (arr.length < VIEWS) {
+    const p = E.getAddressOf(inp, false);
+    if (p === this.#p2 && inOff === this.#o2) return this.#v2!;
+    if (p === this.#p3 && inOff === this.#o3) return this.#v3!;
+    const n = this.#held.length;
+    if (n < 4) {
       const v = new Uint8Array(inp.buffer, inp.byteOffset + inOff, 16);
-      arr.push(inp); at.push(inOff); this.#view.push(v);
+      this.#held.push(inp);
+      if (n === 0) { this.#p0 = p; this.#o0 = inOff; this.#v0 = v; }
+      else if (n === 1) { this.#p1 = p; this.#o1 = inOff; this.#v1 = v; }
+      else if (n === 2) { this.#p2 = p; this.#o2 = inOff; this.#v2 = v; }
+      else { this.#p3 = p; this.#o3 = inOff; this.#v3 = v; }
       return v;
     }
     const b = this.#block;

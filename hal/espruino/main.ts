@@ -98,7 +98,7 @@ function boot(): void {
   const pump = (): void => {
     const deadline = sendQueued(client, hal, out);
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
-      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered');
+      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered, ' + Math.round((getTime() - LWM2M_T0) * 1000) + ' ms after start');
       else if (e === Ev.BOOTSTRAP_FINISHED) { hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished'); releaseBootstrapCode(); }
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
     }
