@@ -12,6 +12,8 @@
 import type { BlockCipherProvider, Sha256Provider } from '../../src/crypto/provider.js';
 
 const ECB = { mode: 'ECB' };
+/** E.getAddressOf, looked up once (a method of a built-in is looked up by name at every call). */
+const addressOf = E.getAddressOf;
 
 /**
  * The 16 input bytes go to the native call as a view made on first sight of an (array, offset)
@@ -54,19 +56,19 @@ export class EspruinoAes128 implements BlockCipherProvider {
   // (No local variable: under Espruino each one is an allocation per call. The offset is tested
   // first: a number comparison, before the native call.)
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    out.set(this.#aes.encrypt(inOff === this.#o0 && E.getAddressOf(inp, false) === this.#p0 ? this.#v0!
-      : inOff === this.#o1 && E.getAddressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
+    out.set(this.#aes.encrypt(inOff === this.#o0 && addressOf(inp, false) === this.#p0 ? this.#v0!
+      : inOff === this.#o1 && addressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
   }
 
   decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    out.set(this.#aes.decrypt(inOff === this.#o0 && E.getAddressOf(inp, false) === this.#p0 ? this.#v0!
-      : inOff === this.#o1 && E.getAddressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
+    out.set(this.#aes.decrypt(inOff === this.#o0 && addressOf(inp, false) === this.#p0 ? this.#v0!
+      : inOff === this.#o1 && addressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
   }
 
   /** The input block of a pair not in the first two fields: a kept view, a new one while there is
    *  room, else a copy. */
   #input(inp: Uint8Array, inOff: number): Uint8Array {
-    const p = E.getAddressOf(inp, false);
+    const p = addressOf(inp, false);
     if (p === this.#p2 && inOff === this.#o2) return this.#v2!;
     if (p === this.#p3 && inOff === this.#o3) return this.#v3!;
     const n = this.#held.length;
