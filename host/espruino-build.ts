@@ -54,8 +54,9 @@ export interface EspruinoBuildOptions {
   mangleProps?: boolean;
   /** Minify (default true). */
   minify?: boolean;
-  /** Print `@mod <n> <path> <variables in use before> <after>` around every module's first load
-   *  (process.memory(), which collects first): the per-module memory table. */
+  /** Print `@mod <n> <variables in use before> <after> <µs>` around every module's first load
+   *  (process.memory(), which collects first): the per-module memory table, and the time the load
+   *  took (the modules it loads and their collections included). */
   traceModules?: boolean;
   /** ES5 code placed after the prelude, before the modules (tests: shims for the test harness). */
   prologue?: string;
@@ -161,7 +162,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   // C[i] is module i's exports object itself (no module record: variables); tsc's CommonJS output
   // never uses `module`.
   const run = opts.traceModules
-    ? 'var u=process.memory().usage;f(m,r);print("@mod "+i+" "+u+" "+process.memory().usage);'
+    ? 'var u=process.memory().usage,t=getTime();f(m,r);t=getTime()-t;print("@mod "+i+" "+u+" "+process.memory().usage+" "+Math.round(t*1e6));'
     : 'f(m,r);';
   // Releasable modules (opts.releasable, releasableSet()): K lists their numbers; one of them keeps
   // its factory when it loads and goes into L, which LWM2M_RELEASE() empties from C.
@@ -186,8 +187,8 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
 
 /** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
 const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
-  'encrypt', 'decrypt', 'AES', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
-  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'lwm2m',
+  'encrypt', 'decrypt', 'AES', 'SHA256', 'getAddressOf', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
+  'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'LWM2M_T0', 'lwm2m',
   'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file'];
 
 /** Property names a minifier must leave alone: every own property of the engine's globals and their
@@ -525,13 +526,17 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
   const version = String(settings.lwm2mFirmwareVersion ?? '0.1.0');
   if (!/^[\x21-\x7e]{1,32}$/.test(version)) throw new Error('lwm2mFirmwareVersion: 1…32 printable characters');
   settings.lwm2mFirmwareVersion = version;
-  const b = await buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules,
+  // LWM2M_T0: when the bundle started to run (the prelude before it only defines helpers), for the
+  // log line at registration ("registered, N ms after start").
+  const b = await buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules, prologue: 'var LWM2M_T0=getTime();',
     sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(objects) },
     // Firmware Update (object 5, and its Storage store) is loaded only when the board has it.
     // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
     // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
+    // The portable AES (src/crypto/aes.ts, its tables built at load) only if something constructs
+    // one: the HAL gives every DTLS session Espruino's native AES (hal/espruino/aes.ts).
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts'],
     // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
     // server's payloads loaded go back to the application: a bootstrapped board keeps as many
     // variables free as a factory-configured one.

@@ -1,5 +1,7 @@
 // The little of Espruino's runtime that hal/espruino uses (https://www.espruino.com/Reference).
-// Type-checking only: hal/espruino/tsconfig.json (no Node, no DOM types).
+// Type-checking only: hal/espruino/tsconfig.json (no Node, no DOM types). `E` is in espruino-e.d.ts
+// (also referenced by aes.ts, which the host's tests compile with Node's types).
+/// <reference path="./espruino-e.d.ts" />
 declare function require(name: 'dgram'): EspruinoDgram;
 declare function require(name: 'Storage'): EspruinoStorage;
 declare function require(name: 'crypto'): EspruinoCrypto;
@@ -7,18 +9,10 @@ declare function getTime(): number;
 declare function setTimeout(cb: () => void, ms: number): number;
 declare function clearTimeout(id: number): void;
 declare function print(...args: unknown[]): void;
-declare const E: {
-  /** A 32-bit random number from the hardware RNG. */
-  hwRand(): number;
-  /** The bytes of a typed array as a (binary) string. */
-  toString(data: Uint8Array): string;
-  /** A string's bytes as a new Uint8Array. */
-  toUint8Array(data: string): Uint8Array;
-  /** A hard reset (Linux: prints "Not implemented" and exits). */
-  reboot(): void;
-};
 declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number; history: number } };
 declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
+/** getTime() when the bundle started to run (its first statement: host/espruino-build.ts buildDeviceBundle). */
+declare var LWM2M_T0: number;
 /** The bundle's loader: drops the releasable modules loaded so far (host/espruino-build.ts); their number. */
 declare var LWM2M_RELEASE: () => number;
 
@@ -42,9 +36,13 @@ interface EspruinoStorage {
   getStats(): { totalBytes: number; freeBytes: number; fileBytes: number; fileCount: number; trashBytes: number; trashCount: number };
   erase(name: string): void;
 }
+/** Each returns a new ArrayBuffer, which Espruino indexes as bytes (declared here as the Uint8Array
+ *  it behaves as: TypedArray.set takes it). */
 interface EspruinoCrypto {
   AES: {
-    encrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): ArrayBuffer;
-    decrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): ArrayBuffer;
+    encrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): Uint8Array;
+    decrypt(data: Uint8Array, key: Uint8Array, options?: { mode?: string }): Uint8Array;
   };
+  /** One-shot SHA-256 of the whole message. */
+  SHA256(message: Uint8Array): Uint8Array;
 }

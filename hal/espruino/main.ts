@@ -6,7 +6,7 @@
 // in, datagrams out, one timer at the client's next deadline (the call order of src/client/client.ts).
 // The running client is global `lwm2m` ({client, hal, stop()}) for the REPL.
 import { EspruinoHal } from './hal.js';
-import { EspruinoAes128 } from './aes.js';
+import { EspruinoAes128, EspruinoSha256 } from './aes.js';
 import { EspruinoFirmwareStore } from './firmware.js';
 import { LogLevel, sendQueued } from '../hal.js';
 import type { Config } from '../../src/config.js';
@@ -31,13 +31,15 @@ function hexBytes(s: string): Uint8Array {
 /** The HAL's callbacks for the client, made in a scope that holds only the HAL (on Espruino a
  *  closure keeps every variable of the scope it was made in: the settings must not stay alive). */
 function halHooks(hal: EspruinoHal) {
+  const sha256 = new EspruinoSha256();
   return {
     store: {
       load: (out: Uint8Array) => hal.storageRead('config', out),
       save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite('config', buf, off, len),
     },
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
-    aes: () => new EspruinoAes128(),
+    // Native AES, and native SHA-256 for the DTLS handshake (its transcript hash and PRF).
+    aes: () => new EspruinoAes128(sha256),
     // Firmware Update: after apply() has switched the boot slot (the logs flushed first).
     restart: () => { setTimeout(() => E.reboot(), 200); },
     bytesToString: (b: Uint8Array) => E.toString(b),
@@ -96,7 +98,7 @@ function boot(): void {
   const pump = (): void => {
     const deadline = sendQueued(client, hal, out);
     for (let e = client.nextEvent(); e !== Ev.NONE; e = client.nextEvent()) {
-      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered');
+      if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered, ' + Math.round((getTime() - LWM2M_T0) * 1000) + ' ms after start');
       else if (e === Ev.BOOTSTRAP_FINISHED) { hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished'); releaseBootstrapCode(); }
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
     }

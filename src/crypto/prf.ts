@@ -1,23 +1,33 @@
 // The TLS 1.2 PRF with P_SHA256 (RFC 5246 §5): PRF(secret, label, seed) = P_SHA256(secret, label + seed).
 // Allocation-free after construction; label and seed are passed separately (no concatenation).
+// On the portable SHA-256 by default, or on a native one-shot one (OneShotHmacSha256).
 import type { Slab } from '../slab.js';
 import { HmacSha256, HMAC_SHA256_LEN } from './hmac.js';
+import { OneShotHmacSha256 } from './oneshot.js';
+import type { Sha256Provider } from './provider.js';
 import type { Sha256 } from './sha256.js';
 
+/** The longest label + seed a PRF on a one-shot SHA-256 takes by default: TLS 1.2's labels (at most
+ *  22 bytes, "extended master secret") with two 32-byte randoms, rounded up. */
+export const PRF_LABEL_SEED_MAX = 96;
+
 export class TlsPrf {
-  private readonly hmac: HmacSha256;
+  private readonly hmac: HmacSha256 | OneShotHmacSha256;
   /** A(i) at 0, the output block at HMAC_SHA256_LEN. */
   private readonly ab: Uint8Array;
 
-  constructor(slab?: Slab) {
-    this.hmac = new HmacSha256(slab);
+  /** @param sha256 a native one-shot SHA-256 to run on (default: the portable one).
+   *  @param maxLabelSeed with `sha256`: the longest label + seed1 + seed2 prf() will be given. */
+  constructor(slab?: Slab, sha256?: Sha256Provider, maxLabelSeed = PRF_LABEL_SEED_MAX) {
+    this.hmac = sha256 !== undefined ? new OneShotHmacSha256(sha256, HMAC_SHA256_LEN + maxLabelSeed, slab) : new HmacSha256(slab);
     this.ab = slab !== undefined ? slab.u8(2 * HMAC_SHA256_LEN) : new Uint8Array(2 * HMAC_SHA256_LEN);
   }
 
   /** The digest of a hash's running state (which stays as it is), computed in this PRF's own hash,
-   *  which is free between prf() calls (TLS verify_data hashes the transcript so far, then runs the PRF). */
+   *  which is free between prf() calls (TLS verify_data hashes the transcript so far, then runs the
+   *  PRF). Portable PRF only (a PRF on a native SHA-256 has no running state to lend). */
   digestOf(h: Sha256, out: Uint8Array, outOff: number): void {
-    this.hmac.digestOf(h, out, outOff);
+    (this.hmac as HmacSha256).digestOf(h, out, outOff);
   }
 
   /** Fill out[outOff…outOff+outLen] with PRF(secret, label, seed1 + seed2). seed2Len may be 0. */

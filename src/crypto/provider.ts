@@ -1,6 +1,8 @@
-// The block-cipher seam: a HAL may hand the core a native AES-128 (Moddable's `crypt` BlockCipher,
-// Node's crypto) through this interface; the portable `Aes128` in aes.ts is the default.
-// Implementations must not allocate per call.
+// The native-crypto seams: a HAL may hand the core a native AES-128 (Moddable's `crypt` BlockCipher,
+// Node's crypto, Espruino's require("crypto").AES) through BlockCipherProvider, and with it a native
+// one-shot SHA-256 (Espruino's require("crypto").SHA256) through Sha256Provider. The portable `Aes128`
+// (aes.ts) and `Sha256` (sha256.ts) are the defaults. Implementations must not allocate per call,
+// except where the platform's native call itself returns a new buffer (a HAL edge).
 
 export interface BlockCipherProvider {
   /** Load a 16-byte AES-128 key from key[off…off+16]. */
@@ -9,4 +11,14 @@ export interface BlockCipherProvider {
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void;
   /** Decrypt one block (only CBC suites need it; a provider without it gets the portable AES). */
   decryptBlock?(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void;
+  /** A native SHA-256 that comes with this native crypto: the DTLS session given this provider
+   *  (ClientOptions.aes) runs its handshake's transcript hash and PRF on it (src/crypto/oneshot.ts).
+   *  Without it they run on the portable SHA-256. */
+  readonly sha256?: Sha256Provider;
+}
+
+/** A one-shot SHA-256: the whole message in one call (all that Espruino's native SHA256 offers). */
+export interface Sha256Provider {
+  /** Write SHA-256(data[off…off+len]) (32 bytes) to out[outOff…]; out may be data's array. */
+  hash(data: Uint8Array, off: number, len: number, out: Uint8Array, outOff: number): void;
 }

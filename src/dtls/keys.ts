@@ -1,6 +1,8 @@
 // The PSK key schedule (RFC 4279 §2, RFC 5246 §6.3, §7.4.9, §8.1), allocation-free after construction.
 import { TlsPrf } from '../crypto/prf.js';
 import { Sha256 } from '../crypto/sha256.js';
+import { BufferedSha256 } from '../crypto/oneshot.js';
+import type { Sha256Provider } from '../crypto/provider.js';
 import { Slab } from '../slab.js';
 import { ascii } from './bytes.js';
 import { MASTER_SECRET_LEN, RANDOM_LEN, VERIFY_DATA_LEN } from './constants.js';
@@ -30,15 +32,21 @@ export class KeySchedule {
   readonly clientRandom: Uint8Array;
   /** The server random at KS_SERVER_RANDOM, the master secret at KS_MASTER, working bytes at KS_WORK. */
   readonly b: Uint8Array;
-  /** Running hash of the handshake messages (RFC 6347 §4.2.6: as if each were one fragment). */
-  readonly transcript: Sha256;
+  /** Running hash of the handshake messages (RFC 6347 §4.2.6: as if each were one fragment): the
+   *  portable streaming SHA-256, or on a native one-shot SHA-256 the messages kept and hashed whole. */
+  readonly transcript: Sha256 | BufferedSha256;
 
-  constructor(maxPsk: number, slab: Slab = new Slab()) {
-    this.prf = new TlsPrf(slab);
+  /**
+   * @param sha256 a native one-shot SHA-256 for the transcript and the PRF (default: the portable one).
+   * @param transcriptMax with `sha256`: the most handshake bytes one handshake hashes (DtlsWorkspace
+   *        TRANSCRIPT_MAX); a longer transcript gives a wrong verify_data, which fails the handshake.
+   */
+  constructor(maxPsk: number, slab: Slab = new Slab(), sha256?: Sha256Provider, transcriptMax = 0) {
+    this.prf = new TlsPrf(slab, sha256);
     this.clientRandom = slab.u8(RANDOM_LEN);
     const premaster = 4 + 2 * maxPsk;
     this.b = slab.u8(KS_WORK + (premaster > KEY_BLOCK_MAX ? premaster : KEY_BLOCK_MAX));
-    this.transcript = new Sha256(slab);
+    this.transcript = sha256 !== undefined ? new BufferedSha256(sha256, transcriptMax, slab) : new Sha256(slab);
   }
 
   /** master_secret from the PSK premaster secret: uint16 N, N zero bytes, uint16 N, psk. */
@@ -62,8 +70,9 @@ export class KeySchedule {
 
   /** verify_data over the transcript so far (the transcript keeps running). */
   verifyData(client: boolean, out: Uint8Array, o: number): void {
-    const b = this.b;
-    this.prf.digestOf(this.transcript, b, KS_WORK);
+    const b = this.b, t = this.transcript;
+    if (t instanceof Sha256) this.prf.digestOf(t, b, KS_WORK);
+    else t.digest(b, KS_WORK);
     const label = client ? CLIENT_FINISHED : SERVER_FINISHED;
     this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, label, 0, label.length, b, KS_WORK, 32, EMPTY, 0, 0, out, o, VERIFY_DATA_LEN);
   }

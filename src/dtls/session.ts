@@ -157,7 +157,8 @@ export class DtlsSession {
    * @param aes a native AES-128 for the write side (and the read side when `aesRead` is not given,
    *            re-keyed as the direction changes). Default: one portable AES, shared the same way
    *            (a key expansion per change of direction, ~0.1 AES block for CCM, saves an AES of
-   *            ~0.5 KB per session).
+   *            ~0.5 KB per session). Its `sha256`, if any, runs the handshake hashing of the
+   *            workspace this session makes (not of a given one).
    * @param aesRead a second native AES instance for the read side.
    * @param workspace the handshake working state, shared with other sessions (their handshakes then run
    *                  one at a time); its maxDatagram must be at least this session's. Default: its own.
@@ -168,7 +169,7 @@ export class DtlsSession {
               aes?: BlockCipherProvider, aesRead?: BlockCipherProvider, workspace?: DtlsWorkspace, slab?: Slab) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsSession: maxDatagram must be at least 128 bytes');
     const sl = slab !== undefined ? slab : workspace !== undefined ? workspace.slab : new Slab();
-    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram, sl);
+    const ws = workspace !== undefined ? workspace : new DtlsWorkspace(maxDatagram, sl, aes !== undefined ? aes.sha256 : undefined);
     if (ws.maxDatagram < maxDatagram) throw new RangeError('DtlsSession: the workspace is sized for smaller datagrams');
     this.workspace = ws;
     this.peerCid = sl.u8(MAX_CID);

@@ -12,6 +12,7 @@ import { KeySchedule } from './keys.js';
 import { CLIENT_HELLO_MAX, Reassembler, ServerHelloRecord } from './handshake.js';
 import { RecordScratch } from './record.js';
 import { Slab } from '../slab.js';
+import type { Sha256Provider } from '../crypto/provider.js';
 
 /**
  * Our largest flight: the ClientHello with the longest session id and cookie (352 bytes). Flight 5
@@ -31,6 +32,16 @@ export const REASSEMBLY_SLOTS = 4;
 export const REASSEMBLY_CAP = 512;
 /** The longest PSK identity hint kept (RFC 4279 §5.3: implementations support hints of 128 bytes). */
 export const HINT_CAP = 128;
+
+/**
+ * The most handshake bytes one handshake hashes (its transcript, headers included): our longest
+ * ClientHello, the server's ServerHello and ServerKeyExchange (each at most REASSEMBLY_CAP: a longer
+ * message fails the handshake), ServerHelloDone, our ClientKeyExchange with the longest identity,
+ * and both Finished (an abbreviated handshake hashes less). The buffer of a transcript kept for a
+ * one-shot native SHA-256 (KeySchedule): 1,602 bytes.
+ */
+export const TRANSCRIPT_MAX = FLIGHT_CAP + 2 * (HANDSHAKE_HEADER_LEN + REASSEMBLY_CAP) + HANDSHAKE_HEADER_LEN +
+  (HANDSHAKE_HEADER_LEN + 2 + MAX_PSK_IDENTITY) + 2 * (HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN);
 
 /** Offsets in DtlsWorkspace.b (one array: XS charges each typed array on top of its bytes). The session
  *  id is at 0, where writeClientHello() reads it. */
@@ -69,10 +80,12 @@ export class DtlsWorkspace {
   /**
    * @param maxDatagram the largest maxDatagram of the sessions that will share this workspace.
    * @param slab where the arrays come from (the sessions sharing the workspace default to it too).
+   * @param sha256 a native one-shot SHA-256 for the handshake's transcript and PRF (the transcript is
+   *               then kept, TRANSCRIPT_MAX bytes); default: the portable SHA-256.
    */
-  constructor(readonly maxDatagram: number, readonly slab: Slab = new Slab()) {
+  constructor(readonly maxDatagram: number, readonly slab: Slab = new Slab(), sha256?: Sha256Provider) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsWorkspace: maxDatagram must be at least 128 bytes');
-    this.keys = new KeySchedule(MAX_PSK, slab);
+    this.keys = new KeySchedule(MAX_PSK, slab, sha256, TRANSCRIPT_MAX);
     this.reasm = new Reassembler(REASSEMBLY_SLOTS, REASSEMBLY_CAP, slab);
     this.flight = slab.u8(FLIGHT_CAP);
     this.b = slab.u8(WS_LEN);

@@ -3,6 +3,7 @@
 // same bytes. The transcript (the server's datagrams, then server application records) is recorded in
 // Node against the in-process server with this file's seeded generator.
 import { DtlsSession, DtlsState } from '../../src/dtls/session.js';
+import type { BlockCipherProvider } from '../../src/crypto/provider.js';
 
 let state = 0x1234567;
 /** The client's random source: xorshift32 from a fixed seed (reset before each run). */
@@ -29,7 +30,7 @@ export interface TranscriptHex { serverDatagrams: string[]; appRecords: string[]
 
 /** Everything one run needs, decoded once. */
 export class Replay {
-  readonly client = new DtlsSession(1152, rng);
+  readonly client: DtlsSession;
   readonly id = fromAscii(IDENTITY);
   readonly psk = fromHex(PSK_HEX);
   readonly dgrams: Uint8Array[];
@@ -38,7 +39,9 @@ export class Replay {
   readonly plain = new Uint8Array(1152);
   readonly app = fromAscii('hello from the device');
 
-  constructor(t: TranscriptHex) {
+  /** @param aes a native block cipher (and through it a native SHA-256) for the client; default portable. */
+  constructor(t: TranscriptHex, aes?: BlockCipherProvider) {
+    this.client = new DtlsSession(1152, rng, aes);
     this.dgrams = t.serverDatagrams.map(fromHex);
     this.apps = t.appRecords.map(fromHex);
   }
