@@ -54,21 +54,22 @@ export class EspruinoAes128 implements BlockCipherProvider {
   }
 
   // (No local variable: under Espruino each one is an allocation per call. The offset is tested
-  // first: a number comparison, before the native call.)
+  // first: a number comparison, before the native call, whose second argument is left to its
+  // default, false: a token less to interpret.)
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    out.set(this.#aes.encrypt(inOff === this.#o0 && addressOf(inp, false) === this.#p0 ? this.#v0!
-      : inOff === this.#o1 && addressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
+    out.set(this.#aes.encrypt(inOff === this.#o0 && addressOf(inp) === this.#p0 ? this.#v0!
+      : inOff === this.#o1 && addressOf(inp) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
   }
 
   decryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void {
-    out.set(this.#aes.decrypt(inOff === this.#o0 && addressOf(inp, false) === this.#p0 ? this.#v0!
-      : inOff === this.#o1 && addressOf(inp, false) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
+    out.set(this.#aes.decrypt(inOff === this.#o0 && addressOf(inp) === this.#p0 ? this.#v0!
+      : inOff === this.#o1 && addressOf(inp) === this.#p1 ? this.#v1! : this.#input(inp, inOff), this.#key, ECB), outOff);
   }
 
   /** The input block of a pair not in the first two fields: a kept view, a new one while there is
    *  room, else a copy. */
   #input(inp: Uint8Array, inOff: number): Uint8Array {
-    const p = addressOf(inp, false);
+    const p = addressOf(inp);
     if (p === this.#p2 && inOff === this.#o2) return this.#v2!;
     if (p === this.#p3 && inOff === this.#o3) return this.#v3!;
     const n = this.#held.length;

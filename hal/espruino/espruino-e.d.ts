@@ -9,6 +9,6 @@ declare const E: {
   toUint8Array(data: string): Uint8Array;
   /** A hard reset (Linux: prints "Not implemented" and exits). */
   reboot(): void;
-  /** The address of the variable v itself (flatAddress false): its identity while it lives. */
-  getAddressOf(v: unknown, flatAddress: boolean): number;
+  /** The address of the variable v itself (flatAddress false, the default): its identity while it lives. */
+  getAddressOf(v: unknown, flatAddress?: boolean): number;
 };

@@ -47,8 +47,9 @@ export class Replay {
   }
 
   /** Handshake from the transcript, open the server's records, seal two of ours. Returns a checksum of
-   *  every byte the client produced, or a negative number on failure. */
-  run(): number {
+   *  every byte the client produced, or a negative number on failure. With `bytes` false only the
+   *  lengths are summed (timing the client: under Espruino the checksum costs ~0.1 ms a byte). */
+  run(bytes = true): number {
     const c = this.client, out = this.out;
     resetRng();
     c.reset(false);
@@ -56,22 +57,22 @@ export class Replay {
     let sum = 0;
     let n: number;
     for (let i = 0; i < this.dgrams.length; i++) {
-      while ((n = c.transmit(out, 0)) > 0) sum = mix(sum, out, n);
+      while ((n = c.transmit(out, 0)) > 0) sum = bytes ? mix(sum, out, n) : sum + n;
       const d = this.dgrams[i];
       if (c.receive(d, 0, d.length, 0, this.plain, 0) < 0) return -1;
     }
-    while ((n = c.transmit(out, 0)) > 0) sum = mix(sum, out, n);
+    while ((n = c.transmit(out, 0)) > 0) sum = bytes ? mix(sum, out, n) : sum + n;
     if (c.state !== DtlsState.Connected) return -2;
     for (let i = 0; i < this.apps.length; i++) {
       const r = this.apps[i];
       const m = c.receive(r, 0, r.length, 0, this.plain, 0);
       if (m <= 0) return -3;
-      sum = mix(sum, this.plain, m);
+      sum = bytes ? mix(sum, this.plain, m) : sum + m;
     }
     for (let i = 0; i < 2; i++) {
       n = c.seal(this.app, 0, this.app.length, out, 0);
       if (n <= 0) return -4;
-      sum = mix(sum, out, n);
+      sum = bytes ? mix(sum, out, n) : sum + n;
     }
     return sum >>> 0;
   }

@@ -21,10 +21,10 @@ const stand = {
   SHA256: (m: Uint8Array) => bytes(createHash('sha256').update(m).digest()),
 };
 (globalThis as unknown as { require: (n: string) => unknown }).require = (n: string) => { assert.is(n, 'crypto'); return stand; };
-// E.getAddressOf(v, false): the variable's address (here a number per object).
+// E.getAddressOf(v): the variable's address (here a number per object).
 const ids = new WeakMap<object, number>();
 let nextId = 1;
-(globalThis as unknown as { E: unknown }).E = { getAddressOf: (v: object, flat: boolean) => { assert.is(flat, false); if (!ids.has(v)) ids.set(v, nextId++); return ids.get(v); } };
+(globalThis as unknown as { E: unknown }).E = { getAddressOf: (v: object, flat?: boolean) => { assert.ok(!flat); if (!ids.has(v)) ids.set(v, nextId++); return ids.get(v); } };
 const { EspruinoAes128, EspruinoSha256 } = await import('../../hal/espruino/aes.js');
 
 /** Runs f with the global Uint8Array counting its constructions (the stand-in's results excepted:

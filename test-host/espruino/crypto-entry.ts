@@ -96,15 +96,16 @@ loop('aes.native-floor', (n: number): number => {
   for (let i = 0; i < n; i++) { floor.encryptBlock(blk, 16, blk, 16); s = (s + blk[16]) | 0; }
   return s;
 });
+// (The lengths summed, not the bytes checksummed: the client's computing only.)
 loop('dtls.handshake-native', (n: number): number => {
   let r = 0;
-  for (let i = 0; i < n; i++) r = native.run();
+  for (let i = 0; i < n; i++) r = native.run(false);
   return r;
 });
 loop('dtls.handshake-portable', (n: number): number => {
   if (portable === null) portable = new Replay(t);
   let r = 0;
-  for (let i = 0; i < n; i++) r = portable.run();
+  for (let i = 0; i < n; i++) r = portable.run(false);
   return r;
 });
 
