@@ -223,6 +223,10 @@ export class Lwm2mClient implements EndpointHandler {
   /** Firmware Update (object 5, src/client/firmware.ts) when the board has one: it sets this.
    *  Declared only (no property until then): a client without object 5 spends no heap slot on it. */
   declare firmware: FirmwareUpdate | undefined;
+  /** The application API's hook (src/api/client.ts) for a server's Create (create true, after the
+   *  instance and its values exist) and Delete (before it goes) of an instance: 0, or a negative
+   *  code that refuses it. Declared only, like `firmware`. */
+  declare instanceHook: ((create: boolean, o: number, i: number) => number) | undefined;
 
   started = false;
   stopping = false;

@@ -1,0 +1,89 @@
+// An application written only against the public entry point (hal/node/index.ts = the package's
+// root on Node): three ready objects, registered with the host LwM2M server, read, written,
+// observed and executed; its callbacks fire and can refuse.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Lwm2mClient, TemperatureSensor, LightControl, PushButton, Lwm2mCode, type Lwm2mError } from '../../hal/node/index.js';
+import { Lwm2mServer } from '../../host/server.js';
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
+}
+const until = async (f: () => boolean, ms: number, what: string) => {
+  const t = Date.now();
+  while (!f()) { if (Date.now() - t > ms) throw new Error('timed out: ' + what); await new Promise((r) => setTimeout(r, 20)); }
+};
+
+test('three ready objects: register, read, write (accepted and refused), observe, execute', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const switched: boolean[] = [];
+  const errors: Lwm2mError[] = [];
+  const observed: string[] = [];
+  let registered = 0, deregistered = 0;
+  const temperature = new TemperatureSensor({ range: [-40, 125], initial: 21.5 });
+  const light = new LightControl({
+    onSwitch: (on) => { switched.push(on); },
+    onDimmer: (level) => (level > 80 ? Lwm2mCode.MethodNotAllowed : undefined), // refuses above 80 %
+  });
+  const button = new PushButton();
+  const client = new Lwm2mClient({
+    endpoint: 'api-app', server: { uri: `coap://127.0.0.1:${server.port}`, lifetime: 60 }, storage: false, address: '127.0.0.1',
+    objects: [temperature, light, button],
+    device: { manufacturer: 'ACME', batteryLevel: () => 87, onReboot: () => false },
+    onRegistered: () => { registered++; }, onDeregistered: () => { deregistered++; },
+    onObserveStarted: (p) => { observed.push(p); },
+    onError: (e) => { errors.push(e); },
+  });
+  const reg = new Promise<any>((r) => server.once('registered', r));
+  await client.start();
+  try {
+    const r = await within(reg, 8000, 'registration');
+    assert.is(r.endpoint, 'api-app');
+    await until(() => registered === 1, 2000, 'onRegistered');
+    // Read: the sensor's value, units and range; the device's battery from its callback.
+    const t = await server.read('api-app', '/3303/0');
+    assert.is(t.codeText, '2.05');
+    const tv = t.value as Record<string, unknown>;
+    assert.is(tv['/3303/0/5700'], 21.5);
+    assert.is(tv['/3303/0/5701'], 'Cel');
+    assert.is(tv['/3303/0/5603'], -40);
+    assert.is((await server.read('api-app', '/3/0/9', 'text')).value, 87);
+    assert.is((await server.read('api-app', '/3/0/0', 'text')).value, 'ACME');
+    // Write: accepted (the callback sees it, the value is stored), refused (4.05, value unchanged).
+    assert.is((await server.write('api-app', '/3311/0/5850', true, 'text')).codeText, '2.04');
+    assert.equal(switched, [true]);
+    assert.is(light.isOn(), true);
+    assert.is((await server.write('api-app', '/3311/0/5851', 50, 'text')).codeText, '2.04');
+    assert.is((await server.write('api-app', '/3311/0/5851', 90, 'text')).codeText, '4.05');
+    assert.is((await server.read('api-app', '/3311/0/5851', 'text')).value, 50);
+    // Out of the definition's range (0…100): 4.00, the callback is not called.
+    assert.is((await server.write('api-app', '/3311/0/5851', 101, 'text')).codeText, '4.00');
+    // Observe: set() notifies with no call to notify.
+    const values: unknown[] = [];
+    await server.writeAttributes('api-app', '/3303/0/5700', { pmin: 0 });
+    const h = await server.observe('api-app', '/3303/0/5700', 'text', (n: any) => { values.push(n.value); });
+    assert.is(h.response.codeText, '2.05');
+    await until(() => observed.length === 1, 2000, 'onObserveStarted');
+    assert.is(observed[0], '/3303/0/5700');
+    temperature.set(23.25);
+    await until(() => values.includes(23.25), 4000, 'a notification of 23.25');
+    assert.is(temperature.get(), 23.25);
+    assert.is((await server.read('api-app', '/3303/0/5602', 'text')).value, 23.25);
+    button.press();
+    assert.is((await server.read('api-app', '/3347/0/5501', 'text')).value, 1);
+    assert.is((await server.read('api-app', '/3347/0/5500', 'text')).value, true);
+    // Execute: Reset Min/Max (the sensor's own), Reboot refused by the callback (false → 4.00),
+    // Factory Reset without a callback: 4.05.
+    assert.is((await server.execute('api-app', '/3303/0/5605')).codeText, '2.04');
+    assert.is((await server.read('api-app', '/3303/0/5601', 'text')).value, 23.25);
+    assert.is((await server.execute('api-app', '/3/0/4')).codeText, '4.00');
+    assert.is((await server.execute('api-app', '/3/0/5')).codeText, '4.05');
+    assert.equal(errors, []);
+  } finally {
+    await within(client.stop(), 8000, 'stop');
+    await server.stop();
+  }
+  assert.is(deregistered, 1);
+});
+
+test.run();
