@@ -23,3 +23,5 @@ export {
 } from './api/ready.js';
 export type { SensorOptions, ThreeAxisOptions, InputOptions, ActuatorOptions, SensorClass } from './api/ready.js';
 export { objectDef, addObjectDefs } from './api/defs.js';
+export { defineObject } from './api/define.js';
+export type { ObjectSpec, ResourceSpec, TypeName } from './api/define.js';
