@@ -319,7 +319,8 @@ export class Lwm2mClient implements EndpointHandler {
 
   poll(now: number): number {
     this.now = now;
-    let next = this.ep.poll(now);
+    this.ep.pollInto(now); // (the deadline through a field: a returned double is boxed)
+    let next = this.ep.nextDeadline;
     if (this.started) {
       if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
       next = Math.min(next, this.runBootstrapTimers(now));
@@ -338,7 +339,7 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
-      else next = Math.min(next, this.ep.poll(now));
+      else { this.ep.pollInto(now); next = Math.min(next, this.ep.nextDeadline); }
     }
     return next;
   }
