@@ -637,17 +637,14 @@ export class Endpoint {
 
   /** Dispatches queued requests and runs the timers. Returns the next deadline (ms), or Infinity. */
   poll(now: number): number {
-    this.pollInto(now);
-    return this.nextDeadline;
+    this.pollInto(now, this.dExpiry, this.dN);
+    return this.dExpiry[this.dN];
   }
 
-  /** poll()'s deadline, as pollInto() left it. */
-  nextDeadline = Infinity;
-
-  /** poll() with the deadline left in nextDeadline rather than returned: a double returned from a
+  /** poll() with the deadline written to out[at] rather than returned: a double returned from a
    *  call V8 does not inline is boxed (a HeapNumber per call when it is Infinity or fractional), and
    *  the client polls once per turn of its driver (Lwm2mClient.poll uses this). */
-  pollInto(now: number): void {
+  pollInto(now: number, out: Float64Array, at: number): void {
     this.now = now;
     while (this.qCount > 0) this.dispatchOne();
     // The running minimum in a Float64Array: a local that also takes a call's result (ch.poll) may be
@@ -680,7 +677,7 @@ export class Endpoint {
       if (dl < nx[M]) nx[M] = dl;
     }
     if (this.hasOutput()) nx[M] = now;
-    this.nextDeadline = nx[M];
+    out[at] = nx[M];
   }
 
   /** Something waits to be sent to peer p. */
