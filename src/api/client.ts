@@ -19,7 +19,6 @@ import { standardDefs } from '../objects/standard.js';
 import { DeviceObject, type DeviceInfo } from '../objects/device.js';
 import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivity.js';
 import { Slab } from '../slab.js';
-import { sendQueued } from '../../hal/hal.js';
 import type { PeerAddress } from '../coap/peer.js';
 import { Code } from '../coap/codes.js';
 import { Lwm2mError, codeText } from './errors.js';
@@ -353,7 +352,15 @@ export class Lwm2mClient implements DeviceControl {
     const tr = this.#transport;
     if (tr === null) return;
     this.#kicked = false;
-    const deadline = sendQueued(this.#core, tr, this.#out);
+    // (hal/hal.ts sendQueued's loop; src/ does not import hal/: at most 64 datagrams a turn, so that
+    // an engine that keeps producing cannot starve the event loop.)
+    const core = this.#core, out = this.#out;
+    let deadline = core.poll(tr.now()), n = core.transmit(out, 0);
+    for (let sent = 0; n > 0 && sent < 64; sent++) {
+      tr.send(out, 0, n, core.txPeer);
+      deadline = core.poll(tr.now());
+      if (sent < 63) n = core.transmit(out, 0);
+    }
     this.#now = tr.now();
     this.#events();
     if (this.#stopping && (this.#core.idle() || this.#now >= this.#stopTimer)) { this.#finishStop(); return; }
