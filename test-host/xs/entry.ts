@@ -18,6 +18,5 @@ import './suites/formats.js';
 import './suites/client.js';
 import './suites/scenario.js';
 import './suites/firmware.js';
-import './suites/api.js';
 
 install();
