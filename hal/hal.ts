@@ -11,6 +11,8 @@ export type { FirmwareStore };
 
 export const enum LogLevel { ERROR = 0, WARN = 1, INFO = 2, DEBUG = 3 }
 
+/** (src/api/platform.ts Transport is the part of it the public client uses: a Hal is one. Not derived
+ *  from it: the device builds compile hal/ without src/api.) */
 export interface Hal {
   /** A monotonic clock in milliseconds. */
   now(): number;

@@ -107,6 +107,8 @@ export const enum BsMode { CLIENT = 0, SERVER = 1, SMARTCARD = 2, FACTORY = 3 }
 export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6, BOOTSTRAP_PACK = 7, FIRMWARE = 8 }
 
 const LOC_BYTES = 64;
+/** The slot of Lwm2mClient.f64 the endpoint's deadline crosses in: read at once (dm.ts notifyDue uses every slot as scratch). */
+const F64_DEADLINE = 7;
 const RD = ascii('rd');
 const BS = ascii('bs');
 const BSPACK = ascii('bspack');
@@ -233,6 +235,10 @@ export class Lwm2mClient implements EndpointHandler {
   /** Firmware Update (object 5, src/client/firmware.ts) when the board has one: it sets this.
    *  Declared only (no property until then): a client without object 5 spends no heap slot on it. */
   declare firmware: FirmwareUpdate | undefined;
+  /** The application API's hook (src/api/client.ts) for a server's Create (create true, after the
+   *  instance and its values exist) and Delete (before it goes) of an instance: 0, or a negative
+   *  code that refuses it. Declared only, like `firmware`. */
+  declare instanceHook: ((create: boolean, o: number, i: number) => number) | undefined;
 
   started = false;
   stopping = false;
@@ -325,7 +331,9 @@ export class Lwm2mClient implements EndpointHandler {
 
   poll(now: number): number {
     this.now = now;
-    let next = this.ep.poll(now);
+    const f = this.f64;
+    this.ep.pollInto(now, f, F64_DEADLINE); // (the deadline through an array: a returned double is boxed)
+    let next = f[F64_DEADLINE];
     if (this.started) {
       if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
       next = Math.min(next, this.runBootstrapTimers(now));
@@ -344,7 +352,7 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
-      else next = Math.min(next, this.ep.poll(now));
+      else { this.ep.pollInto(now, f, F64_DEADLINE); next = Math.min(next, f[F64_DEADLINE]); }
     }
     return next;
   }

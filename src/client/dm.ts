@@ -382,6 +382,8 @@ function create(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter,
     t.deleteInstance(o, id);
     return fail(res, Code.BAD_REQUEST);
   }
+  const hook = c.instanceHook;
+  if (hook !== undefined) { const rc = hook(true, o, id); if (rc < 0) { t.deleteInstance(o, id); return fail(res, -rc); } }
   if (accessControlActive(t) && s >= 0) createAclFor(t, o, id, c.serverSsid(s));
   if (o <= 2 && !c.persist(0)) return fail(res, Code.INTERNAL_SERVER_ERROR);
   res.setCode(Code.CREATED);
@@ -395,6 +397,8 @@ function deleteInstance(c: Lwm2mClient, res: MessageWriter, s: number): number {
   if (deny(c, s, AccessOp.Delete, path.o, path.i)) return fail(res, Code.UNAUTHORIZED);
   if (!t.hasObject(path.o) || !t.hasInstance(path.o, path.i)) return fail(res, Code.NOT_FOUND);
   if (path.o === 1 || path.o === 3) return fail(res, Code.METHOD_NOT_ALLOWED); // the server's own account / the Device object
+  const hook = c.instanceHook;
+  if (hook !== undefined) { const rc = hook(false, path.o, path.i); if (rc < 0) return fail(res, -rc); }
   const e = t.deleteInstance(path.o, path.i);
   if (e < 0) return fail(res, -e);
   if (accessControlActive(t)) deleteAclFor(t, path.o, path.i);
