@@ -43,6 +43,7 @@ import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
+import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -99,6 +100,10 @@ export interface ClientOptions {
    *  any peer, not only from the configured servers. Off by default: a datagram from an address and
    *  port the client holds no account for is dropped (and counted in unknownDropped). */
   acceptUnknownPeers?: boolean;
+  /** Queue Mode (src/client/queue.ts): what a DTLS session becomes across a sleep — closed and
+   *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), or kept ("keep":
+   *  the HAL keeps or rebinds the same port, or the server takes a Connection ID). */
+  queueDtls?: 'keep' | 'resume' | 'full';
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -227,6 +232,8 @@ export class Lwm2mClient implements EndpointHandler {
   started = false;
   stopping = false;
   now = 0;
+  /** Queue Mode state and the stored notifications (src/client/queue.ts). */
+  readonly queue: QueueMode;
   /** Arguments of the event nextEvent() returned. */
   eventA = 0;
   eventB = 0;
@@ -288,6 +295,7 @@ export class Lwm2mClient implements EndpointHandler {
     for (let k = 0; k < c.dtlsSessions; k++) {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
+    this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -297,12 +305,19 @@ export class Lwm2mClient implements EndpointHandler {
 
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     this.now = now;
+    queueHeard(this, now);
     return this.ep.receive(buf, off, len, from, now);
   }
 
   transmit(out: Uint8Array, at: number): number {
-    return this.ep.transmit(out, at);
+    const n = this.ep.transmit(out, at);
+    if (n > 0) this.queue.lastActivity = this.now;
+    return n;
   }
+
+  /** Queue Mode: true while the client is offline (the HAL may close its socket and sleep until the
+   *  deadline poll() returned; Ev.OFFLINE / Ev.ONLINE mark the changes). */
+  get offline(): boolean { return this.queue.offline; }
 
   /** Pops the next application event (Ev); its arguments are in eventA / eventB. */
   nextEvent(): number {
@@ -311,12 +326,13 @@ export class Lwm2mClient implements EndpointHandler {
     return e;
   }
 
-  emit(kind: number, a: number, b: number): void { this.events.push(kind, a, b); }
+  emit(kind: number, a: number, b: number): void { queueOnEvent(this, kind, a); this.events.push(kind, a, b); }
 
   poll(now: number): number {
     this.now = now;
     let next = this.ep.poll(now);
     if (this.started) {
+      next = Infinity; // the client's own deadlines; the endpoint's are read again below
       if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
       next = Math.min(next, this.runBootstrapTimers(now));
       if (!this.bsFlag) {
@@ -332,9 +348,10 @@ export class Lwm2mClient implements EndpointHandler {
         if (this.bsState === Bs.HOLDOFF && this.bsDeadline < next) next = this.bsDeadline;
       }
       if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
+      queueBeforeSend(this);
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
-      else next = Math.min(next, this.ep.poll(now));
+      else next = queueDeadline(this, now, next, this.ep.poll(now));
     }
     return next;
   }
@@ -693,6 +710,7 @@ export class Lwm2mClient implements EndpointHandler {
       case Tag.DEREGISTER: this.deregistered(s, 0); break;
       case Tag.BOOTSTRAP_REQUEST: case Tag.BOOTSTRAP_PACK: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
       case Tag.NOTIFY:
+        if (reason === Failure.SECURITY && queueKeepsObservation(this, s)) { this.obs.set(s, Ob.INFLIGHT, -1); break; }
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
         if (this.obs.get(s, Ob.USED)) {
           this.emit(Ev.OBSERVE_CANCELLED, this.serverSsid(this.obs.get(s, Ob.SERVER)), s);

@@ -79,6 +79,8 @@ export interface BoardOptions {
   /** The HAL's firmware store: enables Firmware Update (object 5, kept by a Bootstrap-Delete of "/"). */
   firmware?: FirmwareStore;
   firmwareOptions?: FirmwareOptions;
+  /** Queue Mode: the DTLS session across a sleep (see ClientOptions.queueDtls). */
+  queueDtls?: 'keep' | 'resume' | 'full';
 }
 
 export interface Board {
@@ -149,6 +151,7 @@ export function createBoardClient(o: BoardOptions): Board {
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete ?? (o.firmware ? [3, 5] : undefined), bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
+    ...(o.queueDtls !== undefined ? { queueDtls: o.queueDtls } : {}),
     // Only when on: a property costs the options object an XS slot on the device.
     ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
   }, o.slab);
