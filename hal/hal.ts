@@ -38,6 +38,14 @@ export interface Hal {
   factoryReset(): void;
   /** The smartcard / provisioning source (LwM2M TS Core §6.1.2): a bootstrap configuration blob, or null. */
   provisioning(): Uint8Array | null;
+  /** Queue Mode (src/client/queue.ts): the client went offline until `until` (ms on now(); Infinity:
+   *  until something wakes it). The HAL releases what keeps the device awake — its socket — and may
+   *  sleep; the timer stays armed and wakes it. Optional: a HAL without it keeps its socket. */
+  sleep?(until: number): void;
+  /** Back online: the socket again (the same port when it can, else a new one) before the next send. */
+  wake?(): void;
+  /** True between sleep() and wake(). */
+  readonly asleep?: boolean;
 }
 
 /** What a driver drives: the client, or a bare CoAP endpoint. */
@@ -46,6 +54,8 @@ export interface SansIoCore {
   poll(now: number): number;
   transmit(out: Uint8Array, at: number): number;
   readonly txPeer: PeerAddress;
+  /** Queue Mode: true while the client is offline (Lwm2mClient.offline); absent for other cores. */
+  readonly offline?: boolean;
 }
 
 /** The drivers' one send loop (hal/node/driver.ts, hal/moddable/main.ts, hal/espruino/main.ts): runs
@@ -57,8 +67,13 @@ export function sendQueued(core: SansIoCore, hal: Hal, out: Uint8Array): number 
   for (let guard = 0; guard < 64; guard++) {
     const n = core.transmit(out, 0);
     if (n <= 0) break;
+    // Queue Mode: the client woke with something to send: the socket first.
+    if (hal.asleep === true && hal.wake !== undefined) hal.wake();
     hal.send(out, 0, n, core.txPeer);
     deadline = core.poll(hal.now());
   }
+  // Queue Mode: offline (what it sent last, a DTLS close_notify, is out): release the socket.
+  if (core.offline === true && hal.asleep !== true && hal.sleep !== undefined) hal.sleep(deadline);
+  else if (core.offline === false && hal.asleep === true && hal.wake !== undefined) hal.wake();
   return deadline;
 }

@@ -109,6 +109,9 @@ export interface ClientCliOptions {
   firmwareDir?: string;
   pskIdentity?: string;
   pskKey?: Uint8Array;
+  /** Queue Mode (TS Core §6.5): register with Q, go offline after queueTime s without an exchange. */
+  queueMode?: boolean;
+  queueTime?: number;
   logLevel: LogLevelName;
 }
 
@@ -206,6 +209,9 @@ Options:
                         are staged in DIR/firmware.new; an Update swaps them and restarts the client
   --psk-identity ID     DTLS PSK identity (with --psk-key; for coaps:// URIs)
   --psk-key HEX         DTLS PSK key as hex, e.g. 0123456789abcdef (with --psk-identity)
+  --queue-mode          LwM2M Queue Mode: register with Q; after --queue-time without an exchange the
+                        client goes offline (socket closed) until its next Update or notification
+  --queue-time S        seconds reachable after the last exchange, 1–86400 (default 93: MAX_TRANSMIT_WAIT)
   --log-level L         error, warn, info (default) or debug
   --help, -h            this text
 `;
@@ -283,6 +289,7 @@ const CLIENT_SPEC: OptSpec = {
   provisioning: { type: 'string' }, 'firmware-dir': { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
   'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' },
+  'queue-mode': { type: 'boolean' }, 'queue-time': { type: 'string' },
 };
 
 function listenAddress(a: string | undefined): string {
@@ -332,6 +339,8 @@ export function parseCommandLine(argv: string[]): Command {
       checkValues(r.values, CLIENT_SPEC);
       const opts = clientOptions(r.values as Record<string, string | undefined>);
       if (r.values['insecure-serve-any-peer'] === true) opts.serveAnyPeer = true;
+      if (r.values['queue-mode'] === true) opts.queueMode = true;
+      if (opts.queueTime !== undefined && opts.queueMode !== true) throw new ArgError('--queue-time is for --queue-mode: give both');
       return { cmd: 'client', opts };
     }
     default:
@@ -351,6 +360,8 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   if (o.lifetime === undefined) delete o.lifetime;
   if (o.localPort === undefined) delete o.localPort;
   if (v.address !== undefined) o.address = listenAddress(v.address);
+  const qt = intOption(v['queue-time'], 'queue-time', 1, 86400);
+  if (qt !== undefined) o.queueTime = qt;
   if (v.state !== undefined) o.stateFile = v.state;
   if (v.provisioning !== undefined) o.provisioningFile = v.provisioning;
   if (v['firmware-dir'] !== undefined) o.firmwareDir = v['firmware-dir'];

@@ -87,6 +87,9 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.SAVE_FAILED: return a === 0 ? 'a Write to the Security, Server or Access Control object could not be saved: answered 5.00 (the change is only in memory)'
       : a === 1 ? 'Bootstrap-Finish refused (5.00): the new configuration could not be saved; the last saved one stays'
       : 'the configuration could not be saved (the change is only in memory until a save succeeds)';
+    case Ev.OFFLINE: return a < 0 ? 'queue mode: offline (socket closed) until woken' : `queue mode: offline (socket closed) until ${(a / 1000).toFixed(1)} s (in ${Math.max(0, (a - c.now) / 1000).toFixed(1)} s)`;
+    case Ev.ONLINE: return `queue mode: woken by ${['', 'a deadline (Update)', 'a notification', 'a datagram', 'a Send', 'a Register', 'the application'][a] ?? 'event ' + a} after ${b} s offline: awake`;
+    case Ev.QUEUE_DROPPED: return `queue mode: the stored-notification ring is full: the oldest dropped (${a} so far)`;
     case Ev.CIPHERSUITE_UNSUPPORTED: return `Security instance /0/${a}: its DTLS ciphersuites (/0/${a}/16, e.g. 0x${b.toString(16).padStart(4, '0')}) are not implemented (only 0xc0a8 TLS_PSK_WITH_AES_128_CCM_8 and 0x00ae TLS_PSK_WITH_AES_128_CBC_SHA256): account not used`;
     default: return `event ${e} (${a}, ${b})`;
   }
@@ -97,6 +100,7 @@ export function eventLevel(e: number, a: number, b: number): LogLevel {
   switch (e) {
     case Ev.CONFIG_ERROR: case Ev.SAVE_FAILED: return LogLevel.ERROR;
     case Ev.BOOTSTRAP_FAILED: case Ev.REGISTRATION_FAILED: case Ev.DTLS_FAILED: case Ev.SECURITY_UNSUPPORTED:
+    case Ev.QUEUE_DROPPED:
     case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: case Ev.CIPHERSUITE_UNSUPPORTED: return LogLevel.WARN;
     case Ev.SEND_DONE: return b >= 0x40 || b === 0 ? LogLevel.WARN : LogLevel.INFO;
     // A 2.31 Continue (one per Block1 block of a firmware push) is for debug only.
@@ -203,7 +207,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     },
     unusable: () => { hal.stateUnusable('the stored configuration does not decode'); hal.log(LogLevel.ERROR, setAside()); },
   };
-  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
+  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey, ...(o.queueMode ? { binding: 'UQ' } : {}) });
   const server = serverUri ? account(serverUri) : undefined;
   const bootstrap = bootstrapUri ? { ...account(bootstrapUri) } : undefined;
   const newSeed = () => { const seed = new Uint8Array(16); hal.random(seed, 0, 16); return seed; };
@@ -227,6 +231,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     resolveHost: resolveSync,
     acceptUnknownPeers: o.serveAnyPeer === true,
     firmware: fw,
+    ...(o.queueTime !== undefined ? { config: { queueTime: o.queueTime * 1000 } } : {}),
   });
   let board = boot();
   let c = board.client;
@@ -251,6 +256,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
       return n;
     },
     get txPeer() { return c.txPeer; },
+    get offline() { return c.offline; },
     poll: (now: number) => {
       const d = c.poll(now);
       // Retransmissions: the first after the peer was last heard at info (an unreachable server is
