@@ -55,7 +55,7 @@ export function runQueueBench(seconds: number): QueueBenchRow[] {
     rows.push({
       mode: m.mode, ...tr,
       fullHandshakes: w.fullHandshakes, abbreviatedHandshakes: w.abbreviatedHandshakes,
-      awakeSeconds: Math.round(c.queue.awakeSeconds(w.net.now)),
+      awakeSeconds: Math.round(c.queue!.awakeSeconds(w.net.now)),
       notifications: w.server.notifications.length,
       wakes: w.events.filter((e) => e.e === Ev.ONLINE).length,
       cancelled: w.events.filter((e) => e.e === Ev.OBSERVE_CANCELLED).length,

@@ -231,6 +231,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     resolveHost: resolveSync,
     acceptUnknownPeers: o.serveAnyPeer === true,
     firmware: fw,
+    ...(o.queueMode ? { queueMode: true } : {}),
     ...(o.queueTime !== undefined ? { config: { queueTime: o.queueTime * 1000 } } : {}),
   });
   let board = boot();

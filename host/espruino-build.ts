@@ -531,7 +531,8 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
     // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
     // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/client/queue.ts'],
+    // Queue Mode (src/client/queue.ts) only when the client is built with queueMode.
     // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
     // server's payloads loaded go back to the application: a bootstrapped board keeps as many
     // variables free as a factory-configured one.

@@ -100,7 +100,11 @@ export interface ClientOptions {
    *  any peer, not only from the configured servers. Off by default: a datagram from an address and
    *  port the client holds no account for is dropped (and counted in unknownDropped). */
   acceptUnknownPeers?: boolean;
-  /** Queue Mode (src/client/queue.ts): what a DTLS session becomes across a sleep — closed and
+  /** Queue Mode (TS Core §6.5, src/client/queue.ts): the client may go offline when its server
+   *  registration says Q (as Anjay Lite's queue_mode_enabled). Off by default: a client without it
+   *  builds no Queue Mode state (XS: no heap slot; Espruino: the module is not loaded). */
+  queueMode?: boolean;
+  /** Queue Mode: what a DTLS session becomes across a sleep — closed and
    *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), or kept ("keep":
    *  the HAL keeps or rebinds the same port, or the server takes a Connection ID). */
   queueDtls?: 'keep' | 'resume' | 'full';
@@ -232,8 +236,9 @@ export class Lwm2mClient implements EndpointHandler {
   started = false;
   stopping = false;
   now = 0;
-  /** Queue Mode state and the stored notifications (src/client/queue.ts). */
-  readonly queue: QueueMode;
+  /** Queue Mode state and the stored notifications (src/client/queue.ts), when ClientOptions.queueMode.
+   *  Declared only (no property until then), as `firmware`. */
+  declare queue: QueueMode | undefined;
   /** Arguments of the event nextEvent() returned. */
   eventA = 0;
   eventB = 0;
@@ -295,7 +300,7 @@ export class Lwm2mClient implements EndpointHandler {
     for (let k = 0; k < c.dtlsSessions; k++) {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
-    this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
+    if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -305,19 +310,19 @@ export class Lwm2mClient implements EndpointHandler {
 
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     this.now = now;
-    queueHeard(this, now);
+    if (this.queue !== undefined) queueHeard(this, now);
     return this.ep.receive(buf, off, len, from, now);
   }
 
   transmit(out: Uint8Array, at: number): number {
     const n = this.ep.transmit(out, at);
-    if (n > 0) this.queue.lastActivity = this.now;
+    if (n > 0 && this.queue !== undefined) this.queue.lastActivity = this.now;
     return n;
   }
 
   /** Queue Mode: true while the client is offline (the HAL may close its socket and sleep until the
    *  deadline poll() returned; Ev.OFFLINE / Ev.ONLINE mark the changes). */
-  get offline(): boolean { return this.queue.offline; }
+  get offline(): boolean { return this.queue !== undefined && this.queue.offline; }
 
   /** Pops the next application event (Ev); its arguments are in eventA / eventB. */
   nextEvent(): number {
@@ -326,7 +331,10 @@ export class Lwm2mClient implements EndpointHandler {
     return e;
   }
 
-  emit(kind: number, a: number, b: number): void { queueOnEvent(this, kind, a); this.events.push(kind, a, b); }
+  emit(kind: number, a: number, b: number): void {
+    if (this.queue !== undefined) queueOnEvent(this, kind, a);
+    this.events.push(kind, a, b);
+  }
 
   poll(now: number): number {
     this.now = now;
@@ -348,10 +356,11 @@ export class Lwm2mClient implements EndpointHandler {
         if (this.bsState === Bs.HOLDOFF && this.bsDeadline < next) next = this.bsDeadline;
       }
       if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
-      queueBeforeSend(this);
+      if (this.queue !== undefined) queueBeforeSend(this);
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
-      else next = queueDeadline(this, now, next, this.ep.poll(now));
+      else if (this.queue !== undefined) next = queueDeadline(this, now, next, this.ep.poll(now));
+      else next = Math.min(next, this.ep.poll(now));
     }
     return next;
   }
@@ -710,7 +719,7 @@ export class Lwm2mClient implements EndpointHandler {
       case Tag.DEREGISTER: this.deregistered(s, 0); break;
       case Tag.BOOTSTRAP_REQUEST: case Tag.BOOTSTRAP_PACK: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
       case Tag.NOTIFY:
-        if (reason === Failure.SECURITY && queueKeepsObservation(this, s)) { this.obs.set(s, Ob.INFLIGHT, -1); break; }
+        if (reason === Failure.SECURITY && this.queue !== undefined && queueKeepsObservation(this, s)) { this.obs.set(s, Ob.INFLIGHT, -1); break; }
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
         if (this.obs.get(s, Ob.USED)) {
           this.emit(Ev.OBSERVE_CANCELLED, this.serverSsid(this.obs.get(s, Ob.SERVER)), s);

@@ -139,7 +139,7 @@ export class QueueMode {
 /** Called from Lwm2mClient.emit() before the event is queued: keeps the queue-mode flags of a server
  *  current (at each Register/Update answer) and wakes an offline client for what it is about to send. */
 export function queueOnEvent(c: Lwm2mClient, kind: number, a: number): void {
-  const qm = c.queue;
+  const qm = c.queue!;
   switch (kind) {
     case Ev.REGISTERED: case Ev.UPDATED: {
       const s = c.serverIndexBySsid(a);
@@ -157,7 +157,7 @@ export function queueOnEvent(c: Lwm2mClient, kind: number, a: number): void {
 /** Reads server s's binding (/1/x/7: a "Q" in it) and /1/x/6 (Notification Storing, default true
  *  as Anjay's Server object has it). At a Register/Update answer, not in the steady state. */
 function refreshServer(c: Lwm2mClient, s: number): void {
-  const t = c.table, i = c.serverInstance(s), rec = c.rec2, qm = c.queue;
+  const t = c.table, i = c.serverInstance(s), rec = c.rec2, qm = c.queue!;
   let q = 0;
   if (t.getValue(1, i, 7, NONE, rec) === 0) for (let j = 0; j < rec.len; j++) if (rec.buf[rec.off + j] === 81 /* Q */) q = 1;
   qm.b[s] = q;
@@ -167,7 +167,7 @@ function refreshServer(c: Lwm2mClient, s: number): void {
 /** A datagram arrived: the exchange counts as activity, and an offline client (whose HAL kept the
  *  socket) is awake again. */
 export function queueHeard(c: Lwm2mClient, now: number): void {
-  const qm = c.queue;
+  const qm = c.queue!;
   qm.lastActivity = now;
   if (qm.offline) wake(c, Wake.INPUT);
 }
@@ -175,7 +175,7 @@ export function queueHeard(c: Lwm2mClient, now: number): void {
 /** Back online: sessions closed for the sleep are made ready to resume (or renegotiate); the client
  *  stays reachable for the queue-mode time from now. */
 export function wake(c: Lwm2mClient, reason: number): void {
-  const qm = c.queue;
+  const qm = c.queue!;
   if (!qm.offline) return;
   const now = c.now;
   qm.offline = false;
@@ -195,7 +195,7 @@ export function wake(c: Lwm2mClient, reason: number): void {
 /** Whether the client may go offline now (the queue-mode time aside). */
 function canSleep(c: Lwm2mClient): boolean {
   if (c.stopping || c.bsFlag || c.bsState !== 0 || c.block1Peer >= 0) return false;
-  const qm = c.queue;
+  const qm = c.queue!;
   let queued = 0;
   for (let s = 0; s < c.nServers; s++) {
     if (!c.srv[s * Sv.SIZE + Sv.USED]) continue;
@@ -212,7 +212,7 @@ function canSleep(c: Lwm2mClient): boolean {
 /** Going offline: sessions are closed for the sleep (unless kept), Ev.OFFLINE tells the HAL until when
  *  it may sleep. */
 function goOffline(c: Lwm2mClient, now: number, until: number): void {
-  const qm = c.queue;
+  const qm = c.queue!;
   qm.offline = true;
   qm.offlineSince = now;
   qm.wakeAt = until;
@@ -238,7 +238,7 @@ function goOffline(c: Lwm2mClient, now: number, until: number): void {
  *  in flight, the client goes offline). Offline: the client's own deadlines only — the endpoint's
  *  (dedup entries expiring) can wait for the next wake. */
 export function queueDeadline(c: Lwm2mClient, now: number, own: number, ep: number): number {
-  const qm = c.queue;
+  const qm = c.queue!;
   if (qm.offline) return own;
   const next = own < ep ? own : ep;
   if (!qm.any(c)) return next;
@@ -254,13 +254,13 @@ export function queueDeadline(c: Lwm2mClient, now: number, own: number, ep: numb
  *  value is sent again at the next change or pmax. */
 export function queueKeepsObservation(c: Lwm2mClient, k: number): boolean {
   const s = c.obs.get(k, Ob.SERVER);
-  return c.obs.get(k, Ob.USED) !== 0 && s >= 0 && c.queue.b[s] !== 0;
+  return c.obs.get(k, Ob.USED) !== 0 && s >= 0 && c.queue!.b[s] !== 0;
 }
 
 /** Whether a notification of server s is stored rather than queued now: /1/x/6 true, queue mode, and
  *  the client offline, its server unreachable, or older notifications still stored (order). */
 export function storesFor(c: Lwm2mClient, s: number): boolean {
-  const qm = c.queue;
+  const qm = c.queue!;
   if (s < 0 || qm.b[s] === 0 || qm.b[qm.nServers + s] === 0 || qm.depth === 0) return false;
   return qm.offline || qm.count > 0 || !reachable(c, s);
 }
@@ -276,7 +276,7 @@ function reachable(c: Lwm2mClient, s: number): boolean {
 /** Stores observation k's notification, encoded in c.scratch[0…len) in format cf; the client wakes
  *  for it. A full ring loses its oldest entry. */
 export function storeNotification(c: Lwm2mClient, k: number, len: number, cf: number): void {
-  const qm = c.queue, st = qm, obs = c.obs, of = obs.f, b = k * Ob.SIZE;
+  const qm = c.queue!, st = qm, obs = c.obs, of = obs.f, b = k * Ob.SIZE;
   if (len > st.slotBytes) {
     st.tooLarge++;
     of[b + Ob.DIRTY] = 1; // sent from the table once the server is reachable
@@ -301,14 +301,14 @@ export function storeNotification(c: Lwm2mClient, k: number, len: number, cf: nu
 /** During poll(), after the timers: an offline client with something queued anyway (a De-register at
  *  stop(), a firmware request, …) wakes for it; an awake one sends what it stored. */
 export function queueBeforeSend(c: Lwm2mClient): void {
-  if (c.queue.offline && c.ep.ringInUse() > 0) wake(c, Wake.OTHER);
+  if (c.queue!.offline && c.ep.ringInUse() > 0) wake(c, Wake.OTHER);
   flushStored(c);
 }
 
 /** During poll(), when awake: sends the stored notifications, oldest first, as far as their servers
  *  are reachable; kicks one handshake per wake for a server whose session is not up. */
 export function flushStored(c: Lwm2mClient): void {
-  const qm = c.queue, st = qm;
+  const qm = c.queue!, st = qm;
   if (qm.offline) return;
   while (st.count > 0) {
     const e = st.head, f = st.f, r = st.entry(e);
@@ -335,7 +335,7 @@ export function flushStored(c: Lwm2mClient): void {
 
 /** Sends stored entry e (observation k) with its age as a SenML relative time. */
 function sendStored(c: Lwm2mClient, e: number, k: number): number {
-  const st = c.queue, f = st.f, r = st.entry(e), obs = c.obs, of = obs.f, ot = obs.t, b = k * Ob.SIZE, tb = k * ObT.SIZE;
+  const st = c.queue!, f = st.f, r = st.entry(e), obs = c.obs, of = obs.f, ot = obs.t, b = k * Ob.SIZE, tb = k * ObT.SIZE;
   const cf = f[r + SF.CF];
   let len = f[r + SF.LEN];
   const out = c.scratch, d = st.b, at = st.dataAt + e * st.slotBytes;

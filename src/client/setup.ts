@@ -79,7 +79,8 @@ export interface BoardOptions {
   /** The HAL's firmware store: enables Firmware Update (object 5, kept by a Bootstrap-Delete of "/"). */
   firmware?: FirmwareStore;
   firmwareOptions?: FirmwareOptions;
-  /** Queue Mode: the DTLS session across a sleep (see ClientOptions.queueDtls). */
+  /** Queue Mode (see ClientOptions.queueMode, queueDtls). */
+  queueMode?: boolean;
   queueDtls?: 'keep' | 'resume' | 'full';
 }
 
@@ -151,7 +152,7 @@ export function createBoardClient(o: BoardOptions): Board {
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete ?? (o.firmware ? [3, 5] : undefined), bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
-    ...(o.queueDtls !== undefined ? { queueDtls: o.queueDtls } : {}),
+    ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls } : {}),
     // Only when on: a property costs the options object an XS slot on the device.
     ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
   }, o.slab);

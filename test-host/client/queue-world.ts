@@ -64,7 +64,7 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
       pmax: o.pmax, pmin: o.pmin,
       ...(secure ? { pskIdentity: PSK_ID, pskKey: new Uint8Array(PSK_KEY) } : {}),
     },
-    config: o.config, queueDtls: o.queueDtls,
+    config: o.config, queueMode: true, queueDtls: o.queueDtls,
   });
   const c = board.client;
   const events: QueueWorld['events'] = [];

@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { queueWorld } from './queue-world.js';
+import { world, SERVER_URI } from './harness.js';
 import { Ev } from '../../src/client/events.js';
 import { Code } from '../../src/coap/codes.js';
 import { Wake, cborRelativeTime, jsonRelativeTime } from '../../src/client/queue.js';
@@ -46,6 +47,17 @@ test('b=UQ registers with Q, stays reachable MAX_TRANSMIT_WAIT after the last ex
   // Awake again for the queue-mode time, then offline until the next pmax.
   w.net.run({ until: off.a + MTW + 2000 });
   assert.ok(w.board.client.offline);
+});
+
+test('b=UQ without ClientOptions.queueMode: registers with Q but never goes offline, and builds no Queue Mode state', () => {
+  const w = world(4, {}, { server: { uri: SERVER_URI, binding: 'UQ', lifetime: 86400, pmax: 300 } });
+  w.board.client.start(0);
+  w.net.run({ done: () => w.events.some((e) => e.e === Ev.REGISTERED), until: 60_000 });
+  assert.ok(w.server.requests.find((r) => r.path === '/rd')!.query.includes('Q'));
+  w.net.run({ until: 1_000_000 });
+  assert.not.ok(w.events.some((e) => e.e === Ev.OFFLINE));
+  assert.is(w.board.client.queue, undefined);
+  assert.not.ok(w.board.client.offline);
 });
 
 test('binding U (no Q): never offline', () => {
@@ -203,7 +215,7 @@ test('/1/x/6 true, server unreachable across wakes: notifications stored (ring o
   w.net.filter = (from, to) => from !== 'server' && to !== 'server';
   w.net.run({ until: w.net.now + 5 * 300_000 });
   assert.is(w.server.notifications.length, n0);
-  const st = w.board.client.queue;
+  const st = w.board.client.queue!;
   assert.is(st.count, 3);
   assert.ok(st.dropped >= 1, `dropped ${st.dropped}`);
   const drops = w.events.filter((e) => e.e === Ev.QUEUE_DROPPED);
@@ -230,7 +242,7 @@ test('/1/x/6 false: nothing stored, the client wakes and sends the current value
   sleepOnce(w);
   w.net.filter = (from, to) => from !== 'server' && to !== 'server';
   w.net.run({ until: w.net.now + 2 * 300_000 });
-  assert.is(w.board.client.queue.count, 0);
+  assert.is(w.board.client.queue!.count, 0);
   assert.ok(w.events.filter((e) => e.e === Ev.ONLINE && e.a === Wake.NOTIFY).length >= 2, 'woken by each notification');
   w.net.filter = null;
   const n0 = w.server.notifications.length;
