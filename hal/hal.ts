@@ -40,27 +40,15 @@ export interface Hal {
   factoryReset(): void;
   /** The smartcard / provisioning source (LwM2M TS Core §6.1.2): a bootstrap configuration blob, or null. */
   provisioning(): Uint8Array | null;
+  /** Queue Mode (src/client/queue.ts): the client went offline until `until` (ms on now(); Infinity:
+   *  until something wakes it). The HAL releases what keeps the device awake — its socket — and may
+   *  sleep; the timer stays armed and wakes it. Optional: a HAL without it keeps its socket. */
+  sleep?(until: number): void;
+  /** Back online: the socket again (the same port when it can, else a new one) before the next send. */
+  wake?(): void;
+  /** True between sleep() and wake(). */
+  readonly asleep?: boolean;
 }
 
-/** What a driver drives: the client, or a bare CoAP endpoint. */
-export interface SansIoCore {
-  receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number;
-  poll(now: number): number;
-  transmit(out: Uint8Array, at: number): number;
-  readonly txPeer: PeerAddress;
-}
-
-/** The drivers' one send loop (hal/node/driver.ts, hal/moddable/main.ts, hal/espruino/main.ts): runs
- *  the core's timers and sends what it has queued, at most 64 datagrams a call so that a core that
- *  keeps producing cannot starve the event loop; returns the core's next deadline. `out` is the
- *  driver's own buffer, allocated once. */
-export function sendQueued(core: SansIoCore, hal: Hal, out: Uint8Array): number {
-  let deadline = core.poll(hal.now());
-  for (let guard = 0; guard < 64; guard++) {
-    const n = core.transmit(out, 0);
-    if (n <= 0) break;
-    hal.send(out, 0, n, core.txPeer);
-    deadline = core.poll(hal.now());
-  }
-  return deadline;
-}
+/** The drivers' one send loop and what it drives (src/client/send-loop.ts: the public client runs it too). */
+export { sendQueued, type SansIoCore } from '../src/client/send-loop.js';

@@ -109,6 +109,9 @@ export interface ClientCliOptions {
   firmwareDir?: string;
   pskIdentity?: string;
   pskKey?: Uint8Array;
+  /** Queue Mode (TS Core §6.5): register with Q, go offline after queueTime s without an exchange. */
+  queueMode?: boolean;
+  queueTime?: number;
   logLevel: LogLevelName;
   /** --object: ready objects with simulated values (host/sim-objects.ts). */
   objects?: { id: number; instances: number }[];
@@ -215,6 +218,9 @@ Options:
                         --object 3304 --object 3311:2 (IPSO sensors 3300–3346, 3313/3314/3334,
                         3200, 3201, 3306, 3311, 3342, 3347, 6, 7); repeatable. Without any, the
                         board has a temperature sensor (3303)
+  --queue-mode          LwM2M Queue Mode: register with Q; after --queue-time without an exchange the
+                        client goes offline (socket closed) until its next Update or notification
+  --queue-time S        seconds reachable after the last exchange, 1–86400 (default 93: MAX_TRANSMIT_WAIT)
   --log-level L         error, warn, info (default) or debug
   --help, -h            this text
 `;
@@ -294,6 +300,7 @@ const CLIENT_SPEC: OptSpec = {
   provisioning: { type: 'string' }, 'firmware-dir': { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
   'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' }, object: { type: 'string', multiple: true },
+  'queue-mode': { type: 'boolean' }, 'queue-time': { type: 'string' },
 };
 
 function listenAddress(a: string | undefined): string {
@@ -345,6 +352,8 @@ export function parseCommandLine(argv: string[]): Command {
       const opts = clientOptions(single as Record<string, string | undefined>);
       if (r.values['insecure-serve-any-peer'] === true) opts.serveAnyPeer = true;
       if (object !== undefined) opts.objects = (object as string[]).map(objectOption);
+      if (r.values['queue-mode'] === true) opts.queueMode = true;
+      if (opts.queueTime !== undefined && opts.queueMode !== true) throw new ArgError('--queue-time is for --queue-mode: give both');
       return { cmd: 'client', opts };
     }
     default:
@@ -374,6 +383,8 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   if (o.lifetime === undefined) delete o.lifetime;
   if (o.localPort === undefined) delete o.localPort;
   if (v.address !== undefined) o.address = listenAddress(v.address);
+  const qt = intOption(v['queue-time'], 'queue-time', 1, 86400);
+  if (qt !== undefined) o.queueTime = qt;
   if (v.state !== undefined) o.stateFile = v.state;
   if (v.provisioning !== undefined) o.provisioningFile = v.provisioning;
   if (v['firmware-dir'] !== undefined) o.firmwareDir = v['firmware-dir'];

@@ -111,6 +111,9 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.SAVE_FAILED: return a === 0 ? 'a Write to the Security, Server or Access Control object could not be saved: answered 5.00 (the change is only in memory)'
       : a === 1 ? 'Bootstrap-Finish refused (5.00): the new configuration could not be saved; the last saved one stays'
       : 'the configuration could not be saved (the change is only in memory until a save succeeds)';
+    case Ev.OFFLINE: return a < 0 ? 'queue mode: offline (socket closed) until woken' : `queue mode: offline (socket closed) until ${(a / 1000).toFixed(1)} s (in ${Math.max(0, (a - c.now) / 1000).toFixed(1)} s)`;
+    case Ev.ONLINE: return `queue mode: woken by ${['', 'a deadline (Update)', 'a notification', 'a datagram', 'a Send', 'a Register', 'the application'][a] ?? 'event ' + a} after ${b} s offline: awake`;
+    case Ev.QUEUE_DROPPED: return `queue mode: the stored-notification ring is full: the oldest dropped (${a} so far)`;
     case Ev.CIPHERSUITE_UNSUPPORTED: return `Security instance /0/${a}: its DTLS ciphersuites (/0/${a}/16, e.g. 0x${b.toString(16).padStart(4, '0')}) are not implemented (only 0xc0a8 TLS_PSK_WITH_AES_128_CCM_8 and 0x00ae TLS_PSK_WITH_AES_128_CBC_SHA256): account not used`;
     default: return `event ${e} (${a}, ${b})`;
   }
@@ -121,6 +124,7 @@ export function eventLevel(e: number, a: number, b: number): LogLevel {
   switch (e) {
     case Ev.CONFIG_ERROR: case Ev.SAVE_FAILED: return LogLevel.ERROR;
     case Ev.BOOTSTRAP_FAILED: case Ev.REGISTRATION_FAILED: case Ev.DTLS_FAILED: case Ev.SECURITY_UNSUPPORTED:
+    case Ev.QUEUE_DROPPED:
     case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: case Ev.CIPHERSUITE_UNSUPPORTED: return LogLevel.WARN;
     case Ev.SEND_DONE: return b >= 0x40 || b === 0 ? LogLevel.WARN : LogLevel.INFO;
     // A 2.31 Continue (one per Block1 block of a firmware push) is for debug only.
@@ -247,6 +251,10 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
       return false;
     },
     storageDelete: (key) => hal.storageDelete(key),
+    // Queue Mode: the socket is released while the client is offline.
+    sleep: (until) => hal.sleep(until),
+    wake: () => hal.wake(),
+    get asleep() { return hal.asleep; },
     log: (level, msg) => hal.log(level as LogLevel, msg),
     close: () => { /* the HAL outlives the client cores: closed at exit */ },
   };
@@ -294,6 +302,8 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
     firmware: fw,
+    ...(o.queueMode ? { queueMode: true } : {}),
+    ...(o.queueTime !== undefined ? { sizes: { queueTime: o.queueTime * 1000 } } : {}),
     onEvent: (e, a, b) => {
       const c = engine as Lwm2mClient;
       // Only "no account at all" (a = 1) is fatal; an unusable account is a failed registration.

@@ -536,7 +536,8 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
     // The portable AES (src/crypto/aes.ts, its tables built at load) only if something constructs
     // one: the HAL gives every DTLS session Espruino's native AES (hal/espruino/aes.ts).
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts'],
+      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts', 'src/client/queue.ts'],
+    // Queue Mode (src/client/queue.ts) only when the client is built with queueMode.
     // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
     // server's payloads loaded go back to the application: a bootstrapped board keeps as many
     // variables free as a factory-configured one.

@@ -1355,7 +1355,9 @@ function cborPathList(paths: string[]): Uint8Array {
 // HelloVerifyRequest with a stateless cookie, ServerHello (+ renegotiation_info, RFC 5746) and
 // ServerHelloDone, the client's ClientKeyExchange / ChangeCipherSpec / Finished, then ours; after that
 // application data in both directions. It sits between the Node driver and the CoAP Endpoint as a
-// SansIoCore. Limits (host tool): no fragmented handshake messages, no session resumption, no replay
+// SansIoCore. Session resumption (RFC 5246 §7.3 abbreviated handshake: the ServerHello carries a
+// session id; a ClientHello naming it gets ServerHello, ChangeCipherSpec and Finished at once) unless
+// turned off. Limits (host tool): no fragmented handshake messages, no replay
 // window (CoAP deduplication absorbs replays), and a request to a client without a session is dropped
 // (the client always starts DTLS). Node's crypto does the AES-CCM and HMAC work.
 
@@ -1404,6 +1406,9 @@ interface DtlsPeerState {
   msgSeq: number;
   lastFlight: Buffer[];
   identity: string;
+  /** The session id we gave (empty: not resumable); true for an abbreviated handshake. */
+  sid: Buffer;
+  abbreviated: boolean;
 }
 
 function u16(n: number): Buffer { return Buffer.from([n >> 8 & 255, n & 255]); }
@@ -1422,10 +1427,18 @@ export class DtlsPskLayer implements SansIoCore {
   private readonly cookieSecret = randomBytes(32);
   /** Counters for tests and logs. */
   handshakes = 0;
+  /** Abbreviated handshakes (resumed sessions). */
+  resumptions = 0;
   failures = 0;
   static readonly MAX_SESSIONS = 4096;
+  /** Resumable sessions: session id (hex) → master secret and identity, oldest first. */
+  private readonly resumable = new Map<string, { master: Buffer; identity: string }>();
+  private readonly resumption: boolean;
 
-  constructor(private readonly ep: Endpoint, private readonly keys: Map<string, Buffer>, private readonly log: (l: string) => void) {}
+  constructor(private readonly ep: Endpoint, private readonly keys: Map<string, Buffer>, private readonly log: (l: string) => void,
+    o: { resumption?: boolean } = {}) {
+    this.resumption = o.resumption !== false;
+  }
 
   private keyOf(a: PeerAddress): string { return (a.family === 6 ? '[' + formatAddress(a) + ']' : formatAddress(a)) + ':' + a.port; }
 
@@ -1508,6 +1521,7 @@ export class DtlsPskLayer implements SansIoCore {
     if (ht === Hs.CLIENT_HELLO) {
       let p = 2;
       const random = body.subarray(p, p + 32); p += 32;
+      const offeredSid = body.subarray(p + 1, p + 1 + body[p]);
       p += 1 + body[p];
       const cookie = body.subarray(p + 1, p + 1 + body[p]); p += 1 + body[p];
       const nSuites = body.readUInt16BE(p) / 2; p += 2;
@@ -1524,26 +1538,48 @@ export class DtlsPskLayer implements SansIoCore {
         for (const d of s.lastFlight) this.queue.push({ data: d, to: s.addr });
         return s;
       }
+      // RFC 6347 §4.2.1: "The server MAY choose not to do a cookie exchange when a session is
+      // resumed": a ClientHello naming a session we keep is answered at once (the answer, three small
+      // records, is hardly larger than the ClientHello: no amplification worth a round trip).
+      const cached = this.resumption && offeredSid.length > 0 ? this.resumable.get(offeredSid.toString('hex')) : undefined;
       const expect = createHmac('sha256', this.cookieSecret).update(key).update(random).digest().subarray(0, 16);
-      if (cookie.length !== 16 || !timingSafeEqual(cookie, expect)) {
+      if (!cached && (cookie.length !== 16 || !timingSafeEqual(cookie, expect))) {
         const hvr = handshakeMsg(Hs.HELLO_VERIFY_REQUEST, seq, Buffer.concat([Buffer.from([0xfe, 0xff, 16]), expect]));
         const rec = Buffer.concat([Buffer.from([Ct.HANDSHAKE, 0xfe, 0xfd]), header.subarray(3, 11), u16(hvr.length), hvr]);
         this.queue.push({ data: rec, to: this.copyAddr(from) });
         return s;
       }
       if (!suites.includes(PSK_AES_128_CCM_8)) { this.alert(from, 40); throw new Error('client offers no TLS_PSK_WITH_AES_128_CCM_8'); }
+      const sid = cached ? Buffer.from(offeredSid) : this.resumption ? randomBytes(32) : Buffer.alloc(0);
       const n: DtlsPeerState = {
         key, addr: this.copyAddr(from), connected: false, clientRandom: Buffer.from(random), serverRandom: randomBytes(32),
         transcript: [Buffer.from(msg)], master: Buffer.alloc(0), cKey: Buffer.alloc(0), sKey: Buffer.alloc(0), cIv: Buffer.alloc(0), sIv: Buffer.alloc(0),
         // Our epoch-0 record numbers continue from the ClientHello's (RFC 6347 §4.2.1: after a stateless
         // HelloVerifyRequest that reused it, a client's replay window would drop a repeated number).
         readEpoch: 0, writeEpoch: 0, writeSeq: [header.readUIntBE(5, 6), 0], msgSeq: seq, lastFlight: [], identity: '',
+        sid, abbreviated: cached !== undefined,
       };
       this.sessions.set(key, n);
       // A host tool, but not an unbounded one: the oldest session goes first (Map order is age).
       if (this.sessions.size > DtlsPskLayer.MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
       const ext = renego ? Buffer.concat([u16(5), u16(RENEGOTIATION_INFO), u16(1), Buffer.from([0])]) : Buffer.alloc(0);
-      const sh = handshakeMsg(Hs.SERVER_HELLO, n.msgSeq++, Buffer.concat([Buffer.from([0xfe, 0xfd]), n.serverRandom, Buffer.from([0]), u16(PSK_AES_128_CCM_8), Buffer.from([0]), ext]));
+      const sh = handshakeMsg(Hs.SERVER_HELLO, n.msgSeq++, Buffer.concat([Buffer.from([0xfe, 0xfd]), n.serverRandom, Buffer.from([sid.length]), sid, u16(PSK_AES_128_CCM_8), Buffer.from([0]), ext]));
+      if (cached) {
+        // Abbreviated: the cached master secret, new keys; ServerHello, ChangeCipherSpec, Finished.
+        n.identity = cached.identity;
+        this.keysFrom(n, cached.master);
+        n.transcript.push(sh);
+        const verify = prf12(n.master, 'server finished', createHash('sha256').update(Buffer.concat(n.transcript)).digest(), 12);
+        const hello = this.seal(n, Ct.HANDSHAKE, sh);
+        const ccs = this.seal(n, Ct.CHANGE_CIPHER_SPEC, Buffer.from([1]));
+        n.writeEpoch = 1;
+        const finMsg = handshakeMsg(Hs.FINISHED, n.msgSeq++, verify);
+        n.transcript.push(finMsg);
+        const flight = Buffer.concat([hello, ccs, this.seal(n, Ct.HANDSHAKE, finMsg)]);
+        n.lastFlight = [flight];
+        this.queue.push({ data: flight, to: n.addr });
+        return n;
+      }
       const shd = handshakeMsg(Hs.SERVER_HELLO_DONE, n.msgSeq++, Buffer.alloc(0));
       n.transcript.push(sh, shd);
       const flight = Buffer.concat([this.seal(n, Ct.HANDSHAKE, sh), this.seal(n, Ct.HANDSHAKE, shd)]);
@@ -1565,9 +1601,7 @@ export class DtlsPskLayer implements SansIoCore {
       s.identity = identity;
       s.transcript.push(Buffer.from(msg));
       const pms = Buffer.concat([u16(psk.length), Buffer.alloc(psk.length), u16(psk.length), psk]);
-      s.master = prf12(pms, 'master secret', Buffer.concat([s.clientRandom, s.serverRandom]), 48);
-      const kb = prf12(s.master, 'key expansion', Buffer.concat([s.serverRandom, s.clientRandom]), 40);
-      s.cKey = kb.subarray(0, 16); s.sKey = kb.subarray(16, 32); s.cIv = kb.subarray(32, 36); s.sIv = kb.subarray(36, 40);
+      this.keysFrom(s, prf12(pms, 'master secret', Buffer.concat([s.clientRandom, s.serverRandom]), 48));
       return s;
     }
     if (ht === Hs.FINISHED) {
@@ -1575,6 +1609,13 @@ export class DtlsPskLayer implements SansIoCore {
       const hash = createHash('sha256').update(Buffer.concat(s.transcript)).digest();
       const expect = prf12(s.master, 'client finished', hash, 12);
       if (!timingSafeEqual(expect, body.subarray(0, 12)) || body.length !== 12) { this.sessions.delete(key); this.alert(from, 51); throw new Error('bad client Finished (wrong PSK?)'); }
+      if (s.abbreviated) { // our Finished went first: done
+        s.connected = true;
+        s.transcript = [];
+        this.resumptions++;
+        this.log(`dtls: ${key}: session resumed (identity "${s.identity}")`);
+        return s;
+      }
       s.transcript.push(Buffer.from(msg));
       const verify = prf12(s.master, 'server finished', createHash('sha256').update(Buffer.concat(s.transcript)).digest(), 12);
       const ccs = this.seal(s, Ct.CHANGE_CIPHER_SPEC, Buffer.from([1]));
@@ -1585,10 +1626,21 @@ export class DtlsPskLayer implements SansIoCore {
       s.connected = true;
       s.transcript = [];
       this.handshakes++;
+      if (s.sid.length) {
+        this.resumable.set(s.sid.toString('hex'), { master: s.master, identity: s.identity });
+        if (this.resumable.size > DtlsPskLayer.MAX_SESSIONS) this.resumable.delete(this.resumable.keys().next().value as string);
+      }
       this.log(`dtls: ${key}: session established (identity "${s.identity}")`);
       return s;
     }
     return s;
+  }
+
+  /** The master secret and the record keys it gives (RFC 5246 §6.3: CCM_8, 16-byte keys, 4-byte IVs). */
+  private keysFrom(s: DtlsPeerState, master: Buffer): void {
+    s.master = master;
+    const kb = prf12(s.master, 'key expansion', Buffer.concat([s.serverRandom, s.clientRandom]), 40);
+    s.cKey = kb.subarray(0, 16); s.sKey = kb.subarray(16, 32); s.cIv = kb.subarray(32, 36); s.sIv = kb.subarray(36, 40);
   }
 
   private copyAddr(a: PeerAddress): PeerAddress { const c = new PeerAddress(); c.set(a); return c; }

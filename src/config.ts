@@ -37,6 +37,13 @@ export interface Config {
   ackRandomFactor: number;
   maxRetransmit: number;
   nstart: number;
+  /** Queue Mode (TS Core §6.5): ms the client stays reachable after its last exchange before it goes
+   *  offline; 0 is MAX_TRANSMIT_WAIT (93 s with the RFC 7252 defaults). */
+  queueTime: number;
+  /** Notifications stored while offline or while the server is unreachable (/1/x/6 true), and the
+   *  largest encoded notification a slot holds (bytes). 0 slots: none stored. */
+  storedNotifications: number;
+  storedNotificationBytes: number;
 }
 
 /** RFC 7252 §4.8 defaults. */
@@ -81,6 +88,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   ackRandomFactor: ACK_RANDOM_FACTOR,
   maxRetransmit: MAX_RETRANSMIT,
   nstart: NSTART,
+  queueTime: 0,
+  storedNotifications: 4,
+  storedNotificationBytes: 48,
 });
 
 export class ConfigError extends Error {}
@@ -108,6 +118,15 @@ export function makeConfig(overrides?: Partial<Config>): Config {
   if (c.ackRandomFactor < 1) throw new ConfigError('config.ackRandomFactor must be at least 1 (RFC 7252 §4.8)');
   if (!(c.dtlsSessions >= 0 && c.dtlsSessions <= c.maxServers + 1) || Math.floor(c.dtlsSessions) !== c.dtlsSessions) {
     throw new ConfigError('config.dtlsSessions must be an integer from 0 to config.maxServers + 1');
+  }
+  if (!(c.queueTime >= 0)) throw new ConfigError('config.queueTime must be 0 (MAX_TRANSMIT_WAIT) or a number of ms');
+  if (!(c.storedNotifications >= 0 && c.storedNotifications <= 255) || Math.floor(c.storedNotifications) !== c.storedNotifications) {
+    throw new ConfigError('config.storedNotifications must be an integer from 0 to 255');
+  }
+  // The default follows a small maxPayload down (a notification never encodes larger than it).
+  if (!overrides || overrides.storedNotificationBytes === undefined) c.storedNotificationBytes = Math.min(DEFAULT_CONFIG.storedNotificationBytes, c.maxPayload);
+  if (!(c.storedNotificationBytes >= 1 && c.storedNotificationBytes <= c.maxPayload) || Math.floor(c.storedNotificationBytes) !== c.storedNotificationBytes) {
+    throw new ConfigError('config.storedNotificationBytes must be an integer from 1 to config.maxPayload');
   }
   if (c.maxServers + 1 > c.maxPeers) throw new ConfigError('config.maxPeers must be at least config.maxServers + 1 (the bootstrap server)');
   return c;
@@ -148,5 +167,5 @@ export function memoryTable(c: Config): MemoryRow[] {
  *  the maxDatagram row), measured under XS (see memoryTable). */
 export const DTLS_SESSION_BYTES = 2672;
 export const DTLS_WORKSPACE_BYTES = 5820;
-/** The esp32 board's measured footprint (42,792 B) minus its rows above. */
-export const CLIENT_FIXED_BYTES = 11120;
+/** The esp32 board's measured footprint (42,840 B) minus its rows above. */
+export const CLIENT_FIXED_BYTES = 11168;

@@ -32,7 +32,10 @@ type ReceiveCb = (buf: Uint8Array, off: number, len: number, from: PeerAddress) 
 const LEVEL = ['ERROR ', 'WARN  ', 'INFO  ', 'DEBUG '];
 
 export class EspruinoHal implements Hal {
-  readonly #sock: EspruinoSocket;
+  #sock: EspruinoSocket;
+  /** Queue Mode: the socket is released until wake() (a bound dgram socket keeps the interpreter
+   *  busy, 100 % of a core on Linux, and an ESP32 out of light sleep). */
+  asleep = false;
   readonly #opts: EspruinoHalOptions;
   readonly #store: SafeStore;
   readonly #t0 = getTime();
@@ -65,10 +68,32 @@ export class EspruinoHal implements Hal {
       erase: (name: string) => S.erase(name),
     });
     for (let j = 0; j < (opts.peerCache ?? 2); j++) { this.#peers.push(new PeerAddress()); this.#peerText.push(''); }
-    this.#sock = require('dgram').createSocket('udp4');
-    this.#sock.on('message', (msg: string, rinfo: EspruinoRinfo) => this.#message(msg, rinfo));
-    this.#sock.on('error', () => this.log(LogLevel.WARN, 'udp: socket error'));
-    this.#sock.bind(opts.port ?? 0);
+    this.#sock = this.#open();
+  }
+
+  #open(): EspruinoSocket {
+    const sock: EspruinoSocket = require('dgram').createSocket('udp4');
+    sock.on('message', (msg: string, rinfo: EspruinoRinfo) => this.#message(msg, rinfo));
+    sock.on('error', () => this.log(LogLevel.WARN, 'udp: socket error'));
+    sock.bind(this.#opts.port ?? 0);
+    return sock;
+  }
+
+  /** Queue Mode: offline until `until`: the socket is closed (the timer stays armed). On an ESP32
+   *  build the board may also enter light sleep here (TODO: ESP32.deepSleep/light sleep hook, not
+   *  testable on the Linux build). */
+  sleep(until: number): void {
+    if (this.asleep || this.#closed) return;
+    this.asleep = true;
+    this.#sock.close();
+    void until;
+  }
+
+  /** Queue Mode: a new socket, on the configured port (opts.port; 0: any). */
+  wake(): void {
+    if (!this.asleep || this.#closed) return;
+    this.asleep = false;
+    this.#sock = this.#open();
   }
 
   #message(msg: string, rinfo: EspruinoRinfo): void {
@@ -140,7 +165,7 @@ export class EspruinoHal implements Hal {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = 0; }
-    this.#sock.close();
+    if (!this.asleep) this.#sock.close();
   }
 
   reboot(): void {

@@ -69,7 +69,9 @@ function reseedRng(): void {
 }
 
 export class ModdableHal implements Hal {
-  readonly #udp: UDP;
+  #udp: UDP;
+  /** Queue Mode: the socket is closed until wake(). */
+  asleep = false;
   readonly #opts: ModdableHalOptions;
   readonly #store: ByteStore;
   // clock: Time.ticks is a 32-bit millisecond counter that wraps; Time.delta() is wrap-safe.
@@ -108,8 +110,28 @@ export class ModdableHal implements Hal {
       onError() { hal.log(LogLevel.WARN, "udp: socket error"); },
     };
     if (opts.port) options.port = opts.port; // absent (not undefined): the stack picks a port
+    this.#udpOptions = options;
     this.#udp = new UDP(options);
     reseedRng();
+  }
+
+  readonly #udpOptions: object;
+
+  /** Queue Mode: offline until `until`: the socket is closed; the one timer stays armed. On an ESP32
+   *  the board's light or deep sleep would go here (TODO: a board hook, esp_light_sleep_start()
+   *  through a native module; not testable in the simulator, where the app idles on its timer). */
+  sleep(until: number): void {
+    if (this.asleep || this.#closed) return;
+    this.asleep = true;
+    (this.#udp as unknown as { close(): void }).close();
+    void until;
+  }
+
+  /** Queue Mode: a new socket with the same options (the configured port, or one the stack picks). */
+  wake(): void {
+    if (!this.asleep || this.#closed) return;
+    this.asleep = false;
+    this.#udp = new UDP(this.#udpOptions as ConstructorParameters<typeof UDP>[0]);
   }
 
   #readable(udp: UDP, count: number): void {
@@ -217,7 +239,7 @@ export class ModdableHal implements Hal {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) { Timer.clear(this.#timer); this.#timer = null; }
-    (this.#udp as unknown as { close(): void }).close();
+    if (!this.asleep) (this.#udp as unknown as { close(): void }).close();
   }
 
   reboot(): void {

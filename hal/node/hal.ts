@@ -32,7 +32,12 @@ export interface NodeHalOptions {
 const LEVEL = ['ERROR', 'WARN ', 'INFO ', 'DEBUG'];
 
 export class NodeHal implements Hal {
-  readonly socket: dgram.Socket;
+  /** The UDP socket (a new one after each Queue Mode wake). */
+  socket: dgram.Socket;
+  /** Queue Mode: the socket is closed until wake() (sleep()). */
+  asleep = false;
+  /** The port the socket was bound to (kept across a sleep: wake() binds it again when free). */
+  private boundPort = 0;
   private readonly family: 4 | 6;
   private readonly dualStack: boolean;
   private timer: NodeJS.Timeout | null = null;
@@ -58,12 +63,54 @@ export class NodeHal implements Hal {
     this.store = state.store;
     this.stateText = state.text;
     if (state.problem) this.setAside(state.problem);
+    this.attach(socket);
+    this.boundPort = socket.address().port;
+  }
+
+  private attach(socket: dgram.Socket): void {
     socket.on('message', (msg, rinfo) => {
-      if (!this.receiveCb) return;
+      if (!this.receiveCb || socket !== this.socket) return;
       let addr = rinfo.address;
       if (addr.startsWith('::ffff:') && addr.indexOf('.') > 0) addr = addr.slice(7);
       if (!parseAddress(addr, rinfo.port, this.from)) return;
       this.receiveCb(msg, 0, msg.length, this.from);
+    });
+  }
+
+  /** Queue Mode: the client is offline until `until`: the socket is closed (the process idles on its
+   *  one timer, which stays armed). */
+  sleep(until: number): void {
+    if (this.asleep) return;
+    this.asleep = true;
+    try { this.socket.close(); } catch { /* already closed */ }
+    void until;
+  }
+
+  /** Queue Mode: a new socket on the same port (a new one if that port was taken meanwhile: with a
+   *  DTLS Connection ID or a resumed session the server does not mind). Sends made before the bind
+   *  completes are queued by dgram. */
+  wake(): void {
+    if (!this.asleep) return;
+    this.asleep = false;
+    const address = this.opts.address ?? '::';
+    const socket = dgram.createSocket({ type: this.family === 6 ? 'udp6' : 'udp4', ipv6Only: false });
+    this.socket = socket;
+    this.attach(socket);
+    const taken = (): void => {
+      // The old port is taken: any port will do.
+      if (socket !== this.socket) return;
+      const again = dgram.createSocket({ type: this.family === 6 ? 'udp6' : 'udp4', ipv6Only: false });
+      this.socket = again;
+      this.attach(again);
+      again.on('error', () => { /* ICMP errors: retransmission handles them */ });
+      again.bind(0, address, () => { this.boundPort = again.address().port; });
+      try { socket.close(); } catch { /* not open */ }
+    };
+    socket.once('error', taken);
+    socket.bind(this.boundPort, address, () => {
+      socket.off('error', taken);
+      socket.on('error', () => { /* ICMP errors on UDP: the protocol's retransmission handles them */ });
+      this.boundPort = socket.address().port;
     });
   }
 
@@ -82,7 +129,7 @@ export class NodeHal implements Hal {
     return new NodeHal(opts, socket, v6 ? 6 : 4, v6 && (address === '::'), state);
   }
 
-  get port(): number { return this.socket.address().port; }
+  get port(): number { return this.asleep ? this.boundPort : this.socket.address().port; }
 
   now(): number { return performance.now() - this.t0; }
 

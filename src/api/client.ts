@@ -7,6 +7,7 @@
 // callbacks; a callback that throws is reported to onError, never to the engine.
 import type { Config } from '../config.js';
 import { Lwm2mClient as Core, Sv, stopWait, type ConfigStore } from '../client/client.js';
+import { sendQueued } from '../client/send-loop.js';
 import { Ev } from '../client/events.js';
 import { COMPOSITE_PATHS, Ob } from '../client/observe.js';
 import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from '../client/firmware.js';
@@ -44,6 +45,8 @@ export interface Account {
   holdOff?: number;
   /** Bootstrap from the bootstrap server when every registration attempt failed (default true). */
   bootstrapOnFailure?: boolean;
+  /** Binding (/1/x/7; default "U", "UQ" with ClientOptions.queueMode). */
+  binding?: string;
 }
 
 /** The Device object (/3/0): its information (manufacturer, model, serial, firmwareVersion, …,
@@ -103,6 +106,12 @@ export interface ClientOptions {
   firmwareOptions?: FirmwareOptions;
   /** Send notifications as CON (default NON). */
   confirmableNotifications?: boolean;
+  /** Queue Mode (TS Core §6.5): register with Q; after sizes.queueTime ms without an exchange (0:
+   *  MAX_TRANSMIT_WAIT, 93 s) the client goes offline and the platform's transport may sleep until the
+   *  next Update or notification is due; notifications made meanwhile are stored per /1/x/6. */
+  queueMode?: boolean;
+  /** Queue Mode: the DTLS session across a sleep — "resume" (default), "full", or "keep". */
+  queueDtls?: 'keep' | 'resume' | 'full';
   /** Resolves server host names (synchronously) to literal addresses; literals and localhost need none. */
   resolveHost?: (name: string) => string | null;
   /** Smartcard/provisioning bootstrap data (TLV or SenML CBOR of "/"). */
@@ -216,7 +225,7 @@ export class Lwm2mClient implements DeviceControl {
     const factory = (o.server || o.bootstrap) ? (t: ObjectTable) => {
       let rc = 0;
       if (o.bootstrap) rc = writeAccount(t, 0, { ...o.bootstrap, bootstrapOnFailure: undefined }, true);
-      if (rc === 0 && o.server) rc = writeAccount(t, o.bootstrap ? 1 : 0, o.server, false);
+      if (rc === 0 && o.server) rc = writeAccount(t, o.bootstrap ? 1 : 0, o.queueMode === true && o.server.binding === undefined ? { ...o.server, binding: 'UQ' } : o.server, false);
       if (rc < 0) throw new Lwm2mError('the server accounts do not fit (code ' + codeText(-rc) + '): raise sizes.maxValues / sizes.arenaBytes');
     } : undefined;
     const hooks = (o as ClientOptions & { engineHooks?: EngineHooks }).engineHooks;
@@ -233,6 +242,7 @@ export class Lwm2mClient implements DeviceControl {
       keepOnBootstrapDelete: keep, resolveHost: o.resolveHost,
       random: (b, off, len) => platform.random(b, off, len),
       ...(hooks?.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
+      ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls } : {}),
       ...(platform.aes ? { aes: () => (platform.aes as () => ReturnType<NonNullable<Platform['aes']>>)() } : {}),
     }, slab);
     this.#core = core;
@@ -353,15 +363,9 @@ export class Lwm2mClient implements DeviceControl {
     const tr = this.#transport;
     if (tr === null) return;
     this.#kicked = false;
-    // (hal/hal.ts sendQueued's loop; src/ does not import hal/: at most 64 datagrams a turn, so that
-    // an engine that keeps producing cannot starve the event loop.)
-    const core = this.#core, out = this.#out;
-    let deadline = core.poll(tr.now()), n = core.transmit(out, 0);
-    for (let sent = 0; n > 0 && sent < 64; sent++) {
-      tr.send(out, 0, n, core.txPeer);
-      deadline = core.poll(tr.now());
-      if (sent < 63) n = core.transmit(out, 0);
-    }
+    // The drivers' loop: at most 64 datagrams a turn (an engine that keeps producing cannot starve
+    // the event loop), and Queue Mode's sleep and wake of the transport.
+    const deadline = sendQueued(this.#core, tr, this.#out);
     this.#now = tr.now();
     this.#events();
     if (this.#stopping && (this.#core.idle() || this.#now >= this.#stopTimer)) { this.#finishStop(); return; }

@@ -21,6 +21,11 @@ export interface Transport {
   /** Levels: 0 error, 1 warn, 2 info, 3 debug. */
   log(level: number, msg: string): void;
   close(): void;
+  /** Queue Mode (optional): the client went offline until `until` (ms on now()): release the socket
+   *  (and whatever keeps the device awake); wake() brings it back before the next send. */
+  sleep?(until: number): void;
+  wake?(): void;
+  readonly asleep?: boolean;
 }
 
 export interface OpenOptions {

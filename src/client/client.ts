@@ -43,6 +43,7 @@ import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
+import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -99,6 +100,14 @@ export interface ClientOptions {
    *  any peer, not only from the configured servers. Off by default: a datagram from an address and
    *  port the client holds no account for is dropped (and counted in unknownDropped). */
   acceptUnknownPeers?: boolean;
+  /** Queue Mode (TS Core §6.5, src/client/queue.ts): the client may go offline when its server
+   *  registration says Q (as Anjay Lite's queue_mode_enabled). Off by default: a client without it
+   *  builds no Queue Mode state (XS: no heap slot; Espruino: the module is not loaded). */
+  queueMode?: boolean;
+  /** Queue Mode: what a DTLS session becomes across a sleep — closed and
+   *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), or kept ("keep":
+   *  the HAL keeps or rebinds the same port, or the server takes a Connection ID). */
+  queueDtls?: 'keep' | 'resume' | 'full';
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -243,6 +252,9 @@ export class Lwm2mClient implements EndpointHandler {
   started = false;
   stopping = false;
   now = 0;
+  /** Queue Mode state and the stored notifications (src/client/queue.ts), when ClientOptions.queueMode.
+   *  Declared only (no property until then), as `firmware`. */
+  declare queue: QueueMode | undefined;
   /** Arguments of the event nextEvent() returned. */
   eventA = 0;
   eventB = 0;
@@ -304,6 +316,7 @@ export class Lwm2mClient implements EndpointHandler {
     for (let k = 0; k < c.dtlsSessions; k++) {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
+    if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -313,12 +326,19 @@ export class Lwm2mClient implements EndpointHandler {
 
   receive(buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number): number {
     this.now = now;
+    if (this.queue !== undefined) queueHeard(this, now);
     return this.ep.receive(buf, off, len, from, now);
   }
 
   transmit(out: Uint8Array, at: number): number {
-    return this.ep.transmit(out, at);
+    const n = this.ep.transmit(out, at);
+    if (n > 0 && this.queue !== undefined) this.queue.lastActivity = this.now;
+    return n;
   }
+
+  /** Queue Mode: true while the client is offline (the HAL may close its socket and sleep until the
+   *  deadline poll() returned; Ev.OFFLINE / Ev.ONLINE mark the changes). */
+  get offline(): boolean { return this.queue !== undefined && this.queue.offline; }
 
   /** Pops the next application event (Ev); its arguments are in eventA / eventB. */
   nextEvent(): number {
@@ -327,7 +347,10 @@ export class Lwm2mClient implements EndpointHandler {
     return e;
   }
 
-  emit(kind: number, a: number, b: number): void { this.events.push(kind, a, b); }
+  emit(kind: number, a: number, b: number): void {
+    if (this.queue !== undefined) queueOnEvent(this, kind, a);
+    this.events.push(kind, a, b);
+  }
 
   poll(now: number): number {
     this.now = now;
@@ -335,6 +358,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.ep.pollInto(now, f, F64_DEADLINE); // (the deadline through an array: a returned double is boxed)
     let next = f[F64_DEADLINE];
     if (this.started) {
+      next = Infinity; // the client's own deadlines; the endpoint's are read again below
       if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
       next = Math.min(next, this.runBootstrapTimers(now));
       if (!this.bsFlag) {
@@ -350,8 +374,10 @@ export class Lwm2mClient implements EndpointHandler {
         if (this.bsState === Bs.HOLDOFF && this.bsDeadline < next) next = this.bsDeadline;
       }
       if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
+      if (this.queue !== undefined) queueBeforeSend(this);
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
+      else if (this.queue !== undefined) { this.ep.pollInto(now, f, F64_DEADLINE); next = queueDeadline(this, now, next, f[F64_DEADLINE]); }
       else { this.ep.pollInto(now, f, F64_DEADLINE); next = Math.min(next, f[F64_DEADLINE]); }
     }
     return next;
@@ -735,6 +761,7 @@ export class Lwm2mClient implements EndpointHandler {
       case Tag.DEREGISTER: this.deregistered(s, 0); break;
       case Tag.BOOTSTRAP_REQUEST: case Tag.BOOTSTRAP_PACK: this.bsSlot = -1; this.bootstrapAttemptFailed(0); break;
       case Tag.NOTIFY:
+        if (reason === Failure.SECURITY && this.queue !== undefined && queueKeepsObservation(this, s)) { this.obs.set(s, Ob.INFLIGHT, -1); break; }
         // RFC 7641 §3.6: an RST to a notification cancels the observation; a timeout too (§4.5).
         if (this.obs.get(s, Ob.USED)) {
           this.emit(Ev.OBSERVE_CANCELLED, this.serverSsid(this.obs.get(s, Ob.SERVER)), s);

@@ -20,6 +20,7 @@ import { Ev } from './events.js';
 import { parsePath, PathResult } from './path.js';
 import { Attr, COMPOSITE_PATHS, CON_EVERY, Cond, Ob, ObT, numericConditionMet } from './observe.js';
 import type { Lwm2mClient } from './client.js';
+import { storesFor, storeNotification } from './queue.js';
 
 const TAG_NOTIFY = 5, TAG_SEND = 6;
 const DP = Uint8Array.of(100, 112); // "dp"
@@ -840,6 +841,8 @@ export function sendNotification(c: Lwm2mClient, k: number): number {
   t[tb + ObT.LAST_VAL] = NaN;
   if (numericValue(c, k)) t[tb + ObT.LAST_VAL] = c.f64[0];
   const ep = c.ep;
+  // Queue Mode, /1/x/6 true: offline or unreachable, it is stored (src/client/queue.ts).
+  if (len >= 0 && c.queue !== undefined && storesFor(c, s)) { storeNotification(c, k, len, cf); return 0; }
   if (len < 0) {
     // The observed path is gone: a final error notification ends the observation (RFC 7641 §3.2).
     const slot = ep.beginNotify(f[b + Ob.PEER], MsgType.CON, -len, obs.tok, k * 8, f[b + Ob.TOK_LEN], TAG_NOTIFY * 256 + k);

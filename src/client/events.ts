@@ -40,7 +40,11 @@ export const enum Ev {
   REGISTRATION_EXHAUSTED = 31, // a: ssid, b: s between the Registers that follow (the retry sequence is exhausted)
   SAVE_FAILED = 40,          // the store refused the configuration: a: 0 a Write/Create/Delete (answered 5.00), 1 Bootstrap-Finish (refused), 2 other
   CIPHERSUITE_UNSUPPORTED = 42, // a: Security instance, b: the first suite /0/x/16 lists (none of them is built)
-  FIRMWARE = 41,             // a: Firmware Update State (/5/0/3), b: Update Result (/5/0/5) (41: clear of the numbers other branches add)
+  FIRMWARE = 41,
+  // Queue Mode (src/client/queue.ts; 50…59).
+  OFFLINE = 50,              // a: the deadline until which the HAL may sleep (ms on the client's clock; -1: none)
+  ONLINE = 51,               // a: why it woke (Wake: 1 a deadline/Update, 2 a notification, 3 a datagram, 4 a Send, 5 a Register, 6 other), b: s offline
+  QUEUE_DROPPED = 52,        // a: stored notifications dropped so far (the ring was full: the oldest goes), b: ssid             // a: Firmware Update State (/5/0/3), b: Update Result (/5/0/5) (41: clear of the numbers other branches add)
 }
 
 export class EventRing {

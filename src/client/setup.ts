@@ -79,6 +79,9 @@ export interface BoardOptions {
   /** The HAL's firmware store: enables Firmware Update (object 5, kept by a Bootstrap-Delete of "/"). */
   firmware?: FirmwareStore;
   firmwareOptions?: FirmwareOptions;
+  /** Queue Mode (see ClientOptions.queueMode, queueDtls). */
+  queueMode?: boolean;
+  queueDtls?: 'keep' | 'resume' | 'full';
 }
 
 export interface Board {
@@ -149,6 +152,7 @@ export function createBoardClient(o: BoardOptions): Board {
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete ?? (o.firmware ? [3, 5] : undefined), bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
+    ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls } : {}),
     // Only when on: a property costs the options object an XS slot on the device.
     ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
   }, o.slab);

@@ -298,6 +298,10 @@ export class Endpoint {
   /** The channel of peer p (null: plain CoAP). */
   channel(p: number): SecureChannel | null { return this.chan[p]; }
 
+  /** Starts the handshake of secure peer p now, with nothing to send yet (Queue Mode: stored
+   *  notifications wait for the session). Nothing for a plain peer or a session already up. */
+  connect(p: number): void { this.ensureHandshake(p); }
+
   /** Starts the handshake of a secure peer that has something to send. */
   private ensureHandshake(p: number): void {
     const ch = this.chan[p];

@@ -18,5 +18,6 @@ import './suites/formats.js';
 import './suites/client.js';
 import './suites/scenario.js';
 import './suites/firmware.js';
+import './suites/queue.js';
 
 install();

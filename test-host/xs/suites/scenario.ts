@@ -89,7 +89,7 @@ function pathOf(m: CoapMessage, num: number, sep: string, lead: string): string 
   return lead && !s ? lead : s;
 }
 
-class ScriptedPeer implements EndpointHandler {
+export class ScriptedPeer implements EndpointHandler {
   readonly ep: Endpoint;
   readonly requests: string[] = [];
   readonly responses: (Exchange | undefined)[] = [];

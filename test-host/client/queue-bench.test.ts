@@ -1,0 +1,33 @@
+// bench/queue.bench.ts in its short mode (a simulated hour, what BENCH_SHORT=1 runs): every mode
+// delivers the workload's notifications and behaves as its mode says (correctness only: no figure
+// is asserted beyond the orderings the modes exist for).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runQueueBench } from '../../bench/queue.bench.js';
+
+test('queue bench, short: each mode delivers every notification; queue modes sleep; handshakes per mode', () => {
+  const rows = runQueueBench(3600);
+  const by = (s: string) => rows.find((r) => r.mode.includes(s))!;
+  const on = by('always on'), full = by('full handshake'), res = by('resumption'), kept = by('kept');
+  // A change every 600 s and a pmax of 300 s: two notifications per 10 minutes, plus the first pmax.
+  for (const r of rows) {
+    assert.ok(r.notifications >= 12 && r.notifications <= 13, `${r.mode}: ${r.notifications} notifications`);
+    assert.is(r.cancelled, 0, `${r.mode}: no observation cancelled`);
+  }
+  assert.is(on.wakes, 0);
+  assert.is(on.awakeSeconds, 3600);
+  for (const r of [full, res, kept]) {
+    assert.ok(r.wakes >= 11, `${r.mode}: ${r.wakes} wakes`);
+    assert.ok(r.awakeSeconds < 0.4 * 3600, `${r.mode}: ${r.awakeSeconds} s awake`);
+  }
+  // One handshake per wake after the first registration's (the last wake may fall at the very end).
+  assert.ok(full.fullHandshakes >= full.wakes && full.fullHandshakes <= full.wakes + 1, `${full.fullHandshakes} full for ${full.wakes} wakes`);
+  assert.is(full.abbreviatedHandshakes, 0);
+  assert.is(res.fullHandshakes, 1);
+  assert.ok(res.abbreviatedHandshakes >= res.wakes - 1 && res.abbreviatedHandshakes <= res.wakes, `${res.abbreviatedHandshakes} abbreviated for ${res.wakes} wakes`);
+  assert.is(kept.fullHandshakes + kept.abbreviatedHandshakes, 1);
+  const bytes = (r: typeof on) => r.sentBytes + r.receivedBytes;
+  assert.ok(bytes(kept) < bytes(res) && bytes(res) < bytes(full), `${bytes(kept)} < ${bytes(res)} < ${bytes(full)}`);
+});
+
+test.run();

@@ -1,0 +1,123 @@
+// A Queue Mode world for tests and bench/queue.bench.ts: the board client and the harness's scripted
+// server (SimServer) on the simulated network, optionally over DTLS PSK through the host server's
+// DTLS layer (host/server.ts DtlsPskLayer, sans-IO). The client's socket is modelled as the HAL
+// drives it: while the client is offline the socket is closed and datagrams to it are lost.
+import { SimNetwork } from '../sim.js';
+import { SimServer } from './harness.js';
+import { createBoardClient, type Board } from '../../src/client/setup.js';
+import { Ev } from '../../src/client/events.js';
+import { Code } from '../../src/coap/codes.js';
+import { PeerAddress } from '../../src/coap/peer.js';
+import type { Config } from '../../src/config.js';
+import { DtlsPskLayer } from '../../host/server.js';
+import type { SansIoCore } from '../../hal/hal.js';
+import { DtlsState } from '../../src/dtls/constants.js';
+
+export const PSK_ID = 'queue-client';
+export const PSK_KEY = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+
+export interface QueueWorldOptions {
+  seed?: number;
+  secure?: boolean;
+  /** /1/x/7 (default "UQ"). */
+  binding?: string;
+  queueDtls?: 'keep' | 'resume' | 'full';
+  config?: Partial<Config>;
+  lifetime?: number;
+  pmax?: number;
+  pmin?: number;
+  delay?: number;
+  /** The server's DTLS layer resumes sessions (default true). */
+  serverResumption?: boolean;
+}
+
+export interface QueueWorld {
+  net: SimNetwork;
+  server: SimServer;
+  dtls: DtlsPskLayer | null;
+  board: Board;
+  events: { t: number; e: number; a: number; b: number }[];
+  clientAddr: PeerAddress;
+  serverPeer: number;
+  /** Datagrams that reached the client while it was offline (its socket closed): lost. */
+  lostOffline: number;
+  fullHandshakes: number;
+  abbreviatedHandshakes: number;
+  /** Starts the client and runs until it is registered. */
+  register(): void;
+  /** The server observes /3303/0/5700 (SenML CBOR); returns the token's hex. */
+  observe(): void;
+  /** Datagrams and bytes the client sent and received (what reached it). */
+  traffic(): { sent: number; sentBytes: number; received: number; receivedBytes: number };
+}
+
+export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
+  const net = new SimNetwork(o.seed ?? 1, { delay: o.delay ?? 20 });
+  const server = new SimServer(net, 'server', 11);
+  const secure = o.secure === true;
+  const dtls = secure ? new DtlsPskLayer(server.ep, new Map([[PSK_ID, PSK_KEY]]), () => {}, { resumption: o.serverResumption !== false }) : null;
+  const port = secure ? 5684 : 5683;
+  const board = createBoardClient({
+    endpoint: 'queue-client', seed: Uint8Array.of(o.seed ?? 1, 7, 7, 7),
+    server: {
+      uri: `${secure ? 'coaps' : 'coap'}://127.0.0.1:${port}`, lifetime: o.lifetime ?? 86400, binding: o.binding ?? 'UQ',
+      pmax: o.pmax, pmin: o.pmin,
+      ...(secure ? { pskIdentity: PSK_ID, pskKey: new Uint8Array(PSK_KEY) } : {}),
+    },
+    config: o.config, queueMode: true, queueDtls: o.queueDtls,
+  });
+  const c = board.client;
+  const events: QueueWorld['events'] = [];
+  const w = { lostOffline: 0, lostBytes: 0, fullHandshakes: 0, abbreviatedHandshakes: 0 };
+  let lastState = 0;
+  const track = () => {
+    const s = c.dtls[0];
+    if (s.state !== lastState) {
+      if (s.state === DtlsState.Connected) { if (s.resumed) w.abbreviatedHandshakes++; else w.fullHandshakes++; }
+      lastState = s.state;
+    }
+  };
+  const core: SansIoCore = {
+    receive: (b, off, len, f, now) => {
+      if (c.offline) { w.lostOffline++; w.lostBytes += len; return 0; }
+      const r = c.receive(b, off, len, f, now);
+      track();
+      return r;
+    },
+    poll: (now) => {
+      const d = c.poll(now);
+      track();
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: now, e, a: c.eventA, b: c.eventB });
+      return d;
+    },
+    transmit: (out, at) => c.transmit(out, at),
+    get txPeer() { return c.txPeer; },
+  };
+  const clientAddr = net.add('client', '127.0.0.1', 56830, core);
+  net.add('server', '127.0.0.1', port, dtls ?? server.ep);
+  const serverPeer = server.ep.peerIndex(clientAddr, true);
+  const world: QueueWorld = {
+    net, server, dtls, board, events, clientAddr, serverPeer,
+    get lostOffline() { return w.lostOffline; },
+    get fullHandshakes() { return w.fullHandshakes; },
+    get abbreviatedHandshakes() { return w.abbreviatedHandshakes; },
+    register() {
+      c.start(net.now);
+      net.run({ done: () => events.some((e) => e.e === Ev.REGISTERED), until: net.now + 120_000 });
+      if (!events.some((e) => e.e === Ev.REGISTERED)) throw new Error('not registered');
+    },
+    observe() {
+      const r = server.call(serverPeer, Code.GET, '/3303/0/5700', { observe: 0, accept: 112 });
+      if (r.code !== Code.CONTENT) throw new Error('observe answered ' + r.code);
+    },
+    traffic() {
+      let sent = 0, sentBytes = 0, received = 0, receivedBytes = 0;
+      for (const r of net.wire) {
+        if (r.from === 'client') { sent++; sentBytes += r.bytes.length; }
+        else if (r.to === 'client' && !r.dropped) { received++; receivedBytes += r.bytes.length; }
+      }
+      return { sent, sentBytes, received: received - w.lostOffline, receivedBytes: receivedBytes - w.lostBytes };
+    },
+  } as QueueWorld;
+  return world;
+}
