@@ -16,6 +16,9 @@ build: setup
 	@npx tsc -p tsconfig.core.json
 	@npx tsc -p hal/moddable/tsconfig.json
 	@npx tsc -p hal/espruino/tsconfig.json
+	@echo "build: tsc -p tsconfig.dist.json (the npm package's dist/: library + CLI with declarations)"
+	@npx tsc -p tsconfig.dist.json
+	@chmod +x dist/host/cli.js
 
 # Runs every test (unit, simulator, real-peer interop, XS engine); ends with `N passed, N failed`.
 test: build
@@ -50,4 +53,4 @@ test-device: build
 	@$(NODE) build/test-host/run.js 'moddable/device'
 
 clean:
-	rm -rf build
+	rm -rf build dist

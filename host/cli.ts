@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `lwm2m-mcu` command (package.json "bin": build/host/cli.js): the LwM2M server, the bootstrap
+// The `lwm2m-mcu` command (package.json "bin": dist/host/cli.js, built by `make build`; build/host/cli.js is the same program): the LwM2M server, the bootstrap
 // server and the client. Argument parsing is in host/args.ts; a bad command line exits with code 2.
 import { ArgError, Command, parseCommandLine, readJsonFile } from './args.js';
 import { Lwm2mServer } from './server.js';

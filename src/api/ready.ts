@@ -150,7 +150,10 @@ export class IpsoSensor extends LwObject {
 }
 
 /** Sensor factories by name: one class each, on the registry definition of its id. */
-function sensorClass(id: number, name: string, units: string) {
+/** A ready sensor class (explicitly typed so that the package's declarations can name it). */
+export type SensorClass = new (opts?: SensorOptions) => IpsoSensor;
+
+function sensorClass(id: number, name: string, units: string): SensorClass {
   const C = class extends IpsoSensor {
     constructor(opts: SensorOptions = {}) { super(id, { units, ...opts }); }
   };
@@ -178,7 +181,6 @@ export const DepthSensor = sensorClass(3327, 'DepthSensor', 'm');
 export const EnergySensor = sensorClass(3331, 'EnergySensor', 'Wh');
 export const DirectionSensor = sensorClass(3332, 'DirectionSensor', 'deg');
 export const RateSensor = sensorClass(3346, 'RateSensor', '');
-export type SensorClass = typeof TemperatureSensor;
 
 // ------------------------------------------------------------------------------------ three-axis
 
