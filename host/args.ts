@@ -133,6 +133,7 @@ Usage:
   lwm2m-mcu bootstrap-server --config FILE [--port P] [--address A] [--psk-identity ID --psk-key HEX]
                              [--client ADDRESS:PORT --endpoint NAME]
   lwm2m-mcu client --endpoint NAME [--server URI | --bootstrap URI] [options]
+  lwm2m-mcu gen-object FILE.xml|ID [--out FILE.ts] [--import MODULE]
   lwm2m-mcu <command> --help     options of one command
   lwm2m-mcu --help | --version
 
@@ -142,6 +143,8 @@ Commands:
   bootstrap-server   a bootstrap server answering Bootstrap-Request from a JSON configuration;
                      "bootstrap EP" on its stdin (or --client/--endpoint) bootstraps a client
   client             the LwM2M client on this host's UDP stack
+  gen-object         a typed TypeScript module for an object (a DDF XML file, or the id of one in
+                     registry/), registered by an application like a ready object
 
 Exit codes: 0 ok, 1 runtime error, 2 bad command line.
 `;

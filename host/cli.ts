@@ -5,8 +5,29 @@ import { ArgError, Command, parseCommandLine, readJsonFile } from './args.js';
 import { Lwm2mServer } from './server.js';
 import { BootstrapServer, validateBsConfig } from './bootstrap-server.js';
 import { runClient } from './client-main.js';
+import { genObject } from './gen-object.js';
+import { writeFileSync } from 'node:fs';
+
+/** gen-object FILE.xml|ID [--out FILE] [--import MODULE]: the module on stdout or in FILE. */
+function genObjectCommand(argv: string[]): number {
+  let src = '', out = '', from: string | undefined;
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (a === '--out' && k + 1 < argv.length) out = argv[++k];
+    else if (a === '--import' && k + 1 < argv.length) from = argv[++k];
+    else if (a === '--help') { process.stdout.write('lwm2m-mcu gen-object FILE.xml|ID [--out FILE.ts] [--import MODULE]\n  writes a typed definition module (default module to import from: lwm2m-mcu)\n'); return 0; }
+    else if (!a.startsWith('--') && !src) src = a;
+    else { process.stderr.write(`lwm2m-mcu: gen-object: unexpected argument ${a}\n`); return 2; }
+  }
+  if (!src) { process.stderr.write('lwm2m-mcu: gen-object: give an object XML file or a registry id\n'); return 2; }
+  let text: string;
+  try { text = genObject(src, from); } catch (e) { process.stderr.write(`lwm2m-mcu: ${(e as Error).message}\n`); return 1; }
+  if (out) { writeFileSync(out, text); process.stderr.write(`wrote ${out}\n`); } else process.stdout.write(text);
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'gen-object') return genObjectCommand(argv.slice(1));
   let c: Command;
   try {
     c = parseCommandLine(argv);

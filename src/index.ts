@@ -14,12 +14,14 @@ export type { ObjectDef, ResourceDef } from './model/defs.js';
 export type { Config as Sizes } from './config.js';
 export type { FirmwareStore } from './client/firmware-store.js';
 export {
-  IpsoSensor, GenericSensor, IlluminanceSensor, AnalogInput, TemperatureSensor, HumiditySensor, VoltageSensor, CurrentSensor,
-  PressureSensor, PowerSensor, DistanceSensor, LoudnessSensor, ConcentrationSensor, FrequencySensor, PercentageSensor,
-  AltitudeSensor, LoadSensor, DepthSensor, EnergySensor, DirectionSensor, RateSensor,
+  IpsoSensor, GenericSensor, IlluminanceSensor, TemperatureSensor, HumiditySensor, Barometer, VoltageSensor, CurrentSensor,
+  FrequencySensor, DepthSensor, PercentageSensor, AltitudeSensor, LoadSensor, PressureSensor, LoudnessSensor,
+  ConcentrationSensor, AciditySensor, ConductivitySensor, PowerSensor, PowerFactorSensor, DistanceSensor, EnergySensor, RateSensor,
   ThreeAxisSensor, Accelerometer, Magnetometer, Gyrometer,
   DigitalInputObject, PushButton, OnOffSwitch, DigitalInput,
   Actuator, LightControl, Actuation, DigitalOutput, Location, ConnectivityStatistics,
 } from './api/ready.js';
 export type { SensorOptions, ThreeAxisOptions, InputOptions, ActuatorOptions, SensorClass } from './api/ready.js';
 export { objectDef, addObjectDefs } from './api/defs.js';
+export { defineObject } from './api/define.js';
+export type { ObjectSpec, ResourceSpec, TypeName } from './api/define.js';

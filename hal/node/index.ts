@@ -4,6 +4,8 @@
 import { randomFillSync } from 'node:crypto';
 import { freemem } from 'node:os';
 import { registerPlatform, type Platform } from '../../src/api/platform.js';
+import { addObjectDefs } from '../../src/api/defs.js';
+import { ALL_REGISTRY_DEFS } from '../../src/objects/registry/all.js';
 import { NodeHal } from './hal.js';
 import { LogLevel } from '../hal.js';
 
@@ -27,5 +29,7 @@ export function nodePlatform(opts: NodePlatformOptions = {}): Platform {
 }
 
 registerPlatform(nodePlatform());
+// Objects made by id (new IpsoSensor(3325)) find every registry definition on the host.
+addObjectDefs(ALL_REGISTRY_DEFS);
 
 export * from '../../src/index.js';

@@ -1,8 +1,9 @@
-// The seam between the ready objects and the object definitions: objectDef(id) is the registry
-// definition of object `id` among those this build has. Today: src/objects/defs.generated.ts (0…7,
-// 3303, 3311, 3347). The per-object modules src/objects/registry/<id>.ts (OBJ_<id>) add the rest of
-// the IPSO family; applications that want a small build pass a definition (`new IpsoSensor(OBJ_3325)`)
-// instead of an id.
+// The seam between objects made by id (`new IpsoSensor(3325)`, the CLI's --object) and the object
+// definitions: objectDef(id) is the registry definition of object `id` among those this build knows:
+// src/objects/defs.generated.ts always, and what an entry module adds (hal/node/index.ts adds every
+// registry module, src/objects/registry/all.ts). The ready classes import their own definition
+// modules (src/objects/registry/<id>.ts); a device application that wants a small build passes a
+// definition (`new IpsoSensor(OBJ_3325)`) instead of an id.
 import type { ObjectDef } from '../model/defs.js';
 import { REGISTRY_DEFS } from '../objects/defs.generated.js';
 

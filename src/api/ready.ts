@@ -9,12 +9,45 @@
 // work that follows takes no double argument (V8 would box one: an allocation per call).
 import { NONE } from '../model/record.js';
 import type { ObjectDef } from '../model/defs.js';
-import { Lwm2mError, pathText } from './errors.js';
+import { Lwm2mError, Lwm2mCode, pathText } from './errors.js';
 import { LwObject, ObjectInstance, type ObjectOptions, type Reply, type Value } from './object.js';
 import { objectDef } from './defs.js';
+import { OBJ_6 } from '../objects/registry/6.js';
+import { OBJ_7 } from '../objects/registry/7.js';
+import { OBJ_3200 } from '../objects/registry/3200.js';
+import { OBJ_3201 } from '../objects/registry/3201.js';
+import { OBJ_3300 } from '../objects/registry/3300.js';
+import { OBJ_3301 } from '../objects/registry/3301.js';
+import { OBJ_3303 } from '../objects/registry/3303.js';
+import { OBJ_3304 } from '../objects/registry/3304.js';
+import { OBJ_3306 } from '../objects/registry/3306.js';
+import { OBJ_3311 } from '../objects/registry/3311.js';
+import { OBJ_3313 } from '../objects/registry/3313.js';
+import { OBJ_3314 } from '../objects/registry/3314.js';
+import { OBJ_3315 } from '../objects/registry/3315.js';
+import { OBJ_3316 } from '../objects/registry/3316.js';
+import { OBJ_3317 } from '../objects/registry/3317.js';
+import { OBJ_3318 } from '../objects/registry/3318.js';
+import { OBJ_3319 } from '../objects/registry/3319.js';
+import { OBJ_3320 } from '../objects/registry/3320.js';
+import { OBJ_3321 } from '../objects/registry/3321.js';
+import { OBJ_3322 } from '../objects/registry/3322.js';
+import { OBJ_3323 } from '../objects/registry/3323.js';
+import { OBJ_3324 } from '../objects/registry/3324.js';
+import { OBJ_3325 } from '../objects/registry/3325.js';
+import { OBJ_3326 } from '../objects/registry/3326.js';
+import { OBJ_3327 } from '../objects/registry/3327.js';
+import { OBJ_3328 } from '../objects/registry/3328.js';
+import { OBJ_3329 } from '../objects/registry/3329.js';
+import { OBJ_3330 } from '../objects/registry/3330.js';
+import { OBJ_3331 } from '../objects/registry/3331.js';
+import { OBJ_3334 } from '../objects/registry/3334.js';
+import { OBJ_3342 } from '../objects/registry/3342.js';
+import { OBJ_3346 } from '../objects/registry/3346.js';
+import { OBJ_3347 } from '../objects/registry/3347.js';
 
 const SENSOR_VALUE = 5700, UNITS = 5701, MIN_MEASURED = 5601, MAX_MEASURED = 5602, MIN_RANGE = 5603, MAX_RANGE = 5604,
-  RESET_MIN_MAX = 5605, APPLICATION_TYPE = 5750, SENSOR_TYPE = 5751, TIMESTAMP = 5518;
+  RESET_MIN_MAX = 5605, RESET_CUMULATIVE = 5822, APPLICATION_TYPE = 5750, SENSOR_TYPE = 5751, TIMESTAMP = 5518;
 
 function defOf(d: ObjectDef | number, what: string): ObjectDef {
   if (typeof d !== 'number') return d;
@@ -99,8 +132,11 @@ export class IpsoSensor extends LwObject {
 
   protected override init(): void {
     if (this.hasReader(SENSOR_VALUE)) return;
+    // The first value is a placeholder (the resource is mandatory): min/max measured start with the first set().
+    const host = this.hostOf() as { num: Float64Array };
     for (const h of this.instances) {
-      if (!this.set(this.#initial, h.id)) throw new Lwm2mError(`object ${this.id}: the initial Sensor Value does not fit: raise sizes.maxValues`);
+      host.num[0] = this.#initial;
+      if (!this.storeNumber(h.id, SENSOR_VALUE, NONE)) throw new Lwm2mError(`object ${this.id}: the initial Sensor Value does not fit: raise sizes.maxValues`);
     }
   }
 
@@ -143,6 +179,7 @@ export class IpsoSensor extends LwObject {
   }
 
   protected override onServerExecute(rid: number, args: string, i: number): Reply {
+    if (rid === RESET_CUMULATIVE) { this.set(0, i); return undefined; }
     if (rid !== RESET_MIN_MAX) return super.onServerExecute(rid, args, i);
     this.resetMinMax(i);
     return undefined;
@@ -150,41 +187,43 @@ export class IpsoSensor extends LwObject {
 }
 
 /** Sensor factories by name: one class each, on the registry definition of its id. */
-/** A ready sensor class (explicitly typed so that the package's declarations can name it). */
+/** A ready sensor class (typed explicitly: the package's declarations must name it, TS4094). */
 export type SensorClass = new (opts?: SensorOptions) => IpsoSensor;
 
-function sensorClass(id: number, name: string, units: string): SensorClass {
+function sensorClass(def: ObjectDef, name: string, units: string): SensorClass {
   const C = class extends IpsoSensor {
-    constructor(opts: SensorOptions = {}) { super(id, { units, ...opts }); }
+    constructor(opts: SensorOptions = {}) { super(def, units ? { units, ...opts } : opts); }
   };
   Object.defineProperty(C, 'name', { value: name });
   return C;
 }
 
-export const GenericSensor = sensorClass(3300, 'GenericSensor', '');
-export const IlluminanceSensor = sensorClass(3301, 'IlluminanceSensor', 'lx');
-export const AnalogInput = sensorClass(3202, 'AnalogInput', '');
-export const TemperatureSensor = sensorClass(3303, 'TemperatureSensor', 'Cel');
-export const HumiditySensor = sensorClass(3304, 'HumiditySensor', '%RH');
-export const VoltageSensor = sensorClass(3316, 'VoltageSensor', 'V');
-export const CurrentSensor = sensorClass(3317, 'CurrentSensor', 'A');
-export const PressureSensor = sensorClass(3323, 'PressureSensor', 'Pa');
-export const PowerSensor = sensorClass(3328, 'PowerSensor', 'W');
-export const DistanceSensor = sensorClass(3330, 'DistanceSensor', 'm');
-export const LoudnessSensor = sensorClass(3324, 'LoudnessSensor', 'dB');
-export const ConcentrationSensor = sensorClass(3325, 'ConcentrationSensor', 'ppm');
-export const FrequencySensor = sensorClass(3318, 'FrequencySensor', 'Hz');
-export const PercentageSensor = sensorClass(3320, 'PercentageSensor', '%');
-export const AltitudeSensor = sensorClass(3321, 'AltitudeSensor', 'm');
-export const LoadSensor = sensorClass(3322, 'LoadSensor', 'kg');
-export const DepthSensor = sensorClass(3327, 'DepthSensor', 'm');
-export const EnergySensor = sensorClass(3331, 'EnergySensor', 'Wh');
-export const DirectionSensor = sensorClass(3332, 'DirectionSensor', 'deg');
-export const RateSensor = sensorClass(3346, 'RateSensor', '');
+export const GenericSensor = sensorClass(OBJ_3300, 'GenericSensor', '');
+export const IlluminanceSensor = sensorClass(OBJ_3301, 'IlluminanceSensor', 'lx');
+export const TemperatureSensor = sensorClass(OBJ_3303, 'TemperatureSensor', 'Cel');
+export const HumiditySensor = sensorClass(OBJ_3304, 'HumiditySensor', '%RH');
+export const Barometer = sensorClass(OBJ_3315, 'Barometer', 'hPa');
+export const VoltageSensor = sensorClass(OBJ_3316, 'VoltageSensor', 'V');
+export const CurrentSensor = sensorClass(OBJ_3317, 'CurrentSensor', 'A');
+export const FrequencySensor = sensorClass(OBJ_3318, 'FrequencySensor', 'Hz');
+export const DepthSensor = sensorClass(OBJ_3319, 'DepthSensor', 'm');
+export const PercentageSensor = sensorClass(OBJ_3320, 'PercentageSensor', '%');
+export const AltitudeSensor = sensorClass(OBJ_3321, 'AltitudeSensor', 'm');
+export const LoadSensor = sensorClass(OBJ_3322, 'LoadSensor', 'kg');
+export const PressureSensor = sensorClass(OBJ_3323, 'PressureSensor', 'Pa');
+export const LoudnessSensor = sensorClass(OBJ_3324, 'LoudnessSensor', 'dB');
+export const ConcentrationSensor = sensorClass(OBJ_3325, 'ConcentrationSensor', 'ppm');
+export const AciditySensor = sensorClass(OBJ_3326, 'AciditySensor', 'pH');
+export const ConductivitySensor = sensorClass(OBJ_3327, 'ConductivitySensor', 'S/m');
+export const PowerSensor = sensorClass(OBJ_3328, 'PowerSensor', 'W');
+export const PowerFactorSensor = sensorClass(OBJ_3329, 'PowerFactorSensor', '');
+export const DistanceSensor = sensorClass(OBJ_3330, 'DistanceSensor', 'm');
+export const EnergySensor = sensorClass(OBJ_3331, 'EnergySensor', 'Wh');
+export const RateSensor = sensorClass(OBJ_3346, 'RateSensor', '');
 
 // ------------------------------------------------------------------------------------ three-axis
 
-const X_VALUE = 5702, Y_VALUE = 5703, Z_VALUE = 5704;
+const X_VALUE = 5702, Y_VALUE = 5703, Z_VALUE = 5704, MIN_X = 5508;
 
 export interface ThreeAxisOptions extends ObjectOptions {
   units?: string;
@@ -192,36 +231,66 @@ export interface ThreeAxisOptions extends ObjectOptions {
   applicationType?: string;
 }
 
-/** Accelerometer (3313), Magnetometer (3314), Gyrometer (3334): set(x, y, z). */
+/** Accelerometer (3313), Magnetometer (3314), Gyrometer (3334): set(x, y, z); where the object has
+ *  them, the min/max of each axis (5508…5513) are tracked and Execute 5605 resets them. */
 export class ThreeAxisSensor extends LwObject {
+  /** Per instance slot: min X, max X, min Y, max Y, min Z, max Z (NaN: none yet). */
+  readonly #mm: Float64Array;
+  readonly #axes: number;
+  readonly #track: boolean;
+
   constructor(def: ObjectDef | number, opts: ThreeAxisOptions = {}) {
     const d = defOf(def, 'ThreeAxisSensor');
     if (!d.resources.some((r) => r.id === X_VALUE)) throw new Lwm2mError(`ThreeAxisSensor: object ${d.id} (${d.name}) has no X Value (5702)`);
     const range = opts.range;
     super(d, withValues(d, opts, { [UNITS]: opts.units, [MIN_RANGE]: range?.[0], [MAX_RANGE]: range?.[1], [APPLICATION_TYPE]: opts.applicationType, [X_VALUE]: 0 },
       [...(opts.units !== undefined ? [UNITS] : []), ...(range ? [MIN_RANGE, MAX_RANGE] : [])]));
+    this.#mm = new Float64Array(6 * this.maxInstances).fill(NaN);
+    this.#axes = this.resourceIndex(Z_VALUE) >= 0 ? 3 : this.resourceIndex(Y_VALUE) >= 0 ? 2 : 1;
+    this.#track = this.resourceIndex(MIN_X) >= 0;
   }
 
   /** Sets X, Y (when the object has it) and Z (when it has it). Allocation-free. */
   set(x: number, y: number, z: number, instance = 0): boolean {
     const h = this.hostOf();
     if (h === null) return noInstance(this, instance, X_VALUE);
-    h.num[1] = y; h.num[2] = z; h.num[0] = x;
+    h.num[1] = y; h.num[2] = z; h.num[3] = x;
     return this.#update(instance);
   }
 
   #update(i: number): boolean {
-    const num = (this.hostOf() as { num: Float64Array }).num;
-    let ok = this.storeNumber(i, X_VALUE, NONE);
-    if (ok && this.resourceIndex(Y_VALUE) >= 0) { num[0] = num[1]; ok = this.storeNumber(i, Y_VALUE, NONE); }
-    if (ok && this.resourceIndex(Z_VALUE) >= 0) { num[0] = num[2]; ok = this.storeNumber(i, Z_VALUE, NONE); }
+    const num = (this.hostOf() as { num: Float64Array }).num, slot = slotOf(this, i);
+    if (slot < 0) return noInstance(this, i, X_VALUE);
+    const mm = this.#mm;
+    let ok = true;
+    for (let a = 0; a < this.#axes && ok; a++) {
+      const v = num[a === 0 ? 3 : a], q = 6 * slot + 2 * a;
+      num[0] = v;
+      ok = this.storeNumber(i, X_VALUE + a, NONE);
+      if (ok && this.#track && !(mm[q] <= v)) { mm[q] = v; ok = this.storeNumber(i, MIN_X + 2 * a, NONE); }
+      if (ok && this.#track && !(mm[q + 1] >= v)) { mm[q + 1] = v; num[0] = v; ok = this.storeNumber(i, MIN_X + 2 * a + 1, NONE); }
+    }
     return ok;
+  }
+
+  protected override onServerExecute(rid: number, args: string, i: number): Reply {
+    if (rid !== RESET_MIN_MAX) return super.onServerExecute(rid, args, i);
+    const slot = slotOf(this, i), h = this.hostOf();
+    if (slot < 0 || h === null) return Lwm2mCode.NotFound;
+    this.#mm.fill(NaN, 6 * slot, 6 * slot + 6);
+    for (let a = 0; a < this.#axes; a++) {
+      if (!this.readNumber(i, X_VALUE + a, NONE, 1)) continue;
+      h.num[0] = h.num[1];
+      this.storeNumber(i, MIN_X + 2 * a, NONE); this.storeNumber(i, MIN_X + 2 * a + 1, NONE);
+      this.#mm[6 * slot + 2 * a] = h.num[1]; this.#mm[6 * slot + 2 * a + 1] = h.num[1];
+    }
+    return undefined;
   }
 }
 
-export class Accelerometer extends ThreeAxisSensor { constructor(opts: ThreeAxisOptions = {}) { super(3313, { units: 'm/s2', ...opts }); } }
-export class Magnetometer extends ThreeAxisSensor { constructor(opts: ThreeAxisOptions = {}) { super(3314, { units: 'T', ...opts }); } }
-export class Gyrometer extends ThreeAxisSensor { constructor(opts: ThreeAxisOptions = {}) { super(3334, { units: 'deg/s', ...opts }); } }
+export class Accelerometer extends ThreeAxisSensor { constructor(opts: ThreeAxisOptions = {}) { super(OBJ_3313, { units: 'm/s2', ...opts }); } }
+export class Magnetometer extends ThreeAxisSensor { constructor(opts: ThreeAxisOptions = {}) { super(OBJ_3314, { units: 'T', ...opts }); } }
+export class Gyrometer extends ThreeAxisSensor { constructor(opts: ThreeAxisOptions = {}) { super(OBJ_3334, { units: 'deg/s', ...opts }); } }
 
 // ------------------------------------------------------------------------------------ inputs
 
@@ -278,19 +347,19 @@ export class DigitalInputObject extends LwObject {
 
 /** Push Button (3347): press() (state on, counter + 1), release(). */
 export class PushButton extends DigitalInputObject {
-  constructor(opts: InputOptions = {}) { super(3347, opts); }
+  constructor(opts: InputOptions = {}) { super(OBJ_3347, opts); }
   press(instance = 0): boolean { return this.set(true, instance); }
   release(instance = 0): boolean { return this.set(false, instance); }
 }
 
 /** On/Off Switch (3342): an input the user flips; set(on). */
 export class OnOffSwitch extends DigitalInputObject {
-  constructor(opts: InputOptions = {}) { super(3342, opts); }
+  constructor(opts: InputOptions = {}) { super(OBJ_3342, opts); }
 }
 
 /** Digital Input (3200); Execute 5505 resets the counter. */
 export class DigitalInput extends DigitalInputObject {
-  constructor(opts: InputOptions = {}) { super(3200, opts); }
+  constructor(opts: InputOptions = {}) { super(OBJ_3200, opts); }
 }
 
 // ------------------------------------------------------------------------------------ actuators
@@ -362,9 +431,9 @@ export class Actuator extends LwObject {
   }
 }
 
-export class LightControl extends Actuator { constructor(opts: ActuatorOptions = {}) { super(3311, opts); } }
-export class Actuation extends Actuator { constructor(opts: ActuatorOptions = {}) { super(3306, opts); } }
-export class DigitalOutput extends Actuator { constructor(opts: ActuatorOptions = {}) { super(3201, opts); } }
+export class LightControl extends Actuator { constructor(opts: ActuatorOptions = {}) { super(OBJ_3311, opts); } }
+export class Actuation extends Actuator { constructor(opts: ActuatorOptions = {}) { super(OBJ_3306, opts); } }
+export class DigitalOutput extends Actuator { constructor(opts: ActuatorOptions = {}) { super(OBJ_3201, opts); } }
 
 // ------------------------------------------------------------------------------------ Location, Connectivity Statistics
 
@@ -372,7 +441,7 @@ export class DigitalOutput extends Actuator { constructor(opts: ActuatorOptions 
 export class Location extends LwObject {
   readonly #now: () => number;
   constructor(opts: ObjectOptions & { now?: () => number } = {}) {
-    const d = defOf(6, 'Location');
+    const d = OBJ_6;
     super(d, withValues(d, opts, { 0: 0, 1: 0, 5: 0 }, []));
     this.#now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   }
@@ -402,7 +471,7 @@ export class ConnectivityStatistics extends LwObject {
   /** Bytes sent and received, the largest message and the message count since Start. */
   readonly #n = new Float64Array(4);
   constructor(opts: ObjectOptions = {}) {
-    const d = defOf(7, 'ConnectivityStatistics');
+    const d = OBJ_7;
     super(d, withValues(d, opts, { 2: 0, 3: 0, 4: 0, 5: 0 }, []));
   }
 

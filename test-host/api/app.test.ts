@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lwm2mClient, TemperatureSensor, LightControl, PushButton, Lwm2mCode, type Lwm2mError } from '../../hal/node/index.js';
 import { Lwm2mServer } from '../../host/server.js';
+import { IrrigationValve } from './irrigation-valve.js';
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
@@ -84,6 +85,81 @@ test('three ready objects: register, read, write (accepted and refused), observe
     await server.stop();
   }
   assert.is(deregistered, 1);
+});
+
+test('a generated vendor object (26241): Execute with arguments, writes that may refuse, strings, multiple resources, Create and Delete callbacks', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const opened: string[] = [];
+  const created: number[] = [], deleted: number[] = [];
+  const errors: string[] = [];
+  const valve = new IrrigationValve({
+    instances: [0], maxInstances: 3,
+    values: { [IrrigationValve.FlowRate]: 0, [IrrigationValve.ZoneName]: 'front lawn' },
+    onExecute: {
+      [IrrigationValve.Open]: (args, iid) => { opened.push(iid + ':' + args); },
+      [IrrigationValve.Close]: () => { throw new Error('valve stuck'); },
+    },
+    onWrite: {
+      [IrrigationValve.DutyLimit]: (v) => (v === 13 ? false : undefined), // 13 refused (4.00)
+      [IrrigationValve.ZoneName]: (v) => (String(v).length > 20 ? Lwm2mCode.NotAcceptable : undefined),
+    },
+    onCreate: (inst) => { created.push(inst.id); inst.set(IrrigationValve.FlowRate, 0); return inst.id === 2 ? Lwm2mCode.Forbidden : undefined; },
+    onDelete: (inst) => { deleted.push(inst.id); return inst.id !== 0; }, // instance 0 is the device's: refused
+  });
+  const temperature = new TemperatureSensor();
+  const client = new Lwm2mClient({
+    endpoint: 'api-vendor', server: { uri: `coap://127.0.0.1:${server.port}`, lifetime: 60 }, storage: false, address: '127.0.0.1',
+    objects: [temperature, valve], onError: (e) => { errors.push(e.message); },
+  });
+  const reg = new Promise<any>((r) => server.once('registered', r));
+  await client.start();
+  try {
+    const r = await within(reg, 8000, 'registration');
+    assert.ok(r.objects.some((l: { path: string }) => l.path === '/26241/0'), JSON.stringify(r.objects));
+    const inst = valve.instance(0);
+    inst.set(IrrigationValve.FlowRate, 3.5);
+    inst.set(IrrigationValve.Schedule, 1_700_000_000, 0);
+    inst.set(IrrigationValve.Schedule, 1_700_003_600, 1);
+    inst.setLink(IrrigationValve.WaterMeter, 3303, 0);
+    const rd = await server.read('api-vendor', '/26241/0', 'senml-json');
+    assert.is(rd.codeText, '2.05');
+    const v = rd.value as Record<string, unknown>;
+    assert.is(v['/26241/0/0'], 3.5);
+    assert.is(v['/26241/0/4'], 'front lawn');
+    assert.is(v['/26241/0/5/1'], 1_700_003_600);
+    assert.is(v['/26241/0/8'], '3303:0');
+    assert.is((await server.execute('api-vendor', '/26241/0/1', "0='15'")).codeText, '2.04');
+    assert.equal(opened, ["0:0='15'"]);
+    // A callback that throws: 5.00 and an error naming the path; the client runs on.
+    assert.is((await server.execute('api-vendor', '/26241/0/2')).codeText, '5.00');
+    assert.ok(errors.some((m) => m.startsWith('/26241/0/2: onExecute threw: valve stuck')), errors.join('\n'));
+    assert.is((await server.write('api-vendor', '/26241/0/3', 30, 'text')).codeText, '2.04');
+    assert.is((await server.write('api-vendor', '/26241/0/3', 13, 'text')).codeText, '4.00');
+    assert.is((await server.write('api-vendor', '/26241/0/3', 121, 'text')).codeText, '4.00'); // outside 0..120
+    assert.is((await server.read('api-vendor', '/26241/0/3', 'text')).value, 30);
+    assert.is((await server.write('api-vendor', '/26241/0/4', 'back yard', 'text')).codeText, '2.04');
+    assert.is(inst.get(IrrigationValve.ZoneName), 'back yard');
+    assert.is((await server.write('api-vendor', '/26241/0/4', 'a name much too long for it', 'text')).codeText, '4.06');
+    assert.is(inst.get(IrrigationValve.ZoneName), 'back yard');
+    // Create: accepted (instance 1, a handle for it), refused by the callback's code (instance 2).
+    const c1 = await server.create('api-vendor', '/26241', { '/26241/1/0': 0 }, { format: 'senml-json' });
+    assert.is(c1.codeText, '2.01');
+    valve.instance(1).set(IrrigationValve.FlowRate, 1.25);
+    assert.is((await server.read('api-vendor', '/26241/1/0', 'text')).value, 1.25);
+    const c2 = await server.create('api-vendor', '/26241', { '/26241/2/0': 0 }, { format: 'senml-json' });
+    assert.is(c2.codeText, '4.03');
+    assert.equal(created, [1, 2]);
+    assert.is((await server.read('api-vendor', '/26241/2', 'text')).codeText, '4.04');
+    // Delete: refused for 0 (4.00, still there), accepted for 1.
+    assert.is((await server.delete('api-vendor', '/26241/0')).codeText, '4.00');
+    assert.is((await server.delete('api-vendor', '/26241/1')).codeText, '2.02');
+    assert.equal(deleted, [0, 1]);
+    assert.is((await server.read('api-vendor', '/26241/0/0', 'text')).value, 3.5);
+    assert.is(errors.length, 1, errors.join('\n'));
+  } finally {
+    await within(client.stop(), 8000, 'stop');
+    await server.stop();
+  }
 });
 
 test.run();

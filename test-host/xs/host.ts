@@ -121,11 +121,13 @@ export async function bundleForXs(entry?: string, extra: readonly string[] = [],
   return r.outputFiles[0].text;
 }
 
-/** Every .ts module under dir (not .d.ts), sorted. */
+/** Every .ts module under dir (not .d.ts), sorted; not src/objects/registry/ (one module per registry
+ *  object, which an application imports: the manifest's "src/objects/*" leaves that folder out). */
 function srcModules(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = join(dir, e.name);
+    if (e.isDirectory() && p === join(repoRoot(), 'src', 'objects', 'registry')) continue;
     if (e.isDirectory()) out.push(...srcModules(p));
     else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
   }

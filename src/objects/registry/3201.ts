@@ -1,0 +1,23 @@
+// GENERATED FILE — do not edit. Regenerate with `node build/host/gen-objects.js` (host/gen-objects.ts).
+// Generated from the OMA LwM2M registry DDF files in registry/ (see registry/SOURCE.txt):
+//   registry/3201.xml
+// Those files are Copyright Open Mobile Alliance, under the BSD 3-Clause licence (registry/LICENSE):
+// redistribution and use in source and binary forms, with or without modification, are permitted
+// provided the copyright notice, the conditions and the disclaimer are retained; the name of the
+// copyright holder may not be used to endorse derived products; provided "AS IS" without warranty.
+// Only ids, names, types, operations, multiplicity, mandatory flags and numeric ranges are kept.
+
+import { ValueType } from '../../model/record.js';
+import { Op, freezeObjectDef, type ObjectDef } from '../../model/defs.js';
+
+/** 3201 Digital Output v1.1 (urn:oma:lwm2m:ext:3201:1.1, LwM2M 1.0; registry/3201.xml). */
+export const OBJ_3201: ObjectDef = freezeObjectDef({
+  id: 3201, version: "1.1", name: "Digital Output", multiple: true, mandatory: false,
+  resources: [
+    { id: 5518, type: ValueType.Time, ops: Op.R, multiple: false, mandatory: false, name: "Timestamp" },
+    { id: 5550, type: ValueType.Boolean, ops: Op.R | Op.W, multiple: false, mandatory: true, name: "Digital Output State" },
+    { id: 5551, type: ValueType.Boolean, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Digital Output Polarity" },
+    { id: 5750, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Application Type" },
+    { id: 6050, type: ValueType.Float, ops: Op.R, multiple: false, mandatory: false, name: "Fractional Timestamp", rangeMin: 0, rangeMax: 1 },
+  ],
+});

@@ -1,0 +1,24 @@
+// GENERATED FILE — do not edit. Regenerate with `node build/host/gen-objects.js` (host/gen-objects.ts).
+// Generated from the OMA LwM2M registry DDF files in registry/ (see registry/SOURCE.txt):
+//   registry/3349.xml
+// Those files are Copyright Open Mobile Alliance, under the BSD 3-Clause licence (registry/LICENSE):
+// redistribution and use in source and binary forms, with or without modification, are permitted
+// provided the copyright notice, the conditions and the disclaimer are retained; the name of the
+// copyright holder may not be used to endorse derived products; provided "AS IS" without warranty.
+// Only ids, names, types, operations, multiplicity, mandatory flags and numeric ranges are kept.
+
+import { ValueType } from '../../model/record.js';
+import { Op, freezeObjectDef, type ObjectDef } from '../../model/defs.js';
+
+/** 3349 Bitmap v1.1 (urn:oma:lwm2m:ext:3349:1.1, LwM2M 1.0; registry/3349.xml). */
+export const OBJ_3349: ObjectDef = freezeObjectDef({
+  id: 3349, version: "1.1", name: "Bitmap", multiple: true, mandatory: false,
+  resources: [
+    { id: 5518, type: ValueType.Time, ops: Op.R, multiple: false, mandatory: false, name: "Timestamp" },
+    { id: 5750, type: ValueType.String, ops: Op.R | Op.W, multiple: false, mandatory: false, name: "Application Type" },
+    { id: 5910, type: ValueType.Integer, ops: Op.R, multiple: false, mandatory: true, name: "Bitmap Input" },
+    { id: 5911, type: ValueType.None, ops: Op.E, multiple: false, mandatory: false, name: "Bitmap Input Reset" },
+    { id: 5912, type: ValueType.String, ops: Op.R | Op.W, multiple: true, mandatory: false, name: "Element Description" },
+    { id: 6050, type: ValueType.Float, ops: Op.R, multiple: false, mandatory: false, name: "Fractional Timestamp", rangeMin: 0, rangeMax: 1 },
+  ],
+});
