@@ -2,7 +2,7 @@
 BOARD ?= esp32
 NODE  ?= node
 
-.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino
+.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino moddable-app
 
 all: build
 
@@ -51,6 +51,12 @@ sim:
 # its Linux tools built; skipped otherwise).
 test-device: build
 	@$(NODE) build/test-host/run.js 'moddable/device'
+
+# A Moddable app on the library manifest (manifest_lwm2m.json), e.g. the example:
+#   make moddable-app APP=examples/moddable-sensor ARGS="-m -p lin"
+# (lwm2m-mcu mcconfig: $$MODDABLE and the path variable checked first; LWM2M_MCU defaults to this checkout here).
+moddable-app: build
+	@cd "$(APP)" && LWM2M_MCU="$${LWM2M_MCU:-$(CURDIR)}" $(NODE) "$(CURDIR)/dist/host/cli.js" mcconfig $(ARGS)
 
 clean:
 	rm -rf build dist
