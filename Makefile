@@ -2,7 +2,7 @@
 BOARD ?= esp32
 NODE  ?= node
 
-.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino moddable-app
+.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino moddable-app espruino-app
 
 all: build
 
@@ -31,6 +31,11 @@ demo: build
 # The Espruino bundle (ES5, one file): build/espruino/lwm2m-mcu.js, SETTINGS="lwm2mEndpoint=… lwm2mServer=…" baked in.
 espruino: build
 	@$(NODE) build/host/espruino-build.js --settings "$(SETTINGS)"
+
+# An application of your own for Espruino (lwm2m-mcu espruino-build): the Storage file, boot0.js and the
+# Storage pieces in build/espruino-app/<name>/, e.g. make espruino-app APP=examples/espruino-sensor/app.ts SETTINGS="lwm2mServer=coap://10.0.0.5:5683"
+espruino-app: build
+	@$(NODE) dist/host/cli.js espruino-build "$(APP)" --settings "$(SETTINGS)"
 
 # The Espruino tests only (test-host/espruino: $$ESPRUINO, an Espruino built for Linux, and $$ESPRUINO_ESP32, its 32-bit 16,383-variable build; `make test` runs them too, skipped when unset).
 test-espruino: build

@@ -599,6 +599,9 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
   const used = importedNames(file);
   const b = await buildEspruino({
     entry: file, globals: { LWM2M_SETTINGS: settings }, aliases: { 'lwm2m-mcu': 'hal/espruino/index.ts' },
+    // tsc's helper for `export *` (hal/espruino/index.ts re-exports the API): the modules are
+    // loaded before it runs, so copying the values is enough.
+    prologue: 'var __exportStar=function(m,e){for(var p in m)if(p!=="default"&&!Object.prototype.hasOwnProperty.call(e,p))e[p]=m[p];};',
     checkFiles: (f) => !f.startsWith(REPO + '/') || f.startsWith(appDir + '/'),
     sourceTransforms: {
       'src/objects/defs.generated.ts': trimDefs(cfg.objects),
@@ -739,7 +742,7 @@ export async function espruinoBuildCommand(argv: string[]): Promise<number> {
       if (typeof m === 'string') throw new EspruinoBuildError(app + ': does not fit the board: ' + m + ' (' + measure + ')');
       need = m.used; how = 'measured by ' + measure + ', the app loaded and its client made';
     }
-    if (need > b.budget && !process.env.LWM2M_FORCE) throw new EspruinoBuildError(`${app}: does not fit the board: it needs ${need} variables (${how}), ${board} has ${b.budget} (${b.budget + RUN_RESERVE} less ${RUN_RESERVE} kept free to register and answer)`);
+    if (need > b.budget) throw new EspruinoBuildError(`${app}: does not fit the board: it needs ${need} variables (${how}), ${board} has ${b.budget} (${b.budget + RUN_RESERVE} less ${RUN_RESERVE} kept free to register and answer)`);
     const dir = resolve(out || join('build', 'espruino-app', basename(app).replace(/\.(ts|js)$/, '')));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'lwm2m-mcu.js'), b.code);
