@@ -110,6 +110,8 @@ export interface ClientCliOptions {
   pskIdentity?: string;
   pskKey?: Uint8Array;
   logLevel: LogLevelName;
+  /** --object: ready objects with simulated values (host/sim-objects.ts). */
+  objects?: { id: number; instances: number }[];
 }
 
 export interface ServerCliOptions { port: number; address: string; psk?: { pskIdentity: string; pskKey: string } }
@@ -215,6 +217,10 @@ Options:
                         are staged in DIR/firmware.new; an Update swaps them and restarts the client
   --psk-identity ID     DTLS PSK identity (with --psk-key; for coaps:// URIs)
   --psk-key HEX         DTLS PSK key as hex, e.g. 0123456789abcdef (with --psk-identity)
+  --object ID[:N]       a ready object with N instances (default 1) and simulated values, e.g.
+                        --object 3304 --object 3311:2 (IPSO sensors 3300–3346, 3313/3314/3334,
+                        3200, 3201, 3306, 3311, 3342, 3347, 6, 7); repeatable. Without any, the
+                        board has a temperature sensor (3303)
   --log-level L         error, warn, info (default) or debug
   --help, -h            this text
 `;
@@ -241,7 +247,7 @@ function parseHexKey(v: string): Uint8Array {
   return new Uint8Array(Buffer.from(h, 'hex'));
 }
 
-type OptSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type OptSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 
 /** util.parseArgs, with its errors turned into ArgError messages. */
 function parse(args: string[], options: OptSpec, sub: string) {
@@ -267,10 +273,12 @@ function noPositionals(p: string[], sub: string): void {
 /** A string option given as the next argument must not itself look like an option (--server --lifetime 5). */
 function checkValues(values: Record<string, unknown>, spec: OptSpec): void {
   for (const [k, v] of Object.entries(values)) {
-    if (spec[k]?.type === 'string' && typeof v === 'string' && /^--?[A-Za-z]/.test(v)) {
-      throw new ArgError(`option --${k} needs a value (got option "${v}")`);
+    for (const x of Array.isArray(v) ? v : [v]) {
+      if (spec[k]?.type === 'string' && typeof x === 'string' && /^--?[A-Za-z]/.test(x)) {
+        throw new ArgError(`option --${k} needs a value (got option "${x}")`);
+      }
+      if (spec[k]?.type === 'string' && x === '') throw new ArgError(`option --${k} needs a non-empty value`);
     }
-    if (spec[k]?.type === 'string' && v === '') throw new ArgError(`option --${k} needs a non-empty value`);
   }
 }
 
@@ -291,7 +299,7 @@ const CLIENT_SPEC: OptSpec = {
   lifetime: { type: 'string' }, 'local-port': { type: 'string' }, state: { type: 'string' },
   provisioning: { type: 'string' }, 'firmware-dir': { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
   'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' },
+  address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' }, object: { type: 'string', multiple: true },
 };
 
 function listenAddress(a: string | undefined): string {
@@ -339,13 +347,25 @@ export function parseCommandLine(argv: string[]): Command {
       if (r.values.help) return { cmd: 'help', text: CLIENT_HELP };
       noPositionals(r.positionals, sub);
       checkValues(r.values, CLIENT_SPEC);
-      const opts = clientOptions(r.values as Record<string, string | undefined>);
+      const { object, ...single } = r.values as Record<string, unknown>;
+      const opts = clientOptions(single as Record<string, string | undefined>);
       if (r.values['insecure-serve-any-peer'] === true) opts.serveAnyPeer = true;
+      if (object !== undefined) opts.objects = (object as string[]).map(objectOption);
       return { cmd: 'client', opts };
     }
     default:
       throw new ArgError(`unknown command "${sub}"; expected server, bootstrap-server or client (see lwm2m-mcu --help)`);
   }
+}
+
+/** --object ID[:INSTANCES]: a ready object (e.g. 3304, 3311:2) with simulated values. */
+function objectOption(v: string): { id: number; instances: number } {
+  const m = /^(\d{1,5})(?::(\d{1,3}))?$/.exec(v.trim());
+  if (!m) throw new ArgError(`--object "${v}": expected ID or ID:INSTANCES, e.g. 3304 or 3311:2`);
+  const id = Number(m[1]), instances = m[2] === undefined ? 1 : Number(m[2]);
+  if (id > 65534) throw new ArgError(`--object ${id}: an object id is 0–65534`);
+  if (instances < 1 || instances > 16) throw new ArgError(`--object ${v}: 1–16 instances`);
+  return { id, instances };
 }
 
 function clientOptions(v: Record<string, string | undefined>): ClientCliOptions {

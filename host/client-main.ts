@@ -1,16 +1,18 @@
-// `lwm2m-mcu client`: the host board — the portable core on the Node HAL, with objects 0, 1, 2, 3, 4
-// and a temperature sensor (3303) whose value drifts, logging one readable line per protocol event.
-// SIGINT/SIGTERM de-register, then exit.
+// `lwm2m-mcu client`: the host board, built on the public API (src/index.ts, hal/node/index.ts) on the
+// Node HAL: objects 0, 1, 2, 3, 4 and a temperature sensor (3303) whose value drifts, or the ready
+// objects of --object with simulated values (host/sim-objects.ts); one readable line per protocol
+// event (the engine's events through onEvent). SIGINT/SIGTERM de-register, then exit.
 
 import { NodeHal } from '../hal/node/hal.js';
-import { Driver } from '../hal/node/driver.js';
 import { LogLevel } from '../hal/hal.js';
 import type { ClientCliOptions, CoapUri } from './args.js';
 import { formatCoapUri } from './args.js';
-import { createBoardClient, type AccountOptions } from '../src/client/setup.js';
+import { Lwm2mClient as PublicClient, type Account, type ClientOptions, type Platform, type Transport } from '../hal/node/index.js';
+import { engineOf } from '../src/api/client.js';
+import { simObject, type SimObject } from './sim-objects.js';
 import { Ev } from '../src/client/events.js';
 import { codeString } from '../src/coap/codes.js';
-import { Reg, type ConfigStore, type Lwm2mClient } from '../src/client/client.js';
+import { Reg, type Lwm2mClient } from '../src/client/client.js';
 import { lastProblem } from '../src/client/bootstrap.js';
 import { lookup } from 'node:dns/promises';
 import { execFileSync } from 'node:child_process';
@@ -194,99 +196,115 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   const file = o.stateFile ?? '';
   const setAside = () => `state file ${file}: ${hal.stateProblem}; ` + (hal.stateCopy ? `a copy is kept at ${hal.stateCopy}, ` : 'no copy could be kept, ') + 'and it is not used';
   if (hal.stateProblem) hal.log(LogLevel.ERROR, setAside());
-  const store: ConfigStore = {
-    load: (out) => hal.storageRead('lwm2m.config', out),
-    save: (buf, off, len) => {
-      if (hal.storageWrite('lwm2m.config', buf, off, len)) return true;
+  // The platform of the public client: this HAL, opened above, shared by every client core the
+  // process runs (a firmware update's simulated reboot starts a new one on the same socket and
+  // storage). Saving logs what went wrong; datagrams out are logged at debug.
+  const debug = o.logLevel === 'debug';
+  let engine: Lwm2mClient | null = null; // the core of the client running now
+  let retransmissions = 0, heardSince = true;
+  const transport: Transport = {
+    now: () => hal.now(),
+    send: (buf, off, len, to) => {
+      const c = engine;
+      if (c !== null && c.ep.retransmissions > retransmissions) {
+        // Retransmissions: the first after the peer was last heard at info (an unreachable server is
+        // otherwise silent until the exchange times out, ~93 s), each one at debug.
+        retransmissions = c.ep.retransmissions;
+        hal.log(heardSince ? LogLevel.INFO : LogLevel.DEBUG, `no answer yet: retransmitting (retransmission ${retransmissions} since start)`);
+        heardSince = false;
+      }
+      if (debug) { const rec = dtlsRecords(buf, off, len); if (rec) hal.log(LogLevel.DEBUG, `DTLS out to ${peerText(to)}: ${rec}`); }
+      hal.send(buf, off, len, to);
+    },
+    onReceive: (cb) => hal.onReceive(cb),
+    setTimer: (deadline, cb) => hal.setTimer(deadline, cb),
+    storageRead: (key, out) => hal.storageRead(key, out),
+    storageWrite: (key, buf, off, len) => {
+      if (hal.storageWrite(key, buf, off, len)) return true;
       hal.log(LogLevel.ERROR, `cannot save the state file ${file}: ${hal.saveError}`);
       return false;
     },
-    unusable: () => { hal.stateUnusable('the stored configuration does not decode'); hal.log(LogLevel.ERROR, setAside()); },
+    storageDelete: (key) => hal.storageDelete(key),
+    log: (level, msg) => hal.log(level as LogLevel, msg),
+    close: () => { /* the HAL outlives the client cores: closed at exit */ },
   };
-  const account = (u: string): AccountOptions => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
+  const platform: Platform = {
+    name: 'host', random: (buf, off, len) => hal.random(buf, off, len), open: () => transport,
+    wallClock: () => Math.floor(Date.now() / 1000),
+  };
+  const account = (u: string): Account => ({ uri: u, ssid: 1, lifetime: o.lifetime ?? 86400, pskIdentity: o.pskIdentity, pskKey: o.pskKey });
   const server = serverUri ? account(serverUri) : undefined;
   const bootstrap = bootstrapUri ? { ...account(bootstrapUri) } : undefined;
-  const newSeed = () => { const seed = new Uint8Array(16); hal.random(seed, 0, 16); return seed; };
   let rebootAsked = false;
   // Firmware Update (--firmware-dir): "apply" swaps the files; the platform's reboot is simulated by
   // starting a new client core on the same socket and storage, which reports the outcome (/5/0/5).
   let rebootInto: string | null = null;
   mkdirFirmware(o.firmwareDir);
   const fw = o.firmwareDir ? new NodeFirmwareStore({ dir: o.firmwareDir, log: (m) => hal.log(LogLevel.INFO, m), onApply: (v) => { rebootInto = v; reboot(); } }) : undefined;
-  const boot = () => createBoardClient({
-    endpoint: o.endpoint, seed: newSeed(), server, bootstrap, store,
+  const lines = new EventLines();
+  let configError = false;
+  let onConfigError: (() => void) | null = null;
+  // The board's objects: a temperature sensor, or the ready objects of --object, with simulated values.
+  const makeObjects = () => (o.objects && o.objects.length ? o.objects : [{ id: 3303, instances: 1 }])
+    .map((x) => simObject(x.id, x.instances, (line) => hal.log(LogLevel.INFO, line)));
+  let sims: SimObject[];
+  try { sims = makeObjects(); } catch (e) {
+    process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); hal.close();
+    throw e;
+  }
+  const boot = () => new PublicClient({
+    endpoint: o.endpoint, server, bootstrap, platform, address: o.address, port: o.localPort,
     provisioning: hal.provisioning(),
-    hooks: {
-      reboot: () => { rebootAsked = true; return 0; },
-      factoryReset: () => { hal.storageDelete('lwm2m.config'); return 0; },
-      now: () => Math.floor(Date.now() / 1000),
+    objects: sims.map((x) => x.object),
+    device: {
+      manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: fw?.version() ?? '0.1.0',
+      onReboot: () => { rebootAsked = true; },
+      onFactoryReset: () => { hal.storageDelete('lwm2m.config'); },
     },
-    device: { manufacturer: 'lwm2m-mcu', model: 'host', serial: o.endpoint, firmwareVersion: fw?.version() ?? '0.1.0' },
+    connectivity: { ipAddresses: ['127.0.0.1'] },
     // Server URIs written by a bootstrap server may carry host names; the core asks here
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
-    acceptUnknownPeers: o.serveAnyPeer === true,
     firmware: fw,
-  });
-  let board = boot();
-  let c = board.client;
-  const lines = new EventLines();
-  const debug = o.logLevel === 'debug';
-  let retransmissions = 0, heardSince = true, configError = false;
-  let onConfigError: (() => void) | null = null;
-  const core = {
-    receive: (buf: Uint8Array, off: number, len: number, from: PeerAddress, now: number) => {
-      const r = c.receive(buf, off, len, from, now);
-      heardSince = true;
-      if (debug) {
-        const why = rxText(r), rec = dtlsRecords(buf, off, len);
-        if (rec) hal.log(LogLevel.DEBUG, `DTLS in from ${peerText(from)}: ${rec}`);
-        if (why) hal.log(LogLevel.DEBUG, `datagram from ${peerText(from)} (${len} B): ${why}`);
-      }
-      return r;
+    onEvent: (e, a, b) => {
+      const c = engine as Lwm2mClient;
+      if (e === Ev.CONFIG_ERROR) { configError = true; if (onConfigError) setImmediate(onConfigError); return; }
+      hal.log(eventLevel(e, a, b), lines.text(c, e, a, b));
     },
-    transmit: (out: Uint8Array, at: number) => {
-      const n = c.transmit(out, at);
-      if (debug && n > 0) { const rec = dtlsRecords(out, at, n); if (rec) hal.log(LogLevel.DEBUG, `DTLS out to ${peerText(c.txPeer)}: ${rec}`); }
-      return n;
+    // The engine's own events are logged above (onEvent); what is left are the application's errors.
+    onError: (err) => { if (err.path) hal.log(LogLevel.WARN, err.message); },
+    engineHooks: {
+      received: (r: number, buf: Uint8Array, off: number, len: number, from: PeerAddress) => {
+        heardSince = true;
+        if (debug) {
+          const why = rxText(r), rec = dtlsRecords(buf, off, len);
+          if (rec) hal.log(LogLevel.DEBUG, `DTLS in from ${peerText(from)}: ${rec}`);
+          if (why) hal.log(LogLevel.DEBUG, `datagram from ${peerText(from)} (${len} B): ${why}`);
+        }
+      },
+      storeUnusable: () => { hal.stateUnusable('the stored configuration does not decode'); hal.log(LogLevel.ERROR, setAside()); },
+      acceptUnknownPeers: o.serveAnyPeer === true,
     },
-    get txPeer() { return c.txPeer; },
-    poll: (now: number) => {
-      const d = c.poll(now);
-      // Retransmissions: the first after the peer was last heard at info (an unreachable server is
-      // otherwise silent until the exchange times out, ~93 s), each one at debug.
-      if (c.ep.retransmissions > retransmissions) {
-        retransmissions = c.ep.retransmissions;
-        hal.log(heardSince ? LogLevel.INFO : LogLevel.DEBUG, `no answer yet: retransmitting (retransmission ${retransmissions} since start)`);
-        heardSince = false;
-      }
-      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) {
-        const a = c.eventA, b = c.eventB;
-        if (e === Ev.CONFIG_ERROR) { configError = true; if (onConfigError) setImmediate(onConfigError); continue; }
-        hal.log(eventLevel(e, a, b), lines.text(c, e, a, b));
-      }
-      return d;
-    },
-  };
-  const drv = new Driver(core, hal, c.config.maxDatagram);
+  } as ClientOptions);
+  let client = boot();
+  engine = engineOf(client);
   function reboot(): void {
     hal.log(LogLevel.INFO, `firmware: rebooting into ${rebootInto} (simulated: a new client core on the same socket and storage)`);
-    board = boot();
-    c = board.client;
+    client.close();
+    // The application's objects belong to the old core: the new one gets new ones (a real reboot
+    // starts the application again).
+    sims = makeObjects();
+    client = boot();
+    engine = engineOf(client);
     retransmissions = 0; // the new core's endpoint counts from 0
-    c.start(hal.now());
-    drv.pump();
+    void client.start();
   }
   if (o.serveAnyPeer) hal.log(LogLevel.WARN, 'INSECURE: --insecure-serve-any-peer serves requests from any address, not only the configured servers');
   hal.log(LogLevel.INFO, `client ${o.endpoint} on UDP port ${hal.port}` + (server ? `, server ${server.uri}` : '') + (bootstrap ? `, bootstrap server ${bootstrap.uri}` : '') + (fw ? `, firmware store ${o.firmwareDir} (running ${fw.version() ?? 'no image yet'})` : ''));
-  c.start(hal.now());
-  drv.pump();
-  // The temperature sensor drifts (a random walk), so observations have something to report.
-  let temp = 21.5;
+  await client.start();
+  // The objects' values move (temperature: a random walk), so observations have something to report.
   const sensor = setInterval(() => {
-    temp = Math.round((temp + (Math.random() - 0.5)) * 10) / 10;
-    board.temperature.set(temp);
-    drv.pump();
+    for (const x of sims) x.tick();
     if (rebootAsked) { rebootAsked = false; hal.log(LogLevel.INFO, 'reboot requested by the server (simulated: the host client keeps running)'); }
   }, 5000);
   let code = 0;
@@ -295,17 +313,12 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     const stop = () => {
       if (stopping) { resolve(); return; }
       stopping = true;
+      const c = engine as Lwm2mClient;
       let registered = false;
       for (let s = 0; s < c.nServers; s++) registered ||= c.serverState(s) === Reg.REGISTERED || c.serverState(s) === Reg.UPDATING;
       hal.log(LogLevel.INFO, c.bsFlag ? 'stopping (during bootstrap: no registration to end)' : registered ? 'stopping: de-registering' : 'stopping (not registered: nothing to de-register)');
       clearInterval(sensor);
-      c.stop(hal.now());
-      drv.pump();
-      const t0 = Date.now();
-      const wait = setInterval(() => {
-        drv.pump();
-        if (c.idle() || Date.now() - t0 > 5000) { clearInterval(wait); resolve(); }
-      }, 20);
+      void client.stop().then(resolve);
     };
     onStop = stop;
     // Nothing to connect to: say what to do and exit 1 (no idle process waiting forever).
@@ -323,7 +336,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
   });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  drv.stop();
+  client.close();
   hal.close();
   return code;
 }

@@ -19,7 +19,6 @@ import { standardDefs } from '../objects/standard.js';
 import { DeviceObject, type DeviceInfo } from '../objects/device.js';
 import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivity.js';
 import { Slab } from '../slab.js';
-import { sendQueued } from '../../hal/hal.js';
 import type { PeerAddress } from '../coap/peer.js';
 import { Code } from '../coap/codes.js';
 import { Lwm2mError, codeText } from './errors.js';
@@ -168,13 +167,15 @@ export class Lwm2mClient implements DeviceControl {
   /** The last turn's time (ms, the transport's clock). */
   #now = 0;
   readonly #timeRec = new DataRecord();
+  readonly #hooks: EngineHooks | undefined;
 
   constructor(o: ClientOptions) {
     if (o === null || typeof o !== 'object') throw new Lwm2mError('new Lwm2mClient(options): give an options object with at least { endpoint, server or bootstrap }');
     const platform = o.platform ?? currentPlatform();
     if (platform === null) throw new Lwm2mError('no platform registered: import the client from the entry of your engine (Node: "lwm2m-mcu" / hal/node/index.js; Moddable and Espruino: their lwm2m-mcu module), or pass options.platform');
     if (typeof o.endpoint !== 'string' || o.endpoint.length === 0 || o.endpoint.length > 128) throw new Lwm2mError('options.endpoint must be a string of 1…128 characters (the Endpoint Client Name)');
-    if (!o.server && !o.bootstrap && !o.provisioning) throw new Lwm2mError('give options.server or options.bootstrap (an account { uri: "coap://host:5683" }), or provisioning data');
+    // (With storage, a configuration saved by an earlier run may be all there is.)
+    if (!o.server && !o.bootstrap && !o.provisioning && o.storage === false) throw new Lwm2mError('give options.server or options.bootstrap (an account { uri: "coap://host:5683" }), or provisioning data');
     for (const [what, a] of [['server', o.server], ['bootstrap', o.bootstrap]] as const) {
       if (a === undefined) continue;
       if (typeof a.uri !== 'string' || !/^coaps?:\/\/[^/]+/.test(a.uri)) throw new Lwm2mError(`options.${what}.uri must be coap://host:port or coaps://host:port (got ${String(a.uri)})`);
@@ -218,16 +219,20 @@ export class Lwm2mClient implements DeviceControl {
       if (rc === 0 && o.server) rc = writeAccount(t, o.bootstrap ? 1 : 0, o.server, false);
       if (rc < 0) throw new Lwm2mError('the server accounts do not fit (code ' + codeText(-rc) + '): raise sizes.maxValues / sizes.arenaBytes');
     } : undefined;
+    const hooks = (o as ClientOptions & { engineHooks?: EngineHooks }).engineHooks;
+    this.#hooks = hooks;
     const key = o.storage === undefined ? 'lwm2m.config' : o.storage;
     const store: ConfigStore | null = key === false ? null : {
       load: (out) => (this.#transport ? this.#transport.storageRead(key, out) : -1),
       save: (buf, off, len) => (this.#transport ? this.#transport.storageWrite(key, buf, off, len) : true),
+      unusable: () => { if (hooks?.storeUnusable) hooks.storeUnusable(); else this.#log(0, `the stored configuration (${key}) does not decode: not used`); },
     };
     const core = new Core({
       endpoint: o.endpoint, seed, config: sz, objects: defs, factory, store, version: o.version,
       provisioning: o.provisioning ?? null, confirmableNotifications: o.confirmableNotifications,
       keepOnBootstrapDelete: keep, resolveHost: o.resolveHost,
       random: (b, off, len) => platform.random(b, off, len),
+      ...(hooks?.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
       ...(platform.aes ? { aes: () => (platform.aes as () => ReturnType<NonNullable<Platform['aes']>>)() } : {}),
     }, slab);
     this.#core = core;
@@ -281,9 +286,11 @@ export class Lwm2mClient implements DeviceControl {
     const tr = await this.#platform.open({ port: o.port, address: o.address });
     this.#transport = tr;
     const core = this.#core;
+    const hooks = this.#hooks;
     tr.onReceive((buf, off, len, from) => {
       if (this.#transport === null) return;
-      core.receive(buf, off, len, from, tr.now());
+      const r = core.receive(buf, off, len, from, tr.now());
+      if (hooks?.received) hooks.received(r, buf, off, len, from);
       this.#pump();
     });
     this.#now = tr.now();
@@ -345,7 +352,15 @@ export class Lwm2mClient implements DeviceControl {
     const tr = this.#transport;
     if (tr === null) return;
     this.#kicked = false;
-    const deadline = sendQueued(this.#core, tr, this.#out);
+    // (hal/hal.ts sendQueued's loop; src/ does not import hal/: at most 64 datagrams a turn, so that
+    // an engine that keeps producing cannot starve the event loop.)
+    const core = this.#core, out = this.#out;
+    let deadline = core.poll(tr.now()), n = core.transmit(out, 0);
+    for (let sent = 0; n > 0 && sent < 64; sent++) {
+      tr.send(out, 0, n, core.txPeer);
+      deadline = core.poll(tr.now());
+      if (sent < 63) n = core.transmit(out, 0);
+    }
     this.#now = tr.now();
     this.#events();
     if (this.#stopping && (this.#core.idle() || this.#now >= this.#stopTimer)) { this.#finishStop(); return; }
@@ -439,6 +454,17 @@ export class Lwm2mClient implements DeviceControl {
 
   /** The engine, for the project's own tools and tests (not part of the public entry point). */
   static engineOf(c: Lwm2mClient): Core { return c.#core; }
+}
+
+/** For the project's own tools (the CLI's debug log and state file), given as options.engineHooks:
+ *  not part of the public options. */
+export interface EngineHooks {
+  /** After each datagram the engine received: what it did with it (Rx). */
+  received?(result: number, buf: Uint8Array, off: number, len: number, from: PeerAddress): void;
+  /** The stored configuration does not decode (before anything overwrites it). */
+  storeUnusable?(): void;
+  /** INSECURE development switch: serve requests from any peer. */
+  acceptUnknownPeers?: boolean;
 }
 
 /** The engine under a public client (host tools, tests and benchmarks; not exported by src/index.ts). */

@@ -7,11 +7,12 @@
 import type { ObjectDef } from '../model/defs.js';
 import { REGISTRY_DEFS } from '../objects/defs.generated.js';
 
-const extra: ObjectDef[] = [];
+// (Replaced, never written into: on a device the modules are preloaded and their objects frozen.)
+let extra: readonly ObjectDef[] = [];
 
-/** Makes definitions known to objectDef() (a generated module may register itself). */
+/** Makes definitions known to objectDef() (construction time). */
 export function addObjectDefs(defs: readonly ObjectDef[]): void {
-  for (const d of defs) if (objectDef(d.id) === null) extra.push(d);
+  extra = extra.concat(defs.filter((d) => objectDef(d.id) === null));
 }
 
 export function objectDef(id: number): ObjectDef | null {

@@ -43,7 +43,8 @@ export interface ObjectOptions {
   /** Instance ids the device has at start; default [0]. */
   instances?: readonly number[];
   /** The most instances this object will have (server Creates included); default: the count of
-   *  `instances`, plus 4 when onCreate is given. The client sizes its table from it. */
+   *  `instances`, plus 4 for a multiple-instance object (a server may Create instances). The client
+   *  sizes its table from it. */
   maxInstances?: number;
   /** Initial values of every instance at start: { [resourceId]: value, or an array for a multiple
    *  resource (resource instances 0, 1, …) }. */
@@ -135,7 +136,8 @@ export class LwObject {
       if (ids.indexOf(i) !== k) throw new Lwm2mError(`object ${def.id}: instance ${i} given twice`);
       this.#handles.push(this.makeInstance(i));
     }
-    this.maxInstances = opts.maxInstances ?? (ids.length + (opts.onCreate ? 4 : 0));
+    // Room for a server's Creates in a multiple-instance object (as the engine always allowed).
+    this.maxInstances = opts.maxInstances ?? (ids.length + (def.multiple ? 4 : 0));
     if (this.maxInstances < ids.length) throw new Lwm2mError(`object ${def.id}: maxInstances ${this.maxInstances} is less than the ${ids.length} instances given: raise maxInstances to ${ids.length}`);
     // Every callback and value names a resource of the definition, of the right kind.
     const check = (what: string, map: object | undefined, need: number) => {
@@ -444,7 +446,10 @@ export class LwObject {
     if (create) {
       let h = this.findInstance(i);
       if (h === null) {
-        if (this.#handles.length >= this.maxInstances) return -Code.INTERNAL_SERVER_ERROR;
+        if (this.#handles.length >= this.maxInstances) {
+          (this.#host as ObjectHost).error(new Lwm2mError(`a server's Create found no room: raise the object's maxInstances (now ${this.maxInstances})`, path, Code.INTERNAL_SERVER_ERROR));
+          return -Code.INTERNAL_SERVER_ERROR;
+        }
         h = this.makeInstance(i);
         this.#handles.push(h);
       }

@@ -51,3 +51,4 @@ export function registerPlatform(p: Platform): void { current = p; }
 
 /** The registered platform, or null. */
 export function currentPlatform(): Platform | null { return current; }
+

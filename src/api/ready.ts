@@ -243,7 +243,7 @@ export class ThreeAxisSensor extends LwObject {
     const d = defOf(def, 'ThreeAxisSensor');
     if (!d.resources.some((r) => r.id === X_VALUE)) throw new Lwm2mError(`ThreeAxisSensor: object ${d.id} (${d.name}) has no X Value (5702)`);
     const range = opts.range;
-    super(d, withValues(d, opts, { [UNITS]: opts.units, [MIN_RANGE]: range?.[0], [MAX_RANGE]: range?.[1], [APPLICATION_TYPE]: opts.applicationType, [X_VALUE]: 0 },
+    super(d, withValues(d, opts, { [UNITS]: opts.units, [MIN_RANGE]: range?.[0], [MAX_RANGE]: range?.[1], [APPLICATION_TYPE]: opts.applicationType, [X_VALUE]: 0, [Y_VALUE]: 0, [Z_VALUE]: 0 },
       [...(opts.units !== undefined ? [UNITS] : []), ...(range ? [MIN_RANGE, MAX_RANGE] : [])]));
     this.#mm = new Float64Array(6 * this.maxInstances).fill(NaN);
     this.#axes = this.resourceIndex(Z_VALUE) >= 0 ? 3 : this.resourceIndex(Y_VALUE) >= 0 ? 2 : 1;

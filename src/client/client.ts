@@ -107,6 +107,8 @@ export const enum BsMode { CLIENT = 0, SERVER = 1, SMARTCARD = 2, FACTORY = 3 }
 export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6, BOOTSTRAP_PACK = 7, FIRMWARE = 8 }
 
 const LOC_BYTES = 64;
+/** The slot of Lwm2mClient.f64 the endpoint's deadline crosses in: read at once (dm.ts notifyDue uses every slot as scratch). */
+const F64_DEADLINE = 7;
 const RD = ascii('rd');
 const BS = ascii('bs');
 const BSPACK = ascii('bspack');
@@ -319,7 +321,9 @@ export class Lwm2mClient implements EndpointHandler {
 
   poll(now: number): number {
     this.now = now;
-    let next = this.ep.poll(now);
+    const f = this.f64;
+    this.ep.pollInto(now, f, F64_DEADLINE); // (the deadline through an array: a returned double is boxed)
+    let next = f[F64_DEADLINE];
     if (this.started) {
       if (this.bsTriggerPending && !this.ep.hasOutput()) { this.bsTriggerPending = false; this.requestBootstrap(); }
       next = Math.min(next, this.runBootstrapTimers(now));
@@ -338,7 +342,7 @@ export class Lwm2mClient implements EndpointHandler {
       if (this.firmware !== undefined) next = Math.min(next, this.firmware.poll(now));
       // Work queued by timers is sent now.
       if (this.ep.hasOutput()) next = now;
-      else next = Math.min(next, this.ep.poll(now));
+      else { this.ep.pollInto(now, f, F64_DEADLINE); next = Math.min(next, f[F64_DEADLINE]); }
     }
     return next;
   }

@@ -193,7 +193,7 @@ export class Endpoint {
     const np = config.maxPeers, rd = config.responseRingDepth, qd = config.requestRingDepth, dn = config.dedupEntries;
     this.peerSeen = slab.f64(np);
     this.rTime = slab.f64(rd * RT.N);
-    this.dExpiry = slab.f64(dn);
+    this.dExpiry = slab.f64(dn + 1); // and, at [dN], pollInto's running minimum
     this.peerInt = slab.i32(np * P.N);
     this.rInt = slab.i32(rd * R.N);
     this.qInt = slab.i32(qd * Q.N);
@@ -637,9 +637,20 @@ export class Endpoint {
 
   /** Dispatches queued requests and runs the timers. Returns the next deadline (ms), or Infinity. */
   poll(now: number): number {
+    this.pollInto(now, this.dExpiry, this.dN);
+    return this.dExpiry[this.dN];
+  }
+
+  /** poll() with the deadline written to out[at] rather than returned: a double returned from a
+   *  call V8 does not inline is boxed (a HeapNumber per call when it is Infinity or fractional), and
+   *  the client polls once per turn of its driver (Lwm2mClient.poll uses this). */
+  pollInto(now: number, out: Float64Array, at: number): void {
     this.now = now;
     while (this.qCount > 0) this.dispatchOne();
-    let next = Infinity;
+    // The running minimum in a Float64Array: a local that also takes a call's result (ch.poll) may be
+    // kept tagged by V8, and every double assigned to it boxed.
+    const nx = this.dExpiry, M = this.dN;
+    nx[M] = Infinity;
     const r = this.rInt, t = this.rTime;
     for (let k = 0; k < this.rDepth; k++) {
       const s = r[k * R.N + R.STATE];
@@ -647,14 +658,14 @@ export class Endpoint {
         const at = k * RT.N + RT.DEADLINE;
         if (t[at] <= now) this.expire(k);
         const s2 = r[k * R.N + R.STATE];
-        if (s2 !== Slot.FREE && s2 !== Slot.QUEUED && t[at] < next) next = t[at];
+        if (s2 !== Slot.FREE && s2 !== Slot.QUEUED && t[at] < nx[M]) nx[M] = t[at];
       }
     }
     const d = this.dInt;
     for (let e = 0; e < this.dN; e++) {
       if (d[e * E.N + E.STATE] === Dd.ANSWERED) {
         if (this.dExpiry[e] <= now && !d[e * E.N + E.PENDING]) this.dedupFree(e);
-        else if (this.dExpiry[e] < next) next = this.dExpiry[e];
+        else if (this.dExpiry[e] < nx[M]) nx[M] = this.dExpiry[e];
       }
     }
     for (let p = 0; p < this.chan.length; p++) {
@@ -663,10 +674,10 @@ export class Endpoint {
       if (ch.state === Sec.IDLE && this.hasPendingFor(p)) this.ensureHandshake(p);
       const dl = ch.poll(now);
       if (ch.state === Sec.FAILED) { this.channelFailed(p); continue; }
-      if (dl < next) next = dl;
+      if (dl < nx[M]) nx[M] = dl;
     }
-    if (this.hasOutput()) next = now;
-    return next;
+    if (this.hasOutput()) nx[M] = now;
+    out[at] = nx[M];
   }
 
   /** Something waits to be sent to peer p. */

@@ -5,6 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lwm2mClient, TemperatureSensor, LightControl, PushButton, Lwm2mCode, type Lwm2mError } from '../../hal/node/index.js';
 import { Lwm2mServer } from '../../host/server.js';
+import { BootstrapServer } from '../../host/bootstrap-server.js';
+import dgram from 'node:dgram';
 import { IrrigationValve } from './irrigation-valve.js';
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -160,6 +162,47 @@ test('a generated vendor object (26241): Execute with arguments, writes that may
     await within(client.stop(), 8000, 'stop');
     await server.stop();
   }
+});
+
+test('events: bootstrap started/finished, registered, observation stopped on its path; a server that does not answer: onUnreachable with the reason', async () => {
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: () => {} });
+  const bs = await BootstrapServer.start({ port: 0, address: '127.0.0.1', log: () => {},
+    config: { '*': { servers: [{ ssid: 5, uri: `coap://127.0.0.1:${server.port}`, securityMode: 'nosec', lifetime: 60 }] } } });
+  const seen: string[] = [];
+  const temperature = new TemperatureSensor();
+  const client = new Lwm2mClient({
+    endpoint: 'api-events', bootstrap: { uri: `coap://127.0.0.1:${bs.port}` }, storage: false, address: '127.0.0.1', objects: [temperature],
+    onBootstrapStarted: () => { seen.push('bs-started'); }, onBootstrapFinished: () => { seen.push('bs-finished'); },
+    onRegistered: (s) => { seen.push(`registered ${s.ssid} ${s.uri}`); },
+    onObserveStarted: (p, ssid) => { seen.push(`observe ${p} ${ssid}`); }, onObserveStopped: (p, ssid) => { seen.push(`stopped ${p} ${ssid}`); },
+  });
+  const reg = new Promise<any>((r) => server.once('registered', r));
+  await client.start();
+  try {
+    await within(reg, 8000, 'registration after bootstrap');
+    await until(() => seen.some((x) => x.startsWith('registered')), 2000, 'onRegistered');
+    const h = await server.observe('api-events', '/3303/0/5700', 'text', () => {});
+    await h.cancel();
+    await until(() => seen.some((x) => x.startsWith('stopped')), 3000, 'onObserveStopped');
+    assert.equal(seen, ['bs-started', 'bs-finished', `registered 5 coap://127.0.0.1:${server.port}`, 'observe /3303/0/5700 5', 'stopped /3303/0/5700 5']);
+  } finally {
+    await within(client.stop(), 8000, 'stop');
+    await server.stop(); await bs.stop();
+  }
+  // Nobody answers on this port: a short retransmission schedule, then onUnreachable.
+  const silent = dgram.createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+  const port = (silent.address() as { port: number }).port;
+  const why: string[] = [];
+  const lonely = new Lwm2mClient({
+    endpoint: 'api-unreachable', server: { uri: `coap://127.0.0.1:${port}` }, storage: false, address: '127.0.0.1',
+    sizes: { ackTimeout: 100, maxRetransmit: 1 }, onUnreachable: (u) => { why.push(`${u.ssid} ${u.uri} ${u.reason} ${u.code}`); },
+  });
+  await lonely.start();
+  try {
+    await until(() => why.length > 0, 5000, 'onUnreachable');
+    assert.is(why[0], `1 coap://127.0.0.1:${port} no answer 0`);
+  } finally { lonely.close(); silent.close(); }
 });
 
 test.run();

@@ -11,7 +11,7 @@ const root = repoRoot();
 const cli = join(root, 'build', 'host', 'cli.js');
 
 test('the committed vendor module is what gen-object writes for the fixture (vendor id 26241)', () => {
-  const out = execFileSync(process.execPath, [cli, 'gen-object', join(root, 'test-host/api/fixtures/26241.xml'), '--import', '../../hal/node/index.js'], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [cli, 'gen-object', join(root, 'test-host/api/fixtures/26241.xml'), '--import', '../../src/index.js'], { encoding: 'utf8' });
   assert.is(out, readFileSync(join(root, 'test-host/api/irrigation-valve.ts'), 'utf8'));
   assert.is(OBJ_26241.id, 26241);
   assert.is(IrrigationValve.DutyLimit, 3);

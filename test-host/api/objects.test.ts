@@ -81,7 +81,7 @@ test('construction mistakes throw Lwm2mError naming the fix', () => {
   throwsWith(() => new TemperatureSensor({ onExecute: { 5701: () => {} } }), /5701 \(Sensor Units\) is not executable/);
   throwsWith(() => new TemperatureSensor({ values: { 5701: 7 } }), /values\[5701\] of object 3303: Sensor Units is String: give a string/);
   throwsWith(() => client([new TemperatureSensor(), new TemperatureSensor()]), /two objects with id 3303 .*give one object with several instances \(\{ instances: \[0, 1\] \}\)/);
-  throwsWith(() => client([new TemperatureSensor({ instances: [0, 1, 2, 3, 4, 5] })], { sizes: { maxInstances: 8 } }), /raise sizes\.maxInstances to 15/);
+  throwsWith(() => client([new TemperatureSensor({ instances: [0, 1, 2, 3, 4, 5] })], { sizes: { maxInstances: 8 } }), /raise sizes\.maxInstances to 19/);
   throwsWith(() => client([new LwObject(objectDef(3)!)]), /object 3 is the client's own \(use options\.device\)/);
   throwsWith(() => new Location({ instances: [0, 1] }), /object 6 \(Location\) is single-instance/);
   throwsWith(() => new TemperatureSensor().set(1), /give the object to a Lwm2mClient \(options\.objects\) before setting values/);

@@ -16,7 +16,9 @@ let worker: XsWorker | null = null;
 let names: string[] = [];
 let loadError: unknown = null;
 try {
-  worker = await XsWorker.load(await bundleForXs());
+  // The application API's suite (suites/api.ts) is bundled for XS only: its Espruino build is the
+  // packaging issue's (the Espruino engine test bundles entry.ts alone).
+  worker = await XsWorker.load(await bundleForXs(undefined, ['test-host/xs/suites/api.ts']));
   names = await worker.tests();
 } catch (e) {
   loadError = e;
@@ -126,6 +128,25 @@ if (loadError || !worker) {
     const b = (await xs.loop('client.notify', 10_000)).heapCount;
     assert.ok(await xs.result() > 10_000 * 10, 'every set produced a notification');
     assert.is(b, a, `slots after 10,000 notifications (${b}) vs after 100 (${a})`);
+  });
+
+  // Issue 18: the application API's set() (TemperatureSensor through the public entry point) with a
+  // notification on the wire each time allocates no slot under XS.
+  test('xs heap: 10,000 TemperatureSensor.set() (public API) with a notification each leave the slot count where 100 left it', async () => {
+    for (let k = 0; k < 2; k++) { await xs.loop('api.set-notify', 100); await xs.loop('api.set-notify', 2_000); }
+    const a = (await xs.loop('api.set-notify', 100)).heapCount;
+    const b = (await xs.loop('api.set-notify', 10_000)).heapCount;
+    assert.is(await xs.result(), 10_000, 'a notification per set()');
+    assert.is(b, a, `slots after 10,000 set() (${b}) vs after 100 (${a})`);
+  });
+
+  test('xs heap: one more sensor instance through the public API costs a few slots (printed for the README)', async () => {
+    await xs.footprint<null>('api', '1'); // (the first probe also builds what the program keeps at module level)
+    const one = await xs.footprint<null>('api', '1');
+    const nine = await xs.footprint<null>('api', '9');
+    const per = (nine.slots - one.slots) / 8;
+    console.log(`xs: each more TemperatureSensor instance (public API, a table sized the same) keeps ${per} slots (${per * 16} B on a 32-bit MCU)`);
+    assert.ok(per > 0 && per <= 24, `${per} slots per instance`);
   });
 
   // docs/xs-memory.md: the footprint of one client built with the esp32 board's config, under XS.

@@ -1,0 +1,55 @@
+// The application API's hot path (issue 18): 1,000,000 TemperatureSensor.set() on an observed
+// resource, each one's notification encoded and put on the wire (transmit), with zero garbage
+// collections; and its cost against a raw table write of the same value through the internal calls
+// (values.ts setNumber → ObjectTable.setValue), each followed by the same poll and transmit
+// (bench/api-harness.ts).
+//   node --expose-gc build/bench/api.bench.js       (make bench runs it too)
+import { observedSensor } from './api-harness.js';
+import { Lwm2mClient, TemperatureSensor } from '../src/index.js';
+import { GcCounter } from './gc.js';
+
+const { viaApi, viaTable, sent: sentCount, reset } = observedSensor();
+viaApi(100_000); viaTable(100_000); // warm-up: both paths optimised
+const gc = new GcCounter();
+await gc.start();
+reset();
+let t0 = performance.now();
+viaApi(1_000_000);
+const dt = performance.now() - t0;
+const gcs = await gc.stop();
+const sent = sentCount();
+console.log(`zero-GC: 1,000,000 TemperatureSensor.set() on observed /3303/0/5700 in ${(dt / 1000).toFixed(2)} s, ${sent} notifications on the wire, ${gcs} garbage collections${gcs ? ' (kinds ' + gc.kinds.join(',') + ')' : ''}`);
+
+// API against the raw path, alternating rounds (the machine is shared: the best round of each).
+let bestApi = Infinity, bestRaw = Infinity;
+for (let round = 0; round < 5; round++) {
+  t0 = performance.now(); viaApi(200_000); bestApi = Math.min(bestApi, performance.now() - t0);
+  t0 = performance.now(); viaTable(200_000); bestRaw = Math.min(bestRaw, performance.now() - t0);
+}
+const ratio = bestApi / bestRaw;
+console.log(`set() → notification on the wire: API ${(bestApi / 200).toFixed(2)} µs, raw table write ${(bestRaw / 200).toFixed(2)} µs per value: ratio ${ratio.toFixed(2)} (limit 1.5)`);
+if (sent !== 1_000_000) { console.log('not every set() was notified'); process.exitCode = 1; }
+if (gcs !== 0 || ratio > 1.5) process.exitCode = 1;
+
+// One more sensor instance under V8: clients with 1 and 65 TemperatureSensor instances in tables of
+// the same size (so the rows are preallocated alike), heap used after a full GC, 20 of each held.
+const gcNow = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const sized = { maxInstances: 96, maxValues: 1024 };
+const random = (b: Uint8Array) => { b.fill(1); };
+function heapWith(n: number): number {
+  const held: unknown[] = [];
+  gcNow(); gcNow();
+  const before = process.memoryUsage().heapUsed;
+  for (let k = 0; k < 20; k++) {
+    held.push(new Lwm2mClient({ endpoint: 'v8-' + n, server: { uri: 'coap://127.0.0.1:5683' }, storage: false, sizes: sized,
+      platform: { name: 'bench', random, open: () => { throw new Error('no transport'); } },
+      objects: [new TemperatureSensor({ instances: Array.from({ length: n }, (_, i) => i) })] }));
+  }
+  gcNow(); gcNow();
+  const used = process.memoryUsage().heapUsed - before;
+  held.length = 0;
+  return used / 20;
+}
+heapWith(1); heapWith(65);
+const perInstance = (heapWith(65) - heapWith(1)) / 64;
+console.log(`V8: one more TemperatureSensor instance (a table sized the same) costs ${Math.round(perInstance)} bytes of heap; its values take table rows preallocated by sizes.maxValues (19 B each)`);
