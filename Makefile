@@ -2,7 +2,7 @@
 BOARD ?= esp32
 NODE  ?= node
 
-.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino moddable-app espruino-app
+.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino moddable-app espruino-app docs
 
 all: build
 
@@ -62,6 +62,10 @@ test-device: build
 # (lwm2m-mcu mcconfig: $$MODDABLE and the path variable checked first; LWM2M_MCU defaults to this checkout here).
 moddable-app: build
 	@cd "$(APP)" && LWM2M_MCU="$${LWM2M_MCU:-$(CURDIR)}" $(NODE) "$(CURDIR)/dist/host/cli.js" mcconfig $(ARGS)
+
+# The API reference docs/api/ (TypeDoc over src/index.ts; test-host/docs/api.test.ts checks it is current).
+docs:
+	@npx typedoc
 
 clean:
 	rm -rf build dist
