@@ -2,7 +2,7 @@
 BOARD ?= esp32
 NODE  ?= node
 
-.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino
+.PHONY: all setup build check test test-device demo bench flash sim clean espruino test-espruino moddable-app espruino-app docs
 
 all: build
 
@@ -16,6 +16,9 @@ build: setup
 	@npx tsc -p tsconfig.core.json
 	@npx tsc -p hal/moddable/tsconfig.json
 	@npx tsc -p hal/espruino/tsconfig.json
+	@echo "build: tsc -p tsconfig.dist.json (the npm package's dist/: library + CLI with declarations)"
+	@npx tsc -p tsconfig.dist.json
+	@chmod +x dist/host/cli.js
 
 # Runs every test (unit, simulator, real-peer interop, XS engine); ends with `N passed, N failed`.
 test: build
@@ -28,6 +31,11 @@ demo: build
 # The Espruino bundle (ES5, one file): build/espruino/lwm2m-mcu.js, SETTINGS="lwm2mEndpoint=… lwm2mServer=…" baked in.
 espruino: build
 	@$(NODE) build/host/espruino-build.js --settings "$(SETTINGS)"
+
+# An application of your own for Espruino (lwm2m-mcu espruino-build): the Storage file, boot0.js and the
+# Storage pieces in build/espruino-app/<name>/, e.g. make espruino-app APP=examples/espruino-sensor/app.ts SETTINGS="lwm2mServer=coap://10.0.0.5:5683"
+espruino-app: build
+	@$(NODE) dist/host/cli.js espruino-build "$(APP)" --settings "$(SETTINGS)"
 
 # The Espruino tests only (test-host/espruino: $$ESPRUINO, an Espruino built for Linux, and $$ESPRUINO_ESP32, its 32-bit 16,383-variable build; `make test` runs them too, skipped when unset).
 test-espruino: build
@@ -50,5 +58,15 @@ sim:
 test-device: build
 	@$(NODE) build/test-host/run.js 'moddable/(device|sim)\.test'
 
+# A Moddable app on the library manifest (manifest_lwm2m.json), e.g. the example:
+#   make moddable-app APP=examples/moddable-sensor ARGS="-m -p lin"
+# (lwm2m-mcu mcconfig: $$MODDABLE and the path variable checked first; LWM2M_MCU defaults to this checkout here).
+moddable-app: build
+	@cd "$(APP)" && LWM2M_MCU="$${LWM2M_MCU:-$(CURDIR)}" $(NODE) "$(CURDIR)/dist/host/cli.js" mcconfig $(ARGS)
+
+# The API reference docs/api/ (TypeDoc over src/index.ts; test-host/docs/api.test.ts checks it is current).
+docs:
+	@npx typedoc
+
 clean:
-	rm -rf build
+	rm -rf build dist

@@ -139,6 +139,8 @@ Usage:
                              [--client ADDRESS:PORT --endpoint NAME]
   lwm2m-mcu client --endpoint NAME [--server URI | --bootstrap URI] [options]
   lwm2m-mcu gen-object FILE.xml|ID [--out FILE.ts] [--import MODULE]
+  lwm2m-mcu mcconfig [mcconfig arguments…]
+  lwm2m-mcu espruino-build APP.ts|APP.js [--settings "k=v …"] [--board B] [--out DIR] [--measure BIN]
   lwm2m-mcu <command> --help     options of one command
   lwm2m-mcu --help | --version
 
@@ -150,6 +152,10 @@ Commands:
   client             the LwM2M client on this host's UDP stack
   gen-object         a typed TypeScript module for an object (a DDF XML file, or the id of one in
                      registry/), registered by an application like a ready object
+  mcconfig           builds a Moddable app that includes $(VAR)/manifest_lwm2m.json, after checking
+                     $MODDABLE and VAR (one line and exit 1 when one is missing)
+  espruino-build     bundles an app with lwm2m-mcu for Espruino: the Storage file, its boot code and
+                     pieces that write it into Storage (one line and exit 1 when it cannot be built)
 
 Exit codes: 0 ok, 1 runtime error, 2 bad command line.
 `;

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `lwm2m-mcu` command (package.json "bin": build/host/cli.js): the LwM2M server, the bootstrap
+// The `lwm2m-mcu` command (package.json "bin": dist/host/cli.js, built by `make build`; build/host/cli.js is the same program): the LwM2M server, the bootstrap
 // server and the client. Argument parsing is in host/args.ts; a bad command line exits with code 2.
 import { ArgError, Command, parseCommandLine, readJsonFile } from './args.js';
 import { Lwm2mServer } from './server.js';
 import { BootstrapServer, validateBsConfig } from './bootstrap-server.js';
 import { runClient } from './client-main.js';
 import { genObject } from './gen-object.js';
+import { moddableBuildCommand } from './moddable-build.js';
 import { writeFileSync } from 'node:fs';
 
 /** gen-object FILE.xml|ID [--out FILE] [--import MODULE]: the module on stdout or in FILE. */
@@ -28,6 +29,17 @@ function genObjectCommand(argv: string[]): number {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'gen-object') return genObjectCommand(argv.slice(1));
+  if (argv[0] === 'mcconfig') return moddableBuildCommand(argv.slice(1));
+  if (argv[0] === 'espruino-build') {
+    // typescript, esbuild and acorn are optional peer dependencies: only this command needs them.
+    let m: typeof import('./espruino-build.js');
+    try { m = await import('./espruino-build.js'); } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      process.stderr.write('lwm2m-mcu: espruino-build needs typescript, esbuild, acorn and acorn-walk: npm install --save-dev typescript@5.9.3 esbuild@0.28.2 acorn@8.15.0 acorn-walk@8.3.4\n');
+      return 1;
+    }
+    return m.espruinoBuildCommand(argv.slice(1));
+  }
   let c: Command;
   try {
     c = parseCommandLine(argv);

@@ -21,9 +21,12 @@ import ts from 'typescript';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { transform } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinModules } from 'node:module';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -62,7 +65,14 @@ export interface EspruinoBuildOptions {
   prologue?: string;
   /** Code appended after the loader's call of the entry (tests). */
   epilogue?: string;
+  /** Bare specifiers → module file (repo-relative or absolute .ts): an app's 'lwm2m-mcu'. */
+  aliases?: Record<string, string>;
+  /** Compile errors of these files (absolute) stop the build: an application's own sources. */
+  checkFiles?: (file: string) => boolean;
 }
+
+/** A build that cannot give a bundle: one line for the user (espruino-build prints it, exit 1). */
+export class EspruinoBuildError extends Error {}
 
 export interface EspruinoBundle {
   code: string;
@@ -71,6 +81,11 @@ export interface EspruinoBundle {
   /** Where the modules start in the unminified bundle, for diagnostics. */
   bytes: number;
 }
+
+/** Modules Espruino has (require() of its own, ESP32 build): an app may import these. */
+export const ESPRUINO_MODULES = ['dgram', 'net', 'http', 'tls', 'crypto', 'fs', 'Storage', 'Flash', 'heatshrink', 'Wifi', 'ESP32', 'NetworkJS', 'neopixel', 'Telnet'];
+/** Node's built-in modules that Espruino lacks (an app importing one cannot run there). */
+const NODE_ONLY = new Set(builtinModules.filter((m) => !ESPRUINO_MODULES.includes(m)));
 
 /** Identifiers Espruino cannot use as variable names, and what they become. */
 const RENAME: Record<string, string> = { of: '$of', let: '$let', static: '$static', yield: '$yield' };
@@ -104,7 +119,9 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     removeComments: true, noEmitHelpers: true, importHelpers: false, esModuleInterop: false, types: [], skipLibCheck: true,
     noEmitOnError: false, declaration: false, sourceMap: false, preserveConstEnums: false, useDefineForClassFields: false,
     strict: false, noImplicitAny: false, lib: ['lib.es2022.d.ts'], newLine: ts.NewLineKind.LineFeed,
+    ...(entry.endsWith('.js') ? { allowJs: true, checkJs: false, outDir: resolve(REPO, '.espruino-out') } : {}),
   };
+  const aliases = new Map(Object.entries(opts.aliases ?? {}).map(([k, v]) => [k, abs(v)]));
   const host = ts.createCompilerHost(options);
   const transforms = new Map(Object.entries(opts.sourceTransforms ?? {}).map(([k, f]) => [abs(k), f]));
   if (transforms.size) {
@@ -117,7 +134,8 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   }
   const resolved = new Map<string, Map<string, string>>(); // containing file → specifier → file
   host.resolveModuleNames = (names, containing) => names.map((name) => {
-    const r = ts.resolveModuleName(name, containing, options, host).resolvedModule;
+    const alias = aliases.get(name);
+    const r = alias ? { resolvedFileName: alias } : ts.resolveModuleName(name, containing, options, host).resolvedModule;
     if (!r) return undefined;
     let file = resolve(r.resolvedFileName);
     const red = redirects.get(file);
@@ -125,9 +143,19 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     let m = resolved.get(resolve(containing));
     if (!m) resolved.set(resolve(containing), (m = new Map()));
     m.set(name, file);
-    return { resolvedFileName: file, extension: file.endsWith('.d.ts') ? ts.Extension.Dts : ts.Extension.Ts, isExternalLibraryImport: false };
+    const extension = file.endsWith('.d.ts') ? ts.Extension.Dts : file.endsWith('.js') ? ts.Extension.Js : ts.Extension.Ts;
+    return { resolvedFileName: file, extension, isExternalLibraryImport: false };
   });
-  const program = ts.createProgram([entry], options, host);
+  const program = ts.createProgram(opts.checkFiles ? [entry, join(REPO, 'hal', 'espruino', 'espruino.d.ts')] : [entry], options, host);
+  if (opts.checkFiles) {
+    const diags = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && d.file && opts.checkFiles!(resolve(d.file.fileName)));
+    if (diags.length) {
+      const d = diags[0];
+      const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      throw new EspruinoBuildError(`${relative(process.cwd(), d.file!.fileName)}:${line + 1}:${character + 1}: does not compile: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}${diags.length > 1 ? ` (and ${diags.length - 1} more error${diags.length > 2 ? 's' : ''})` : ''}`);
+    }
+  }
   const out = new Map<string, string>();
   program.emit(undefined, (_name, text, _bom, _err, sources) => {
     if (sources && sources.length === 1) out.set(resolve(sources[0].fileName), text);
@@ -323,7 +351,10 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
       }
       if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments.length === 1 && n.arguments[0].type === 'Literal') {
         const spec = String(n.arguments[0].value);
-        if (!spec.startsWith('.')) return; // an Espruino module: dgram, Storage, crypto
+        if (!spec.startsWith('.') && !specs.has(spec)) { // an Espruino module: dgram, Storage, crypto
+          if (NODE_ONLY.has(spec.replace(/^node:/, '')) || spec.startsWith('node:')) throw new EspruinoBuildError(relative(process.cwd(), file) + ': imports the Node module "' + spec + '", which Espruino does not have (Espruino has ' + ESPRUINO_MODULES.join(', ') + ')');
+          return;
+        }
         if ([...lazyVars.values()].some((v) => v.call === n)) return;
         const target = specs.get(spec);
         const i = target === undefined ? undefined : index.get(target);
@@ -547,6 +578,188 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
   // Firmware Update image of a board with object 5).
   b.code = '// lwm2m-mcu version=' + version + '\n' + b.code;
   return b;
+}
+
+/** Variables kept free for running: registering, answering, a DTLS handshake (about 1,000). */
+export const RUN_RESERVE = 1000;
+/** What constructing a client takes (tables, buffers, DTLS sessions: about 2,900 variables on
+ *  espruino-esp32, README "Espruino" memory table), added to an estimate from the code's size. */
+export const CLIENT_VARIABLES = 2900;
+/** Variables per byte of minified code when the bundle is evaluated from Storage: measured on the
+ *  device bundle (README memory table: ~10,630 variables after loading a 208 KB bundle, the
+ *  loader and prelude included) — functions' code stays in flash, their scopes and the module
+ *  objects do not. An estimate; `--measure BIN` runs the bundle in an Espruino for Linux instead. */
+export const VARS_PER_BYTE = 0.051;
+
+export interface AppBuild { code: string; modules: string[]; bytes: number; estimate: number; budget: number; pieces: [string, string][] }
+
+/** An application's bundle: APP (.ts or .js) with the library (its 'lwm2m-mcu' is hal/espruino/index.ts),
+ *  the board's sizes and the settings baked in (LWM2M_SETTINGS), the code split into Storage pieces. */
+export async function buildUserApp(app: string, settingsText = '', board = 'espruino-esp32'): Promise<AppBuild> {
+  const file = resolve(app);
+  if (!existsSync(file)) throw new EspruinoBuildError(app + ': no such file');
+  if (!/\.(ts|js)$/.test(file)) throw new EspruinoBuildError(app + ': give the application\'s .ts or .js file');
+  const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
+  const settings: Record<string, unknown> = { lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
+  const appDir = dirname(file);
+  const used = importedNames(file);
+  const b = await buildEspruino({
+    entry: file, globals: { LWM2M_SETTINGS: settings }, aliases: { 'lwm2m-mcu': 'hal/espruino/index.ts' },
+    // tsc's helper for `export *` (hal/espruino/index.ts re-exports the API): the modules are
+    // loaded before it runs, so copying the values is enough.
+    prologue: 'var __exportStar=function(m,e){for(var p in m)if(p!=="default"&&!Object.prototype.hasOwnProperty.call(e,p))e[p]=m[p];};',
+    checkFiles: (f) => !f.startsWith(REPO + '/') || f.startsWith(appDir + '/'),
+    sourceTransforms: {
+      'src/objects/defs.generated.ts': trimDefs(cfg.objects),
+      // Espruino's global object is `global` (no globalThis); its lexer ends a regular expression
+      // at a '/' inside a character class: [^/] must be written [^\/].
+      'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global').split('[^/]').join('[^\\/]'),
+      // Only the ready objects the app imports (and their base classes): each other one would cost
+      // its class and its registry definition (tsc then drops the unused definition imports).
+      ...(used ? { 'src/api/ready.ts': (t: string) => shakeModule(t, used) } : {}),
+    },
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    mangleProps: true,
+  });
+  const code = '// lwm2m-mcu app ' + relative(process.cwd(), file) + '\n' + b.code;
+  const check = checkEspruinoBundle(code);
+  if (check.errors.length) throw new EspruinoBuildError('the bundle fails the ES5 check: ' + check.errors[0]);
+  const bytes = Buffer.byteLength(code, 'utf8');
+  const estimate = Math.ceil(bytes * VARS_PER_BYTE) + CLIENT_VARIABLES;
+  const budget = (cfg.variables ?? 16383) - RUN_RESERVE;
+  return { code, modules: b.modules, bytes, estimate, budget, pieces: storePieces('lwm2m-mcu.js', code) };
+}
+
+/** The names an app imports from 'lwm2m-mcu' (null: it imports the whole namespace). */
+export function importedNames(file: string): Set<string> | null {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== 'lwm2m-mcu') continue;
+    const b = st.importClause?.namedBindings;
+    if (!b) continue;
+    if (ts.isNamespaceImport(b)) return null;
+    for (const e of b.elements) names.add((e.propertyName ?? e.name).text);
+  }
+  return names;
+}
+
+/** Drops the module's top-level exported classes and constants that are neither in `keep` nor
+ *  used by what stays (base classes, factories), repeatedly. */
+export function shakeModule(text: string, keep: Set<string>): string {
+  for (;;) {
+    const sf = ts.createSourceFile('m.ts', text, ts.ScriptTarget.ES2022, true);
+    const declName = (st: ts.Statement): string | null => {
+      const exported = (ts.getCombinedModifierFlags(st as unknown as ts.Declaration) & ts.ModifierFlags.Export) !== 0;
+      if (!exported) return null;
+      if (ts.isClassDeclaration(st) && st.name) return st.name.text;
+      if (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 && ts.isIdentifier(st.declarationList.declarations[0].name)) return st.declarationList.declarations[0].name.text;
+      return null;
+    };
+    let drop: ts.Statement | null = null;
+    for (const st of sf.statements) {
+      const n = declName(st);
+      if (n === null || keep.has(n)) continue;
+      const re = new RegExp('\\b' + n.replace(/\$/g, '\\$') + '\\b');
+      const usedElsewhere = sf.statements.some((o) => o !== st && !ts.isImportDeclaration(o) && re.test(o.getText(sf)));
+      if (!usedElsewhere) { drop = st; break; }
+    }
+    if (!drop) return dropUnusedImports(text);
+    text = text.slice(0, drop.getFullStart()) + text.slice(drop.getEnd());
+  }
+}
+
+/** Removes the named imports the module no longer uses (a whole declaration when none is left):
+ *  the modules they named then leave the program, not only its emit. */
+function dropUnusedImports(text: string): string {
+  const sf = ts.createSourceFile('m.ts', text, ts.ScriptTarget.ES2022, true);
+  const body = sf.statements.filter((o) => !ts.isImportDeclaration(o)).map((o) => o.getText(sf)).join('\n');
+  const edits: [number, number, string][] = [];
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st)) continue;
+    const b = st.importClause?.namedBindings;
+    if (!b || !ts.isNamedImports(b) || st.importClause?.name) continue;
+    const kept = b.elements.filter((e) => new RegExp('\\b' + e.name.text.replace(/\$/g, '\\$') + '\\b').test(body));
+    if (kept.length === b.elements.length) continue;
+    edits.push([st.getFullStart(), st.getEnd(), kept.length ? '\nimport { ' + kept.map((e) => e.getText(sf)).join(', ') + ' } from ' + st.moduleSpecifier.getText(sf) + ';' : '']);
+  }
+  return applyEdits(text, edits);
+}
+
+/** Scripts that write `code` into Storage as `name`, one piece each (each small enough for a
+ *  16,383-variable Espruino to parse: 12 KB of base64): run one after the other at the board's
+ *  REPL, or by an Espruino for Linux, whose Storage is ./espruino.flash. */
+export function storePieces(name: string, code: string, chunk = 12_288): [string, string][] {
+  const bytes = Buffer.from(code, 'utf8');
+  const out: [string, string][] = [];
+  for (let at = 0, k = 0; at < bytes.length; at += chunk, k++) {
+    // base64 through atob(): a binary string in every Espruino build (with or without UTF-8).
+    const lit = 'atob(' + JSON.stringify(bytes.subarray(at, Math.min(bytes.length, at + chunk)).toString('base64')) + ')';
+    const call = at === 0 ? `S.write(${JSON.stringify(name)},${lit},0,${bytes.length})` : `S.write(${JSON.stringify(name)},${lit},${at})`;
+    out.push([`store${k}.js`, `var S=require("Storage");if(!${call})print("lwm2m-mcu: Storage write failed (piece ${k})");`]);
+  }
+  return out;
+}
+
+/** Runs the bundle's pieces and boot code in an Espruino for Linux (a fresh folder: its own
+ *  emulated flash) until the app has loaded: the variables in use then, or why not. */
+export function measureLoad(bin: string, b: AppBuild): { used: number; free: number; total: number } | string {
+  const dir = mkdtempSync(join(tmpdir(), 'lwm2m-measure-'));
+  try {
+    for (const [n, c] of b.pieces) {
+      writeFileSync(join(dir, n), c);
+      const r = spawnSync(bin, [n], { cwd: dir, timeout: 60_000, killSignal: 'SIGKILL', input: '', encoding: 'latin1' });
+      if (/Storage write failed|OUT OF MEMORY/.test(r.stdout ?? '')) return 'writing ' + n + ' into Storage failed';
+    }
+    // LWM2M_MEASURE: the app's client does not start (hal/espruino/index.ts start() returns).
+    writeFileSync(join(dir, 'measure.js'), 'var LWM2M_MEASURE=1;' + BOOT_CODE + 'var m=process.memory();print("@load "+m.usage+" "+m.free+" "+m.total);');
+    const r = spawnSync(bin, ['measure.js'], { cwd: dir, timeout: 120_000, killSignal: 'SIGKILL', input: '', encoding: 'latin1' });
+    const m = /@load (\d+) (\d+) (\d+)/.exec(r.stdout ?? '');
+    if (!m) return /OUT OF MEMORY|Out of Memory/i.test(r.stdout ?? '') ? 'out of memory while loading' : 'no measurement: ' + (r.stdout ?? '').slice(-300).replace(/\s+/g, ' ');
+    return { used: +m[1], free: +m[2], total: +m[3] };
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+/** `lwm2m-mcu espruino-build APP.ts|APP.js [--settings "k=v …"] [--board B] [--out DIR] [--measure BIN]`. */
+export async function espruinoBuildCommand(argv: string[]): Promise<number> {
+  let app = '', settings = process.env.SETTINGS ?? '', board = 'espruino-esp32', out = '', measure = '';
+  for (let j = 0; j < argv.length; j++) {
+    const a = argv[j];
+    if (a === '--settings' && j + 1 < argv.length) settings = argv[++j];
+    else if (a === '--board' && j + 1 < argv.length) board = argv[++j];
+    else if (a === '--out' && j + 1 < argv.length) out = argv[++j];
+    else if (a === '--measure' && j + 1 < argv.length) measure = argv[++j];
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('lwm2m-mcu espruino-build APP.ts|APP.js [--settings "lwm2mEndpoint=… lwm2mServer=…"] [--board espruino-esp32] [--out DIR] [--measure ESPRUINO_BIN]\n' +
+        '  bundles the app with lwm2m-mcu for Espruino; writes DIR/lwm2m-mcu.js (the Storage file), DIR/boot0.js (the .boot0 that runs it)\n' +
+        '  and DIR/store0.js… (pieces that write it into Storage from the REPL). Default DIR: build/espruino-app/<APP name>\n');
+      return 0;
+    } else if (!a.startsWith('-') && !app) app = a;
+    else { process.stderr.write('lwm2m-mcu: espruino-build: unexpected argument ' + a + ' (see lwm2m-mcu espruino-build --help)\n'); return 2; }
+  }
+  if (!app) { process.stderr.write('lwm2m-mcu: espruino-build: give the application file (APP.ts or APP.js)\n'); return 2; }
+  let b: AppBuild;
+  try {
+    b = await buildUserApp(app, settings, board);
+    let need = b.estimate, how = 'estimated from ' + b.bytes + ' bytes of code and a client';
+    if (measure) {
+      const m = measureLoad(measure, b);
+      if (typeof m === 'string') throw new EspruinoBuildError(app + ': does not fit the board: ' + m + ' (' + measure + ')');
+      need = m.used; how = 'measured by ' + measure + ', the app loaded and its client made';
+    }
+    if (need > b.budget) throw new EspruinoBuildError(`${app}: does not fit the board: it needs ${need} variables (${how}), ${board} has ${b.budget} (${b.budget + RUN_RESERVE} less ${RUN_RESERVE} kept free to register and answer)`);
+    const dir = resolve(out || join('build', 'espruino-app', basename(app).replace(/\.(ts|js)$/, '')));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'lwm2m-mcu.js'), b.code);
+    writeFileSync(join(dir, 'boot0.js'), BOOT_CODE + '\n');
+    for (const [n, c] of b.pieces) writeFileSync(join(dir, n), c + '\n');
+    process.stdout.write(`espruino-build: ${relative(process.cwd(), dir) || '.'}/lwm2m-mcu.js (${b.bytes} bytes, ${b.modules.length} modules; needs ${need} variables, ${how}; budget ${b.budget}), boot0.js, store0.js…store${b.pieces.length - 1}.js\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof EspruinoBuildError) { process.stderr.write('lwm2m-mcu: ' + e.message + '\n'); return 1; }
+    throw e;
+  }
 }
 
 async function main(): Promise<void> {

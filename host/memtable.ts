@@ -41,11 +41,12 @@ const BEGIN = '<!-- memtable:begin -->', END = '<!-- memtable:end -->';
 /** The README's text with the table between the markers replaced by the current one. */
 export function readmeWithTable(readme: string): string {
   const a = readme.indexOf(BEGIN), b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error('README.md lacks the memtable markers');
+  if (a < 0 || b < a) throw new Error('docs/performance.md lacks the memtable markers');
   return readme.slice(0, a + BEGIN.length) + '\n' + renderMemoryTable() + '\n' + readme.slice(b);
 }
 
-export function readmePath(): string { return join(root(), 'README.md'); }
+/** The document that carries the table (docs/performance.md; it was the README's until the docs split). */
+export function readmePath(): string { return join(root(), 'docs', 'performance.md'); }
 
 if (process.argv[1] && process.argv[1].endsWith('memtable.js')) {
   if (process.argv[2] === '--write') {

@@ -11,4 +11,6 @@ declare const E: {
   reboot(): void;
   /** The address of the variable v itself (flatAddress false, the default): its identity while it lives. */
   getAddressOf(v: unknown, flatAddress?: boolean): number;
+  /** The chip's temperature, °C. */
+  getTemperature(): number;
 };

@@ -9,7 +9,22 @@ declare function getTime(): number;
 declare function setTimeout(cb: () => void, ms: number): number;
 declare function clearTimeout(id: number): void;
 declare function print(...args: unknown[]): void;
+// Pins and IO, for applications (espruino-build type-checks an app's .ts against this file).
+interface Pin { read(): boolean; write(v: boolean | number): void }
+declare const D0: Pin, D1: Pin, D2: Pin, D4: Pin, D5: Pin, D12: Pin, D13: Pin, D14: Pin, D15: Pin, D16: Pin, D17: Pin, D18: Pin, D19: Pin,
+  D21: Pin, D22: Pin, D23: Pin, D25: Pin, D26: Pin, D27: Pin, D32: Pin, D33: Pin, D34: Pin, D35: Pin, D36: Pin, D39: Pin;
+declare function digitalWrite(pin: Pin, value: number | boolean): void;
+declare function digitalRead(pin: Pin): number;
+declare function analogRead(pin: Pin): number;
+declare function pinMode(pin: Pin, mode: string): void;
+declare function setWatch(cb: (e: { state: boolean; time: number; lastTime: number }) => void, pin: Pin,
+  opts?: { repeat?: boolean; edge?: 'rising' | 'falling' | 'both'; debounce?: number }): number;
+declare function clearWatch(id?: number): void;
+declare function setInterval(cb: () => void, ms: number): number;
+declare function clearInterval(id: number): void;
 declare const process: { memory(gc?: boolean): { free: number; usage: number; total: number; history: number } };
+/** Defined by espruino-build --measure: the app loads, its client does not start. */
+declare var LWM2M_MEASURE: number | undefined;
 declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
 /** getTime() when the bundle started to run (its first statement: host/espruino-build.ts buildDeviceBundle). */
 declare var LWM2M_T0: number;

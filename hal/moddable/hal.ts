@@ -58,7 +58,7 @@ const POOL = 64;
  *  its new Register with the previous run's cached response (`make test-device`, after the restart:
  *  an Update matched a 2.01, the next Register a 2.04; DTLS ClientHello randoms repeated too). XOR
  *  keeps all the hardware's entropy on ESP32 and adds the run's start time elsewhere. */
-function reseedRng(): void {
+export function reseedRng(): void {
   const seed = new Uint8Array(RNG.get(32)); // boot-time allocation
   let wall = Date.now(), ticks = Time.ticks >>> 0;
   for (let j = 0; j < 8; j++) {

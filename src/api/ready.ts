@@ -187,7 +187,10 @@ export class IpsoSensor extends LwObject {
 }
 
 /** Sensor factories by name: one class each, on the registry definition of its id. */
-function sensorClass(def: ObjectDef, name: string, units: string) {
+/** A ready sensor class (typed explicitly: the package's declarations must name it, TS4094). */
+export type SensorClass = new (opts?: SensorOptions) => IpsoSensor;
+
+function sensorClass(def: ObjectDef, name: string, units: string): SensorClass {
   const C = class extends IpsoSensor {
     constructor(opts: SensorOptions = {}) { super(def, units ? { units, ...opts } : opts); }
   };
@@ -217,7 +220,6 @@ export const PowerFactorSensor = sensorClass(OBJ_3329, 'PowerFactorSensor', '');
 export const DistanceSensor = sensorClass(OBJ_3330, 'DistanceSensor', 'm');
 export const EnergySensor = sensorClass(OBJ_3331, 'EnergySensor', 'Wh');
 export const RateSensor = sensorClass(OBJ_3346, 'RateSensor', '');
-export type SensorClass = typeof TemperatureSensor;
 
 // ------------------------------------------------------------------------------------ three-axis
 

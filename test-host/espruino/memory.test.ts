@@ -156,10 +156,10 @@ export function memoryTableMarkdown(f: Figures, b: Figures): string {
 }
 
 function writeReadmeTable(table: string): void {
-  const p = join(REPO, 'README.md');
+  const p = join(REPO, 'docs', 'getting-started-espruino.md');
   const s = readFileSync(p, 'utf8');
   const re = /<!-- espruino-memtable:begin -->[\s\S]*<!-- espruino-memtable:end -->/;
-  if (!re.test(s)) throw new Error('README.md has no espruino-memtable markers');
+  if (!re.test(s)) throw new Error('docs/getting-started-espruino.md has no espruino-memtable markers');
   writeFileSync(p, s.replace(re, '<!-- espruino-memtable:begin -->\n' + table + '\n<!-- espruino-memtable:end -->'));
 }
 

@@ -65,11 +65,16 @@ test('boards/esp32: objects 0,1,2,3,4 and 3303 (what createBoardClient builds), 
   assert.ok(c.xsFootprint && c.xsFootprint.esp32Bytes > 0, 'the XS-measured footprint is recorded');
 });
 
-test('manifest.json: es2022 for tsc, src and hal/moddable modules, a platform section per board, the simulator', () => {
+test('manifest.json: the app on the library manifest (es2022 for tsc, src and hal/moddable modules), a platform section per board, the simulator', () => {
   const m = json('manifest.json');
-  assert.is(m.typescript.tsconfig.compilerOptions.target, 'es2022');
-  assert.equal(m.typescript.tsconfig.compilerOptions.lib, ['es2022']);
-  assert.ok(m.modules['src/coap/*'] && m.modules['hal/moddable/*']);
+  const lib = json('manifest_lwm2m.json');
+  assert.ok(m.include.includes('./manifest_lwm2m.json'));
+  assert.is(lib.typescript.tsconfig.compilerOptions.target, 'es2022');
+  assert.equal(lib.typescript.tsconfig.compilerOptions.lib, ['es2022']);
+  assert.ok(lib.modules['src/coap/*'] && lib.modules['hal/moddable/*'] && lib.modules['lwm2m-mcu']);
+  for (const p of Object.values(lib.platforms) as any[]) {
+    for (const f of Object.values(p.modules ?? {}) as string[]) assert.ok(existsSync(join(root, f + '.ts')), f);
+  }
   const includes = Object.values(m.platforms).flatMap((p: any) => (p.include === undefined ? [] : [p.include].flat()));
   for (const b of boards) assert.ok(includes.includes(`./boards/${b}/manifest.json`), b);
   assert.ok(m.platforms.lin, 'lin (the simulator)');

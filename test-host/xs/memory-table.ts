@@ -34,11 +34,11 @@ try {
   const table = xsTableMarkdown(board, full, rows, base);
   console.log(table);
   if (write) {
-    const readme = join(repoRoot(), 'README.md');
+    const readme = join(repoRoot(), 'docs', 'performance.md');
     const doc = readFileSync(readme, 'utf8');
-    if (xsTableIn(doc) === null) throw new Error('README.md has no xs-memtable markers');
+    if (xsTableIn(doc) === null) throw new Error('docs/performance.md has no xs-memtable markers');
     writeFileSync(readme, doc.slice(0, doc.indexOf(XS_TABLE_BEGIN) + XS_TABLE_BEGIN.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(XS_TABLE_END)));
-    console.log('(README.md updated)');
+    console.log('(docs/performance.md updated)');
   }
   console.log(`\n(${base.arrays} typed arrays holding ${n(base.bytes)} B of data; ESP32 bytes = ${n(base.slots)} × ${ESP32_SLOT_BYTES} + ${n(base.chunkBytes)})`);
   console.log(`\ntarget ${ESP32_BUDGET} B: ${base.esp32Bytes < ESP32_BUDGET ? 'met' : 'NOT met'}`);

@@ -177,9 +177,9 @@ if (loadError || !worker) {
     assert.ok(row('maxPeers').slots > 0, 'a peer record is an object');
     for (const r of rows) assert.ok(r.esp32Bytes >= 0, r.key);
     // The README shows this table: it must be the one measured now.
-    const inReadme = xsTableIn(readFileSync(join(repoRoot(), 'README.md'), 'utf8'));
+    const inReadme = xsTableIn(readFileSync(join(repoRoot(), 'docs', 'performance.md'), 'utf8'));
     assert.is(inReadme, xsTableMarkdown('esp32', makeConfig(esp32.config), rows, base),
-      'README.md\'s XS memory table is stale: run node build/test-host/xs/memory-table.js esp32 --write');
+      'docs/performance.md\'s XS memory table is stale: run node build/test-host/xs/memory-table.js esp32 --write');
   });
 
   test('xs memory: the esp32 sizes without DTLS sessions fit in 48 KB (slots × 16 + chunk bytes)', async () => {

@@ -1,0 +1,71 @@
+// The Espruino entry of lwm2m-mcu: what `import … from 'lwm2m-mcu'` names in an app built with
+// `npx lwm2m-mcu espruino-build APP.ts` (host/espruino-build.ts maps the specifier here). Registers
+// the Espruino platform (one dgram socket, getTime, setTimeout, E.hwRand, Storage, the native
+// AES-ECB under the core's CCM) and re-exports the public API. Lwm2mClient here is the API's, with
+// one line each of free variables when it starts and when it is first registered (the budget of a
+// 16,383-variable ESP32 is what an app on Espruino runs out of first).
+import { registerPlatform, type Platform } from '../../src/api/platform.js';
+import { Lwm2mClient as ApiClient, type ClientOptions, type ServerInfo } from '../../src/api/client.js';
+import type { Config } from '../../src/config.js';
+import { EspruinoHal } from './hal.js';
+import { EspruinoAes128 } from './aes.js';
+import { LogLevel } from '../hal.js';
+
+/** The free variables (process.memory(), which collects garbage first). */
+export function variablesFree(): number { return process.memory().free; }
+
+function espruinoPlatform(): Platform {
+  const salt = Math.floor((getTime() % 4194304) * 1000) >>> 0; // see EspruinoHal: E.hwRand on Linux is unseeded
+  return {
+    name: 'espruino',
+    random: (buf: Uint8Array, off: number, len: number) => {
+      for (let j = 0; j < len; j += 4) {
+        const r = (E.hwRand() ^ salt) >>> 0;
+        for (let k = 0; k < 4 && j + k < len; k++) buf[off + j + k] = (r >>> (8 * k)) & 0xff;
+      }
+    },
+    open: (o) => new EspruinoHal({ port: o.port ?? 0, logLevel: LogLevel.INFO, peerCache: 2 }),
+    aes: () => new EspruinoAes128(),
+  };
+}
+
+registerPlatform(espruinoPlatform());
+
+/** The settings baked in by `espruino-build --settings "lwm2mEndpoint=… lwm2mServer=…"`, each
+ *  overridden by the Storage file lwm2m.json on the device; `lwm2mConfig` is the board's sizes. */
+export function settings(): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  const baked = typeof LWM2M_SETTINGS === 'object' && LWM2M_SETTINGS ? LWM2M_SETTINGS : {};
+  const over = (require('Storage').readJSON('lwm2m.json', true) ?? {}) as { [key: string]: unknown };
+  for (const k in baked) out[k] = baked[k];
+  for (const k in over) out[k] = over[k];
+  return out;
+}
+
+/** The board's sizes (boards/<board>/config.json, baked in by espruino-build). */
+export function boardSizes(): Partial<Config> {
+  return (settings().lwm2mConfig ?? {}) as Partial<Config>;
+}
+
+/** The API's client; logs its free variables at start() and at the first registration. */
+export class Lwm2mClient extends ApiClient {
+  constructor(o: ClientOptions) {
+    let logged = false;
+    const user = o.onRegistered;
+    super({
+      ...o,
+      onRegistered: (s: ServerInfo) => {
+        if (!logged) { logged = true; print('lwm2m-mcu: registered, ' + variablesFree() + ' variables free'); }
+        if (user) user(s);
+      },
+    });
+  }
+
+  override start(): Promise<void> {
+    print('lwm2m-mcu: starting, ' + variablesFree() + ' variables free');
+    if (typeof LWM2M_MEASURE !== 'undefined') return Promise.resolve(); // espruino-build --measure: load only
+    return super.start();
+  }
+}
+
+export * from '../../src/index.js';
