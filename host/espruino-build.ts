@@ -618,7 +618,10 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
       // its class and its registry definition (tsc then drops the unused definition imports).
       ...(used ? { 'src/api/ready.ts': (t: string) => shakeModule(t, used) } : {}),
     },
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    // As the device bundle: the portable AES (the platform gives native AES) and Queue Mode load on
+    // first use only.
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts',
+      'src/crypto/aes.ts', 'src/client/queue.ts'],
     releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
     mangleProps: true,
   });
