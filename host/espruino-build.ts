@@ -610,7 +610,11 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
       'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global').split('[^/]').join('[^\\/]'),
       // Only the ready objects the app imports (and their base classes): each other one would cost
       // its class and its registry definition (tsc then drops the unused definition imports).
-      ...(used ? { 'src/api/ready.ts': (t: string) => shakeModule(t, used) } : {}),
+      // (Espruino's Object.defineProperties takes no function: the classes' cosmetic names go.)
+      'src/api/ready.ts': (t: string) => {
+        const u = t.split("Object.defineProperty(C, 'name', { value: name });").join('');
+        return used ? shakeModule(u, used) : u;
+      },
     },
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
     releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
