@@ -616,7 +616,11 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
       'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global').split('[^/]').join('[^\\/]'),
       // Only the ready objects the app imports (and their base classes): each other one would cost
       // its class and its registry definition (tsc then drops the unused definition imports).
-      ...(used ? { 'src/api/ready.ts': (t: string) => shakeModule(t, used) } : {}),
+      // (Espruino's Object.defineProperties takes no function: the classes' cosmetic names go.)
+      'src/api/ready.ts': (t: string) => {
+        const u = t.split("Object.defineProperty(C, 'name', { value: name });").join('');
+        return used ? shakeModule(u, used) : u;
+      },
     },
     // As the device bundle: the portable AES (the platform gives native AES) and Queue Mode load on
     // first use only.
