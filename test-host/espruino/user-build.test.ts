@@ -6,17 +6,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../vectors.js';
 import { ESPRUINO_ESP32 } from './espruino.js';
+import { buildUserApp } from '../../host/espruino-build.js';
 
 const root = repoRoot();
 const cli = join(root, 'build', 'host', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'lwm2m-espbuild-'));
 const build = (app: string, ...more: string[]) => spawnSync(process.execPath, [cli, 'espruino-build', app, '--out', join(dir, 'out'), ...more], { cwd: dir, encoding: 'utf8' });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const SMALL = "import { Lwm2mClient, GenericSensor, boardSizes } from 'lwm2m-mcu';\nvar g = new GenericSensor();\nvar c = new Lwm2mClient({ endpoint: 'small', server: { uri: 'coap://127.0.0.1:5683' }, objects: [g], sizes: boardSizes() });\nc.start();\n";
 
 const oneLine = (r: { status: number | null; stderr: string }, re: RegExp) => {
   assert.is(r.status, 1, r.stderr);
@@ -40,18 +43,22 @@ test('a missing app, or no app: exit 1 / 2 with one line', () => {
   assert.is(r.status, 2);
 });
 
-test('a small app builds: the Storage file (ES5), boot code and Storage pieces of at most 12 KB of code each', () => {
-  writeFileSync(join(dir, 'small.js'), "import { Lwm2mClient, GenericSensor, boardSizes } from 'lwm2m-mcu';\nvar g = new GenericSensor();\nvar c = new Lwm2mClient({ endpoint: 'small', server: { uri: 'coap://127.0.0.1:5683' }, objects: [g], sizes: boardSizes() });\nc.start();\n");
+test('a small app is bundled: the Storage file (ES5), and Storage pieces of at most 12 KB of code each', async () => {
+  writeFileSync(join(dir, 'small.js'), SMALL);
+  const b = await buildUserApp(join(dir, 'small.js'), 'lwm2mEndpoint=small');
+  assert.match(b.code, /^\/\/ lwm2m-mcu app /);
+  assert.is(b.pieces.length, Math.ceil(Buffer.byteLength(b.code) / 12288));
+  for (const [, c] of b.pieces) assert.ok(c.length < 17_000);
+  assert.ok(b.estimate > 0 && b.budget === 16383 - 1000, String(b.budget));
+});
+
+test('a small app on the public API does not fit espruino-esp32 today: refused in one line, the need against the budget, nothing written', () => {
+  // The API layer (src/api) on top of the engine needs more than the 16,383-variable ESP32 build
+  // has (issue 18/19, measured: examples/espruino-sensor runs out of memory while loading).
+  writeFileSync(join(dir, 'small.js'), SMALL);
   const r = build('small.js', '--settings', 'lwm2mEndpoint=small');
-  assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /espruino-build: .*lwm2m-mcu\.js \(\d+ bytes, \d+ modules; needs \d+ variables/);
-  const out = join(dir, 'out');
-  const code = readFileSync(join(out, 'lwm2m-mcu.js'), 'utf8');
-  assert.match(code, /^\/\/ lwm2m-mcu app /);
-  assert.ok(existsSync(join(out, 'boot0.js')));
-  const pieces = readdirSync(out).filter((f) => /^store\d+\.js$/.test(f));
-  assert.is(pieces.length, Math.ceil(Buffer.byteLength(code) / 12288));
-  for (const p of pieces) assert.ok(readFileSync(join(out, p), 'utf8').length < 17_000, p);
+  oneLine(r, /^lwm2m-mcu: small\.js: does not fit the board: it needs \d+ variables \(estimated from \d+ bytes of code and a client\), espruino-esp32 has 15383/);
+  assert.not.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')));
 });
 
 if (!ESPRUINO_ESP32) test.skip('examples/espruino-sensor measured under $ESPRUINO_ESP32 (not set)', () => {});
