@@ -12,7 +12,7 @@ test('1,500,000 TemperatureSensor.set() with a notification each: no garbage col
   s.viaApi(1000);
   s.advance(300_000); // past the Observe's dedup lifetime: nothing left for the endpoint's timers
   s.reset();
-  const gcs = await gcsDuring((n) => s.viaApi(n), 1_500_000);
+  const gcs = await gcsDuring((n) => s.viaApi(n), 1_500_000, 5); // 5 tries: V8 tiering under a loaded machine
   assert.is(gcs, 0);
   assert.ok(s.sent() >= 1_500_000, 'a notification per set()');
 });
