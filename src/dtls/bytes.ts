@@ -25,8 +25,8 @@ export function useViewCopy(on: boolean): void { viewCopy = on; }
 /** copyBytes for the handshake and construction, never a steady-state path (with useViewCopy it makes
  *  a view). The two ranges must not overlap. */
 export function copyRange(src: Uint8Array, sOff: number, dst: Uint8Array, dOff: number, len: number): void {
-  if (viewCopy && len > 4) dst.set(src.subarray(sOff, sOff + len), dOff);
-  else for (let i = 0; i < len; i++) dst[dOff + i] = src[sOff + i];
+  if (viewCopy) dst.set(src.subarray(sOff, sOff + len), dOff);
+  else copyBytes(src, sOff, dst, dOff, len);
 }
 
 export function put16(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 8; b[o + 1] = v; }

@@ -184,12 +184,19 @@ export class CipherState {
       const p = body + CCM_EXPLICIT_NONCE;
       copyBytes(this.key, this.ko + 16, n, NONCE, 4);
       put16(n, NONCE + 4, epoch); put48(n, NONCE + 6, seq);
-      copyBytes(src, sOff, out, p, len);
-      if (withCid) out[p + len] = type;
+      // Sealed straight from src when it can be (no type byte to append; src not before out's
+      // plaintext, so CCM's front-to-back pass reads each byte before it writes over it), else
+      // copied and sealed in place.
+      const direct = !withCid && sOff >= p;
+      if (!direct) {
+        copyBytes(src, sOff, out, p, len);
+        if (withCid) out[p + len] = type;
+      }
       copyBytes(n, NONCE + 4, out, body, CCM_EXPLICIT_NONCE);
       const ccm = this.x.ccm;
       ccm.cipher = this.aes;
-      fragLen = CCM_EXPLICIT_NONCE + ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, out, p, inner, out, p, CCM8_TAG);
+      fragLen = CCM_EXPLICIT_NONCE + (direct ? ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, src, sOff, inner, out, p, CCM8_TAG)
+        : ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, out, p, inner, out, p, CCM8_TAG));
     } else {
       // CBC: IV || E(content || MAC || padding || padding_length)
       const p = body + CBC_IV;
