@@ -10,6 +10,11 @@
 // (The wrapper with two copy loops and a new array per block cost 15× the raw native call.)
 /// <reference path="./espruino-e.d.ts" />
 import type { BlockCipherProvider, Sha256Provider } from '../../src/crypto/provider.js';
+import { useViewCopy } from '../../src/dtls/bytes.js';
+
+// The handshake's copies (src/dtls/bytes.ts copyRange) by the native TypedArray.set on a view: an
+// interpreted byte loop costs ~10 µs a byte here, and Espruino frees the view at once.
+useViewCopy(true);
 
 const ECB = { mode: 'ECB' };
 /** E.getAddressOf, looked up once (a method of a built-in is looked up by name at every call). */

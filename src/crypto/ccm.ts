@@ -32,7 +32,7 @@ export class AesCcm {
       c.encryptBlock(b, A, b, S);
       for (let j = 0; j < n; j++) out[outOff + i + j] = data[dOff + i + j] ^ b[S + j];
     }
-    this.tagFinish(nLen);
+    this.tagFinish(nLen, tagLen);
     for (let j = 0; j < tagLen; j++) out[outOff + dLen + j] = b[T + j];
     return dLen + tagLen;
   }
@@ -60,7 +60,7 @@ export class AesCcm {
       }
       c.encryptBlock(b, X, b, X);
     }
-    this.tagFinish(nLen);
+    this.tagFinish(nLen, tagLen);
     let diff = 0;
     for (let j = 0; j < tagLen; j++) diff |= b[T + j] ^ data[dOff + pLen + j];
     return diff === 0 ? pLen : -1;
@@ -91,7 +91,7 @@ export class AesCcm {
     const b = this.b;
     b[A] = 14 - nLen; // L - 1
     for (let i = 0; i < nLen; i++) b[A + 1 + i] = nonce[nOff + i];
-    for (let i = nLen + 1; i < 16; i++) b[A + i] = 0;
+    b.fill(0, A + nLen + 1, A + 16); // (native fills: each interpreted byte counts under Espruino)
   }
 
   private incr(): void {
@@ -99,11 +99,11 @@ export class AesCcm {
     for (let i = 15; i > 0; i--) { b[A + i] = (b[A + i] + 1) & 0xff; if (b[A + i] !== 0) break; }
   }
 
-  /** t = E(A_0) ^ X. */
-  private tagFinish(nLen: number): void {
+  /** t = E(A_0) ^ X (its first tagLen bytes: the rest are never read). */
+  private tagFinish(nLen: number, tagLen: number): void {
     const b = this.b;
-    for (let i = nLen + 1; i < 16; i++) b[A + i] = 0;
+    b.fill(0, A + nLen + 1, A + 16);
     this.cipher.encryptBlock(b, A, b, T);
-    for (let i = 0; i < 16; i++) b[T + i] ^= b[X + i];
+    for (let i = 0; i < tagLen; i++) b[T + i] ^= b[X + i];
   }
 }

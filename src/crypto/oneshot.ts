@@ -6,6 +6,7 @@
 import type { Slab } from '../slab.js';
 import type { Sha256Provider } from './provider.js';
 import { SHA256_BLOCK, SHA256_LEN } from './sha256.js';
+import { copyRange } from '../dtls/bytes.js';
 
 /** A running hash of a bounded message: the bytes are kept, and digest() hashes them all at once. */
 export class BufferedSha256 {
@@ -28,7 +29,7 @@ export class BufferedSha256 {
     // More than the capacity (sized for every message sequence its user accepts, so never in use):
     // the digest is then wrong on purpose (zeros), which fails the handshake's Finished check.
     if (n + len > this.capacity) { this.n = -1; return this; }
-    for (let i = 0; i < len; i++) b[n + i] = data[off + i];
+    copyRange(data, off, b, n, len); // (native under Espruino: the byte loop was most of its handshake)
     this.n = n + len;
     return this;
   }
@@ -62,11 +63,13 @@ export class OneShotHmacSha256 {
   setKey(key: Uint8Array, off: number, len: number): this {
     const I = this.inner, O = this.outer;
     if (len > SHA256_BLOCK) { this.h.hash(key, off, len, O, 0); key = O; off = 0; len = SHA256_LEN; }
-    for (let i = 0; i < SHA256_BLOCK; i++) {
-      const k = i < len ? key[off + i] : 0; // (read before O[i] is written: key may be O)
+    for (let i = 0; i < len; i++) {
+      const k = key[off + i]; // (read before O[i] is written: key may be O)
       I[i] = k ^ 0x36;
       O[i] = k ^ 0x5c;
     }
+    I.fill(0x36, len, SHA256_BLOCK); // (the zero padding, natively)
+    O.fill(0x5c, len, SHA256_BLOCK);
     this.n = 0;
     return this;
   }
@@ -80,7 +83,7 @@ export class OneShotHmacSha256 {
   update(data: Uint8Array, off: number, len: number): this {
     const n = this.n, I = this.inner;
     if (n + len > this.capacity) throw new RangeError('OneShotHmacSha256: a message longer than its capacity (' + this.capacity + ' bytes): construct it larger');
-    for (let i = 0; i < len; i++) I[SHA256_BLOCK + n + i] = data[off + i];
+    I.set(data.subarray(off, off + len), SHA256_BLOCK + n); // (handshake only: a view per call is fine)
     this.n = n + len;
     return this;
   }

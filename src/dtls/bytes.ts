@@ -11,6 +11,24 @@ export function copyBytes(src: Uint8Array, sOff: number, dst: Uint8Array, dOff: 
   }
 }
 
+/** Whether copyRange copies through a view (see useViewCopy). */
+let viewCopy = false;
+
+/**
+ * Let copyRange copy by the native TypedArray.set on a view (subarray) — for an engine that collects
+ * such a view at no lasting cost and interprets a byte loop slowly: Espruino (~10 µs a byte; its HAL,
+ * hal/espruino/aes.ts, turns this on). Off (the default), a byte loop: XS's heap keeps the slots of
+ * views made per handshake, V8 runs the loop as fast.
+ */
+export function useViewCopy(on: boolean): void { viewCopy = on; }
+
+/** copyBytes for the handshake and construction, never a steady-state path (with useViewCopy it makes
+ *  a view). The two ranges must not overlap. */
+export function copyRange(src: Uint8Array, sOff: number, dst: Uint8Array, dOff: number, len: number): void {
+  if (viewCopy) dst.set(src.subarray(sOff, sOff + len), dOff);
+  else copyBytes(src, sOff, dst, dOff, len);
+}
+
 export function put16(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 8; b[o + 1] = v; }
 export function put24(b: Uint8Array, o: number, v: number): void { b[o] = v >>> 16; b[o + 1] = v >>> 8; b[o + 2] = v; }
 export function get16(b: Uint8Array, o: number): number { return (b[o] << 8) | b[o + 1]; }

@@ -5,7 +5,7 @@ import {
   CipherSuite, DTLS12_MAJOR, DTLS12_MINOR, DTLS10_MINOR, ExtensionType, HANDSHAKE_HEADER_LEN, MAX_COOKIE,
   MAX_SESSION_ID, RANDOM_LEN,
 } from './constants.js';
-import { copyBytes, get16, get24, put16, put24 } from './bytes.js';
+import { copyBytes, copyRange, get16, get24, put16, put24 } from './bytes.js';
 import { Slab } from '../slab.js';
 
 /** The longest ClientHello body we write: version, random, session id, cookie (RFC 6347 §4.2.1: up to
@@ -27,9 +27,9 @@ export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
                                  suites: number, offerCid: boolean): number {
   let p = o;
   b[p++] = DTLS12_MAJOR; b[p++] = DTLS12_MINOR;
-  copyBytes(random, 0, b, p, RANDOM_LEN); p += RANDOM_LEN;
+  copyRange(random, 0, b, p, RANDOM_LEN); p += RANDOM_LEN;
   b[p++] = sidLen; copyBytes(sid, 0, b, p, sidLen); p += sidLen;
-  b[p++] = cookieLen; copyBytes(cookie, cookieOff, b, p, cookieLen); p += cookieLen;
+  b[p++] = cookieLen; copyRange(cookie, cookieOff, b, p, cookieLen); p += cookieLen;
   const lenAt = p; p += 2;
   if ((suites & 1) !== 0) { put16(b, p, CipherSuite.TLS_PSK_WITH_AES_128_CCM_8); p += 2; }
   if ((suites & 2) !== 0) { put16(b, p, CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256); p += 2; }
@@ -47,7 +47,7 @@ export function writeClientHello(b: Uint8Array, o: number, random: Uint8Array,
 /** ClientKeyExchange for PSK: psk_identity<0..2^16-1> (RFC 4279 §2). */
 export function writeClientKeyExchange(b: Uint8Array, o: number, identity: Uint8Array, idOff: number, len: number): number {
   put16(b, o, len);
-  copyBytes(identity, idOff, b, o + 2, len);
+  copyRange(identity, idOff, b, o + 2, len);
   return 2 + len;
 }
 
@@ -179,6 +179,20 @@ export class Reassembler {
       return -1;
     }
     const base = m[i + Slot.At], mbase = this.capacity, buf = this.buf;
+    if (fo === 0 && fl === len && fl > 0 && m[i + Slot.Got] === 0) {
+      // The whole message in one fragment, none of it held yet (the usual case): one copy and its bits
+      // set a byte at a time (the loop below, a bit test per byte, was most of a flight's parsing
+      // under Espruino).
+      copyRange(b, o + HANDSHAKE_HEADER_LEN, buf, base, fl);
+      let at = base;
+      const end = base + fl;
+      for (; at < end && (at & 7) !== 0; at++) buf[mbase + (at >>> 3)] |= 1 << (at & 7);
+      const full = (end - at) >>> 3;
+      if (full > 0) { buf.fill(0xff, mbase + (at >>> 3), mbase + (at >>> 3) + full); at += full << 3; }
+      for (; at < end; at++) buf[mbase + (at >>> 3)] |= 1 << (at & 7);
+      m[i + Slot.Got] = fl;
+      return 1;
+    }
     let got = 0;
     for (let k = 0; k < fl; k++) {
       const at = base + fo + k;

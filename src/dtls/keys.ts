@@ -4,7 +4,7 @@ import { Sha256 } from '../crypto/sha256.js';
 import { BufferedSha256 } from '../crypto/oneshot.js';
 import type { Sha256Provider } from '../crypto/provider.js';
 import { Slab } from '../slab.js';
-import { ascii } from './bytes.js';
+import { ascii, copyRange } from './bytes.js';
 import { MASTER_SECRET_LEN, RANDOM_LEN, VERIFY_DATA_LEN } from './constants.js';
 import { keyBlockLength } from './record.js';
 
@@ -55,7 +55,7 @@ export class KeySchedule {
     b.fill(0, pm);
     b[pm] = pskLen >>> 8; b[pm + 1] = pskLen;
     b[pm + 2 + pskLen] = pskLen >>> 8; b[pm + 3 + pskLen] = pskLen;
-    for (let i = 0; i < pskLen; i++) b[pm + 4 + pskLen + i] = psk[pskOff + i];
+    copyRange(psk, pskOff, b, pm + 4 + pskLen, pskLen);
     this.prf.prf(b, pm, 4 + 2 * pskLen, MASTER_SECRET, 0, MASTER_SECRET.length,
       this.clientRandom, 0, RANDOM_LEN, b, KS_SERVER_RANDOM, RANDOM_LEN, b, KS_MASTER, MASTER_SECRET_LEN);
     b.fill(0, pm);

@@ -7,7 +7,7 @@ import { AesCcm } from '../crypto/ccm.js';
 import { HmacSha256 } from '../crypto/hmac.js';
 import { Slab } from '../slab.js';
 import { CipherSuite, ContentType, DTLS12_MAJOR, DTLS12_MINOR, MAX_CID, RECORD_HEADER_LEN } from './constants.js';
-import { copyBytes, equalBytes, put16, put48 } from './bytes.js';
+import { copyBytes, copyRange, equalBytes, put16, put48 } from './bytes.js';
 
 export const CCM8_TAG = 8;
 export const CCM_EXPLICIT_NONCE = 8;
@@ -113,11 +113,11 @@ export class CipherState {
     this.suite = suite;
     if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) {
       // client_write_key(16) server_write_key(16) client_write_IV(4) server_write_IV(4)
-      copyBytes(kb, kbOff + (client ? 0 : 16), this.key, this.ko, 16);
-      copyBytes(kb, kbOff + 32 + (client ? 0 : 4), this.key, this.ko + 16, 4);
+      copyRange(kb, kbOff + (client ? 0 : 16), this.key, this.ko, 16); // (a handshake's end: views are fine)
+      copyRange(kb, kbOff + 32 + (client ? 0 : 4), this.key, this.ko + 16, 4);
     } else {
       // client_MAC(32) server_MAC(32) client_key(16) server_key(16) [IVs unused with explicit IVs]
-      copyBytes(kb, kbOff + 64 + (client ? 0 : 16), this.key, this.ko, 16);
+      copyRange(kb, kbOff + 64 + (client ? 0 : 16), this.key, this.ko, 16);
       const h = this.x.hmac;
       h.setKey(kb, kbOff + (client ? 0 : 32), 32);
       h.saveKey(this.macState, this.mo);
@@ -184,12 +184,19 @@ export class CipherState {
       const p = body + CCM_EXPLICIT_NONCE;
       copyBytes(this.key, this.ko + 16, n, NONCE, 4);
       put16(n, NONCE + 4, epoch); put48(n, NONCE + 6, seq);
-      copyBytes(src, sOff, out, p, len);
-      if (withCid) out[p + len] = type;
+      // Sealed straight from src when it can be (no type byte to append; src not before out's
+      // plaintext, so CCM's front-to-back pass reads each byte before it writes over it), else
+      // copied and sealed in place.
+      const direct = !withCid && sOff >= p;
+      if (!direct) {
+        copyBytes(src, sOff, out, p, len);
+        if (withCid) out[p + len] = type;
+      }
       copyBytes(n, NONCE + 4, out, body, CCM_EXPLICIT_NONCE);
       const ccm = this.x.ccm;
       ccm.cipher = this.aes;
-      fragLen = CCM_EXPLICIT_NONCE + ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, out, p, inner, out, p, CCM8_TAG);
+      fragLen = CCM_EXPLICIT_NONCE + (direct ? ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, src, sOff, inner, out, p, CCM8_TAG)
+        : ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, out, p, inner, out, p, CCM8_TAG));
     } else {
       // CBC: IV || E(content || MAC || padding || padding_length)
       const p = body + CBC_IV;

@@ -30,7 +30,7 @@ import {
   HANDSHAKE_HEADER_LEN, HandshakeType, MASTER_SECRET_LEN, MAX_CID, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
   RANDOM_LEN, RECORD_HEADER_LEN, RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, VERIFY_DATA_LEN,
 } from './constants.js';
-import { copyBytes, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
+import { copyBytes, copyRange, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
 import { CIPHER_KEY_BYTES, CIPHER_MAC_WORDS, CipherState, KeyTag, recordOverhead, writeRecordHeader } from './record.js';
 import { ReplayWindow } from './replay.js';
 import { alertError, writeAlert } from './alert.js';
@@ -499,7 +499,7 @@ export class DtlsSession {
     if (r < 0 || (sh.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? (this.offerSuites & 1) === 0 : (this.offerSuites & 2) === 0)) {
       this.fail(DtlsError.BadServerHello, AlertDescription.HandshakeFailure); return;
     }
-    copyBytes(b, sh.randomAt, ws.keys.b, KS_SERVER_RANDOM, RANDOM_LEN);
+    copyRange(b, sh.randomAt, ws.keys.b, KS_SERVER_RANDOM, RANDOM_LEN);
     this.cipherSuite = sh.suite;
     // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
     this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
@@ -508,7 +508,7 @@ export class DtlsSession {
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
       this.resumed = true;
-      copyBytes(this.keep, K_MASTER, ws.keys.b, KS_MASTER, MASTER_SECRET_LEN);
+      copyRange(this.keep, K_MASTER, ws.keys.b, KS_MASTER, MASTER_SECRET_LEN);
       this.installKeys();
       this.hs = Hs.WaitCcs;
       this.progress(now);
@@ -565,7 +565,7 @@ export class DtlsSession {
     }
     if (this.sidLen > 0) {
       copyBytes(ws.b, WS_SID, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
-      copyBytes(ws.keys.b, KS_MASTER, this.keep, K_MASTER, MASTER_SECRET_LEN);
+      copyRange(ws.keys.b, KS_MASTER, this.keep, K_MASTER, MASTER_SECRET_LEN);
       this.resSuite = this.cipherSuite;
       this.hasResumption = true;
     }
@@ -644,7 +644,7 @@ export class DtlsSession {
       fb[fo] = fl[mo]; fb[fo + 1] = fl[mo + 1]; fb[fo + 2] = fl[mo + 2]; fb[fo + 3] = fl[mo + 3];
       fb[fo + 4] = fl[mo + 4]; fb[fo + 5] = fl[mo + 5];
       put24(fb, fo + 6, this.txFragOff); put24(fb, fo + 9, n);
-      copyBytes(fl, mo + HANDSHAKE_HEADER_LEN + this.txFragOff, fb, fo + HANDSHAKE_HEADER_LEN, n);
+      copyRange(fl, mo + HANDSHAKE_HEADER_LEN + this.txFragOff, fb, fo + HANDSHAKE_HEADER_LEN, n);
       if (kind === Fl.Handshake1) {
         p += this.write.protect(ContentType.Handshake, 1, this.sendSeq1++, fb, 0, HANDSHAKE_HEADER_LEN + n, out, p, this.random, this.peerCid, this.peerCidLen);
       } else {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Reassembler, ServerHelloRecord, parseServerHello, writeClientHello } from '../../src/dtls/handshake.js';
+import { useViewCopy } from '../../src/dtls/bytes.js';
 import { toHex } from '../vectors.js';
 
 function frag(type: number, len: number, seq: number, off: number, body: Uint8Array): Uint8Array {
@@ -53,6 +54,29 @@ test('Reassembler: the next message evicts later ones when the shared buffer is 
   assert.ok(t >= 0);
   assert.is(toHex(r.buf, r.slotOffset(t), 300), toHex(b));
 });
+
+for (const views of [false, true]) {
+  test(`Reassembler: a whole message in one fragment at an unaligned offset, then repeats of it and of its neighbour (copies ${views ? 'through views' : 'by a loop'})`, () => {
+    useViewCopy(views);
+    try {
+      const r = new Reassembler(4, 512);
+      const a = Uint8Array.from({ length: 37 }, (_, i) => (i * 5 + 1) & 255), b = Uint8Array.from({ length: 13 }, (_, i) => 200 + i);
+      assert.is(r.add(frag(14, 13, 1, 0, b), 0, 0), 1, 'a later message first (bytes 0…12)');
+      assert.is(r.add(frag(2, 37, 0, 0, a), 0, 0), 1, 'the next one whole (bytes 13…49: both ends inside a bitmap byte)');
+      // A repeat must add nothing: every byte of the whole message was marked received.
+      assert.is(r.add(frag(2, 37, 0, 5, a.subarray(5, 30)), 0, 0), 1);
+      assert.is(r.add(frag(2, 37, 0, 0, a), 0, 0), 1);
+      const s = r.ready();
+      assert.ok(s >= 0, 'complete, and not counted past its length');
+      assert.is(toHex(r.buf, r.slotOffset(s), 37), toHex(a));
+      r.advance();
+      assert.is(r.add(frag(14, 13, 1, 0, b.subarray(0, 13)), 0, 0), 1, 'a repeat of the neighbour');
+      const t = r.ready();
+      assert.ok(t >= 0, 'the neighbour is complete (its bits untouched)');
+      assert.is(toHex(r.buf, r.slotOffset(t), 13), toHex(b));
+    } finally { useViewCopy(false); }
+  });
+}
 
 test('ClientHello body bytes (RFC 6347 §4.2.1)', () => {
   const random = Uint8Array.from({ length: 32 }, (_, i) => i);

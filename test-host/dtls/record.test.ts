@@ -30,6 +30,14 @@ for (const v of V) {
     assert.is(toHex(back, 0, p.length), v.plaintext);
     out[n - 1] ^= 1;
     assert.is(cs.unprotect(v.dtls.contentType, v.dtls.epoch, v.dtls.sequenceNumber, out, 13, n - 13, back, 0), -1);
+    // The plaintext already in the output array: where the record's plaintext goes (21: header and
+    // explicit nonce before it), after it (sealed straight from there), or overlapping before it (copied first).
+    for (const at of [21, 40, 16]) {
+      const io = new Uint8Array(120);
+      io.set(p, at);
+      assert.is(cs.protect(v.dtls.contentType, v.dtls.epoch, v.dtls.sequenceNumber, io, at, p.length, io, 0, rand, NOCID, 0), n);
+      assert.is(toHex(io, 0, n), v.dtls.recordHex, `plaintext at ${at} of the output array`);
+    }
   });
 }
 
