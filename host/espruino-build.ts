@@ -697,14 +697,17 @@ function dropUnusedImports(text: string): string {
 /** Scripts that write `code` into Storage as `name`, one piece each (each small enough for a
  *  16,383-variable Espruino to parse: 12 KB of base64): run one after the other at the board's
  *  REPL, or by an Espruino for Linux, whose Storage is ./espruino.flash. */
-export function storePieces(name: string, code: string, chunk = 12_288): [string, string][] {
+export function storePieces(name: string, code: string, chunk = 12_288,
+  opts: { eraseFirst?: boolean; failed?: (k: number) => string } = {}): [string, string][] {
   const bytes = Buffer.from(code, 'utf8');
   const out: [string, string][] = [];
+  const failed = opts.failed ?? ((k: number) => `lwm2m-mcu: Storage write failed (piece ${k})`);
   for (let at = 0, k = 0; at < bytes.length; at += chunk, k++) {
-    // base64 through atob(): a binary string in every Espruino build (with or without UTF-8).
+    // base64 through atob(): a binary string in every Espruino build (with or without its UTF-8
+    // support, which would re-encode \u00XX escapes).
     const lit = 'atob(' + JSON.stringify(bytes.subarray(at, Math.min(bytes.length, at + chunk)).toString('base64')) + ')';
     const call = at === 0 ? `S.write(${JSON.stringify(name)},${lit},0,${bytes.length})` : `S.write(${JSON.stringify(name)},${lit},${at})`;
-    out.push([`store${k}.js`, `var S=require("Storage");if(!${call})print("lwm2m-mcu: Storage write failed (piece ${k})");`]);
+    out.push([`store${k}.js`, `var S=require("Storage");${at === 0 && opts.eraseFirst ? 'S.eraseAll();' : ''}if(!${call})print(${JSON.stringify(failed(k))});`]);
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { storePieces } from '../../host/espruino-build.js';
 
 export const ESPRUINO = process.env.ESPRUINO || '';
 export const ESPRUINO_ESP32 = process.env.ESPRUINO_ESP32 || '';
@@ -77,16 +78,7 @@ export function runEspruino(bin: string, scripts: [string, string][], opts: { ti
  *  then sits in the emulated flash, as on a device, and `eval(require("Storage").read(name))` runs
  *  it from there. The bytes are the code's UTF-8. */
 export function storeScripts(name: string, code: string, chunk = 16_384): [string, string][] {
-  const bytes = Buffer.from(code, 'utf8');
-  const out: [string, string][] = [];
-  for (let at = 0, k = 0; at < bytes.length; at += chunk, k++) {
-    // base64 through atob(): a binary string in every Espruino build (with or without its UTF-8
-    // support, which would re-encode \u00XX escapes).
-    const lit = 'atob(' + JSON.stringify(bytes.subarray(at, Math.min(bytes.length, at + chunk)).toString('base64')) + ')';
-    const call = at === 0 ? `S.write(${JSON.stringify(name)},${lit},0,${bytes.length})` : `S.write(${JSON.stringify(name)},${lit},${at})`;
-    out.push([`store${k}.js`, `var S=require("Storage");${at === 0 ? 'S.eraseAll();' : ''}if(!${call})print("@store failed");`]);
-  }
-  return out;
+  return storePieces(name, code, chunk, { eraseFirst: true, failed: () => '@store failed' });
 }
 
 /** The lines `@tag rest…` that a bundle printed. */
