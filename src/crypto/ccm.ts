@@ -10,9 +10,27 @@ export class AesCcm {
   /** One array (XS charges each typed array on top of its bytes): the CBC-MAC state at X, the counter
    *  block at A, the key-stream block at S, the tag (S0 ^ MAC) at T. */
   private readonly b: Uint8Array;
+  /** The cipher's encryptors of the blocks at X and at A (BlockCipherProvider.encryptor), or null. */
+  private ex: (() => Uint8Array) | null = null;
+  private ea: (() => Uint8Array) | null = null;
+  cipher!: BlockCipherProvider;
 
-  constructor(public cipher: BlockCipherProvider, slab?: Slab) {
+  constructor(cipher: BlockCipherProvider, slab?: Slab) {
     this.b = slab !== undefined ? slab.u8(64) : new Uint8Array(64);
+    this.use(cipher, this.encryptors(cipher));
+  }
+
+  /** c's encryptors of this CCM's two blocks, or null if it has none (construction time: allocates). */
+  encryptors(c: BlockCipherProvider): (() => Uint8Array)[] | null {
+    return c.encryptor !== undefined ? [c.encryptor(this.b, X), c.encryptor(this.b, A)] : null;
+  }
+
+  /** Seal and open with c from now on, through e = encryptors(c) (a DTLS record layer switches per
+   *  direction: no allocation here). */
+  use(c: BlockCipherProvider, e: (() => Uint8Array)[] | null): void {
+    this.cipher = c;
+    this.ex = e !== null ? e[0] : null;
+    this.ea = e !== null ? e[1] : null;
   }
 
   /**
@@ -23,13 +41,13 @@ export class AesCcm {
        data: Uint8Array, dOff: number, dLen: number, out: Uint8Array, outOff: number, tagLen: number): number {
     this.macStart(nonce, nOff, nLen, aad, aOff, aLen, dLen, tagLen);
     this.ctrStart(nonce, nOff, nLen);
-    const c = this.cipher, b = this.b;
+    const c = this.cipher, b = this.b, ex = this.ex, ea = this.ea;
     for (let i = 0; i < dLen; i += 16) {
       const n = dLen - i < 16 ? dLen - i : 16;
       for (let j = 0; j < n; j++) b[X + j] ^= data[dOff + i + j];
-      c.encryptBlock(b, X, b, X);
+      if (ex !== null) b.set(ex(), X); else c.encryptBlock(b, X, b, X);
       this.incr();
-      c.encryptBlock(b, A, b, S);
+      if (ea !== null) b.set(ea(), S); else c.encryptBlock(b, A, b, S);
       for (let j = 0; j < n; j++) out[outOff + i + j] = data[dOff + i + j] ^ b[S + j];
     }
     this.tagFinish(nLen, tagLen);
@@ -48,17 +66,17 @@ export class AesCcm {
     // In place is safe: plaintext lands where the ciphertext was, the tag after it is only read.
     this.macStart(nonce, nOff, nLen, aad, aOff, aLen, pLen, tagLen);
     this.ctrStart(nonce, nOff, nLen);
-    const c = this.cipher, b = this.b;
+    const c = this.cipher, b = this.b, ex = this.ex, ea = this.ea;
     for (let i = 0; i < pLen; i += 16) {
       const n = pLen - i < 16 ? pLen - i : 16;
       this.incr();
-      c.encryptBlock(b, A, b, S);
+      if (ea !== null) b.set(ea(), S); else c.encryptBlock(b, A, b, S);
       for (let j = 0; j < n; j++) {
         const p = data[dOff + i + j] ^ b[S + j];
         out[outOff + i + j] = p;
         b[X + j] ^= p;
       }
-      c.encryptBlock(b, X, b, X);
+      if (ex !== null) b.set(ex(), X); else c.encryptBlock(b, X, b, X);
     }
     this.tagFinish(nLen, tagLen);
     let diff = 0;
@@ -68,22 +86,22 @@ export class AesCcm {
 
   private macStart(nonce: Uint8Array, nOff: number, nLen: number, aad: Uint8Array, aOff: number, aLen: number,
                    mLen: number, tagLen: number): void {
-    const b = this.b, c = this.cipher;
+    const b = this.b, c = this.cipher, ex = this.ex;
     const L = 15 - nLen;
     b[X] = (aLen > 0 ? 0x40 : 0) | (((tagLen - 2) >> 1) << 3) | (L - 1);
     for (let i = 0; i < nLen; i++) b[X + 1 + i] = nonce[nOff + i];
     let m = mLen;
     for (let i = 15; i > nLen; i--) { b[X + i] = m & 0xff; m = Math.floor(m / 256); }
-    c.encryptBlock(b, X, b, X);
+    if (ex !== null) b.set(ex(), X); else c.encryptBlock(b, X, b, X);
     if (aLen > 0) {
       b[X] ^= aLen >>> 8;
       b[X + 1] ^= aLen & 0xff;
       let k = 2;
       for (let i = 0; i < aLen; i++) {
         b[X + k++] ^= aad[aOff + i];
-        if (k === 16) { c.encryptBlock(b, X, b, X); k = 0; }
+        if (k === 16) { if (ex !== null) b.set(ex(), X); else c.encryptBlock(b, X, b, X); k = 0; }
       }
-      if (k !== 0) c.encryptBlock(b, X, b, X);
+      if (k !== 0) { if (ex !== null) b.set(ex(), X); else c.encryptBlock(b, X, b, X); }
     }
   }
 
@@ -103,7 +121,7 @@ export class AesCcm {
   private tagFinish(nLen: number, tagLen: number): void {
     const b = this.b;
     b.fill(0, A + nLen + 1, A + 16);
-    this.cipher.encryptBlock(b, A, b, T);
+    if (this.ea !== null) b.set(this.ea(), T); else this.cipher.encryptBlock(b, A, b, T);
     for (let i = 0; i < tagLen; i++) b[T + i] ^= b[X + i];
   }
 }

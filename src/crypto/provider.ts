@@ -9,6 +9,16 @@ export interface BlockCipherProvider {
   setKey(key: Uint8Array, off: number): void;
   /** Encrypt one 16-byte block inp[inOff…] into out[outOff…] (the two may be the same bytes). */
   encryptBlock(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void;
+  /**
+   * Optional: a function of no arguments that encrypts block[off…off+16] under the current key (setKey
+   * changes it in place) and returns the ciphertext block, valid until the next call. AesCcm asks for
+   * its two blocks' (the CBC-MAC state and the counter) once, when it is made or a record layer's
+   * cipher state is, and calls them per block with no wrapper in between: where a method call costs
+   * about what the cipher does (Espruino interprets every call), the function is the native AES bound
+   * to a view of the block. Called at construction only: it may allocate. Without it AesCcm calls
+   * encryptBlock().
+   */
+  encryptor?(block: Uint8Array, off: number): () => Uint8Array;
   /** Decrypt one block (only CBC suites need it; a provider without it gets the portable AES). */
   decryptBlock?(inp: Uint8Array, inOff: number, out: Uint8Array, outOff: number): void;
   /** A native SHA-256 that comes with this native crypto: the DTLS session given this provider

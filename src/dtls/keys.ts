@@ -35,6 +35,8 @@ export class KeySchedule {
   /** Running hash of the handshake messages (RFC 6347 §4.2.6: as if each were one fragment): the
    *  portable streaming SHA-256, or on a native one-shot SHA-256 the messages kept and hashed whole. */
   readonly transcript: Sha256 | BufferedSha256;
+  /** The PRF was last keyed with the master secret (deriveKeyBlock): verifyData needs no new key. */
+  private masterKeyed = false;
 
   /**
    * @param sha256 a native one-shot SHA-256 for the transcript and the PRF (default: the portable one).
@@ -56,6 +58,7 @@ export class KeySchedule {
     b[pm] = pskLen >>> 8; b[pm + 1] = pskLen;
     b[pm + 2 + pskLen] = pskLen >>> 8; b[pm + 3 + pskLen] = pskLen;
     copyRange(psk, pskOff, b, pm + 4 + pskLen, pskLen);
+    this.masterKeyed = false;
     this.prf.prf(b, pm, 4 + 2 * pskLen, MASTER_SECRET, 0, MASTER_SECRET.length,
       this.clientRandom, 0, RANDOM_LEN, b, KS_SERVER_RANDOM, RANDOM_LEN, b, KS_MASTER, MASTER_SECRET_LEN);
     b.fill(0, pm);
@@ -66,6 +69,7 @@ export class KeySchedule {
     const b = this.b;
     this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, KEY_EXPANSION, 0, KEY_EXPANSION.length,
       b, KS_SERVER_RANDOM, RANDOM_LEN, this.clientRandom, 0, RANDOM_LEN, b, KS_WORK, keyBlockLength(suite));
+    this.masterKeyed = true;
   }
 
   /** verify_data over the transcript so far (the transcript keeps running). */
@@ -74,11 +78,12 @@ export class KeySchedule {
     if (t instanceof Sha256) this.prf.digestOf(t, b, KS_WORK);
     else t.digest(b, KS_WORK);
     const label = client ? CLIENT_FINISHED : SERVER_FINISHED;
-    this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, label, 0, label.length, b, KS_WORK, 32, EMPTY, 0, 0, out, o, VERIFY_DATA_LEN);
+    this.prf.prf(b, KS_MASTER, MASTER_SECRET_LEN, label, 0, label.length, b, KS_WORK, 32, EMPTY, 0, 0, out, o, VERIFY_DATA_LEN, this.masterKeyed);
   }
 
   /** Forget the master secret and the working bytes. */
   wipe(): void {
+    this.masterKeyed = false;
     this.b.fill(0, KS_MASTER);
   }
 

@@ -91,6 +91,8 @@ export class CipherState {
   private readonly x: RecordScratch;
   /** A portable AES for CBC decryption when the provider cannot decrypt. */
   private readonly dec: Aes128 | null;
+  /** The provider's encryptors of the shared CCM's blocks (AesCcm.encryptors), or null. */
+  private readonly enc: (() => Uint8Array)[] | null;
 
   /**
    * `keyTag` tells sessions that share one provider between directions which key is loaded:
@@ -106,6 +108,7 @@ export class CipherState {
     this.mo = keys !== undefined ? keys.wordsAt : 0;
     this.x = scratch !== undefined ? scratch : new RecordScratch(slab);
     this.dec = aes.decryptBlock === undefined ? new Aes128(slab) : null;
+    this.enc = this.x.ccm.encryptors(aes);
   }
 
   /** Install keys from the key block (RFC 5246 §6.3 order). `client` picks the client_write half. */
@@ -194,7 +197,7 @@ export class CipherState {
       }
       copyBytes(n, NONCE + 4, out, body, CCM_EXPLICIT_NONCE);
       const ccm = this.x.ccm;
-      ccm.cipher = this.aes;
+      ccm.use(this.aes, this.enc);
       fragLen = CCM_EXPLICIT_NONCE + (direct ? ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, src, sOff, inner, out, p, CCM8_TAG)
         : ccm.seal(n, NONCE, 12, n, AAD, this.aadLen, out, p, inner, out, p, CCM8_TAG));
     } else {
@@ -238,7 +241,7 @@ export class CipherState {
       copyBytes(inp, f, n, NONCE + 4, CCM_EXPLICIT_NONCE);
       this.fillAad(type, epoch, seq, pLen);
       const ccm = this.x.ccm;
-      ccm.cipher = this.aes;
+      ccm.use(this.aes, this.enc);
       return ccm.open(n, NONCE, 12, n, AAD, 13, inp, f + CCM_EXPLICIT_NONCE, pLen + CCM8_TAG, out, o, CCM8_TAG);
     }
     const cLen = fLen - CBC_IV;

@@ -42,11 +42,48 @@ test('CCM over a native provider gives the same bytes as over the portable AES',
   assert.equal(o1, o2);
 });
 
+/** A provider with encryptor() the way the Espruino one works: a function per (block, offset) that
+ *  reads the block and the current key at each call and returns a new result array. */
+class BoundAes extends NodeAes {
+  made = 0;
+  calls = 0;
+  encryptor(block: Uint8Array, off: number): () => Uint8Array {
+    this.made++;
+    return (): Uint8Array => { this.calls++; const r = new Uint8Array(16); this.encryptBlock(block, off, r, 0); return r; };
+  }
+}
+
+test('CCM over a provider\'s encryptors (BlockCipherProvider.encryptor): the portable AES\'s bytes; asked once per block; the key changed in place seen; without them, encryptBlock', () => {
+  const key = randomBytes(16), key2 = randomBytes(16), nonce = randomBytes(12), aad = randomBytes(13);
+  const b = new BoundAes(); b.setKey(key, 0);
+  const a = new Aes128(); a.setKey(key, 0);
+  const cb = new AesCcm(b), ca = new AesCcm(a);
+  assert.is(b.made, 2, 'two encryptors (the CBC-MAC state, the counter), made with the CCM');
+  const both = (len: number, what: string): void => {
+    const p = randomBytes(len), o1 = new Uint8Array(len + 8), o2 = new Uint8Array(len + 8);
+    assert.is(cb.seal(nonce, 0, 12, aad, 0, 13, p, 0, len, o1, 0, 8), len + 8);
+    ca.seal(nonce, 0, 12, aad, 0, 13, p, 0, len, o2, 0, 8);
+    assert.equal(o1, o2, what + ': sealed ' + len);
+    const back = new Uint8Array(len);
+    assert.is(cb.open(nonce, 0, 12, aad, 0, 13, o1, 0, len + 8, back, 0, 8), len);
+    assert.equal(Buffer.from(back), Buffer.from(p));
+  };
+  for (const len of [0, 1, 15, 16, 17, 100]) both(len, 'encryptors');
+  assert.ok(b.calls > 20, 'the encryptors did the work');
+  assert.is(b.made, 2, 'no encryptor made per record');
+  b.setKey(key2, 0); a.setKey(key2, 0);
+  both(40, 'after setKey');
+  const calls = b.calls;
+  cb.use(b, null);
+  both(40, 'encryptBlock');
+  assert.is(b.calls, calls, 'use(c, null): encryptBlock, not the encryptors');
+});
+
 const PSK = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
 const ID = Buffer.from('dev');
 
-test('a DtlsSession with one shared native provider (re-keyed per direction) completes and exchanges data', () => {
-  const aes = new NodeAes();
+for (const [name, make] of [['', () => new NodeAes()], [' (its encryptors)', () => new BoundAes()]] as [string, () => NodeAes][]) test('a DtlsSession with one shared native provider' + name + ' (re-keyed per direction) completes and exchanges data', () => {
+  const aes = make();
   const client = new DtlsSession(1152, seededRandom(5), aes);
   const server = new TestDtlsServer({ psk: new Map([['dev', PSK]]), hint: 'CoAP', cookie: true });
   const sim = new Sim(client, server);
