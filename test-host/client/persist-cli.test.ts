@@ -1,0 +1,72 @@
+// Deep sleep that restarts the program, on Node, end to end over real UDP on loopback: the CLI client
+// (`--queue-mode --queue-time 2 --state FILE`) against the host LwM2M server over coaps:// PSK goes
+// offline (its sleep state saved in the state file), is killed (SIGKILL: no De-register, nothing more
+// written), and started again from the same state file: the server sees an Update from the new
+// process, not a Register, and no second full handshake (the session resumed).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { repoRoot } from '../vectors.js';
+import { Lwm2mServer } from '../../host/server.js';
+
+const cli = join(repoRoot(), 'build', 'host', 'cli.js');
+
+function waitFor(cond: () => boolean, ms: number, what: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const iv = setInterval(() => { if (cond()) { clearInterval(iv); clearTimeout(t); resolve(); } }, 50);
+    const t = setTimeout(() => { clearInterval(iv); reject(new Error('timed out: ' + what())); }, ms);
+  });
+}
+
+test('CLI --queue-mode --state over coaps://: offline, SIGKILL, restart → an Update (no Register), the session resumed (one full handshake in all)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lwm2m-sleep-'));
+  const state = join(dir, 'state.json');
+  const serverLog: string[] = [];
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l), psk: { pskIdentity: 'sleepy', pskKey: '00112233445566778899aabbccddeeff' } });
+  let registered = 0, updated = 0;
+  server.on('registered', () => registered++);
+  server.on('updated', () => updated++);
+  const args = ['client', '--endpoint', 'sleepy-cli', '--server', `coaps://127.0.0.1:${server.port}`, '--lifetime', '600', '--state', state,
+    '--psk-identity', 'sleepy', '--psk-key', '00112233445566778899aabbccddeeff', '--queue-mode', '--queue-time', '2'];
+  let out = '';
+  const run = (): ChildProcess => {
+    const c = spawn(process.execPath, [cli, ...args]);
+    c.stdout!.on('data', (d) => (out += d)); c.stderr!.on('data', (d) => (out += d));
+    return c;
+  };
+  const all = () => out + '\n--- server ---\n' + serverLog.join('\n');
+  let c = run();
+  try {
+    await waitFor(() => registered === 1, 10_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(out), 10_000, all);
+    await waitFor(() => { try { return 'lwm2m.sleep' in JSON.parse(readFileSync(state, 'utf8')); } catch { return false; } }, 5_000, all);
+    assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'one full handshake');
+    const closed = new Promise((r) => c.on('close', r));
+    c.kill('SIGKILL');
+    await closed;
+    const mark = out.length;
+    c = run();
+    await waitFor(() => updated >= 1, 15_000, all);
+    assert.is(registered, 1, 'no second Register: ' + all());
+    assert.match(out.slice(mark), /resumed from the persisted sleep state \(1 registration/);
+    assert.not.match(out.slice(mark), /registered with server/);
+    assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'no second full handshake: ' + all());
+    assert.ok(serverLog.some((l) => /session resumed/.test(l)), 'an abbreviated handshake: ' + all());
+    // Stopping de-registers and forgets the state.
+    const dereg = new Promise<void>((r) => server.once('deregistered', () => r()));
+    const closed2 = new Promise<number | null>((r) => c.on('close', (code) => r(code)));
+    c.kill('SIGINT');
+    await dereg;
+    assert.is(await closed2, 0);
+    assert.not.ok('lwm2m.sleep' in JSON.parse(readFileSync(state, 'utf8')), 'the state is erased at stop');
+  } finally {
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
