@@ -62,6 +62,8 @@ export interface QueueWorld {
   /** With `persist`: what the store holds (key → bytes), and the wall clock's offset from the network's. */
   stored: Map<string, Uint8Array>;
   wallSkew: number;
+  /** The client's clock now (the network's less the time of the last restart). */
+  readonly clientNow: number;
   /** With `persist`: the program stops (nothing more is sent or received) and a new one starts at
    *  once, on the same address, from what is stored; `change` alters its options (another endpoint,
    *  another lifetime). Its clock starts from 0: board.client.now is the time since this restart. */
@@ -127,6 +129,7 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
     net, server, dtls, events, clientAddr, serverPeer, stored,
     get board() { return board; },
     get wallSkew() { return w.wallSkew; },
+    get clientNow() { return net.now - w.base; },
     set wallSkew(x: number) { w.wallSkew = x; },
     restart(change: QueueWorldOptions = {}) {
       board = make({ ...o, ...change });
