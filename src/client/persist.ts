@@ -27,6 +27,7 @@ import { Ev } from './events.js';
 import { Ob, ObT, Ar, Attr, COMPOSITE_PATHS } from './observe.js';
 import { MASTER_SECRET_LEN, MAX_SESSION_ID } from '../dtls/constants.js';
 import { Slab } from '../slab.js';
+import type { DtlsSession } from '../dtls/session.js';
 
 /** The HAL's side of the persisted sleep state (client.ts ClientOptions.sleepStore). */
 export interface SleepStore {
@@ -62,7 +63,7 @@ const FORMAT_VERSION = 1;
 const HEADER = 12;
 /** A restart earlier than this before the planned wake is "early": an Update tells the server at once. */
 const EARLY_MS = 2000;
-/** Resumption state: suite (2), session-id length (1), id, master secret (DtlsSession.exportResumption). */
+/** Resumption state: suite (2), session-id length (1), id, master secret (exportResumption). */
 const RESUMPTION_MAX = 3 + MAX_SESSION_ID + MASTER_SECRET_LEN;
 /** Stored-entry integers kept (queue.ts SF: OBS, SERVER, PEER, TOK_LEN, CF, LEN). */
 const SF_N = 6, SF_SERVER = 1, SF_PEER = 2, SF_LEN = 5;
@@ -106,6 +107,38 @@ function maxBytes(c: Lwm2mClient): number {
   const attr = 1 + Ar.SIZE * 4 + Attr.COUNT * 8;
   const entry = 1 + 4 * 4 + 8 + 8 + q.slotBytes;
   return HEADER + 12 + 3 * 8 + 4 * 4 + 1 + c.nServers * server + 1 + c.obs.n * obs + 1 + c.attrs.n * attr + 1 + q.depth * entry + 16;
+}
+
+// ------------------------------------------------------------------ DTLS resumption
+
+/** A DtlsSession's resumption fields (private there; src/dtls/session.ts `keep` holds the session id
+ *  at 0 and the master secret at MAX_SESSION_ID). Read and written only here, so that the session
+ *  class carries no code for a restart where Queue Mode is not built (Espruino counts every function). */
+interface Resumption { keep: Uint8Array; resSidLen: number; resSuite: number; hasResumption: boolean }
+const K_MASTER = MAX_SESSION_ID;
+
+/** Session ch's resumption state into out[at…): its suite (2 bytes), the session id's length and
+ *  bytes, the master secret; the bytes written, 0 when it is not resumable. */
+function exportResumption(ch: DtlsSession, out: Uint8Array, at: number): number {
+  const r = ch as unknown as Resumption, k = r.keep, sl = r.resSidLen;
+  if (!r.hasResumption || sl < 1 || sl > MAX_SESSION_ID) return 0;
+  out[at] = r.resSuite >>> 8; out[at + 1] = r.resSuite & 0xff; out[at + 2] = sl;
+  for (let j = 0; j < sl; j++) out[at + 3 + j] = k[j];
+  for (let j = 0; j < MASTER_SECRET_LEN; j++) out[at + 3 + sl + j] = k[K_MASTER + j];
+  return 3 + sl + MASTER_SECRET_LEN;
+}
+
+/** Takes back what exportResumption() wrote (len bytes at buf[at…)): the next handshake offers that
+ *  session (a server that no longer knows it answers with a full one). False when it is not one. */
+function importResumption(ch: DtlsSession, buf: Uint8Array, at: number, len: number): boolean {
+  const r = ch as unknown as Resumption, k = r.keep, sl = buf[at + 2];
+  if (len !== 3 + sl + MASTER_SECRET_LEN || sl < 1 || sl > MAX_SESSION_ID) return false;
+  r.resSuite = (buf[at] << 8) | buf[at + 1];
+  for (let j = 0; j < sl; j++) k[j] = buf[at + 3 + j];
+  for (let j = 0; j < MASTER_SECRET_LEN; j++) k[K_MASTER + j] = buf[at + 3 + sl + j];
+  r.resSidLen = sl;
+  r.hasResumption = true;
+  return true;
 }
 
 // ------------------------------------------------------------------ bytes
@@ -177,7 +210,7 @@ export function persistSleep(c: Lwm2mClient, now: number): void {
     for (let j = 0; j < ll; j++) b[p + j] = c.srvLoc[s * LOC_BYTES + j];
     p += ll;
     const ch = s < c.dtls.length && c.ep.channel(c.serverPeer(s)) === c.dtls[s] ? c.dtls[s] : null;
-    const n = ch !== null ? ch.exportResumption(b, p + 1) : 0;
+    const n = ch !== null ? exportResumption(ch, b, p + 1) : 0;
     b[p] = n;
     p += 1 + n;
   }
@@ -289,7 +322,7 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
     // Over coaps://: the session is offered for resumption at the first send (an abbreviated
     // handshake; a server that no longer knows it answers with a full one). Not with queueDtls "full".
     const ch = s < c.dtls.length && c.ep.channel(c.serverPeer(s)) === c.dtls[s] ? c.dtls[s] : null;
-    if (ch !== null && rl > 0 && qm.dtlsPolicy !== 2 /* QDtls.FULL */) ch.importResumption(b, resAt, rl);
+    if (ch !== null && rl > 0 && qm.dtlsPolicy !== 2 /* QDtls.FULL */) importResumption(ch, b, resAt, rl);
     map[ws] = s;
     restored++;
   }

@@ -52,7 +52,9 @@ const enum Hs { None = 0, WaitHello = 1, WaitServerFlight = 2, WaitCcs = 3, Wait
 const enum Fl { Handshake0 = 0, Ccs = 1, Handshake1 = 2 }
 
 /** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake),
- *  then the record keys of the write and the read side (CipherState's key and salt). */
+ *  then the record keys of the write and the read side (CipherState's key and salt). src/client/persist.ts
+ *  reads and writes the id and the master secret at these offsets, and resSidLen, resSuite, hasResumption
+ *  (a Queue Mode restart): the class itself carries no code for it in builds without Queue Mode. */
 const K_SID = 0;
 const K_MASTER = K_SID + MAX_SESSION_ID;
 const K_FIN = K_MASTER + MASTER_SECRET_LEN;
@@ -305,30 +307,6 @@ export class DtlsSession {
 
   /** True when a session id and master secret are kept for an abbreviated handshake. */
   get resumable(): boolean { return this.hasResumption; }
-
-  /** The resumption state (src/client/persist.ts, a restart in Queue Mode): its suite (2 bytes), the
-   *  session id's length and bytes, the master secret (RESUMPTION_BYTES at most) into out[at…); the
-   *  bytes written, 0 when the session is not resumable. Secret: stored only where the PSK is. */
-  exportResumption(out: Uint8Array, at: number): number {
-    if (!this.hasResumption) return 0;
-    out[at] = this.resSuite >>> 8; out[at + 1] = this.resSuite & 0xff; out[at + 2] = this.resSidLen;
-    copyBytes(this.keep, K_SID, out, at + 3, this.resSidLen);
-    copyBytes(this.keep, K_MASTER, out, at + 3 + this.resSidLen, MASTER_SECRET_LEN);
-    return 3 + this.resSidLen + MASTER_SECRET_LEN;
-  }
-
-  /** Takes back what exportResumption() wrote (len bytes at buf[at…)): the next start() with `resume`
-   *  offers that session (a server that no longer knows it answers with a full handshake). False when
-   *  the bytes are not a resumption state. */
-  importResumption(buf: Uint8Array, at: number, len: number): boolean {
-    const sl = buf[at + 2];
-    if (len !== 3 + sl + MASTER_SECRET_LEN || sl < 1 || sl > MAX_SESSION_ID) return false;
-    this.resSuite = (buf[at] << 8) | buf[at + 1];
-    copyBytes(buf, at + 3, this.keep, K_SID, sl); this.resSidLen = sl;
-    copyBytes(buf, at + 3 + sl, this.keep, K_MASTER, MASTER_SECRET_LEN);
-    this.hasResumption = true;
-    return true;
-  }
 
   /** The retransmission timeout now in force (ms), for tests and logs. */
   get retransmitTimeout(): number { return this.retxTimeout; }
