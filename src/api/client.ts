@@ -6,7 +6,7 @@
 // Events: the engine's fixed event ring is drained after every turn of the driver and handed to the
 // callbacks; a callback that throws is reported to onError, never to the engine.
 import type { Config } from '../config.js';
-import { Lwm2mClient as Core, Sv, stopWait, type ConfigStore } from '../client/client.js';
+import { Lwm2mClient as Core, Reg, Sv, stopWait, type ConfigStore } from '../client/client.js';
 import type { SleepStore } from '../client/persist.js';
 import { sendQueued } from '../client/send-loop.js';
 import { Ev } from '../client/events.js';
@@ -117,7 +117,8 @@ export interface ClientOptions {
    *  registration, observations, stored notifications and DTLS session (resumption) in storage, beside
    *  the configuration (key "lwm2m.sleep"), so that a restarted program carries on with an Update —
    *  no Register, no full handshake. Default: on with queueMode when `storage` is not false (one write
-   *  of a few hundred bytes per sleep); false turns it off. docs/queue-mode.md. */
+   *  of a few hundred bytes per sleep); false turns it off. A registration taken back calls
+   *  onRegistered as a Register does. docs/queue-mode.md. */
   persistSleep?: boolean;
   /** Resolves server host names (synchronously) to literal addresses; literals and localhost need none. */
   resolveHost?: (name: string) => string | null;
@@ -413,7 +414,18 @@ export class Lwm2mClient implements DeviceControl {
           case Ev.OBSERVE_CANCELLED: if (o.onObserveStopped) o.onObserveStopped(this.#observedPath(b), a); break;
           case Ev.FIRMWARE: if (o.onFirmware) o.onFirmware(a, b); break;
           // One line each (an application with onEvent logs them itself).
-          case Ev.SLEEP_RESUMED: if (!o.onEvent) this.#log(2, `resumed from the persisted sleep state (${a} registration${a === 1 ? '' : 's'}, stopped ${b} s): no Register`); break;
+          case Ev.SLEEP_RESUMED: {
+            if (!o.onEvent) this.#log(2, `resumed from the persisted sleep state (${a} registration${a === 1 ? '' : 's'}, stopped ${b} s): no Register`);
+            // The registrations taken back are registrations: onRegistered for each, as after a Register.
+            const sv = c.srv;
+            if (o.onRegistered) {
+              for (let s = 0; s < c.nServers; s++) {
+                const st = sv[s * Sv.SIZE + Sv.STATE]; // (its Update may be out already)
+                if (sv[s * Sv.SIZE + Sv.USED] && (st === Reg.REGISTERED || st === Reg.UPDATING)) o.onRegistered(this.#serverInfo(sv[s * Sv.SIZE + Sv.SSID]));
+              }
+            }
+            break;
+          }
           case Ev.SLEEP_DISCARDED: if (!o.onEvent) this.#log(1, `the persisted sleep state is not used (${sleepDiscardText(a)}): registering afresh`); break;
           default: break;
         }
