@@ -6,14 +6,19 @@
 // Runs when $MODDABLE has its Linux tools built; skipped otherwise (as sim.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { repoRoot } from '../vectors.js';
 import { Lwm2mServer } from '../../host/server.js';
 import { freePort } from '../peers.js';
-import { moddableMissing, startSim, testManifest, type Sim } from './sdk.js';
+import { moddableMissing, startSim, type Sim } from './sdk.js';
 
 const missing = moddableMissing();
-const BUILD_MS = 600_000; // an mcconfig build of the app (2–3 min on a busy 2-core machine)
+const BUILD_MS = 840_000; // an mcconfig build of the app (2–3 min on a busy 2-core machine, 10+ under load)
+/** The build's folder (and name): the same at every run, so that mcconfig builds again only what
+ *  changed (as testManifest's, with its own preference file, deleted first). */
+const NAME = 'lwm2m-sim-sleep';
 
 function within<T>(p: Promise<T>, ms: number, what: string, sim?: Sim): Promise<T> {
   let t: NodeJS.Timeout | undefined;
@@ -29,7 +34,8 @@ function mcsimPid(name: string): number {
     let cmd = '';
     try { cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8'); } catch { continue; }
     const argv = cmd.split('\0');
-    if (argv.some((a) => a.endsWith('/mcsim')) && argv.some((a) => a.includes(`/${name}/mc.so`))) return Number(d);
+    // argv[0]: mcsim itself (xvfb-run's and stdbuf's command lines name it too).
+    if (argv[0].endsWith('/mcsim') && argv.some((a) => a.includes(`/${name}/mc.so`))) return Number(d);
   }
   return -1;
 }
@@ -43,7 +49,10 @@ if (missing) {
     let registered = 0, updated = 0;
     server.on('registered', () => registered++);
     server.on('updated', () => updated++);
-    const { manifest, dir } = testManifest('lwm2m-sim-sleep-');
+    const dir = join(tmpdir(), NAME), manifest = join(dir, 'manifest.json');
+    mkdirSync(dir, { recursive: true });
+    rmSync(join(dir, 'modpreferences.json'), { force: true });
+    writeFileSync(manifest, JSON.stringify({ include: [join(repoRoot(), 'manifest.json')], config: { file: { root: dir + '/' } } }, null, '\t'));
     const settings = ['lwm2mEndpoint=sim-sleep', `lwm2mLocalPort=${await freePort()}`, `lwm2mServer=coaps://127.0.0.1:${server.port}`,
       'lwm2mPskIdentity=sim-sleep', 'lwm2mPskKey=00112233445566778899aabbccddeeff', 'lwm2mQueueMode=1', 'lwm2mQueueTime=2'];
     const all = (sim: Sim) => sim.lines.join('\n') + '\n--- server ---\n' + serverLog.join('\n');
@@ -55,7 +64,7 @@ if (missing) {
       assert.is(registered, 1);
       assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'one full handshake');
       // The program ends as a deep sleep ends it: mcsim killed, no De-register.
-      const pid = mcsimPid(basename(dir));
+      const pid = mcsimPid(NAME);
       assert.ok(pid > 0, 'mcsim found');
       process.kill(pid, 'SIGKILL');
       await within(sim.exited, 10_000, 'sim.sh ends with mcsim', sim);
@@ -75,7 +84,7 @@ if (missing) {
     } finally {
       if (sim) { try { process.kill(-sim.proc.pid!, 'SIGTERM'); } catch { sim.proc.kill('SIGTERM'); } await sim.exited; }
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(join(dir, 'modpreferences.json'), { force: true });
     }
   });
 }
