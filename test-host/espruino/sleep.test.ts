@@ -52,6 +52,12 @@ if (!ESPRUINO_ESP32) {
       assert.is(registered, 1, 'no second Register: ' + all());
       assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'no second full handshake: ' + all());
       assert.ok(serverLog.some((l) => /session resumed/.test(l)), 'an abbreviated handshake: ' + all());
+      // The variables in use once resumed and updated (as memory.test.ts reads them), for the record.
+      await new Promise((r) => setTimeout(r, 3000));
+      write('var m=process.memory();print("@mem "+(m.usage-m.history)+" "+m.total);m=0;\n');
+      await within(new Promise<void>((r) => { const iv = setInterval(() => { if (/@mem \d+ \d+/.test(out)) { clearInterval(iv); r(); } }, 50); }), 10_000, all);
+      const [used, total] = /@mem (\d+) (\d+)/.exec(out)!.slice(1).map(Number);
+      console.log(`  espruino-esp32, Queue Mode resumed from the sleep state (offline or awake): ${used} variables used, ${total - used} free of ${total}`);
       const dereg = new Promise<void>((r) => server.once('deregistered', () => r()));
       write('lwm2m.stop();\n');
       await within(dereg, 20_000, all);
