@@ -61,6 +61,8 @@ const MAGIC0 = 0x4c, MAGIC1 = 0x51; // "LQ"
 const FORMAT_VERSION = 1;
 /** magic (2), version, 0, body length (4), body checksum (4). */
 const HEADER = 12;
+/** How far the Observe numbers jump at a restore (RFC 7641 §3.4: newer while less than 2^23 ahead). */
+const SEQ_JUMP = 256;
 /** A restart earlier than this before the planned wake is "early": an Update tells the server at once. */
 const EARLY_MS = 2000;
 /** Resumption state: suite (2), session-id length (1), id, master secret (exportResumption). */
@@ -343,6 +345,10 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
     const q = k * COMPOSITE_PATHS * 4;
     for (let i = 0; i < COMPOSITE_PATHS * 4; i++) { obs.paths[q + i] = get32(b, p); p += 4; }
     of[r + Ob.SERVER] = s; of[r + Ob.PEER] = c.serverPeer(s); of[r + Ob.INFLIGHT] = -1; of[r + Ob.LAST_MID] = -1;
+    // The Observe number goes on from a little further: a program that ended while awake (a crash, a
+    // reset) may have sent notifications after the state was written, and a server drops one whose
+    // number is not newer for 128 s (RFC 7641 §3.4); a jump of SEQ_JUMP is newer in its 24-bit order.
+    of[r + Ob.SEQ] = (of[r + Ob.SEQ] + SEQ_JUMP) & 0xffffff;
   }
   // Write-Attributes rows.
   const at = c.attrs, af = at.f;
