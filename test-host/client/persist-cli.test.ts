@@ -69,4 +69,50 @@ test('CLI --queue-mode --state over coaps://: offline, SIGKILL, restart → an U
   }
 });
 
+test('CLI: the server restarted meanwhile (registration and DTLS session cache gone): the resumed session is refused → a full handshake; the Update → 4.04 → Register', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lwm2m-sleep-'));
+  const state = join(dir, 'state.json');
+  const serverLog: string[] = [];
+  const psk = { pskIdentity: 'sleepy2', pskKey: '00112233445566778899aabbccddeeff' };
+  let server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l), psk });
+  const port = server.port;
+  const args = ['client', '--endpoint', 'sleepy-cli2', '--server', `coaps://127.0.0.1:${port}`, '--lifetime', '600', '--state', state,
+    '--psk-identity', psk.pskIdentity, '--psk-key', psk.pskKey, '--queue-mode', '--queue-time', '2'];
+  let out = '';
+  const run = (): ChildProcess => {
+    const c = spawn(process.execPath, [cli, ...args]);
+    c.stdout!.on('data', (d) => (out += d)); c.stderr!.on('data', (d) => (out += d));
+    return c;
+  };
+  const all = () => out + '\n--- server ---\n' + serverLog.join('\n');
+  let c = run();
+  try {
+    await waitFor(() => server.registrations.has('sleepy-cli2'), 10_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(out), 10_000, all);
+    const closed = new Promise((r) => c.on('close', r));
+    c.kill('SIGKILL');
+    await closed;
+    // A new server on the same port: it knows neither the registration nor the session.
+    await server.stop();
+    server = await Lwm2mServer.start({ port, address: '127.0.0.1', log: (l) => serverLog.push('2: ' + l), psk });
+    let registered = 0;
+    server.on('registered', () => registered++);
+    const mark = out.length;
+    c = run();
+    await waitFor(() => registered === 1, 20_000, all);
+    const after = out.slice(mark);
+    assert.match(after, /resumed from the persisted sleep state/);
+    assert.match(after, /4\.04/, 'the Update answered 4.04: ' + after);
+    assert.ok(serverLog.some((l) => /^2: .*session established/.test(l)), 'a full handshake with the new server: ' + all());
+    assert.not.ok(serverLog.some((l) => /^2: .*session resumed/.test(l)), all());
+    const dereg = new Promise<void>((r) => server.once('deregistered', () => r()));
+    c.kill('SIGINT');
+    await dereg;
+  } finally {
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
