@@ -21,38 +21,43 @@ function waitFor(cond: () => boolean, ms: number, what: () => string): Promise<v
   });
 }
 
+const KEY = '00112233445566778899aabbccddeeff';
+
+/** The CLI client `endpoint` (its PSK identity too) of the coaps:// server on `port`, in Queue Mode
+ *  (2 s) with the state file `state`; its output is appended to o.out. */
+function cliClient(endpoint: string, port: number, state: string, o: { out: string }): ChildProcess {
+  const c = spawn(process.execPath, [cli, 'client', '--endpoint', endpoint, '--server', `coaps://127.0.0.1:${port}`, '--lifetime', '600', '--state', state,
+    '--psk-identity', endpoint, '--psk-key', KEY, '--queue-mode', '--queue-time', '2']);
+  c.stdout!.on('data', (d) => (o.out += d)); c.stderr!.on('data', (d) => (o.out += d));
+  return c;
+}
+
 test('CLI --queue-mode --state over coaps://: offline, SIGKILL, restart → an Update (no Register), the session resumed (one full handshake in all)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lwm2m-sleep-'));
   const state = join(dir, 'state.json');
   const serverLog: string[] = [];
-  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l), psk: { pskIdentity: 'sleepy', pskKey: '00112233445566778899aabbccddeeff' } });
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l), psk: { pskIdentity: 'sleepy-cli', pskKey: KEY } });
   let registered = 0, updated = 0;
   server.on('registered', () => registered++);
   server.on('updated', () => updated++);
-  const args = ['client', '--endpoint', 'sleepy-cli', '--server', `coaps://127.0.0.1:${server.port}`, '--lifetime', '600', '--state', state,
-    '--psk-identity', 'sleepy', '--psk-key', '00112233445566778899aabbccddeeff', '--queue-mode', '--queue-time', '2'];
-  let out = '';
-  const run = (): ChildProcess => {
-    const c = spawn(process.execPath, [cli, ...args]);
-    c.stdout!.on('data', (d) => (out += d)); c.stderr!.on('data', (d) => (out += d));
-    return c;
-  };
-  const all = () => out + '\n--- server ---\n' + serverLog.join('\n');
+  const o = { out: '' };
+  const run = () => cliClient('sleepy-cli', server.port, state, o);
+  const all = () => o.out + '\n--- server ---\n' + serverLog.join('\n');
   let c = run();
   try {
     await waitFor(() => registered === 1, 10_000, all);
-    await waitFor(() => /queue mode: offline \(socket closed\)/.test(out), 10_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(o.out), 10_000, all);
     await waitFor(() => { try { return 'lwm2m.sleep' in JSON.parse(readFileSync(state, 'utf8')); } catch { return false; } }, 5_000, all);
     assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'one full handshake');
     const closed = new Promise((r) => c.on('close', r));
     c.kill('SIGKILL');
     await closed;
-    const mark = out.length;
+    const mark = o.out.length;
     c = run();
     await waitFor(() => updated >= 1, 15_000, all);
     assert.is(registered, 1, 'no second Register: ' + all());
-    assert.match(out.slice(mark), /resumed from the persisted sleep state \(1 registration/);
-    assert.not.match(out.slice(mark), /registered with server/);
+    assert.match(o.out.slice(mark), /resumed from the persisted sleep state \(1 registration/);
+    assert.not.match(o.out.slice(mark), /registered with server/);
     assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'no second full handshake: ' + all());
     assert.ok(serverLog.some((l) => /session resumed/.test(l)), 'an abbreviated handshake: ' + all());
     // Stopping de-registers and forgets the state.
@@ -73,22 +78,16 @@ test('CLI: the server restarted meanwhile (registration and DTLS session cache g
   const dir = mkdtempSync(join(tmpdir(), 'lwm2m-sleep-'));
   const state = join(dir, 'state.json');
   const serverLog: string[] = [];
-  const psk = { pskIdentity: 'sleepy2', pskKey: '00112233445566778899aabbccddeeff' };
+  const psk = { pskIdentity: 'sleepy-cli2', pskKey: KEY };
   let server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l), psk });
   const port = server.port;
-  const args = ['client', '--endpoint', 'sleepy-cli2', '--server', `coaps://127.0.0.1:${port}`, '--lifetime', '600', '--state', state,
-    '--psk-identity', psk.pskIdentity, '--psk-key', psk.pskKey, '--queue-mode', '--queue-time', '2'];
-  let out = '';
-  const run = (): ChildProcess => {
-    const c = spawn(process.execPath, [cli, ...args]);
-    c.stdout!.on('data', (d) => (out += d)); c.stderr!.on('data', (d) => (out += d));
-    return c;
-  };
-  const all = () => out + '\n--- server ---\n' + serverLog.join('\n');
+  const o = { out: '' };
+  const run = () => cliClient('sleepy-cli2', port, state, o);
+  const all = () => o.out + '\n--- server ---\n' + serverLog.join('\n');
   let c = run();
   try {
     await waitFor(() => server.registrations.has('sleepy-cli2'), 10_000, all);
-    await waitFor(() => /queue mode: offline \(socket closed\)/.test(out), 10_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(o.out), 10_000, all);
     const closed = new Promise((r) => c.on('close', r));
     c.kill('SIGKILL');
     await closed;
@@ -97,10 +96,10 @@ test('CLI: the server restarted meanwhile (registration and DTLS session cache g
     server = await Lwm2mServer.start({ port, address: '127.0.0.1', log: (l) => serverLog.push('2: ' + l), psk });
     let registered = 0;
     server.on('registered', () => registered++);
-    const mark = out.length;
+    const mark = o.out.length;
     c = run();
     await waitFor(() => registered === 1, 20_000, all);
-    const after = out.slice(mark);
+    const after = o.out.slice(mark);
     assert.match(after, /resumed from the persisted sleep state/);
     assert.match(after, /4\.04/, 'the Update answered 4.04: ' + after);
     assert.ok(serverLog.some((l) => /^2: .*session established/.test(l)), 'a full handshake with the new server: ' + all());
