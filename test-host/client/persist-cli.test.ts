@@ -45,16 +45,16 @@ test('CLI --queue-mode --state over coaps://: offline, SIGKILL, restart → an U
   const all = () => o.out + '\n--- server ---\n' + serverLog.join('\n');
   let c = run();
   try {
-    await waitFor(() => registered === 1, 10_000, all);
-    await waitFor(() => /queue mode: offline \(socket closed\)/.test(o.out), 10_000, all);
-    await waitFor(() => { try { return 'lwm2m.sleep' in JSON.parse(readFileSync(state, 'utf8')); } catch { return false; } }, 5_000, all);
+    await waitFor(() => registered === 1, 30_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(o.out), 30_000, all);
+    await waitFor(() => { try { return 'lwm2m.sleep' in JSON.parse(readFileSync(state, 'utf8')); } catch { return false; } }, 15_000, all);
     assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'one full handshake');
     const closed = new Promise((r) => c.on('close', r));
     c.kill('SIGKILL');
     await closed;
     const mark = o.out.length;
     c = run();
-    await waitFor(() => updated >= 1, 15_000, all);
+    await waitFor(() => updated >= 1, 30_000, all);
     assert.is(registered, 1, 'no second Register: ' + all());
     assert.match(o.out.slice(mark), /resumed from the persisted sleep state \(1 registration/);
     assert.not.match(o.out.slice(mark), /registered with server/);
@@ -86,8 +86,8 @@ test('CLI: the server restarted meanwhile (registration and DTLS session cache g
   const all = () => o.out + '\n--- server ---\n' + serverLog.join('\n');
   let c = run();
   try {
-    await waitFor(() => server.registrations.has('sleepy-cli2'), 10_000, all);
-    await waitFor(() => /queue mode: offline \(socket closed\)/.test(o.out), 10_000, all);
+    await waitFor(() => server.registrations.has('sleepy-cli2'), 30_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(o.out), 30_000, all);
     const closed = new Promise((r) => c.on('close', r));
     c.kill('SIGKILL');
     await closed;
@@ -98,7 +98,7 @@ test('CLI: the server restarted meanwhile (registration and DTLS session cache g
     server.on('registered', () => registered++);
     const mark = o.out.length;
     c = run();
-    await waitFor(() => registered === 1, 20_000, all);
+    await waitFor(() => registered === 1, 30_000, all);
     const after = o.out.slice(mark);
     assert.match(after, /resumed from the persisted sleep state/);
     assert.match(after, /4\.04/, 'the Update answered 4.04: ' + after);
