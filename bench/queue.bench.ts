@@ -11,7 +11,10 @@
 // Modes: always on (binding U, one session for the day); queue mode (b=U&Q) with a full handshake at
 // every wake; with session resumption (abbreviated handshake); with the session kept across the sleep
 // (the HAL rebinds the same port and the server keeps the session — what an RFC 9146 Connection ID
-// gives when the port changes: not measured against a CID peer here).
+// gives when the port changes: not measured against a CID peer here); deep sleep with the persisted
+// state (src/client/persist.ts): the program stops at every sleep and starts again at its wake (its
+// monotonic clock from 0), taking back its registration, observation and DTLS resumption state from
+// storage — no Register, an abbreviated handshake per wake.
 import { queueWorld } from '../test-host/client/queue-world.js';
 import { Ev } from '../src/client/events.js';
 
@@ -20,45 +23,64 @@ export interface QueueBenchRow {
   sent: number; sentBytes: number; received: number; receivedBytes: number;
   fullHandshakes: number; abbreviatedHandshakes: number;
   awakeSeconds: number; notifications: number; wakes: number; cancelled: number;
+  /** Registers the server got (1: the first only). */
+  registers: number;
 }
 
-const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep' }[] = [
+const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep'; deep?: boolean }[] = [
   { mode: 'always on (b=U)', binding: 'U' },
   { mode: 'queue, full handshake per wake', binding: 'UQ', dtls: 'full' },
   { mode: 'queue, resumption per wake', binding: 'UQ', dtls: 'resume' },
   { mode: 'queue, session kept (same port)', binding: 'UQ', dtls: 'keep' },
+  { mode: 'deep sleep, persisted state (restart per wake)', binding: 'UQ', dtls: 'resume', deep: true },
 ];
 
 /** Runs every mode for `seconds` of simulated time after registration and the Observe. */
 export function runQueueBench(seconds: number): QueueBenchRow[] {
   const rows: QueueBenchRow[] = [];
   for (const m of MODES) {
-    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, pmax: 300, lifetime: 86400, seed: 5 });
+    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, pmax: 300, lifetime: 86400, seed: 5, persist: m.deep });
     w.register();
     w.observe();
-    const c = w.board.client;
     const t0 = w.net.now;
+    // Deep sleep: runs to `until`, the program stopped from each sleep to its planned wake, then
+    // started again (1 ms before the deadline: the restored client waits for it).
+    const run = (until: number): void => {
+      if (!m.deep) { w.net.run({ until, maxSteps: 1_000_000 }); return; }
+      for (;;) {
+        w.net.run({ done: () => w.board.client.offline, until, maxSteps: 1_000_000 });
+        if (!w.board.client.offline || w.net.now >= until) return;
+        const a = w.events.filter((e) => e.e === Ev.OFFLINE).at(-1)!.a;
+        const wakeAt = a < 0 ? Infinity : a;
+        if (wakeAt - 1 >= until) return;
+        w.net.run({ until: wakeAt - 1, maxSteps: 1_000_000 });
+        w.restart();
+      }
+    };
     let v = 21.5;
     // A change every 10 minutes. The pmax that follows a change by 300 s falls on the next change:
     // the value is set at that instant before the client's timers run (the clock is moved to it
     // without processing it), so the two make one notification, as they do on a device whose sensor
     // is read before the client is polled.
     for (let t = t0 + 600_000; t <= t0 + seconds * 1000; t += 600_000) {
-      w.net.run({ until: t - 1, maxSteps: 1_000_000 });
+      run(t - 1);
       w.net.now = t;
+      if (m.deep && w.board.client.offline) w.restart(); // the program starts for the reading
       v = v === 21.5 ? 21.8 : 21.5;
       w.board.temperature.set(v);
       w.net.kick();
     }
-    w.net.run({ until: t0 + seconds * 1000, maxSteps: 1_000_000 });
+    run(t0 + seconds * 1000);
+    const c = w.board.client;
     const tr = w.traffic();
     rows.push({
       mode: m.mode, ...tr,
       fullHandshakes: w.fullHandshakes, abbreviatedHandshakes: w.abbreviatedHandshakes,
-      awakeSeconds: Math.round(c.queue!.awakeSeconds(w.net.now)),
+      awakeSeconds: Math.round(c.queue!.awakeSeconds(w.clientNow)),
       notifications: w.server.notifications.length,
-      wakes: w.events.filter((e) => e.e === Ev.ONLINE).length,
+      wakes: w.events.filter((e) => e.e === Ev.ONLINE || e.e === Ev.SLEEP_RESUMED).length,
       cancelled: w.events.filter((e) => e.e === Ev.OBSERVE_CANCELLED).length,
+      registers: w.server.requests.filter((r) => r.path === '/rd').length,
     });
   }
   return rows;

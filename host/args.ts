@@ -225,7 +225,9 @@ Options:
                         3200, 3201, 3306, 3311, 3342, 3347, 6, 7); repeatable. Without any, the
                         board has a temperature sensor (3303)
   --queue-mode          LwM2M Queue Mode: register with Q; after --queue-time without an exchange the
-                        client goes offline (socket closed) until its next Update or notification
+                        client goes offline (socket closed) until its next Update or notification;
+                        with --state its registration, observations and DTLS session are saved at
+                        each sleep, so a restarted client carries on with an Update (no Register)
   --queue-time S        seconds reachable after the last exchange, 1–86400 (default 93: MAX_TRANSMIT_WAIT)
   --log-level L         error, warn, info (default) or debug
   --help, -h            this text

@@ -8,7 +8,7 @@ import { LogLevel } from '../hal/hal.js';
 import type { ClientCliOptions, CoapUri } from './args.js';
 import { formatCoapUri } from './args.js';
 import { Lwm2mClient as PublicClient, type Account, type ClientOptions, type Platform, type Transport } from '../hal/node/index.js';
-import { engineOf } from '../src/api/client.js';
+import { engineOf, sleepDiscardText } from '../src/api/client.js';
 import { simObject, type SimObject } from './sim-objects.js';
 import { Ev } from '../src/client/events.js';
 import { codeString } from '../src/coap/codes.js';
@@ -114,6 +114,10 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.OFFLINE: return a < 0 ? 'queue mode: offline (socket closed) until woken' : `queue mode: offline (socket closed) until ${(a / 1000).toFixed(1)} s (in ${Math.max(0, (a - c.now) / 1000).toFixed(1)} s)`;
     case Ev.ONLINE: return `queue mode: woken by ${['', 'a deadline (Update)', 'a notification', 'a datagram', 'a Send', 'a Register', 'the application'][a] ?? 'event ' + a} after ${b} s offline: awake`;
     case Ev.QUEUE_DROPPED: return `queue mode: the stored-notification ring is full: the oldest dropped (${a} so far)`;
+    case Ev.SLEEP_RESUMED: return `queue mode: resumed from the persisted sleep state (${a} registration${a === 1 ? '' : 's'}, stopped ${b} s): no Register`;
+    case Ev.SLEEP_DISCARDED: return `queue mode: the persisted sleep state is not used (${sleepDiscardText(a)}): registering afresh`;
+    case Ev.SLEEP_SAVED: return `queue mode: sleep state saved (${a} bytes)`;
+    case Ev.SLEEP_SAVE_FAILED: return `queue mode: the sleep state (${a} bytes) could not be saved: a restart would resume from the previous one, or register`;
     case Ev.CIPHERSUITE_UNSUPPORTED: return `Security instance /0/${a}: its DTLS ciphersuites (/0/${a}/16, e.g. 0x${b.toString(16).padStart(4, '0')}) are not implemented (only 0xc0a8 TLS_PSK_WITH_AES_128_CCM_8 and 0x00ae TLS_PSK_WITH_AES_128_CBC_SHA256): account not used`;
     default: return `event ${e} (${a}, ${b})`;
   }
@@ -124,12 +128,12 @@ export function eventLevel(e: number, a: number, b: number): LogLevel {
   switch (e) {
     case Ev.CONFIG_ERROR: case Ev.SAVE_FAILED: return LogLevel.ERROR;
     case Ev.BOOTSTRAP_FAILED: case Ev.REGISTRATION_FAILED: case Ev.DTLS_FAILED: case Ev.SECURITY_UNSUPPORTED:
-    case Ev.QUEUE_DROPPED:
+    case Ev.QUEUE_DROPPED: case Ev.SLEEP_DISCARDED: case Ev.SLEEP_SAVE_FAILED:
     case Ev.PROVISIONING_FAILED: case Ev.BOOTSTRAP_ROLLBACK: case Ev.REGISTRATION_EXHAUSTED: case Ev.CIPHERSUITE_UNSUPPORTED: return LogLevel.WARN;
     case Ev.SEND_DONE: return b >= 0x40 || b === 0 ? LogLevel.WARN : LogLevel.INFO;
     // A 2.31 Continue (one per Block1 block of a firmware push) is for debug only.
     case Ev.REQUEST: return (a & 0xff) === 0x5f ? LogLevel.DEBUG : (a & 0xff) >= 0x80 ? LogLevel.WARN : LogLevel.INFO;
-    case Ev.DROPPED_BY_BOOTSTRAP: case Ev.NOTIFY_SENT: return LogLevel.DEBUG;
+    case Ev.DROPPED_BY_BOOTSTRAP: case Ev.NOTIFY_SENT: case Ev.SLEEP_SAVED: return LogLevel.DEBUG;
     default: return LogLevel.INFO;
   }
 }

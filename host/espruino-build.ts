@@ -493,7 +493,7 @@ export function checkEspruinoBundle(code: string): BundleCheck {
  *  lwm2mServeAnyPeer=1 (INSECURE development switch: serve requests from any peer). */
 export const SETTINGS_KEYS = ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig',
   'lwm2mFirmware', 'lwm2mFirmwareVersion', 'lwm2mServeAnyPeer'];
-const NUMERIC_SETTINGS = ['lwm2mLocalPort', 'lwm2mFirmware', 'lwm2mServeAnyPeer'];
+const NUMERIC_SETTINGS = ['lwm2mLocalPort', 'lwm2mFirmware', 'lwm2mServeAnyPeer', 'lwm2mQueueMode', 'lwm2mQueueTime'];
 
 /** The boot code of a board (its .boot0, or the tests' boot.js): evaluates the bundle in the Storage
  *  slot lwm2m.boot names (hal/espruino/firmware.ts), else lwm2m-mcu.js; straight from flash. */
@@ -567,8 +567,9 @@ export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp
     // The portable AES (src/crypto/aes.ts, its tables built at load) only if something constructs
     // one: the HAL gives every DTLS session Espruino's native AES (hal/espruino/aes.ts).
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts', 'src/client/queue.ts'],
-    // Queue Mode (src/client/queue.ts) only when the client is built with queueMode.
+      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts'],
+    // Queue Mode (src/client/queue.ts, and its deep-sleep state src/client/persist.ts) only when the
+    // client is built with queueMode (lwm2mQueueMode=1).
     // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
     // server's payloads loaded go back to the application: a bootstrapped board keeps as many
     // variables free as a factory-configured one.
@@ -625,7 +626,7 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
     // As the device bundle: the portable AES (the platform gives native AES) and Queue Mode load on
     // first use only.
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts',
-      'src/crypto/aes.ts', 'src/client/queue.ts'],
+      'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts'],
     releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
     mangleProps: true,
   });

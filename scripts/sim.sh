@@ -36,7 +36,9 @@ for kv in ${SETTINGS:-} "$@"; do
     lwm2mFirmwareVersion) [[ "$val" =~ ^[A-Za-z0-9._+-]{1,31}$ ]] || die "bad lwm2mFirmwareVersion '$val': 1 to 31 of A-Z a-z 0-9 . _ + -" ;;
     lwm2mFirmware) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mFirmware '$val': 1 (object 5 where the platform can stage an image) or 0 (none)" ;;
     lwm2mFresh) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mFresh '$val': 1 (delete the stored configuration at start) or 0" ;;
-    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware, lwm2mFresh)" ;;
+    lwm2mQueueMode) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mQueueMode '$val': 1 (Queue Mode: offline between exchanges, state kept across restarts) or 0" ;;
+    lwm2mQueueTime) [[ "$val" =~ ^[0-9]{1,5}$ ]] || die "bad lwm2mQueueTime '$val': seconds reachable after the last exchange (0: 93)" ;;
+    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware, lwm2mFresh, lwm2mQueueMode, lwm2mQueueTime)" ;;
   esac
   args+=("$kv")
 done

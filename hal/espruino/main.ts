@@ -37,6 +37,14 @@ function halHooks(hal: EspruinoHal) {
       load: (out: Uint8Array) => hal.storageRead('config', out),
       save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite('config', buf, off, len),
     },
+    // Queue Mode's deep-sleep state (src/client/persist.ts), beside the configuration: passed only
+    // with lwm2mQueueMode=1.
+    sleepStore: {
+      load: (out: Uint8Array) => hal.storageRead('sleep', out),
+      save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite('sleep', buf, off, len),
+      erase: () => hal.storageDelete('sleep'),
+      wallClock: () => Date.now(),
+    },
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
     // Native AES, and native SHA-256 for the DTLS handshake (its transcript hash and PRF).
     aes: () => new EspruinoAes128(sha256),
@@ -60,7 +68,15 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   const hal = new EspruinoHal({ port: Number(setting('lwm2mLocalPort', over) ?? 0), logLevel: LogLevel.INFO, peerCache: sizes.maxPeers });
   const server = str('lwm2mServer'), bootstrap = str('lwm2mBootstrap'), id = str('lwm2mPskIdentity'), key = str('lwm2mPskKey');
   hal.log(LogLevel.INFO, 'lwm2m-mcu: endpoint ' + endpoint + ', server ' + (server || '-') + ', bootstrap ' + (bootstrap || '-'));
-  const account = (uri: string): AccountOptions => (id && key ? { uri: uri, pskIdentity: id, pskKey: hexBytes(key) } : { uri: uri });
+  // lwm2mQueueMode=1: Queue Mode (binding UQ, the socket released while offline, the state kept for a
+  // restart); lwm2mQueueTime: seconds reachable after the last exchange (0: 93).
+  const queue = !!setting('lwm2mQueueMode', over);
+  if (queue && Number(setting('lwm2mQueueTime', over) ?? 0) > 0) sizes.queueTime = Number(setting('lwm2mQueueTime', over)) * 1000;
+  const account = (uri: string): AccountOptions => {
+    const a: AccountOptions = id && key ? { uri: uri, pskIdentity: id, pskKey: hexBytes(key) } : { uri: uri };
+    if (queue) a.binding = 'UQ';
+    return a;
+  };
   const seed = new Uint8Array(16);
   hal.random(seed, 0, 16);
   const h = halHooks(hal);
@@ -72,7 +88,8 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
     endpoint: endpoint, seed: seed, config: sizes,
     server: server ? account(server) : undefined, bootstrap: bootstrap ? account(bootstrap) : undefined,
     store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks, firmware: fw,
-    acceptUnknownPeers: !!setting('lwm2mServeAnyPeer', over), // INSECURE development switch (the CLI's --insecure-serve-any-peer)
+    acceptUnknownPeers: !!setting('lwm2mServeAnyPeer', over),
+    queueMode: queue, sleepStore: queue ? h.sleepStore : undefined, // INSECURE development switch (the CLI's --insecure-serve-any-peer)
     device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: str('lwm2mFirmwareVersion') || '0.1.0' },
   });
   LWM2M_SETTINGS = null; // read once: its variables go back to the application
@@ -101,6 +118,9 @@ function boot(): void {
       if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: registered, ' + Math.round((getTime() - LWM2M_T0) * 1000) + ' ms after start');
       else if (e === Ev.BOOTSTRAP_FINISHED) { hal.log(LogLevel.INFO, 'lwm2m-mcu: bootstrap finished'); releaseBootstrapCode(); }
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
+      else if (e === Ev.OFFLINE) hal.log(LogLevel.INFO, 'lwm2m-mcu: queue mode: offline');
+      else if (e === Ev.SLEEP_RESUMED) hal.log(LogLevel.INFO, 'lwm2m-mcu: resumed from the persisted sleep state: no Register');
+      else if (e === Ev.SLEEP_DISCARDED) hal.log(LogLevel.WARN, 'lwm2m-mcu: the persisted sleep state is not used (reason ' + client.eventA + '): registering afresh');
     }
     hal.setTimer(stopped ? Infinity : deadline, pump);
   };

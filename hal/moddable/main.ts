@@ -72,12 +72,18 @@ async function boot(): Promise<void> {
   // On a board it would forget the bootstrapped configuration at every boot: for the simulator.
   if (String(config.lwm2mFresh ?? "0") === "1") {
     hal.storageDelete("config");
+    hal.storageDelete("sleep");
     hal.log(LogLevel.INFO, "lwm2m-mcu: lwm2mFresh=1: the stored configuration is deleted");
   }
   // A bad setting is logged and left out: the app runs with what it can (e.g. the bootstrap server only).
   const hexOk = /^([0-9a-fA-F]{2})+$/.test(s.pskKey);
   if (s.pskKey && !hexOk) hal.log(LogLevel.ERROR, "lwm2m-mcu: lwm2mPskKey ignored: not hex digits, two per byte");
-  const psk = s.pskIdentity && hexOk ? { pskIdentity: s.pskIdentity, pskKey: hexBytes(s.pskKey) } : {};
+  // Queue Mode (lwm2mQueueMode=1, off by default; lwm2mQueueTime s reachable after the last exchange):
+  // binding UQ, the socket closed while offline, and the state to carry on after a restart (a deep
+  // sleep, a reset) kept beside the configuration (src/client/persist.ts).
+  const queue = String(config.lwm2mQueueMode ?? "0") === "1";
+  if (queue && Number(config.lwm2mQueueTime ?? 0) > 0) s.sizes = { ...s.sizes, queueTime: Number(config.lwm2mQueueTime) * 1000 };
+  const psk = { ...(s.pskIdentity && hexOk ? { pskIdentity: s.pskIdentity, pskKey: hexBytes(s.pskKey) } : {}), ...(queue ? { binding: "UQ" } : {}) };
   const server = await account(hal, "lwm2mServer", s.server, psk);
   const bootstrap = await account(hal, "lwm2mBootstrap", s.bootstrap, psk);
   const seed = new Uint8Array(16);
@@ -97,6 +103,12 @@ async function boot(): Promise<void> {
       save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite("config", buf, off, len),
     },
     provisioning: hal.provisioning(),
+    ...(queue ? { queueMode: true, sleepStore: {
+      load: (out: Uint8Array) => hal.storageRead("sleep", out),
+      save: (buf: Uint8Array, off: number, len: number) => hal.storageWrite("sleep", buf, off, len),
+      erase: () => hal.storageDelete("sleep"),
+      wallClock: () => Date.now(),
+    } } : {}),
     // DTLS: ClientHello randoms from the platform's RNG, AES in C (crypt BlockCipher), one per session.
     random: (buf: Uint8Array, off: number, len: number) => hal.random(buf, off, len),
     aes: () => new CryptAes128(),
@@ -130,6 +142,9 @@ async function boot(): Promise<void> {
       else if (e === Ev.REGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: registered");
       else if (e === Ev.BOOTSTRAP_FINISHED) hal.log(LogLevel.INFO, "lwm2m-mcu: bootstrap finished");
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, "lwm2m-mcu: de-registered");
+      else if (e === Ev.OFFLINE) hal.log(LogLevel.INFO, "lwm2m-mcu: queue mode: offline");
+      else if (e === Ev.SLEEP_RESUMED) hal.log(LogLevel.INFO, "lwm2m-mcu: resumed from the persisted sleep state: no Register");
+      else if (e === Ev.SLEEP_DISCARDED) hal.log(LogLevel.WARN, "lwm2m-mcu: the persisted sleep state is not used (reason " + client.eventA + "): registering afresh");
     }
     if (stopping && client.idle()) { hal.log(LogLevel.INFO, "lwm2m-mcu: stopped"); hal.close(); return; }
     hal.setTimer(deadline, pump);

@@ -6,7 +6,8 @@
 // Events: the engine's fixed event ring is drained after every turn of the driver and handed to the
 // callbacks; a callback that throws is reported to onError, never to the engine.
 import type { Config } from '../config.js';
-import { Lwm2mClient as Core, Sv, stopWait, type ConfigStore } from '../client/client.js';
+import { Lwm2mClient as Core, Reg, Sv, stopWait, type ConfigStore } from '../client/client.js';
+import type { SleepStore } from '../client/persist.js';
 import { sendQueued } from '../client/send-loop.js';
 import { Ev } from '../client/events.js';
 import { COMPOSITE_PATHS, Ob } from '../client/observe.js';
@@ -112,6 +113,13 @@ export interface ClientOptions {
   queueMode?: boolean;
   /** Queue Mode: the DTLS session across a sleep — "resume" (default), "full", or "keep". */
   queueDtls?: 'keep' | 'resume' | 'full';
+  /** Queue Mode, deep sleep that restarts the program: each time the client goes offline it keeps its
+   *  registration, observations, stored notifications and DTLS session (resumption) in storage, beside
+   *  the configuration (key "lwm2m.sleep"), so that a restarted program carries on with an Update —
+   *  no Register, no full handshake. Default: on with queueMode when `storage` is not false (one write
+   *  of a few hundred bytes per sleep); false turns it off. A registration taken back calls
+   *  onRegistered as a Register does. docs/queue-mode.md. */
+  persistSleep?: boolean;
   /** Resolves server host names (synchronously) to literal addresses; literals and localhost need none. */
   resolveHost?: (name: string) => string | null;
   /** Smartcard/provisioning bootstrap data (TLV or SenML CBOR of "/"). */
@@ -236,13 +244,21 @@ export class Lwm2mClient implements DeviceControl {
       save: (buf, off, len) => (this.#transport ? this.#transport.storageWrite(key, buf, off, len) : true),
       unusable: () => { if (hooks?.storeUnusable) hooks.storeUnusable(); else this.#log(0, `the stored configuration (${key}) does not decode: not used`); },
     };
+    // Deep sleep that restarts the program (src/client/persist.ts): beside the configuration.
+    const sleepKey = key === false ? '' : key === 'lwm2m.config' ? 'lwm2m.sleep' : key + '.sleep';
+    const sleepStore: SleepStore | null = key === false || o.queueMode !== true || o.persistSleep === false ? null : {
+      load: (out) => (this.#transport ? this.#transport.storageRead(sleepKey, out) : -1),
+      save: (buf, off, len) => (this.#transport ? this.#transport.storageWrite(sleepKey, buf, off, len) : false),
+      erase: () => { if (this.#transport) this.#transport.storageDelete(sleepKey); },
+      wallClock: () => Date.now(),
+    };
     const core = new Core({
       endpoint: o.endpoint, seed, config: sz, objects: defs, factory, store, version: o.version,
       provisioning: o.provisioning ?? null, confirmableNotifications: o.confirmableNotifications,
       keepOnBootstrapDelete: keep, resolveHost: o.resolveHost,
       random: (b, off, len) => platform.random(b, off, len),
       ...(hooks?.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
-      ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls } : {}),
+      ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls, ...(sleepStore ? { sleepStore } : {}) } : {}),
       ...(platform.aes ? { aes: () => (platform.aes as () => ReturnType<NonNullable<Platform['aes']>>)() } : {}),
     }, slab);
     this.#core = core;
@@ -397,6 +413,20 @@ export class Lwm2mClient implements DeviceControl {
           case Ev.OBSERVE_STARTED: if (o.onObserveStarted) o.onObserveStarted(this.#observedPath(b), a); break;
           case Ev.OBSERVE_CANCELLED: if (o.onObserveStopped) o.onObserveStopped(this.#observedPath(b), a); break;
           case Ev.FIRMWARE: if (o.onFirmware) o.onFirmware(a, b); break;
+          // One line each (an application with onEvent logs them itself).
+          case Ev.SLEEP_RESUMED: {
+            if (!o.onEvent) this.#log(2, `resumed from the persisted sleep state (${a} registration${a === 1 ? '' : 's'}, stopped ${b} s): no Register`);
+            // The registrations taken back are registrations: onRegistered for each, as after a Register.
+            const sv = c.srv;
+            if (o.onRegistered) {
+              for (let s = 0; s < c.nServers; s++) {
+                const st = sv[s * Sv.SIZE + Sv.STATE]; // (its Update may be out already)
+                if (sv[s * Sv.SIZE + Sv.USED] && (st === Reg.REGISTERED || st === Reg.UPDATING)) o.onRegistered(this.#serverInfo(sv[s * Sv.SIZE + Sv.SSID]));
+              }
+            }
+            break;
+          }
+          case Ev.SLEEP_DISCARDED: if (!o.onEvent) this.#log(1, `the persisted sleep state is not used (${sleepDiscardText(a)}): registering afresh`); break;
           default: break;
         }
       } catch (err) {
@@ -476,3 +506,9 @@ export interface EngineHooks {
 export function engineOf(c: Lwm2mClient): Core { return Lwm2mClient.engineOf(c); }
 
 export type { PeerAddress };
+
+/** Why a persisted sleep state was not used (Ev.SLEEP_DISCARDED a, src/client/persist.ts SleepDiscard). */
+export function sleepDiscardText(why: number): string {
+  return ['', 'damaged', 'written for another endpoint', 'written under another configuration', 'the registration has expired',
+    'the wall clock went back', 'another format'][why] ?? 'reason ' + why;
+}

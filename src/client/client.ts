@@ -44,6 +44,7 @@ import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, scheme
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
 import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
+import { SleepState, restoreSleep, forgetSleep, type SleepStore } from './persist.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -108,6 +109,11 @@ export interface ClientOptions {
    *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), or kept ("keep":
    *  the HAL keeps or rebinds the same port, or the server takes a Connection ID). */
   queueDtls?: 'keep' | 'resume' | 'full';
+  /** Queue Mode, deep sleep that restarts the program (src/client/persist.ts): where the client keeps,
+   *  each time it goes offline, its registrations, observations, stored notifications and DTLS
+   *  resumption state, so that after a restart it carries on with an Update rather than a Register (the
+   *  HAL's storage, beside the configuration). Used only with queueMode; none: nothing is kept. */
+  sleepStore?: SleepStore | null;
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -115,7 +121,7 @@ export const enum Bs { IDLE = 0, HOLDOFF = 1, REQUESTING = 2, ACTIVE = 3 }
 export const enum BsMode { CLIENT = 0, SERVER = 1, SMARTCARD = 2, FACTORY = 3 }
 export const enum Tag { REGISTER = 1, UPDATE = 2, DEREGISTER = 3, BOOTSTRAP_REQUEST = 4, NOTIFY = 5, SEND = 6, BOOTSTRAP_PACK = 7, FIRMWARE = 8 }
 
-const LOC_BYTES = 64;
+export const LOC_BYTES = 64;
 /** The slot of Lwm2mClient.f64 the endpoint's deadline crosses in: read at once (dm.ts notifyDue uses every slot as scratch). */
 const F64_DEADLINE = 7;
 const RD = ascii('rd');
@@ -213,7 +219,8 @@ export class Lwm2mClient implements EndpointHandler {
   bodyOff = 0;
   /** Bootstrap-Request Trigger executed: bootstrap once its 2.04 has gone out. */
   bsTriggerPending = false;
-  private readonly persistBuf: Uint8Array;
+  /** The configuration's serialization buffer (persist.ts writes the sleep state there too). */
+  readonly persistBuf: Uint8Array;
   private readonly addr = new PeerAddress();
 
   // Server accounts: row s of each (serverSsid(s) etc. read them from outside).
@@ -255,6 +262,8 @@ export class Lwm2mClient implements EndpointHandler {
   /** Queue Mode state and the stored notifications (src/client/queue.ts), when ClientOptions.queueMode.
    *  Declared only (no property until then), as `firmware`. */
   declare queue: QueueMode | undefined;
+  /** The persisted sleep state (src/client/persist.ts), with queueMode and a sleepStore. Declared only. */
+  declare sleep: SleepState | undefined;
   /** Arguments of the event nextEvent() returned. */
   eventA = 0;
   eventB = 0;
@@ -317,6 +326,7 @@ export class Lwm2mClient implements EndpointHandler {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
     if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
+    if (this.queue !== undefined && opts.sleepStore) this.sleep = new SleepState(this, slab, opts.sleepStore);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -394,6 +404,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.loadConfiguration();
     if (this.firmware !== undefined) this.firmware.onStart(); // before a bootstrap stages a copy of the table
     this.startFresh();
+    if (this.sleep !== undefined) restoreSleep(this, now);
   }
 
   /** De-registers from every server that holds a registration (DELETE /rd/loc); poll and transmit
@@ -404,6 +415,7 @@ export class Lwm2mClient implements EndpointHandler {
   stop(now: number): void {
     this.now = now;
     this.stopping = true;
+    if (this.sleep !== undefined) forgetSleep(this);
     for (let s = 0; s < this.nServers; s++) {
       const sv = this.srv, b = s * Sv.SIZE, tm = this.srvTime, d = s * SvT.SIZE;
       if (!sv[b + Sv.USED]) continue;

@@ -45,6 +45,11 @@ export const enum Ev {
   OFFLINE = 50,              // a: the deadline until which the HAL may sleep (ms on the client's clock; -1: none)
   ONLINE = 51,               // a: why it woke (Wake: 1 a deadline/Update, 2 a notification, 3 a datagram, 4 a Send, 5 a Register, 6 other), b: s offline
   QUEUE_DROPPED = 52,        // a: stored notifications dropped so far (the ring was full: the oldest goes), b: ssid             // a: Firmware Update State (/5/0/3), b: Update Result (/5/0/5) (41: clear of the numbers other branches add)
+  // Deep sleep that restarts the program (src/client/persist.ts; 53…56).
+  SLEEP_RESUMED = 53,        // a: server registrations taken back from the persisted state (no Register), b: s the program was stopped
+  SLEEP_DISCARDED = 54,      // the persisted state was not used (the client registers afresh): a: why (SleepDiscard: 1 damaged, 2 another endpoint, 3 another configuration or sizes, 4 expired, 5 wall clock went back, 6 another format)
+  SLEEP_SAVED = 55,          // the state was written at going offline: a: bytes
+  SLEEP_SAVE_FAILED = 56,    // the store refused it: a: bytes (a restart then resumes from the previous state, or registers)
 }
 
 export class EventRing {

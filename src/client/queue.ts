@@ -30,6 +30,7 @@ import { Opt } from '../coap/option.js';
 import { NONE } from '../model/record.js';
 import { Slab } from '../slab.js';
 import { maxTransmitWait } from '../config.js';
+import { persistSleep } from './persist.js';
 
 /** Why the client woke (Ev.ONLINE a). */
 export const enum Wake { DEADLINE = 1, NOTIFY = 2, INPUT = 3, SEND = 4, REGISTER = 5, OTHER = 6 }
@@ -231,6 +232,7 @@ function goOffline(c: Lwm2mClient, now: number, until: number): void {
     }
   }
   c.events.push(Ev.OFFLINE, until === Infinity ? -1 : until, 0);
+  if (c.sleep !== undefined) persistSleep(c, now); // deep sleep that restarts the program (persist.ts)
 }
 
 /** At the end of poll(): the deadline the driver waits for. Awake: the earliest of the client's own

@@ -14,6 +14,7 @@ import { TemperatureObject } from '../objects/temperature.js';
 import { setNumber, setString, setBytes } from '../objects/values.js';
 import { utf8Bytes } from '../model/utf8.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
+import type { SleepStore } from './persist.js';
 import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from './firmware.js';
@@ -82,6 +83,8 @@ export interface BoardOptions {
   /** Queue Mode (see ClientOptions.queueMode, queueDtls). */
   queueMode?: boolean;
   queueDtls?: 'keep' | 'resume' | 'full';
+  /** Queue Mode, deep sleep that restarts the program (see ClientOptions.sleepStore). */
+  sleepStore?: SleepStore | null;
 }
 
 export interface Board {
@@ -152,7 +155,7 @@ export function createBoardClient(o: BoardOptions): Board {
     confirmableNotifications: o.confirmableNotifications, version: o.version,
     keepOnBootstrapDelete: o.keepOnBootstrapDelete ?? (o.firmware ? [3, 5] : undefined), bootstrapPack: o.bootstrapPack, resolveHost: o.resolveHost,
     random: o.random, aes: o.aes,
-    ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls } : {}),
+    ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls, ...(o.sleepStore ? { sleepStore: o.sleepStore } : {}) } : {}),
     // Only when on: a property costs the options object an XS slot on the device.
     ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
   }, o.slab);

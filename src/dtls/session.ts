@@ -52,7 +52,9 @@ const enum Hs { None = 0, WaitHello = 1, WaitServerFlight = 2, WaitCcs = 3, Wait
 const enum Fl { Handshake0 = 0, Ccs = 1, Handshake1 = 2 }
 
 /** Offsets in `keep`: the resumable session id, its master secret, our last Finished (resumed handshake),
- *  then the record keys of the write and the read side (CipherState's key and salt). */
+ *  then the record keys of the write and the read side (CipherState's key and salt). src/client/persist.ts
+ *  reads and writes the id and the master secret at these offsets, and resSidLen, resSuite, hasResumption
+ *  (a Queue Mode restart): the class itself carries no code for it in builds without Queue Mode. */
 const K_SID = 0;
 const K_MASTER = K_SID + MAX_SESSION_ID;
 const K_FIN = K_MASTER + MASTER_SECRET_LEN;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BENCH = fileURLToPath(new URL('../../bench/', import.meta.url));
-const NEEDS: Record<string, string> = { 'espruino.bench.js': 'ESPRUINO' };
+const NEEDS: Record<string, string> = { 'espruino.bench.js': 'ESPRUINO', 'espruino-offline.bench.js': 'ESPRUINO' };
 
 function run(file: string): Promise<{ code: number | null; out: string; ms: number }> {
   return new Promise((resolve) => {

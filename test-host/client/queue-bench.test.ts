@@ -30,4 +30,16 @@ test('queue bench, short: each mode delivers every notification; queue modes sle
   assert.ok(bytes(kept) < bytes(res) && bytes(res) < bytes(full), `${bytes(kept)} < ${bytes(res)} < ${bytes(full)}`);
 });
 
+test('queue bench, short: deep sleep with the persisted state — a restart per wake, one Register and one full handshake in all', () => {
+  const rows = runQueueBench(3600);
+  const deep = rows.find((r) => r.mode.startsWith('deep sleep'))!, res = rows.find((r) => r.mode.includes('resumption'))!;
+  assert.ok(deep.wakes >= 11, `${deep.wakes} restarts`);
+  assert.is(deep.registers, 1, 'no Register after a restart');
+  assert.is(deep.fullHandshakes, 1);
+  assert.ok(deep.abbreviatedHandshakes >= deep.wakes - 1, `${deep.abbreviatedHandshakes} abbreviated for ${deep.wakes} restarts`);
+  assert.ok(deep.awakeSeconds < 0.4 * 3600, `${deep.awakeSeconds} s awake`);
+  // What a wake costs is what it costs without the restart (resumption per wake), within a datagram.
+  assert.ok(Math.abs(deep.sent - res.sent) <= 2 && Math.abs(deep.received - res.received) <= 2, `${deep.sent}/${deep.received} vs ${res.sent}/${res.received}`);
+});
+
 test.run();

@@ -12,6 +12,8 @@ import type { Config } from '../../src/config.js';
 import { DtlsPskLayer } from '../../host/server.js';
 import type { SansIoCore } from '../../hal/hal.js';
 import { DtlsState } from '../../src/dtls/constants.js';
+import type { ConfigStore } from '../../src/client/client.js';
+import type { SleepStore } from '../../src/client/persist.js';
 
 export const PSK_ID = 'queue-client';
 export const PSK_KEY = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
@@ -29,6 +31,14 @@ export interface QueueWorldOptions {
   delay?: number;
   /** The server's DTLS layer resumes sessions (default true). */
   serverResumption?: boolean;
+  /** Deep sleep (src/client/persist.ts): the client keeps its sleep state in QueueWorld.stored, and
+   *  restart() stops the program and starts a new one (its monotonic clock from 0 again). */
+  persist?: boolean;
+  /** The endpoint name (default "queue-client"). */
+  endpoint?: string;
+  /** Stores of the configuration and the sleep state (default: none, and a map in QueueWorld.stored). */
+  store?: ConfigStore;
+  sleepStore?: SleepStore;
 }
 
 export interface QueueWorld {
@@ -49,6 +59,15 @@ export interface QueueWorld {
   observe(): void;
   /** Datagrams and bytes the client sent and received (what reached it). */
   traffic(): { sent: number; sentBytes: number; received: number; receivedBytes: number };
+  /** With `persist`: what the store holds (key → bytes), and the wall clock's offset from the network's. */
+  stored: Map<string, Uint8Array>;
+  wallSkew: number;
+  /** The client's clock now (the network's less the time of the last restart). */
+  readonly clientNow: number;
+  /** With `persist`: the program stops (nothing more is sent or received) and a new one starts at
+   *  once, on the same address, from what is stored; `change` alters its options (another endpoint,
+   *  another lifetime). Its clock starts from 0: board.client.now is the time since this restart. */
+  restart(change?: QueueWorldOptions): void;
 }
 
 export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
@@ -57,18 +76,28 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
   const secure = o.secure === true;
   const dtls = secure ? new DtlsPskLayer(server.ep, new Map([[PSK_ID, PSK_KEY]]), () => {}, { resumption: o.serverResumption !== false }) : null;
   const port = secure ? 5684 : 5683;
-  const board = createBoardClient({
-    endpoint: 'queue-client', seed: Uint8Array.of(o.seed ?? 1, 7, 7, 7),
+  const stored = new Map<string, Uint8Array>();
+  const w = { lostOffline: 0, lostBytes: 0, fullHandshakes: 0, abbreviatedHandshakes: 0, base: 0, wallSkew: 0, boots: 0 };
+  const make = (x: QueueWorldOptions): Board => createBoardClient({
+    endpoint: x.endpoint ?? 'queue-client', seed: Uint8Array.of(x.seed ?? 1, 7, 7, 7 + w.boots++),
     server: {
-      uri: `${secure ? 'coaps' : 'coap'}://127.0.0.1:${port}`, lifetime: o.lifetime ?? 86400, binding: o.binding ?? 'UQ',
-      pmax: o.pmax, pmin: o.pmin,
+      uri: `${secure ? 'coaps' : 'coap'}://127.0.0.1:${port}`, lifetime: x.lifetime ?? 86400, binding: x.binding ?? 'UQ',
+      pmax: x.pmax, pmin: x.pmin,
       ...(secure ? { pskIdentity: PSK_ID, pskKey: new Uint8Array(PSK_KEY) } : {}),
     },
-    config: o.config, queueMode: true, queueDtls: o.queueDtls,
+    config: x.config, queueMode: true, queueDtls: x.queueDtls, store: x.store,
+    ...(x.persist ? {
+      sleepStore: x.sleepStore ?? {
+        load: (out: Uint8Array) => { const v = stored.get('sleep'); if (!v || v.length > out.length) return -1; out.set(v); return v.length; },
+        save: (buf: Uint8Array, off: number, len: number) => { stored.set('sleep', buf.slice(off, off + len)); return true; },
+        erase: () => { stored.delete('sleep'); },
+        wallClock: () => 1.7e12 + net.now + w.wallSkew,
+      },
+    } : {}),
   });
-  const c = board.client;
+  let board = make(o);
+  let c = board.client;
   const events: QueueWorld['events'] = [];
-  const w = { lostOffline: 0, lostBytes: 0, fullHandshakes: 0, abbreviatedHandshakes: 0 };
   let lastState = 0;
   const track = () => {
     const s = c.dtls[0];
@@ -80,15 +109,15 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
   const core: SansIoCore = {
     receive: (b, off, len, f, now) => {
       if (c.offline) { w.lostOffline++; w.lostBytes += len; return 0; }
-      const r = c.receive(b, off, len, f, now);
+      const r = c.receive(b, off, len, f, now - w.base);
       track();
       return r;
     },
     poll: (now) => {
-      const d = c.poll(now);
+      const d = c.poll(now - w.base);
       track();
-      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: now, e, a: c.eventA, b: c.eventB });
-      return d;
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: now, e, a: e === Ev.OFFLINE && c.eventA >= 0 ? c.eventA + w.base : c.eventA, b: c.eventB });
+      return d + w.base;
     },
     transmit: (out, at) => c.transmit(out, at),
     get txPeer() { return c.txPeer; },
@@ -97,12 +126,24 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
   net.add('server', '127.0.0.1', port, dtls ?? server.ep);
   const serverPeer = server.ep.peerIndex(clientAddr, true);
   const world: QueueWorld = {
-    net, server, dtls, board, events, clientAddr, serverPeer,
+    net, server, dtls, events, clientAddr, serverPeer, stored,
+    get board() { return board; },
+    get wallSkew() { return w.wallSkew; },
+    get clientNow() { return net.now - w.base; },
+    set wallSkew(x: number) { w.wallSkew = x; },
+    restart(change: QueueWorldOptions = {}) {
+      board = make({ ...o, ...change });
+      c = board.client;
+      lastState = 0;
+      w.base = net.now;
+      c.start(0);
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: net.now, e, a: c.eventA, b: c.eventB });
+    },
     get lostOffline() { return w.lostOffline; },
     get fullHandshakes() { return w.fullHandshakes; },
     get abbreviatedHandshakes() { return w.abbreviatedHandshakes; },
     register() {
-      c.start(net.now);
+      c.start(net.now - w.base);
       net.run({ done: () => events.some((e) => e.e === Ev.REGISTERED), until: net.now + 120_000 });
       if (!events.some((e) => e.e === Ev.REGISTERED)) throw new Error('not registered');
     },

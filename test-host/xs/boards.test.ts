@@ -92,7 +92,7 @@ test('scripts/sim.sh (make sim): without $MODDABLE, or with a bad setting, one l
   const unbuilt = spawnSync('bash', [join(root, 'scripts', 'sim.sh')], { env: { ...env, MODDABLE: root }, encoding: 'utf8' });
   assert.is(unbuilt.status, 1);
   assert.match(unbuilt.stderr, /is not a Moddable SDK folder/);
-  for (const [bad, why] of [['lwm2mServer=http://x', /bad lwm2mServer/], ['lwm2mPskKey=abc', /bad lwm2mPskKey: hex/], ['lwm2mLocalPort=70000', /bad lwm2mLocalPort/], ['lwm2mFirmwareVersion=', /bad lwm2mFirmwareVersion/], ['lwm2mFirmware=yes', /bad lwm2mFirmware 'yes'/], ['lwm2mFresh=yes', /bad lwm2mFresh 'yes'/], ['color=red', /unknown setting 'color'/], ['lwm2mEndpoint', /key=value/]] as const) {
+  for (const [bad, why] of [['lwm2mServer=http://x', /bad lwm2mServer/], ['lwm2mPskKey=abc', /bad lwm2mPskKey: hex/], ['lwm2mLocalPort=70000', /bad lwm2mLocalPort/], ['lwm2mFirmwareVersion=', /bad lwm2mFirmwareVersion/], ['lwm2mFirmware=yes', /bad lwm2mFirmware 'yes'/], ['lwm2mFresh=yes', /bad lwm2mFresh 'yes'/], ['lwm2mQueueMode=2', /bad lwm2mQueueMode '2'/], ['lwm2mQueueTime=x', /bad lwm2mQueueTime 'x'/], ['color=red', /unknown setting 'color'/], ['lwm2mEndpoint', /key=value/]] as const) {
     const b = spawnSync('bash', [join(root, 'scripts', 'sim.sh'), bad], { env, encoding: 'utf8' });
     assert.is(b.status, 1, bad);
     assert.match(b.stderr, why);

@@ -19,5 +19,6 @@ import './suites/client.js';
 import './suites/scenario.js';
 import './suites/firmware.js';
 import './suites/queue.js';
+import './suites/persist.js';
 
 install();

@@ -1,0 +1,74 @@
+// Deep sleep that restarts the program under Espruino: the device bundle (hal/espruino/main.ts) with
+// lwm2mQueueMode=1, run from Storage (the emulated flash) by the Linux interpreter built with the
+// ESP32's 16,383 variables ($ESPRUINO_ESP32; skipped without), over coaps:// PSK against the host
+// server. Once offline (its sleep state in Storage, lwm2m.sleep.0/1) the interpreter is killed — no
+// De-register, as a deep sleep or a power cut ends the program — and started again on the same flash:
+// the server sees an Update, not a second Register, and no second full handshake (the session resumed).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { rmSync } from 'node:fs';
+import { buildDeviceBundle } from '../../host/espruino-build.js';
+import { Lwm2mServer } from '../../host/server.js';
+import { ESPRUINO_ESP32, runEspruino, storeScripts } from './espruino.js';
+
+const NAME = 'espruino-esp32: Queue Mode device killed while offline, started again from Storage → an Update, no Register, session resumed';
+const BOOT: [string, string] = ['boot.js', 'eval(require("Storage").read("lwm2m-mcu.js"));'];
+
+function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((_, rej) => { t = setTimeout(() => rej(new Error('timed out: ' + what())), ms); })]).finally(() => clearTimeout(t));
+}
+
+if (!ESPRUINO_ESP32) {
+  test.skip(NAME, () => {});
+} else {
+  test(NAME, async () => {
+    const serverLog: string[] = [];
+    const psk = { pskIdentity: 'esp-sleep', pskKey: '00112233445566778899aabbccddeeff' };
+    const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l), psk });
+    let registered = 0, updated = 0;
+    server.on('registered', () => registered++);
+    server.on('updated', () => updated++);
+    const bundle = await buildDeviceBundle(`lwm2mEndpoint=esp-sleep lwm2mServer=coaps://127.0.0.1:${server.port} lwm2mPskIdentity=${psk.pskIdentity} lwm2mPskKey=${psk.pskKey} lwm2mQueueMode=1 lwm2mQueueTime=2`);
+    let out = '', write: (s: string) => void = () => {};
+    const all = () => out.replace(/ {20,}/g, ' ').slice(-4000) + '\n--- server ---\n' + serverLog.join('\n');
+    let dir = '';
+    try {
+      // 1. Stored and started; registered; offline → killed (runEspruino kills it 1 s after the line).
+      const first = await runEspruino(ESPRUINO_ESP32, [...storeScripts('lwm2m-mcu.js', bundle.code), BOOT], {
+        timeoutMs: 90_000, until: /queue mode: offline/, keep: true, onOutput: (t) => { out = t; },
+      });
+      dir = first.dir;
+      out = first.out;
+      assert.match(first.out, /queue mode: offline/, all());
+      assert.is(registered, 1, all());
+      assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'one full handshake: ' + all());
+      // 2. The same flash, the program started again.
+      const second = runEspruino(ESPRUINO_ESP32, [BOOT], {
+        timeoutMs: 90_000, until: /@end/, dir, keep: true, onOutput: (t, w) => { out = t; write = w; },
+      });
+      await within(new Promise<void>((r) => { const iv = setInterval(() => { if (updated >= 1) { clearInterval(iv); r(); } }, 50); }), 40_000, all);
+      assert.match(out, /resumed from the persisted sleep state/, all());
+      assert.is(registered, 1, 'no second Register: ' + all());
+      assert.is(serverLog.filter((l) => /session established/.test(l)).length, 1, 'no second full handshake: ' + all());
+      assert.ok(serverLog.some((l) => /session resumed/.test(l)), 'an abbreviated handshake: ' + all());
+      // The variables in use once resumed and updated (as memory.test.ts reads them), for the record.
+      await new Promise((r) => setTimeout(r, 3000));
+      write('var m=process.memory();print("@mem "+(m.usage-m.history)+" "+m.total);m=0;\n');
+      await within(new Promise<void>((r) => { const iv = setInterval(() => { if (/@mem \d+ \d+/.test(out)) { clearInterval(iv); r(); } }, 50); }), 10_000, all);
+      const [used, total] = /@mem (\d+) (\d+)/.exec(out)!.slice(1).map(Number);
+      console.log(`  espruino-esp32, Queue Mode resumed from the sleep state (offline or awake): ${used} variables used, ${total - used} free of ${total}`);
+      const dereg = new Promise<void>((r) => server.once('deregistered', () => r()));
+      write('lwm2m.stop();\n');
+      await within(dereg, 20_000, all);
+      write('print("@end");\n');
+      await second;
+    } finally {
+      write('print("@end");\n');
+      await server.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
