@@ -110,8 +110,11 @@ export interface ClientOptions {
    *  MAX_TRANSMIT_WAIT, 93 s) the client goes offline and the platform's transport may sleep until the
    *  next Update or notification is due; notifications made meanwhile are stored per /1/x/6. */
   queueMode?: boolean;
-  /** Queue Mode: the DTLS session across a sleep — "resume" (default), "full", or "keep". */
-  queueDtls?: 'keep' | 'resume' | 'full';
+  /** Queue Mode: the DTLS session across a sleep — "resume" (default: closed, resumed at the wake),
+   *  "full" (closed, a full handshake at the wake), "keep" (kept: the platform binds the same port
+   *  again), or "cid" (RFC 9146 Connection ID offered; when the server grants one the session is kept
+   *  and used from whatever port the platform binds at the wake, no handshake; otherwise as "resume"). */
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   /** Resolves server host names (synchronously) to literal addresses; literals and localhost need none. */
   resolveHost?: (name: string) => string | null;
   /** Smartcard/provisioning bootstrap data (TLV or SenML CBOR of "/"). */

@@ -43,7 +43,7 @@ import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
-import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
+import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation, queueTimedOut } from './queue.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -105,9 +105,10 @@ export interface ClientOptions {
    *  builds no Queue Mode state (XS: no heap slot; Espruino: the module is not loaded). */
   queueMode?: boolean;
   /** Queue Mode: what a DTLS session becomes across a sleep — closed and
-   *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), or kept ("keep":
-   *  the HAL keeps or rebinds the same port, or the server takes a Connection ID). */
-  queueDtls?: 'keep' | 'resume' | 'full';
+   *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), kept ("keep":
+   *  the HAL keeps or rebinds the same port), or kept when the server granted an RFC 9146 Connection
+   *  ID, else resumed ("cid": the HAL may bind any port at the wake). */
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
 }
 
 export const enum Reg { IDLE = 0, WAIT = 1, REGISTERING = 2, REGISTERED = 3, UPDATING = 4, DEREGISTERING = 5, FAILED = 6, DISABLED = 7 }
@@ -316,7 +317,7 @@ export class Lwm2mClient implements EndpointHandler {
     for (let k = 0; k < c.dtlsSessions; k++) {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
-    if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
+    if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : opts.queueDtls === 'cid' ? QDtls.CID : QDtls.RESUME);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -746,8 +747,9 @@ export class Lwm2mClient implements EndpointHandler {
     if ((tag >> 8) === Tag.NOTIFY) this.obs.set(tag & 0xff, Ob.INFLIGHT, -1);
   }
 
-  onFailure(tag: number, reason: number): void {
+  onFailure(tag: number, reason: number, p: number): void {
     const kind = tag >> 8, s = tag & 0xff, sv = this.srv, b = s * Sv.SIZE;
+    if (reason === Failure.TIMEOUT && this.queue !== undefined) queueTimedOut(this, p);
     if (reason === Failure.SECURITY) {
       // The tag's index is a server account, except for the bootstrap server (ssid 0) and for a
       // notification (an observation: its server's ssid).

@@ -17,8 +17,15 @@
 // goes into the endpoint's ring at once (the latest value, as before).
 //
 // Over DTLS a sleep closes the session (close_notify) unless Config/ClientOptions.queueDtls is
-// "keep" (the HAL keeps or rebinds the same port, or the server accepts a Connection ID); on waking
-// the session is resumed (abbreviated handshake, "resume", the default) or renegotiated ("full").
+// "keep" (the HAL keeps or rebinds the same port); on waking the session is resumed (abbreviated
+// handshake, "resume", the default) or renegotiated ("full"). With "cid" the client offers RFC 9146
+// Connection IDs: a session whose server granted one is kept across the sleep and used from whatever
+// port the HAL binds at the wake, with no handshake (the server finds it by the CID, §6); a session
+// without one is closed and resumed as with "resume". A CON exchange over a kept CID session that
+// times out (the server restarted, or forgot or refused the CID) drops the session: the next message
+// goes after a full handshake — as Leshan's client does after a Register timeout ("maybe server lost
+// the session": a new handshake) and Anjay after an Update timeout over DTLS (a new Register). Opt-in,
+// as in both (Leshan's --cid, Anjay's use_connection_id are off by default).
 // Nothing here allocates after construction.
 
 import { Reg, Sv, type Lwm2mClient } from './client.js';
@@ -30,11 +37,12 @@ import { Opt } from '../coap/option.js';
 import { NONE } from '../model/record.js';
 import { Slab } from '../slab.js';
 import { maxTransmitWait } from '../config.js';
+import type { DtlsSession } from '../dtls/session.js';
 
 /** Why the client woke (Ev.ONLINE a). */
 export const enum Wake { DEADLINE = 1, NOTIFY = 2, INPUT = 3, SEND = 4, REGISTER = 5, OTHER = 6 }
 /** What becomes of a DTLS session across a sleep. */
-export const enum QDtls { KEEP = 0, RESUME = 1, FULL = 2 }
+export const enum QDtls { KEEP = 0, RESUME = 1, FULL = 2, CID = 3 }
 
 /** A stored notification's integers (row e of NotificationStore.f). */
 const enum SF { OBS = 0, SERVER = 1, PEER = 2, TOK_LEN = 3, CF = 4, LEN = 5, N = 6 }
@@ -72,6 +80,7 @@ export class QueueMode {
     f[QI.DTLS] = dtlsPolicy; f[QI.DEPTH] = d; f[QI.SLOT] = cfg.storedNotificationBytes; f[QI.NSERV] = n;
     f[QI.TOK_AT] = tokAt; f[QI.DATA_AT] = dataAt;
     this.b = slab.u8(dataAt + d * cfg.storedNotificationBytes);
+    if (dtlsPolicy === QDtls.CID) for (let s = 0; s < c.dtls.length; s++) c.dtls[s].offerConnectionId = true;
   }
 
   /** The deadline reported when the client went offline (ms on the client's clock; Infinity: none). */
@@ -187,7 +196,7 @@ export function wake(c: Lwm2mClient, reason: number): void {
     if (qm.b[s] === 0) continue;
     const p = c.serverPeer(s);
     const ch = p >= 0 ? c.ep.channel(p) : null;
-    if (ch !== null && ch.state === SEC_CLOSED) ch.reset(qm.dtlsPolicy === QDtls.RESUME);
+    if (ch !== null && ch.state === SEC_CLOSED) ch.reset(qm.dtlsPolicy !== QDtls.FULL);
   }
   c.events.push(Ev.ONLINE, reason, Math.round((now - qm.offlineSince) / 1000));
 }
@@ -227,7 +236,8 @@ function goOffline(c: Lwm2mClient, now: number, until: number): void {
       const ch = c.dtls.length > s ? c.dtls[s] : null;
       const p = c.serverPeer(s);
       // close_notify: a server may resume only a session closed cleanly (OpenSSL drops the others).
-      if (ch !== null && p >= 0 && c.ep.channel(p) === ch && ch.state === SEC_CONNECTED) ch.close();
+      // A session with the server's Connection ID stays ("cid").
+      if (ch !== null && p >= 0 && c.ep.channel(p) === ch && ch.state === SEC_CONNECTED && ch.peerCidLen === 0) ch.close();
     }
   }
   c.events.push(Ev.OFFLINE, until === Infinity ? -1 : until, 0);
@@ -246,6 +256,13 @@ export function queueDeadline(c: Lwm2mClient, now: number, own: number, ep: numb
   if (!canSleep(c)) return end > now && end < next ? end : next;
   if (now >= end) { goOffline(c, now, own); return own; }
   return end < next ? end : next;
+}
+
+/** A CON message to peer p timed out: over a session kept with a Connection ID ("cid"), the server
+ *  may have lost it — the session is dropped, the next message goes after a full handshake. */
+export function queueTimedOut(c: Lwm2mClient, p: number): void {
+  const ch = c.ep.channel(p) as DtlsSession | null;
+  if (ch !== null && ch.state === SEC_CONNECTED && ch.peerCidLen > 0) ch.reset(false);
 }
 
 /** A notification of observation k failed because the DTLS session to its server could not be

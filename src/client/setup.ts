@@ -81,7 +81,7 @@ export interface BoardOptions {
   firmwareOptions?: FirmwareOptions;
   /** Queue Mode (see ClientOptions.queueMode, queueDtls). */
   queueMode?: boolean;
-  queueDtls?: 'keep' | 'resume' | 'full';
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
 }
 
 export interface Board {

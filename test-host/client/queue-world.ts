@@ -21,7 +21,7 @@ export interface QueueWorldOptions {
   secure?: boolean;
   /** /1/x/7 (default "UQ"). */
   binding?: string;
-  queueDtls?: 'keep' | 'resume' | 'full';
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   config?: Partial<Config>;
   lifetime?: number;
   pmax?: number;
@@ -29,6 +29,10 @@ export interface QueueWorldOptions {
   delay?: number;
   /** The server's DTLS layer resumes sessions (default true). */
   serverResumption?: boolean;
+  /** The length of the Connection IDs the server's DTLS layer grants (default 6; 0: none). */
+  serverCid?: number;
+  /** The client's port changes at every wake (a HAL that binds a new port, a NAT rebinding). */
+  newPortAtWake?: boolean;
 }
 
 export interface QueueWorld {
@@ -43,6 +47,8 @@ export interface QueueWorld {
   lostOffline: number;
   fullHandshakes: number;
   abbreviatedHandshakes: number;
+  /** The client's ports, the first one and one per wake with newPortAtWake. */
+  ports: number[];
   /** Starts the client and runs until it is registered. */
   register(): void;
   /** The server observes /3303/0/5700 (SenML CBOR); returns the token's hex. */
@@ -55,7 +61,7 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
   const net = new SimNetwork(o.seed ?? 1, { delay: o.delay ?? 20 });
   const server = new SimServer(net, 'server', 11);
   const secure = o.secure === true;
-  const dtls = secure ? new DtlsPskLayer(server.ep, new Map([[PSK_ID, PSK_KEY]]), () => {}, { resumption: o.serverResumption !== false }) : null;
+  const dtls = secure ? new DtlsPskLayer(server.ep, new Map([[PSK_ID, PSK_KEY]]), () => {}, { resumption: o.serverResumption !== false, cid: o.serverCid }) : null;
   const port = secure ? 5684 : 5683;
   const board = createBoardClient({
     endpoint: 'queue-client', seed: Uint8Array.of(o.seed ?? 1, 7, 7, 7),
@@ -87,17 +93,22 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
     poll: (now) => {
       const d = c.poll(now);
       track();
-      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: now, e, a: c.eventA, b: c.eventB });
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) {
+        events.push({ t: now, e, a: c.eventA, b: c.eventB });
+        // The HAL binds its socket again at the wake, before the client's datagrams go out.
+        if (e === Ev.ONLINE && o.newPortAtWake === true) { clientAddr.port = clientAddr.port + 1; ports.push(clientAddr.port); }
+      }
       return d;
     },
     transmit: (out, at) => c.transmit(out, at),
     get txPeer() { return c.txPeer; },
   };
   const clientAddr = net.add('client', '127.0.0.1', 56830, core);
+  const ports = [clientAddr.port];
   net.add('server', '127.0.0.1', port, dtls ?? server.ep);
   const serverPeer = server.ep.peerIndex(clientAddr, true);
   const world: QueueWorld = {
-    net, server, dtls, board, events, clientAddr, serverPeer,
+    net, server, dtls, board, events, clientAddr, serverPeer, ports,
     get lostOffline() { return w.lostOffline; },
     get fullHandshakes() { return w.fullHandshakes; },
     get abbreviatedHandshakes() { return w.abbreviatedHandshakes; },
