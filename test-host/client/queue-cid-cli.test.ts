@@ -1,7 +1,7 @@
 // Queue Mode with an RFC 9146 Connection ID end to end over real UDP on loopback: the CLI client
 // (`--queue-mode --queue-dtls cid`) against the host LwM2M server over coaps:// (its DTLS layer grants
 // CIDs). While the client is offline its port is taken by another socket, so the Node HAL's wake binds
-// a new one: the Update goes from the new port inside the old session — no handshake, full or
+// a new one (the Update waits for that bind, not lost with the failed one): the Update goes from the new port inside the old session — no handshake, full or
 // abbreviated — and the server moves the registration there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -52,6 +52,8 @@ test('CLI --queue-dtls cid: the wake binds a new port, the Update goes from it w
     blocker = await occupy(oldPort);
     await waitFor(() => updated >= 1, 20_000, all);
     assert.match(out, /queue mode: woken by a deadline \(Update\)/);
+    // The Node HAL sends what the client had for it once the new port is bound: nothing is lost.
+    assert.not.match(out, /retransmitting/, 'the Update was not lost while the HAL bound a new port');
     const reg = server.registrations.get('queue-cid')!;
     assert.ok(reg.port !== oldPort, `the Update came from a new port (${reg.port}, was ${oldPort})`);
     assert.ok(serverLog.some((l) => /moved to 127\.0\.0\.1:\d+ \(Connection ID [0-9a-f]{12}\)/.test(l)), all());
