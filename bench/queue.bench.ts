@@ -10,8 +10,8 @@
 //
 // Modes: always on (binding U, one session for the day); queue mode (b=U&Q) with a full handshake at
 // every wake; with session resumption (abbreviated handshake); with the session kept across the sleep
-// (the HAL rebinds the same port and the server keeps the session — what an RFC 9146 Connection ID
-// gives when the port changes: not measured against a CID peer here).
+// (the HAL rebinds the same port and the server keeps the session); with an RFC 9146 Connection ID
+// (queueDtls "cid", the host DTLS layer granting one) and the client's port changing at every wake.
 import { queueWorld } from '../test-host/client/queue-world.js';
 import { Ev } from '../src/client/events.js';
 
@@ -22,18 +22,19 @@ export interface QueueBenchRow {
   awakeSeconds: number; notifications: number; wakes: number; cancelled: number;
 }
 
-const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep' }[] = [
+const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep' | 'cid'; newPort?: boolean }[] = [
   { mode: 'always on (b=U)', binding: 'U' },
   { mode: 'queue, full handshake per wake', binding: 'UQ', dtls: 'full' },
   { mode: 'queue, resumption per wake', binding: 'UQ', dtls: 'resume' },
   { mode: 'queue, session kept (same port)', binding: 'UQ', dtls: 'keep' },
+  { mode: 'queue, Connection ID (new port per wake)', binding: 'UQ', dtls: 'cid', newPort: true },
 ];
 
 /** Runs every mode for `seconds` of simulated time after registration and the Observe. */
 export function runQueueBench(seconds: number): QueueBenchRow[] {
   const rows: QueueBenchRow[] = [];
   for (const m of MODES) {
-    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, pmax: 300, lifetime: 86400, seed: 5 });
+    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, newPortAtWake: m.newPort, pmax: 300, lifetime: 86400, seed: 5 });
     w.register();
     w.observe();
     const c = w.board.client;
