@@ -43,7 +43,7 @@ import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
-import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation, queueTimedOut } from './queue.js';
+import { QueueMode, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
 export interface ConfigStore {
@@ -317,7 +317,7 @@ export class Lwm2mClient implements EndpointHandler {
     for (let k = 0; k < c.dtlsSessions; k++) {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
-    if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : opts.queueDtls === 'cid' ? QDtls.CID : QDtls.RESUME);
+    if (opts.queueMode === true) this.queue = new QueueMode(this, slab);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
 
@@ -349,7 +349,7 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   emit(kind: number, a: number, b: number): void {
-    if (this.queue !== undefined) queueOnEvent(this, kind, a);
+    if (this.queue !== undefined) queueOnEvent(this, kind, a, b);
     this.events.push(kind, a, b);
   }
 
@@ -747,9 +747,8 @@ export class Lwm2mClient implements EndpointHandler {
     if ((tag >> 8) === Tag.NOTIFY) this.obs.set(tag & 0xff, Ob.INFLIGHT, -1);
   }
 
-  onFailure(tag: number, reason: number, p: number): void {
+  onFailure(tag: number, reason: number): void {
     const kind = tag >> 8, s = tag & 0xff, sv = this.srv, b = s * Sv.SIZE;
-    if (reason === Failure.TIMEOUT && this.queue !== undefined) queueTimedOut(this, p);
     if (reason === Failure.SECURITY) {
       // The tag's index is a server account, except for the bootstrap server (ssid 0) and for a
       // notification (an observation: its server's ssid).

@@ -21,9 +21,9 @@
 // handshake, "resume", the default) or renegotiated ("full"). With "cid" the client offers RFC 9146
 // Connection IDs: a session whose server granted one is kept across the sleep and used from whatever
 // port the HAL binds at the wake, with no handshake (the server finds it by the CID, §6); a session
-// without one is closed and resumed as with "resume". A CON exchange over a kept CID session that
-// times out (the server restarted, or forgot or refused the CID) drops the session: the next message
-// goes after a full handshake — as Leshan's client does after a Register timeout ("maybe server lost
+// without one is closed and resumed as with "resume". A Register or Update over a kept CID session
+// that times out (the server restarted, or forgot or refused the CID) drops the session: the next
+// message goes after a full handshake — as Leshan's client does after a Register timeout ("maybe server lost
 // the session": a new handshake) and Anjay after an Update timeout over DTLS (a new Register). Opt-in,
 // as in both (Leshan's --cid, Anjay's use_connection_id are off by default).
 // Nothing here allocates after construction.
@@ -70,8 +70,9 @@ export class QueueMode {
    *  is true; then entry e's token (8 bytes at tokAt + 8e) and payload (slotBytes at dataAt + slotBytes·e). */
   readonly b: Uint8Array;
 
-  constructor(c: Lwm2mClient, slab: Slab, dtlsPolicy: number) {
-    const cfg = c.config, n = c.nServers, d = cfg.storedNotifications;
+  constructor(c: Lwm2mClient, slab: Slab) {
+    const cfg = c.config, n = c.nServers, d = cfg.storedNotifications, q = c.opts.queueDtls;
+    const dtlsPolicy = q === 'keep' ? QDtls.KEEP : q === 'full' ? QDtls.FULL : q === 'cid' ? QDtls.CID : QDtls.RESUME;
     this.v = slab.f64(QV.N + d);
     this.f = slab.i32(QI.N + d * SF.N);
     const f = this.f, tokAt = 2 * n, dataAt = tokAt + 8 * d;
@@ -146,13 +147,21 @@ export class QueueMode {
 }
 
 /** Called from Lwm2mClient.emit() before the event is queued: keeps the queue-mode flags of a server
- *  current (at each Register/Update answer) and wakes an offline client for what it is about to send. */
-export function queueOnEvent(c: Lwm2mClient, kind: number, a: number): void {
+ *  current (at each Register/Update answer) and wakes an offline client for what it is about to send.
+ *  A Register or Update that timed out (b = 0) over a session kept with a Connection ID ("cid"): the
+ *  server may have lost the session — it is dropped, the next message goes after a full handshake. */
+export function queueOnEvent(c: Lwm2mClient, kind: number, a: number, b: number): void {
   const qm = c.queue!;
   switch (kind) {
     case Ev.REGISTERED: case Ev.UPDATED: {
       const s = c.serverIndexBySsid(a);
       if (s >= 0) refreshServer(c, s);
+      return;
+    }
+    case Ev.REGISTRATION_FAILED: {
+      const s = c.serverIndexBySsid(a), p = s >= 0 ? c.serverPeer(s) : -1;
+      const ch = p >= 0 && b === 0 ? c.ep.channel(p) as DtlsSession | null : null;
+      if (ch !== null && ch.state === SEC_CONNECTED && ch.peerCidLen > 0) ch.reset(false);
       return;
     }
     case Ev.UPDATE_SENT: if (qm.offline) wake(c, Wake.DEADLINE); return;
@@ -256,13 +265,6 @@ export function queueDeadline(c: Lwm2mClient, now: number, own: number, ep: numb
   if (!canSleep(c)) return end > now && end < next ? end : next;
   if (now >= end) { goOffline(c, now, own); return own; }
   return end < next ? end : next;
-}
-
-/** A CON message to peer p timed out: over a session kept with a Connection ID ("cid"), the server
- *  may have lost it — the session is dropped, the next message goes after a full handshake. */
-export function queueTimedOut(c: Lwm2mClient, p: number): void {
-  const ch = c.ep.channel(p) as DtlsSession | null;
-  if (ch !== null && ch.state === SEC_CONNECTED && ch.peerCidLen > 0) ch.reset(false);
 }
 
 /** A notification of observation k failed because the DTLS session to its server could not be
