@@ -10,11 +10,11 @@
 //
 // Modes: always on (binding U, one session for the day); queue mode (b=U&Q) with a full handshake at
 // every wake; with session resumption (abbreviated handshake); with the session kept across the sleep
-// (the HAL rebinds the same port and the server keeps the session — what an RFC 9146 Connection ID
-// gives when the port changes: not measured against a CID peer here); deep sleep with the persisted
-// state (src/client/persist.ts): the program stops at every sleep and starts again at its wake (its
-// monotonic clock from 0), taking back its registration, observation and DTLS resumption state from
-// storage — no Register, an abbreviated handshake per wake.
+// (the HAL rebinds the same port and the server keeps the session); with an RFC 9146 Connection ID
+// (queueDtls "cid", the host DTLS layer granting one) and the client's port changing at every wake;
+// deep sleep with the persisted state (src/client/persist.ts): the program stops at every sleep and
+// starts again at its wake (its monotonic clock from 0), taking back its registration, observation
+// and DTLS resumption state from storage — no Register, an abbreviated handshake per wake.
 import { queueWorld } from '../test-host/client/queue-world.js';
 import { Ev } from '../src/client/events.js';
 
@@ -27,11 +27,12 @@ export interface QueueBenchRow {
   registers: number;
 }
 
-const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep'; deep?: boolean }[] = [
+const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep' | 'cid'; newPort?: boolean; deep?: boolean }[] = [
   { mode: 'always on (b=U)', binding: 'U' },
   { mode: 'queue, full handshake per wake', binding: 'UQ', dtls: 'full' },
   { mode: 'queue, resumption per wake', binding: 'UQ', dtls: 'resume' },
   { mode: 'queue, session kept (same port)', binding: 'UQ', dtls: 'keep' },
+  { mode: 'queue, Connection ID (new port per wake)', binding: 'UQ', dtls: 'cid', newPort: true },
   { mode: 'deep sleep, persisted state (restart per wake)', binding: 'UQ', dtls: 'resume', deep: true },
 ];
 
@@ -39,7 +40,7 @@ const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep';
 export function runQueueBench(seconds: number): QueueBenchRow[] {
   const rows: QueueBenchRow[] = [];
   for (const m of MODES) {
-    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, pmax: 300, lifetime: 86400, seed: 5, persist: m.deep });
+    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, newPortAtWake: m.newPort, pmax: 300, lifetime: 86400, seed: 5, persist: m.deep });
     w.register();
     w.observe();
     const t0 = w.net.now;

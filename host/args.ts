@@ -112,6 +112,8 @@ export interface ClientCliOptions {
   /** Queue Mode (TS Core §6.5): register with Q, go offline after queueTime s without an exchange. */
   queueMode?: boolean;
   queueTime?: number;
+  /** Queue Mode: the DTLS session across a sleep (ClientOptions.queueDtls). */
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   logLevel: LogLevelName;
   /** --object: ready objects with simulated values (host/sim-objects.ts). */
   objects?: { id: number; instances: number }[];
@@ -229,6 +231,9 @@ Options:
                         with --state its registration, observations and DTLS session are saved at
                         each sleep, so a restarted client carries on with an Update (no Register)
   --queue-time S        seconds reachable after the last exchange, 1–86400 (default 93: MAX_TRANSMIT_WAIT)
+  --queue-dtls M        the DTLS session across a sleep: resume (default: closed, resumed at the wake),
+                        full (a full handshake at each wake), keep (kept; same port) or cid (an RFC
+                        9146 Connection ID offered: kept from any port when granted, else resume)
   --log-level L         error, warn, info (default) or debug
   --help, -h            this text
 `;
@@ -308,7 +313,7 @@ const CLIENT_SPEC: OptSpec = {
   provisioning: { type: 'string' }, 'firmware-dir': { type: 'string' }, 'psk-identity': { type: 'string' }, 'psk-key': { type: 'string' },
   'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   address: { type: 'string' }, 'insecure-serve-any-peer': { type: 'boolean' }, object: { type: 'string', multiple: true },
-  'queue-mode': { type: 'boolean' }, 'queue-time': { type: 'string' },
+  'queue-mode': { type: 'boolean' }, 'queue-time': { type: 'string' }, 'queue-dtls': { type: 'string' },
 };
 
 function listenAddress(a: string | undefined): string {
@@ -362,6 +367,7 @@ export function parseCommandLine(argv: string[]): Command {
       if (object !== undefined) opts.objects = (object as string[]).map(objectOption);
       if (r.values['queue-mode'] === true) opts.queueMode = true;
       if (opts.queueTime !== undefined && opts.queueMode !== true) throw new ArgError('--queue-time is for --queue-mode: give both');
+      if (opts.queueDtls !== undefined && opts.queueMode !== true) throw new ArgError('--queue-dtls is for --queue-mode: give both');
       return { cmd: 'client', opts };
     }
     default:
@@ -393,6 +399,11 @@ function clientOptions(v: Record<string, string | undefined>): ClientCliOptions 
   if (v.address !== undefined) o.address = listenAddress(v.address);
   const qt = intOption(v['queue-time'], 'queue-time', 1, 86400);
   if (qt !== undefined) o.queueTime = qt;
+  const qd = v['queue-dtls'];
+  if (qd !== undefined) {
+    if (qd !== 'keep' && qd !== 'resume' && qd !== 'full' && qd !== 'cid') throw new ArgError(`--queue-dtls "${qd}": expected resume, full, keep or cid`);
+    o.queueDtls = qd;
+  }
   if (v.state !== undefined) o.stateFile = v.state;
   if (v.provisioning !== undefined) o.provisioningFile = v.provisioning;
   if (v['firmware-dir'] !== undefined) o.firmwareDir = v['firmware-dir'];

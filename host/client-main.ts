@@ -306,7 +306,7 @@ export async function runClient(o: ClientCliOptions): Promise<number> {
     // (synchronously, only when it reads its configuration).
     resolveHost: resolveSync,
     firmware: fw,
-    ...(o.queueMode ? { queueMode: true } : {}),
+    ...(o.queueMode ? { queueMode: true, queueDtls: o.queueDtls } : {}),
     ...(o.queueTime !== undefined ? { sizes: { queueTime: o.queueTime * 1000 } } : {}),
     onEvent: (e, a, b) => {
       const c = engine as Lwm2mClient;

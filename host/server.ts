@@ -1361,11 +1361,13 @@ function cborPathList(paths: string[]): Uint8Array {
 // window (CoAP deduplication absorbs replays), and a request to a client without a session is dropped
 // (the client always starts DTLS). Node's crypto does the AES-CCM and HMAC work.
 
-const enum Ct { CHANGE_CIPHER_SPEC = 20, ALERT = 21, HANDSHAKE = 22, APPLICATION_DATA = 23 }
+const enum Ct { CHANGE_CIPHER_SPEC = 20, ALERT = 21, HANDSHAKE = 22, APPLICATION_DATA = 23, TLS12_CID = 25 }
 const enum Hs { CLIENT_HELLO = 1, SERVER_HELLO = 2, HELLO_VERIFY_REQUEST = 3, SERVER_HELLO_DONE = 14, CLIENT_KEY_EXCHANGE = 16, FINISHED = 20 }
 const PSK_AES_128_CCM_8 = 0xc0a8;
 const SCSV = 0x00ff;
 const RENEGOTIATION_INFO = 0xff01;
+/** RFC 9146 §3: the connection_id extension. */
+const CONNECTION_ID = 54;
 
 function pskTable(psk: NonNullable<HostOptions['psk']>): Map<string, Buffer> {
   const m = new Map<string, Buffer>();
@@ -1409,6 +1411,10 @@ interface DtlsPeerState {
   /** The session id we gave (empty: not resumable); true for an abbreviated handshake. */
   sid: Buffer;
   abbreviated: boolean;
+  /** RFC 9146: the Connection ID we granted (what the client's records carry; empty: none), and the
+   *  highest epoch-1 record number heard (§6: the address moves only with a newer record). */
+  cid: Buffer;
+  maxSeq: number;
 }
 
 function u16(n: number): Buffer { return Buffer.from([n >> 8 & 255, n & 255]); }
@@ -1434,10 +1440,41 @@ export class DtlsPskLayer implements SansIoCore {
   /** Resumable sessions: session id (hex) → master secret and identity, oldest first. */
   private readonly resumable = new Map<string, { master: Buffer; identity: string }>();
   private readonly resumption: boolean;
+  /** RFC 9146 Connection IDs: the length we grant (0: the extension is not answered), and the
+   *  sessions by the CID (hex) their client's records carry. */
+  private readonly cidLen: number;
+  private readonly cids = new Map<string, DtlsPeerState>();
+  /** Records that carried a CID (content type tls12_cid), and peers that moved by one (§6). */
+  cidRecords = 0;
+  moves = 0;
 
+  /**
+   * @param o.resumption issue session ids and resume them (default true).
+   * @param o.cid the length of the RFC 9146 Connection IDs granted to clients that offer the extension
+   *              (default 6, as Leshan's server demo; 0: none granted, the extension is ignored).
+   */
   constructor(private readonly ep: Endpoint, private readonly keys: Map<string, Buffer>, private readonly log: (l: string) => void,
-    o: { resumption?: boolean } = {}) {
+    o: { resumption?: boolean; cid?: number } = {}) {
     this.resumption = o.resumption !== false;
+    this.cidLen = o.cid ?? 6;
+    if (!(Number.isInteger(this.cidLen) && this.cidLen >= 0 && this.cidLen <= 255)) throw new RangeError('DtlsPskLayer: cid is a length of 0–255 bytes');
+  }
+
+  /** Forgets every session, Connection ID and resumable session (a restarted server). */
+  forgetAll(): void { this.sessions.clear(); this.cids.clear(); this.resumable.clear(); }
+
+  /** Sets session n at address key (its CID, if any, finds it too); the one it replaces is forgotten. */
+  private put(key: string, n: DtlsPeerState): void {
+    this.drop(key);
+    this.sessions.set(key, n);
+    if (n.cid.length) this.cids.set(n.cid.toString('hex'), n);
+  }
+
+  private drop(key: string): void {
+    const s = this.sessions.get(key);
+    if (!s) return;
+    this.sessions.delete(key);
+    if (s.cid.length && this.cids.get(s.cid.toString('hex')) === s) this.cids.delete(s.cid.toString('hex'));
   }
 
   private keyOf(a: PeerAddress): string { return (a.family === 6 ? '[' + formatAddress(a) + ']' : formatAddress(a)) + ':' + a.port; }
@@ -1460,11 +1497,16 @@ export class DtlsPskLayer implements SansIoCore {
     this.lastRx = 0;
     try {
       while (p + 13 <= data.length) {
-        const type = data[p], epoch = data.readUInt16BE(p + 3), rlen = data.readUInt16BE(p + 11);
-        if (data[p + 1] !== 0xfe || p + 13 + rlen > data.length) break;
-        const header = data.subarray(p, p + 13), frag = data.subarray(p + 13, p + 13 + rlen);
-        p += 13 + rlen;
-        this.record(type, epoch, header, frag, from, now);
+        // A tls12_cid record has the CID between the sequence number and the length (RFC 9146 §4);
+        // ours are all cidLen bytes long.
+        const type = data[p], epoch = data.readUInt16BE(p + 3), cl = type === Ct.TLS12_CID ? this.cidLen : 0;
+        if (p + 13 + cl > data.length) break;
+        const rlen = data.readUInt16BE(p + 11 + cl);
+        if (data[p + 1] !== 0xfe || p + 13 + cl + rlen > data.length) break;
+        const header = data.subarray(p, p + 13 + cl), frag = data.subarray(p + 13 + cl, p + 13 + cl + rlen);
+        p += 13 + cl + rlen;
+        if (type === Ct.TLS12_CID) this.cidRecord(epoch, header, frag, from, now);
+        else this.record(type, epoch, header, frag, from, now);
       }
     } catch (e) {
       this.failures++;
@@ -1473,9 +1515,45 @@ export class DtlsPskLayer implements SansIoCore {
     return this.lastRx;
   }
 
+  /**
+   * A tls12_cid record (RFC 9146): its session is found by the CID, not by the address. Once it
+   * authenticates, a record newer than any before it from that session moves the session to the
+   * address it came from (§6); an older one is processed where it is, the address unchanged. A CID
+   * we do not know is dropped silently (as Scandium does; the client's exchange times out).
+   */
+  private cidRecord(epoch: number, header: Buffer, frag: Buffer, from: PeerAddress, now: number): void {
+    const s = this.cids.get(header.subarray(11, 11 + this.cidLen).toString('hex'));
+    if (!s || epoch !== 1 || s.readEpoch !== 1) return;
+    let inner: Buffer;
+    try { inner = this.open(s, header, frag); } catch {
+      if (s.connected) return;
+      this.drop(s.key);
+      this.alert(from, 20);
+      throw new Error('handshake record does not authenticate (wrong PSK?): session dropped');
+    }
+    // DTLSInnerPlaintext: content, the real type, zero padding.
+    let end = inner.length;
+    while (end > 0 && inner[end - 1] === 0) end--;
+    if (end === 0) return;
+    this.cidRecords++;
+    const seq = header.readUIntBE(5, 6), key = this.keyOf(from);
+    if (seq > s.maxSeq) {
+      s.maxSeq = seq;
+      if (key !== s.key) {
+        this.log(`dtls: ${s.key}: moved to ${key} (Connection ID ${s.cid.toString('hex')})`);
+        this.moves++;
+        this.sessions.delete(s.key);
+        this.drop(key);
+        s.key = key; s.addr = this.copyAddr(from);
+        this.sessions.set(key, s);
+      }
+    }
+    this.content(inner[end - 1], epoch, header, inner.subarray(0, end - 1), from, s.key, s, now);
+  }
+
   private record(type: number, epoch: number, header: Buffer, frag: Buffer, from: PeerAddress, now: number): void {
     const key = this.keyOf(from);
-    let s = this.sessions.get(key);
+    const s = this.sessions.get(key);
     let plain = frag;
     if (epoch !== 0) {
       if (!s || s.readEpoch !== epoch) return; // not for the current keys: drop
@@ -1485,11 +1563,17 @@ export class DtlsPskLayer implements SansIoCore {
         // RFC 6347 §4.1.2.7: a bad record is dropped silently once connected; during the handshake it
         // means the keys differ (a wrong PSK): fatal bad_record_mac, and the session is forgotten.
         if (s.connected) return;
-        this.sessions.delete(key);
+        this.drop(key);
         this.alert(from, 20);
         throw new Error('handshake record does not authenticate (wrong PSK?): session dropped');
       }
+      const seq = header.readUIntBE(5, 6);
+      if (seq > s.maxSeq) s.maxSeq = seq;
     }
+    this.content(type, epoch, header, plain, from, key, s, now);
+  }
+
+  private content(type: number, epoch: number, header: Buffer, plain: Buffer, from: PeerAddress, key: string, s: DtlsPeerState | undefined, now: number): void {
     switch (type) {
       case Ct.HANDSHAKE: {
         let q = 0;
@@ -1507,7 +1591,7 @@ export class DtlsPskLayer implements SansIoCore {
         if (s && !s.connected && s.master.length) s.readEpoch = 1;
         return;
       case Ct.ALERT:
-        if (s) { this.sessions.delete(key); this.log(`dtls: ${key}: alert ${plain[0]}/${plain[1]}: session closed`); }
+        if (s) { this.drop(key); this.log(`dtls: ${key}: alert ${plain[0]}/${plain[1]}: session closed`); }
         return;
       case Ct.APPLICATION_DATA:
         if (!s || !s.connected || epoch === 0) return;
@@ -1529,10 +1613,15 @@ export class DtlsPskLayer implements SansIoCore {
       for (let k = 0; k < nSuites; k++) suites.push(body.readUInt16BE(p + 2 * k));
       p += 2 * nSuites;
       p += 1 + body[p];
-      let renego = suites.includes(SCSV);
+      let renego = suites.includes(SCSV), offersCid = false;
       if (p + 2 <= body.length) {
         const end = p + 2 + body.readUInt16BE(p); p += 2;
-        while (p + 4 <= end) { const t = body.readUInt16BE(p), l = body.readUInt16BE(p + 2); if (t === RENEGOTIATION_INFO) renego = true; p += 4 + l; }
+        while (p + 4 <= end) {
+          const t = body.readUInt16BE(p), l = body.readUInt16BE(p + 2);
+          if (t === RENEGOTIATION_INFO) renego = true;
+          if (t === CONNECTION_ID) offersCid = true;
+          p += 4 + l;
+        }
       }
       if (s && !s.connected && s.clientRandom.equals(random) && s.lastFlight.length) { // a retransmitted ClientHello
         for (const d of s.lastFlight) this.queue.push({ data: d, to: s.addr });
@@ -1558,11 +1647,18 @@ export class DtlsPskLayer implements SansIoCore {
         // HelloVerifyRequest that reused it, a client's replay window would drop a repeated number).
         readEpoch: 0, writeEpoch: 0, writeSeq: [header.readUIntBE(5, 6), 0], msgSeq: seq, lastFlight: [], identity: '',
         sid, abbreviated: cached !== undefined,
+        // RFC 9146 §3: a client that offers the extension gets a CID of ours (its own, of whatever
+        // length, is not used: we send it plain records, as to a client that asked for a zero-length one).
+        cid: offersCid && this.cidLen > 0 ? this.newCid() : Buffer.alloc(0), maxSeq: -1,
       };
-      this.sessions.set(key, n);
+      this.put(key, n);
       // A host tool, but not an unbounded one: the oldest session goes first (Map order is age).
-      if (this.sessions.size > DtlsPskLayer.MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value as string);
-      const ext = renego ? Buffer.concat([u16(5), u16(RENEGOTIATION_INFO), u16(1), Buffer.from([0])]) : Buffer.alloc(0);
+      if (this.sessions.size > DtlsPskLayer.MAX_SESSIONS) this.drop(this.sessions.keys().next().value as string);
+      const exts: Buffer[] = [];
+      if (renego) exts.push(u16(RENEGOTIATION_INFO), u16(1), Buffer.from([0]));
+      if (n.cid.length) exts.push(u16(CONNECTION_ID), u16(n.cid.length + 1), Buffer.from([n.cid.length]), n.cid);
+      const eb = Buffer.concat(exts);
+      const ext = eb.length ? Buffer.concat([u16(eb.length), eb]) : Buffer.alloc(0);
       const sh = handshakeMsg(Hs.SERVER_HELLO, n.msgSeq++, Buffer.concat([Buffer.from([0xfe, 0xfd]), n.serverRandom, Buffer.from([sid.length]), sid, u16(PSK_AES_128_CCM_8), Buffer.from([0]), ext]));
       if (cached) {
         // Abbreviated: the cached master secret, new keys; ServerHello, ChangeCipherSpec, Finished.
@@ -1597,7 +1693,7 @@ export class DtlsPskLayer implements SansIoCore {
       const idLen = body.readUInt16BE(0);
       const identity = body.subarray(2, 2 + idLen).toString('utf8');
       const psk = this.keys.get(identity);
-      if (!psk) { this.sessions.delete(key); this.alert(from, 115); throw new Error(`unknown PSK identity "${identity}"`); }
+      if (!psk) { this.drop(key); this.alert(from, 115); throw new Error(`unknown PSK identity "${identity}"`); }
       s.identity = identity;
       s.transcript.push(Buffer.from(msg));
       const pms = Buffer.concat([u16(psk.length), Buffer.alloc(psk.length), u16(psk.length), psk]);
@@ -1608,7 +1704,7 @@ export class DtlsPskLayer implements SansIoCore {
       if (!s.master.length || s.readEpoch !== 1) throw new Error('Finished before the keys');
       const hash = createHash('sha256').update(Buffer.concat(s.transcript)).digest();
       const expect = prf12(s.master, 'client finished', hash, 12);
-      if (!timingSafeEqual(expect, body.subarray(0, 12)) || body.length !== 12) { this.sessions.delete(key); this.alert(from, 51); throw new Error('bad client Finished (wrong PSK?)'); }
+      if (!timingSafeEqual(expect, body.subarray(0, 12)) || body.length !== 12) { this.drop(key); this.alert(from, 51); throw new Error('bad client Finished (wrong PSK?)'); }
       if (s.abbreviated) { // our Finished went first: done
         s.connected = true;
         s.transcript = [];
@@ -1643,6 +1739,11 @@ export class DtlsPskLayer implements SansIoCore {
     s.cKey = kb.subarray(0, 16); s.sKey = kb.subarray(16, 32); s.cIv = kb.subarray(32, 36); s.sIv = kb.subarray(36, 40);
   }
 
+  /** A Connection ID no session has. */
+  private newCid(): Buffer {
+    for (;;) { const c = randomBytes(this.cidLen); if (!this.cids.has(c.toString('hex'))) return c; }
+  }
+
   private copyAddr(a: PeerAddress): PeerAddress { const c = new PeerAddress(); c.set(a); return c; }
 
   private alert(to: PeerAddress, description: number): void {
@@ -1662,12 +1763,18 @@ export class DtlsPskLayer implements SansIoCore {
     return Buffer.concat([Buffer.from([type, 0xfe, 0xfd]), es, u16(8 + ct.length + 8), es, ct, tag]);
   }
 
+  /** Decrypts a record (CCM_8). For a tls12_cid record (header with its CID) the additional data is
+   *  RFC 9146 §5's: 8 × 0xff, tls12_cid, cid_length, tls12_cid, version, epoch and sequence, cid, length. */
   private open(s: DtlsPeerState, header: Buffer, frag: Buffer): Buffer {
     if (frag.length < 16) throw new Error('short encrypted record');
     const explicit = frag.subarray(0, 8), ct = frag.subarray(8, frag.length - 8), tag = frag.subarray(frag.length - 8);
     const d = createDecipheriv('aes-128-ccm', s.cKey, Buffer.concat([s.cIv, explicit]), { authTagLength: 8 });
     d.setAuthTag(tag);
-    d.setAAD(Buffer.concat([header.subarray(3, 11), header.subarray(0, 3), u16(ct.length)]), { plaintextLength: ct.length });
+    const cl = header.length - 13;
+    const aad = header[0] === Ct.TLS12_CID
+      ? Buffer.concat([Buffer.alloc(8, 0xff), Buffer.from([Ct.TLS12_CID, cl, Ct.TLS12_CID]), header.subarray(1, 11), header.subarray(11, 11 + cl), u16(ct.length)])
+      : Buffer.concat([header.subarray(3, 11), header.subarray(0, 3), u16(ct.length)]);
+    d.setAAD(aad, { plaintextLength: ct.length });
     let out: Buffer;
     try { out = d.update(ct); d.final(); } catch { throw new Error('record authentication failed'); }
     return out;

@@ -38,6 +38,9 @@ export class NodeHal implements Hal {
   asleep = false;
   /** The port the socket was bound to (kept across a sleep: wake() binds it again when free). */
   private boundPort = 0;
+  /** Datagrams sent while wake()'s socket is being bound: they go once it is (dgram would lose those
+   *  queued on a socket whose bind fails, the old port being taken). Null when bound. */
+  private unbound: { b: Buffer; port: number; host: string }[] | null = null;
   private readonly family: 4 | 6;
   private readonly dualStack: boolean;
   private timer: NodeJS.Timeout | null = null;
@@ -96,6 +99,13 @@ export class NodeHal implements Hal {
     const socket = dgram.createSocket({ type: this.family === 6 ? 'udp6' : 'udp4', ipv6Only: false });
     this.socket = socket;
     this.attach(socket);
+    this.unbound = [];
+    const bound = (s: dgram.Socket): void => {
+      this.boundPort = s.address().port;
+      const q = this.unbound;
+      this.unbound = null;
+      if (q !== null && s === this.socket) for (const d of q) s.send(d.b, d.port, d.host);
+    };
     const taken = (): void => {
       // The old port is taken: any port will do.
       if (socket !== this.socket) return;
@@ -103,14 +113,14 @@ export class NodeHal implements Hal {
       this.socket = again;
       this.attach(again);
       again.on('error', () => { /* ICMP errors: retransmission handles them */ });
-      again.bind(0, address, () => { this.boundPort = again.address().port; });
+      again.bind(0, address, () => bound(again));
       try { socket.close(); } catch { /* not open */ }
     };
     socket.once('error', taken);
     socket.bind(this.boundPort, address, () => {
       socket.off('error', taken);
       socket.on('error', () => { /* ICMP errors on UDP: the protocol's retransmission handles them */ });
-      this.boundPort = socket.address().port;
+      bound(socket);
     });
   }
 
@@ -142,7 +152,9 @@ export class NodeHal implements Hal {
       host = '::ffff:' + host;
     } else if (to.family === 6 && this.family === 4) return;
     // dgram copies the bytes before send() returns only for Buffers it owns: give it a copy.
-    this.socket.send(Buffer.from(buf.subarray(off, off + len)), to.port, host);
+    const b = Buffer.from(buf.subarray(off, off + len));
+    if (this.unbound !== null) this.unbound.push({ b, port: to.port, host });
+    else this.socket.send(b, to.port, host);
   }
 
   onReceive(cb: (buf: Uint8Array, off: number, len: number, from: PeerAddress) => void): void { this.receiveCb = cb; }

@@ -111,8 +111,11 @@ export interface ClientOptions {
    *  MAX_TRANSMIT_WAIT, 93 s) the client goes offline and the platform's transport may sleep until the
    *  next Update or notification is due; notifications made meanwhile are stored per /1/x/6. */
   queueMode?: boolean;
-  /** Queue Mode: the DTLS session across a sleep — "resume" (default), "full", or "keep". */
-  queueDtls?: 'keep' | 'resume' | 'full';
+  /** Queue Mode: the DTLS session across a sleep — "resume" (default: closed, resumed at the wake),
+   *  "full" (closed, a full handshake at the wake), "keep" (kept: the platform binds the same port
+   *  again), or "cid" (RFC 9146 Connection ID offered; when the server grants one the session is kept
+   *  and used from whatever port the platform binds at the wake, no handshake; otherwise as "resume"). */
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   /** Queue Mode, deep sleep that restarts the program: each time the client goes offline it keeps its
    *  registration, observations, stored notifications and DTLS session (resumption) in storage, beside
    *  the configuration (key "lwm2m.sleep"), so that a restarted program carries on with an Update —

@@ -43,7 +43,7 @@ import { DtlsSession } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
-import { QueueMode, QDtls, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
+import { QueueMode, queueOnEvent, queueHeard, queueDeadline, queueBeforeSend, queueKeepsObservation } from './queue.js';
 import { SleepState, restoreSleep, forgetSleep, type SleepStore } from './persist.js';
 
 /** Persistent storage for the committed configuration (the HAL's key-value store behind it). */
@@ -106,9 +106,10 @@ export interface ClientOptions {
    *  builds no Queue Mode state (XS: no heap slot; Espruino: the module is not loaded). */
   queueMode?: boolean;
   /** Queue Mode: what a DTLS session becomes across a sleep — closed and
-   *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), or kept ("keep":
-   *  the HAL keeps or rebinds the same port, or the server takes a Connection ID). */
-  queueDtls?: 'keep' | 'resume' | 'full';
+   *  resumed at the wake ("resume", the default), closed and renegotiated ("full"), kept ("keep":
+   *  the HAL keeps or rebinds the same port), or kept when the server granted an RFC 9146 Connection
+   *  ID, else resumed ("cid": the HAL may bind any port at the wake). */
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   /** Queue Mode, deep sleep that restarts the program (src/client/persist.ts): where the client keeps,
    *  each time it goes offline, its registrations, observations, stored notifications and DTLS
    *  resumption state, so that after a restart it carries on with an Update rather than a Register (the
@@ -325,7 +326,7 @@ export class Lwm2mClient implements EndpointHandler {
     for (let k = 0; k < c.dtlsSessions; k++) {
       this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
     }
-    if (opts.queueMode === true) this.queue = new QueueMode(this, slab, opts.queueDtls === 'keep' ? QDtls.KEEP : opts.queueDtls === 'full' ? QDtls.FULL : QDtls.RESUME);
+    if (opts.queueMode === true) this.queue = new QueueMode(this, slab);
     if (this.queue !== undefined && opts.sleepStore) this.sleep = new SleepState(this, slab, opts.sleepStore);
     this.table.onChange((o, i, r) => this.onTableChange(o, i, r));
   }
@@ -358,7 +359,7 @@ export class Lwm2mClient implements EndpointHandler {
   }
 
   emit(kind: number, a: number, b: number): void {
-    if (this.queue !== undefined) queueOnEvent(this, kind, a);
+    if (this.queue !== undefined) queueOnEvent(this, kind, a, b);
     this.events.push(kind, a, b);
   }
 

@@ -17,8 +17,15 @@
 // goes into the endpoint's ring at once (the latest value, as before).
 //
 // Over DTLS a sleep closes the session (close_notify) unless Config/ClientOptions.queueDtls is
-// "keep" (the HAL keeps or rebinds the same port, or the server accepts a Connection ID); on waking
-// the session is resumed (abbreviated handshake, "resume", the default) or renegotiated ("full").
+// "keep" (the HAL keeps or rebinds the same port); on waking the session is resumed (abbreviated
+// handshake, "resume", the default) or renegotiated ("full"). With "cid" the client offers RFC 9146
+// Connection IDs: a session whose server granted one is kept across the sleep and used from whatever
+// port the HAL binds at the wake, with no handshake (the server finds it by the CID, §6); a session
+// without one is closed and resumed as with "resume". A Register or Update over a kept CID session
+// that times out (the server restarted, or forgot or refused the CID) drops the session: the next
+// message goes after a full handshake — as Leshan's client does after a Register timeout ("maybe server lost
+// the session": a new handshake) and Anjay after an Update timeout over DTLS (a new Register). Opt-in,
+// as in both (Leshan's --cid, Anjay's use_connection_id are off by default).
 // Nothing here allocates after construction.
 
 import { Reg, Sv, type Lwm2mClient } from './client.js';
@@ -31,11 +38,12 @@ import { NONE } from '../model/record.js';
 import { Slab } from '../slab.js';
 import { maxTransmitWait } from '../config.js';
 import { persistSleep } from './persist.js';
+import type { DtlsSession } from '../dtls/session.js';
 
 /** Why the client woke (Ev.ONLINE a). */
 export const enum Wake { DEADLINE = 1, NOTIFY = 2, INPUT = 3, SEND = 4, REGISTER = 5, OTHER = 6 }
 /** What becomes of a DTLS session across a sleep. */
-export const enum QDtls { KEEP = 0, RESUME = 1, FULL = 2 }
+export const enum QDtls { KEEP = 0, RESUME = 1, FULL = 2, CID = 3 }
 
 /** A stored notification's integers (row e of NotificationStore.f). */
 const enum SF { OBS = 0, SERVER = 1, PEER = 2, TOK_LEN = 3, CF = 4, LEN = 5, N = 6 }
@@ -63,8 +71,9 @@ export class QueueMode {
    *  is true; then entry e's token (8 bytes at tokAt + 8e) and payload (slotBytes at dataAt + slotBytes·e). */
   readonly b: Uint8Array;
 
-  constructor(c: Lwm2mClient, slab: Slab, dtlsPolicy: number) {
-    const cfg = c.config, n = c.nServers, d = cfg.storedNotifications;
+  constructor(c: Lwm2mClient, slab: Slab) {
+    const cfg = c.config, n = c.nServers, d = cfg.storedNotifications, q = c.opts.queueDtls;
+    const dtlsPolicy = q === 'keep' ? QDtls.KEEP : q === 'full' ? QDtls.FULL : q === 'cid' ? QDtls.CID : QDtls.RESUME;
     this.v = slab.f64(QV.N + d);
     this.f = slab.i32(QI.N + d * SF.N);
     const f = this.f, tokAt = 2 * n, dataAt = tokAt + 8 * d;
@@ -73,6 +82,7 @@ export class QueueMode {
     f[QI.DTLS] = dtlsPolicy; f[QI.DEPTH] = d; f[QI.SLOT] = cfg.storedNotificationBytes; f[QI.NSERV] = n;
     f[QI.TOK_AT] = tokAt; f[QI.DATA_AT] = dataAt;
     this.b = slab.u8(dataAt + d * cfg.storedNotificationBytes);
+    if (dtlsPolicy === QDtls.CID) for (let s = 0; s < c.dtls.length; s++) c.dtls[s].offerConnectionId = true;
   }
 
   /** The deadline reported when the client went offline (ms on the client's clock; Infinity: none). */
@@ -138,13 +148,21 @@ export class QueueMode {
 }
 
 /** Called from Lwm2mClient.emit() before the event is queued: keeps the queue-mode flags of a server
- *  current (at each Register/Update answer) and wakes an offline client for what it is about to send. */
-export function queueOnEvent(c: Lwm2mClient, kind: number, a: number): void {
+ *  current (at each Register/Update answer) and wakes an offline client for what it is about to send.
+ *  A Register or Update that timed out (b = 0) over a session kept with a Connection ID ("cid"): the
+ *  server may have lost the session — it is dropped, the next message goes after a full handshake. */
+export function queueOnEvent(c: Lwm2mClient, kind: number, a: number, b: number): void {
   const qm = c.queue!;
   switch (kind) {
     case Ev.REGISTERED: case Ev.UPDATED: {
       const s = c.serverIndexBySsid(a);
       if (s >= 0) refreshServer(c, s);
+      return;
+    }
+    case Ev.REGISTRATION_FAILED: {
+      const s = c.serverIndexBySsid(a), p = s >= 0 ? c.serverPeer(s) : -1;
+      const ch = p >= 0 && b === 0 ? c.ep.channel(p) as DtlsSession | null : null;
+      if (ch !== null && ch.state === SEC_CONNECTED && ch.peerCidLen > 0) ch.reset(false);
       return;
     }
     case Ev.UPDATE_SENT: if (qm.offline) wake(c, Wake.DEADLINE); return;
@@ -188,7 +206,7 @@ export function wake(c: Lwm2mClient, reason: number): void {
     if (qm.b[s] === 0) continue;
     const p = c.serverPeer(s);
     const ch = p >= 0 ? c.ep.channel(p) : null;
-    if (ch !== null && ch.state === SEC_CLOSED) ch.reset(qm.dtlsPolicy === QDtls.RESUME);
+    if (ch !== null && ch.state === SEC_CLOSED) ch.reset(qm.dtlsPolicy !== QDtls.FULL);
   }
   c.events.push(Ev.ONLINE, reason, Math.round((now - qm.offlineSince) / 1000));
 }
@@ -228,7 +246,8 @@ function goOffline(c: Lwm2mClient, now: number, until: number): void {
       const ch = c.dtls.length > s ? c.dtls[s] : null;
       const p = c.serverPeer(s);
       // close_notify: a server may resume only a session closed cleanly (OpenSSL drops the others).
-      if (ch !== null && p >= 0 && c.ep.channel(p) === ch && ch.state === SEC_CONNECTED) ch.close();
+      // A session with the server's Connection ID stays ("cid").
+      if (ch !== null && p >= 0 && c.ep.channel(p) === ch && ch.state === SEC_CONNECTED && ch.peerCidLen === 0) ch.close();
     }
   }
   c.events.push(Ev.OFFLINE, until === Infinity ? -1 : until, 0);

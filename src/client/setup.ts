@@ -82,7 +82,7 @@ export interface BoardOptions {
   firmwareOptions?: FirmwareOptions;
   /** Queue Mode (see ClientOptions.queueMode, queueDtls). */
   queueMode?: boolean;
-  queueDtls?: 'keep' | 'resume' | 'full';
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   /** Queue Mode, deep sleep that restarts the program (see ClientOptions.sleepStore). */
   sleepStore?: SleepStore | null;
 }

@@ -42,4 +42,20 @@ test('queue bench, short: deep sleep with the persisted state — a restart per 
   assert.ok(Math.abs(deep.sent - res.sent) <= 2 && Math.abs(deep.received - res.received) <= 2, `${deep.sent}/${deep.received} vs ${res.sent}/${res.received}`);
 });
 
+test('queue bench, a day: with a Connection ID and a new port at every wake, no handshake after the first, one datagram per report, ≤ 20 % of the bytes of a full handshake per wake (issue 21)', () => {
+  const rows = runQueueBench(86400);
+  const by = (s: string) => rows.find((r) => r.mode.includes(s))!;
+  const cid = by('Connection ID'), kept = by('kept'), full = by('full handshake');
+  assert.ok(cid.wakes >= 280, `${cid.wakes} wakes`);
+  assert.is(cid.fullHandshakes, 1);
+  assert.is(cid.abbreviatedHandshakes, 0);
+  assert.is(cid.cancelled, 0);
+  assert.is(cid.notifications, kept.notifications);
+  // As many datagrams as the session kept on one port: a report is one datagram out (a NON notification).
+  assert.is(cid.sent, kept.sent);
+  assert.is(cid.received, kept.received);
+  const bytes = (r: typeof cid) => r.sentBytes + r.receivedBytes;
+  assert.ok(bytes(cid) <= 0.2 * bytes(full), `${bytes(cid)} bytes vs ${bytes(full)} with a full handshake per wake`);
+});
+
 test.run();

@@ -23,7 +23,7 @@ export interface QueueWorldOptions {
   secure?: boolean;
   /** /1/x/7 (default "UQ"). */
   binding?: string;
-  queueDtls?: 'keep' | 'resume' | 'full';
+  queueDtls?: 'keep' | 'resume' | 'full' | 'cid';
   config?: Partial<Config>;
   lifetime?: number;
   pmax?: number;
@@ -39,6 +39,10 @@ export interface QueueWorldOptions {
   /** Stores of the configuration and the sleep state (default: none, and a map in QueueWorld.stored). */
   store?: ConfigStore;
   sleepStore?: SleepStore;
+  /** The length of the Connection IDs the server's DTLS layer grants (default 6; 0: none). */
+  serverCid?: number;
+  /** The client's port changes at every wake (a HAL that binds a new port, a NAT rebinding). */
+  newPortAtWake?: boolean;
 }
 
 export interface QueueWorld {
@@ -53,6 +57,8 @@ export interface QueueWorld {
   lostOffline: number;
   fullHandshakes: number;
   abbreviatedHandshakes: number;
+  /** The client's ports, the first one and one per wake with newPortAtWake. */
+  ports: number[];
   /** Starts the client and runs until it is registered. */
   register(): void;
   /** The server observes /3303/0/5700 (SenML CBOR); returns the token's hex. */
@@ -74,7 +80,7 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
   const net = new SimNetwork(o.seed ?? 1, { delay: o.delay ?? 20 });
   const server = new SimServer(net, 'server', 11);
   const secure = o.secure === true;
-  const dtls = secure ? new DtlsPskLayer(server.ep, new Map([[PSK_ID, PSK_KEY]]), () => {}, { resumption: o.serverResumption !== false }) : null;
+  const dtls = secure ? new DtlsPskLayer(server.ep, new Map([[PSK_ID, PSK_KEY]]), () => {}, { resumption: o.serverResumption !== false, cid: o.serverCid }) : null;
   const port = secure ? 5684 : 5683;
   const stored = new Map<string, Uint8Array>();
   const w = { lostOffline: 0, lostBytes: 0, fullHandshakes: 0, abbreviatedHandshakes: 0, base: 0, wallSkew: 0, boots: 0 };
@@ -116,17 +122,22 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
     poll: (now) => {
       const d = c.poll(now - w.base);
       track();
-      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: now, e, a: e === Ev.OFFLINE && c.eventA >= 0 ? c.eventA + w.base : c.eventA, b: c.eventB });
+      for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) {
+        events.push({ t: now, e, a: e === Ev.OFFLINE && c.eventA >= 0 ? c.eventA + w.base : c.eventA, b: c.eventB });
+        // The HAL binds its socket again at the wake, before the client's datagrams go out.
+        if (e === Ev.ONLINE && o.newPortAtWake === true) { clientAddr.port = clientAddr.port + 1; ports.push(clientAddr.port); }
+      }
       return d + w.base;
     },
     transmit: (out, at) => c.transmit(out, at),
     get txPeer() { return c.txPeer; },
   };
   const clientAddr = net.add('client', '127.0.0.1', 56830, core);
+  const ports = [clientAddr.port];
   net.add('server', '127.0.0.1', port, dtls ?? server.ep);
   const serverPeer = server.ep.peerIndex(clientAddr, true);
   const world: QueueWorld = {
-    net, server, dtls, events, clientAddr, serverPeer, stored,
+    net, server, dtls, events, clientAddr, serverPeer, stored, ports,
     get board() { return board; },
     get wallSkew() { return w.wallSkew; },
     get clientNow() { return net.now - w.base; },
