@@ -317,18 +317,9 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
   loadedFirst: (target: string) => boolean): string {
   const ast: any = acorn.parse(js, { ecmaVersion: 5, sourceType: 'script' });
   const edits: [number, number, string][] = [];
-  // The module variables (x_1 = require("./x.js")) whose module has run to its end before this one
-  // goes on: not lazy, not in an import cycle with this one.
+  // The module variables (x_1 = require("./x.js")): those whose module has run to its end before
+  // this one goes on (not lazy, not in an import cycle with this one), and those of lazy modules.
   const complete = new Set<string>();
-  for (const st of ast.body) {
-    if (st.type !== 'VariableDeclaration') continue;
-    for (const d of st.declarations) {
-      const c = d.init;
-      if (d.id.type !== 'Identifier' || !c || c.type !== 'CallExpression' || c.callee.name !== 'require' || c.arguments.length !== 1 || c.arguments[0].type !== 'Literal') continue;
-      const target = specs.get(String(c.arguments[0].value));
-      if (target !== undefined && !lazy.has(target) && loadedFirst(target)) complete.add(d.id.name);
-    }
-  }
   const lazyVars = new Map<string, { call: any; n: number; names: Set<string>; decl: any; stmt: any; uses: any[]; whole: boolean }>();
   for (const st of ast.body) {
     if (st.type !== 'VariableDeclaration') continue;
@@ -336,7 +327,9 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
       const c = d.init;
       if (d.id.type !== 'Identifier' || !c || c.type !== 'CallExpression' || c.callee.name !== 'require' || c.arguments.length !== 1 || c.arguments[0].type !== 'Literal') continue;
       const target = specs.get(String(c.arguments[0].value));
-      if (target !== undefined && lazy.has(target)) lazyVars.set(d.id.name, { call: c, n: index.get(target)!, names: new Set(), decl: d, stmt: st, uses: [], whole: false });
+      if (target === undefined) continue;
+      if (lazy.has(target)) lazyVars.set(d.id.name, { call: c, n: index.get(target)!, names: new Set(), decl: d, stmt: st, uses: [], whole: false });
+      else if (loadedFirst(target)) complete.add(d.id.name);
     }
   }
   if (lazyVars.size) {
