@@ -229,7 +229,12 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
 const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
   'encrypt', 'decrypt', 'AES', 'SHA256', 'getAddressOf', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
   'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'LWM2M_T0', 'lwm2m',
-  'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file'];
+  'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file',
+  // What an application commonly uses of Espruino's API: E's, a Pin's, setWatch's options and event,
+  // the serial/I2C/SPI/OneWire objects' (a mangled name would miss the native one).
+  'getTemperature', 'getAnalogVRef', 'getBattery', 'kickWatchdog', 'enableWatchdog', 'setTimeZone', 'getSizeOf',
+  'repeat', 'edge', 'debounce', 'irq', 'state', 'time', 'lastTime', 'pin', 'data',
+  'set', 'reset', 'toggle', 'getMode', 'getInfo', 'setup', 'writeTo', 'readFrom', 'search', 'select', 'baud', 'scl', 'sda', 'sck', 'miso', 'mosi', 'rx', 'tx'];
 
 /** Property names a minifier must leave alone: every own property of the engine's globals and their
  *  prototypes (taken from V8: a superset of Espruino's), Espruino's API, and the keys read from
@@ -662,9 +667,8 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
     checkFiles: (f) => !f.startsWith(REPO + '/') || f.startsWith(appDir + '/'),
     sourceTransforms: {
       'src/objects/defs.generated.ts': trimDefs(objects),
-      // Espruino's global object is `global` (no globalThis); its lexer ends a regular expression
-      // at a '/' inside a character class: [^/] must be written [^\/].
-      'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global').split('[^/]').join('[^\\/]'),
+      // Espruino's global object is `global` (no globalThis).
+      'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global'),
       'src/api/ready.ts': () => readyText,
       // The public entry re-exports only what the app imports (each export costs a property).
       'src/index.ts': (t: string) => (used ? keepExports(t, used) : t),
