@@ -21,7 +21,7 @@ import ts from 'typescript';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { transform } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -581,17 +581,23 @@ export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: stri
     }
     const names = new Set([...chosen.values()].map((c) => c.name || c.oldest));
     let out = text.replace(/\/\*\*[^\n]*\*\/\nexport const (OBJ_\d+(?:_V\d+_\d+)?): ObjectDef = freezeObjectDef\(\{[\s\S]*?\n\}\);\n/g, (block, id) => (names.has(id) ? block : ''));
-    out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
-    // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
-    out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
-    // Likewise a resource's `multiple: false` (the core tests it for truth only, src/client/dm.ts).
-    out = out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
+    out = stripDefs(out);
     const picked = objects.filter((o) => chosen.has(o)).map((o) => chosen.get(o)!);
     const list = picked.map((c) => c.name || c.oldest);
     out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + list.join(', ') + ']');
     out = out.replace(/(export const REGISTRY_EDITIONS[^\n]*Object\.freeze\(\[)[\s\S]*?\n\]\)/, (_m, head) => head + picked.map((c) => 'Object.freeze({ def: ' + (c.name || c.oldest) + ', lwm2m: "' + (c.name ? c.v : c.ov) + '" })').join(', ') + '])');
     return out;
   };
+}
+
+/** Object definitions (defs.generated.ts, a src/objects/registry module) without their `name`
+ *  strings and a resource's false flags (see trimDefs). */
+export function stripDefs(text: string): string {
+  let out = text.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
+  // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
+  out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
+  // Likewise a resource's `multiple: false` (the core tests it for truth only, src/client/dm.ts).
+  return out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
 }
 
 /** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
@@ -670,6 +676,8 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
       // Espruino's global object is `global` (no globalThis).
       'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global'),
       'src/api/ready.ts': () => readyText,
+      // The registry modules' definitions trimmed as the core's (no names, no false flags).
+      ...Object.fromEntries(readdirSync(join(REPO, 'src', 'objects', 'registry')).filter((f) => /^\d+\.ts$/.test(f)).map((f) => ['src/objects/registry/' + f, stripDefs])),
       // The public entry re-exports only what the app imports (each export costs a property).
       'src/index.ts': (t: string) => (used ? keepExports(t, used) : t),
     },

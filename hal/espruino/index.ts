@@ -62,9 +62,20 @@ export function accounts(): { server?: Account; bootstrap?: Account } {
   return { server: account(s.lwm2mServer), bootstrap: account(s.lwm2mBootstrap) };
 }
 
-/** The board's sizes (boards/<board>/config.json, baked in by espruino-build). */
+/** The board's sizes (boards/<board>/config.json, baked in by espruino-build), with one DTLS
+ *  session per coaps:// account of the settings (at most the board's). */
 export function boardSizes(): Partial<Config> {
-  return (settings().lwm2mConfig ?? {}) as Partial<Config>;
+  const s = settings(), out: { [k: string]: unknown } = {};
+  const cfg = (s.lwm2mConfig ?? {}) as { [k: string]: unknown };
+  for (const k in cfg) out[k] = cfg[k];
+  // DTLS sessions (each with its keys, and the handshake workspace when there is one: ~800
+  // variables) only for the settings' coaps:// accounts.
+  if (typeof cfg.dtlsSessions === 'number') {
+    let n = 0;
+    for (const k of ['lwm2mServer', 'lwm2mBootstrap']) if (String(s[k] ?? '').indexOf('coaps:') === 0) n++;
+    out.dtlsSessions = Math.min(cfg.dtlsSessions, n);
+  }
+  return out as Partial<Config>;
 }
 
 /** The API's client; logs its free variables at start() and at the first registration. */

@@ -79,6 +79,19 @@ else {
     const m = /needs (\d+) variables, measured by/.exec(r.stdout);
     assert.ok(m && Number(m[1]) > 12000 && Number(m[1]) <= 15383, r.stdout);
   });
+  test('one more sensor instance, in variables (docs/performance.md): a GenericSensor app with 1 and with 2 instances measured under $ESPRUINO_ESP32', () => {
+    const need = (n: number): number => {
+      const f = 'inst' + n + '.js';
+      writeFileSync(join(dir, f), "import { Lwm2mClient, GenericSensor, boardSizes } from 'lwm2m-mcu';\nvar g = new GenericSensor({ instances: " + JSON.stringify([0, 1].slice(0, n)) + ", maxInstances: 2 });\nvar c = new Lwm2mClient({ endpoint: 'inst', server: { uri: 'coap://127.0.0.1:5683' }, objects: [g], sizes: boardSizes() });\nc.start();\n");
+      const r = build(f, '--measure', ESPRUINO_ESP32);
+      const m = /needs (\d+) variables, measured by/.exec(r.stdout);
+      assert.ok(m, r.stderr + r.stdout);
+      return Number(m![1]);
+    };
+    const one = need(1), two = need(2);
+    console.log(`espruino-esp32 (LINUX_ESP32VARS, -g): one more GenericSensor instance: ${two - one} variables (${one} → ${two}, the app loaded and its client made)`);
+    assert.ok(two - one > 0 && two - one < 400, `${two - one} variables`);
+  });
   test('examples/espruino-sensor (four ready objects) does not fit 16,383 variables yet: measured under $ESPRUINO_ESP32, one line with the cause, exit 1', () => {
     const r = build(join(root, 'examples', 'espruino-sensor', 'app.ts'), '--measure', ESPRUINO_ESP32);
     oneLine(r, /^lwm2m-mcu: .*app\.ts: does not fit the board: out of memory while loading/);
