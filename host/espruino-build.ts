@@ -21,7 +21,7 @@ import ts from 'typescript';
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import { transform } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -166,6 +166,18 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   files.sort((a, b) => (a === entry ? -1 : b === entry ? 1 : 0));
   const index = new Map(files.map((f, i) => [f, i]));
 
+  // Whether module `from` imports `to`, directly or not (type-only imports counted: an over-estimate).
+  const reachCache = new Map<string, Set<string>>();
+  const reaches = (from: string, to: string): boolean => {
+    let seen = reachCache.get(from);
+    if (!seen) {
+      seen = new Set();
+      const todo = [from];
+      while (todo.length) { const f = todo.pop()!; for (const g of resolved.get(f)?.values() ?? []) if (!seen.has(g)) { seen.add(g); todo.push(g); } }
+      reachCache.set(from, seen);
+    }
+    return seen.has(to);
+  };
   const lazy = new Set((opts.lazy ?? []).map(abs));
   const releasable = new Set((opts.releasable ?? []).map(abs));
   for (const f of releasable) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': a releasable module must be lazy');
@@ -179,7 +191,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
       compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, downlevelIteration: true, noEmitHelpers: true, removeComments: true, newLine: ts.NewLineKind.LineFeed },
       fileName: 'm.js',
     }).outputText;
-    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy, eager);
+    js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy, eager, (target) => !reaches(target, file));
     factories.push('function(exports,require){' + js + '\n}');
   }
   const released = releasableSet(files[0], eager, lazy, releasable);
@@ -217,7 +229,12 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
 const ESPRUINO_PROPS = ['on', 'send', 'bind', 'close', 'createSocket', 'read', 'readJSON', 'write', 'writeJSON', 'erase', 'eraseAll',
   'encrypt', 'decrypt', 'AES', 'SHA256', 'getAddressOf', 'mode', 'hwRand', 'toUint8Array', 'toString', 'memory', 'usage', 'free', 'total', 'address', 'port',
   'size', 'family', 'exports', 'client', 'hal', 'board', 'stop', 'next', 'done', 'value', '__proto__', 'LWM2M_SETTINGS', 'LWM2M_T0', 'lwm2m',
-  'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file'];
+  'getStats', 'totalBytes', 'fileBytes', 'reboot', 'file',
+  // What an application commonly uses of Espruino's API: E's, a Pin's, setWatch's options and event,
+  // the serial/I2C/SPI/OneWire objects' (a mangled name would miss the native one).
+  'getTemperature', 'getAnalogVRef', 'getBattery', 'kickWatchdog', 'enableWatchdog', 'setTimeZone', 'getSizeOf',
+  'repeat', 'edge', 'debounce', 'irq', 'state', 'time', 'lastTime', 'pin', 'data',
+  'set', 'reset', 'toggle', 'getMode', 'getInfo', 'setup', 'writeTo', 'readFrom', 'search', 'select', 'baud', 'scl', 'sda', 'sck', 'miso', 'mosi', 'rx', 'tx'];
 
 /** Property names a minifier must leave alone: every own property of the engine's globals and their
  *  prototypes (taken from V8: a superset of Espruino's), Espruino's API, and the keys read from
@@ -301,28 +318,48 @@ function releasableSet(entry: string, eager: Map<string, Set<string>>, lazy: Set
   return new Set([...reach([...releasable])].filter((f) => !kept.has(f)));
 }
 
-function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>, eager: Map<string, Set<string>>): string {
+function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>, eager: Map<string, Set<string>>,
+  loadedFirst: (target: string) => boolean): string {
   const ast: any = acorn.parse(js, { ecmaVersion: 5, sourceType: 'script' });
   const edits: [number, number, string][] = [];
-  const lazyVars = new Map<string, { call: any; n: number; names: Set<string> }>();
-  walk.simple(ast, {
-    VariableDeclarator(d: any) {
+  // The module variables (x_1 = require("./x.js")): those whose module has run to its end before
+  // this one goes on (not lazy, not in an import cycle with this one), and those of lazy modules.
+  const complete = new Set<string>();
+  const lazyVars = new Map<string, { call: any; n: number; names: Set<string>; decl: any; stmt: any; uses: any[]; whole: boolean }>();
+  for (const st of ast.body) {
+    if (st.type !== 'VariableDeclaration') continue;
+    for (const d of st.declarations) {
       const c = d.init;
-      if (d.id.type !== 'Identifier' || !c || c.type !== 'CallExpression' || c.callee.name !== 'require' || c.arguments.length !== 1 || c.arguments[0].type !== 'Literal') return;
+      if (d.id.type !== 'Identifier' || !c || c.type !== 'CallExpression' || c.callee.name !== 'require' || c.arguments.length !== 1 || c.arguments[0].type !== 'Literal') continue;
       const target = specs.get(String(c.arguments[0].value));
-      if (target !== undefined && lazy.has(target)) lazyVars.set(d.id.name, { call: c, n: index.get(target)!, names: new Set() });
-    },
-  });
+      if (target === undefined) continue;
+      if (lazy.has(target)) lazyVars.set(d.id.name, { call: c, n: index.get(target)!, names: new Set(), decl: d, stmt: st, uses: [], whole: false });
+      else if (loadedFirst(target)) complete.add(d.id.name);
+    }
+  }
   if (lazyVars.size) {
-    walk.simple(ast, {
-      MemberExpression(m: any) {
-        const v = m.object.type === 'Identifier' ? lazyVars.get(m.object.name) : undefined;
-        if (v && !m.computed) v.names.add(m.property.name);
-        else if (v) throw new Error(relative(REPO, file) + ': a lazy module is used with a computed property');
-      },
+    walk.fullAncestor(ast, (node: any, _s: any, anc: any[]) => {
+      if (node.type !== 'Identifier') return;
+      const v = lazyVars.get(node.name);
+      if (!v) return;
+      const parent = anc[anc.length - 2];
+      if (parent === v.decl) return;
+      if (parent && parent.type === 'MemberExpression' && parent.object === node) {
+        if (parent.computed) throw new Error(relative(REPO, file) + ': a lazy module is used with a computed property');
+        v.names.add(parent.property.name); v.uses.push(parent);
+      } else if (!(parent && ((parent.type === 'MemberExpression' && parent.property === node && !parent.computed) || (parent.type === 'Property' && parent.key === node)))) v.whole = true;
     });
     for (const v of lazyVars.values()) {
-      edits.push([v.call.start, v.call.end, '{' + [...v.names].map((k) => 'get ' + k + '(){return require(' + v.n + ').' + k + '}').join(',') + '}']);
+      if (v.whole || v.stmt.declarations.length !== 1) {
+        // The module object itself is used: an object of getters, one per name the importer uses.
+        edits.push([v.call.start, v.call.end, '{' + [...v.names].map((k) => 'get ' + k + '(){return require(' + v.n + ').' + k + '}').join(',') + '}']);
+      } else {
+        // Only its members: each use asks the loader (loaded on the first, cached after), and the
+        // importer keeps no object of getters (on Espruino each getter costs variables).
+        edits.push([v.stmt.start, v.stmt.end, '']);
+        // (In parentheses: `new x_1.C()` must not become `new require(n).C()`.)
+        for (const m of v.uses) edits.push([m.start, m.end, '(require(' + v.n + ').' + m.property.name + ')']);
+      }
     }
   }
   for (const st of ast.body) {
@@ -344,6 +381,16 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
       if (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.object.name === 'Object' && c.property.name === 'defineProperty'
         && n.arguments.length === 3 && n.arguments[1].type === 'Literal' && typeof n.arguments[1].value === 'string' && /^[A-Za-z_$][\w$]*$/.test(n.arguments[1].value)) {
         const [o, k, d] = n.arguments;
+        // A re-export (tsc: a getter returning x_1.name) of a module that has run already: a plain
+        // property (the value cannot change any more; a getter costs Espruino a function).
+        const g = o.type === 'Identifier' && o.name === 'exports' && d.type === 'ObjectExpression'
+          ? d.properties.find((q: any) => q.key.type === 'Identifier' && q.key.name === 'get') : undefined;
+        const ret = g && g.value.type === 'FunctionExpression' && g.value.params.length === 0 && g.value.body.body.length === 1 && g.value.body.body[0].type === 'ReturnStatement'
+          ? g.value.body.body[0].argument : null;
+        if (ret && ret.type === 'MemberExpression' && !ret.computed && ret.object.type === 'Identifier' && complete.has(ret.object.name)) {
+          edits.push([n.start, n.end, 'exports.' + k.value + ' = ' + ret.object.name + '.' + ret.property.name]);
+          return;
+        }
         edits.push([c.property.start, c.property.end, 'defineProperties']);
         edits.push([k.start, d.start, '{' + k.value + ': ']);
         edits.push([d.end, d.end, '}']);
@@ -534,17 +581,23 @@ export function trimDefs(objects: readonly number[], lwm2m = '1.1'): (text: stri
     }
     const names = new Set([...chosen.values()].map((c) => c.name || c.oldest));
     let out = text.replace(/\/\*\*[^\n]*\*\/\nexport const (OBJ_\d+(?:_V\d+_\d+)?): ObjectDef = freezeObjectDef\(\{[\s\S]*?\n\}\);\n/g, (block, id) => (names.has(id) ? block : ''));
-    out = out.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
-    // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
-    out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
-    // Likewise a resource's `multiple: false` (the core tests it for truth only, src/client/dm.ts).
-    out = out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
+    out = stripDefs(out);
     const picked = objects.filter((o) => chosen.has(o)).map((o) => chosen.get(o)!);
     const list = picked.map((c) => c.name || c.oldest);
     out = out.replace(/(export const REGISTRY_DEFS[^\n]*Object\.freeze\(\[)[^\]]*\]/, (_m, head) => head + list.join(', ') + ']');
     out = out.replace(/(export const REGISTRY_EDITIONS[^\n]*Object\.freeze\(\[)[\s\S]*?\n\]\)/, (_m, head) => head + picked.map((c) => 'Object.freeze({ def: ' + (c.name || c.oldest) + ', lwm2m: "' + (c.name ? c.v : c.ov) + '" })').join(', ') + '])');
     return out;
   };
+}
+
+/** Object definitions (defs.generated.ts, a src/objects/registry module) without their `name`
+ *  strings and a resource's false flags (see trimDefs). */
+export function stripDefs(text: string): string {
+  let out = text.replace(/, name: "(?:[^"\\]|\\.)*"/g, '');
+  // A resource's `mandatory: false` is the default the core reads as falsy (never compared).
+  out = out.replace(/(\{ id: \d+, type: [^}]*?), mandatory: false/g, '$1');
+  // Likewise a resource's `multiple: false` (the core tests it for truth only, src/client/dm.ts).
+  return out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
 }
 
 /** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
@@ -596,7 +649,7 @@ export interface AppBuild { code: string; modules: string[]; bytes: number; esti
 
 /** An application's bundle: APP (.ts or .js) with the library (its 'lwm2m-mcu' is hal/espruino/index.ts),
  *  the board's sizes and the settings baked in (LWM2M_SETTINGS), the code split into Storage pieces. */
-export async function buildUserApp(app: string, settingsText = '', board = 'espruino-esp32'): Promise<AppBuild> {
+export async function buildUserApp(app: string, settingsText = '', board = 'espruino-esp32', traceModules = false): Promise<AppBuild> {
   const file = resolve(app);
   if (!existsSync(file)) throw new EspruinoBuildError(app + ': no such file');
   if (!/\.(ts|js)$/.test(file)) throw new EspruinoBuildError(app + ': give the application\'s .ts or .js file');
@@ -604,24 +657,30 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
   const settings: Record<string, unknown> = { lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
   const appDir = dirname(file);
   const used = importedNames(file);
+  // Only the ready objects the app imports (and their base classes): each other one would cost
+  // its class and its registry definition (tsc then drops the unused definition imports).
+  // (Espruino's Object.defineProperties takes no function: the classes' cosmetic names go.)
+  const ready = readFileSync(join(REPO, 'src', 'api', 'ready.ts'), 'utf8').split("Object.defineProperty(C, 'name', { value: name });").join('');
+  const readyText = used ? shakeModule(ready, used) : ready;
+  // The core's objects (0…4, and 5 with firmware) and the registry objects the kept ready classes
+  // use: the definitions in src/objects/defs.generated.ts the app needs (the board's own list names
+  // the device app's objects, 3303 among them, which an app may not use).
+  const objects = [...new Set([...cfg.objects.filter((o: number) => o <= 5), ...[...readyText.matchAll(/\bOBJ_(\d+)\b/g)].map((m) => Number(m[1]))])];
   const b = await buildEspruino({
-    entry: file, globals: { LWM2M_SETTINGS: settings }, aliases: { 'lwm2m-mcu': 'hal/espruino/index.ts' },
+    entry: file, globals: { LWM2M_SETTINGS: settings }, traceModules, aliases: { 'lwm2m-mcu': 'hal/espruino/index.ts' },
     // tsc's helper for `export *` (hal/espruino/index.ts re-exports the API): the modules are
     // loaded before it runs, so copying the values is enough.
     prologue: 'var __exportStar=function(m,e){for(var p in m)if(p!=="default"&&!Object.prototype.hasOwnProperty.call(e,p))e[p]=m[p];};',
     checkFiles: (f) => !f.startsWith(REPO + '/') || f.startsWith(appDir + '/'),
     sourceTransforms: {
-      'src/objects/defs.generated.ts': trimDefs(cfg.objects),
-      // Espruino's global object is `global` (no globalThis); its lexer ends a regular expression
-      // at a '/' inside a character class: [^/] must be written [^\/].
-      'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global').split('[^/]').join('[^\\/]'),
-      // Only the ready objects the app imports (and their base classes): each other one would cost
-      // its class and its registry definition (tsc then drops the unused definition imports).
-      // (Espruino's Object.defineProperties takes no function: the classes' cosmetic names go.)
-      'src/api/ready.ts': (t: string) => {
-        const u = t.split("Object.defineProperty(C, 'name', { value: name });").join('');
-        return used ? shakeModule(u, used) : u;
-      },
+      'src/objects/defs.generated.ts': trimDefs(objects),
+      // Espruino's global object is `global` (no globalThis).
+      'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global'),
+      'src/api/ready.ts': () => readyText,
+      // The registry modules' definitions trimmed as the core's (no names, no false flags).
+      ...Object.fromEntries(readdirSync(join(REPO, 'src', 'objects', 'registry')).filter((f) => /^\d+\.ts$/.test(f)).map((f) => ['src/objects/registry/' + f, stripDefs])),
+      // The public entry re-exports only what the app imports (each export costs a property).
+      'src/index.ts': (t: string) => (used ? keepExports(t, used) : t),
     },
     // As the device bundle: the portable AES (the platform gives native AES) and Queue Mode load on
     // first use only.
@@ -637,6 +696,20 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
   const estimate = Math.ceil(bytes * VARS_PER_BYTE) + CLIENT_VARIABLES;
   const budget = (cfg.variables ?? 16383) - RUN_RESERVE;
   return { code, modules: b.modules, bytes, estimate, budget, pieces: storePieces('lwm2m-mcu.js', code) };
+}
+
+/** The module's `export { a, b } from '…'` lists without the value names not in `keep` (a list
+ *  left empty goes; type-only exports stay: they cost nothing). */
+export function keepExports(text: string, keep: Set<string>): string {
+  const sf = ts.createSourceFile('m.ts', text, ts.ScriptTarget.ES2022, true);
+  const edits: [number, number, string][] = [];
+  for (const st of sf.statements) {
+    if (!ts.isExportDeclaration(st) || st.isTypeOnly || !st.exportClause || !ts.isNamedExports(st.exportClause) || !st.moduleSpecifier) continue;
+    const kept = st.exportClause.elements.filter((e) => e.isTypeOnly || keep.has(e.name.text));
+    if (kept.length === st.exportClause.elements.length) continue;
+    edits.push([st.getStart(sf), st.getEnd(), kept.length ? 'export { ' + kept.map((e) => e.getText(sf)).join(', ') + ' } from ' + st.moduleSpecifier.getText(sf) + ';' : '']);
+  }
+  return applyEdits(text, edits);
 }
 
 /** The names an app imports from 'lwm2m-mcu' (null: it imports the whole namespace). */

@@ -5,11 +5,13 @@
 // one line each of free variables when it starts and when it is first registered (the budget of a
 // 16,383-variable ESP32 is what an app on Espruino runs out of first).
 import { registerPlatform, type Platform } from '../../src/api/platform.js';
-import { Lwm2mClient as ApiClient, type ClientOptions, type ServerInfo } from '../../src/api/client.js';
+import { Lwm2mClient as ApiClient, type Account, type ClientOptions, type ServerInfo } from '../../src/api/client.js';
 import type { Config } from '../../src/config.js';
 import { EspruinoHal } from './hal.js';
 import { EspruinoAes128 } from './aes.js';
 import { LogLevel } from '../hal.js';
+
+declare const global: { [k: string]: unknown };
 
 /** The free variables (process.memory(), which collects garbage first). */
 export function variablesFree(): number { return process.memory().free; }
@@ -42,9 +44,38 @@ export function settings(): { [key: string]: unknown } {
   return out;
 }
 
-/** The board's sizes (boards/<board>/config.json, baked in by espruino-build). */
+/** The accounts the settings name: lwm2mServer and lwm2mBootstrap (coap:// or coaps://), with
+ *  lwm2mPskIdentity and lwm2mPskKey (hex) for a coaps:// one. */
+export function accounts(): { server?: Account; bootstrap?: Account } {
+  const s = settings();
+  const id = s.lwm2mPskIdentity ? String(s.lwm2mPskIdentity) : '', hex = s.lwm2mPskKey ? String(s.lwm2mPskKey) : '';
+  const account = (uri: unknown): Account | undefined => {
+    if (!uri) return undefined;
+    const a: Account = { uri: String(uri) };
+    if (id && hex && a.uri.indexOf('coaps:') === 0) {
+      const key = new Uint8Array(hex.length >> 1);
+      for (let j = 0; j < key.length; j++) key[j] = parseInt(hex.substring(2 * j, 2 * j + 2), 16);
+      a.pskIdentity = id; a.pskKey = key;
+    }
+    return a;
+  };
+  return { server: account(s.lwm2mServer), bootstrap: account(s.lwm2mBootstrap) };
+}
+
+/** The board's sizes (boards/<board>/config.json, baked in by espruino-build), with one DTLS
+ *  session per coaps:// account of the settings (at most the board's). */
 export function boardSizes(): Partial<Config> {
-  return (settings().lwm2mConfig ?? {}) as Partial<Config>;
+  const s = settings(), out: { [k: string]: unknown } = {};
+  const cfg = (s.lwm2mConfig ?? {}) as { [k: string]: unknown };
+  for (const k in cfg) out[k] = cfg[k];
+  // DTLS sessions (each with its keys, and the handshake workspace when there is one: ~800
+  // variables) only for the settings' coaps:// accounts.
+  if (typeof cfg.dtlsSessions === 'number') {
+    let n = 0;
+    for (const k of ['lwm2mServer', 'lwm2mBootstrap']) if (String(s[k] ?? '').indexOf('coaps:') === 0) n++;
+    out.dtlsSessions = Math.min(cfg.dtlsSessions, n);
+  }
+  return out as Partial<Config>;
 }
 
 /** The API's client; logs its free variables at start() and at the first registration. */
@@ -63,6 +94,7 @@ export class Lwm2mClient extends ApiClient {
 
   override start(): Promise<void> {
     print('lwm2m-mcu: starting, ' + variablesFree() + ' variables free');
+    global.lwm2m = this; // the running client, for the REPL (lwm2m.stop()); and kept while --measure counts it
     if (typeof LWM2M_MEASURE !== 'undefined') return Promise.resolve(); // espruino-build --measure: load only
     return super.start();
   }

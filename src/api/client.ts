@@ -196,18 +196,15 @@ export class Lwm2mClient implements DeviceControl {
     if (typeof o.endpoint !== 'string' || o.endpoint.length === 0 || o.endpoint.length > 128) throw new Lwm2mError('options.endpoint must be a string of 1…128 characters (the Endpoint Client Name)');
     // (With storage, a configuration saved by an earlier run may be all there is.)
     if (!o.server && !o.bootstrap && !o.provisioning && o.storage === false) throw new Lwm2mError('give options.server or options.bootstrap (an account { uri: "coap://host:5683" }), or provisioning data');
-    for (const [what, a] of [['server', o.server], ['bootstrap', o.bootstrap]] as const) {
-      if (a === undefined) continue;
-      if (typeof a.uri !== 'string' || !/^coaps?:\/\/[^/]+/.test(a.uri)) throw new Lwm2mError(`options.${what}.uri must be coap://host:port or coaps://host:port (got ${String(a.uri)})`);
-      if (a.uri.startsWith('coaps:') && (a.pskIdentity === undefined || !(a.pskKey instanceof Uint8Array))) throw new Lwm2mError(`options.${what}: a coaps:// account needs pskIdentity (a string) and pskKey (a Uint8Array)`);
-    }
+    checkAccount('server', o.server);
+    checkAccount('bootstrap', o.bootstrap);
     this.endpoint = o.endpoint;
     this.#o = o;
     this.#platform = platform;
     const objects = o.objects ?? [];
     this.#objects = objects;
     // Object ids: each once, none of the client's own.
-    const defs: ObjectDef[] = standardDefs(o.version ?? '1.1').filter((d) => d.id !== 3303) as ObjectDef[];
+    const defs: ObjectDef[] = standardDefs(o.version ?? '1.1').filter((d) => d !== null && d.id !== 3303) as ObjectDef[];
     let instances = 0, values = 0;
     for (let k = 0; k < objects.length; k++) {
       const ob = objects[k];
@@ -492,6 +489,14 @@ export class Lwm2mClient implements DeviceControl {
 
   /** The engine, for the project's own tools and tests (not part of the public entry point). */
   static engineOf(c: Lwm2mClient): Core { return c.#core; }
+}
+
+/** An account's URI and keys (no regular expression: Espruino's does not match `[^/]`). */
+function checkAccount(what: string, a: Account | undefined): void {
+  if (a === undefined) return;
+  const u = a.uri, at = typeof u !== 'string' ? -1 : u.indexOf('coap://') === 0 ? 7 : u.indexOf('coaps://') === 0 ? 8 : -1;
+  if (at < 0 || u.length <= at || u.charAt(at) === '/') throw new Lwm2mError(`options.${what}.uri must be coap://host:port or coaps://host:port (got ${String(u)})`);
+  if (at === 8 && (a.pskIdentity === undefined || !(a.pskKey instanceof Uint8Array))) throw new Lwm2mError(`options.${what}: a coaps:// account needs pskIdentity (a string) and pskKey (a Uint8Array)`);
 }
 
 /** For the project's own tools (the CLI's debug log and state file), given as options.engineHooks:

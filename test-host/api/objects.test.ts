@@ -87,6 +87,8 @@ test('construction mistakes throw Lwm2mError naming the fix', () => {
   throwsWith(() => new TemperatureSensor().set(1), /give the object to a Lwm2mClient \(options\.objects\) before setting values/);
   throwsWith(() => new Lwm2mClient({ endpoint: 'x', server: { uri: 'coaps://127.0.0.1:5684' } }), /coaps:\/\/ account needs pskIdentity/);
   throwsWith(() => new Lwm2mClient({ endpoint: '', server }), /options\.endpoint must be a string of 1…128 characters/);
+  throwsWith(() => new Lwm2mClient({ endpoint: 'x', server: { uri: 'http://127.0.0.1:5683' } }), /options\.server\.uri must be coap:\/\/host:port or coaps:\/\/host:port \(got http:/);
+  throwsWith(() => new Lwm2mClient({ endpoint: 'x', bootstrap: { uri: 'coap:///x' } }), /options\.bootstrap\.uri must be coap:\/\/host:port/);
   const t = new TemperatureSensor();
   client([t]);
   throwsWith(() => client([t]), /already used by another Lwm2mClient/);

@@ -40,6 +40,19 @@ test('espruino release: after Bootstrap-Finish the bootstrap code and the lazily
   assert.match(bundle.code, /LWM2M_RELEASE=function/);
 });
 
+test('espruino lazy modules: each use asks the loader (no object of getters per importer); re-exports of loaded modules are plain properties', async () => {
+  const plain = await buildDeviceBundle('lwm2mEndpoint=ci-dev', 'espruino-esp32', false);
+  // Before: `var q_1 = { get QueueMode() { return require(50).QueueMode; }, … }` in every importer
+  // (a getter function each: variables for as long as the importer lives).
+  assert.not.match(plain.code, /get \w+\(\)\s*\{\s*return require\(\d+\)/);
+  const n = plain.modules.indexOf('src/formats/senml-cbor.ts');
+  assert.ok(n > 0);
+  assert.ok(plain.code.includes('new (require(' + n + ').SenmlCborEncoder)()'), 'a lazy class constructed through the loader, parenthesised');
+  // tsc's re-export getters (Object.defineProperty(exports, "x", { get: … })) of modules loaded first.
+  assert.not.match(plain.code, /defineProperties\(exports, \{ *\w+: \{ enumerable: true, get/);
+  assert.match(plain.code, /exports\.sendQueued = send_loop_js_1\.sendQueued;/);
+});
+
 test('espruino trim: a resource keeps no `mandatory: false` / `multiple: false` (read as falsy), an object keeps both flags', () => {
   const t = trimDefs([0, 1, 3])(readFileSync(join(REPO, 'src', 'objects', 'defs.generated.ts'), 'utf8'));
   assert.not.match(t, /\{ id: \d+, type: [^}]*(?:mandatory|multiple): false/);
