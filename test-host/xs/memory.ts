@@ -31,6 +31,17 @@ export async function clientFootprint(xs: XsWorker, config: Partial<Config> = {}
   return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32, dataBytes: c.report.dataBytes32 };
 }
 
+/** An esp32-sized client on the public API (the probe `api-esp32` of test-host/xs/suites/api.ts):
+ *  the objects given (ready objects, `instances` each), boards/esp32/config.json's sizes + `sizes`. */
+export interface ApiClientSpec { objects: readonly number[]; instances?: number; sizes?: Partial<Config> }
+
+export async function apiClientFootprint(xs: XsWorker, spec: ApiClientSpec): Promise<Footprint> {
+  const s = await xs.footprint<null>('api-esp32', JSON.stringify({ ...spec, chunks: false }));
+  const c = await xs.footprint<{ arrays: number; bytes: number; chunkBytes32: number; dataBytes32: number; ok?: boolean; error?: string }>('api-esp32', JSON.stringify({ ...spec, chunks: true }));
+  if (!c.report || c.report.ok === false) throw new Error('XS api-esp32 probe: ' + (c.report?.error ?? 'no report'));
+  return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32, dataBytes: c.report.dataBytes32 };
+}
+
 /** The configuration items of the table and the step each is measured with (a size in bytes moves by
  *  a larger step; the figure is per unit of the key). A step that the base config cannot take upward
  *  (dtlsSessions ≤ maxServers + 1) is measured downward; `with` names a key that must move along

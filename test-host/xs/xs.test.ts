@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleForXs, injectVectorsHere, XsWorker } from './host.js';
 import { clientFootprint, itemRows, xsTableMarkdown, xsTableIn, ESP32_BUDGET } from './memory.js';
+import { measureApiMemory, apiMemoryMarkdown, apiTableIn, type ApiMemory } from './api-memory.js';
 import { makeConfig, memoryTable, type Config } from '../../src/config.js';
 import { repoRoot } from '../vectors.js';
 
@@ -140,13 +141,23 @@ if (loadError || !worker) {
     assert.is(b, a, `slots after 10,000 set() (${b}) vs after 100 (${a})`);
   });
 
-  test('xs heap: one more sensor instance through the public API costs a few slots (printed for the README)', async () => {
-    await xs.footprint<null>('api', '1'); // (the first probe also builds what the program keeps at module level)
-    const one = await xs.footprint<null>('api', '1');
-    const nine = await xs.footprint<null>('api', '9');
-    const per = (nine.slots - one.slots) / 8;
-    console.log(`xs: each more TemperatureSensor instance (public API, a table sized the same) keeps ${per} slots (${per * 16} B on a 32-bit MCU)`);
-    assert.ok(per > 0 && per <= 24, `${per} slots per instance`);
+  // Issue 18's XS figures for the API (test-host/xs/api-memory.ts; docs/performance.md's xs-api-memtable).
+  let apiMem: ApiMemory | null = null;
+  const apiMemory = async (): Promise<ApiMemory> => (apiMem ??= await measureApiMemory(xs));
+
+  test('xs memory (public API): one esp32 client with four application objects (3303, 3304, 3311, 3347) stays under 48 KB (slots × 16 + chunk bytes)', async () => {
+    const m = await apiMemory();
+    assert.ok(m.four.esp32Bytes < ESP32_BUDGET, `four application objects: ${m.four.slots} slots × 16 + ${m.four.chunkBytes} chunk bytes = ${m.four.esp32Bytes} B ≥ ${ESP32_BUDGET} B`);
+  });
+
+  test('xs memory (public API): one more sensor instance costs a few slots; docs/performance.md\'s API table is the one measured now', async () => {
+    const m = await apiMemory();
+    console.log(`xs: each more TemperatureSensor instance (public API) keeps ${m.perSame.slots} slots + ${m.perSame.bytes} B (table sized the same), ${m.perRoom.slots} slots + ${m.perRoom.bytes} B with its table room`);
+    assert.ok(m.perSame.slots > 0 && m.perSame.slots <= 48, `${m.perSame.slots} slots per instance`);
+    assert.ok(m.perRoom.bytes > m.perSame.bytes, 'the table room costs bytes');
+    assert.ok(m.four.slots > m.none.slots && m.four.chunkBytes > m.none.chunkBytes, JSON.stringify(m));
+    assert.is(apiTableIn(readFileSync(join(repoRoot(), 'docs', 'performance.md'), 'utf8')), apiMemoryMarkdown(m),
+      'docs/performance.md\'s XS API memory table is stale: run node build/test-host/xs/api-memory.js --write');
   });
 
   // docs/xs-memory.md: the footprint of one client built with the esp32 board's config, under XS.
