@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../vectors.js';
+import { tableBetween, writeTableBetween } from '../xs/memory.js';
 
 /** Bytes of an XS slot on the 64-bit simulator, and on the 32-bit ESP32. */
 export const SIM_SLOT_BYTES = 32;
@@ -143,20 +144,13 @@ export function simMemoryMarkdown(m: SimApiMemory): string {
 export const SIM_TABLE_BEGIN = '<!-- mcsim-api-memtable:begin -->';
 export const SIM_TABLE_END = '<!-- mcsim-api-memtable:end -->';
 
-export function simTableIn(doc: string): string | null {
-  const a = doc.indexOf(SIM_TABLE_BEGIN), b = doc.indexOf(SIM_TABLE_END);
-  return a < 0 || b < a ? null : doc.slice(a + SIM_TABLE_BEGIN.length, b).trim();
-}
+export function simTableIn(doc: string): string | null { return tableBetween(doc, SIM_TABLE_BEGIN, SIM_TABLE_END); }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const m = await measureInMcsim((s) => console.error(s));
   const table = simMemoryMarkdown(m);
   console.log(table);
   if (process.argv.includes('--write')) {
-    const file = join(repoRoot(), 'docs', 'performance.md');
-    const doc = readFileSync(file, 'utf8');
-    if (simTableIn(doc) === null) throw new Error('docs/performance.md has no mcsim-api-memtable markers');
-    writeFileSync(file, doc.slice(0, doc.indexOf(SIM_TABLE_BEGIN) + SIM_TABLE_BEGIN.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(SIM_TABLE_END)));
-    console.log('(docs/performance.md updated)');
+    writeTableBetween(join(repoRoot(), 'docs', 'performance.md'), SIM_TABLE_BEGIN, SIM_TABLE_END, table);
   }
 }

@@ -6,11 +6,10 @@
 // Run: node build/test-host/xs/api-memory.js [--write]   (--write: the table into docs/performance.md
 // between its xs-api-memtable markers; test-host/xs/xs.test.ts checks it is current and that the
 // four-object client stays under 48 KB)
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForXs, XsWorker } from './host.js';
-import { apiClientFootprint, ESP32_BUDGET, ESP32_SLOT_BYTES, type ApiClientSpec, type Footprint } from './memory.js';
+import { apiClientFootprint, tableBetween, writeTableBetween, ESP32_BUDGET, ESP32_SLOT_BYTES, type ApiClientSpec, type Footprint } from './memory.js';
 import type { Config } from '../../src/config.js';
 import { repoRoot } from '../vectors.js';
 
@@ -61,10 +60,7 @@ export function apiMemoryMarkdown(m: ApiMemory): string {
 export const API_TABLE_BEGIN = '<!-- xs-api-memtable:begin -->';
 export const API_TABLE_END = '<!-- xs-api-memtable:end -->';
 
-export function apiTableIn(doc: string): string | null {
-  const a = doc.indexOf(API_TABLE_BEGIN), b = doc.indexOf(API_TABLE_END);
-  return a < 0 || b < a ? null : doc.slice(a + API_TABLE_BEGIN.length, b).trim();
-}
+export function apiTableIn(doc: string): string | null { return tableBetween(doc, API_TABLE_BEGIN, API_TABLE_END); }
 
 /** The bundle with the API suite (its probe `api-esp32`). */
 export async function apiWorker(): Promise<XsWorker> {
@@ -79,11 +75,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(table);
     console.log(`\nfour application objects: ${m.four.slots} × ${ESP32_SLOT_BYTES} + ${m.four.chunkBytes} = ${m.four.esp32Bytes} B; target ${ESP32_BUDGET} B: ${m.four.esp32Bytes < ESP32_BUDGET ? 'met' : 'NOT met'}`);
     if (process.argv.includes('--write')) {
-      const file = join(repoRoot(), 'docs', 'performance.md');
-      const doc = readFileSync(file, 'utf8');
-      if (apiTableIn(doc) === null) throw new Error('docs/performance.md has no xs-api-memtable markers');
-      writeFileSync(file, doc.slice(0, doc.indexOf(API_TABLE_BEGIN) + API_TABLE_BEGIN.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(API_TABLE_END)));
-      console.log('(docs/performance.md updated)');
+      writeTableBetween(join(repoRoot(), 'docs', 'performance.md'), API_TABLE_BEGIN, API_TABLE_END, table);
     }
   } finally {
     await xs.close();

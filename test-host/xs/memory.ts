@@ -11,6 +11,7 @@
 //                 Strings the client keeps (a few short names) are not counted.
 // ESP32 bytes = slots × 16 (a txSlot is 16 bytes on a 32-bit MCU) + chunk bytes.
 import type { Config } from '../../src/config.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { XsWorker } from './host.js';
 
 export const ESP32_SLOT_BYTES = 16;
@@ -110,4 +111,18 @@ export const XS_TABLE_END = '<!-- xs-memtable:end -->';
 export function xsTableIn(doc: string): string | null {
   const a = doc.indexOf(XS_TABLE_BEGIN), b = doc.indexOf(XS_TABLE_END);
   return a < 0 || b < a ? null : doc.slice(a + XS_TABLE_BEGIN.length, b).trim();
+}
+
+/** The text between two markers of a generated table, or null. */
+export function tableBetween(doc: string, begin: string, end: string): string | null {
+  const a = doc.indexOf(begin), b = doc.indexOf(end);
+  return a < 0 || b < a ? null : doc.slice(a + begin.length, b).trim();
+}
+
+/** Writes `table` between the markers of `file` (the --write modes of the table generators). */
+export function writeTableBetween(file: string, begin: string, end: string, table: string): void {
+  const doc = readFileSync(file, 'utf8');
+  if (tableBetween(doc, begin, end) === null) throw new Error(`${file} has no ${begin} … ${end} markers`);
+  writeFileSync(file, doc.slice(0, doc.indexOf(begin) + begin.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(end)));
+  console.log(`(${file} updated)`);
 }
