@@ -167,5 +167,7 @@ export function memoryTable(c: Config): MemoryRow[] {
  *  the maxDatagram row), measured under XS (see memoryTable). */
 export const DTLS_SESSION_BYTES = 2672;
 export const DTLS_WORKSPACE_BYTES = 5820;
-/** The esp32 board's measured footprint (42,840 B) minus its rows above. */
-export const CLIENT_FIXED_BYTES = 11168;
+/** The esp32 board's measured footprint (45,848 B: 1,156 slots × 16 + 27,352 chunk bytes; 42,840 before the
+ *  XS measurement stopped counting a retained object table as freed, test-host/xs/harness.ts displacer)
+ *  minus its rows above. */
+export const CLIENT_FIXED_BYTES = 14164;

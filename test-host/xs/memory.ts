@@ -11,6 +11,7 @@
 //                 Strings the client keeps (a few short names) are not counted.
 // ESP32 bytes = slots × 16 (a txSlot is 16 bytes on a 32-bit MCU) + chunk bytes.
 import type { Config } from '../../src/config.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { XsWorker } from './host.js';
 
 export const ESP32_SLOT_BYTES = 16;
@@ -28,6 +29,17 @@ export async function clientFootprint(xs: XsWorker, config: Partial<Config> = {}
   const s = await xs.footprint<null>('client', JSON.stringify({ chunks: false, config }));
   const c = await xs.footprint<{ arrays: number; bytes: number; chunkBytes32: number; dataBytes32: number; ok?: boolean; error?: string }>('client', JSON.stringify({ chunks: true, config }));
   if (!c.report || c.report.ok === false) throw new Error('XS client probe: ' + (c.report?.error ?? 'no report'));
+  return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32, dataBytes: c.report.dataBytes32 };
+}
+
+/** An esp32-sized client on the public API (the probe `api-esp32` of test-host/xs/suites/api.ts):
+ *  the objects given (ready objects, `instances` each), boards/esp32/config.json's sizes + `sizes`. */
+export interface ApiClientSpec { objects: readonly number[]; instances?: number; sizes?: Partial<Config> }
+
+export async function apiClientFootprint(xs: XsWorker, spec: ApiClientSpec): Promise<Footprint> {
+  const s = await xs.footprint<null>('api-esp32', JSON.stringify({ ...spec, chunks: false }));
+  const c = await xs.footprint<{ arrays: number; bytes: number; chunkBytes32: number; dataBytes32: number; ok?: boolean; error?: string }>('api-esp32', JSON.stringify({ ...spec, chunks: true }));
+  if (!c.report || c.report.ok === false) throw new Error('XS api-esp32 probe: ' + (c.report?.error ?? 'no report'));
   return { slots: s.slots, arrays: c.report.arrays, bytes: c.report.bytes, chunkBytes: c.report.chunkBytes32, esp32Bytes: s.slots * ESP32_SLOT_BYTES + c.report.chunkBytes32, dataBytes: c.report.dataBytes32 };
 }
 
@@ -99,4 +111,18 @@ export const XS_TABLE_END = '<!-- xs-memtable:end -->';
 export function xsTableIn(doc: string): string | null {
   const a = doc.indexOf(XS_TABLE_BEGIN), b = doc.indexOf(XS_TABLE_END);
   return a < 0 || b < a ? null : doc.slice(a + XS_TABLE_BEGIN.length, b).trim();
+}
+
+/** The text between two markers of a generated table, or null. */
+export function tableBetween(doc: string, begin: string, end: string): string | null {
+  const a = doc.indexOf(begin), b = doc.indexOf(end);
+  return a < 0 || b < a ? null : doc.slice(a + begin.length, b).trim();
+}
+
+/** Writes `table` between the markers of `file` (the --write modes of the table generators). */
+export function writeTableBetween(file: string, begin: string, end: string, table: string): void {
+  const doc = readFileSync(file, 'utf8');
+  if (tableBetween(doc, begin, end) === null) throw new Error(`${file} has no ${begin} … ${end} markers`);
+  writeFileSync(file, doc.slice(0, doc.indexOf(begin) + begin.length) + '\n' + table + '\n' + doc.slice(doc.indexOf(end)));
+  console.log(`(${file} updated)`);
 }

@@ -126,8 +126,11 @@ export function resolveManifest(platform: Platform, root = repoRoot()): Resolved
     }
   };
   visit(join(root, 'manifest.json'));
+  // mcconfig 8.2.3 (tools/mcconfig.js filterPreload) matches a pattern ending in "*" against the
+  // JavaScript modules only (its jsFiles), a plain specifier against JavaScript and TypeScript ones:
+  // "src/*" preloads none of our .ts modules (they are preloaded only when a preloaded module imports them).
   for (const p of preloadPatterns) {
-    if (p.endsWith('/*')) { for (const s of r.modules.keys()) if (s.startsWith(p.slice(0, -1))) r.preload.add(s); }
+    if (p.endsWith('*')) { for (const [s, f] of r.modules) if (s.startsWith(p.slice(0, -1)) && f.endsWith('.js')) r.preload.add(s); }
     else r.preload.add(p);
   }
   return r;

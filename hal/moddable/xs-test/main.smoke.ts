@@ -7,8 +7,6 @@ import { FakeTimer, FakeUDP } from "./fakes.js";
 import { CoapMessage, MessageWriter, Parse, parseMessage, ascii } from "../../../src/coap/message.js";
 import { test, is, ok } from "../../../test-host/xs/harness.js";
 
-const udp = FakeUDP.last; // main.ts opened its socket synchronously while this bundle loaded
-
 function path(m: CoapMessage): string {
   let p = "";
   for (let k = 0; k < m.optCount; k++) if (m.optNum[k] === 11) {
@@ -19,6 +17,9 @@ function path(m: CoapMessage): string {
 }
 
 test("moddable main: boots from mc/config, binds its port, registers with the server, answers a Read", () => {
+  // main.ts opened its socket while this bundle loaded (boot() awaits the settings' name resolution and
+  // the client's start(): jobs that ran before this command).
+  const udp = FakeUDP.last;
   ok(udp !== null, "main opened a socket");
   const u = udp!;
   is(u.options.port, 56830);

@@ -3,10 +3,10 @@
 // irrigation-valve.ts) — on a platform with no transport, driven sans-IO by a hand-written server:
 // Register, Read, Write (accepted and refused by the callback), Execute (a callback with its
 // arguments), Observe and a notification after set(). The loop `api.set-notify` is the zero-slot
-// claim (xs.test.ts: heap slots flat over 10,000 set() with a notification each); the probe `api`
-// builds a client with N temperature instances (one more instance's cost in slots). Bundled for XS by
+// claim (xs.test.ts: heap slots flat over 10,000 set() with a notification each); the probe `api-esp32`
+// builds an esp32-sized client with application objects (docs/performance.md, api-memory.ts). Bundled for XS by
 // xs.test.ts (not in entry.ts: the Espruino build of the API is the packaging issue's).
-import { Lwm2mClient, TemperatureSensor, LightControl, PushButton, Lwm2mCode, type Platform } from '../../../src/index.js';
+import { Lwm2mClient, TemperatureSensor, HumiditySensor, LightControl, PushButton, Lwm2mCode, type LwObject, type Platform, type Sizes } from '../../../src/index.js';
 import { engineOf } from '../../../src/api/client.js';
 import { IrrigationValve } from '../../api/irrigation-valve.js';
 import { Ev } from '../../../src/client/events.js';
@@ -14,7 +14,8 @@ import { CoapMessage, MessageWriter, MsgType, Parse, parseMessage, ascii } from 
 import { Code } from '../../../src/coap/codes.js';
 import { Opt } from '../../../src/coap/option.js';
 import { PeerAddress } from '../../../src/coap/peer.js';
-import { test, loop, probe, is, ok } from '../harness.js';
+import { test, loop, probe, is, ok, displacer } from '../harness.js';
+import { boardConfig, countTypedArrays } from './scenario.js';
 
 const SERVER = new PeerAddress();
 SERVER.family = 4; SERVER.addr[0] = 192; SERVER.addr[1] = 0; SERVER.addr[2] = 2; SERVER.addr[3] = 7; SERVER.port = 5683;
@@ -134,10 +135,44 @@ loop('api.set-notify', (n) => {
   return sent;
 });
 
-// arg: the number of temperature instances. Held by the harness while the slots are counted.
-probe('api', (arg) => {
-  const n = +arg || 1;
+// ---- the esp32 client on the public API (test-host/xs/api-memory.ts; docs/performance.md) ----
+
+// XS keeps the last instance of each class with private methods alive (harness.ts displacer): the
+// public client (its constructor throws at once on null options, after the instance exists), LwObject
+// and IpsoSensor (a TemperatureSensor is both).
+displacer(() => { try { return new Lwm2mClient(null as never); } catch { return new TemperatureSensor(); } });
+
+/** The ready objects of the figures, one instance slot each unless `instances` (a server's Create
+ *  has no room: maxInstances is the instances given). */
+function readyObject(id: number, instances: number): LwObject {
   const ids: number[] = [];
-  for (let k = 0; k < n; k++) ids.push(k);
-  return new Lwm2mClient({ endpoint: 'xs-probe', server: { uri: 'coap://192.0.2.7:5683' }, storage: false, platform, objects: [new TemperatureSensor({ instances: ids })] });
+  for (let k = 0; k < instances; k++) ids.push(k);
+  const o = { instances: ids, maxInstances: instances };
+  if (id === 3303) return new TemperatureSensor({ ...o, range: [-40, 125] });
+  if (id === 3304) return new HumiditySensor({ ...o, range: [0, 100] });
+  if (id === 3311) return new LightControl({ ...o, onSwitch: () => undefined });
+  if (id === 3347) return new PushButton(o);
+  throw new Error('api-esp32: no ready object ' + id);
+}
+
+/** An esp32 client as an application builds it on the public API: boards/esp32/config.json's sizes
+ *  (+ `sizes`), a bootstrap account (as the board client of docs/xs-memory.md), the objects given. */
+export function esp32ApiClient(objects: readonly number[], instances = 1, sizes: Partial<Sizes> = {}): Lwm2mClient {
+  const obs: LwObject[] = [];
+  for (const id of objects) obs.push(readyObject(id, instances));
+  return new Lwm2mClient({
+    endpoint: 'lwm2m-mcu-esp32', bootstrap: { uri: 'coap://127.0.0.1:5783' }, platform,
+    sizes: Object.assign({}, boardConfig(), sizes), objects: obs,
+  });
+}
+
+// arg: JSON {"chunks": bool, "objects": [ids], "instances": n, "sizes": {overrides}}. As the probe
+// `client` (scenario.ts): the slots from a run without counting, the chunk bytes from one with.
+probe('api-esp32', (arg, report) => {
+  const a = JSON.parse(arg || '{}') as { chunks?: boolean; objects?: number[]; instances?: number; sizes?: Partial<Sizes> };
+  const build = () => esp32ApiClient(a.objects || [], a.instances || 1, a.sizes || {});
+  if (!a.chunks) return build();
+  const r = countTypedArrays(build);
+  report.value = { arrays: r.arrays, bytes: r.bytes, chunkBytes32: r.chunkBytes32, dataBytes32: r.dataBytes32 };
+  return r.value;
 });
