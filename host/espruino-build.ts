@@ -80,6 +80,8 @@ export interface EspruinoBundle {
   modules: string[];
   /** Where the modules start in the unminified bundle, for diagnostics. */
   bytes: number;
+  /** Of the unminified bundle, the share of the lazy modules' code (loaded on first use only). */
+  lazyShare: number;
 }
 
 /** Modules Espruino has (require() of its own, ESP32 build): an app may import these. */
@@ -195,6 +197,8 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     factories.push('function(exports,require){' + js + '\n}');
   }
   const released = releasableSet(files[0], eager, lazy, releasable);
+  let lazyBytes = 0;
+  files.forEach((f, i) => { if (lazy.has(f)) lazyBytes += factories[i].length; });
   const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
   const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => 'var ' + k + '=' + JSON.stringify(v) + ';').join('\n');
   // The loader: module i runs once, on its first require; its factory is dropped afterwards (on
@@ -222,7 +226,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     })).code;
   }
   code = hoistAndRename(code);
-  return { code, modules: files.map((f) => relative(REPO, f)), bytes };
+  return { code, modules: files.map((f) => relative(REPO, f)), bytes, lazyShare: lazyBytes / bytes };
 }
 
 /** Espruino's API as hal/espruino uses it, the REPL handle `lwm2m`, iterator results. */
@@ -639,13 +643,16 @@ export const RUN_RESERVE = 1000;
 /** What constructing a client takes (tables, buffers, DTLS sessions: about 2,900 variables on
  *  espruino-esp32, README "Espruino" memory table), added to an estimate from the code's size. */
 export const CLIENT_VARIABLES = 2900;
-/** Variables per byte of minified code when the bundle is evaluated from Storage: measured on the
- *  device bundle (README memory table: ~10,630 variables after loading a 208 KB bundle, the
- *  loader and prelude included) — functions' code stays in flash, their scopes and the module
- *  objects do not. An estimate; `--measure BIN` runs the bundle in an Espruino for Linux instead. */
-export const VARS_PER_BYTE = 0.051;
+/** Variables per byte of minified code loaded at start when the bundle is evaluated from Storage:
+ *  measured on the device bundle (docs/getting-started-espruino.md memory table: 10,494 variables
+ *  after loading a 225 KB bundle whose eager modules are 178 KB, the loader and prelude included) —
+ *  functions' code stays in flash, their scopes and the module objects do not. The lazy modules
+ *  (Queue Mode and its sleep state, firmware, bootstrap, the SenML/CBOR codecs: loaded on first use)
+ *  are not counted: the RUN_RESERVE kept free is for them and for registering. An estimate;
+ *  `--measure BIN` runs the bundle in an Espruino for Linux instead. */
+export const VARS_PER_BYTE = 0.0588;
 
-export interface AppBuild { code: string; modules: string[]; bytes: number; estimate: number; budget: number; pieces: [string, string][] }
+export interface AppBuild { code: string; modules: string[]; bytes: number; lazyShare: number; estimate: number; budget: number; pieces: [string, string][] }
 
 /** An application's bundle: APP (.ts or .js) with the library (its 'lwm2m-mcu' is hal/espruino/index.ts),
  *  the board's sizes and the settings baked in (LWM2M_SETTINGS), the code split into Storage pieces. */
@@ -693,9 +700,9 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
   const check = checkEspruinoBundle(code);
   if (check.errors.length) throw new EspruinoBuildError('the bundle fails the ES5 check: ' + check.errors[0]);
   const bytes = Buffer.byteLength(code, 'utf8');
-  const estimate = Math.ceil(bytes * VARS_PER_BYTE) + CLIENT_VARIABLES;
+  const estimate = Math.ceil(bytes * (1 - b.lazyShare) * VARS_PER_BYTE) + CLIENT_VARIABLES;
   const budget = (cfg.variables ?? 16383) - RUN_RESERVE;
-  return { code, modules: b.modules, bytes, estimate, budget, pieces: storePieces('lwm2m-mcu.js', code) };
+  return { code, modules: b.modules, bytes, lazyShare: b.lazyShare, estimate, budget, pieces: storePieces('lwm2m-mcu.js', code) };
 }
 
 /** The module's `export { a, b } from '…'` lists without the value names not in `keep` (a list
@@ -826,7 +833,7 @@ export async function espruinoBuildCommand(argv: string[]): Promise<number> {
   let b: AppBuild;
   try {
     b = await buildUserApp(app, settings, board);
-    let need = b.estimate, how = 'estimated from ' + b.bytes + ' bytes of code and a client';
+    let need = b.estimate, how = 'estimated from ' + b.bytes + ' bytes of code (' + Math.round(b.bytes * (1 - b.lazyShare)) + ' loaded at start) and a client';
     if (measure) {
       const m = measureLoad(measure, b);
       if (typeof m === 'string') throw new EspruinoBuildError(app + ': does not fit the board: ' + m + ' (' + measure + ')');

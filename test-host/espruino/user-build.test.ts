@@ -56,14 +56,14 @@ test('a small app on the public API is written: its Storage file, boot code and 
   writeFileSync(join(dir, 'small.js'), SMALL);
   const r = build('small.js', '--settings', 'lwm2mEndpoint=small');
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /lwm2m-mcu\.js \(\d+ bytes, \d+ modules; needs \d+ variables, estimated from \d+ bytes of code and a client; budget 15383\)/);
+  assert.match(r.stdout, /lwm2m-mcu\.js \(\d+ bytes, \d+ modules; needs \d+ variables, estimated from \d+ bytes of code \(\d+ loaded at start\) and a client; budget 15383\)/);
   assert.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')) && existsSync(join(dir, 'out', 'boot0.js')) && existsSync(join(dir, 'out', 'store0.js')));
 });
 
 test('an app that imports the whole namespace (every ready object and definition) does not fit: refused in one line, nothing written', () => {
   writeFileSync(join(dir, 'all.js'), "import * as L from 'lwm2m-mcu';\nvar c = new L.Lwm2mClient({ endpoint: 'all', server: { uri: 'coap://127.0.0.1:5683' }, objects: [new L.Accelerometer()], sizes: L.boardSizes() });\nc.start();\n");
   rmSync(join(dir, 'out'), { recursive: true, force: true });
-  oneLine(build('all.js'), /^lwm2m-mcu: all\.js: does not fit the board: it needs \d+ variables \(estimated from \d+ bytes of code and a client\), espruino-esp32 has 15383/);
+  oneLine(build('all.js'), /^lwm2m-mcu: all\.js: does not fit the board: it needs \d+ variables \(estimated from \d+ bytes of code \(\d+ loaded at start\) and a client\), espruino-esp32 has 15383/);
   assert.not.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')));
 });
 
