@@ -40,7 +40,7 @@ export class AesCcm {
   seal(nonce: Uint8Array, nOff: number, nLen: number, aad: Uint8Array, aOff: number, aLen: number,
        data: Uint8Array, dOff: number, dLen: number, out: Uint8Array, outOff: number, tagLen: number): number {
     this.macStart(nonce, nOff, nLen, aad, aOff, aLen, dLen, tagLen);
-    this.ctrStart(nonce, nOff, nLen);
+    this.ctrStart(nLen);
     const c = this.cipher, b = this.b, ex = this.ex, ea = this.ea;
     for (let i = 0; i < dLen; i += 16) {
       const n = dLen - i < 16 ? dLen - i : 16;
@@ -65,7 +65,7 @@ export class AesCcm {
     if (pLen < 0) return -1;
     // In place is safe: plaintext lands where the ciphertext was, the tag after it is only read.
     this.macStart(nonce, nOff, nLen, aad, aOff, aLen, pLen, tagLen);
-    this.ctrStart(nonce, nOff, nLen);
+    this.ctrStart(nLen);
     const c = this.cipher, b = this.b, ex = this.ex, ea = this.ea;
     for (let i = 0; i < pLen; i += 16) {
       const n = pLen - i < 16 ? pLen - i : 16;
@@ -89,9 +89,11 @@ export class AesCcm {
     const b = this.b, c = this.cipher, ex = this.ex;
     const L = 15 - nLen;
     b[X] = (aLen > 0 ? 0x40 : 0) | (((tagLen - 2) >> 1) << 3) | (L - 1);
-    for (let i = 0; i < nLen; i++) b[X + 1 + i] = nonce[nOff + i];
-    let m = mLen;
-    for (let i = 15; i > nLen; i--) { b[X + i] = m & 0xff; m = Math.floor(m / 256); }
+    // The counter block's nonce too (ctrStart), in the same loop: under Espruino each interpreted
+    // iteration counts (and Espruino's typed arrays have no copyWithin).
+    for (let i = 0; i < nLen; i++) b[X + 1 + i] = b[A + 1 + i] = nonce[nOff + i];
+    let m = mLen; // (< 2^32: a shift, not Math.floor, a call per byte under Espruino)
+    for (let i = 15; i > nLen; i--) { b[X + i] = m & 0xff; m = m >>> 8; }
     if (ex !== null) b.set(ex(), X); else c.encryptBlock(b, X, b, X);
     if (aLen > 0) {
       b[X] ^= aLen >>> 8;
@@ -105,10 +107,10 @@ export class AesCcm {
     }
   }
 
-  private ctrStart(nonce: Uint8Array, nOff: number, nLen: number): void {
+  /** The counter block A_0: its nonce is already there (macStart, which always runs first). */
+  private ctrStart(nLen: number): void {
     const b = this.b;
     b[A] = 14 - nLen; // L - 1
-    for (let i = 0; i < nLen; i++) b[A + 1 + i] = nonce[nOff + i];
     b.fill(0, A + nLen + 1, A + 16); // (native fills: each interpreted byte counts under Espruino)
   }
 
