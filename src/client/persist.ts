@@ -27,6 +27,7 @@ import { Ev } from './events.js';
 import { Ob, ObT, Ar, Attr, COMPOSITE_PATHS } from './observe.js';
 import { MASTER_SECRET_LEN, MAX_SESSION_ID } from '../dtls/constants.js';
 import { Slab } from '../slab.js';
+import { crc32 } from '../model/table.js'; // (the configuration store's checksum)
 import type { DtlsSession } from '../dtls/session.js';
 
 /** The HAL's side of the persisted sleep state (client.ts ClientOptions.sleepStore). */
@@ -145,13 +146,6 @@ function importResumption(ch: DtlsSession, buf: Uint8Array, at: number, len: num
 
 // ------------------------------------------------------------------ bytes
 
-/** 32-bit FNV-1a of buf[off…off+len) (unsigned). */
-function fnv1a(buf: Uint8Array, off: number, len: number): number {
-  let h = 0x811c9dc5;
-  for (let j = 0; j < len; j++) h = Math.imul(h ^ buf[off + j], 0x01000193);
-  return h >>> 0;
-}
-
 function put32(b: Uint8Array, p: number, v: number): number {
   b[p] = v >>> 24; b[p + 1] = (v >>> 16) & 0xff; b[p + 2] = (v >>> 8) & 0xff; b[p + 3] = v & 0xff;
   return p + 4;
@@ -171,7 +165,7 @@ function getF(st: SleepState, b: Uint8Array, p: number): number {
  *  client's configuration buffer): equal after a restart that read the same configuration back. */
 function configDigest(c: Lwm2mClient): number {
   const n = c.table.serialize(c.persistBuf, 0);
-  return n < 0 ? 0 : fnv1a(c.persistBuf, 0, n);
+  return n < 0 ? 0 : crc32(c.persistBuf, 0, n);
 }
 
 // ------------------------------------------------------------------ writing (goOffline)
@@ -182,7 +176,7 @@ export function persistSleep(c: Lwm2mClient, now: number): void {
   const st = c.sleep!, qm = c.queue!, b = st.buf;
   const digest = configDigest(c); // before the state goes into the same buffer
   let p = HEADER;
-  p = put32(b, p, fnv1a(c.endpointName, 0, c.endpointName.length));
+  p = put32(b, p, crc32(c.endpointName, 0, c.endpointName.length));
   p = put32(b, p, digest);
   p = put32(b, p, st.layout);
   p = putF(st, b, p, st.store.wallClock());
@@ -261,7 +255,7 @@ export function persistSleep(c: Lwm2mClient, now: number): void {
   }
   b[0] = MAGIC0; b[1] = MAGIC1; b[2] = FORMAT_VERSION; b[3] = 0;
   put32(b, 4, p - HEADER);
-  put32(b, 8, fnv1a(b, HEADER, p - HEADER));
+  put32(b, 8, crc32(b, HEADER, p - HEADER));
   if (st.store.save(b, 0, p)) c.emit(Ev.SLEEP_SAVED, p, 0);
   else c.emit(Ev.SLEEP_SAVE_FAILED, p, 0);
 }
@@ -399,8 +393,8 @@ function check(c: Lwm2mClient, st: SleepState, n: number, digest: number): numbe
   if (n < HEADER + 24 + 8 || b[0] !== MAGIC0 || b[1] !== MAGIC1) return SleepDiscard.CORRUPT;
   if (b[2] !== FORMAT_VERSION) return SleepDiscard.VERSION;
   const len = get32(b, 4);
-  if (len !== n - HEADER || (fnv1a(b, HEADER, len) | 0) !== get32(b, 8)) return SleepDiscard.CORRUPT;
-  if (get32(b, HEADER) !== (fnv1a(c.endpointName, 0, c.endpointName.length) | 0)) return SleepDiscard.ENDPOINT;
+  if (len !== n - HEADER || (crc32(b, HEADER, len) | 0) !== get32(b, 8)) return SleepDiscard.CORRUPT;
+  if (get32(b, HEADER) !== (crc32(c.endpointName, 0, c.endpointName.length) | 0)) return SleepDiscard.ENDPOINT;
   if (get32(b, HEADER + 4) !== (digest | 0) || get32(b, HEADER + 8) !== (st.layout | 0)) return SleepDiscard.CONFIG;
   return 0;
 }
