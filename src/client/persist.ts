@@ -27,6 +27,7 @@ import { Ev } from './events.js';
 import { Ob, ObT, Ar, Attr, COMPOSITE_PATHS } from './observe.js';
 import { MASTER_SECRET_LEN, MAX_SESSION_ID } from '../dtls/constants.js';
 import { Slab } from '../slab.js';
+import { QDtls } from './queue.js'; // (a const enum: inlined, no import at run time)
 import { crc32 } from '../model/table.js'; // (the configuration store's checksum)
 import type { DtlsSession } from '../dtls/session.js';
 
@@ -318,7 +319,7 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
     // Over coaps://: the session is offered for resumption at the first send (an abbreviated
     // handshake; a server that no longer knows it answers with a full one). Not with queueDtls "full".
     const ch = s < c.dtls.length && c.ep.channel(c.serverPeer(s)) === c.dtls[s] ? c.dtls[s] : null;
-    if (ch !== null && rl > 0 && qm.dtlsPolicy !== 2 /* QDtls.FULL */) importResumption(ch, b, resAt, rl);
+    if (ch !== null && rl > 0 && qm.dtlsPolicy !== QDtls.FULL) importResumption(ch, b, resAt, rl);
     map[ws] = s;
     restored++;
   }
