@@ -59,4 +59,16 @@ test('every `npx lwm2m-mcu COMMAND` in the README and docs/ runs (COMMAND --help
   }
 });
 
+test('every `node build/….js` the README and docs/ name (in blocks or inline) is built from a source in the repository', () => {
+  const seen = new Set<string>();
+  for (const f of DOCS) {
+    for (const m of text(f).matchAll(/node (?:--[a-z-]+ )*build\/([\w./-]+)\.js/g)) {
+      seen.add(m[1]);
+      assert.ok(existsSync(join(repoRoot(), m[1] + '.ts')), f + ' runs build/' + m[1] + '.js, but there is no ' + m[1] + '.ts');
+      assert.ok(existsSync(join(repoRoot(), 'build', m[1] + '.js')), f + ': make build gives no build/' + m[1] + '.js');
+    }
+  }
+  assert.ok(seen.size >= 10, [...seen].join(' '));
+});
+
 test.run();
