@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../vectors.js';
+import { removeBuild } from './sdk.js';
 import { tableBetween, writeTableBetween } from '../xs/memory.js';
 
 /** Bytes of an XS slot on the 64-bit simulator, and on the 32-bit ESP32. */
@@ -118,8 +119,7 @@ export async function measureInMcsim(log: (s: string) => void = () => {}): Promi
     return { none: fp.none, four: fp.four, perSame: per(fp.same1, fp.sameN), perRoom: per(fp.room1, fp.roomN) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    rmSync(join(moddable, 'build', 'tmp', 'lin', 'instrument', basename(dir)), { recursive: true, force: true });
-    rmSync(join(moddable, 'build', 'bin', 'lin', 'mc', 'instrument', basename(dir)), { recursive: true, force: true });
+    removeBuild(dir);
   }
 }
 

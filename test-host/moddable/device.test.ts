@@ -22,7 +22,7 @@ import { fwPush, fwPull } from '../../host/firmware-server.js';
 import { Lwm2mServer } from '../../host/server.js';
 import { BootstrapServer } from '../../host/bootstrap-server.js';
 import { freePort, sleep } from '../peers.js';
-import { moddableMissing, startSim, testManifest, type Sim } from './sdk.js';
+import { moddableMissing, removeBuild, startSim, testManifest, type Sim } from './sdk.js';
 
 const missing = moddableMissing();
 const BUILD_MS = 600_000; // the first mcconfig build of the app (2–3 min on a busy 2-core machine)
@@ -214,6 +214,7 @@ async function flow(secure: boolean): Promise<void> {
     if (sim) await sim.stop();
     await server.stop(); await bs.stop();
     rmSync(dir, { recursive: true, force: true });
+    removeBuild(dir);
   }
 }
 

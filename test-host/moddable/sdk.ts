@@ -1,9 +1,9 @@
 // Where the user's Moddable SDK is, and whether it can build and run for the Linux simulator: the
 // device test runs only then (CI has no SDK: it counts the test as skipped). Nothing of the SDK is
 // part of this project; $MODDABLE is the user's, built as its Getting Started guide says.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { repoRoot } from '../vectors.js';
 
@@ -28,6 +28,18 @@ export function testManifest(prefix: string, config: Record<string, unknown> = {
     config: { file: { root: dir + '/' }, ...config },
   }, null, '\t'));
   return { manifest, dir };
+}
+
+/** Deletes what mcconfig wrote for the app built from `dir` (its name is the folder's): the object
+ *  files and the executable under $MODDABLE/build/{tmp,bin}/lin/mc/<variant>/<name>, for every
+ *  variant (release, instrument, debug). A test's build folder has a random name, so each run would
+ *  otherwise leave ~25 MB behind in the user's SDK. */
+export function removeBuild(dir: string): void {
+  const m = process.env.MODDABLE;
+  if (!m) return;
+  for (const kind of ['tmp', 'bin']) for (const variant of ['release', 'instrument', 'debug']) {
+    rmSync(join(m, 'build', kind, 'lin', 'mc', variant, basename(dir)), { recursive: true, force: true });
+  }
 }
 
 export interface Sim {

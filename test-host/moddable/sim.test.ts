@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { rmSync } from 'node:fs';
 import { Lwm2mServer, type Registration } from '../../host/server.js';
 import { freePort } from '../peers.js';
-import { moddableMissing, startSim, testManifest, type Sim } from './sdk.js';
+import { moddableMissing, removeBuild, startSim, testManifest, type Sim } from './sdk.js';
 
 const missing = moddableMissing();
 const BUILD_MS = 600_000; // an mcconfig build of the app (2–3 min on a busy 2-core machine)
@@ -80,6 +80,7 @@ if (missing) {
       if (sim) { try { process.kill(-sim.proc.pid!, 'SIGTERM'); } catch { sim.proc.kill('SIGTERM'); } await sim.exited; }
       await a.stop(); await b.stop();
       rmSync(dir, { recursive: true, force: true });
+      removeBuild(dir);
     }
   });
 }

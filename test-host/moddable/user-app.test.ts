@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Lwm2mServer } from '../../host/server.js';
 import { repoRoot } from '../vectors.js';
-import { moddableMissing } from './sdk.js';
+import { moddableMissing, removeBuild } from './sdk.js';
 
 const root = repoRoot();
 const cli = join(root, 'dist', 'host', 'cli.js');
@@ -99,8 +99,7 @@ if (missing) {
       if (sim?.pid) { try { process.kill(-sim.pid, 'SIGKILL'); } catch { /* gone */ } }
       await server.stop();
       rmSync(app, { recursive: true, force: true });
-      rmSync(join(process.env.MODDABLE!, 'build', 'tmp', 'lin', 'release', basename(app)), { recursive: true, force: true });
-      rmSync(join(process.env.MODDABLE!, 'build', 'bin', 'lin', 'mc', 'release', basename(app)), { recursive: true, force: true });
+      removeBuild(app);
     }
   });
 }
