@@ -89,6 +89,7 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
     server: server ? account(server) : undefined, bootstrap: bootstrap ? account(bootstrap) : undefined,
     store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks, firmware: fw,
     acceptUnknownPeers: !!setting('lwm2mServeAnyPeer', over),
+    queueDtls: queue && str('lwm2mQueueDtls') ? str('lwm2mQueueDtls') as 'cid' : undefined, // lwm2mQueueDtls: keep, resume (default), full, cid
     queueMode: queue, sleepStore: queue ? h.sleepStore : undefined, // INSECURE development switch (the CLI's --insecure-serve-any-peer)
     device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: str('lwm2mFirmwareVersion') || '0.1.0' },
   });
@@ -120,6 +121,7 @@ function boot(): void {
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
       else if (e === Ev.OFFLINE) hal.log(LogLevel.INFO, 'lwm2m-mcu: queue mode: offline');
       else if (e === Ev.SLEEP_RESUMED) hal.log(LogLevel.INFO, 'lwm2m-mcu: resumed from the persisted sleep state: no Register');
+      else if (e === Ev.SLEEP_CID) hal.log(LogLevel.INFO, 'lwm2m-mcu: DTLS session taken back with its Connection ID: no handshake');
       else if (e === Ev.SLEEP_DISCARDED) hal.log(LogLevel.WARN, 'lwm2m-mcu: the persisted sleep state is not used (reason ' + client.eventA + '): registering afresh');
     }
     hal.setTimer(stopped ? Infinity : deadline, pump);
