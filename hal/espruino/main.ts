@@ -65,7 +65,8 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   const str = (k: string): string => { const v = setting(k, over); return v === undefined || v === null ? '' : String(v); };
   const sizes = (setting('lwm2mConfig', over) ?? {}) as Partial<Config>;
   const endpoint = str('lwm2mEndpoint') || 'lwm2m-mcu';
-  const hal = new EspruinoHal({ port: Number(setting('lwm2mLocalPort', over) ?? 0), logLevel: LogLevel.INFO, peerCache: sizes.maxPeers });
+  const hal = new EspruinoHal({ port: Number(setting('lwm2mLocalPort', over) ?? 0), logLevel: LogLevel.INFO, peerCache: sizes.maxPeers,
+    sleep: str('lwm2mSleep') as 'deep' || undefined }); // lwm2mSleep: none (default), light, deep (ESP32)
   const server = str('lwm2mServer'), bootstrap = str('lwm2mBootstrap'), id = str('lwm2mPskIdentity'), key = str('lwm2mPskKey');
   hal.log(LogLevel.INFO, 'lwm2m-mcu: endpoint ' + endpoint + ', server ' + (server || '-') + ', bootstrap ' + (bootstrap || '-'));
   // lwm2mQueueMode=1: Queue Mode (binding UQ, the socket released while offline, the state kept for a

@@ -99,7 +99,7 @@ async function boot(): Promise<void> {
   // earlier run stored (deleted when the transport opens, before the client reads it). On a board it
   // would forget the bootstrapped configuration at every boot: for the simulator.
   const fresh = String(config.lwm2mFresh ?? "0") === "1";
-  const base = moddablePlatform({ domain: "lwm2m" });
+  const base = moddablePlatform({ domain: "lwm2m", sleep: String(config.lwm2mSleep ?? "none") as "deep" }); // lwm2mSleep: none, light, deep (esp32)
   const platform: Platform = {
     name: base.name, random: base.random, aes: base.aes, wallClock: base.wallClock,
     open(o) {
