@@ -184,7 +184,7 @@ const CONNECTED = 2, HS_DONE = 5;
 /** Session ch's connection into out[at…) when it is up with a Connection ID of the server's (not
  *  longer than CID_PERSIST_MAX); the bytes written, 0 otherwise. The write sequence number is written
  *  as a bound: SEQ_SKIP beyond the next one. */
-function exportConnection(st: SleepState, ch: DtlsSession, out: Uint8Array, at: number): number {
+export function exportConnection(st: F64, ch: DtlsSession, out: Uint8Array, at: number): number {
   const r = ch as unknown as Conn, cl = r.peerCidLen;
   if (r.state !== CONNECTED || cl < 1 || cl > CID_PERSIST_MAX || r.readEpoch !== 1) return 0;
   const suite = r.cipherSuite;
@@ -207,7 +207,7 @@ function exportConnection(st: SleepState, ch: DtlsSession, out: Uint8Array, at: 
 /** Takes back what exportConnection() wrote (len bytes at buf[at…)): the session is Connected at
  *  epoch 1 again, its next record numbered from the bound. False (the session untouched) when the
  *  bytes are not one. */
-function importConnection(st: SleepState, ch: DtlsSession, buf: Uint8Array, at: number, len: number): boolean {
+export function importConnection(st: F64, ch: DtlsSession, buf: Uint8Array, at: number, len: number): boolean {
   const r = ch as unknown as Conn, suite = (buf[at] << 8) | buf[at + 1], own = buf[at + 2], cl = buf[at + 3];
   const cbc = suite === CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256;
   if ((!cbc && suite !== CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) || own !== 0 || cl < 1 || cl > CID_PERSIST_MAX ||
@@ -239,17 +239,20 @@ function importConnection(st: SleepState, ch: DtlsSession, buf: Uint8Array, at: 
 
 // ------------------------------------------------------------------ bytes
 
+/** A double's 8 bytes (SleepState's d and d8). */
+interface F64 { readonly d: Float64Array; readonly d8: Uint8Array }
+
 function put32(b: Uint8Array, p: number, v: number): number {
   b[p] = v >>> 24; b[p + 1] = (v >>> 16) & 0xff; b[p + 2] = (v >>> 8) & 0xff; b[p + 3] = v & 0xff;
   return p + 4;
 }
 function get32(b: Uint8Array, p: number): number { return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) | 0; }
-function putF(st: SleepState, b: Uint8Array, p: number, v: number): number {
+function putF(st: F64, b: Uint8Array, p: number, v: number): number {
   st.d[0] = v;
   for (let j = 0; j < 8; j++) b[p + j] = st.d8[j];
   return p + 8;
 }
-function getF(st: SleepState, b: Uint8Array, p: number): number {
+function getF(st: F64, b: Uint8Array, p: number): number {
   for (let j = 0; j < 8; j++) st.d8[j] = b[p + j];
   return st.d[0];
 }
