@@ -14,7 +14,9 @@
 // (queueDtls "cid", the host DTLS layer granting one) and the client's port changing at every wake;
 // deep sleep with the persisted state (src/client/persist.ts): the program stops at every sleep and
 // starts again at its wake (its monotonic clock from 0), taking back its registration, observation
-// and DTLS resumption state from storage — no Register, an abbreviated handshake per wake.
+// and DTLS resumption state from storage — no Register, an abbreviated handshake per wake; and the
+// same with a Connection ID, the connection itself taken back and a new port at every restart: no
+// handshake per wake.
 import { queueWorld } from '../test-host/client/queue-world.js';
 import { Ev } from '../src/client/events.js';
 
@@ -34,13 +36,15 @@ const MODES: { mode: string; binding: string; dtls?: 'full' | 'resume' | 'keep' 
   { mode: 'queue, session kept (same port)', binding: 'UQ', dtls: 'keep' },
   { mode: 'queue, Connection ID (new port per wake)', binding: 'UQ', dtls: 'cid', newPort: true },
   { mode: 'deep sleep, persisted state (restart per wake)', binding: 'UQ', dtls: 'resume', deep: true },
+  { mode: 'deep sleep, persisted state with a Connection ID (restart per wake, new port)', binding: 'UQ', dtls: 'cid', deep: true, newPort: true },
 ];
 
 /** Runs every mode for `seconds` of simulated time after registration and the Observe. */
 export function runQueueBench(seconds: number): QueueBenchRow[] {
   const rows: QueueBenchRow[] = [];
   for (const m of MODES) {
-    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, newPortAtWake: m.newPort, pmax: 300, lifetime: 86400, seed: 5, persist: m.deep });
+    const w = queueWorld({ secure: true, binding: m.binding, queueDtls: m.dtls, newPortAtWake: m.newPort && !m.deep, newPortAtRestart: m.newPort && m.deep,
+      pmax: 300, lifetime: 86400, seed: 5, persist: m.deep });
     w.register();
     w.observe();
     const t0 = w.net.now;

@@ -52,3 +52,19 @@ export interface Hal {
 
 /** The drivers' one send loop and what it drives (src/client/send-loop.ts: the public client runs it too). */
 export { sendQueued, type SansIoCore } from '../src/client/send-loop.js';
+
+/** The board's sleep while the client is offline (Queue Mode; the board setting lwm2mSleep): "none"
+ *  (the default: the socket is closed, the program idles on its timer), "light" (the CPU sleeps and
+ *  goes on where it stopped) or "deep" (the chip sleeps and the program starts again: the client
+ *  carries on from its persisted sleep state, src/client/persist.ts). */
+export type BoardSleep = 'none' | 'light' | 'deep';
+
+/** How long a HAL's sleep(until) puts the board to sleep, on its clock `now`: ms, capped at `max`
+ *  (what the platform call can take); 0 for none — mode "none", no deadline (until Infinity: nothing
+ *  would end the sleep), or less than a second away (not worth a sleep and its wake). */
+export function sleepMs(mode: string | undefined, until: number, now: number, max: number): number {
+  if (mode !== 'light' && mode !== 'deep') return 0;
+  const ms = Math.floor(until - now);
+  if (!(ms >= 1000 && ms < Infinity)) return 0;
+  return ms > max ? max : ms;
+}

@@ -117,6 +117,7 @@ export function eventText(c: Lwm2mClient, e: number, a: number, b: number): stri
     case Ev.SLEEP_RESUMED: return `queue mode: resumed from the persisted sleep state (${a} registration${a === 1 ? '' : 's'}, stopped ${b} s): no Register`;
     case Ev.SLEEP_DISCARDED: return `queue mode: the persisted sleep state is not used (${sleepDiscardText(a)}): registering afresh`;
     case Ev.SLEEP_SAVED: return `queue mode: sleep state saved (${a} bytes)`;
+    case Ev.SLEEP_CID: return `queue mode: DTLS session taken back with the server's Connection ID (${a}): no handshake`;
     case Ev.SLEEP_SAVE_FAILED: return `queue mode: the sleep state (${a} bytes) could not be saved: a restart would resume from the previous one, or register`;
     case Ev.CIPHERSUITE_UNSUPPORTED: return `Security instance /0/${a}: its DTLS ciphersuites (/0/${a}/16, e.g. 0x${b.toString(16).padStart(4, '0')}) are not implemented (only 0xc0a8 TLS_PSK_WITH_AES_128_CCM_8 and 0x00ae TLS_PSK_WITH_AES_128_CBC_SHA256): account not used`;
     default: return `event ${e} (${a}, ${b})`;

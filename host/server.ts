@@ -1462,6 +1462,12 @@ export class DtlsPskLayer implements SansIoCore {
 
   /** Forgets every session, Connection ID and resumable session (a restarted server). */
   forgetAll(): void { this.sessions.clear(); this.cids.clear(); this.resumable.clear(); }
+  /** Forgets the connections and their Connection IDs but keeps the resumable sessions (a server
+   *  that expired its idle connections, as Scandium does, yet still resumes them). */
+  forgetConnections(): void { this.sessions.clear(); this.cids.clear(); }
+  /** Tests: a CID record of a connected session that authenticates is answered with a fatal alert in its session
+   *  (handshake_failure), and the session is dropped — a server whose policy refuses the connection. */
+  refuseCid = false;
 
   /** Sets session n at address key (its CID, if any, finds it too); the one it replaces is forgotten. */
   private put(key: string, n: DtlsPeerState): void {
@@ -1535,6 +1541,13 @@ export class DtlsPskLayer implements SansIoCore {
     let end = inner.length;
     while (end > 0 && inner[end - 1] === 0) end--;
     if (end === 0) return;
+    if (this.refuseCid && s.connected) {
+      this.queue.push({ data: this.seal(s, Ct.ALERT, Buffer.from([2, 40])), to: this.copyAddr(from) });
+      this.drop(s.key);
+      this.resumable.delete(s.sid.toString('hex'));
+      this.log(`dtls: ${s.key}: Connection ID record refused (fatal alert): session dropped`);
+      return;
+    }
     this.cidRecords++;
     const seq = header.readUIntBE(5, 6), key = this.keyOf(from);
     if (seq > s.maxSeq) {

@@ -38,7 +38,9 @@ for kv in ${SETTINGS:-} "$@"; do
     lwm2mFresh) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mFresh '$val': 1 (delete the stored configuration at start) or 0" ;;
     lwm2mQueueMode) [[ "$val" =~ ^[01]$ ]] || die "bad lwm2mQueueMode '$val': 1 (Queue Mode: offline between exchanges, state kept across restarts) or 0" ;;
     lwm2mQueueTime) [[ "$val" =~ ^[0-9]{1,5}$ ]] || die "bad lwm2mQueueTime '$val': seconds reachable after the last exchange (0: 93)" ;;
-    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware, lwm2mFresh, lwm2mQueueMode, lwm2mQueueTime)" ;;
+    lwm2mQueueDtls) [[ "$val" =~ ^(resume|keep|full|cid)$ ]] || die "bad lwm2mQueueDtls '$val': resume (default), keep, full or cid (RFC 9146 Connection ID)" ;;
+    lwm2mSleep) [[ "$val" =~ ^(none|light|deep)$ ]] || die "bad lwm2mSleep '$val': none (default), light or deep (the ESP32's sleep while offline)" ;;
+    *) die "unknown setting '$key' (lwm2mEndpoint, lwm2mServer, lwm2mBootstrap, lwm2mPskIdentity, lwm2mPskKey, lwm2mLocalPort, lwm2mMemoryLog, lwm2mFirmwareVersion, lwm2mFirmware, lwm2mFresh, lwm2mQueueMode, lwm2mQueueTime, lwm2mQueueDtls, lwm2mSleep)" ;;
   esac
   args+=("$kv")
 done

@@ -8,8 +8,8 @@
 // E.toString(buf) on send. That copy is the one allocation per datagram; the rest allocates nothing
 // per datagram (the source address is parsed without allocating and the last one is cached; the
 // destination's address string is made once per peer).
-import type { Hal } from '../hal.js';
-import { LogLevel } from '../hal.js';
+import type { Hal, BoardSleep } from '../hal.js';
+import { LogLevel, sleepMs } from '../hal.js';
 import { PeerAddress, formatAddress, parseAddress, parseIPv4 } from '../../src/coap/peer.js';
 import { SafeStore } from './storage.js';
 
@@ -25,7 +25,17 @@ export interface EspruinoHalOptions {
   provisioning?: Uint8Array | null;
   onReboot?: () => void;
   onFactoryReset?: () => void;
+  /** The board's sleep while offline (the setting lwm2mSleep; default "none"): ESP32.lightSleep or
+   *  ESP32.deepSleep on an ESP32 build; elsewhere (no ESP32 class) the socket is closed and the
+   *  program waits on its timer, as with "none" (one log line says so). */
+  sleep?: BoardSleep;
 }
+
+/** Espruino's ESP32 class (ESP32 builds only: absent on the Linux build). Its methods are reached by
+ *  quoted names, which the bundle's property mangler leaves alone. */
+declare const ESP32: { [name: string]: (n: number) => void } | undefined;
+/** ESP32.deepSleep takes a C int of microseconds: at most 2^31 − 1 µs (35.8 min). */
+const DEEP_MAX_MS = 2147483;
 
 type ReceiveCb = (buf: Uint8Array, off: number, len: number, from: PeerAddress) => void;
 
@@ -79,14 +89,26 @@ export class EspruinoHal implements Hal {
     return sock;
   }
 
-  /** Queue Mode: offline until `until`: the socket is closed (the timer stays armed). On an ESP32
-   *  build the board may also enter light sleep here (TODO: ESP32.deepSleep/light sleep hook, not
-   *  testable on the Linux build). */
+  /** Queue Mode: offline until `until`: the socket is closed (the timer stays armed), then the
+   *  board's sleep (opts.sleep, hal.ts sleepMs): "light", ESP32.lightSleep(ms) — it returns at the
+   *  deadline and the timer fires; "deep", ESP32.deepSleep(µs) — the program starts again then (the
+   *  client took its state at going offline), at most 35.8 min later (a C int of µs: a longer wait
+   *  restarts early, and the client sends an Update then, as after a reset). Without the ESP32 class
+   *  (the Linux build) the program waits with the socket closed. Wi-Fi is not kept in either sleep
+   *  (ESP-IDF): after a light sleep the board's network comes back before the next send, or the
+   *  exchange times out and is retried; with a Connection ID (queueDtls "cid") a new address is fine. */
   sleep(until: number): void {
     if (this.asleep || this.#closed) return;
     this.asleep = true;
     this.#sock.close();
-    void until;
+    const mode = this.#opts.sleep, deep = mode === 'deep';
+    const ms = sleepMs(mode, until, this.now(), deep ? DEEP_MAX_MS : 2147483647);
+    if (ms <= 0) return;
+    const call = deep ? 'deepSleep' : 'lightSleep';
+    if (typeof ESP32 !== 'undefined' && ESP32 !== undefined && typeof ESP32[call] === 'function') {
+      this.log(LogLevel.INFO, 'lwm2m-mcu: sleep: ESP32.' + call + ' ' + ms + ' ms');
+      ESP32[call](deep ? ms * 1000 : ms);
+    } else this.log(LogLevel.INFO, 'lwm2m-mcu: sleep: ' + mode + ' for ' + ms + ' ms: no ESP32.' + call + ' on this build: waiting with the socket closed');
   }
 
   /** Queue Mode: a new socket, on the configured port (opts.port; 0: any). */

@@ -65,7 +65,8 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
   const str = (k: string): string => { const v = setting(k, over); return v === undefined || v === null ? '' : String(v); };
   const sizes = (setting('lwm2mConfig', over) ?? {}) as Partial<Config>;
   const endpoint = str('lwm2mEndpoint') || 'lwm2m-mcu';
-  const hal = new EspruinoHal({ port: Number(setting('lwm2mLocalPort', over) ?? 0), logLevel: LogLevel.INFO, peerCache: sizes.maxPeers });
+  const hal = new EspruinoHal({ port: Number(setting('lwm2mLocalPort', over) ?? 0), logLevel: LogLevel.INFO, peerCache: sizes.maxPeers,
+    sleep: str('lwm2mSleep') as 'deep' || undefined }); // lwm2mSleep: none (default), light, deep (ESP32)
   const server = str('lwm2mServer'), bootstrap = str('lwm2mBootstrap'), id = str('lwm2mPskIdentity'), key = str('lwm2mPskKey');
   hal.log(LogLevel.INFO, 'lwm2m-mcu: endpoint ' + endpoint + ', server ' + (server || '-') + ', bootstrap ' + (bootstrap || '-'));
   // lwm2mQueueMode=1: Queue Mode (binding UQ, the socket released while offline, the state kept for a
@@ -89,6 +90,7 @@ function makeBoard(): { hal: EspruinoHal; board: Board } {
     server: server ? account(server) : undefined, bootstrap: bootstrap ? account(bootstrap) : undefined,
     store: h.store, provisioning: hal.provisioning(), random: h.random, aes: h.aes, hooks: h.hooks, firmware: fw,
     acceptUnknownPeers: !!setting('lwm2mServeAnyPeer', over),
+    queueDtls: queue && str('lwm2mQueueDtls') ? str('lwm2mQueueDtls') as 'cid' : undefined, // lwm2mQueueDtls: keep, resume (default), full, cid
     queueMode: queue, sleepStore: queue ? h.sleepStore : undefined, // INSECURE development switch (the CLI's --insecure-serve-any-peer)
     device: { manufacturer: 'lwm2m-mcu', model: str('lwm2mBoard') || 'espruino', serial: endpoint, firmwareVersion: str('lwm2mFirmwareVersion') || '0.1.0' },
   });
@@ -120,6 +122,7 @@ function boot(): void {
       else if (e === Ev.DEREGISTERED) hal.log(LogLevel.INFO, 'lwm2m-mcu: deregistered');
       else if (e === Ev.OFFLINE) hal.log(LogLevel.INFO, 'lwm2m-mcu: queue mode: offline');
       else if (e === Ev.SLEEP_RESUMED) hal.log(LogLevel.INFO, 'lwm2m-mcu: resumed from the persisted sleep state: no Register');
+      else if (e === Ev.SLEEP_CID) hal.log(LogLevel.INFO, 'lwm2m-mcu: DTLS session taken back with its Connection ID: no handshake');
       else if (e === Ev.SLEEP_DISCARDED) hal.log(LogLevel.WARN, 'lwm2m-mcu: the persisted sleep state is not used (reason ' + client.eventA + '): registering afresh');
     }
     hal.setTimer(stopped ? Infinity : deadline, pump);

@@ -19,8 +19,9 @@ import Timer from "timer";
 import Time from "time";
 import Net from "net";
 import RNG from "rng";
-import type { Hal } from "../hal.js";
-import { LogLevel } from "../hal.js";
+import Modules from "modules";
+import type { Hal, BoardSleep } from "../hal.js";
+import { LogLevel, sleepMs } from "../hal.js";
 import { PeerAddress, formatAddress, parseAddress, parseIPv4 } from "../../src/coap/peer.js";
 
 export { parseIPv4 }; // moved to src/coap/peer.ts (parseAddress uses it); re-exported for hal.suite.ts
@@ -39,7 +40,14 @@ export interface ModdableHalOptions {
   provisioning?: Uint8Array | null;
   onReboot?: () => void;
   onFactoryReset?: () => void;
+  /** The board's sleep while offline (the setting lwm2mSleep; default "none"): on esp32 ESP-IDF's
+   *  light or deep sleep (sleep-esp32.ts); where the platform has none (lin) the socket is closed and
+   *  the app idles on its timer (one log line says so). */
+  sleep?: BoardSleep;
 }
+
+/** The platform's sleep (sleep-esp32.ts on esp32; absent elsewhere). */
+const PLATFORM_SLEEP = "hal/moddable/platform-sleep";
 
 type ReceiveCb = (buf: Uint8Array, off: number, len: number, from: PeerAddress) => void;
 type Datagram = ArrayBuffer & { address: string; port: number };
@@ -117,14 +125,21 @@ export class ModdableHal implements Hal {
 
   readonly #udpOptions: object;
 
-  /** Queue Mode: offline until `until`: the socket is closed; the one timer stays armed. On an ESP32
-   *  the board's light or deep sleep would go here (TODO: a board hook, esp_light_sleep_start()
-   *  through a native module; not testable in the simulator, where the app idles on its timer). */
+  /** Queue Mode: offline until `until`: the socket is closed; the one timer stays armed. Then the
+   *  board's sleep (opts.sleep, hal.ts sleepMs) through the platform's module: "light" returns at the
+   *  deadline (the timer fires), "deep" restarts the app then (the client took its state at going
+   *  offline). Without one (the simulator) the app idles on its timer with the socket closed. */
   sleep(until: number): void {
     if (this.asleep || this.#closed) return;
     this.asleep = true;
     (this.#udp as unknown as { close(): void }).close();
-    void until;
+    const mode = this.#opts.sleep;
+    const ms = sleepMs(mode, until, this.now(), 4e12);
+    if (ms <= 0) return;
+    if (Modules.has(PLATFORM_SLEEP)) {
+      this.log(LogLevel.INFO, "lwm2m-mcu: sleep: " + mode + " " + ms + " ms");
+      (Modules.importNow(PLATFORM_SLEEP) as (deep: boolean, us: number) => void)(mode === "deep", ms * 1000);
+    } else this.log(LogLevel.INFO, "lwm2m-mcu: sleep: " + mode + " for " + ms + " ms: no platform sleep on this build: waiting with the socket closed");
   }
 
   /** Queue Mode: a new socket with the same options (the configured port, or one the stack picks). */

@@ -16,6 +16,9 @@ export interface ModdablePlatformOptions {
   domain?: string;
   /** The least important log level printed with trace() (default INFO: one line per protocol event). */
   logLevel?: LogLevel;
+  /** The board's sleep while the client is offline in Queue Mode (the setting lwm2mSleep): "none"
+   *  (default), "light" or "deep" — ESP-IDF's sleep on esp32 (hal.ts sleep()); none in the simulator. */
+  sleep?: "none" | "light" | "deep";
 }
 
 let seeded = false;
@@ -35,7 +38,7 @@ export function moddablePlatform(opts: ModdablePlatformOptions = {}): Platform {
         buf[off + j] = pool[poolPos++];
       }
     },
-    open: (o) => new ModdableHal({ port: o.port ?? 0, store: openStore(opts.domain ?? "lwm2m"), logLevel: opts.logLevel ?? LogLevel.INFO }),
+    open: (o) => new ModdableHal({ port: o.port ?? 0, store: openStore(opts.domain ?? "lwm2m"), logLevel: opts.logLevel ?? LogLevel.INFO, sleep: opts.sleep }),
     aes: () => new CryptAes128(),
     // Before SNTP has set the clock an ESP32 counts from 1970: no Current Time then.
     wallClock: () => { const s = Math.floor(Date.now() / 1000); return s > 1_600_000_000 ? s : 0; },

@@ -99,7 +99,7 @@ async function boot(): Promise<void> {
   // earlier run stored (deleted when the transport opens, before the client reads it). On a board it
   // would forget the bootstrapped configuration at every boot: for the simulator.
   const fresh = String(config.lwm2mFresh ?? "0") === "1";
-  const base = moddablePlatform({ domain: "lwm2m" });
+  const base = moddablePlatform({ domain: "lwm2m", sleep: String(config.lwm2mSleep ?? "none") as "deep" }); // lwm2mSleep: none, light, deep (esp32)
   const platform: Platform = {
     name: base.name, random: base.random, aes: base.aes, wallClock: base.wallClock,
     open(o) {
@@ -133,7 +133,8 @@ async function boot(): Promise<void> {
   const client = new Lwm2mClient({
     endpoint: s.endpoint, server, bootstrap, sizes: s.sizes, port: s.localPort, platform, storage: STORAGE_KEY,
     objects: [temperature],
-    ...(queue ? { queueMode: true } : {}),
+    // lwm2mQueueDtls: what a DTLS session becomes across a sleep: resume (default), keep, full, cid.
+    ...(queue ? { queueMode: true, ...(config.lwm2mQueueDtls ? { queueDtls: String(config.lwm2mQueueDtls) as "cid" } : {}) } : {}),
     // lwm2mFirmware=0: a board without object 5 (it also spends no heap on it).
     firmware: fw.available && String(config.lwm2mFirmware ?? "1") !== "0" ? fw : undefined,
     device: {
@@ -146,6 +147,7 @@ async function boot(): Promise<void> {
       // state, 54 the sleep state discarded; not in EventKind, whose names cost Espruino variables).
       if (kind === 50) info("lwm2m-mcu: queue mode: offline");
       else if (kind === 53) info("lwm2m-mcu: resumed from the persisted sleep state: no Register");
+      else if (kind === 57) info("lwm2m-mcu: DTLS session taken back with its Connection ID: no handshake");
       else if (kind === 54) info("lwm2m-mcu: the persisted sleep state is not used (reason " + a + "): registering afresh");
       if (kind !== EventKind.Loaded) return;
       loaded = true;

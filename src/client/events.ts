@@ -50,6 +50,7 @@ export const enum Ev {
   SLEEP_DISCARDED = 54,      // the persisted state was not used (the client registers afresh): a: why (SleepDiscard: 1 damaged, 2 another endpoint, 3 another configuration or sizes, 4 expired, 5 wall clock went back, 6 another format)
   SLEEP_SAVED = 55,          // the state was written at going offline: a: bytes
   SLEEP_SAVE_FAILED = 56,    // the store refused it: a: bytes (a restart then resumes from the previous state, or registers)
+  SLEEP_CID = 57,            // after SLEEP_RESUMED: a: DTLS sessions taken back with the server's RFC 9146 Connection ID (the next record goes with no handshake)
 }
 
 export class EventRing {

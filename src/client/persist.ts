@@ -3,12 +3,17 @@
 // what it needs to carry on after a restart without registering again — per server its registration
 // (location path, lifetime, object-list digest, when the last Register/Update was sent, its deadline),
 // the observations (tokens, paths, format, Observe sequence number, last value and times), the
-// Write-Attributes rows, the stored-notification ring, the Queue Mode counters and the DTLS resumption
-// state (session id, master secret, suite). At start (Lwm2mClient.start, after the configuration is
+// Write-Attributes rows, the stored-notification ring, the Queue Mode counters and the DTLS session:
+// its resumption state (session id, master secret, suite) and, when the server granted an RFC 9146
+// Connection ID (queueDtls "cid"), the connection itself (suite, record keys both ways, the peer's
+// CID, a bound of the write sequence number, the read replay window), so that the first record after
+// the restart goes with no handshake at all, from whatever port the new program binds. At start (Lwm2mClient.start, after the configuration is
 // read), a state that is whole (checksum), of this format, of the same endpoint, of the same sizes and
 // of the same configuration (a digest of the serialized Security/Server/ACL objects: the configuration
 // store's own bytes) is taken back: no Register — the next exchange is an Update (or the notification
-// that was due when the program stopped), and over coaps:// an abbreviated handshake. Otherwise it is
+// that was due when the program stopped), and over coaps:// an abbreviated handshake, or none with a
+// Connection ID (then a server that does not answer the first exchange gets the resumption, one that
+// does not know that either a full handshake: queue.ts queueOnEvent). Otherwise it is
 // discarded with one event (Ev.SLEEP_DISCARDED, the reason in a) and the client registers afresh.
 //
 // Times: the core's clock is the HAL's monotonic one, which restarts with the program; the store's
@@ -25,7 +30,7 @@
 import { Reg, Sv, SvT, LOC_BYTES, type Lwm2mClient } from './client.js';
 import { Ev } from './events.js';
 import { Ob, ObT, Ar, Attr, COMPOSITE_PATHS } from './observe.js';
-import { MASTER_SECRET_LEN, MAX_SESSION_ID } from '../dtls/constants.js';
+import { MASTER_SECRET_LEN, MAX_SESSION_ID, HANDSHAKE_HEADER_LEN, VERIFY_DATA_LEN, CipherSuite } from '../dtls/constants.js';
 import { Slab } from '../slab.js';
 import { QDtls } from './queue.js'; // (a const enum: inlined, no import at run time)
 import { crc32 } from '../model/table.js'; // (the configuration store's checksum)
@@ -60,7 +65,7 @@ export const enum SleepDiscard {
 }
 
 const MAGIC0 = 0x4c, MAGIC1 = 0x51; // "LQ"
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2; // 2: the DTLS connection with its Connection ID
 /** magic (2), version, 0, body length (4), body checksum (4). */
 const HEADER = 12;
 /** How far the Observe numbers jump at a restore (RFC 7641 §3.4: newer while less than 2^23 ahead). */
@@ -69,6 +74,20 @@ const SEQ_JUMP = 256;
 const EARLY_MS = 2000;
 /** Resumption state: suite (2), session-id length (1), id, master secret (exportResumption). */
 const RESUMPTION_MAX = 3 + MAX_SESSION_ID + MASTER_SECRET_LEN;
+/** Connection (CID) state: suite (2), own CID length (1, always 0: the client asks for none), the
+ *  peer's CID length (1) and bytes, the write sequence bound (8), the replay window (8 + 4 + 4), the
+ *  record keys (2 × 20), and with CBC_SHA256 the keyed HMAC states (2 × 64). */
+const CONN_MAX = 4 + 32 + 8 + 16 + 40 + 128;
+/** The longest peer CID persisted (Leshan's server grants 6 bytes, mbed TLS at most 32): a session
+ *  with a longer one is carried over by its resumption state only. */
+const CID_PERSIST_MAX = 32;
+/** How far the write sequence number jumps at each restore (RFC 6347 §4.1: a sequence number is never
+ *  used twice with the same keys; the CCM nonce is built from it). The state holds a bound, written
+ *  again at the restore before the first record goes: a program that stops again before it goes
+ *  offline (a crash, a reset) restarts beyond every number it may have used — provided it sent fewer
+ *  than SEQ_SKIP records since the state was last written (2^24: 194 days at one record a second; the
+ *  48-bit space allows 2^24 restores). */
+const SEQ_SKIP = 16777216;
 /** Stored-entry integers kept (queue.ts SF: OBS, SERVER, PEER, TOK_LEN, CF, LEN). */
 const SF_N = 6, SF_SERVER = 1, SF_PEER = 2, SF_LEN = 5;
 /** Queue Mode numbers (queue.ts QV) and integers (QI) written: the counters. */
@@ -106,7 +125,7 @@ export class SleepState {
 /** The most bytes a state takes with these sizes. */
 function maxBytes(c: Lwm2mClient): number {
   const q = c.queue!;
-  const server = 1 + 2 + 2 + 1 + 1 + 4 + 3 * 8 + 1 + LOC_BYTES + 1 + RESUMPTION_MAX;
+  const server = 1 + 2 + 2 + 1 + 1 + 4 + 3 * 8 + 1 + LOC_BYTES + 1 + RESUMPTION_MAX + 1 + CONN_MAX;
   const obs = 1 + 1 + Ob.SIZE * 4 + ObT.SIZE * 8 + 8 + COMPOSITE_PATHS * 4 * 4;
   const attr = 1 + Ar.SIZE * 4 + Attr.COUNT * 8;
   const entry = 1 + 4 * 4 + 8 + 8 + q.slotBytes;
@@ -145,19 +164,95 @@ function importResumption(ch: DtlsSession, buf: Uint8Array, at: number, len: num
   return true;
 }
 
+// ------------------------------------------------------------------ DTLS connection (RFC 9146 CID)
+
+/** A DtlsSession's connection fields (private there, as the resumption's): read and written only
+ *  here. Record keys at K_WRITE_KEY/K_READ_KEY of `keep` (key 16, salt 4: src/dtls/session.ts), the
+ *  CBC keyed HMAC states at W_WRITE_MAC/W_READ_MAC of `fmeta`. */
+interface Conn {
+  state: number; hs: number; cipherSuite: number; readEpoch: number; sendSeq0: number; sendSeq1: number; ccsSent: boolean;
+  rxNext: number; msgSeq: number; peerFlightLast: number; flightCount: number; peerCidLen: number; readonly peerCid: Uint8Array;
+  readonly keep: Uint8Array; readonly fmeta: Int32Array; readonly window: { top: number; lo: number; hi: number };
+  readonly write: Cipher; readonly read: Cipher; resumed: boolean; error: number;
+}
+interface Cipher { suite: number; readonly keyTag: { loaded: number }; readonly dec: { setKey(k: Uint8Array, o: number): void } | null; readonly key: Uint8Array; readonly ko: number }
+const K_WRITE_KEY = MAX_SESSION_ID + MASTER_SECRET_LEN + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
+const KEY_BYTES = 20, MAC_WORDS = 16;
+const W_WRITE_MAC = 12; // after 4 flight entries of 3 words
+const CONNECTED = 2, HS_DONE = 5;
+
+/** Session ch's connection into out[at…) when it is up with a Connection ID of the server's (not
+ *  longer than CID_PERSIST_MAX); the bytes written, 0 otherwise. The write sequence number is written
+ *  as a bound: SEQ_SKIP beyond the next one. */
+export function exportConnection(st: F64, ch: DtlsSession, out: Uint8Array, at: number): number {
+  const r = ch as unknown as Conn, cl = r.peerCidLen;
+  if (r.state !== CONNECTED || cl < 1 || cl > CID_PERSIST_MAX || r.readEpoch !== 1) return 0;
+  const suite = r.cipherSuite;
+  let p = at;
+  out[p++] = suite >>> 8; out[p++] = suite & 0xff;
+  out[p++] = 0; // our own CID: none (the server's records to us carry none)
+  out[p++] = cl;
+  for (let j = 0; j < cl; j++) out[p + j] = r.peerCid[j];
+  p += cl;
+  p = putF(st, out, p, r.sendSeq1 + SEQ_SKIP);
+  const w = r.window;
+  p = putF(st, out, p, w.top);
+  p = put32(out, p, w.lo); p = put32(out, p, w.hi);
+  for (let j = 0; j < 2 * KEY_BYTES; j++) out[p + j] = r.keep[K_WRITE_KEY + j];
+  p += 2 * KEY_BYTES;
+  if (suite === CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256) for (let j = 0; j < 2 * MAC_WORDS; j++) p = put32(out, p, r.fmeta[W_WRITE_MAC + j]);
+  return p - at;
+}
+
+/** Takes back what exportConnection() wrote (len bytes at buf[at…)): the session is Connected at
+ *  epoch 1 again, its next record numbered from the bound. False (the session untouched) when the
+ *  bytes are not one. */
+export function importConnection(st: F64, ch: DtlsSession, buf: Uint8Array, at: number, len: number): boolean {
+  const r = ch as unknown as Conn, suite = (buf[at] << 8) | buf[at + 1], own = buf[at + 2], cl = buf[at + 3];
+  const cbc = suite === CipherSuite.TLS_PSK_WITH_AES_128_CBC_SHA256;
+  if ((!cbc && suite !== CipherSuite.TLS_PSK_WITH_AES_128_CCM_8) || own !== 0 || cl < 1 || cl > CID_PERSIST_MAX ||
+      len !== 4 + cl + 8 + 16 + 2 * KEY_BYTES + (cbc ? 8 * MAC_WORDS : 0)) return false;
+  let p = at + 4;
+  for (let j = 0; j < cl; j++) r.peerCid[j] = buf[p + j];
+  p += cl;
+  const seq = getF(st, buf, p); p += 8;
+  const top = getF(st, buf, p); p += 8;
+  if (!(seq >= 0 && seq < 0x1000000000000) || !(top >= -1 && top < 0x1000000000000)) return false;
+  r.window.top = top; r.window.lo = get32(buf, p); r.window.hi = get32(buf, p + 4); p += 8;
+  for (let j = 0; j < 2 * KEY_BYTES; j++) r.keep[K_WRITE_KEY + j] = buf[p + j];
+  p += 2 * KEY_BYTES;
+  if (cbc) for (let j = 0; j < 2 * MAC_WORDS; j++) { r.fmeta[W_WRITE_MAC + j] = get32(buf, p); p += 4; }
+  r.peerCidLen = cl;
+  r.cipherSuite = suite;
+  r.sendSeq0 = 0; r.sendSeq1 = seq; r.readEpoch = 1; r.ccsSent = true;
+  r.rxNext = 0; r.msgSeq = 0; r.peerFlightLast = -1; r.flightCount = 0; r.resumed = false; r.error = 0;
+  for (let k = 0; k < 2; k++) {
+    const cs = k === 0 ? r.write : r.read;
+    cs.suite = suite;
+    cs.keyTag.loaded = -1; // the AES is keyed at the first record
+    if (cbc && cs.dec !== null) cs.dec.setKey(cs.key, cs.ko);
+  }
+  r.hs = HS_DONE;
+  r.state = CONNECTED;
+  return true;
+}
+
 // ------------------------------------------------------------------ bytes
+
+/** A double's 8 bytes (SleepState's d and d8). */
+interface F64 { readonly d: Float64Array; readonly d8: Uint8Array }
 
 function put32(b: Uint8Array, p: number, v: number): number {
   b[p] = v >>> 24; b[p + 1] = (v >>> 16) & 0xff; b[p + 2] = (v >>> 8) & 0xff; b[p + 3] = v & 0xff;
   return p + 4;
 }
 function get32(b: Uint8Array, p: number): number { return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) | 0; }
-function putF(st: SleepState, b: Uint8Array, p: number, v: number): number {
+function putF(st: F64, b: Uint8Array, p: number, v: number): number {
   st.d[0] = v;
   for (let j = 0; j < 8; j++) b[p + j] = st.d8[j];
   return p + 8;
 }
-function getF(st: SleepState, b: Uint8Array, p: number): number {
+function getF(st: F64, b: Uint8Array, p: number): number {
   for (let j = 0; j < 8; j++) st.d8[j] = b[p + j];
   return st.d[0];
 }
@@ -210,6 +305,9 @@ export function persistSleep(c: Lwm2mClient, now: number): void {
     const n = ch !== null ? exportResumption(ch, b, p + 1) : 0;
     b[p] = n;
     p += 1 + n;
+    const m = ch !== null && qm.dtlsPolicy === QDtls.CID ? exportConnection(st, ch, b, p + 1) : 0;
+    b[p] = m;
+    p += 1 + m;
   }
   // Observations of the servers written.
   const obs = c.obs, of = obs.f, ot = obs.t;
@@ -295,7 +393,7 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
   const sv = c.srv, tm = c.srvTime;
   // The servers: each to the account with the same Short Server ID and Server instance, still there.
   // map[s] of the written index: the account now (-1: not taken back).
-  let restored = 0, expired = 0;
+  let restored = 0, expired = 0, conns = 0;
   const ns = b[p++];
   const map = st.map, nw = c.nServers; // the layout digest holds the same number of accounts
   map.fill(255);
@@ -306,6 +404,7 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
     const lifetime = getF(st, b, p), sentAt = getF(st, b, p + 8) + shift, deadline = getF(st, b, p + 16) + shift; p += 24;
     const ll = b[p++], locAt = p; p += ll;
     const rl = b[p++], resAt = p; p += rl;
+    const cl = b[p++], connAt = p; p += cl;
     if (p > n || ws >= nw || ll > LOC_BYTES) { undo(c, SleepDiscard.CORRUPT); return; }
     const s = c.serverIndexBySsid(ssid);
     if (s < 0 || sv[s * Sv.SIZE + Sv.INST] !== inst || c.serverPeer(s) < 0) continue;
@@ -320,6 +419,13 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
     // handshake; a server that no longer knows it answers with a full one). Not with queueDtls "full".
     const ch = s < c.dtls.length && c.ep.channel(c.serverPeer(s)) === c.dtls[s] ? c.dtls[s] : null;
     if (ch !== null && rl > 0 && qm.dtlsPolicy !== QDtls.FULL) importResumption(ch, b, resAt, rl);
+    // With the server's Connection ID ("cid"): the connection itself, no handshake at all. Its write
+    // sequence bound goes SEQ_SKIP further in the state, written again below before anything is sent.
+    if (ch !== null && cl > 0 && qm.dtlsPolicy === QDtls.CID && importConnection(st, ch, b, connAt, cl)) {
+      const at = connAt + 4 + b[connAt + 3];
+      putF(st, b, at, getF(st, b, at) + SEQ_SKIP);
+      conns++;
+    }
     map[ws] = s;
     restored++;
   }
@@ -386,6 +492,14 @@ export function restoreSleep(c: Lwm2mClient, now: number): void {
   // wake the deadline that was due (an Update, or a notification's pmax) is the first exchange.
   if (!(wakeAt <= now + EARLY_MS)) for (let s = 0; s < c.nServers; s++) if (sv[s * Sv.SIZE + Sv.USED] !== 0 && sv[s * Sv.SIZE + Sv.STATE] === Reg.REGISTERED) tm[s * SvT.SIZE + SvT.DEADLINE] = now;
   c.emit(Ev.SLEEP_RESUMED, restored, Math.round(stopped / 1000));
+  if (conns > 0) {
+    // The state again with the sequence bounds moved on (the rest as it was read): a restart before
+    // the next write never numbers a record as one sent since. Not written: no connection carried over
+    // (the next exchange resumes the session instead).
+    put32(b, 8, crc32(b, HEADER, n - HEADER));
+    if (st.store.save(b, 0, n)) c.emit(Ev.SLEEP_CID, conns, 0);
+    else for (let s = 0; s < c.dtls.length; s++) if (c.dtls[s].peerCidLen > 0) c.dtls[s].reset(true);
+  }
 }
 
 /** 0 when the bytes are a whole state of this endpoint, sizes and configuration; else why not. */
@@ -402,6 +516,7 @@ function check(c: Lwm2mClient, st: SleepState, n: number, digest: number): numbe
 
 /** A state found damaged half-way through (its checksum held): what was taken back goes again. */
 function undo(c: Lwm2mClient, why: number): void {
+  for (let s = 0; s < c.dtls.length; s++) c.dtls[s].reset(false); // a connection taken back goes too
   c.startFresh();
   c.queue!.f[QI_HEAD] = 0; c.queue!.f[QI_COUNT] = 0;
   discard(c, why);

@@ -22,9 +22,13 @@
 // Connection IDs: a session whose server granted one is kept across the sleep and used from whatever
 // port the HAL binds at the wake, with no handshake (the server finds it by the CID, §6); a session
 // without one is closed and resumed as with "resume". A Register or Update over a kept CID session
-// that times out (the server restarted, or forgot or refused the CID) drops the session: the next
-// message goes after a full handshake — as Leshan's client does after a Register timeout ("maybe server lost
-// the session": a new handshake) and Anjay after an Update timeout over DTLS (a new Register). Opt-in,
+// that times out (the server restarted, or forgot or refused the CID) drops the connection: the next
+// message goes after a handshake that offers the session for resumption (a server that knows it no
+// longer answers with a full one) — as Leshan's client does after a Register timeout ("maybe server
+// lost the session": a new handshake) and Anjay after an Update timeout over DTLS (a new Register).
+// After a deep-sleep restart the connection is taken back from the persisted state (persist.ts) and
+// the same holds. A fatal alert in the session fails it: a full handshake (RFC 5246 §7.2.2: the
+// session of a failed connection is forgotten). Opt-in,
 // as in both (Leshan's --cid, Anjay's use_connection_id are off by default).
 // Nothing here allocates after construction.
 
@@ -150,7 +154,8 @@ export class QueueMode {
 /** Called from Lwm2mClient.emit() before the event is queued: keeps the queue-mode flags of a server
  *  current (at each Register/Update answer) and wakes an offline client for what it is about to send.
  *  A Register or Update that timed out (b = 0) over a session kept with a Connection ID ("cid"): the
- *  server may have lost the session — it is dropped, the next message goes after a full handshake. */
+ *  server may have lost the session: the connection is dropped, the next message goes after a
+ *  handshake that offers the session for resumption. */
 export function queueOnEvent(c: Lwm2mClient, kind: number, a: number, b: number): void {
   const qm = c.queue!;
   switch (kind) {
@@ -162,7 +167,9 @@ export function queueOnEvent(c: Lwm2mClient, kind: number, a: number, b: number)
     case Ev.REGISTRATION_FAILED: {
       const s = c.serverIndexBySsid(a), p = s >= 0 ? c.serverPeer(s) : -1;
       const ch = p >= 0 && b === 0 ? c.ep.channel(p) as DtlsSession | null : null;
-      if (ch !== null && ch.state === SEC_CONNECTED && ch.peerCidLen > 0) ch.reset(false);
+      // The resumption state is kept: the next handshake offers the session (abbreviated where the
+      // server lost only the CID connection, a full one where it knows the session no longer).
+      if (ch !== null && ch.state === SEC_CONNECTED && ch.peerCidLen > 0) ch.reset(true);
       return;
     }
     case Ev.UPDATE_SENT: if (qm.offline) wake(c, Wake.DEADLINE); return;

@@ -40,6 +40,13 @@ test('queue bench, short: deep sleep with the persisted state — a restart per 
   assert.ok(deep.awakeSeconds < 0.4 * 3600, `${deep.awakeSeconds} s awake`);
   // What a wake costs is what it costs without the restart (resumption per wake), within a datagram.
   assert.ok(Math.abs(deep.sent - res.sent) <= 2 && Math.abs(deep.received - res.received) <= 2, `${deep.sent}/${deep.received} vs ${res.sent}/${res.received}`);
+  // With a Connection ID the restarted program takes the connection back: no handshake after the first.
+  const deepCid = rows.find((r) => r.mode.startsWith('deep sleep') && r.mode.includes('Connection ID'))!;
+  assert.ok(deepCid.wakes >= 11, `${deepCid.wakes} restarts`);
+  assert.is(deepCid.registers, 1);
+  assert.is(deepCid.fullHandshakes, 1);
+  assert.is(deepCid.abbreviatedHandshakes, 0);
+  assert.is(deepCid.notifications, deep.notifications);
 });
 
 test('queue bench, a day: with a Connection ID and a new port at every wake, no handshake after the first, one datagram per report, ≤ 20 % of the bytes of a full handshake per wake (issue 21)', () => {

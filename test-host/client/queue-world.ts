@@ -43,6 +43,8 @@ export interface QueueWorldOptions {
   serverCid?: number;
   /** The client's port changes at every wake (a HAL that binds a new port, a NAT rebinding). */
   newPortAtWake?: boolean;
+  /** restart() binds a new port (a new process, a new source port). */
+  newPortAtRestart?: boolean;
 }
 
 export interface QueueWorld {
@@ -143,11 +145,14 @@ export function queueWorld(o: QueueWorldOptions = {}): QueueWorld {
     get clientNow() { return net.now - w.base; },
     set wallSkew(x: number) { w.wallSkew = x; },
     restart(change: QueueWorldOptions = {}) {
-      board = make({ ...o, ...change });
+      const x = { ...o, ...change };
+      if (x.newPortAtRestart === true) { clientAddr.port = clientAddr.port + 1; ports.push(clientAddr.port); }
+      board = make(x);
       c = board.client;
       lastState = 0;
       w.base = net.now;
       c.start(0);
+      lastState = c.dtls.length > 0 ? c.dtls[0].state : 0; // a connection taken back (Connected at once) is no handshake
       for (let e = c.nextEvent(); e !== Ev.NONE; e = c.nextEvent()) events.push({ t: net.now, e, a: c.eventA, b: c.eventB });
     },
     get lostOffline() { return w.lostOffline; },

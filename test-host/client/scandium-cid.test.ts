@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../vectors.js';
@@ -88,6 +88,64 @@ t('Scandium (Californium) with CIDs: register over coaps://, sleep, wake on a ne
   } finally {
     if (c.exitCode === null) c.kill('SIGKILL');
     blocker?.close();
+    await relay.stop();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+t('Scandium with CIDs, deep sleep: the CLI (--state) goes offline, is killed, a new process (a new port) takes the connection back from the state file: its Update goes with no handshake and is accepted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scandium-'));
+  const state = join(dir, 'state.json');
+  const serverLog: string[] = [];
+  const server = await Lwm2mServer.start({ port: 0, address: '127.0.0.1', log: (l) => serverLog.push(l) });
+  const c0 = spawnSync('javac', ['-cp', CP, '-d', dir, SRC], { encoding: 'utf8' });
+  assert.is(c0.status, 0, 'javac: ' + c0.stderr);
+  const relay = start('java', ['-cp', CP + ':' + dir, 'ScandiumCidRelay', '0', String(server.port), 'scandium-r', KEY, '6']);
+  const rlog = relay.log;
+  await waitFor(() => /^listening \d+$/m.test(rlog()), 30_000, rlog);
+  const relayPort = Number(/^listening (\d+)$/m.exec(rlog())![1]);
+  let registered = 0, updated = 0;
+  server.on('registered', () => registered++);
+  server.on('updated', () => updated++);
+  let out = '';
+  const run = () => {
+    const p = spawn(process.execPath, [cli, 'client', '--endpoint', 'scandium-r', '--server', `coaps://127.0.0.1:${relayPort}`, '--lifetime', '600',
+      '--address', '127.0.0.1', '--psk-identity', 'scandium-r', '--psk-key', KEY, '--queue-mode', '--queue-time', '2', '--queue-dtls', 'cid', '--state', state]);
+    p.stdout.on('data', (d) => (out += d)); p.stderr.on('data', (d) => (out += d));
+    return p;
+  };
+  const all = () => out + '\n--- Scandium relay ---\n' + rlog() + '\n--- server ---\n' + serverLog.join('\n');
+  let c = run();
+  try {
+    await waitFor(() => registered === 1, 20_000, all);
+    await waitFor(() => /queue mode: offline \(socket closed\)/.test(out), 15_000, all);
+    await waitFor(() => { try { return 'lwm2m.sleep' in JSON.parse(readFileSync(state, 'utf8')); } catch { return false; } }, 15_000, all);
+    const first = /^datagram ([0-9A-Fa-f]+) \/127\.0\.0\.1:(\d+) \d+$/m.exec(rlog());
+    assert.ok(first, 'CID records: ' + all());
+    const cid = first![1], oldPort = Number(first![2]);
+    const closed = new Promise((r) => c.on('close', r));
+    c.kill('SIGKILL');
+    await closed;
+    const mark = out.length;
+    c = run();
+    await waitFor(() => updated >= 1, 20_000, all);
+    const after = out.slice(mark);
+    assert.match(after, /resumed from the persisted sleep state \(1 registration/);
+    assert.match(after, /DTLS session taken back with the server's Connection ID/);
+    assert.is(registered, 1, 'no second Register');
+    assert.not.match(after, /retransmitting/, 'one datagram out for the Update');
+    const moved = new RegExp(`^moved ${cid} /127\\.0\\.0\\.1:${oldPort} -> /127\\.0\\.0\\.1:(\\d+)$`, 'm').exec(rlog());
+    assert.ok(moved && Number(moved[1]) !== oldPort, 'Scandium moved the connection to the new process\'s port: ' + all());
+    assert.is((rlog().match(/^handshake full /gm) ?? []).length, 1, 'one full handshake on Scandium\'s side: ' + all());
+    assert.is((rlog().match(/^handshake resumed /gm) ?? []).length, 0, 'no resumption');
+    const dereg = new Promise<void>((r) => server.once('deregistered', () => r()));
+    const closed2 = new Promise<number | null>((r) => c.on('close', (code) => r(code)));
+    c.kill('SIGINT');
+    await dereg;
+    assert.is(await closed2, 0);
+  } finally {
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await relay.stop();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { Replay } from './xs-replay.js';
+import { Replay, cidRestore } from './xs-replay.js';
 import { recordTranscript } from './replay-record.js';
 import { repoRoot } from '../vectors.js';
 import type { XsWorker as XsWorkerType } from '../xs/host.js';
@@ -12,6 +12,7 @@ import type { XsWorker as XsWorkerType } from '../xs/host.js';
 // Record the transcript before anything loads @endo/init (its lockdown hardens the process).
 const transcript = recordTranscript();
 const underV8 = new Replay(transcript).run();
+const cidUnderV8 = cidRestore(new Replay(transcript));
 
 const { bundleForXs, XsWorker } = await import('../xs/host.js');
 let worker: XsWorkerType | null = null;
@@ -40,6 +41,14 @@ test('xs: the replayed handshake connects and gives the same checksum as V8', as
   const r = await worker.scenario('dtls.checksum');
   assert.ok(r.ok, r.error);
   assert.is(r.result, underV8);
+});
+
+test('xs: a CID connection written and taken back (persist.ts) seals the same records as under V8', async () => {
+  assert.ok(cidUnderV8 > 0, `V8: ${cidUnderV8}`);
+  if (!worker) return;
+  const r = await worker.scenario('dtls.cid-restore');
+  assert.ok(r.ok, r.error);
+  assert.is(r.result, cidUnderV8);
 });
 
 test('xs heap: slot count after 50 replayed handshakes equals that after 5 (warmed up)', async () => {

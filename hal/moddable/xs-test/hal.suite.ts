@@ -18,6 +18,24 @@ function newHal(): { hal: ModdableHal; udp: FakeUDP } {
   return { hal, udp };
 }
 
+test("moddable hal: lwm2mSleep where the platform has no sleep module (Modules.has false, as on lin): socket closed, one line with the duration, then a new socket at wake", () => {
+  for (const mode of ["deep", "light", "none"] as const) {
+    const hal = new ModdableHal({ port: 5683, store: openKv("test"), sleep: mode });
+    const udp = FakeUDP.last!;
+    const lines: string[] = [];
+    hal.log = (_l: number, m: string) => { lines.push(m); };
+    hal.sleep(hal.now() + 300000);
+    ok(udp.closed && hal.asleep, mode + ": the socket is closed");
+    if (mode === "none") is(lines.length, 0, "none: no sleep");
+    else is(lines.join("|"), "lwm2m-mcu: sleep: " + mode + " for 300000 ms: no platform sleep on this build: waiting with the socket closed");
+    hal.wake();
+    ok(FakeUDP.last !== udp && !FakeUDP.last!.closed && !hal.asleep, mode + ": a new socket at wake");
+    hal.sleep(Infinity);
+    is(lines.length, mode === "none" ? 0 : 1, mode + ": no deadline, no sleep");
+    hal.close();
+  }
+});
+
 test("moddable hal: parseIPv4 accepts dotted quads only, without allocating a record", () => {
   const p = new PeerAddress();
   ok(parseIPv4("192.0.2.17", p)); is(p.family, 4); is(toHex(p.addr, 0, 4), "c0000211");
