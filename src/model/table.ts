@@ -42,8 +42,9 @@ import { utf8Encode, utf8Length } from './utf8.js';
 export type ReadFn = (i: number, ri: number, out: DataRecord) => number;
 /** Handles a Write of a bound resource; returns 0 or a negative code. */
 export type WriteFn = (rec: DataRecord) => number;
-/** Runs an Execute; `args` (buffer, offset, length) is the request payload. 0 or a negative code. */
-export type ExecFn = (i: number, args: Uint8Array, off: number, len: number) => number;
+/** Runs an Execute; `args` (buffer, offset, length) is the request payload, `r` the resource (one
+ *  function may serve several resources). 0 or a negative code. */
+export type ExecFn = (i: number, args: Uint8Array, off: number, len: number, r: number) => number;
 /** Called after a change to /o/i/r (r = -1: an instance created/deleted; all -1: many paths). */
 export type ChangeFn = (o: number, i: number, r: number) => void;
 
@@ -746,7 +747,7 @@ export class ObjectTable {
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) return -Code.METHOD_NOT_ALLOWED;
     const x = this.#bound(k, rk, Bind.Exec);
     if (x < 0) return -Code.NOT_FOUND;
-    return (this.#fns[x] as ExecFn)(i, args, off, len);
+    return (this.#fns[x] as ExecFn)(i, args, off, len, r);
   }
 
   // ------------------------------------------------------------------------------------------
