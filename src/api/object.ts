@@ -12,7 +12,7 @@
 import { Code } from '../coap/codes.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import { DefError, Op, findResourceIndex, freezeObjectDef, type ObjectDef, type ResourceDef } from '../model/defs.js';
-import type { ExecFn, ObjectTable, ReadFn, WriteFn } from '../model/table.js';
+import type { ObjectTable } from '../model/table.js';
 import { Lwm2mError, pathText, codeText } from './errors.js';
 import { utf8Bytes } from '../model/utf8.js';
 
@@ -239,9 +239,9 @@ export class LwObject {
   /** Stores host.num[0] at /id/i/rid[/ri] (the allocation-free number path). True when stored. */
   storeNumber(i: number, rid: number, ri: number): boolean {
     const h = this.#host;
-    if (h === null) return this.#detached();
+    if (h === null) return this.lwDetached();
     const k = this.resourceIndex(rid);
-    if (k < 0) return this.#badValue(i, rid, ri, k, h.num[0]);
+    if (k < 0) return this.lwBadValue(i, rid, ri, k, h.num[0]);
     const rd = this.def.resources[k], t = rd.type;
     const v = h.num[0];
     let ok = false;
@@ -249,35 +249,35 @@ export class LwObject {
       ok = v === v && v !== Infinity && v !== -Infinity && (t === ValueType.Float || (Math.floor(v) === v && (t !== ValueType.UnsignedInteger || v >= 0)));
       if (ok && rd.rangeMin !== undefined) ok = v >= rd.rangeMin && v <= (rd.rangeMax as number);
     } else if (t === ValueType.Boolean) ok = v === 0 || v === 1;
-    if (!ok || rd.multiple !== ri >= 0) return this.#badValue(i, rid, ri, k, v);
+    if (!ok || rd.multiple !== ri >= 0) return this.lwBadValue(i, rid, ri, k, v);
     const rec = h.rec;
     rec.clear();
     rec.o = this.id; rec.i = i; rec.r = rid; rec.ri = ri; rec.type = t;
     rec.num = v;
-    return this.#stored(i, rid, ri, h.table.setValue(rec));
+    return this.lwStored(i, rid, ri, h.table.setValue(rec));
   }
 
   /** Stores a value that is not a number (boolean, string, bytes, link). */
   storeValue(i: number, rid: number, ri: number, v: Value): boolean {
     const h = this.#host;
-    if (h === null) return this.#detached();
+    if (h === null) return this.lwDetached();
     const k = this.resourceIndex(rid);
-    if (k < 0 || this.typeProblem(k, v) !== '' || this.def.resources[k].multiple !== ri >= 0) return this.#badValue(i, rid, ri, k, v);
+    if (k < 0 || this.typeProblem(k, v) !== '' || this.def.resources[k].multiple !== ri >= 0) return this.lwBadValue(i, rid, ri, k, v);
     const t = this.def.resources[k].type, rec = h.rec, table = h.table;
-    if (typeof v === 'string') return this.#stored(i, rid, ri, table.setText(this.id, i, rid, ri, t, v));
+    if (typeof v === 'string') return this.lwStored(i, rid, ri, table.setText(this.id, i, rid, ri, t, v));
     rec.clear();
     rec.o = this.id; rec.i = i; rec.r = rid; rec.ri = ri; rec.type = t;
     if (typeof v === 'boolean') rec.num = v ? 1 : 0;
     else if (typeof v === 'number') rec.num = v;
     else if (v instanceof Uint8Array) { rec.buf = v; rec.off = 0; rec.len = v.length; }
     else { rec.lnkO = v.objectId; rec.lnkI = v.instanceId; }
-    return this.#stored(i, rid, ri, table.setValue(rec));
+    return this.lwStored(i, rid, ri, table.setValue(rec));
   }
 
   /** Reads /id/i/rid[/ri] (allocates for strings and bytes); undefined when absent. */
   readValue(i: number, rid: number, ri: number): Value | undefined {
     const h = this.#host;
-    if (h === null) { this.#detached(); return undefined; }
+    if (h === null) { this.lwDetached(); return undefined; }
     const rec = h.rec;
     if (h.table.getValue(this.id, i, rid, ri, rec) !== 0) return undefined;
     switch (rec.type) {
@@ -301,7 +301,10 @@ export class LwObject {
     if (h !== null) h.table.deleteValues(this.id, i, rid);
   }
 
-  #stored(i: number, rid: number, ri: number, rc: number): boolean {
+  // The internal methods are TypeScript-private, not #private: under XS every instance keeps a slot for
+  // each #private method of its class (an object of the API would keep 8). Prefixed: a subclass's
+  // own method names do not meet them.
+  private lwStored(i: number, rid: number, ri: number, rc: number): boolean {
     if (rc === 0) { (this.#host as ObjectHost).changed(); return true; }
     const why = rc === -Code.REQUEST_ENTITY_TOO_LARGE ? 'no room for the value: raise sizes.arenaBytes (string and opaque bytes)'
       : rc === -Code.INTERNAL_SERVER_ERROR ? 'the value table is full: raise sizes.maxValues'
@@ -311,7 +314,7 @@ export class LwObject {
     return false;
   }
 
-  #badValue(i: number, rid: number, ri: number, k: number, v: unknown): boolean {
+  private lwBadValue(i: number, rid: number, ri: number, k: number, v: unknown): boolean {
     const h = this.#host as ObjectHost;
     const path = pathText(this.id, i, rid, ri);
     const why = k < 0 ? `object ${this.id} has no resource ${rid}`
@@ -321,7 +324,7 @@ export class LwObject {
     return false;
   }
 
-  #detached(): boolean {
+  private lwDetached(): boolean {
     throw new Lwm2mError(`object ${this.id}: give the object to a Lwm2mClient (options.objects) before setting values`);
   }
 
@@ -342,8 +345,8 @@ export class LwObject {
       for (const key of Object.keys(opts.values)) {
         const rid = Number(key), v = opts.values[rid];
         for (const hd of this.#handles) {
-          if (Array.isArray(v)) { for (let ri = 0; ri < v.length; ri++) this.#initial(hd.id, rid, ri, v[ri]); }
-          else this.#initial(hd.id, rid, NONE, v as Value);
+          if (Array.isArray(v)) { for (let ri = 0; ri < v.length; ri++) this.lwInitial(hd.id, rid, ri, v[ri]); }
+          else this.lwInitial(hd.id, rid, NONE, v as Value);
         }
       }
     }
@@ -351,7 +354,7 @@ export class LwObject {
     this.#opts = callbacksOf(opts);
   }
 
-  #initial(i: number, rid: number, ri: number, v: Value): void {
+  private lwInitial(i: number, rid: number, ri: number, v: Value): void {
     const rc = this.storeValue(i, rid, ri, v);
     if (!rc) throw new Lwm2mError(`object ${this.id}: the initial value of ${pathText(this.id, i, rid, ri)} does not fit: raise sizes.maxValues / sizes.arenaBytes`);
   }
@@ -363,15 +366,15 @@ export class LwObject {
    *  readers the options give. Subclasses add theirs through the handler methods below. */
   protected bind(t: ObjectTable): void {
     const o = this.id, res = this.def.resources;
-    // One function of each kind for the object, whatever the count of resources it serves (the
-    // table passes the resource: XS keeps each closure as heap slots).
-    let ex: ExecFn | null = null, wr: WriteFn | null = null, rf: ReadFn | null = null;
+    // The table calls these methods with this object as `this` (and the resource: an Execute's as an
+    // argument, a Read's and a Write's in the record): no closure per resource or object (under XS a
+    // closure is about 12 heap slots).
     for (let k = 0; k < res.length; k++) {
       const rd = res[k], f = flagsOf(rd);
-      if ((f & 4) !== 0) t.bindExecute(o, rd.id, ex !== null ? ex : (ex = (i, args, off, len, r) => this.#execute(r, i, args, off, len)));
+      if ((f & 4) !== 0) t.bindExecute(o, rd.id, this.lwServerExecute, this);
       else {
-        if ((f & 2) !== 0 && this.hasWriter(rd.id)) t.bindWrite(o, rd.id, wr !== null ? wr : (wr = (rec) => this.#write(rec)));
-        if (this.hasReader(rd.id)) t.bindRead(o, rd.id, rf !== null ? rf : (rf = (i, ri, out) => this.#read(out.r, i, ri, out)));
+        if ((f & 2) !== 0 && this.hasWriter(rd.id)) t.bindWrite(o, rd.id, this.lwServerWrite, this);
+        if (this.hasReader(rd.id)) t.bindRead(o, rd.id, this.lwServerRead, this);
       }
     }
   }
@@ -396,7 +399,7 @@ export class LwObject {
     return cb === undefined ? undefined : cb(i, ri);
   }
 
-  #write(rec: DataRecord): number {
+  private lwServerWrite(rec: DataRecord): number {
     const i = rec.i, ri = rec.ri, rd = this.def.resources[this.resourceIndex(rec.r)];
     let value: Value;
     switch (rec.type) {
@@ -408,7 +411,7 @@ export class LwObject {
     }
     const path = pathText(this.id, i, rd.id, ri);
     let rc: number;
-    try { rc = replyCode(this.onServerWrite(rd.id, value, i, ri)); } catch (e) { return this.#appError(path, 'onWrite', e); }
+    try { rc = replyCode(this.onServerWrite(rd.id, value, i, ri)); } catch (e) { return this.lwAppError(path, 'onWrite', e); }
     if (rc < 0) return rc;
     // Accepted: stored as the server sent it (the callback's own set() of it, if any, is overwritten
     // with the same value). The decoder's record is the table's input as is.
@@ -416,16 +419,16 @@ export class LwObject {
     return h.table.setValue(rec);
   }
 
-  #execute(rid: number, i: number, args: Uint8Array, off: number, len: number): number {
+  private lwServerExecute(i: number, args: Uint8Array, off: number, len: number, rid: number): number {
     const path = pathText(this.id, i, rid, NONE);
-    try { return replyCode(this.onServerExecute(rid, len > 0 ? utf8Text(args, off, len) : '', i)); } catch (e) { return this.#appError(path, 'onExecute', e); }
+    try { return replyCode(this.onServerExecute(rid, len > 0 ? utf8Text(args, off, len) : '', i)); } catch (e) { return this.lwAppError(path, 'onExecute', e); }
   }
 
-  #read(rid: number, i: number, ri: number, out: DataRecord): number {
-    const k = this.resourceIndex(rid), rd = this.def.resources[k];
+  private lwServerRead(i: number, ri: number, out: DataRecord): number {
+    const k = this.resourceIndex(out.r), rd = this.def.resources[k];
     const path = pathText(this.id, i, rd.id, ri);
     let v: Value | undefined;
-    try { v = this.onServerRead(rd.id, i, ri < 0 ? 0 : ri); } catch (e) { return this.#appError(path, 'onRead', e); }
+    try { v = this.onServerRead(rd.id, i, ri < 0 ? 0 : ri); } catch (e) { return this.lwAppError(path, 'onRead', e); }
     if (v === undefined) return -Code.NOT_FOUND;
     const why = this.typeProblem(k, v);
     if (why) { (this.#host as ObjectHost).error(new Lwm2mError('onRead returned a value of the wrong type: ' + why, path, Code.INTERNAL_SERVER_ERROR)); return -Code.INTERNAL_SERVER_ERROR; }
@@ -441,7 +444,7 @@ export class LwObject {
     return 0;
   }
 
-  #appError(path: string, what: string, e: unknown): number {
+  private lwAppError(path: string, what: string, e: unknown): number {
     const msg = e instanceof Error ? e.message : String(e);
     (this.#host as ObjectHost).error(new Lwm2mError(`${what} threw: ${msg} (the server got 5.00, nothing changed)`, path, Code.INTERNAL_SERVER_ERROR, e));
     return -Code.INTERNAL_SERVER_ERROR;
@@ -466,11 +469,11 @@ export class LwObject {
         const rc = replyCode(opts.onCreate(h));
         if (rc < 0) this.#handles.splice(this.#handles.indexOf(h), 1);
         return rc;
-      } catch (e) { this.#handles.splice(this.#handles.indexOf(h), 1); return this.#appError(path, 'onCreate', e); }
+      } catch (e) { this.#handles.splice(this.#handles.indexOf(h), 1); return this.lwAppError(path, 'onCreate', e); }
     }
     const h = this.findInstance(i);
     if (h !== null && opts.onDelete) {
-      try { const rc = replyCode(opts.onDelete(h)); if (rc < 0) return rc; } catch (e) { return this.#appError(path, 'onDelete', e); }
+      try { const rc = replyCode(opts.onDelete(h)); if (rc < 0) return rc; } catch (e) { return this.lwAppError(path, 'onDelete', e); }
     }
     return 0;
   }
