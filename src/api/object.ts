@@ -81,7 +81,8 @@ function callbacksOf(o: ObjectOptions): ObjectOptions {
   return { onWrite: o.onWrite, onExecute: o.onExecute, onRead: o.onRead, onCreate: o.onCreate, onDelete: o.onDelete };
 }
 
-/** Resource flags: bit 0 multiple, bit 1 W, bit 2 E. */
+/** Resource flags: bit 0 multiple, bit 1 W, bit 2 E. (`multiple` is read as truthy everywhere: the Espruino
+ *  build's definitions leave a false `multiple` out.) */
 function flagsOf(r: ResourceDef): number {
   return (r.multiple ? 1 : 0) | ((r.ops & Op.W) !== 0 ? 2 : 0) | ((r.ops & Op.E) !== 0 ? 4 : 0);
 }
@@ -172,7 +173,7 @@ export class LwObject {
     if (opts.values) {
       for (const key of Object.keys(opts.values)) {
         const rid = Number(key), k = this.resourceIndex(rid), v = opts.values[rid];
-        const multi = res[k].multiple;
+        const multi = res[k].multiple === true;
         if (Array.isArray(v) !== multi) throw new Lwm2mError(`values[${rid}] of object ${def.id}: ${multi ? 'a multiple resource takes an array of values' : 'a single resource takes one value, not an array'}`);
         const list = (Array.isArray(v) ? v : [v]) as readonly Value[];
         for (const x of list) { const why = this.typeProblem(k, x); if (why) throw new Lwm2mError(`values[${rid}] of object ${def.id}: ${why}`); }
@@ -249,7 +250,7 @@ export class LwObject {
       ok = v === v && v !== Infinity && v !== -Infinity && (t === ValueType.Float || (Math.floor(v) === v && (t !== ValueType.UnsignedInteger || v >= 0)));
       if (ok && rd.rangeMin !== undefined) ok = v >= rd.rangeMin && v <= (rd.rangeMax as number);
     } else if (t === ValueType.Boolean) ok = v === 0 || v === 1;
-    if (!ok || rd.multiple !== ri >= 0) return this.lwBadValue(i, rid, ri, k, v);
+    if (!ok || (rd.multiple ? ri < 0 : ri >= 0)) return this.lwBadValue(i, rid, ri, k, v);
     const rec = h.rec;
     rec.clear();
     rec.o = this.id; rec.i = i; rec.r = rid; rec.ri = ri; rec.type = t;
@@ -262,7 +263,7 @@ export class LwObject {
     const h = this.#host;
     if (h === null) return this.lwDetached();
     const k = this.resourceIndex(rid);
-    if (k < 0 || this.typeProblem(k, v) !== '' || this.def.resources[k].multiple !== ri >= 0) return this.lwBadValue(i, rid, ri, k, v);
+    if (k < 0 || this.typeProblem(k, v) !== '' || (this.def.resources[k].multiple ? ri < 0 : ri >= 0)) return this.lwBadValue(i, rid, ri, k, v);
     const t = this.def.resources[k].type, rec = h.rec, table = h.table;
     if (typeof v === 'string') return this.lwStored(i, rid, ri, table.setText(this.id, i, rid, ri, t, v));
     rec.clear();
@@ -318,7 +319,7 @@ export class LwObject {
     const h = this.#host as ObjectHost;
     const path = pathText(this.id, i, rid, ri);
     const why = k < 0 ? `object ${this.id} has no resource ${rid}`
-      : this.def.resources[k].multiple !== ri >= 0 ? (this.def.resources[k].multiple ? 'a multiple resource: give the resource instance id' : 'a single resource: give no resource instance id')
+      : (this.def.resources[k].multiple ? ri < 0 : ri >= 0) ? (this.def.resources[k].multiple ? 'a multiple resource: give the resource instance id' : 'a single resource: give no resource instance id')
       : this.typeProblem(k, v) || 'not a valid value';
     h.error(new Lwm2mError('value not set: ' + why, path, 0));
     return false;

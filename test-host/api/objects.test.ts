@@ -121,12 +121,13 @@ test('run-time mistakes: onError with the path, the value unchanged, nothing thr
   assert.is(inst.get(5851), 55);
 });
 
-test('a hand-written definition, not frozen and its resources out of order: frozen sorted, every resource found', () => {
+test('a hand-written definition, not frozen, its resources out of order, one without `multiple`: frozen sorted, every resource found and set', () => {
   const def = {
     id: 32770, name: 'Hand', version: '1.0', multiple: false, mandatory: false, resources: [
       { id: 7, type: 2 /* Integer */, ops: 3, multiple: false, mandatory: false, name: 'Seven' },
       { id: 1, type: 1 /* String */, ops: 3, multiple: false, mandatory: false, name: 'One' },
-      { id: 4, type: 5 /* Boolean */, ops: 1, multiple: false, mandatory: false, name: 'Four' },
+      // (no `multiple`: the Espruino build's definitions leave a false one out)
+      { id: 4, type: 5 /* Boolean */, ops: 1, mandatory: false, name: 'Four' },
     ],
   };
   const ob = new LwObject(def as never);
