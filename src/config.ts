@@ -97,6 +97,9 @@ export class ConfigError extends Error {}
 
 /** A config with defaults filled in, checked. Throws ConfigError naming the key to change. */
 export function makeConfig(overrides?: Partial<Config>): Config {
+  // A config made here and frozen is one already: the same object back (a client given one keeps
+  // one copy, not two: under XS each is 21 heap slots).
+  if (overrides && Object.isFrozen(overrides) && overrides !== DEFAULT_CONFIG && isMade(overrides)) return overrides as Config;
   const c: Config = Object.assign({}, DEFAULT_CONFIG, overrides || {});
   // dtlsSessions follows maxServers unless given: one per server account and one for the bootstrap server.
   if (!overrides || overrides.dtlsSessions === undefined) c.dtlsSessions = c.maxServers + 1;
@@ -132,6 +135,14 @@ export function makeConfig(overrides?: Partial<Config>): Config {
   return c;
 }
 
+/** Whether `c` has every key of a made config, each as makeConfig would leave it (it checks them). */
+function isMade(c: Partial<Config>): boolean {
+  for (const k of Object.keys(DEFAULT_CONFIG) as (keyof Config)[]) if (typeof c[k] !== 'number') return false;
+  const again = makeConfig(Object.assign({}, c));
+  for (const k of Object.keys(DEFAULT_CONFIG) as (keyof Config)[]) if (again[k] !== c[k]) return false;
+  return true;
+}
+
 export interface MemoryRow { key: string; count: number; bytesEach: number; total: number; what: string }
 
 /** The memory budget of a config: one row per item (bytes of the buffers and records it sizes, per
@@ -165,9 +176,11 @@ export function memoryTable(c: Config): MemoryRow[] {
 
 /** One DTLS session, and the shared handshake workspace without its maxDatagram scratch (counted in
  *  the maxDatagram row), measured under XS (see memoryTable). */
-export const DTLS_SESSION_BYTES = 2672;
-export const DTLS_WORKSPACE_BYTES = 5820;
-/** The esp32 board's measured footprint (45,848 B: 1,156 slots × 16 + 27,352 chunk bytes; 42,840 before the
- *  XS measurement stopped counting a retained object table as freed, test-host/xs/harness.ts displacer)
- *  minus its rows above. */
-export const CLIENT_FIXED_BYTES = 14164;
+export const DTLS_SESSION_BYTES = 2592;
+/** (The esp32 client minus the same sizes without DTLS, minus two sessions and one maxDatagram scratch:
+ *  43,728 − 32,840 − 2 × 2,592 − 576.) */
+export const DTLS_WORKSPACE_BYTES = 5128;
+/** The esp32 board's measured footprint (43,728 B: 1,109 slots × 16 + 25,984 chunk bytes; 45,976 before XS's
+ *  slab pages grew to what they hold, src/slab.ts; 42,840 before the XS measurement stopped counting a
+ *  retained object table as freed, test-host/xs/harness.ts displacer) minus its rows above. */
+export const CLIENT_FIXED_BYTES = 12896;

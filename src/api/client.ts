@@ -5,7 +5,7 @@
 //
 // Events: the engine's fixed event ring is drained after every turn of the driver and handed to the
 // callbacks; a callback that throws is reported to onError, never to the engine.
-import type { Config } from '../config.js';
+import { makeConfig, type Config } from '../config.js';
 import { Lwm2mClient as Core, Reg, Sv, stopWait, type ConfigStore } from '../client/client.js';
 import type { SleepStore } from '../client/persist.js';
 import { sendQueued } from '../client/send-loop.js';
@@ -163,6 +163,9 @@ export interface DeviceControl {
 }
 
 const RESERVED = [0, 1, 2, 3, 4, 5];
+/** Reboot / Factory Reset without the application's callback (one function for every client: under
+ *  XS each closure a client keeps is about 12 heap slots). */
+const notAllowed = (): number => -Code.METHOD_NOT_ALLOWED;
 const STD_INSTANCE_VALUES = 24; // a Security or Server instance's values, at most (sizing)
 
 export class Lwm2mClient implements DeviceControl {
@@ -223,8 +226,8 @@ export class Lwm2mClient implements DeviceControl {
     if (sz.maxInstances === undefined) sz.maxInstances = Math.max(48, needInstances);
     else if (sz.maxInstances < needInstances) throw new Lwm2mError(`sizes.maxInstances ${sz.maxInstances} is too small for these objects and ${servers} server accounts: raise sizes.maxInstances to ${needInstances}`);
     if (sz.maxValues === undefined) sz.maxValues = Math.max(384, 160 + (2 * servers + 1) * STD_INSTANCE_VALUES + values);
-    this.#out = new Uint8Array(sz.maxDatagram ?? 1280);
     const slab = new Slab();
+    this.#out = slab.u8(sz.maxDatagram ?? 1280);
     const seed = new Uint8Array(16);
     platform.random(seed, 0, 16);
     const keep = [3, 4];
@@ -239,21 +242,13 @@ export class Lwm2mClient implements DeviceControl {
     const hooks = (o as ClientOptions & { engineHooks?: EngineHooks }).engineHooks;
     this.#hooks = hooks;
     const key = o.storage === undefined ? 'lwm2m.config' : o.storage;
-    const store: ConfigStore | null = key === false ? null : {
-      load: (out) => (this.#transport ? this.#transport.storageRead(key, out) : -1),
-      save: (buf, off, len) => (this.#transport ? this.#transport.storageWrite(key, buf, off, len) : true),
-      unusable: () => { if (hooks?.storeUnusable) hooks.storeUnusable(); else this.#log(0, `the stored configuration (${key}) does not decode: not used`); },
-    };
+    const store: ConfigStore | null = key === false ? null : new Lwm2mClient.#Store(this, key, false);
     // Deep sleep that restarts the program (src/client/persist.ts): beside the configuration.
     const sleepKey = key === false ? '' : key === 'lwm2m.config' ? 'lwm2m.sleep' : key + '.sleep';
-    const sleepStore: SleepStore | null = key === false || o.queueMode !== true || o.persistSleep === false ? null : {
-      load: (out) => (this.#transport ? this.#transport.storageRead(sleepKey, out) : -1),
-      save: (buf, off, len) => (this.#transport ? this.#transport.storageWrite(sleepKey, buf, off, len) : false),
-      erase: () => { if (this.#transport) this.#transport.storageDelete(sleepKey); },
-      wallClock: () => Date.now(),
-    };
+    const sleepStore: SleepStore | null = key === false || o.queueMode !== true || o.persistSleep === false ? null : new Lwm2mClient.#Store(this, sleepKey, true);
     const core = new Core({
-      endpoint: o.endpoint, seed, config: sz, objects: defs, factory, store, version: o.version,
+      // (The config made and frozen here is the one the engine keeps: one copy, not two.)
+      endpoint: o.endpoint, seed, config: Object.freeze(makeConfig(sz)), objects: defs, factory, store, version: o.version,
       provisioning: o.provisioning ?? null, confirmableNotifications: o.confirmableNotifications,
       keepOnBootstrapDelete: keep, resolveHost: o.resolveHost,
       random: (b, off, len) => platform.random(b, off, len),
@@ -267,7 +262,7 @@ export class Lwm2mClient implements DeviceControl {
     const d = o.device ?? {};
     const now = d.currentTime ?? (platform.wallClock ? () => (platform.wallClock as () => number)() : undefined);
     const memFree = d.memoryFree ?? (platform.memoryFree ? () => (platform.memoryFree as () => number)() : undefined);
-    const guard = (what: string, fn: (() => Reply) | undefined) => fn === undefined ? () => -Code.METHOD_NOT_ALLOWED : () => {
+    const guard = (what: string, fn: (() => Reply) | undefined) => fn === undefined ? notAllowed : () => {
       try { return replyCode(fn()); } catch (e) { this.#error(new Lwm2mError(`${what} threw: ${e instanceof Error ? e.message : String(e)}`, what === 'onReboot' ? '/3/0/4' : '/3/0/5', Code.INTERNAL_SERVER_ERROR, e)); return -Code.INTERNAL_SERVER_ERROR; }
     };
     this.#device = new DeviceObject(t, {
@@ -286,11 +281,7 @@ export class Lwm2mClient implements DeviceControl {
       core.firmware = new FirmwareUpdate(core, o.firmware, { now, ...o.firmwareOptions });
     }
     // The application's objects.
-    const host: ObjectHost = {
-      table: t, rec: new DataRecord(), num: slab.f64(4),
-      error: (e) => this.#error(e),
-      changed: () => { if (!this.#kicked && this.#transport !== null) { this.#kicked = true; this.#transport.setTimer(this.#now, this.#tick); } },
-    };
+    const host: ObjectHost = new Lwm2mClient.#Host(this, t, this.#timeRec, slab.f64(4));
     for (const ob of objects) ob.attach(host);
     if (objects.length > 0) {
       core.instanceHook = (create, o, i) => {
@@ -489,6 +480,31 @@ export class Lwm2mClient implements DeviceControl {
 
   /** The engine, for the project's own tools and tests (not part of the public entry point). */
   static engineOf(c: Lwm2mClient): Core { return c.#core; }
+
+  // The client's side of its objects (ObjectHost) and of the storage (ConfigStore, SleepStore): objects
+  // with their methods on the prototype, not closures (under XS a closure a client keeps is about 12
+  // heap slots, an object 1 + 1 per field). Classes in the class body: they reach its private members.
+
+  /** What the application's objects use (LwObject.attach): the table, the record values cross into
+   *  the table through (shared with #uriOf: neither keeps it across a call), the number scratch. */
+  static readonly #Host = class implements ObjectHost {
+    constructor(readonly c: Lwm2mClient, readonly table: ObjectTable, readonly rec: DataRecord, readonly num: Float64Array) {}
+    error(e: Lwm2mError): void { this.c.#error(e); }
+    changed(): void { this.c.#kick(); }
+  };
+
+  /** The configuration (sleep false) or the sleep state (true) under `key` in the transport's storage. */
+  static readonly #Store = class implements ConfigStore, SleepStore {
+    constructor(readonly c: Lwm2mClient, readonly key: string, readonly sleep: boolean) {}
+    load(out: Uint8Array): number { const tr = this.c.#transport; return tr ? tr.storageRead(this.key, out) : -1; }
+    save(buf: Uint8Array, off: number, len: number): boolean { const tr = this.c.#transport; return tr ? tr.storageWrite(this.key, buf, off, len) : !this.sleep; }
+    unusable(): void {
+      const hooks = this.c.#hooks;
+      if (hooks?.storeUnusable) hooks.storeUnusable(); else this.c.#log(0, `the stored configuration (${this.key}) does not decode: not used`);
+    }
+    erase(): void { const tr = this.c.#transport; if (tr) tr.storageDelete(this.key); }
+    wallClock(): number { return Date.now(); }
+  };
 }
 
 /** An account's URI and keys (no regular expression: Espruino's does not match `[^/]`). */

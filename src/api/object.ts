@@ -11,7 +11,7 @@
 // an Lwm2mError with the path, the table is left as it was.
 import { Code } from '../coap/codes.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
-import { Op, type ObjectDef, type ResourceDef } from '../model/defs.js';
+import { DefError, Op, findResourceIndex, freezeObjectDef, type ObjectDef, type ResourceDef } from '../model/defs.js';
 import type { ObjectTable } from '../model/table.js';
 import { Lwm2mError, pathText, codeText } from './errors.js';
 import { utf8Bytes } from '../model/utf8.js';
@@ -72,6 +72,21 @@ export interface ObjectHost {
   changed(): void;
 }
 
+/** What an adopted object keeps of its options: its callbacks (the initial values are stored by
+ *  then). Without callbacks, this one object (frozen, module-level: in flash on a device). */
+const NO_CALLBACKS: ObjectOptions = Object.freeze({});
+
+function callbacksOf(o: ObjectOptions): ObjectOptions {
+  if (!o.onWrite && !o.onExecute && !o.onRead && !o.onCreate && !o.onDelete) return NO_CALLBACKS;
+  return { onWrite: o.onWrite, onExecute: o.onExecute, onRead: o.onRead, onCreate: o.onCreate, onDelete: o.onDelete };
+}
+
+/** Resource flags: bit 0 multiple, bit 1 W, bit 2 E. (`multiple` is read as truthy everywhere: the Espruino
+ *  build's definitions leave a false `multiple` out.) */
+function flagsOf(r: ResourceDef): number {
+  return (r.multiple ? 1 : 0) | ((r.ops & Op.W) !== 0 ? 2 : 0) | ((r.ops & Op.E) !== 0 ? 4 : 0);
+}
+
 const NUMERIC = (1 << ValueType.Integer) | (1 << ValueType.UnsignedInteger) | (1 << ValueType.Float) | (1 << ValueType.Time);
 const TYPE_NAME = ['none', 'String', 'Integer', 'Unsigned Integer', 'Float', 'Boolean', 'Opaque', 'Time', 'Objlnk', 'Corelnk'];
 
@@ -105,11 +120,9 @@ export class LwObject {
   readonly maxInstances: number;
   /** Stored values one instance may hold at most (table sizing): single resources + 4 per multiple. */
   readonly valuesPerInstance: number;
-  readonly #opts: ObjectOptions;
-  /** Resource ids ascending, and their types and flags (bit 0 multiple, bit 1 W, bit 2 E). */
-  readonly #rids: Uint16Array;
-  readonly #types: Uint8Array;
-  readonly #flags: Uint8Array;
+  /** The options; once adopted, only their callbacks (callbacksOf). The resources' ids, types and
+   *  flags are read from the definition (frozen: in flash on a device), not copied into arrays. */
+  #opts: ObjectOptions;
   readonly #handles: ObjectInstance[] = [];
   #host: ObjectHost | null = null;
 
@@ -117,14 +130,15 @@ export class LwObject {
     if (def === null || typeof def !== 'object' || !Array.isArray(def.resources)) {
       throw new Lwm2mError('an LwObject needs an object definition (import OBJ_<id> from the registry, or a module written by `lwm2m-mcu gen-object`)');
     }
+    // Resources sorted by id (resourceIndex searches them): a definition not frozen yet is frozen so.
+    if (!Object.isFrozen(def)) {
+      try { def = freezeObjectDef(def); } catch (e) { throw e instanceof DefError ? new Lwm2mError(e.message) : e; }
+    }
     this.def = def; this.id = def.id; this.#opts = opts;
     const res = def.resources, n = res.length;
-    this.#rids = new Uint16Array(n); this.#types = new Uint8Array(n); this.#flags = new Uint8Array(n);
     let perInst = 0;
     for (let k = 0; k < n; k++) {
       const r = res[k];
-      this.#rids[k] = r.id; this.#types[k] = r.type;
-      this.#flags[k] = (r.multiple ? 1 : 0) | ((r.ops & Op.W) !== 0 ? 2 : 0) | ((r.ops & Op.E) !== 0 ? 4 : 0);
       if ((r.ops & Op.E) === 0) perInst += r.multiple ? 4 : 1;
     }
     this.valuesPerInstance = perInst;
@@ -145,7 +159,7 @@ export class LwObject {
       for (const key of Object.keys(map)) {
         const rid = Number(key), k = this.resourceIndex(rid);
         if (k < 0) throw new Lwm2mError(`object ${def.id} (${def.name}) has no resource ${key} (${what}); its resources: ${def.resources.map((r) => r.id).join(', ')}`);
-        const f = this.#flags[k], rd = res[k];
+        const rd = res[k], f = flagsOf(rd);
         if (need === 4 && (f & 4) === 0) throw new Lwm2mError(`${what}: /${def.id}/x/${rid} (${rd.name}) is not executable`);
         if (need === 2 && (f & 2) === 0) throw new Lwm2mError(`${what}: /${def.id}/x/${rid} (${rd.name}) is not writable by a server (its operations do not include W)`);
         if (need !== 4 && (f & 4) !== 0) throw new Lwm2mError(`${what}: /${def.id}/x/${rid} (${rd.name}) is executable: use onExecute`);
@@ -159,7 +173,7 @@ export class LwObject {
     if (opts.values) {
       for (const key of Object.keys(opts.values)) {
         const rid = Number(key), k = this.resourceIndex(rid), v = opts.values[rid];
-        const multi = (this.#flags[k] & 1) !== 0;
+        const multi = res[k].multiple === true;
         if (Array.isArray(v) !== multi) throw new Lwm2mError(`values[${rid}] of object ${def.id}: ${multi ? 'a multiple resource takes an array of values' : 'a single resource takes one value, not an array'}`);
         const list = (Array.isArray(v) ? v : [v]) as readonly Value[];
         for (const x of list) { const why = this.typeProblem(k, x); if (why) throw new Lwm2mError(`values[${rid}] of object ${def.id}: ${why}`); }
@@ -171,16 +185,7 @@ export class LwObject {
   protected makeInstance(i: number): ObjectInstance { return new ObjectInstance(this, i); }
 
   /** Index of resource `rid` in the definition, -1 when it has none (binary search, no allocation). */
-  resourceIndex(rid: number): number {
-    const ids = this.#rids;
-    let lo = 0, hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1, id = ids[mid];
-      if (id === rid) return mid;
-      if (id < rid) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
-  }
+  resourceIndex(rid: number): number { return findResourceIndex(this.def, rid); }
 
   /** The instance handle of instance `i` (made at construction, or when a server created it).
    *  Throws Lwm2mError for an instance the object never had. */
@@ -207,7 +212,7 @@ export class LwObject {
 
   /** Why value v does not fit resource index k, or "" (construction time and errors: allocates). */
   typeProblem(k: number, v: unknown): string {
-    const t = this.#types[k], rd = this.def.resources[k];
+    const rd = this.def.resources[k], t = rd.type;
     const want = TYPE_NAME[t] ?? String(t);
     switch (t) {
       case ValueType.Integer: case ValueType.UnsignedInteger: case ValueType.Float: case ValueType.Time:
@@ -235,45 +240,45 @@ export class LwObject {
   /** Stores host.num[0] at /id/i/rid[/ri] (the allocation-free number path). True when stored. */
   storeNumber(i: number, rid: number, ri: number): boolean {
     const h = this.#host;
-    if (h === null) return this.#detached();
+    if (h === null) return this.lwDetached();
     const k = this.resourceIndex(rid);
-    const t = k < 0 ? ValueType.None : this.#types[k];
+    if (k < 0) return this.lwBadValue(i, rid, ri, k, h.num[0]);
+    const rd = this.def.resources[k], t = rd.type;
     const v = h.num[0];
     let ok = false;
     if (((NUMERIC >> t) & 1) !== 0) {
       ok = v === v && v !== Infinity && v !== -Infinity && (t === ValueType.Float || (Math.floor(v) === v && (t !== ValueType.UnsignedInteger || v >= 0)));
-      const rd = this.def.resources[k];
       if (ok && rd.rangeMin !== undefined) ok = v >= rd.rangeMin && v <= (rd.rangeMax as number);
     } else if (t === ValueType.Boolean) ok = v === 0 || v === 1;
-    if (!ok || ((this.#flags[k] & 1) !== 0) !== ri >= 0) return this.#badValue(i, rid, ri, k, v);
+    if (!ok || (rd.multiple ? ri < 0 : ri >= 0)) return this.lwBadValue(i, rid, ri, k, v);
     const rec = h.rec;
     rec.clear();
     rec.o = this.id; rec.i = i; rec.r = rid; rec.ri = ri; rec.type = t;
     rec.num = v;
-    return this.#stored(i, rid, ri, h.table.setValue(rec));
+    return this.lwStored(i, rid, ri, h.table.setValue(rec));
   }
 
   /** Stores a value that is not a number (boolean, string, bytes, link). */
   storeValue(i: number, rid: number, ri: number, v: Value): boolean {
     const h = this.#host;
-    if (h === null) return this.#detached();
+    if (h === null) return this.lwDetached();
     const k = this.resourceIndex(rid);
-    if (k < 0 || this.typeProblem(k, v) !== '' || ((this.#flags[k] & 1) !== 0) !== ri >= 0) return this.#badValue(i, rid, ri, k, v);
-    const t = this.#types[k], rec = h.rec, table = h.table;
-    if (typeof v === 'string') return this.#stored(i, rid, ri, table.setText(this.id, i, rid, ri, t, v));
+    if (k < 0 || this.typeProblem(k, v) !== '' || (this.def.resources[k].multiple ? ri < 0 : ri >= 0)) return this.lwBadValue(i, rid, ri, k, v);
+    const t = this.def.resources[k].type, rec = h.rec, table = h.table;
+    if (typeof v === 'string') return this.lwStored(i, rid, ri, table.setText(this.id, i, rid, ri, t, v));
     rec.clear();
     rec.o = this.id; rec.i = i; rec.r = rid; rec.ri = ri; rec.type = t;
     if (typeof v === 'boolean') rec.num = v ? 1 : 0;
     else if (typeof v === 'number') rec.num = v;
     else if (v instanceof Uint8Array) { rec.buf = v; rec.off = 0; rec.len = v.length; }
     else { rec.lnkO = v.objectId; rec.lnkI = v.instanceId; }
-    return this.#stored(i, rid, ri, table.setValue(rec));
+    return this.lwStored(i, rid, ri, table.setValue(rec));
   }
 
   /** Reads /id/i/rid[/ri] (allocates for strings and bytes); undefined when absent. */
   readValue(i: number, rid: number, ri: number): Value | undefined {
     const h = this.#host;
-    if (h === null) { this.#detached(); return undefined; }
+    if (h === null) { this.lwDetached(); return undefined; }
     const rec = h.rec;
     if (h.table.getValue(this.id, i, rid, ri, rec) !== 0) return undefined;
     switch (rec.type) {
@@ -297,7 +302,10 @@ export class LwObject {
     if (h !== null) h.table.deleteValues(this.id, i, rid);
   }
 
-  #stored(i: number, rid: number, ri: number, rc: number): boolean {
+  // The internal methods are TypeScript-private, not #private: under XS every instance keeps a slot for
+  // each #private method of its class (an object of the API would keep 8). Prefixed: a subclass's
+  // own method names do not meet them.
+  private lwStored(i: number, rid: number, ri: number, rc: number): boolean {
     if (rc === 0) { (this.#host as ObjectHost).changed(); return true; }
     const why = rc === -Code.REQUEST_ENTITY_TOO_LARGE ? 'no room for the value: raise sizes.arenaBytes (string and opaque bytes)'
       : rc === -Code.INTERNAL_SERVER_ERROR ? 'the value table is full: raise sizes.maxValues'
@@ -307,17 +315,17 @@ export class LwObject {
     return false;
   }
 
-  #badValue(i: number, rid: number, ri: number, k: number, v: unknown): boolean {
+  private lwBadValue(i: number, rid: number, ri: number, k: number, v: unknown): boolean {
     const h = this.#host as ObjectHost;
     const path = pathText(this.id, i, rid, ri);
     const why = k < 0 ? `object ${this.id} has no resource ${rid}`
-      : ((this.#flags[k] & 1) !== 0) !== ri >= 0 ? ((this.#flags[k] & 1) !== 0 ? 'a multiple resource: give the resource instance id' : 'a single resource: give no resource instance id')
+      : (this.def.resources[k].multiple ? ri < 0 : ri >= 0) ? (this.def.resources[k].multiple ? 'a multiple resource: give the resource instance id' : 'a single resource: give no resource instance id')
       : this.typeProblem(k, v) || 'not a valid value';
     h.error(new Lwm2mError('value not set: ' + why, path, 0));
     return false;
   }
 
-  #detached(): boolean {
+  private lwDetached(): boolean {
     throw new Lwm2mError(`object ${this.id}: give the object to a Lwm2mClient (options.objects) before setting values`);
   }
 
@@ -338,15 +346,16 @@ export class LwObject {
       for (const key of Object.keys(opts.values)) {
         const rid = Number(key), v = opts.values[rid];
         for (const hd of this.#handles) {
-          if (Array.isArray(v)) { for (let ri = 0; ri < v.length; ri++) this.#initial(hd.id, rid, ri, v[ri]); }
-          else this.#initial(hd.id, rid, NONE, v as Value);
+          if (Array.isArray(v)) { for (let ri = 0; ri < v.length; ri++) this.lwInitial(hd.id, rid, ri, v[ri]); }
+          else this.lwInitial(hd.id, rid, NONE, v as Value);
         }
       }
     }
     this.init();
+    this.#opts = callbacksOf(opts);
   }
 
-  #initial(i: number, rid: number, ri: number, v: Value): void {
+  private lwInitial(i: number, rid: number, ri: number, v: Value): void {
     const rc = this.storeValue(i, rid, ri, v);
     if (!rc) throw new Lwm2mError(`object ${this.id}: the initial value of ${pathText(this.id, i, rid, ri)} does not fit: raise sizes.maxValues / sizes.arenaBytes`);
   }
@@ -358,12 +367,15 @@ export class LwObject {
    *  readers the options give. Subclasses add theirs through the handler methods below. */
   protected bind(t: ObjectTable): void {
     const o = this.id, res = this.def.resources;
+    // The table calls these methods with this object as `this` (and the resource: an Execute's as an
+    // argument, a Read's and a Write's in the record): no closure per resource or object (under XS a
+    // closure is about 12 heap slots).
     for (let k = 0; k < res.length; k++) {
-      const rd = res[k], f = this.#flags[k];
-      if ((f & 4) !== 0) t.bindExecute(o, rd.id, (i, args, off, len) => this.#execute(rd, i, args, off, len));
+      const rd = res[k], f = flagsOf(rd);
+      if ((f & 4) !== 0) t.bindExecute(o, rd.id, this.lwServerExecute, this);
       else {
-        if ((f & 2) !== 0 && this.hasWriter(rd.id)) t.bindWrite(o, rd.id, (rec) => this.#write(rd, rec));
-        if (this.hasReader(rd.id)) t.bindRead(o, rd.id, (i, ri, out) => this.#read(rd, i, ri, out));
+        if ((f & 2) !== 0 && this.hasWriter(rd.id)) t.bindWrite(o, rd.id, this.lwServerWrite, this);
+        if (this.hasReader(rd.id)) t.bindRead(o, rd.id, this.lwServerRead, this);
       }
     }
   }
@@ -388,8 +400,8 @@ export class LwObject {
     return cb === undefined ? undefined : cb(i, ri);
   }
 
-  #write(rd: ResourceDef, rec: DataRecord): number {
-    const i = rec.i, ri = rec.ri;
+  private lwServerWrite(rec: DataRecord): number {
+    const i = rec.i, ri = rec.ri, rd = this.def.resources[this.resourceIndex(rec.r)];
     let value: Value;
     switch (rec.type) {
       case ValueType.Boolean: value = rec.num !== 0; break;
@@ -400,7 +412,7 @@ export class LwObject {
     }
     const path = pathText(this.id, i, rd.id, ri);
     let rc: number;
-    try { rc = replyCode(this.onServerWrite(rd.id, value, i, ri)); } catch (e) { return this.#appError(path, 'onWrite', e); }
+    try { rc = replyCode(this.onServerWrite(rd.id, value, i, ri)); } catch (e) { return this.lwAppError(path, 'onWrite', e); }
     if (rc < 0) return rc;
     // Accepted: stored as the server sent it (the callback's own set() of it, if any, is overwritten
     // with the same value). The decoder's record is the table's input as is.
@@ -408,17 +420,17 @@ export class LwObject {
     return h.table.setValue(rec);
   }
 
-  #execute(rd: ResourceDef, i: number, args: Uint8Array, off: number, len: number): number {
-    const path = pathText(this.id, i, rd.id, NONE);
-    try { return replyCode(this.onServerExecute(rd.id, len > 0 ? utf8Text(args, off, len) : '', i)); } catch (e) { return this.#appError(path, 'onExecute', e); }
+  private lwServerExecute(i: number, args: Uint8Array, off: number, len: number, rid: number): number {
+    const path = pathText(this.id, i, rid, NONE);
+    try { return replyCode(this.onServerExecute(rid, len > 0 ? utf8Text(args, off, len) : '', i)); } catch (e) { return this.lwAppError(path, 'onExecute', e); }
   }
 
-  #read(rd: ResourceDef, i: number, ri: number, out: DataRecord): number {
+  private lwServerRead(i: number, ri: number, out: DataRecord): number {
+    const k = this.resourceIndex(out.r), rd = this.def.resources[k];
     const path = pathText(this.id, i, rd.id, ri);
     let v: Value | undefined;
-    try { v = this.onServerRead(rd.id, i, ri < 0 ? 0 : ri); } catch (e) { return this.#appError(path, 'onRead', e); }
+    try { v = this.onServerRead(rd.id, i, ri < 0 ? 0 : ri); } catch (e) { return this.lwAppError(path, 'onRead', e); }
     if (v === undefined) return -Code.NOT_FOUND;
-    const k = this.resourceIndex(rd.id);
     const why = this.typeProblem(k, v);
     if (why) { (this.#host as ObjectHost).error(new Lwm2mError('onRead returned a value of the wrong type: ' + why, path, Code.INTERNAL_SERVER_ERROR)); return -Code.INTERNAL_SERVER_ERROR; }
     if (rd.multiple && ri < 0) out.ri = 0;
@@ -433,7 +445,7 @@ export class LwObject {
     return 0;
   }
 
-  #appError(path: string, what: string, e: unknown): number {
+  private lwAppError(path: string, what: string, e: unknown): number {
     const msg = e instanceof Error ? e.message : String(e);
     (this.#host as ObjectHost).error(new Lwm2mError(`${what} threw: ${msg} (the server got 5.00, nothing changed)`, path, Code.INTERNAL_SERVER_ERROR, e));
     return -Code.INTERNAL_SERVER_ERROR;
@@ -458,11 +470,11 @@ export class LwObject {
         const rc = replyCode(opts.onCreate(h));
         if (rc < 0) this.#handles.splice(this.#handles.indexOf(h), 1);
         return rc;
-      } catch (e) { this.#handles.splice(this.#handles.indexOf(h), 1); return this.#appError(path, 'onCreate', e); }
+      } catch (e) { this.#handles.splice(this.#handles.indexOf(h), 1); return this.lwAppError(path, 'onCreate', e); }
     }
     const h = this.findInstance(i);
     if (h !== null && opts.onDelete) {
-      try { const rc = replyCode(opts.onDelete(h)); if (rc < 0) return rc; } catch (e) { return this.#appError(path, 'onDelete', e); }
+      try { const rc = replyCode(opts.onDelete(h)); if (rc < 0) return rc; } catch (e) { return this.lwAppError(path, 'onDelete', e); }
     }
     return 0;
   }

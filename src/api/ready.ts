@@ -10,7 +10,7 @@
 import { NONE } from '../model/record.js';
 import type { ObjectDef } from '../model/defs.js';
 import { Lwm2mError, Lwm2mCode, pathText } from './errors.js';
-import { LwObject, ObjectInstance, type ObjectOptions, type Reply, type Value } from './object.js';
+import { LwObject, ObjectInstance, type ObjectHost, type ObjectOptions, type Reply, type Value } from './object.js';
 import { objectDef } from './defs.js';
 import { OBJ_6 } from '../objects/registry/6.js';
 import { OBJ_7 } from '../objects/registry/7.js';
@@ -108,8 +108,9 @@ export interface SensorOptions extends ObjectOptions {
  *  humidity, 3316 voltage, 3317 current, 3323 pressure, 3328 power, …): `set(value)` updates the
  *  Sensor Value and the min/max measured; Execute 5605 resets them. */
 export class IpsoSensor extends LwObject {
-  /** Min and max measured of each instance slot (NaN: none yet). */
-  readonly #mm: Float64Array;
+  /** Min and max measured of each instance slot (NaN: none yet): a view of the client's slab, made
+   *  when a client adopts the object (init). */
+  #mm!: Float64Array;
   readonly #initial: number;
   readonly #trackMin: boolean;
   readonly #trackMax: boolean;
@@ -124,13 +125,13 @@ export class IpsoSensor extends LwObject {
     }, [...(opts.units !== undefined ? [UNITS] : []), ...(range ? [MIN_RANGE, MAX_RANGE] : []), ...(opts.applicationType !== undefined ? [APPLICATION_TYPE] : []), ...(opts.sensorType !== undefined ? [SENSOR_TYPE] : [])]);
     const read = opts.read;
     super(d, read ? { ...o, onRead: { ...(o.onRead ?? {}), [SENSOR_VALUE]: (i: number) => read(i) } } : o);
-    this.#mm = new Float64Array(2 * this.maxInstances).fill(NaN);
     this.#initial = opts.initial ?? 0;
     this.#trackMin = !read && this.resourceIndex(MIN_MEASURED) >= 0;
     this.#trackMax = !read && this.resourceIndex(MAX_MEASURED) >= 0;
   }
 
   protected override init(): void {
+    this.#mm = (this.hostOf() as ObjectHost).table.slab.f64(2 * this.maxInstances).fill(NaN);
     if (this.hasReader(SENSOR_VALUE)) return;
     // The first value is a placeholder (the resource is mandatory): min/max measured start with the first set().
     const host = this.hostOf() as { num: Float64Array };
@@ -234,8 +235,8 @@ export interface ThreeAxisOptions extends ObjectOptions {
 /** Accelerometer (3313), Magnetometer (3314), Gyrometer (3334): set(x, y, z); where the object has
  *  them, the min/max of each axis (5508…5513) are tracked and Execute 5605 resets them. */
 export class ThreeAxisSensor extends LwObject {
-  /** Per instance slot: min X, max X, min Y, max Y, min Z, max Z (NaN: none yet). */
-  readonly #mm: Float64Array;
+  /** Per instance slot: min X, max X, min Y, max Y, min Z, max Z (NaN: none yet); the client's slab's (init). */
+  #mm!: Float64Array;
   readonly #axes: number;
   readonly #track: boolean;
 
@@ -245,10 +246,11 @@ export class ThreeAxisSensor extends LwObject {
     const range = opts.range;
     super(d, withValues(d, opts, { [UNITS]: opts.units, [MIN_RANGE]: range?.[0], [MAX_RANGE]: range?.[1], [APPLICATION_TYPE]: opts.applicationType, [X_VALUE]: 0, [Y_VALUE]: 0, [Z_VALUE]: 0 },
       [...(opts.units !== undefined ? [UNITS] : []), ...(range ? [MIN_RANGE, MAX_RANGE] : [])]));
-    this.#mm = new Float64Array(6 * this.maxInstances).fill(NaN);
     this.#axes = this.resourceIndex(Z_VALUE) >= 0 ? 3 : this.resourceIndex(Y_VALUE) >= 0 ? 2 : 1;
     this.#track = this.resourceIndex(MIN_X) >= 0;
   }
+
+  protected override init(): void { this.#mm = (this.hostOf() as ObjectHost).table.slab.f64(6 * this.maxInstances).fill(NaN); }
 
   /** Sets X, Y (when the object has it) and Z (when it has it). Allocation-free. */
   set(x: number, y: number, z: number, instance = 0): boolean {

@@ -12,7 +12,7 @@ import { CborKind, CborReader, CborWriter, INDEFINITE, Major } from './cbor.js';
 import { writePath, writeRelPath, } from './path-text.js';
 import { writeInt } from './numfmt.js';
 import { floatScratch } from './ieee754.js';
-import { resolveRecord, SenmlBase, SenmlFields, SenmlLabel, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
+import { resolveRecord, senmlDecodeState, SenmlBase, SenmlFields, SenmlLabel, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
 
 const VLO = new Uint8Array([0x76, 0x6c, 0x6f]); // "vlo"
 const SCRATCH_LEN = 48; // "/65535/65535/65535/65535/" and "65535:65535" fit
@@ -104,12 +104,18 @@ const enum St { START = 0, IN_ARRAY = 1, DONE = 2, FAILED = 3 }
 
 export class SenmlCborDecoder implements PayloadDecoder {
   private readonly rd = new CborReader();
-  private readonly f = new SenmlFields();
-  private readonly base = new SenmlBase();
+  /** The record state, shared with the other SenML decoder (senmlDecodeState). */
+  private readonly f: SenmlFields;
+  private readonly base: SenmlBase;
   private buf: Uint8Array = EMPTY_BYTES;
   private st: St = St.DONE;
   private left = 0; // records left in a definite array; -1 indefinite
   private d = 0; private o = -1; private i = -1; private r = -1; private ri = -1;
+
+  constructor() {
+    const st = senmlDecodeState();
+    this.f = st.f; this.base = st.base;
+  }
 
   begin(buf: Uint8Array, off: number, len: number, o: number, i: number, r: number, ri: number): number {
     this.buf = buf;

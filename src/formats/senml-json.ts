@@ -14,7 +14,7 @@ import { writePath, writeRelPath } from './path-text.js';
 import { writeInt } from './numfmt.js';
 import { floatScratch } from './ieee754.js';
 import { base64Decode, base64Encode } from './base64.js';
-import { resolveRecord, SenmlBase, SenmlFields, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
+import { resolveRecord, senmlDecodeState, SenmlBase, SenmlFields, SenmlNamer, SenmlValue, senmlValueOf } from './senml.js';
 
 function ascii(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
@@ -153,11 +153,17 @@ function labelOf(b: Uint8Array, off: number, len: number): Lbl {
 
 export class SenmlJsonDecoder implements PayloadDecoder {
   private readonly rd = new JsonReader();
-  private readonly f = new SenmlFields();
-  private readonly base = new SenmlBase();
+  /** The record state, shared with the other SenML decoder (senmlDecodeState). */
+  private readonly f: SenmlFields;
+  private readonly base: SenmlBase;
   private buf: Uint8Array = EMPTY_BYTES;
   private st: St = St.DONE;
   private d = 0; private o = -1; private i = -1; private r = -1; private ri = -1;
+
+  constructor() {
+    const st = senmlDecodeState();
+    this.f = st.f; this.base = st.base;
+  }
 
   begin(buf: Uint8Array, off: number, len: number, o: number, i: number, r: number, ri: number): number {
     this.buf = buf;

@@ -53,6 +53,22 @@ export class SenmlBase {
   reset(): void { this.bn.reset(); this.bt = 0; this.bv = 0; this.hasBt = false; }
 }
 
+/** The record state of a SenML decode — shared by the SenML JSON and SenML CBOR decoders, made the first
+ *  time either is: a decode finishes before the next begins (the core handles one payload at a time, and
+ *  a request has one body), and under XS the two copies would cost ~40 heap slots. */
+export class SenmlDecodeState {
+  readonly f = new SenmlFields();
+  readonly base = new SenmlBase();
+}
+
+let decodeState: SenmlDecodeState | null = null;
+
+/** The SenML decoders' shared record state (construction time: made on first use, never while the
+ *  module loads — on a device the modules are preloaded into flash). */
+export function senmlDecodeState(): SenmlDecodeState {
+  return decodeState ?? (decodeState = new SenmlDecodeState());
+}
+
 /** Applies one record's fields (from buf) to the base and fills rec; 1, or -Code.BAD_REQUEST.
  *  d/o/i/r/ri: the request path the names must lie under. */
 export function resolveRecord(f: SenmlFields, base: SenmlBase, buf: Uint8Array, rec: DataRecord,

@@ -42,8 +42,9 @@ import { utf8Encode, utf8Length } from './utf8.js';
 export type ReadFn = (i: number, ri: number, out: DataRecord) => number;
 /** Handles a Write of a bound resource; returns 0 or a negative code. */
 export type WriteFn = (rec: DataRecord) => number;
-/** Runs an Execute; `args` (buffer, offset, length) is the request payload. 0 or a negative code. */
-export type ExecFn = (i: number, args: Uint8Array, off: number, len: number) => number;
+/** Runs an Execute; `args` (buffer, offset, length) is the request payload, `r` the resource (one
+ *  function may serve several resources). 0 or a negative code. */
+export type ExecFn = (i: number, args: Uint8Array, off: number, len: number, r: number) => number;
 /** Called after a change to /o/i/r (r = -1: an instance created/deleted; all -1: many paths). */
 export type ChangeFn = (o: number, i: number, r: number) => void;
 
@@ -138,8 +139,10 @@ export class ObjectTable {
   readonly #ix: Uint16Array;
   readonly #nObj: number;
   readonly #origin: number;
-  /** The bound functions, of all three kinds (one array: the binding field says which kind). */
-  readonly #fns: (ReadFn | WriteFn | ExecFn)[] = [];
+  /** The bound functions, of all three kinds (one array: the binding field says which kind), each
+   *  followed by the `this` it is called with (the binder's context: an object binds a method of its
+   *  prototype and itself, no closure — under XS a closure is about 12 heap slots). */
+  readonly #fns: unknown[] = [];
 
   #onChange: ChangeFn | null = null;
   /** Incremented on every change (set, delete, create): a cheap "anything changed?" check. */
@@ -196,13 +199,13 @@ export class ObjectTable {
     return b === null ? -1 : b[(this.#ix[this.#nObj + k] - this.#origin + rk) * Bind.Stride + f];
   }
 
-  /** A dynamic value: getValue and ValueCursor call `fn` instead of reading stored values. */
-  bindRead(o: number, r: number, fn: ReadFn): void {
+  /** A dynamic value: getValue and ValueCursor call `fn` (with `this` = ctx) instead of reading stored values. */
+  bindRead(o: number, r: number, fn: ReadFn, ctx?: unknown): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindRead');
     if (this.defs.at(k).resources[rk].type === ValueType.None) throw new TableError('bindRead: /' + o + '/x/' + r + ' is executable');
     const b = this.#bindings(), first = this.defs.resourceBase(k);
     b[(first + rk) * Bind.Stride + Bind.Read] = this.#fns.length;
-    this.#fns.push(fn);
+    this.#fns.push(fn, ctx);
     for (let q = rk; q >= 0; q--) {
       const x = (first + q) * Bind.Stride + Bind.NextReader;
       if (b[x] <= rk) break;
@@ -210,18 +213,18 @@ export class ObjectTable {
     }
   }
 
-  /** Writes of /o/x/r (through `write()`) go to `fn` instead of the store. */
-  bindWrite(o: number, r: number, fn: WriteFn): void {
+  /** Writes of /o/x/r (through `write()`) go to `fn` (with `this` = ctx) instead of the store. */
+  bindWrite(o: number, r: number, fn: WriteFn, ctx?: unknown): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindWrite');
     this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Write] = this.#fns.length;
-    this.#fns.push(fn);
+    this.#fns.push(fn, ctx);
   }
 
-  bindExecute(o: number, r: number, fn: ExecFn): void {
+  bindExecute(o: number, r: number, fn: ExecFn, ctx?: unknown): void {
     const [k, rk] = this.#bindSlot(o, r, 'bindExecute');
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) throw new TableError('bindExecute: /' + o + '/x/' + r + ' is not executable');
     this.#bindings()[(this.defs.resourceBase(k) + rk) * Bind.Stride + Bind.Exec] = this.#fns.length;
-    this.#fns.push(fn);
+    this.#fns.push(fn, ctx);
   }
 
   /** One listener, called after every change (observations mark themselves dirty). */
@@ -584,7 +587,8 @@ export class ObjectTable {
     if (k < 0) return k;
     const b = this.#bind;
     const w = b === null ? -1 : b[this.#slot * Bind.Stride + Bind.Write];
-    return w >= 0 ? (this.#fns[w] as WriteFn)(rec) : this.setValue(rec);
+    const f = this.#fns;
+    return w >= 0 ? (f[w] as WriteFn).call(f[w + 1], rec) : this.setValue(rec);
   }
 
   /** Row p's path and value into `out`. (The cursor calls it per value: the byte-type test is inline.) */
@@ -616,7 +620,8 @@ export class ObjectTable {
   callReader(k: number, rk: number, o: number, i: number, ri: number, out: DataRecord): number {
     const rd = this.defs.at(k).resources[rk];
     ObjectTable.#preset(out, o, i, rd.id, ri, rd.type);
-    return (this.#fns[this.#bound(k, rk, Bind.Read)] as ReadFn)(i, ri, out);
+    const f = this.#fns, x = this.#bound(k, rk, Bind.Read);
+    return (f[x] as ReadFn).call(f[x + 1], i, ri, out);
   }
 
   /** Reader index of (registry index k, resource index rk), -1 when not bound. (Cursor use.) */
@@ -746,7 +751,8 @@ export class ObjectTable {
     if ((this.defs.at(k).resources[rk].ops & Op.E) === 0) return -Code.METHOD_NOT_ALLOWED;
     const x = this.#bound(k, rk, Bind.Exec);
     if (x < 0) return -Code.NOT_FOUND;
-    return (this.#fns[x] as ExecFn)(i, args, off, len);
+    const f = this.#fns;
+    return (f[x] as ExecFn).call(f[x + 1], i, args, off, len, r);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -121,4 +121,27 @@ test('run-time mistakes: onError with the path, the value unchanged, nothing thr
   assert.is(inst.get(5851), 55);
 });
 
+test('a hand-written definition, not frozen, its resources out of order, one without `multiple`: frozen sorted, every resource found and set', () => {
+  const def = {
+    id: 32770, name: 'Hand', version: '1.0', multiple: false, mandatory: false, resources: [
+      { id: 7, type: 2 /* Integer */, ops: 3, multiple: false, mandatory: false, name: 'Seven' },
+      { id: 1, type: 1 /* String */, ops: 3, multiple: false, mandatory: false, name: 'One' },
+      // (no `multiple`: the Espruino build's definitions leave a false one out)
+      { id: 4, type: 5 /* Boolean */, ops: 1, mandatory: false, name: 'Four' },
+    ],
+  };
+  const ob = new LwObject(def as never);
+  assert.ok(Object.isFrozen(ob.def));
+  assert.equal(ob.def.resources.map((r) => r.id), [1, 4, 7]);
+  const errors: Lwm2mError[] = [];
+  client([ob], { onError: (e: Lwm2mError) => errors.push(e) });
+  const i = ob.instance();
+  assert.is(i.set(7, 42), true);
+  assert.is(i.set(1, 'one'), true);
+  assert.is(i.set(4, true), true);
+  assert.equal([i.get(7), i.get(1), i.get(4)], [42, 'one', true]);
+  assert.equal(errors, []);
+  throwsWith(() => new LwObject({ ...def, resources: [def.resources[0], def.resources[0]] } as never), /resource 7 defined twice/);
+});
+
 test.run();

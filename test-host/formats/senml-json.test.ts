@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { loadVectors } from '../vectors.js';
 import { SenmlJsonDecoder, SenmlJsonEncoder } from '../../src/formats/senml-json.js';
+import { SenmlCborDecoder, SenmlCborEncoder } from '../../src/formats/senml-cbor.js';
 import { Code } from '../../src/coap/codes.js';
 import { decodeAll, encodeAll, fuzzOne, mutate, Plain, prng } from './helpers.js';
 import { arbComposite, asResolved, Resolved, toPlain } from './senml-shared.js';
@@ -151,6 +152,26 @@ test('fuzz: 20,000 random and mutated payloads never throw', () => {
     if (r < 0) { assert.is(r, -Code.BAD_REQUEST); errors++; }
   }
   assert.ok(errors > 1000);
+});
+
+test('the SenML JSON and SenML CBOR decoders share one record state; decodes one after the other keep nothing of each other', () => {
+  const j = new SenmlJsonDecoder(), c = new SenmlCborDecoder();
+  const st = (d: object) => d as unknown as { f: object; base: object };
+  assert.is(st(j).f, st(c).f);
+  assert.is(st(j).base, st(c).base);
+  // A CBOR decode with a base name, base time and base value, then a JSON one without: no carry-over.
+  const recs = [{ path: '/3303/0/5700', type: 'float', value: 21.5 }, { path: '/3303/0/5701', type: 'string', value: 'Cel' }] as Plain[];
+  const cbor = encodeAll(new SenmlCborEncoder(), recs, '/3303/0') as Uint8Array;
+  const json = te.encode('[{"n":"/1/0/1","v":300},{"n":"/1/0/7","vs":"U"}]');
+  for (let k = 0; k < 3; k++) {
+    assert.equal(decodeAll(c, cbor, '/3303/0'), decodeAll(new SenmlCborDecoder(), cbor, '/3303/0'));
+    const got = decodeAll(j, json, '/') as Plain[];
+    assert.equal(got.map((p) => p.path), ['/1/0/1', '/1/0/7']);
+    assert.equal(got.map((p) => p.value), [300, 'U']);
+  }
+  const relative = te.encode('[{"bn":"/3303/0/","n":"5700","v":1,"bv":2}]');
+  assert.equal((decodeAll(j, relative, '/3303/0') as Plain[]).map((p) => [p.path, p.value]), [['/3303/0/5700', 3]]);
+  assert.equal((decodeAll(c, cbor, '/3303/0') as Plain[]).map((p) => p.value), [21.5, 'Cel'], 'bv 2 of the JSON decode is not added');
 });
 
 test.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Slab } from '../../src/slab.js';
+import { Slab, GROWABLE_PAGES } from '../../src/slab.js';
 
 test('views of one page are disjoint: writing one never changes another', () => {
   const s = new Slab(256);
@@ -24,8 +24,8 @@ test('views are aligned to their element size and have the asked length', () => 
   assert.is(s.u8(0).length, 0);
 });
 
-test('a request over a quarter page gets a buffer of its own; a full page opens the next one', () => {
-  const s = new Slab(128);
+test('fixed pages: a request over a quarter page gets a buffer of its own; a full page opens the next one', () => {
+  const s = new Slab(128, false);
   const small = s.u8(32);
   const big = s.u8(33);
   assert.is.not(big.buffer, small.buffer);
@@ -34,6 +34,34 @@ test('a request over a quarter page gets a buffer of its own; a full page opens 
   for (let k = 0; k < 4; k++) s.u8(32);
   assert.is(s.pages, 2, 'the fifth 32-byte array opens a second page');
   assert.is(s.bytes, 2 * 128 + 33);
+});
+
+test('growable pages (XS\'s default; here asked for): a page grows by each view, to its used bytes only', () => {
+  assert.is(GROWABLE_PAGES, false, 'not the default under V8 (slower typed arrays over resizable buffers)');
+  assert.is(new Slab().grow, false);
+  const s = new Slab(128, true); // views up to 4 × 128 bytes; a page grows up to that
+  const a = s.u8(3);
+  a.fill(7);
+  const f = s.f64(2); // aligned: the page grows to 8 + 16 bytes
+  f[0] = 1.5; f[1] = -2;
+  assert.is(f.byteOffset, 8);
+  assert.is(a.buffer, f.buffer, 'one page');
+  assert.is(a.buffer.byteLength, 24, 'the page holds what was asked, no unused tail');
+  assert.is(s.bytes, 24);
+  const big = s.u8(300); // over a quarter page, under 4 pages: a view too
+  assert.is(big.buffer, a.buffer);
+  assert.is(a.buffer.byteLength, 324);
+  assert.ok(Array.prototype.every.call(a, (v: number) => v === 7) && f[0] === 1.5 && f[1] === -2, 'growing the page kept the earlier views\' values');
+  const next = s.u8(200); // 324 + 200 > 512: the next page; the first stops growing
+  assert.is.not(next.buffer, a.buffer);
+  assert.is(next.byteOffset, 0);
+  assert.is(a.buffer.byteLength, 324);
+  assert.is(s.pages, 2);
+  const own = s.u8(513); // over 4 pages' bytes: a buffer of its own
+  assert.is(own.buffer.byteLength, 513);
+  assert.is.not(own.buffer, next.buffer);
+  assert.is(s.bytes, 324 + 200 + 513);
+  assert.is(s.u8(0).length, 0);
 });
 
 test('bad sizes are refused', () => {

@@ -259,6 +259,29 @@ test('bound readers, writers, executors; cursor merges them in order', () => {
   assert.equal(all(t, 32000, 1), ['/32000/1/6', '/32000/1/7/2', '/32000/1/7/5']);
 });
 
+test('a binder\'s context: one method of a prototype serves every resource, called with the context as this (Execute gets its resource)', () => {
+  const t = mk();
+  class Handler {
+    seen: string[] = [];
+    read(this: Handler, i: number, _ri: number, out: DataRecord): number { this.seen.push('read ' + out.r + ' of ' + i); out.num = out.r; return 0; }
+    write(this: Handler, rec: DataRecord): number { this.seen.push('write ' + rec.r + '=' + rec.num); return 0; }
+    exec(this: Handler, i: number, _args: Uint8Array, _off: number, len: number, r: number): number { this.seen.push('exec ' + r + ' of ' + i + ' (' + len + ' B)'); return 0; }
+  }
+  const h = new Handler();
+  t.bindRead(32000, 6, h.read, h);
+  t.bindWrite(32000, 1, h.write, h);
+  t.bindWrite(32000, 3, h.write, h);
+  t.bindExecute(32000, 5, h.exec, h);
+  t.createInstance(32000, 0);
+  const out = new DataRecord();
+  assert.is(t.getValue(32000, 0, 6, NONE, out), 0);
+  assert.is(out.num, 6);
+  assert.is(t.write(num(32000, 0, 1, 2.5)), 0);
+  assert.is(t.write(num(32000, 0, 3, 1, ValueType.Boolean)), 0);
+  assert.is(t.execute(32000, 0, 5, enc.encode('ab'), 0, 2), 0);
+  assert.equal(h.seen, ['read 6 of 0', 'write 1=2.5', 'write 3=1', 'exec 5 of 0 (2 B)']);
+});
+
 test('hasResource and clearInstance', () => {
   const t = mk();
   t.bindRead(32000, 6, (_i, _ri, out) => { out.num = 1; return 0; });

@@ -67,9 +67,31 @@ export async function apiWorker(): Promise<XsWorker> {
   return XsWorker.load(await bundleForXs(undefined, ['test-host/xs/suites/api.ts']));
 }
 
+/** Where the four-object figure goes (--breakdown): the table room alone (no object, FOUR_OBJECTS'
+ *  sizes), each object alone in a client so sized, and each object alone, given to no client. */
+export async function apiBreakdown(xs: XsWorker): Promise<string[]> {
+  const line = (what: string, f: { slots: number; chunkBytes: number }, base?: { slots: number; chunkBytes: number }) => {
+    const s = f.slots - (base?.slots ?? 0), c = f.chunkBytes - (base?.chunkBytes ?? 0);
+    return `${what}: ${s} slots + ${c} chunk B = ${s * ESP32_SLOT_BYTES + c} B`;
+  };
+  await apiClientFootprint(xs, FOUR_OBJECTS);
+  const none = await apiClientFootprint(xs, { objects: [] });
+  const room = await apiClientFootprint(xs, { objects: [], sizes: FOUR_OBJECTS.sizes });
+  const out = [line('no application object', none), line('the four objects\' table room (maxInstances 19, maxValues 120), no object', room, none)];
+  for (const id of FOUR_OBJECTS.objects) {
+    out.push(line(`object ${id} in the client (table room as above)`, await apiClientFootprint(xs, { objects: [id], sizes: FOUR_OBJECTS.sizes }), room));
+    const s = await xs.footprint<null>('api-object', JSON.stringify({ id }));
+    const c = await xs.footprint<{ chunkBytes32: number }>('api-object', JSON.stringify({ id, chunks: true }));
+    out.push(line(`  object ${id} alone (no client)`, { slots: s.slots, chunkBytes: c.report.chunkBytes32 }));
+  }
+  out.push(line('four objects over their table room', await apiClientFootprint(xs, FOUR_OBJECTS), room));
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const xs = await apiWorker();
   try {
+    if (process.argv.includes('--breakdown')) { for (const l of await apiBreakdown(xs)) console.log(l); process.exit(0); }
     const m = await measureApiMemory(xs);
     const table = apiMemoryMarkdown(m);
     console.log(table);

@@ -145,14 +145,12 @@ if (loadError || !worker) {
   let apiMem: ApiMemory | null = null;
   const apiMemory = async (): Promise<ApiMemory> => (apiMem ??= await measureApiMemory(xs));
 
-  // Issue 18's target — four application objects under 48 KB — is NOT met yet (56,156 B when the XS
-  // probes were corrected; docs/xs-memory.md). Until it is, this holds the figure where it is (a
-  // ceiling 1 KB above it: no silent growth) and says so on every run; lower the ceiling as it shrinks.
-  const FOUR_OBJECTS_CEILING = 57_200;
-  test('xs memory (public API): one esp32 client with four application objects (3303, 3304, 3311, 3347): no larger than its ceiling (the 48 KB target is not met yet)', async () => {
+  // Issue 18's target: one esp32 client with four application objects under 48 KB (56,156 B when the XS
+  // probes were corrected; docs/xs-memory.md says what brought it under).
+  test('xs memory (public API): one esp32 client with four application objects (3303, 3304, 3311, 3347) fits in 48 KB', async () => {
     const m = await apiMemory();
-    console.log(`xs: four application objects: ${m.four.esp32Bytes} B — the 48 KB (${ESP32_BUDGET} B) target ${m.four.esp32Bytes < ESP32_BUDGET ? 'met' : 'NOT met'}`);
-    assert.ok(m.four.esp32Bytes <= FOUR_OBJECTS_CEILING, `four application objects: ${m.four.slots} slots × 16 + ${m.four.chunkBytes} chunk bytes = ${m.four.esp32Bytes} B > ${FOUR_OBJECTS_CEILING} B`);
+    console.log(`xs: four application objects: ${m.four.esp32Bytes} B (48 KB: ${ESP32_BUDGET} B)`);
+    assert.ok(m.four.esp32Bytes < ESP32_BUDGET, `four application objects: ${m.four.slots} slots × 16 + ${m.four.chunkBytes} chunk bytes = ${m.four.esp32Bytes} B ≥ ${ESP32_BUDGET} B`);
   });
 
   test('xs memory (public API): one more sensor instance costs a few slots; docs/performance.md\'s API table is the one measured now', async () => {
@@ -211,11 +209,8 @@ if (loadError || !worker) {
 
   // The codecs and the float scratch are module state created at run time (on the device the modules
   // are preloaded into read-only flash). Measured in fresh workers, with every format's codecs built:
-  // the client and all of it together still fit.
-  // The client plus every codec was 48,288 B before the XS probes were corrected and is 52,032 B now:
-  // over the 48 KB target (not met yet; docs/xs-memory.md). A ceiling 1 KB above it, as above.
-  const WITH_CODECS_CEILING = 53_100;
-  test('xs memory: the esp32 client plus the module state (all six formats\' codecs, float scratch): no larger than its ceiling (the 48 KB target is not met yet)', async () => {
+  // the client and all of it together still fit (52,032 B when the XS probes were corrected).
+  test('xs memory: the esp32 client plus the module state (all six formats\' codecs, float scratch) fits in 48 KB', async () => {
     const bundle = await bundleForXs();
     const a = await XsWorker.load(bundle), b = await XsWorker.load(bundle);
     try {
@@ -224,8 +219,8 @@ if (loadError || !worker) {
       const client = await clientFootprint(xs, esp32.config);
       const total = client.esp32Bytes + slots * 16 + chunks;
       assert.ok(slots > 100 && chunks > 0, `module state: ${slots} slots, ${chunks} chunk bytes`);
-      console.log(`xs: the esp32 client and every codec: ${total} B — the 48 KB (${ESP32_BUDGET} B) target ${total < ESP32_BUDGET ? 'met' : 'NOT met'}`);
-      assert.ok(total <= WITH_CODECS_CEILING, `client ${client.esp32Bytes} B + module state ${slots} × 16 + ${chunks} = ${total} B > ${WITH_CODECS_CEILING} B`);
+      console.log(`xs: the esp32 client and every codec: ${total} B (48 KB: ${ESP32_BUDGET} B)`);
+      assert.ok(total < ESP32_BUDGET, `client ${client.esp32Bytes} B + module state ${slots} × 16 + ${chunks} = ${total} B ≥ ${ESP32_BUDGET} B`);
     } finally { await a.close(); await b.close(); }
   });
 

@@ -176,3 +176,13 @@ probe('api-esp32', (arg, report) => {
   report.value = { arrays: r.arrays, bytes: r.bytes, chunkBytes32: r.chunkBytes32, dataBytes32: r.dataBytes32 };
   return r.value;
 });
+
+// arg: JSON {"chunks": bool, "id": n}: one ready object (as api-esp32 makes it), given to no client —
+// what the object itself keeps before a client adopts it (api-memory.ts --breakdown).
+probe('api-object', (arg, report) => {
+  const a = JSON.parse(arg || '{}') as { chunks?: boolean; id: number };
+  if (!a.chunks) return readyObject(a.id, 1);
+  const r = countTypedArrays(() => readyObject(a.id, 1));
+  report.value = { arrays: r.arrays, bytes: r.bytes, chunkBytes32: r.chunkBytes32, dataBytes32: r.dataBytes32 };
+  return r.value;
+});

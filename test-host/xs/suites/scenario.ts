@@ -357,6 +357,9 @@ export function countTypedArrays<T>(fn: () => T): { value: T; arrays: number; by
   // dataBytes32: the bytes the arrays use — own buffers as chunks, views into a shared page (src/slab.ts)
   // by their length, a page by its header only — so per-item rows do not jump by a page.
   const tally = { arrays: 0, bytes: 0, chunkBytes32: 0, dataBytes32: 0 };
+  // Growable pages (src/slab.ts: resizable ArrayBuffers, created empty): their chunks are counted at
+  // the size they have once fn returns.
+  const growable: { byteLength: number }[] = [];
   names.forEach((n, k) => {
     const Base = saved[k] as new (...a: unknown[]) => { byteLength: number };
     g[n] = class extends Base {
@@ -366,6 +369,7 @@ export function countTypedArrays<T>(fn: () => T): { value: T; arrays: number; by
         const view = !page && a[0] instanceof (saved[names.length - 1] as typeof ArrayBuffer);
         const rounded = (this.byteLength + 3) & ~3;
         if (view) { tally.dataBytes32 += rounded; return; }
+        if (page && (this as unknown as { resizable?: boolean }).resizable === true) growable.push(this);
         tally.arrays++;
         tally.bytes += this.byteLength;
         tally.chunkBytes32 += rounded + 8;
@@ -375,6 +379,7 @@ export function countTypedArrays<T>(fn: () => T): { value: T; arrays: number; by
   });
   try {
     const value = fn();
+    for (const b of growable) tally.chunkBytes32 += (b.byteLength + 3) & ~3;
     return { value, arrays: tally.arrays, bytes: tally.bytes, chunkBytes32: tally.chunkBytes32, dataBytes32: tally.dataBytes32 };
   } finally {
     names.forEach((n, k) => { g[n] = saved[k]; });
