@@ -13,7 +13,7 @@ import { Ev } from '../client/events.js';
 import { COMPOSITE_PATHS, Ob } from '../client/observe.js';
 import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from '../client/firmware.js';
 import type { FirmwareStore } from '../client/firmware-store.js';
-import { writeAccount } from '../client/setup.js';
+import { writeAccount } from '../client/account.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectDef } from '../model/defs.js';
 import type { ObjectTable } from '../model/table.js';
