@@ -7,12 +7,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../vectors.js';
 import { ESPRUINO_ESP32 } from './espruino.js';
-import { buildEspruino, buildUserApp, shortLines } from '../../host/espruino-build.js';
+import { BOOT_CODE, buildEspruino, buildUserApp, shortLines } from '../../host/espruino-build.js';
 
 const root = repoRoot();
 const cli = join(root, 'build', 'host', 'cli.js');
@@ -61,10 +61,16 @@ test('a small app on the public API is written: its Storage file, boot code and 
   assert.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')) && existsSync(join(dir, 'out', 'boot0.js')) && existsSync(join(dir, 'out', 'store0.js')));
 });
 
-test('an app that imports the whole namespace (every ready object and definition) does not fit: refused in one line, nothing written', () => {
+test('an app that imports the whole namespace (every ready object and definition): estimated near the budget; measured under $ESPRUINO_ESP32 it is refused in one line (its 270 KB do not fit the Linux build\'s 256 KB of Storage), nothing written', () => {
   writeFileSync(join(dir, 'all.js'), "import * as L from 'lwm2m-mcu';\nvar c = new L.Lwm2mClient({ endpoint: 'all', server: { uri: 'coap://127.0.0.1:5683' }, objects: [new L.Accelerometer()], sizes: L.boardSizes() });\nc.start();\n");
   rmSync(join(dir, 'out'), { recursive: true, force: true });
-  oneLine(build('all.js'), /^lwm2m-mcu: all\.js: does not fit the board: it needs \d+ variables \(estimated from \d+ bytes of code \(\d+ loaded at start\) and a client\), espruino-esp32 has 15383/);
+  const est = build('all.js');
+  const m = /\((\d+) bytes, \d+ modules; needs (\d+) variables, estimated/.exec(est.stdout);
+  assert.ok(m && Number(m[1]) > 256 * 1024 && Number(m[2]) > 14000, est.stdout + est.stderr);
+  if (!ESPRUINO_ESP32) return;
+  rmSync(join(dir, 'out'), { recursive: true, force: true });
+  // Before: the pieces' failed writes went unseen and the empty Storage "measured" 70 variables.
+  oneLine(build('all.js', '--measure', ESPRUINO_ESP32), /^lwm2m-mcu: all\.js: does not fit the board: writing store\d+\.js into Storage failed/);
   assert.not.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')));
 });
 
@@ -86,6 +92,27 @@ test('shortLines: the minified bundle in lines of about 100 characters, the same
   const f = (code: string) => new Function(code + ';return f')();
   assert.is(f(out)(2), f(src)(2));
   assert.throws(() => f(out)(1), /xy+z/);
+});
+
+test('docs/getting-started-espruino.md: its espruino-build command runs as written, and its upload (`npx espruino … --storage NAME:FILE`) names files that build writes, under the names the boot code reads', () => {
+  const doc = readFileSync(join(root, 'docs', 'getting-started-espruino.md'), 'utf8');
+  const words = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+  const buildLine = /^npx lwm2m-mcu espruino-build .*$/m.exec(doc), upLine = /^npx espruino .*$/m.exec(doc);
+  assert.ok(buildLine && upLine, 'the guide has both commands');
+  const args = words(buildLine![0]).slice(3), o = args.indexOf('--out'), docOut = args[o + 1];
+  const out = join(dir, 'doc-out');
+  args[o + 1] = out;
+  const r = spawnSync(process.execPath, [cli, 'espruino-build', ...args], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const up = words(upLine![0]);
+  assert.equal(up.slice(0, 2), ['npx', 'espruino']);
+  assert.ok(up.includes('-p') && up.includes('-b') && up.includes('-e'), upLine![0]);
+  const stored = new Map<string, string>();
+  up.forEach((w, k) => { if (w === '--storage') { const [name, file] = up[k + 1].split(':'); stored.set(name, file); } });
+  assert.equal([...stored.keys()].sort(), ['.boot0', 'lwm2m-mcu.js']);
+  for (const file of stored.values()) assert.ok(file.startsWith(docOut + '/') && existsSync(join(out, file.slice(docOut.length + 1))), file);
+  assert.is(readFileSync(join(out, stored.get('.boot0')!.slice(docOut.length + 1)), 'utf8').trim(), BOOT_CODE);
+  assert.ok(BOOT_CODE.includes('S.read("lwm2m-mcu.js")'), 'the boot code reads the Storage file the upload writes');
 });
 
 if (!ESPRUINO_ESP32) test.skip('a small app and examples/espruino-sensor measured under $ESPRUINO_ESP32 (not set)', () => {});
