@@ -225,7 +225,8 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
       ...(opts.mangleProps ? { mangleProps: /^[A-Za-z_$][\w$]*$/, reserveProps: new RegExp('^(?:' + reservedProps().map((n) => n.replace(/\$/g, '\\$')).join('|') + ')$') } : {}),
     })).code;
   }
-  code = shortLines(hoistAndRename(code));
+  code = hoistAndRename(code);
+  if (opts.minify !== false) code = shortLines(code); // (unminified code keeps tsc's lines)
   return { code, modules: files.map((f) => relative(REPO, f)), bytes, lazyShare: lazyBytes / bytes };
 }
 
