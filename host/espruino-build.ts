@@ -5,8 +5,8 @@
 //
 // The pipeline, per module of the program that the entry imports:
 //  1. tsc (the whole program, so that const enums are inlined across modules) to ES2022 CommonJS;
-//  2. private names (#x) become short public names ($a, $b, …: one name per private name in the
-//     bundle; no class here extends a class with private names, which the build checks), because
+//  2. private names (#x) become short public names ($a, $b, …: one name per private name of each
+//     class that declares one, so that a subclass's #x does not hide its base class's #x), because
 //     tsc lowers them to WeakMaps, which Espruino lacks;
 //  3. tsc again, ES2022 → ES5 (classes, let/const, arrows, for…of over arrays, spread, ?. and ??),
 //     with no helpers of its own (hal/espruino/prelude.js has them once);
@@ -99,7 +99,7 @@ export const MISSING_BUILTINS: readonly string[] = [
   'Number.isNaN', 'Number.isInteger', 'Number.isFinite', 'Number.isSafeInteger', 'Number.EPSILON', 'Number.MAX_SAFE_INTEGER',
   'Object.freeze', 'Object.isFrozen', 'Object.is', 'Object.entries', 'Object.values', 'Object.fromEntries',
   'Array.from', 'Array.of', 'Uint8Array.of', 'Uint16Array.of', 'Uint32Array.of', 'Int32Array.of', 'Float64Array.of',
-  'Uint8Array.from', 'Uint32Array.from', 'Float64Array.from', 'Array.prototype.slice',
+  'Uint8Array.from', 'Uint32Array.from', 'Float64Array.from', 'Array.prototype.slice', 'String.fromCodePoint',
 ];
 /** Globals Espruino lacks: a reference to one must be guarded or supplied by the prelude. */
 export const MISSING_GLOBALS: readonly string[] = [
@@ -226,6 +226,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     })).code;
   }
   code = hoistAndRename(code);
+  if (opts.minify !== false) code = shortLines(code); // (unminified code keeps tsc's lines)
   return { code, modules: files.map((f) => relative(REPO, f)), bytes, lazyShare: lazyBytes / bytes };
 }
 
@@ -259,25 +260,25 @@ export function reservedProps(): string[] {
   return [...out].filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).sort();
 }
 
-/** #name → a short public name, the same for one private name everywhere (see the top of the file). */
+/** #name → a short public name, one per private name of each class that declares it: a subclass's
+ *  #x and its base class's #x are two properties (the same short name for both made a subclass's
+ *  field hide its base's method: IpsoSensor's #initial and LwObject's #initial()). */
 function renamePrivateNames(js: string, names: Map<string, string>, file: string): string {
   const ast = acorn.parse(js, { ecmaVersion: 2022, sourceType: 'script', allowHashBang: true });
   const edits: [number, number, string][] = [];
-  walk.full(ast, (node: any) => {
-    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
-      if (node.superClass) {
-        let has = false;
-        walk.full(node.body, (n: any) => { if (n.type === 'PrivateIdentifier') has = true; });
-        if (has) throw new Error(relative(REPO, file) + ': a class with private names extends another class (the Espruino build shares private names between classes)');
-      }
+  const declares = (cls: any, name: string): boolean => cls.body.body.some((m: any) => m.key && m.key.type === 'PrivateIdentifier' && m.key.name === name);
+  walk.fullAncestor(ast, (node: any, _st: any, anc: any[]) => {
+    if (node.type !== 'PrivateIdentifier') return;
+    let cls: any = null;
+    for (let k = anc.length - 2; k >= 0 && cls === null; k--) {
+      const a = anc[k];
+      if ((a.type === 'ClassDeclaration' || a.type === 'ClassExpression') && declares(a, node.name)) cls = a;
     }
-  });
-  walk.full(ast, (node: any) => {
-    if (node.type === 'PrivateIdentifier') {
-      let short = names.get(node.name);
-      if (!short) { short = '$' + shortName(names.size); names.set(node.name, short); }
-      edits.push([node.start, node.end, short]);
-    }
+    if (cls === null) throw new Error(relative(REPO, file) + ': #' + node.name + ' outside a class that declares it');
+    const key = file + ':' + cls.start + ':' + node.name;
+    let short = names.get(key);
+    if (!short) { short = '$' + shortName(names.size); names.set(key, short); }
+    edits.push([node.start, node.end, short]);
   }, privateWalkBase());
   return applyEdits(js, edits);
 }
@@ -418,6 +419,31 @@ function rewriteRequires(js: string, file: string, specs: Map<string, string>, i
     },
   });
   return applyEdits(js, edits);
+}
+
+/** The minified text in lines of about `max` characters (a line break between two tokens where it
+ *  changes nothing: not after return/throw/break/continue, not before ++/--). Espruino's error
+ *  objects carry a stack trace whose marker line is as many spaces as the column the error was
+ *  made at: in a one-line bundle of 250 KB that string took ~24,000 variables, and any Error made
+ *  by the app or the library (a value refused, a callback that threw) ran a 16,383-variable board
+ *  out of memory. */
+export function shortLines(code: string, max = 100): string {
+  const restricted = new Set(['return', 'throw', 'break', 'continue']);
+  let out = '', at = 0, col = 0, prev: acorn.Token | null = null;
+  for (const tok of acorn.tokenizer(code, { ecmaVersion: 5 })) {
+    const gap = code.slice(at, tok.start), text = code.slice(tok.start, tok.end);
+    const k = gap.lastIndexOf('\n');
+    col = k >= 0 ? gap.length - k - 1 : col + gap.length;
+    const mayBreak = prev !== null && k < 0 && col + text.length > max && !(prev.type.keyword !== undefined && restricted.has(prev.type.keyword))
+      && tok.type !== acorn.tokTypes.incDec;
+    if (mayBreak) { out += gap + '\n'; col = 0; } else out += gap;
+    out += text;
+    const m = text.lastIndexOf('\n');
+    col = m >= 0 ? text.length - m - 1 : col + text.length;
+    at = tok.end;
+    prev = tok;
+  }
+  return out + code.slice(at);
 }
 
 /** The last pass on the ES5 text: function declarations first in every body, forbidden names renamed. */
@@ -683,6 +709,7 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
       'src/objects/defs.generated.ts': trimDefs(objects),
       // Espruino's global object is `global` (no globalThis).
       'src/api/client.ts': (t) => t.replace(/\bglobalThis\b/g, 'global'),
+      'src/api/errors.ts': errorsWithoutStack,
       'src/api/ready.ts': () => readyText,
       // The registry modules' definitions trimmed as the core's (no names, no false flags).
       ...Object.fromEntries(readdirSync(join(REPO, 'src', 'objects', 'registry')).filter((f) => /^\d+\.ts$/.test(f)).map((f) => ['src/objects/registry/' + f, stripDefs])),
@@ -692,7 +719,7 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
     // As the device bundle: the portable AES (the platform gives native AES) and Queue Mode load on
     // first use only.
     lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts',
-      'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts'],
+      'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts', 'src/dtls/session.ts', 'hal/espruino/aes.ts'],
     releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
     mangleProps: true,
   });
@@ -703,6 +730,24 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
   const estimate = Math.ceil(bytes * (1 - b.lazyShare) * VARS_PER_BYTE) + CLIENT_VARIABLES;
   const budget = (cfg.variables ?? 16383) - RUN_RESERVE;
   return { code, modules: b.modules, bytes, lazyShare: b.lazyShare, estimate, budget, pieces: storePieces('lwm2m-mcu.js', code) };
+}
+
+/** src/api/errors.ts for Espruino: Lwm2mError an object whose prototype's prototype is
+ *  Error.prototype (instanceof Error holds, message and name as before) made without calling Error,
+ *  whose stack trace Espruino builds when the code runs from a Storage file of more than ~150 KB
+ *  (an app's bundle: 250 KB) in more variables than a 16,383-variable board has free: every error
+ *  the library handed to onError (a value refused, a callback that threw) ran it out of memory. */
+export function errorsWithoutStack(text: string): string {
+  const edits: [string, string][] = [
+    ['export class Lwm2mError extends Error {', 'export class Lwm2mError {\n  readonly message: string;\n  readonly name: string;'],
+    ['override readonly cause?: unknown;', 'readonly cause?: unknown;'],
+    ["super(path ? path + ': ' + message : message);", "this.message = path ? path + ': ' + message : message;"],
+  ];
+  for (const [a, b] of edits) {
+    if (!text.includes(a)) throw new Error('src/api/errors.ts: the Espruino build expected "' + a + '" (host/espruino-build.ts errorsWithoutStack)');
+    text = text.replace(a, b);
+  }
+  return text + '\n(Lwm2mError.prototype as unknown as { __proto__: unknown }).__proto__ = Error.prototype;\n';
 }
 
 /** The module's `export { a, b } from '…'` lists without the value names not in `keep` (a list
@@ -801,7 +846,9 @@ export function measureLoad(bin: string, b: AppBuild): { used: number; free: num
     for (const [n, c] of b.pieces) {
       writeFileSync(join(dir, n), c);
       const r = spawnSync(bin, [n], { cwd: dir, timeout: 60_000, killSignal: 'SIGKILL', input: '', encoding: 'latin1' });
-      if (/Storage write failed|OUT OF MEMORY/.test(r.stdout ?? '')) return 'writing ' + n + ' into Storage failed';
+      // (An S.write that finds no room throws: Uncaught. The Linux build's emulated Storage holds
+      // 256 KB, an ESP32's 896 KB.)
+      if (/Storage write failed|OUT OF MEMORY|Uncaught/.test(r.stdout ?? '')) return 'writing ' + n + ' into Storage failed (' + (/Uncaught[^\n]*/.exec(r.stdout ?? '')?.[0] ?? 'out of memory') + ')';
     }
     // LWM2M_MEASURE: the app's client does not start (hal/espruino/index.ts start() returns).
     writeFileSync(join(dir, 'measure.js'), 'var LWM2M_MEASURE=1;' + BOOT_CODE + 'var m=process.memory();print("@load "+m.usage+" "+m.free+" "+m.total);');

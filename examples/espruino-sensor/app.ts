@@ -32,8 +32,11 @@ const client = new Lwm2mClient({
 });
 
 // The humidity sensor here is a stand-in that follows the temperature (wire a real one's reading in).
+let n = 0;
 function sample(): void {
-  const t = Math.round(E.getTemperature() * 10) / 10;
+  let t = E.getTemperature();
+  if (t !== t) t = 20 + (n++ % 10) / 2; // no sensor (Espruino for Linux: NaN): a simulated reading
+  t = Math.round(t * 10) / 10;
   temperature.set(t);
   humidity.set(Math.max(0, Math.min(100, Math.round(60 - t))));
 }

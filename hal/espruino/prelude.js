@@ -41,6 +41,8 @@ var __spreadArray = function (to, from) {
     return ((al * bl) + (((ah * bl + al * bh) << 16) >>> 0)) | 0;
   };
   if (!Math.trunc) Math.trunc = function (x) { return x < 0 ? Math.ceil(x) : Math.floor(x); };
+  // (One code point: what src/api/object.ts utf8Text passes; a supplementary one as its surrogate pair.)
+  if (!String.fromCodePoint) String.fromCodePoint = function (c) { return c < 0x10000 ? String.fromCharCode(c) : String.fromCharCode(0xd7c0 + (c >> 10), 0xdc00 + (c & 1023)); };
   if (!Math.log10) Math.log10 = function (x) { return Math.log(x) / Math.LN10; };
   if (!Number.isInteger) Number.isInteger = function (x) { return typeof x === "number" && isFinite(x) && Math.floor(x) === x; };
   if (!Number.isSafeInteger) Number.isSafeInteger = function (x) { return Number.isInteger(x) && Math.abs(x) <= 9007199254740991; };

@@ -13,7 +13,7 @@ import { Ev } from '../client/events.js';
 import { COMPOSITE_PATHS, Ob } from '../client/observe.js';
 import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from '../client/firmware.js';
 import type { FirmwareStore } from '../client/firmware-store.js';
-import { writeAccount } from '../client/setup.js';
+import { writeAccount } from '../client/account.js';
 import { DataRecord, NONE, ValueType } from '../model/record.js';
 import type { ObjectDef } from '../model/defs.js';
 import type { ObjectTable } from '../model/table.js';
@@ -296,23 +296,25 @@ export class Lwm2mClient implements DeviceControl {
 
   /** Opens the transport and begins: registration with the server, or bootstrap. Resolves once the
    *  transport is open. */
-  async start(): Promise<void> {
-    if (this.#started) throw new Lwm2mError('start(): the client is started already (stop() first, or make a new client)');
+  start(): Promise<void> {
+    if (this.#started) return Promise.reject(new Lwm2mError('start(): the client is started already (stop() first, or make a new client)'));
     this.#started = true;
     const o = this.#o;
-    const tr = await this.#platform.open({ port: o.port, address: o.address });
-    this.#transport = tr;
-    const core = this.#core;
-    const hooks = this.#hooks;
-    tr.onReceive((buf, off, len, from) => {
-      if (this.#transport === null) return;
-      const r = core.receive(buf, off, len, from, tr.now());
-      if (hooks?.received) hooks.received(r, buf, off, len, from);
+    // (Not an async function: Espruino's ES5 build has no __awaiter/__generator helpers.)
+    return new Promise<Transport>((ok) => ok(this.#platform.open({ port: o.port, address: o.address }))).then((tr) => {
+      this.#transport = tr;
+      const core = this.#core;
+      const hooks = this.#hooks;
+      tr.onReceive((buf, off, len, from) => {
+        if (this.#transport === null) return;
+        const r = core.receive(buf, off, len, from, tr.now());
+        if (hooks?.received) hooks.received(r, buf, off, len, from);
+        this.#pump();
+      });
+      this.#now = tr.now();
+      core.start(this.#now);
       this.#pump();
     });
-    this.#now = tr.now();
-    core.start(this.#now);
-    this.#pump();
   }
 
   /** De-registers from the servers, then closes the transport. Resolves (and calls onStopped)

@@ -4,48 +4,20 @@
 // time only: everything here may allocate.
 
 import type { Config } from '../config.js';
-import { DataRecord, NONE, ValueType } from '../model/record.js';
+import { DataRecord } from '../model/record.js';
 import type { ObjectTable } from '../model/table.js';
 import type { ObjectDef } from '../model/defs.js';
 import { standardDefs } from '../objects/standard.js';
 import { DeviceObject, type DeviceInfo, type DeviceHooks } from '../objects/device.js';
 import { ConnectivityObject, type ConnectivityInfo } from '../objects/connectivity.js';
 import { TemperatureObject } from '../objects/temperature.js';
-import { setNumber, setString, setBytes } from '../objects/values.js';
-import { utf8Bytes } from '../model/utf8.js';
 import { Lwm2mClient, type ConfigStore } from './client.js';
+import { writeAccount, type AccountOptions } from './account.js';
 import type { SleepStore } from './persist.js';
 import type { Slab } from '../slab.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import { FirmwareUpdate, FIRMWARE_DEF, type FirmwareOptions } from './firmware.js';
 import type { FirmwareStore } from './firmware-store.js';
-
-export interface AccountOptions {
-  /** coap://IP:PORT or coaps://IP:PORT (a literal address). */
-  uri: string;
-  /** Short Server ID (servers; default 1). */
-  ssid?: number;
-  /** Registration lifetime, s (servers; default 300). */
-  lifetime?: number;
-  binding?: string;
-  pskIdentity?: string;
-  pskKey?: Uint8Array;
-  /** Client Hold Off Time /0/x/11, s (bootstrap account). */
-  holdOff?: number;
-  /** Bootstrap-Server Account Timeout /0/x/12, s (bootstrap account; 0 keeps it). */
-  accountTimeout?: number;
-  /** Server object extras (tests): /1/x/17…20, /1/x/16, default pmin/pmax. */
-  retryCount?: number;
-  retryTimer?: number;
-  sequenceDelay?: number;
-  sequenceRetry?: number;
-  bootstrapOnFailure?: boolean;
-  /** Initial Registration Delay Timer /1/x/14, s; Disable Timeout /1/x/5, s. */
-  initialDelay?: number;
-  disableTimeout?: number;
-  pmin?: number;
-  pmax?: number;
-}
 
 export interface BoardOptions {
   endpoint: string;
@@ -96,48 +68,6 @@ export interface Board {
   firmware?: FirmwareUpdate;
 }
 
-/** Writes a Security instance (and, for a server, its Server instance) into t. Returns 0 or a code. */
-export function writeAccount(t: ObjectTable, secInstance: number, a: AccountOptions, bootstrap: boolean): number {
-  let rc = t.createInstance(0, secInstance);
-  if (rc < 0) return rc;
-  const psk = a.pskIdentity !== undefined && a.pskKey !== undefined;
-  rc = setString(t, 0, secInstance, 0, NONE, a.uri);
-  if (rc === 0) rc = setNumber(t, 0, secInstance, 1, NONE, ValueType.Boolean, bootstrap ? 1 : 0);
-  if (rc === 0) rc = setNumber(t, 0, secInstance, 2, NONE, ValueType.Integer, psk ? 0 : 3);
-  if (rc === 0 && psk) { const id = utf8Bytes(a.pskIdentity!); rc = setBytes(t, 0, secInstance, 3, NONE, ValueType.Opaque, id, 0, id.length); }
-  if (rc === 0 && psk) rc = setBytes(t, 0, secInstance, 5, NONE, ValueType.Opaque, a.pskKey!, 0, a.pskKey!.length);
-  if (rc === 0 && psk) rc = setBytes(t, 0, secInstance, 4, NONE, ValueType.Opaque, new Uint8Array(0), 0, 0);
-  if (rc === 0 && !psk) { // NoSec: empty identity / public key / secret key (mandatory resources)
-    const e = new Uint8Array(0);
-    rc = setBytes(t, 0, secInstance, 3, NONE, ValueType.Opaque, e, 0, 0);
-    if (rc === 0) rc = setBytes(t, 0, secInstance, 4, NONE, ValueType.Opaque, e, 0, 0);
-    if (rc === 0) rc = setBytes(t, 0, secInstance, 5, NONE, ValueType.Opaque, e, 0, 0);
-  }
-  if (bootstrap) {
-    if (rc === 0 && a.holdOff !== undefined) rc = setNumber(t, 0, secInstance, 11, NONE, ValueType.Integer, a.holdOff);
-    if (rc === 0 && a.accountTimeout !== undefined) rc = setNumber(t, 0, secInstance, 12, NONE, ValueType.Integer, a.accountTimeout);
-    return rc;
-  }
-  const ssid = a.ssid ?? 1;
-  if (rc === 0) rc = setNumber(t, 0, secInstance, 10, NONE, ValueType.Integer, ssid);
-  const si = t.freeInstanceId(1);
-  if (rc === 0) rc = t.createInstance(1, si);
-  if (rc === 0) rc = setNumber(t, 1, si, 0, NONE, ValueType.Integer, ssid);
-  if (rc === 0) rc = setNumber(t, 1, si, 1, NONE, ValueType.Integer, a.lifetime ?? 300);
-  if (rc === 0) rc = setNumber(t, 1, si, 6, NONE, ValueType.Boolean, 1);
-  if (rc === 0) rc = setString(t, 1, si, 7, NONE, a.binding ?? 'U');
-  if (rc === 0 && a.pmin !== undefined) rc = setNumber(t, 1, si, 2, NONE, ValueType.Integer, a.pmin);
-  if (rc === 0 && a.pmax !== undefined) rc = setNumber(t, 1, si, 3, NONE, ValueType.Integer, a.pmax);
-  if (rc === 0 && a.bootstrapOnFailure !== undefined) rc = setNumber(t, 1, si, 16, NONE, ValueType.Boolean, a.bootstrapOnFailure ? 1 : 0);
-  if (rc === 0 && a.initialDelay !== undefined) rc = setNumber(t, 1, si, 14, NONE, ValueType.UnsignedInteger, a.initialDelay);
-  if (rc === 0 && a.disableTimeout !== undefined) rc = setNumber(t, 1, si, 5, NONE, ValueType.Integer, a.disableTimeout);
-  if (rc === 0 && a.retryCount !== undefined) rc = setNumber(t, 1, si, 17, NONE, ValueType.UnsignedInteger, a.retryCount);
-  if (rc === 0 && a.retryTimer !== undefined) rc = setNumber(t, 1, si, 18, NONE, ValueType.UnsignedInteger, a.retryTimer);
-  if (rc === 0 && a.sequenceDelay !== undefined) rc = setNumber(t, 1, si, 19, NONE, ValueType.UnsignedInteger, a.sequenceDelay);
-  if (rc === 0 && a.sequenceRetry !== undefined) rc = setNumber(t, 1, si, 20, NONE, ValueType.UnsignedInteger, a.sequenceRetry);
-  return rc;
-}
-
 export function createBoardClient(o: BoardOptions): Board {
   // The standard objects in the editions of the LwM2M version the client registers as.
   const std = standardDefs(o.version ?? '1.1');
@@ -169,3 +99,4 @@ export function createBoardClient(o: BoardOptions): Board {
 }
 
 export { DataRecord };
+export { writeAccount, type AccountOptions };

@@ -2,16 +2,17 @@
 // does not compile, that imports a Node module, or that does not fit the board's variables → one
 // line naming the cause and exit 1; an app that builds → its Storage file, boot code and the pieces
 // that write it into Storage. The fit is measured under $ESPRUINO_ESP32 (16,383 variables) when
-// set: a small app fits; examples/espruino-sensor (the public API, four ready objects) does not yet.
+// set: a small app fits, and examples/espruino-sensor (the public API, four ready objects) with
+// 3,000 variables to spare (test-host/espruino/sensor.test.ts runs it from Storage and registers).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../vectors.js';
 import { ESPRUINO_ESP32 } from './espruino.js';
-import { buildUserApp } from '../../host/espruino-build.js';
+import { BOOT_CODE, buildEspruino, buildUserApp, shortLines } from '../../host/espruino-build.js';
 
 const root = repoRoot();
 const cli = join(root, 'build', 'host', 'cli.js');
@@ -60,11 +61,58 @@ test('a small app on the public API is written: its Storage file, boot code and 
   assert.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')) && existsSync(join(dir, 'out', 'boot0.js')) && existsSync(join(dir, 'out', 'store0.js')));
 });
 
-test('an app that imports the whole namespace (every ready object and definition) does not fit: refused in one line, nothing written', () => {
+test('an app that imports the whole namespace (every ready object and definition): estimated near the budget; measured under $ESPRUINO_ESP32 it is refused in one line (its 270 KB do not fit the Linux build\'s 256 KB of Storage), nothing written', () => {
   writeFileSync(join(dir, 'all.js'), "import * as L from 'lwm2m-mcu';\nvar c = new L.Lwm2mClient({ endpoint: 'all', server: { uri: 'coap://127.0.0.1:5683' }, objects: [new L.Accelerometer()], sizes: L.boardSizes() });\nc.start();\n");
   rmSync(join(dir, 'out'), { recursive: true, force: true });
-  oneLine(build('all.js'), /^lwm2m-mcu: all\.js: does not fit the board: it needs \d+ variables \(estimated from \d+ bytes of code \(\d+ loaded at start\) and a client\), espruino-esp32 has 15383/);
+  const est = build('all.js');
+  const m = /\((\d+) bytes, \d+ modules; needs (\d+) variables, estimated/.exec(est.stdout);
+  assert.ok(m && Number(m[1]) > 256 * 1024 && Number(m[2]) > 14000, est.stdout + est.stderr);
+  if (!ESPRUINO_ESP32) return;
+  rmSync(join(dir, 'out'), { recursive: true, force: true });
+  // Before: the pieces' failed writes went unseen and the empty Storage "measured" 70 variables.
+  oneLine(build('all.js', '--measure', ESPRUINO_ESP32), /^lwm2m-mcu: all\.js: does not fit the board: writing store\d+\.js into Storage failed/);
   assert.not.ok(existsSync(join(dir, 'out', 'lwm2m-mcu.js')));
+});
+
+test('private names: a subclass\'s #x and its base class\'s #x are two properties (a field does not hide the base\'s method)', async () => {
+  writeFileSync(join(dir, 'priv.ts'), "class A { #x(): number { return 1; } a(): number { return this.#x(); } }\nclass B extends A { readonly #x = 5; b(): number { return this.#x; } }\nconst o = new B();\n(globalThis as any).R = [o.a(), o.b()];\n");
+  const b = await buildEspruino({ entry: join(dir, 'priv.ts'), minify: false });
+  const g: any = {};
+  new Function('globalThis', b.code)(g);
+  assert.equal(g.R, [1, 5]);
+});
+
+test('shortLines: the minified bundle in lines of about 100 characters, the same program (no break after return/throw, none before ++)', () => {
+  const src = 'function f(a){var b=0;' + 'b=b+a;'.repeat(60) + 'if(a>1)return\n7;a++;throw new Error("x"+' + '"y"+'.repeat(40) + '"z")}';
+  const out = shortLines(src);
+  assert.ok(out.split('\n').every((l) => l.length <= 110), out);
+  assert.ok(out.split('\n').length > 5);
+  assert.is(out.replace(/\n/g, ''), src.replace(/\n/g, ''));
+  assert.not.match(out, /return\n(?!7)|throw\n|\n\+\+/);
+  const f = (code: string) => new Function(code + ';return f')();
+  assert.is(f(out)(2), f(src)(2));
+  assert.throws(() => f(out)(1), /xy+z/);
+});
+
+test('docs/getting-started-espruino.md: its espruino-build command runs as written, and its upload (`npx espruino … --storage NAME:FILE`) names files that build writes, under the names the boot code reads', () => {
+  const doc = readFileSync(join(root, 'docs', 'getting-started-espruino.md'), 'utf8');
+  const words = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+  const buildLine = /^npx lwm2m-mcu espruino-build .*$/m.exec(doc), upLine = /^npx espruino .*$/m.exec(doc);
+  assert.ok(buildLine && upLine, 'the guide has both commands');
+  const args = words(buildLine![0]).slice(3), o = args.indexOf('--out'), docOut = args[o + 1];
+  const out = join(dir, 'doc-out');
+  args[o + 1] = out;
+  const r = spawnSync(process.execPath, [cli, 'espruino-build', ...args], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const up = words(upLine![0]);
+  assert.equal(up.slice(0, 2), ['npx', 'espruino']);
+  assert.ok(up.includes('-p') && up.includes('-b') && up.includes('-e'), upLine![0]);
+  const stored = new Map<string, string>();
+  up.forEach((w, k) => { if (w === '--storage') { const [name, file] = up[k + 1].split(':'); stored.set(name, file); } });
+  assert.equal([...stored.keys()].sort(), ['.boot0', 'lwm2m-mcu.js']);
+  for (const file of stored.values()) assert.ok(file.startsWith(docOut + '/') && existsSync(join(out, file.slice(docOut.length + 1))), file);
+  assert.is(readFileSync(join(out, stored.get('.boot0')!.slice(docOut.length + 1)), 'utf8').trim(), BOOT_CODE);
+  assert.ok(BOOT_CODE.includes('S.read("lwm2m-mcu.js")'), 'the boot code reads the Storage file the upload writes');
 });
 
 if (!ESPRUINO_ESP32) test.skip('a small app and examples/espruino-sensor measured under $ESPRUINO_ESP32 (not set)', () => {});
@@ -92,9 +140,14 @@ else {
     console.log(`espruino-esp32 (LINUX_ESP32VARS, -g): one more GenericSensor instance: ${two - one} variables (${one} → ${two}, the app loaded and its client made)`);
     assert.ok(two - one > 0 && two - one < 400, `${two - one} variables`);
   });
-  test('examples/espruino-sensor (four ready objects) does not fit 16,383 variables yet: measured under $ESPRUINO_ESP32, one line with the cause, exit 1', () => {
+  test('examples/espruino-sensor (four ready objects) fits 16,383 variables: measured under $ESPRUINO_ESP32, loaded from Storage and its client made within the budget', () => {
+    // Before: out of memory while loading — IpsoSensor's #initial field and LwObject's #initial()
+    // got one name (a number where a method was), and the error that made, in a one-line bundle
+    // of 250 KB, took ~24,000 variables (shortLines()); DTLS is loaded only for a coaps:// account.
     const r = build(join(root, 'examples', 'espruino-sensor', 'app.ts'), '--measure', ESPRUINO_ESP32);
-    oneLine(r, /^lwm2m-mcu: .*app\.ts: does not fit the board: out of memory while loading/);
+    assert.is(r.status, 0, r.stderr + r.stdout);
+    const m = /needs (\d+) variables, measured by/.exec(r.stdout);
+    assert.ok(m && Number(m[1]) <= 16383 - 3000, r.stdout);
   });
 }
 
