@@ -2,7 +2,8 @@
 // as a test, a scenario (its checksum) and a hot loop for the heap meter. The transcript is injected
 // by the host as globalThis.__dtlsTranscript before this bundle runs.
 import { install, loop, scenario, test, ok } from '../xs/harness.js';
-import { Replay, cidRestore, type TranscriptHex } from './xs-replay.js';
+import { Replay, type TranscriptHex } from './xs-replay.js';
+import { cidRestore } from './xs-cid-restore.js';
 
 const t = (globalThis as unknown as { __dtlsTranscript: TranscriptHex }).__dtlsTranscript;
 const replay = new Replay(t);

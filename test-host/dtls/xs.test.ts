@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { Replay, cidRestore } from './xs-replay.js';
+import { Replay } from './xs-replay.js';
+import { cidRestore } from './xs-cid-restore.js';
 import { recordTranscript } from './replay-record.js';
 import { repoRoot } from '../vectors.js';
 import type { XsWorker as XsWorkerType } from '../xs/host.js';
