@@ -5,7 +5,8 @@
 import { decode as cborgDecode, encode as cborgEncode } from 'cborg';
 import { DataRecord, ValueType } from '../src/model/record.js';
 import { TlvDecoder, TlvEncoder } from '../src/formats/tlv.js';
-import { SenmlCborDecoder, SenmlCborEncoder } from '../src/formats/senml-cbor.js';
+import { SenmlCborEncoder } from '../src/formats/senml-cbor.js';
+import { SenmlCborDecoder } from '../src/formats/senml-cbor-dec.js';
 import { SenmlJsonDecoder, SenmlJsonEncoder } from '../src/formats/senml-json.js';
 import { Lwm2mCborDecoder, Lwm2mCborEncoder } from '../src/formats/lwm2m-cbor.js';
 import type { PayloadDecoder, PayloadEncoder } from '../src/formats/codec.js';

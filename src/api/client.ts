@@ -255,6 +255,8 @@ export class Lwm2mClient implements DeviceControl {
       ...(hooks?.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
       ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls, ...(sleepStore ? { sleepStore } : {}) } : {}),
       ...(platform.aes ? { aes: () => (platform.aes as () => ReturnType<NonNullable<Platform['aes']>>)() } : {}),
+      ...(platform.transientHandshake ? { transientHandshake: () => (platform.transientHandshake as () => void)() } : {}),
+      ...(platform.lowMemory === true ? { lowMemory: true } : {}),
     }, slab);
     this.#core = core;
     const t = core.table;

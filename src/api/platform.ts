@@ -47,6 +47,13 @@ export interface Platform {
   wallClock?(): number;
   /** Free heap in KiB (/3/0/10 Memory Free), when the platform can tell. */
   memoryFree?(): number;
+  /** A platform short of memory: DTLS handshake state made per handshake and dropped after it
+   *  (ClientOptions.transientHandshake in src/client/client.ts), then this is called (Espruino gives
+   *  the handshake's code back). Absent: the state is made once and kept. */
+  transientHandshake?(): void;
+  /** A platform short of memory: the bootstrap staging table made per bootstrap and dropped after
+   *  it (ClientOptions.lowMemory). Absent: made once and kept. */
+  readonly lowMemory?: boolean;
 }
 
 let current: Platform | null = null;

@@ -22,7 +22,10 @@ import type { Lwm2mClient } from './client.js';
 
 const BS = ascii('bs');
 const link = new LinkWriter();
-const diag = new ConfigDiag();
+/** The last consistency problem (made at the first check: the Espruino builds load the consistency
+ *  check, src/objects/consistency.ts, at Bootstrap-Finish only, not with the bootstrap's writes). */
+let diag: ConfigDiag | null = null;
+function theDiag(): ConfigDiag { return diag ?? (diag = new ConfigDiag()); }
 const SERVER_MODE = 1; // BsMode.SERVER
 
 export function handleBootstrap(c: Lwm2mClient, req: CoapMessage, p: number, res: MessageWriter): number {
@@ -118,7 +121,7 @@ export function applyPack(c: Lwm2mClient, buf: Uint8Array, off: number, len: num
   deleteAll(c, t, NONE);
   const rc = decodeWrite(c, t, cf, buf, off, len, NONE, NONE, NONE, NONE, true, true, -1);
   if (rc < 0) return rc;
-  return checkConsistency(c, t, diag) === 0 ? 0 : -Code.NOT_ACCEPTABLE;
+  return checkConsistency(c, t, theDiag()) === 0 ? 0 : -Code.NOT_ACCEPTABLE;
 }
 
 /** Bootstrap-Read (TS Core 1.1 §5.2.7.2): the Server (1) and Access Control (2) objects only. */
@@ -177,13 +180,14 @@ function bootstrapDiscover(c: Lwm2mClient, res: MessageWriter): number {
  *  committed; otherwise 4.06 Not Acceptable with the problem as a text payload, nothing committed
  *  (the bootstrap server may correct it and finish again, or the inactivity timeout rolls back). */
 function finish(c: Lwm2mClient, res: MessageWriter): number {
-  const problem = checkConsistency(c, c.staging, diag);
+  const d = theDiag();
+  const problem = checkConsistency(c, c.staging, d);
   if (problem !== 0) {
     res.setCode(Code.NOT_ACCEPTABLE);
     res.optionUint(Opt.CONTENT_FORMAT, ContentFormat.TEXT);
     const at = res.beginPayload();
     if (at >= 0) {
-      const msg = diag.message, room = res.room();
+      const msg = d.message, room = res.room();
       let n = 0;
       for (; n < msg.length && n < room; n++) res.buf[at + n] = msg.charCodeAt(n) & 0x7f;
       res.payloadWritten(n);
@@ -204,7 +208,7 @@ function finish(c: Lwm2mClient, res: MessageWriter): number {
  *  registration-failure procedure (/1/x/16…20), to a new bootstrap — as Anjay's client does. */
 export function checkConsistency(c: Lwm2mClient, t: ObjectTable, d: ConfigDiag | null): number {
   void c;
-  return checkBootstrapConfig(t, d ?? diag);
+  return checkBootstrapConfig(t, d ?? theDiag());
 }
 
 /**
@@ -237,9 +241,9 @@ export function applyProvisioning(c: Lwm2mClient, buf: Uint8Array, off: number, 
       p += n;
     }
   }
-  const problem = checkConsistency(c, t, diag);
+  const problem = checkConsistency(c, t, theDiag());
   return problem === 0 ? 0 : -Code.NOT_ACCEPTABLE;
 }
 
 /** The last consistency problem's message (for logs and the CLI). */
-export function lastProblem(): string { return diag.message; }
+export function lastProblem(): string { return diag === null ? '' : diag.message; }

@@ -39,7 +39,7 @@ import { utf8Bytes } from '../model/utf8.js';
 import { DefRegistry, type ObjectDef } from '../model/defs.js';
 import { handleDm, notifyDue, sendNotification, criticalNotForMethod } from './dm.js';
 import { handleBootstrap, checkConsistency, applyProvisioning, applyPack } from './bootstrap.js';
-import { DtlsSession } from '../dtls/session.js';
+import { DtlsSession, DtlsWorkspace } from '../dtls/session.js';
 import { parseUri, UriRecord, findBootstrapInstance, findSecurityForSsid, schemeModeProblem } from '../objects/security.js';
 import type { BlockCipherProvider } from '../crypto/provider.js';
 import type { FirmwareUpdate } from './firmware.js';
@@ -88,6 +88,17 @@ export interface ClientOptions {
    *  DTLS session (a provider holds one key schedule: one per direction, and sessions must not share
    *  one). Portable AES by default. */
   aes?: () => BlockCipherProvider;
+  /** A device short of memory: the DTLS handshake's working state (~4 KB: key schedule, transcript,
+   *  reassembly, flight) is made when a handshake starts and dropped when it ends, and this is called
+   *  then (Espruino: the handshake's code is given back, host/espruino-build.ts). The handshake then
+   *  allocates; a connected or idle client holds none of it. Default: made once and kept
+   *  (allocation-free). */
+  transientHandshake?: () => void;
+  /** A device short of memory (Espruino): the bootstrap staging table (a second copy of the object
+   *  table) is made when a bootstrap (or smartcard provisioning) begins, in a slab of its own, and
+   *  dropped when it is finished or rolled back; the configuration's serialization buffer is made
+   *  for each load or save. Default: both made once and kept (allocation-free). */
+  lowMemory?: boolean;
   /** Client-initiated bootstrap by Bootstrap-Pack-Request (LwM2M 1.2: GET /bspack, the whole
    *  configuration in one SenML CBOR answer) instead of POST /bs and a write sequence. */
   bootstrapPack?: boolean;
@@ -186,7 +197,9 @@ export class Lwm2mClient implements EndpointHandler {
   readonly config: Config;
   readonly ep: Endpoint;
   readonly table: ObjectTable;
-  readonly staging: ObjectTable;
+  /** The bootstrap staging copy of the table (made on first use with `lowMemory`). */
+  private stagingTable: ObjectTable | null;
+  private readonly defs: DefRegistry;
   readonly events: EventRing;
   readonly obs: ObservationTable;
   readonly attrs: AttributeTable;
@@ -221,7 +234,9 @@ export class Lwm2mClient implements EndpointHandler {
   /** Bootstrap-Request Trigger executed: bootstrap once its 2.04 has gone out. */
   bsTriggerPending = false;
   /** The configuration's serialization buffer (persist.ts writes the sleep state there too). */
-  readonly persistBuf: Uint8Array;
+  /** The configuration's serialization buffer (persistBuf), kept unless lowMemory. */
+  private readonly persistKept: Uint8Array | null;
+  private readonly persistLen: number;
   private readonly addr = new PeerAddress();
 
   // Server accounts: row s of each (serverSsid(s) etc. read them from outside).
@@ -282,8 +297,9 @@ export class Lwm2mClient implements EndpointHandler {
     // One registry (its resource index built once) and one slab for the live table and the
     // bootstrap staging copy.
     const defs = new DefRegistry(opts.objects);
+    this.defs = defs;
     this.table = new ObjectTable(c, defs, slab);
-    this.staging = new ObjectTable(c, defs, slab);
+    this.stagingTable = opts.lowMemory === true ? null : new ObjectTable(c, defs, slab);
     this.events = new EventRing(opts.eventDepth ?? 32, slab);
     this.obs = new ObservationTable(c.maxObservations, slab);
     this.attrs = new AttributeTable(c.maxObservations * 2, slab);
@@ -301,7 +317,8 @@ export class Lwm2mClient implements EndpointHandler {
     this.scratch = slab.u8(c.maxPayload);
     this.block1 = slab.u8(c.maxPayload);
     this.bodyBuf = this.block1; // set per request before it is read
-    this.persistBuf = slab.u8(c.arenaBytes + c.maxValues * 32 + c.maxInstances * 4 + 64);
+    this.persistLen = c.arenaBytes + c.maxValues * 32 + c.maxInstances * 4 + 64;
+    this.persistKept = opts.lowMemory === true ? null : slab.u8(this.persistLen);
     const n = c.maxServers;
     this.nServers = n;
     this.srv = slab.i32(n * Sv.SIZE);
@@ -324,7 +341,11 @@ export class Lwm2mClient implements EndpointHandler {
     // direction, i.e. about every record.
     const aes = opts.aes;
     for (let k = 0; k < c.dtlsSessions; k++) {
-      this.dtls.push(new DtlsSession(c.maxDatagram, random, aes ? aes() : undefined, aes ? aes() : undefined, k > 0 ? this.dtls[0].workspace : undefined, slab));
+      const w = aes ? aes() : undefined;
+      // (The first session's workspace: made here only when transient; otherwise the session makes it.)
+      const ws = k > 0 ? this.dtls[0].workspace
+        : opts.transientHandshake ? new DtlsWorkspace(c.maxDatagram, slab, w ? w.sha256 : undefined, opts.transientHandshake) : undefined;
+      this.dtls.push(new DtlsSession(c.maxDatagram, random, w, aes ? aes() : undefined, ws, slab));
     }
     if (opts.queueMode === true) this.queue = new QueueMode(this, slab);
     if (this.queue !== undefined && opts.sleepStore) this.sleep = new SleepState(this, slab, opts.sleepStore);
@@ -433,13 +454,15 @@ export class Lwm2mClient implements EndpointHandler {
     const prov = this.opts.provisioning;
     if (prov) {
       const rc = applyProvisioning(this, prov, 0, prov.length);
-      if (rc === 0) { this.commitStaging(); this.emit(Ev.LOADED, 2, 0); return; }
+      if (rc === 0) { this.commitStaging(); this.dropStaging(); this.emit(Ev.LOADED, 2, 0); return; }
+      this.dropStaging();
       this.emit(Ev.PROVISIONING_FAILED, -rc, 0);
     }
     const store = this.opts.store;
     if (store) {
-      const n = store.load(this.persistBuf);
-      if (n > 0 && this.table.deserialize(this.persistBuf, 0, n) === 0) { this.emit(Ev.LOADED, 1, 0); return; }
+      const buf = this.persistBuf;
+      const n = store.load(buf);
+      if (n > 0 && this.table.deserialize(buf, 0, n) === 0) { this.emit(Ev.LOADED, 1, 0); return; }
       if (n > 0) store.unusable?.();
     }
     if (this.opts.factory) {
@@ -447,6 +470,24 @@ export class Lwm2mClient implements EndpointHandler {
       this.persist();
       this.emit(Ev.LOADED, 3, 0);
     }
+  }
+
+  /** The configuration's serialization buffer: the kept one, or (lowMemory) a new one per call. */
+  get persistBuf(): Uint8Array {
+    const b = this.persistKept;
+    return b !== null ? b : new Uint8Array(this.persistLen);
+  }
+
+  /** The bootstrap staging table (TS Core §6.1: the bootstrap's writes go here until Finish). */
+  get staging(): ObjectTable {
+    let t = this.stagingTable;
+    if (t === null) { t = new ObjectTable(this.config, this.defs, new Slab()); this.stagingTable = t; }
+    return t;
+  }
+
+  /** The bootstrap (or provisioning) is over: a transient staging table is dropped. */
+  private dropStaging(): void {
+    if (this.opts.lowMemory === true) this.stagingTable = null;
   }
 
   /** Writes the committed configuration to storage; false (and Ev.SAVE_FAILED, a = `why`) when the
@@ -458,8 +499,10 @@ export class Lwm2mClient implements EndpointHandler {
   private save(t: ObjectTable, why: number): boolean {
     const store = this.opts.store;
     if (!store) return true;
-    const n = t.serialize(this.persistBuf, 0);
-    if (n >= 0 && store.save(this.persistBuf, 0, n)) return true;
+    // (lowMemory: a buffer of the serialization's own length, for this save only.)
+    const kept = this.persistKept, buf = kept !== null ? kept : new Uint8Array(t.serializedLength());
+    const n = t.serialize(buf, 0);
+    if (n >= 0 && store.save(buf, 0, n)) return true;
     this.emit(Ev.SAVE_FAILED, why, 0);
     return false;
   }
@@ -1255,6 +1298,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.bsState = Bs.IDLE;
     this.bsTimeoutAt = Infinity;
     this.bsDeadline = Infinity;
+    this.dropStaging();
     this.emit(Ev.BOOTSTRAP_ROLLBACK, 0, 0);
   }
 
@@ -1280,6 +1324,7 @@ export class Lwm2mClient implements EndpointHandler {
     this.bsTimeoutAt = Infinity;
     this.bsDeadline = Infinity;
     this.bsAttempt = 0;
+    this.dropStaging();
     this.emit(Ev.BOOTSTRAP_FINISHED, this.bsMode, 0);
     const keepBs = this.bsPeer;
     this.startFresh();

@@ -190,8 +190,8 @@ export class FirmwareUpdate {
     if (st !== this.state && this.opts.now) setNumber(t, OBJ_FIRMWARE, 0, FwRes.LastStateChange, NONE, ValueType.Time, Math.floor(this.opts.now()));
     // During a bootstrap the staged copy becomes the live table at Finish: it gets the same values,
     // or Finish would bring back the state of when the bootstrap began.
-    const sg = this.c.staging;
-    if (this.c.bsFlag && sg.hasInstance(OBJ_FIRMWARE, 0)) {
+    const sg = this.c.bsFlag ? this.c.staging : null;
+    if (sg !== null && sg.hasInstance(OBJ_FIRMWARE, 0)) {
       setNumber(sg, OBJ_FIRMWARE, 0, FwRes.State, NONE, ValueType.Integer, st);
       setNumber(sg, OBJ_FIRMWARE, 0, FwRes.UpdateResult, NONE, ValueType.Integer, res);
     }

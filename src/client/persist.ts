@@ -110,7 +110,8 @@ export class SleepState {
   constructor(c: Lwm2mClient, slab: Slab, store: SleepStore) {
     this.store = store;
     const need = maxBytes(c);
-    this.buf = c.persistBuf.length >= need ? c.persistBuf : slab.u8(need);
+    const pb = c.persistBuf; // (lowMemory: a new one, then kept here)
+    this.buf = pb.length >= need ? pb : slab.u8(need);
     this.d = slab.f64(1);
     this.d8 = new Uint8Array(this.d.buffer, this.d.byteOffset, 8);
     this.map = slab.u8(c.nServers);
@@ -260,8 +261,9 @@ function getF(st: F64, b: Uint8Array, p: number): number {
 /** The digest of the configuration as the store keeps it (serialize() of the live table, into the
  *  client's configuration buffer): equal after a restart that read the same configuration back. */
 function configDigest(c: Lwm2mClient): number {
-  const n = c.table.serialize(c.persistBuf, 0);
-  return n < 0 ? 0 : crc32(c.persistBuf, 0, n);
+  const buf = c.persistBuf;
+  const n = c.table.serialize(buf, 0);
+  return n < 0 ? 0 : crc32(buf, 0, n);
 }
 
 // ------------------------------------------------------------------ writing (goOffline)

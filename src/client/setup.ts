@@ -48,6 +48,8 @@ export interface BoardOptions {
   /** Native AES, one provider per DTLS session (see ClientOptions.aes). */
   aes?: () => BlockCipherProvider;
   /** INSECURE development switch: serve any peer (see ClientOptions.acceptUnknownPeers). */
+  /** ClientOptions.lowMemory: the staging table and the configuration buffer made when used. */
+  lowMemory?: boolean;
   acceptUnknownPeers?: boolean;
   /** The HAL's firmware store: enables Firmware Update (object 5, kept by a Bootstrap-Delete of "/"). */
   firmware?: FirmwareStore;
@@ -88,6 +90,7 @@ export function createBoardClient(o: BoardOptions): Board {
     ...(o.queueMode === true ? { queueMode: true, queueDtls: o.queueDtls, ...(o.sleepStore ? { sleepStore: o.sleepStore } : {}) } : {}),
     // Only when on: a property costs the options object an XS slot on the device.
     ...(o.acceptUnknownPeers === true ? { acceptUnknownPeers: true } : {}),
+    ...(o.lowMemory === true ? { lowMemory: true } : {}),
   }, o.slab);
   const device = new DeviceObject(client.table, o.device ?? { manufacturer: 'lwm2m-mcu', model: 'host', serial: '0001', firmwareVersion: '0.1.0' }, o.hooks ?? {});
   const connectivity = new ConnectivityObject(client.table, o.connectivity ?? { ipAddresses: ['127.0.0.1'] });

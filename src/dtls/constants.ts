@@ -92,3 +92,17 @@ export const MAX_PSK = 64;
 /** RFC 6347 §4.2.4.1: initial retransmission timer 1 s, doubling, at most 60 s. */
 export const RETRANSMIT_INITIAL_MS = 1000;
 export const RETRANSMIT_MAX_MS = 60000;
+
+/** The longest ClientHello body we write: version, random, session id, cookie (RFC 6347 §4.2.1: up to
+ *  255 bytes), three suites, null compression, the connection_id extension. (Here, not in
+ *  handshake.ts: the workspace sizes its flight by it without loading the handshake code.) */
+export const CLIENT_HELLO_MAX = 2 + RANDOM_LEN + 1 + MAX_SESSION_ID + 1 + MAX_COOKIE + 2 + 3 * 2 + 2 + 7;
+
+/** Offsets in KeySchedule.b (src/dtls/keys.ts; one array: XS charges each typed array on top of its
+ *  bytes): the server random, the master secret, then the working bytes of one derivation at a time
+ *  (none outlives its call): the premaster secret in deriveMaster(), the key block from
+ *  deriveKeyBlock() until the caller installs and wipes it, the transcript digest in verifyData().
+ *  (Here: a session reads them without loading the key schedule's code.) */
+export const KS_SERVER_RANDOM = 0;
+export const KS_MASTER = KS_SERVER_RANDOM + RANDOM_LEN;
+export const KS_WORK = KS_MASTER + MASTER_SECRET_LEN;

@@ -8,9 +8,7 @@ import {
 import { copyBytes, copyRange, get16, get24, put16, put24 } from './bytes.js';
 import { Slab } from '../slab.js';
 
-/** The longest ClientHello body we write: version, random, session id, cookie (RFC 6347 §4.2.1: up to
- *  255 bytes), three suites, null compression, the connection_id extension. */
-export const CLIENT_HELLO_MAX = 2 + RANDOM_LEN + 1 + MAX_SESSION_ID + 1 + MAX_COOKIE + 2 + 3 * 2 + 2 + 7;
+export { CLIENT_HELLO_MAX } from './constants.js';
 
 /** Write a handshake header for an unfragmented message. */
 export function writeHandshakeHeader(b: Uint8Array, o: number, type: number, len: number, seq: number): void {

@@ -5,7 +5,7 @@ import { BufferedSha256 } from '../crypto/oneshot.js';
 import type { Sha256Provider } from '../crypto/provider.js';
 import { Slab } from '../slab.js';
 import { ascii, copyRange } from './bytes.js';
-import { MASTER_SECRET_LEN, RANDOM_LEN, VERIFY_DATA_LEN } from './constants.js';
+import { KS_MASTER, KS_SERVER_RANDOM, KS_WORK, MASTER_SECRET_LEN, RANDOM_LEN, VERIFY_DATA_LEN } from './constants.js';
 import { keyBlockLength } from './record.js';
 
 const MASTER_SECRET = ascii('master secret');
@@ -17,15 +17,7 @@ const EMPTY = new Uint8Array(0);
 /** The longest key block (RFC 5246 §6.3): CBC_SHA256's two MAC keys, two keys, two IVs. */
 const KEY_BLOCK_MAX = 2 * (32 + 16 + 16);
 
-/** Offsets in KeySchedule.b (one array: XS charges each typed array on top of its bytes). */
-export const KS_SERVER_RANDOM = 0;
-export const KS_MASTER = KS_SERVER_RANDOM + RANDOM_LEN;
-/**
- * Working bytes of one derivation at a time (none outlives its call): the premaster secret in
- * deriveMaster(), the key block from deriveKeyBlock() until the caller installs and wipes it, the
- * transcript digest in verifyData().
- */
-export const KS_WORK = KS_MASTER + MASTER_SECRET_LEN;
+export { KS_SERVER_RANDOM, KS_MASTER, KS_WORK } from './constants.js';
 
 export class KeySchedule {
   readonly prf: TlsPrf;

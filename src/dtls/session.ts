@@ -27,7 +27,7 @@ import type { BlockCipherProvider } from '../crypto/provider.js';
 import { Aes128 } from '../crypto/aes.js';
 import {
   AlertDescription, AlertLevel, CipherSuite, ContentType, DTLS12_MAJOR, DtlsError, DtlsResult, DtlsState,
-  HANDSHAKE_HEADER_LEN, HandshakeType, MASTER_SECRET_LEN, MAX_CID, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
+  HANDSHAKE_HEADER_LEN, HandshakeType, KS_MASTER, KS_SERVER_RANDOM, KS_WORK, MASTER_SECRET_LEN, MAX_CID, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID,
   RANDOM_LEN, RECORD_HEADER_LEN, RETRANSMIT_INITIAL_MS, RETRANSMIT_MAX_MS, VERIFY_DATA_LEN,
 } from './constants.js';
 import { copyBytes, copyRange, equalBytes, get16, get24, get48, put16, put24 } from './bytes.js';
@@ -39,7 +39,6 @@ import {
   writeClientHello, writeClientKeyExchange, writeHandshakeHeader,
 } from './handshake.js';
 import { DtlsWorkspace, WS_HV, WS_IDENTITY, WS_PSK, WS_SID } from './workspace.js';
-import { KS_MASTER, KS_SERVER_RANDOM, KS_WORK } from './keys.js';
 import { Slab } from '../slab.js';
 
 export { DtlsState, DtlsError, DtlsResult, CipherSuite } from './constants.js';
@@ -183,7 +182,7 @@ export class DtlsSession {
     this.write = new CipherState(w, wTag, 1, ws.record, sl, { bytes: this.keep, bytesAt: K_WRITE_KEY, words: this.fmeta, wordsAt: W_WRITE_MAC });
     this.read = new CipherState(r, r === w ? wTag : new KeyTag(), 2, ws.record, sl,
       { bytes: this.keep, bytesAt: K_READ_KEY, words: this.fmeta, wordsAt: W_READ_MAC });
-    this.fl = ws.flight;
+    this.fl = this.keep; // (no flight yet: start() points it at the workspace's)
   }
 
   /** The server's PSK identity hint bytes (pskHintLen of them): kept in the workspace, so valid until
@@ -199,18 +198,18 @@ export class DtlsSession {
     const ws = this.workspace;
     if (ws.owner !== null && ws.owner !== this) { this.waitingForWorkspace = true; return; }
     this.waitingForWorkspace = false;
-    ws.owner = this;
+    const hs = ws.acquire(this);
     this.clearConnection();
-    copyBytes(identity, 0, ws.b, WS_IDENTITY, identityLen); this.identityLen = identityLen;
-    copyBytes(psk, 0, ws.b, WS_PSK, pskLen); this.pskLen = pskLen;
+    copyBytes(identity, 0, hs.b, WS_IDENTITY, identityLen); this.identityLen = identityLen;
+    copyBytes(psk, 0, hs.b, WS_PSK, pskLen); this.pskLen = pskLen;
     this.error = DtlsError.None;
     this.hsSentDatagrams = 0; this.hsSentBytes = 0; this.hsRecvDatagrams = 0; this.hsRecvBytes = 0;
-    this.random(ws.keys.clientRandom, 0, RANDOM_LEN);
-    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, ws.b, WS_SID, this.resSidLen); this.sidLen = this.resSidLen; }
+    this.random(hs.keys.clientRandom, 0, RANDOM_LEN);
+    if (resume && this.hasResumption) { copyBytes(this.keep, K_SID, hs.b, WS_SID, this.resSidLen); this.sidLen = this.resSidLen; }
     else this.sidLen = 0;
     this.state = DtlsState.Handshaking;
     this.hs = Hs.WaitHello;
-    this.sendClientHello(now, ws.flight, 0, 0); // no cookie yet
+    this.sendClientHello(now, hs.flight, 0, 0); // no cookie yet
   }
 
   /** Feed one datagram from the peer (may hold several records). Returns the length of application data
@@ -387,7 +386,7 @@ export class DtlsSession {
 
   /** RFC 6347 §4.2.4: a repeat of the peer's last flight means ours was lost — send it again now. */
   private maybeRetransmit(seq: number, fragOff: number): void {
-    const next = this.workspace.owner === this ? this.workspace.reasm.next : this.rxNext;
+    const next = this.workspace.owner === this ? this.workspace.hs!.reasm.next : this.rxNext;
     if (seq === this.peerFlightLast && fragOff === 0 && this.flightCount > 0 && seq < next) {
       this.txNext = 0; this.txFragOff = 0;
     }
@@ -398,7 +397,7 @@ export class DtlsSession {
   private handshake(b: Uint8Array, o: number, len: number, epoch: number, now: number): void {
     const end = o + len;
     if (this.workspace.owner !== this) { this.lateHandshake(b, o, end); return; }
-    const reasm = this.workspace.reasm;
+    const reasm = this.workspace.hs!.reasm;
     while (o < end) {
       if (end - o < HANDSHAKE_HEADER_LEN) { this.droppedMalformed++; return; }
       const fl = get24(b, o + 9);
@@ -435,8 +434,7 @@ export class DtlsSession {
 
   /** Process the complete message in reassembly slot s (message_seq reasm.next). */
   private message(s: number, now: number): void {
-    const ws = this.workspace;
-    const ra = ws.reasm;
+    const ra = this.workspace.hs!.reasm;
     const type = ra.slotType(s), len = ra.slotLen(s), o = ra.slotOffset(s), b = ra.buf, seq = ra.next;
     switch (this.hs) {
       case Hs.WaitHello:
@@ -462,7 +460,7 @@ export class DtlsSession {
         if (type === HandshakeType.ServerKeyExchange && this.pskHintLen < 0) {
           this.addTranscript(type, len, seq, b, o);
           ra.advance();
-          const n = parsePskServerKeyExchange(b, o, len, ws.hint);
+          const n = parsePskServerKeyExchange(b, o, len, this.workspace.hint);
           if (n < 0) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
           this.pskHintLen = n;
           return;
@@ -494,7 +492,7 @@ export class DtlsSession {
   }
 
   private serverHello(b: Uint8Array, o: number, len: number, now: number): void {
-    const ws = this.workspace;
+    const ws = this.workspace.hs!;
     const sh = ws.sh;
     const r = parseServerHello(b, o, len, sh);
     if (r === -1) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
@@ -523,7 +521,7 @@ export class DtlsSession {
   }
 
   private installKeys(): void {
-    const keys = this.workspace.keys;
+    const keys = this.workspace.hs!.keys;
     keys.deriveKeyBlock(this.cipherSuite);
     this.write.install(this.cipherSuite, keys.b, KS_WORK, true);
     this.read.install(this.cipherSuite, keys.b, KS_WORK, false);
@@ -532,7 +530,7 @@ export class DtlsSession {
 
   /** After ServerHelloDone: ClientKeyExchange, ChangeCipherSpec, Finished (flight 5). */
   private clientFinishedFlight(now: number): void {
-    const ws = this.workspace;
+    const ws = this.workspace.hs!;
     ws.keys.deriveMaster(ws.b, WS_PSK, this.pskLen);
     ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK); // not needed again: start() is given the key for every handshake
     this.installKeys();
@@ -550,7 +548,7 @@ export class DtlsSession {
 
   private serverFinished(b: Uint8Array, o: number, len: number, seq: number): void {
     if (len !== VERIFY_DATA_LEN) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
-    const ws = this.workspace;
+    const ws = this.workspace.hs!;
     ws.keys.verifyData(false, ws.b, WS_HV + HANDSHAKE_HEADER_LEN);
     if (!equalBytes(ws.b, WS_HV + HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
     this.addTranscript(HandshakeType.Finished, len, seq, b, o);
@@ -578,7 +576,7 @@ export class DtlsSession {
   }
 
   private sendClientHello(now: number, cookie: Uint8Array, cookieOff: number, cookieLen: number): void {
-    const ws = this.workspace;
+    const ws = this.workspace.hs!;
     ws.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
     this.flightReset();
     const at = this.beginMessage();
@@ -595,7 +593,7 @@ export class DtlsSession {
   private beginMessage(): number { return this.flightEnd; }
 
   private endMessage(type: number, at: number, bodyLen: number, kind: number): void {
-    const ws = this.workspace;
+    const ws = this.workspace.hs!;
     writeHandshakeHeader(ws.flight, at, type, bodyLen, this.msgSeq++);
     const m = this.fmeta, i = 3 * this.flightCount++;
     m[i] = at; m[i + 1] = HANDSHAKE_HEADER_LEN + bodyLen; m[i + 2] = kind;
@@ -609,9 +607,9 @@ export class DtlsSession {
   }
 
   private addTranscript(type: number, len: number, seq: number, b: Uint8Array, o: number): void {
-    const h = this.workspace.b, at = WS_HV;
+    const st = this.workspace.hs!, h = st.b, at = WS_HV;
     h[at] = type; put24(h, at + 1, len); put16(h, at + 4, seq); put24(h, at + 6, 0); put24(h, at + 9, len);
-    this.workspace.keys.transcript.update(h, at, HANDSHAKE_HEADER_LEN).update(b, o, len);
+    st.keys.transcript.update(h, at, HANDSHAKE_HEADER_LEN).update(b, o, len);
   }
 
   /** Pack as much of the flight as fits into one datagram, fragmenting a message that does not. */
@@ -705,26 +703,26 @@ export class DtlsSession {
    * moves into `keep`; the workspace's secrets are wiped.
    */
   private release(): void {
-    const ws = this.workspace;
+    const ws = this.workspace, st = ws.hs!;
     if (ws.owner !== this) return;
-    this.rxNext = ws.reasm.next;
+    this.rxNext = st.reasm.next;
     if (this.flightCount > 0 && this.state === DtlsState.Connected) {
       // The only flight that outlives the handshake: [CCS, Finished] (resumed).
       const m = this.fmeta;
       for (let i = 0; i < this.flightCount; i++) {
         if (m[3 * i + 2] !== Fl.Ccs) {
-          copyBytes(ws.flight, m[3 * i], this.keep, K_FIN, m[3 * i + 1]);
+          copyBytes(st.flight, m[3 * i], this.keep, K_FIN, m[3 * i + 1]);
           m[3 * i] = K_FIN;
         }
       }
-      this.fl = this.keep;
     } else {
       this.flightCount = 0;
     }
-    ws.keys.wipe();
-    ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK);
-    ws.owner = null;
-    ws.ownerDeadline = Infinity;
+    // (Nothing of the workspace's handshake state stays referenced: a transient one is dropped.)
+    this.fl = this.keep;
+    st.keys.wipe();
+    st.b.fill(0, WS_PSK, WS_PSK + MAX_PSK);
+    ws.release();
   }
 
   /** Clear everything of the current connection (keeps resumption data and counters). */
@@ -733,10 +731,11 @@ export class DtlsSession {
     this.write.clear(); this.read.clear();
     const ws = this.workspace;
     if (ws.owner === this) {
-      ws.keys.wipe();
-      ws.keys.transcript.init();
-      ws.reasm.reset(0);
-      this.fl = ws.flight;
+      const st = ws.hs!;
+      st.keys.wipe();
+      st.keys.transcript.init();
+      st.reasm.reset(0);
+      this.fl = st.flight;
     }
     this.readEpoch = 0;
     this.sendSeq0 = 0; this.sendSeq1 = 0;

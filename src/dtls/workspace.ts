@@ -6,10 +6,12 @@
 // (DtlsSession documents the protocol). The datagram scratch and the record-protection scratch are
 // used only within one call, so every session sharing the workspace uses them, also while another
 // session holds the handshake state.
-// Allocation-free after construction.
-import { HANDSHAKE_HEADER_LEN, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID, VERIFY_DATA_LEN } from './constants.js';
-import { KeySchedule } from './keys.js';
-import { CLIENT_HELLO_MAX, Reassembler, ServerHelloRecord } from './handshake.js';
+// The handshake state itself (src/dtls/hs-state.ts) is made with the workspace and kept: allocation-free
+// after construction. A transient workspace (the `transient` callback: a device with little memory,
+// the Espruino builds) makes it when a handshake acquires the workspace and drops it when the
+// handshake ends — the handshake then allocates, the connected and idle client holds none of it.
+import { CLIENT_HELLO_MAX, HANDSHAKE_HEADER_LEN, MAX_PSK, MAX_PSK_IDENTITY, MAX_SESSION_ID, VERIFY_DATA_LEN } from './constants.js';
+import { HandshakeState } from './hs-state.js';
 import { RecordScratch } from './record.js';
 import { Slab } from '../slab.js';
 import type { Sha256Provider } from '../crypto/provider.js';
@@ -50,21 +52,16 @@ export const WS_SID = 0;
 export const WS_HV = WS_SID + MAX_SESSION_ID;
 export const WS_IDENTITY = WS_HV + HANDSHAKE_HEADER_LEN + VERIFY_DATA_LEN;
 export const WS_PSK = WS_IDENTITY + MAX_PSK_IDENTITY;
-const WS_LEN = WS_PSK + MAX_PSK;
+export const WS_LEN = WS_PSK + MAX_PSK;
 
 export class DtlsWorkspace {
   /** The session whose handshake runs now (null when free). */
   owner: object | null = null;
   /** When the owner's handshake next needs a poll() (its retransmission deadline); Infinity when free. */
   ownerDeadline = Infinity;
-
-  readonly keys: KeySchedule;
-  readonly sh = new ServerHelloRecord();
-  readonly reasm: Reassembler;
-  readonly flight: Uint8Array;
-  /** The offered session id, then the server's (WS_SID); a handshake header and verify_data (WS_HV);
-   *  the copies of the PSK identity (WS_IDENTITY) and key (WS_PSK). */
-  readonly b: Uint8Array;
+  /** The handshake state: while a session owns the workspace always; between handshakes only if
+   *  the workspace is not transient. */
+  hs: HandshakeState | null = null;
   /** The server's PSK identity hint of the last handshake run in this workspace. */
   readonly hint: Uint8Array;
 
@@ -76,19 +73,23 @@ export class DtlsWorkspace {
    */
   readonly scratch: Uint8Array;
   readonly record: RecordScratch;
+  private readonly sha256: Sha256Provider | undefined;
+  private readonly transient: (() => void) | undefined;
 
   /**
    * @param maxDatagram the largest maxDatagram of the sessions that will share this workspace.
    * @param slab where the arrays come from (the sessions sharing the workspace default to it too).
    * @param sha256 a native one-shot SHA-256 for the handshake's transcript and PRF (the transcript is
    *               then kept, TRANSCRIPT_MAX bytes); default: the portable SHA-256.
+   * @param transient when given, the handshake state is made (in a slab of its own) when a session
+   *               acquires the workspace and dropped when it releases it, and then this is called
+   *               (Espruino: the handshake's code is given back). Default: made now and kept.
    */
-  constructor(readonly maxDatagram: number, readonly slab: Slab = new Slab(), sha256?: Sha256Provider) {
+  constructor(readonly maxDatagram: number, readonly slab: Slab = new Slab(), sha256?: Sha256Provider, transient?: () => void) {
     if (!(maxDatagram >= 128)) throw new RangeError('DtlsWorkspace: maxDatagram must be at least 128 bytes');
-    this.keys = new KeySchedule(MAX_PSK, slab, sha256, TRANSCRIPT_MAX);
-    this.reasm = new Reassembler(REASSEMBLY_SLOTS, REASSEMBLY_CAP, slab);
-    this.flight = slab.u8(FLIGHT_CAP);
-    this.b = slab.u8(WS_LEN);
+    this.sha256 = sha256;
+    this.transient = transient;
+    if (transient === undefined) this.hs = new HandshakeState(slab, sha256);
     this.hint = slab.u8(HINT_CAP);
     this.scratch = slab.u8(maxDatagram);
     this.record = new RecordScratch(slab);
@@ -96,4 +97,20 @@ export class DtlsWorkspace {
 
   /** True while a session's handshake holds the workspace. */
   get busy(): boolean { return this.owner !== null; }
+
+  /** A session's handshake takes the workspace (free, or already its own): the handshake state. */
+  acquire(owner: object): HandshakeState {
+    this.owner = owner;
+    let hs = this.hs;
+    if (hs === null) { hs = new HandshakeState(new Slab(), this.sha256); this.hs = hs; }
+    return hs;
+  }
+
+  /** The owner's handshake is over (its secrets already wiped): the workspace is free; a transient
+   *  one drops its handshake state. */
+  release(): void {
+    this.owner = null;
+    this.ownerDeadline = Infinity;
+    if (this.transient !== undefined && this.hs !== null) { this.hs = null; this.transient(); }
+  }
 }

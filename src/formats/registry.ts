@@ -8,7 +8,8 @@ import { PlainTextDecoder, PlainTextEncoder } from './text.js';
 import { OpaqueDecoder, OpaqueEncoder } from './opaque.js';
 import { TlvDecoder, TlvEncoder } from './tlv.js';
 import { SenmlJsonDecoder, SenmlJsonEncoder } from './senml-json.js';
-import { SenmlCborDecoder, SenmlCborEncoder } from './senml-cbor.js';
+import { SenmlCborEncoder } from './senml-cbor.js';
+import { SenmlCborDecoder } from './senml-cbor-dec.js';
 import { Lwm2mCborDecoder, Lwm2mCborEncoder } from './lwm2m-cbor.js';
 
 /** One encoder and decoder per format, each created the first time its format is used (a device

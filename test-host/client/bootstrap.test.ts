@@ -360,4 +360,39 @@ test('server URIs with host names: localhost, and names the HAL resolves (resolv
   assert.is(w.bs.requests.filter((r) => r.path === '/bs').length, 2, 'then a new Bootstrap-Request');
 });
 
+// ClientOptions.lowMemory (the Espruino platforms): the staging table exists only while a bootstrap
+// runs, and the configuration is still stored at Finish (a buffer of its own length per save).
+test('lowMemory: the staging table is made when the bootstrap begins and dropped at Finish; the configuration is stored and registers', () => {
+  const store = new MemStore();
+  const w = world(31, {}, { bootstrap: { uri: BS_URI }, lowMemory: true, store });
+  const c = w.board.client as unknown as { stagingTable: unknown; persistKept: unknown; bsFlag: boolean };
+  assert.is(c.persistKept, null, 'no configuration buffer kept');
+  assert.is(c.stagingTable, null, 'no staging table before the bootstrap');
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 100_000 });
+  w.net.run({ until: w.net.now + 20_000 });
+  assert.ok(c.bsFlag && c.stagingTable !== null, 'a staging table while bootstrapping');
+  provision(w);
+  assert.is(c.stagingTable, null, 'dropped at Finish');
+  w.net.run({ done: () => registered(w), until: w.net.now + 300_000 });
+  assert.ok(registered(w));
+  // What was stored is the bootstrapped configuration: a client made on the same store loads it.
+  const again = world(32, {}, { lowMemory: true, store });
+  again.board.client.start(0);
+  again.net.run({ done: () => registered(again), until: 300_000 });
+  assert.ok(again.events.some((e) => e.e === Ev.LOADED && e.a === 1), 'loaded from the store');
+  assert.ok(registered(again), 'registers with the stored server account');
+});
+
+test('lowMemory: a bootstrap rolled back (no Finish) drops its staging table', () => {
+  const w = world(33, {}, { bootstrap: { uri: BS_URI }, lowMemory: true });
+  const c = w.board.client as unknown as { stagingTable: unknown; bsFlag: boolean };
+  w.board.client.start(0);
+  w.net.run({ done: () => w.bs.requests.some((r) => r.path === '/bs'), until: 100_000 });
+  assert.ok(c.bsFlag && c.stagingTable !== null);
+  w.board.client.rollback(); // (what the inactivity timeout and a failed attempt call)
+  assert.not.ok(c.bsFlag);
+  assert.is(c.stagingTable, null);
+});
+
 test.run();

@@ -96,4 +96,63 @@ test('endpoint, timers only: when the holder times out, the waiting channel is w
   assert.ok(polls < 100);
 });
 
+
+// A transient workspace (ClientOptions.transientHandshake, the Espruino platforms): the handshake
+// state exists only while a handshake holds the workspace; at its end (Connected or failed) it is
+// dropped and the callback runs (Espruino then gives the handshake's code back).
+function transientRun(keys: Buffer[], done?: (r: { sessions: DtlsSession[]; released: number }) => boolean): { ws: DtlsWorkspace; sessions: DtlsSession[]; servers: TestDtlsServer[]; released: number; heldState: number; failures: number } {
+  const cfg = makeConfig({ maxDatagram: 576 });
+  const app = new ResourceApp(cfg, 7);
+  const run = { ws: null as unknown as DtlsWorkspace, sessions: [] as DtlsSession[], servers: [] as TestDtlsServer[], released: 0, heldState: 0 };
+  const ws = new DtlsWorkspace(cfg.maxDatagram, undefined, undefined, () => { run.released++; });
+  run.ws = ws;
+  assert.is(ws.hs, null, 'no handshake state before a handshake');
+  const addrs = keys.map((_, k) => { const a = new PeerAddress(); parseAddress('127.0.0.1', 5884 + k, a); return a; });
+  keys.forEach((key, k) => {
+    run.sessions.push(new DtlsSession(cfg.maxDatagram, seededRandom(70 + k), undefined, undefined, ws));
+    run.servers.push(new TestDtlsServer({ psk: new Map([[ID.toString(), PSK]]), hint: null, cookie: true, echo: false }));
+    const peer = app.ep.peerIndex(addrs[k], true);
+    assert.is(app.ep.setSecurity(peer, run.sessions[k], ID, 0, ID.length, key, 0, key.length), 0);
+    assert.ok(app.request(peer, Code.GET, '/t' + k, k + 1) >= 0);
+  });
+  const out = new Uint8Array(cfg.maxDatagram);
+  const over = () => (done ? done(run) : run.sessions.every((s) => s.state === DtlsState.Connected));
+  for (let step = 0, now = 0; step < 6000 && !over(); step++, now += 50) { // (a failure: after the retransmissions, ~63 s)
+    app.ep.poll(now);
+    if (ws.hs !== null) { run.heldState++; assert.ok(ws.busy, 'a state only while a session holds the workspace'); }
+    let n;
+    while ((n = app.ep.transmit(out, 0)) > 0) run.servers[addrs.findIndex((a) => a.port === app.ep.txPeer.port)].receive(Buffer.from(out.subarray(0, n)), now);
+    run.servers.forEach((srv, k) => { srv.poll(now); for (const d of srv.transmit()) app.ep.receive(d, 0, d.length, addrs[k], now); });
+  }
+  return { ...run, failures: app.failures.length };
+}
+
+test('transient workspace: the handshake state is made for each handshake and dropped when it ends (two sessions in turn); the callback runs each time', () => {
+  const r = transientRun([PSK, PSK]);
+  for (const s of r.sessions) assert.is(s.state, DtlsState.Connected);
+  assert.ok(r.heldState > 0, 'the state existed during the handshakes');
+  assert.is(r.ws.hs, null, 'dropped once both are connected');
+  assert.is(r.released, 2, 'once per handshake');
+  assert.not.ok(r.ws.busy);
+});
+
+test('transient workspace: a failed handshake (a key the server does not know) drops the state too', () => {
+  // (The endpoint gives a failed session up: it is no longer handshaking, its error kept.)
+  const r = transientRun([Buffer.from('ffffffffffffffffffffffffffffffff', 'hex')], (x) => x.released > 0 && x.sessions[0].state !== DtlsState.Handshaking);
+  assert.not.equal(r.sessions[0].state, DtlsState.Connected);
+  assert.ok(r.failures > 0, 'the endpoint saw the handshake fail');
+  assert.is(r.ws.hs, null);
+  assert.is(r.released, 1);
+});
+
+test('kept workspace (the default): one handshake state, made with the workspace, kept after the handshake', () => {
+  const ws = new DtlsWorkspace(576);
+  const hs = ws.hs;
+  assert.ok(hs !== null);
+  assert.is(ws.acquire({}), hs, 'the same state for every handshake');
+  ws.release();
+  assert.is(ws.hs, hs, 'kept');
+  assert.not.ok(ws.busy);
+});
+
 test.run();

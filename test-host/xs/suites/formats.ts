@@ -3,7 +3,8 @@
 // under V8; the record lists and bytes must be identical. (test-host/formats/ checks them against
 // the vectors' expected values under V8; equality here carries that to XS.)
 import { TlvDecoder, TlvEncoder } from '../../../src/formats/tlv.js';
-import { SenmlCborDecoder, SenmlCborEncoder } from '../../../src/formats/senml-cbor.js';
+import { SenmlCborEncoder } from '../../../src/formats/senml-cbor.js';
+import { SenmlCborDecoder } from '../../../src/formats/senml-cbor-dec.js';
 import { SenmlJsonDecoder, SenmlJsonEncoder } from '../../../src/formats/senml-json.js';
 import type { PayloadDecoder, PayloadEncoder } from '../../../src/formats/codec.js';
 import { DataRecord } from '../../../src/model/record.js';
