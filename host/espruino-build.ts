@@ -43,13 +43,20 @@ export interface EspruinoBuildOptions {
    *  of one becomes an object of getters, one per name the importer uses (the payload codecs a
    *  board's servers may never ask for: variables only when a server does). */
   lazy?: string[];
-  /** Lazy modules whose code may be given back, with the modules only they load (releasableSet()):
-   *  the loader keeps their factories, and the global LWM2M_RELEASE() drops those loaded so far
-   *  from its cache (the next use loads them afresh), so that Espruino frees their variables once
-   *  nothing else holds their functions or objects. The caller must hold none: hal/espruino/main.ts
-   *  calls it after Bootstrap-Finish, when the client holds nothing of the bootstrap code, having
-   *  dropped the codecs built for the bootstrap server's payloads from the registry. */
-  releasable?: string[];
+  /** Lazy modules whose code may be given back, by group (a one-letter name), with the modules only
+   *  they load (releasableSet()): the loader keeps their factories, and the global
+   *  LWM2M_RELEASE(group) drops the group's modules loaded so far from its cache (the next use loads
+   *  them afresh; no group: every group), so that Espruino frees their variables once nothing else
+   *  holds their functions or objects. The caller must hold none. Group b (bootstrap): after
+   *  Bootstrap-Finish, when the client holds nothing of the bootstrap code, the codecs built for the
+   *  bootstrap server's payloads dropped from the registry first (hal/espruino/main.ts, index.ts).
+   *  Group h (the DTLS handshake): when a transient DtlsWorkspace drops its handshake state
+   *  (ClientOptions.transientHandshake). A module that two groups load is released by neither. */
+  releasable?: Record<string, string[]>;
+  /** Lazy modules left out of this build (a feature its settings leave out: the Storage the code
+   *  takes is the board's), with the modules only they import: loading one throws an Error that
+   *  names it. */
+  omit?: string[];
   /** Also shorten property names (esbuild mangleProps) except those of the engine's built-ins,
    *  Espruino's API, the settings and Config keys (reservedProps()): a property name of more than
    *  4 characters costs Espruino a variable more per object that holds it. The device bundle does;
@@ -181,13 +188,33 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     return seen.has(to);
   };
   const lazy = new Set((opts.lazy ?? []).map(abs));
-  const releasable = new Set((opts.releasable ?? []).map(abs));
+  const groups = Object.entries(opts.releasable ?? {}).map(([g, fs]) => {
+    if (!/^[a-z]$/.test(g)) throw new Error('releasable: a group is one lower-case letter, not "' + g + '"');
+    return [g, new Set(fs.map(abs))] as [string, Set<string>];
+  });
+  const releasable = new Set(groups.flatMap(([, fs]) => [...fs]));
   for (const f of releasable) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': a releasable module must be lazy');
+  const omit = new Set((opts.omit ?? []).map(abs));
+  for (const f of omit) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': an omitted module must be lazy');
+  // The modules the build keeps: those the entry imports (type-only imports counted) other than
+  // through an omitted one.
+  const live = new Set<string>();
+  for (const todo = [entry]; todo.length;) {
+    const f = todo.pop()!;
+    if (live.has(f) || omit.has(f)) continue;
+    live.add(f);
+    for (const g of resolved.get(f)?.values() ?? []) todo.push(g);
+  }
   const eager = new Map<string, Set<string>>(); // module → the modules it requires when it loads
   // 2. + 3. + 4. per module.
   const privateNames = new Map<string, string>();
   const factories: string[] = [];
   for (const file of files) {
+    if (!live.has(file)) {
+      // (Never loaded: an omitted module's factory says so; one only it imports is no factory.)
+      factories.push(omit.has(file) ? 'function(){throw new Error(' + JSON.stringify(relative(REPO, file) + ': not in this build') + ')}' : '0');
+      continue;
+    }
     let js = renamePrivateNames(out.get(file)!, privateNames, file);
     js = ts.transpileModule(js, {
       compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, downlevelIteration: true, noEmitHelpers: true, removeComments: true, newLine: ts.NewLineKind.LineFeed },
@@ -196,9 +223,9 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy, eager, (target) => !reaches(target, file));
     factories.push('function(exports,require){' + js + '\n}');
   }
-  const released = releasableSet(files[0], eager, lazy, releasable);
+  const released = releasableGroups(files[0], eager, lazy, groups);
   let lazyBytes = 0;
-  files.forEach((f, i) => { if (lazy.has(f)) lazyBytes += factories[i].length; });
+  files.forEach((f, i) => { if (lazy.has(f) || !live.has(f)) lazyBytes += factories[i].length; });
   const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
   const globals = Object.entries(opts.globals ?? {}).map(([k, v]) => 'var ' + k + '=' + JSON.stringify(v) + ';').join('\n');
   // The loader: module i runs once, on its first require; its factory is dropped afterwards (on
@@ -208,14 +235,14 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
   const run = opts.traceModules
     ? 'var u=process.memory().usage,t=getTime();f(m,r);t=getTime()-t;print("@mod "+i+" "+u+" "+process.memory().usage+" "+Math.round(t*1e6));'
     : 'f(m,r);';
-  // Releasable modules (opts.releasable, releasableSet()): K lists their numbers; one of them keeps
-  // its factory when it loads and goes into L, which LWM2M_RELEASE() empties from C.
-  // (The trailing '#': Espruino's own indexOf matches a needle that runs past the end, and a needle
-  // ",n," would match a final ","; the prelude fixes indexOf, the loader does not rely on it.)
-  const K = ',' + [...released].map((f) => index.get(f)).sort((x, y) => x! - y!).join(',') + ',#';
+  // Releasable modules (opts.releasable, releasableGroups()): K lists them as ",number:group"; one of
+  // them keeps its factory when it loads and goes into L with its group, which LWM2M_RELEASE(g)
+  // empties from C. (The trailing '#': Espruino's own indexOf matches a needle that runs past the
+  // end; the prelude fixes indexOf, the loader does not rely on it.)
+  const K = ',' + [...released].map(([f, g]) => [index.get(f)!, g] as [number, string]).sort((x, y) => x[0] - y[0]).map(([i, g]) => i + ':' + g).join(',') + ',#';
   const loader = '(function(){var M=[' + factories.join(',\n') + '],C=[],K="' + K + '",L=[];\n' +
-    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i];if(K.indexOf(","+i+",")>=0)L.push(i);else M[i]=0;' + run + 'return m}\n' +
-    'LWM2M_RELEASE=function(){var n=L.length;while(L.length)C[L.pop()]=0;return n};\n' +
+    'function r(i){if(typeof i!=="number")return require(i);var m=C[i];if(m)return m;m=C[i]={};var f=M[i],j=K.indexOf(","+i+":");if(j>=0)L.push(i,K.charAt(j+2+(""+i).length));else M[i]=0;' + run + 'return m}\n' +
+    'LWM2M_RELEASE=function(g){var n=0,k=0;while(k<L.length)if(!g||L[k+1]===g){C[L[k]]=0;L.splice(k,2);n++}else k+=2;return n};\n' +
     'r(0)})();\n';
   let code = prelude + '\n' + (opts.prologue ?? '') + '\n' + globals + '\n' + loader + (opts.epilogue ?? '');
   const bytes = code.length;
@@ -310,17 +337,28 @@ function applyEdits(src: string, edits: [number, number, string][]): string {
 }
 
 /** require("./x.js") → require(n); drops the __esModule marker and `exports.a = … = void 0;`. */
-/** The modules that may be released: those the releasable ones load (eagerly, transitively) and no
- *  other module does — neither the entry's nor another lazy module's — so only a releasable module's
- *  first use ever loads them, and after a release nothing but a reload holds them. */
-function releasableSet(entry: string, eager: Map<string, Set<string>>, lazy: Set<string>, releasable: Set<string>): Set<string> {
+/** The modules that may be released, with their group: those a group's releasable modules load
+ *  (eagerly, transitively) and no other module does — neither the entry's nor another lazy module's
+ *  nor another group's — so only the group's first use ever loads them, and after a release nothing
+ *  but a reload holds them. */
+function releasableGroups(entry: string, eager: Map<string, Set<string>>, lazy: Set<string>, groups: [string, Set<string>][]): Map<string, string> {
   const reach = (roots: string[]): Set<string> => {
     const seen = new Set<string>(), todo = [...roots];
     while (todo.length) { const f = todo.pop()!; if (seen.has(f)) continue; seen.add(f); for (const g of eager.get(f) ?? []) todo.push(g); }
     return seen;
   };
-  const kept = reach([entry, ...[...lazy].filter((f) => !releasable.has(f))]);
-  return new Set([...reach([...releasable])].filter((f) => !kept.has(f)));
+  const all = new Set(groups.flatMap(([, fs]) => [...fs]));
+  const kept = reach([entry, ...[...lazy].filter((f) => !all.has(f))]);
+  const out = new Map<string, string>(), twice = new Set<string>();
+  for (const [g, fs] of groups) {
+    for (const f of reach([...fs])) {
+      if (kept.has(f)) continue;
+      if (out.has(f) && out.get(f) !== g) twice.add(f);
+      out.set(f, g);
+    }
+  }
+  for (const f of twice) out.delete(f);
+  return out;
 }
 
 function rewriteRequires(js: string, file: string, specs: Map<string, string>, index: Map<string, number>, lazy: Set<string>, eager: Map<string, Set<string>>,
@@ -630,34 +668,40 @@ export function stripDefs(text: string): string {
   return out.replace(/(\{ id: \d+, type: [^}]*?), multiple: false/g, '$1');
 }
 
+/** The payload formats loaded on first use only (not given back): TLV, plain text and opaque when a
+ *  server first reads or writes in them, the CoRE Link Format at the first Register or Discover —
+ *  so that a bootstrap server writing SenML CBOR (the LwM2M 1.1 servers' choice) meets a client
+ *  that has not loaded them (~700 variables at the bootstrap's peak). */
+export const LAZY_FORMATS = ['src/formats/tlv.ts', 'src/formats/text.ts', 'src/formats/opaque.ts', 'src/formats/link.ts'];
+
+/** What the device bundle and an app's bundle give back (releasable: LWM2M_RELEASE(group)). b: after
+ *  Bootstrap-Finish, the bootstrap code and the codecs the bootstrap server's payloads loaded (a
+ *  bootstrapped board then keeps as many variables free as a factory-configured one); h: the DTLS
+ *  handshake's code (the handshake messages, the key schedule, the PRF: ~500 variables) when the
+ *  transient workspace drops its state (~4 KB, ~350 variables) at the end of a handshake — a
+ *  connected or idle client holds neither (the next handshake loads and makes them again). */
+export const RELEASABLE: Record<string, string[]> = {
+  b: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/senml-cbor-dec.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/objects/consistency.ts', 'src/formats/base64.ts'],
+  h: ['src/dtls/hs-state.ts', 'src/dtls/handshake.ts'],
+};
+
 /** The device bundle: hal/espruino/main.ts with the board's sizes and the settings baked in. */
 export async function buildDeviceBundle(settingsText = '', board = 'espruino-esp32', minify = true, traceModules = false): Promise<EspruinoBundle> {
   const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
   const settings: Record<string, unknown> = { lwm2mEndpoint: 'lwm2m-mcu-' + board, lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
   // Object 5 when the settings ask for it (lwm2mFirmware=1) or the board gives it (config.json "firmware").
   if (settings.lwm2mFirmware === undefined && cfg.firmware) settings.lwm2mFirmware = 1;
-  const objects: number[] = settings.lwm2mFirmware ? [...cfg.objects, 5] : cfg.objects;
   const version = String(settings.lwm2mFirmwareVersion ?? '0.1.0');
   if (!/^[\x21-\x7e]{1,32}$/.test(version)) throw new Error('lwm2mFirmwareVersion: 1…32 printable characters');
   settings.lwm2mFirmwareVersion = version;
-  // LWM2M_T0: when the bundle started to run (the prelude before it only defines helpers), for the
-  // log line at registration ("registered, N ms after start").
-  const b = await buildEspruino({ entry: 'hal/espruino/main.ts', globals: { LWM2M_SETTINGS: settings }, minify, traceModules, prologue: 'var LWM2M_T0=getTime();',
-    sourceTransforms: { 'src/objects/defs.generated.ts': trimDefs(objects) },
-    // Firmware Update (object 5, and its Storage store) is loaded only when the board has it.
-    // Bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check, smartcard
-    // provisioning) only when the client bootstraps; base64 only for an opaque value in plain text.
-    // The portable AES (src/crypto/aes.ts, its tables built at load) only if something constructs
-    // one: the HAL gives every DTLS session Espruino's native AES (hal/espruino/aes.ts).
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts'],
-    // Queue Mode (src/client/queue.ts, and its deep-sleep state src/client/persist.ts) only when the
-    // client is built with queueMode (lwm2mQueueMode=1).
-    // After Bootstrap-Finish (hal/espruino/main.ts) the bootstrap code and the codecs the bootstrap
-    // server's payloads loaded go back to the application: a bootstrapped board keeps as many
-    // variables free as a factory-configured one.
-    releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
-    mangleProps: true });
+  // The device app is written on the public API as any app is (its imports from './index.js', the
+  // Espruino entry): built the same way. LWM2M_T0: when the bundle started to run (the prelude
+  // before it only defines helpers), for the log line at registration ("registered, N ms after start").
+  // Firmware Update and Queue Mode are build settings (baked in, not read from lwm2m.json): their
+  // code is in the bundle only then (~12 KB and ~15 KB of the Storage the board has).
+  const omit = [...(settings.lwm2mFirmware ? [] : ['src/client/firmware.ts', 'hal/espruino/firmware.ts']),
+    ...(settings.lwm2mQueueMode ? [] : ['src/client/queue.ts', 'src/client/persist.ts'])];
+  const b = await apiBundle(join(REPO, 'hal', 'espruino', 'main.ts'), settings, cfg, { minify, traceModules, prologue: 'var LWM2M_T0=getTime();', firmware: !!settings.lwm2mFirmware, omit });
   // The first line names the version (hal/espruino/firmware.ts reads it: the bundle is also the
   // Firmware Update image of a board with object 5).
   b.code = '// lwm2m-mcu version=' + version + '\n' + b.code;
@@ -680,16 +724,12 @@ export const VARS_PER_BYTE = 0.0588;
 
 export interface AppBuild { code: string; modules: string[]; bytes: number; lazyShare: number; estimate: number; budget: number; pieces: [string, string][] }
 
-/** An application's bundle: APP (.ts or .js) with the library (its 'lwm2m-mcu' is hal/espruino/index.ts),
- *  the board's sizes and the settings baked in (LWM2M_SETTINGS), the code split into Storage pieces. */
-export async function buildUserApp(app: string, settingsText = '', board = 'espruino-esp32', traceModules = false): Promise<AppBuild> {
-  const file = resolve(app);
-  if (!existsSync(file)) throw new EspruinoBuildError(app + ': no such file');
-  if (!/\.(ts|js)$/.test(file)) throw new EspruinoBuildError(app + ': give the application\'s .ts or .js file');
-  const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
-  const settings: Record<string, unknown> = { lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
+/** An app on the public API (a user's, or the board's own hal/espruino/main.ts, which imports
+ *  from './index.js'), with the library, the board's sizes and the settings baked in. */
+async function apiBundle(file: string, settings: Record<string, unknown>, cfg: { objects: number[] },
+  opts: { minify?: boolean; traceModules?: boolean; prologue?: string; firmware?: boolean; omit?: string[] }): Promise<EspruinoBundle> {
   const appDir = dirname(file);
-  const used = importedNames(file);
+  const used = importedNames(file, ['lwm2m-mcu', './index.js']);
   // Only the ready objects the app imports (and their base classes): each other one would cost
   // its class and its registry definition (tsc then drops the unused definition imports).
   // (Espruino's Object.defineProperties takes no function: the classes' cosmetic names go.)
@@ -698,12 +738,12 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
   // The core's objects (0…4, and 5 with firmware) and the registry objects the kept ready classes
   // use: the definitions in src/objects/defs.generated.ts the app needs (the board's own list names
   // the device app's objects, 3303 among them, which an app may not use).
-  const objects = [...new Set([...cfg.objects.filter((o: number) => o <= 5), ...[...readyText.matchAll(/\bOBJ_(\d+)\b/g)].map((m) => Number(m[1]))])];
-  const b = await buildEspruino({
-    entry: file, globals: { LWM2M_SETTINGS: settings }, traceModules, aliases: { 'lwm2m-mcu': 'hal/espruino/index.ts' },
+  const objects = [...new Set([...cfg.objects.filter((o: number) => o <= 4), ...(opts.firmware ? [5] : []), ...[...readyText.matchAll(/\bOBJ_(\d+)\b/g)].map((m) => Number(m[1]))])];
+  return buildEspruino({
+    entry: file, globals: { LWM2M_SETTINGS: settings }, traceModules: opts.traceModules, minify: opts.minify, aliases: { 'lwm2m-mcu': 'hal/espruino/index.ts' },
     // tsc's helper for `export *` (hal/espruino/index.ts re-exports the API): the modules are
     // loaded before it runs, so copying the values is enough.
-    prologue: 'var __exportStar=function(m,e){for(var p in m)if(p!=="default"&&!Object.prototype.hasOwnProperty.call(e,p))e[p]=m[p];};',
+    prologue: (opts.prologue ?? '') + 'var __exportStar=function(m,e){for(var p in m)if(p!=="default"&&!Object.prototype.hasOwnProperty.call(e,p))e[p]=m[p];};',
     checkFiles: (f) => !f.startsWith(REPO + '/') || f.startsWith(appDir + '/'),
     sourceTransforms: {
       'src/objects/defs.generated.ts': trimDefs(objects),
@@ -716,13 +756,32 @@ export async function buildUserApp(app: string, settingsText = '', board = 'espr
       // The public entry re-exports only what the app imports (each export costs a property).
       'src/index.ts': (t: string) => (used ? keepExports(t, used) : t),
     },
-    // As the device bundle: the portable AES (the platform gives native AES) and Queue Mode load on
-    // first use only.
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts',
-      'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts', 'src/dtls/session.ts', 'hal/espruino/aes.ts'],
-    releasable: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/bootstrap.ts', 'src/formats/base64.ts'],
+    // Loaded on first use only: Firmware Update (object 5, and its Storage store) when the board
+    // has it; bootstrap (the Bootstrap-Server interface, Bootstrap-Finish's consistency check,
+    // smartcard provisioning) when the client bootstraps; base64 for an opaque value in plain text;
+    // the portable AES (src/crypto/aes.ts, its tables built at load) if something constructs one
+    // (the platform gives every DTLS session Espruino's native AES, hal/espruino/aes.ts); Queue Mode
+    // (src/client/queue.ts, and its deep-sleep state src/client/persist.ts) with queueMode; DTLS
+    // with a coaps:// account; its handshake while one runs (RELEASABLE); the formats of LAZY_FORMATS.
+    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/senml-cbor-dec.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
+      'src/client/bootstrap.ts', 'src/objects/consistency.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts', 'src/dtls/session.ts', 'hal/espruino/aes.ts',
+      'src/dtls/hs-state.ts', 'src/dtls/handshake.ts', ...LAZY_FORMATS],
+    releasable: RELEASABLE,
+    // The portable AES: the Espruino platform gives every DTLS session the native one.
+    omit: ['src/crypto/aes.ts', ...(opts.omit ?? [])],
     mangleProps: true,
   });
+}
+
+/** An application's bundle: APP (.ts or .js) with the library (its 'lwm2m-mcu' is hal/espruino/index.ts),
+ *  the board's sizes and the settings baked in (LWM2M_SETTINGS), the code split into Storage pieces. */
+export async function buildUserApp(app: string, settingsText = '', board = 'espruino-esp32', traceModules = false): Promise<AppBuild> {
+  const file = resolve(app);
+  if (!existsSync(file)) throw new EspruinoBuildError(app + ': no such file');
+  if (!/\.(ts|js)$/.test(file)) throw new EspruinoBuildError(app + ': give the application\'s .ts or .js file');
+  const cfg = JSON.parse(readFileSync(join(REPO, 'boards', board, 'config.json'), 'utf8'));
+  const settings: Record<string, unknown> = { lwm2mBoard: board, ...parseSettings(settingsText), lwm2mConfig: cfg.config };
+  const b = await apiBundle(file, settings, cfg, { traceModules });
   const code = '// lwm2m-mcu app ' + relative(process.cwd(), file) + '\n' + b.code;
   const check = checkEspruinoBundle(code);
   if (check.errors.length) throw new EspruinoBuildError('the bundle fails the ES5 check: ' + check.errors[0]);
@@ -765,11 +824,11 @@ export function keepExports(text: string, keep: Set<string>): string {
 }
 
 /** The names an app imports from 'lwm2m-mcu' (null: it imports the whole namespace). */
-export function importedNames(file: string): Set<string> | null {
+export function importedNames(file: string, specs: readonly string[] = ['lwm2m-mcu']): Set<string> | null {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const names = new Set<string>();
   for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== 'lwm2m-mcu') continue;
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !specs.includes(st.moduleSpecifier.text)) continue;
     const b = st.importClause?.namedBindings;
     if (!b) continue;
     if (ts.isNamespaceImport(b)) return null;

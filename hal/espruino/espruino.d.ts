@@ -29,7 +29,7 @@ declare var LWM2M_SETTINGS: { [key: string]: unknown } | null;
 /** getTime() when the bundle started to run (its first statement: host/espruino-build.ts buildDeviceBundle). */
 declare var LWM2M_T0: number;
 /** The bundle's loader: drops the releasable modules loaded so far (host/espruino-build.ts); their number. */
-declare var LWM2M_RELEASE: () => number;
+declare var LWM2M_RELEASE: (group?: string) => number;
 
 interface EspruinoRinfo { address: string; port: number; size: number }
 interface EspruinoSocket {

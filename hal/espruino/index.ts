@@ -10,13 +10,17 @@ import type { Config } from '../../src/config.js';
 import { EspruinoHal } from './hal.js';
 import { EspruinoAes128 } from './aes.js';
 import { LogLevel } from '../hal.js';
+import { codecs } from '../../src/formats/registry.js';
 
 declare const global: { [k: string]: unknown };
 
 /** The free variables (process.memory(), which collects garbage first). */
 export function variablesFree(): number { return process.memory().free; }
 
-function espruinoPlatform(): Platform {
+/** The Espruino platform (registered at load: an app need not name it). `hal`: the transport to
+ *  give the client instead of opening one (a device app that made its HAL itself: its port, log
+ *  level, sleep mode and Storage, shared with a firmware store — hal/espruino/main.ts). */
+export function espruinoPlatform(hal?: EspruinoHal): Platform {
   const salt = Math.floor((getTime() % 4194304) * 1000) >>> 0; // see EspruinoHal: E.hwRand on Linux is unseeded
   return {
     name: 'espruino',
@@ -26,8 +30,13 @@ function espruinoPlatform(): Platform {
         for (let k = 0; k < 4 && j + k < len; k++) buf[off + j + k] = (r >>> (8 * k)) & 0xff;
       }
     },
-    open: (o) => new EspruinoHal({ port: o.port ?? 0, logLevel: LogLevel.INFO, peerCache: 2 }),
+    open: (o) => hal ?? new EspruinoHal({ port: o.port ?? 0, logLevel: LogLevel.INFO, peerCache: 2 }),
     aes: () => new EspruinoAes128(),
+    // The DTLS handshake's state is made per handshake and dropped after it, its code given back
+    // (host/espruino-build.ts RELEASABLE, group h): ~850 variables a connected or idle client keeps.
+    transientHandshake: () => { if (typeof LWM2M_RELEASE === 'function') LWM2M_RELEASE('h'); },
+    // The bootstrap staging table (a second copy of the object table) only while bootstrapping.
+    lowMemory: true,
   };
 }
 
@@ -68,14 +77,23 @@ export function boardSizes(): Partial<Config> {
   const s = settings(), out: { [k: string]: unknown } = {};
   const cfg = (s.lwm2mConfig ?? {}) as { [k: string]: unknown };
   for (const k in cfg) out[k] = cfg[k];
-  // DTLS sessions (each with its keys, and the handshake workspace when there is one: ~800
-  // variables) only for the settings' coaps:// accounts.
-  if (typeof cfg.dtlsSessions === 'number') {
-    let n = 0;
-    for (const k of ['lwm2mServer', 'lwm2mBootstrap']) if (String(s[k] ?? '').indexOf('coaps:') === 0) n++;
-    out.dtlsSessions = Math.min(cfg.dtlsSessions, n);
+  // DTLS sessions (each with its keys: ~220 variables) only for the settings' coaps:// accounts —
+  // and, with a bootstrap account, the board's number: the bootstrap server may provision coaps://
+  // servers (the bootstrap's own session cannot serve them: both stay configured).
+  if (typeof cfg.dtlsSessions === 'number' && !s.lwm2mBootstrap) {
+    out.dtlsSessions = Math.min(cfg.dtlsSessions, String(s.lwm2mServer ?? '').indexOf('coaps:') === 0 ? 1 : 0);
   }
   return out as Partial<Config>;
+}
+
+/** After Bootstrap-Finish: the bootstrap code and the codecs built for the bootstrap server's
+ *  payloads go back to the application (host/espruino-build.ts RELEASABLE, group b); a later
+ *  bootstrap, or a server asking for SenML or LwM2M CBOR, loads them again. The codec objects are
+ *  dropped from the registry first, so that nothing holds the modules' code. */
+function releaseBootstrapCode(): void {
+  const c = codecs();
+  c.senmlJsonEnc = null; c.senmlJsonDec = null; c.senmlCborEnc = null; c.senmlCborDec = null; c.lwm2mCborEnc = null; c.lwm2mCborDec = null;
+  if (typeof LWM2M_RELEASE === 'function') LWM2M_RELEASE('b');
 }
 
 /** The API's client; logs its free variables at start() and at the first registration. */
@@ -83,11 +101,16 @@ export class Lwm2mClient extends ApiClient {
   constructor(o: ClientOptions) {
     let logged = false;
     const user = o.onRegistered;
+    const finished = o.onBootstrapFinished;
     super({
       ...o,
       onRegistered: (s: ServerInfo) => {
         if (!logged) { logged = true; print('lwm2m-mcu: registered, ' + variablesFree() + ' variables free'); }
         if (user) user(s);
+      },
+      onBootstrapFinished: () => {
+        releaseBootstrapCode();
+        if (finished) finished();
       },
     });
   }

@@ -29,14 +29,18 @@ test('espruino bundle: the settings and the board sizes are baked in', () => {
   assert.throws(() => parseSettings('lwm2mEndpoint'), /key=value/);
 });
 
-test('espruino release: after Bootstrap-Finish the bootstrap code and the lazily loaded codecs (and only what nothing else loads) go back', () => {
-  const k = /="(,\d+(?:,\d+)*,)#"/.exec(bundle.code);
-  assert.ok(k, 'the loader lists the releasable modules');
-  const names = k![1].split(',').filter(Boolean).map((i) => bundle.modules[Number(i)]);
+test('espruino release: after Bootstrap-Finish the bootstrap code and the lazily loaded codecs (group b), after a handshake its code (group h) — and only what nothing else loads — go back', () => {
+  const k = /=\s*"(,\d+:[a-z](?:,\d+:[a-z])*,)#"/.exec(bundle.code);
+  assert.ok(k, 'the loader lists the releasable modules with their groups');
+  const entries = k![1].split(',').filter(Boolean).map((e) => e.split(':')).map(([i, g]) => [bundle.modules[Number(i)], g]);
+  const group = new Map(entries as [string, string][]);
   for (const m of ['src/client/bootstrap.ts', 'src/objects/consistency.ts', 'src/formats/senml-cbor.ts', 'src/formats/senml.ts', 'src/formats/lwm2m-cbor.ts'])
-    assert.ok(names.includes(m), m + ' is released');
-  for (const m of ['src/client/client.ts', 'src/formats/registry.ts', 'src/objects/security.ts', 'src/client/dm.ts', 'src/formats/link.ts', 'src/client/firmware.ts'])
-    assert.not.ok(names.includes(m), m + ' stays (loaded by the client, or holding objects)');
+    assert.is(group.get(m), 'b', m + ' is released with the bootstrap');
+  for (const m of ['src/dtls/hs-state.ts', 'src/dtls/handshake.ts', 'src/dtls/keys.ts', 'src/crypto/prf.ts', 'src/crypto/oneshot.ts'])
+    assert.is(group.get(m), 'h', m + ' is released after a handshake');
+  for (const m of ['src/client/client.ts', 'src/formats/registry.ts', 'src/objects/security.ts', 'src/client/dm.ts', 'src/formats/link.ts', 'src/client/firmware.ts',
+    'src/dtls/session.ts', 'src/dtls/workspace.ts', 'src/dtls/record.ts', 'src/crypto/hmac.ts', 'src/crypto/sha256.ts', 'src/dtls/bytes.ts'])
+    assert.not.ok(group.has(m), m + ' stays (loaded by the client, or holding objects)');
   assert.match(bundle.code, /LWM2M_RELEASE=\s*function/); // (the bundle is in ~100-character lines)
 });
 
@@ -119,6 +123,24 @@ test('espruino storage: the newest commit is read; a reset mid-write keeps the p
   assert.is(st.read('config', out), 2);
   st.erase('config');
   assert.is(st.read('config', out), -1);
+});
+
+test('espruino omit: Firmware Update and Queue Mode are in the device bundle only when baked in; the portable AES never (the platform gives the native one)', async () => {
+  const notIn = (code: string, m: string) => code.includes(JSON.stringify(m + ': not in this build'));
+  for (const m of ['src/client/firmware.ts', 'hal/espruino/firmware.ts', 'src/client/queue.ts', 'src/client/persist.ts', 'src/crypto/aes.ts'])
+    assert.ok(notIn(bundle.code, m), m + ' left out of the plain board bundle');
+  const both = await buildDeviceBundle('lwm2mEndpoint=ci-dev lwm2mFirmware=1 lwm2mQueueMode=1');
+  for (const m of ['src/client/firmware.ts', 'hal/espruino/firmware.ts', 'src/client/queue.ts', 'src/client/persist.ts'])
+    assert.not.ok(notIn(both.code, m), m + ' in the bundle that bakes it in');
+  assert.ok(notIn(both.code, 'src/crypto/aes.ts'));
+  assert.ok(both.code.length - bundle.code.length > 20_000, 'their code is what the plain bundle saves: ' + (both.code.length - bundle.code.length) + ' bytes');
+  // With one of them, within the 256 KB Storage of Espruino's Linux build, where the firmware and
+  // sleep tests run (an ESP32 has 896 KB: both, and a second slot for a Firmware Update image).
+  for (const one of ['lwm2mFirmware=1', 'lwm2mQueueMode=1']) {
+    const b = await buildDeviceBundle('lwm2mEndpoint=ci-dev ' + one);
+    assert.ok(b.code.length < 250_000, one + ': ' + b.code.length + ' bytes');
+  }
+  assert.ok(bundle.code.length < 240_000, bundle.code.length + ' bytes');
 });
 
 test.run();

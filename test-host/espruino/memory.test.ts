@@ -19,7 +19,10 @@ import { Lwm2mServer } from '../../host/server.js';
 import { BootstrapServer } from '../../host/bootstrap-server.js';
 import { ESPRUINO_ESP32, runEspruino, storeScripts, tagged } from './espruino.js';
 
-export const MIN_FREE = 2500;
+/** Issue 18: the board on the public API — three IPSO sensors, bootstrap and DTLS — keeps at least
+ *  2,000 of the 16,383 variables free registered and idle (the board app before it, one sensor on the
+ *  internal calls, kept 2,500). */
+export const MIN_FREE = 2000;
 const EXCHANGES = 1000;
 const NAME = `espruino-esp32 in 16,383 variables, factory-configured and after a client-initiated bootstrap: registered over DTLS and idle, ≥ ${MIN_FREE} free; none lost over ${EXCHANGES} Read /3/0 exchanges`;
 
@@ -88,7 +91,8 @@ async function measure(flow: Flow): Promise<Figures> {
     assert.is(total, 16383, 'the interpreter has the ESP32 variable count');
     // Warm-up: the first Read builds the TLV encoder (created on first use, src/formats/registry.ts).
     for (let k = 0; k < 10; k++) assert.ok((await server.read(ep, '/3/0')).ok);
-    await new Promise((r) => setTimeout(r, 200));
+    // … and the app's first sampling tick (hal/espruino/main.ts: every 10 s) has run.
+    await new Promise((r) => setTimeout(r, 10_500));
     const [warm] = await mem();
     for (let k = 0; k < EXCHANGES; k++) {
       const r = await server.read(ep, '/3/0');
