@@ -1,7 +1,7 @@
 // Object definitions written by an application or by `lwm2m-mcu gen-object` (the registry's DDF
 // terms: operations "R", "W", "RW", "E"; types "Float", "Integer", …), checked and frozen once.
 import { ValueType } from '../model/record.js';
-import { DefError, freezeObjectDef, Op, type ObjectDef, type ResourceDef } from '../model/defs.js';
+import { DefError, freezeObjectDef, opsOf, type ObjectDef, type ResourceDef } from '../model/defs.js';
 import { Lwm2mError } from './errors.js';
 
 export type TypeName = 'String' | 'Integer' | 'Unsigned Integer' | 'Float' | 'Boolean' | 'Opaque' | 'Time' | 'Objlnk' | 'Corelnk' | '';
@@ -40,8 +40,8 @@ export function defineObject(spec: ObjectSpec): ObjectDef {
   for (const r of spec.resources) {
     const type = TYPES[r.type];
     if (type === undefined) throw new Lwm2mError(`object ${spec.id}: resource ${r.id} has type "${r.type}": use one of ${Object.keys(TYPES).filter((t) => t).join(', ')} (or "" for an executable)`);
-    if (!/^R?W?E?$/.test(r.operations)) throw new Lwm2mError(`object ${spec.id}: resource ${r.id} operations "${r.operations}": use R, W, RW, E or ""`);
-    const ops = (r.operations.includes('R') ? Op.R : 0) | (r.operations.includes('W') ? Op.W : 0) | (r.operations.includes('E') ? Op.E : 0);
+    const ops = opsOf(r.operations);
+    if (ops < 0) throw new Lwm2mError(`object ${spec.id}: resource ${r.id} operations "${r.operations}": use R, W, RW, E or ""`);
     const d: { -readonly [K in keyof ResourceDef]: ResourceDef[K] } = { id: r.id, type, ops, multiple: r.multiple === true, mandatory: r.mandatory === true, name: r.name };
     if (r.range) { d.rangeMin = r.range[0]; d.rangeMax = r.range[1]; }
     res.push(d);

@@ -94,14 +94,26 @@ export interface CompactObject {
   resources: readonly CompactResource[];
 }
 
+/** The Op bits of a DDF operations text: "", "R", "W", "RW", "E", … (R, W, E in that order), or -1.
+ *  Read letter by letter, not by a RegExp: Espruino's has no `?` (/^R?$/ does not match "R"), and
+ *  the definitions of gen-object's modules came out with no resources there. */
+export function opsOf(text: string): number {
+  if (typeof text !== 'string') return -1;
+  let k = 0, ops = 0;
+  if (text.charAt(k) === 'R') { ops |= Op.R; k++; }
+  if (text.charAt(k) === 'W') { ops |= Op.W; k++; }
+  if (text.charAt(k) === 'E') { ops |= Op.E; k++; }
+  return k === text.length ? ops : -1;
+}
+
 /** Builds a frozen ObjectDef from a compact TypeScript definition (construction time), e.g.
  *  `defineObject({ id: 32769, name: 'Lamp', multiple: true, resources: [
  *     [0, 'On', 'RW', ValueType.Boolean, 'M'], [1, 'Toggle', 'E', ValueType.None]] })`. */
 export function defineObject(c: CompactObject): ObjectDef {
   const resources: ResourceDef[] = [];
   for (const [id, name, opsText, type, flags] of c.resources) {
-    if (!/^R?W?E?$/.test(opsText)) throw new DefError('object ' + c.id + ': resource ' + id + ' ops must be R, W, E or a combination in that order (got ' + opsText + ')');
-    const ops = (opsText.includes('R') ? Op.R : 0) | (opsText.includes('W') ? Op.W : 0) | (opsText.includes('E') ? Op.E : 0);
+    const ops = opsOf(opsText);
+    if (ops < 0) throw new DefError('object ' + c.id + ': resource ' + id + ' ops must be R, W, E or a combination in that order (got ' + opsText + ')');
     const f = flags || '';
     resources.push({ id, name, ops, type, multiple: f.includes('*'), mandatory: f.includes('M') });
   }

@@ -20,6 +20,13 @@ test('the committed vendor module is what gen-object writes for the fixture (ven
   assert.equal([duty.rangeMin, duty.rangeMax], [0, 120]);
 });
 
+test('the sensor examples\' vendor object (26251) is what gen-object writes for examples/moddable-sensor/sensor-board.xml', () => {
+  const dir = join(root, 'examples', 'moddable-sensor');
+  const out = execFileSync(process.execPath, [cli, 'gen-object', join(dir, 'sensor-board.xml')], { encoding: 'utf8' });
+  assert.is(out, readFileSync(join(dir, 'sensor-board.ts'), 'utf8'));
+  assert.match(out, /from "lwm2m-mcu";/); // as both examples import the library
+});
+
 test('gen-object ID takes the XML from registry/; a bad source exits 1 with the fix', () => {
   const out = execFileSync(process.execPath, [cli, 'gen-object', '3303'], { encoding: 'utf8' });
   assert.match(out, /import \{ LwObject, defineObject, type ObjectDef, type ObjectOptions \} from "lwm2m-mcu";/);

@@ -5,8 +5,10 @@
 // LwM2M server on loopback it registers; the server reads the temperature, writes the relay on and
 // off (the app's onSwitch prints "relay on" / "relay off"), observes the temperature (notifications
 // of the simulated readings: Espruino for Linux has no temperature sensor), executes Reset Min/Max
-// (5605) and sees min = max; lwm2m.stop() at the REPL de-registers. The bundle's two lines — free
-// variables at start and when registered — are asserted, with the figures printed (docs/performance.md).
+// (5605) and sees min = max. The vendor object Sensor Board (26251) is read, written (accepted: the
+// app's callback prints; refused by it: 4.00, unchanged), observed and executed with an argument.
+// lwm2m.stop() at the REPL de-registers. The bundle's two lines — free variables at start and when
+// registered — are asserted, with the figures printed (docs/performance.md).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +21,7 @@ import { ESPRUINO_ESP32, runEspruino, tagged } from './espruino.js';
 
 /** Free variables the example must keep, registered and idle, and after the server's requests. */
 export const MIN_FREE_REGISTERED = 2500;
-const NAME = `examples/espruino-sensor from Storage in 16,383 variables: registers (≥ ${MIN_FREE_REGISTERED} free), read, relay written on/off (callbacks print), observed, Reset Min/Max executed, de-registers`;
+const NAME = `examples/espruino-sensor from Storage in 16,383 variables: registers (≥ ${MIN_FREE_REGISTERED} free), read, relay written on/off (callbacks print), observed, Reset Min/Max executed; vendor object 26251 read, written (accepted, refused), observed, executed with an argument; de-registers`;
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
@@ -68,6 +70,33 @@ if (!ESPRUINO_ESP32) {
       assert.is((await server.write(ep, '/3311/0/5850', false)).codeText, '2.04');
       for (let k = 0; k < 40 && !/relay off/.test(out); k++) await new Promise((r) => setTimeout(r, 50));
       assert.match(out, /relay off/);
+
+      // The vendor object Sensor Board (26251, generated from sensor-board.xml): read; its Sample
+      // Interval written, refused by the app's onWrite below 2 s (4.00, unchanged) and accepted at 2 s
+      // (the app reschedules and prints); Samples observed (the app counts each reading); Calibrate
+      // executed with the reference's reading as argument (the app prints and stores the offset).
+      const V = '/26251/0/';
+      assert.is((await server.read(ep, V + '0')).value, 5);
+      assert.is((await server.read(ep, V + '3')).value, 0);
+      assert.is((await server.write(ep, V + '0', 1)).codeText, '4.00');
+      assert.is((await server.read(ep, V + '0')).value, 5);
+      assert.not.match(out, /sampling every/);
+      assert.is((await server.write(ep, V + '0', 2)).codeText, '2.04');
+      for (let k = 0; k < 40 && !/sampling every 2 s/.test(out); k++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(out, /sampling every 2 s/);
+      assert.is((await server.read(ep, V + '0')).value, 2);
+      const samples: number[] = [];
+      const counted = new Promise<void>((r) => {
+        void server.observe(ep, V + '1', undefined, (n, h) => { samples.push(n.value as number); if (samples.length === 3) { void h.cancel(); r(); } });
+      });
+      await within(counted, 15_000, 'notifications of ' + V + '1');
+      assert.ok(samples[0] >= 1 && samples[1] > samples[0] && samples[2] > samples[1], JSON.stringify(samples));
+      assert.is((await server.execute(ep, V + '2', "0='30'")).codeText, '2.04');
+      for (let k = 0; k < 40 && !/calibrated: offset/.test(out); k++) await new Promise((r) => setTimeout(r, 50));
+      const offset = Number(/calibrated: offset (-?[\d.]+)/.exec(out)?.[1]);
+      assert.ok(offset > 5 && offset < 10.5, out.slice(-500)); // 30 °C against the simulated 20…24.5
+      assert.is((await server.read(ep, V + '3')).value, offset);
+      assert.is((await server.execute(ep, V + '2')).codeText, '4.00'); // no reference given
 
       // Observe: the app samples every 5 s (a new simulated reading each time).
       assert.is((await server.writeAttributes(ep, '/3303/0/5700', { pmin: 0, pmax: 30 })).codeText, '2.04');

@@ -3,7 +3,9 @@
 // ("$(LWM2M_MCU)/manifest_lwm2m.json"), built with `lwm2m-mcu mcconfig -m -p lin` (the wrapper
 // around mcconfig) and run in mcsim against the host LwM2M server: it registers, its sensors are
 // read, the relay (Light Control 3311 through ECMA-419 Digital) is switched by a Write, the Push
-// Button (3347, a simulated Digital input) counts presses. Needs $MODDABLE with its Linux tools
+// Button (3347, a simulated Digital input) counts presses, and the generated vendor object Sensor
+// Board (26251) is read, written (accepted: the app's callback traces; refused by it: 4.00,
+// unchanged), observed and executed with an argument. Needs $MODDABLE with its Linux tools
 // (skipped otherwise). The wrapper's one-line errors (no $MODDABLE, no path variable) run always.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,7 +19,7 @@ import { moddableMissing, removeBuild } from './sdk.js';
 
 const root = repoRoot();
 const cli = join(root, 'dist', 'host', 'cli.js');
-const NAME = 'a user app outside the repo (examples/moddable-sensor, its manifest including $(LWM2M_MCU)/manifest_lwm2m.json): lwm2m-mcu mcconfig -m -p lin, mcsim, registers; sensors read, relay written, button counted';
+const NAME = 'a user app outside the repo (examples/moddable-sensor, its manifest including $(LWM2M_MCU)/manifest_lwm2m.json): lwm2m-mcu mcconfig -m -p lin, mcsim, registers; sensors read, relay written, button counted; vendor object 26251 read, written (accepted, refused), observed, executed with an argument';
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
@@ -92,6 +94,35 @@ if (missing) {
         await new Promise((res) => setTimeout(res, 500));
       }
       assert.ok(presses >= 1, 'presses counted: ' + presses);
+
+      // The vendor object Sensor Board (26251, generated from sensor-board.xml): read; its Sample
+      // Interval written, refused by the app's onWrite below 2 s (4.00, unchanged) and accepted at 3 s
+      // (the app reschedules its timer and traces); Samples observed (the app counts each reading);
+      // Calibrate executed with the reference's reading as argument (the app traces the offset).
+      const V = '/26251/0/';
+      assert.is((await server.read(ep, V + '0', 'text')).value, 2);
+      assert.is((await server.read(ep, V + '3', 'text')).value, 0);
+      assert.is((await server.write(ep, V + '0', 1, 'text')).codeText, '4.00');
+      assert.is((await server.read(ep, V + '0', 'text')).value, 2);
+      assert.not.match(out, /sampling every/);
+      assert.is((await server.write(ep, V + '0', 3, 'text')).codeText, '2.04');
+      const t1 = Date.now();
+      while (!/sampling every 3 s/.test(out) && Date.now() - t1 < 5000) await new Promise((res) => setTimeout(res, 100));
+      assert.match(out, /sampling every 3 s/);
+      assert.is((await server.read(ep, V + '0', 'text')).value, 3);
+      const samples: number[] = [];
+      const counted = new Promise<void>((res) => {
+        void server.observe(ep, V + '1', 'text', (n, h) => { samples.push(n.value as number); if (samples.length === 2) { void h.cancel(); res(); } });
+      });
+      await within(counted, 20_000, 'notifications of ' + V + '1');
+      assert.ok(samples[0] >= 1 && samples[1] > samples[0], JSON.stringify(samples));
+      assert.is((await server.execute(ep, V + '2', "0='30'")).codeText, '2.04');
+      const t2 = Date.now();
+      while (!/calibrated: offset/.test(out) && Date.now() - t2 < 5000) await new Promise((res) => setTimeout(res, 100));
+      const offset = Number(/calibrated: offset (-?[\d.]+)/.exec(out)?.[1]);
+      assert.ok(offset > 6 && offset < 11, out.slice(-500)); // 30 °C against the simulated 21.5 ± 2
+      assert.is((await server.read(ep, V + '3', 'text')).value, offset);
+      assert.is((await server.execute(ep, V + '2')).codeText, '4.00'); // no reference given
     } catch (e) {
       (e as Error).message += '\n--- mcsim output ---\n' + out.slice(-3000);
       throw e;

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Slab } from '../../src/slab.js';
-import { Op, findResource, findResourceIndex, defineObject, freezeObjectDef, DefRegistry, DefError, type ObjectDef } from '../../src/model/defs.js';
+import { Op, opsOf, findResource, findResourceIndex, defineObject, freezeObjectDef, DefRegistry, DefError, type ObjectDef } from '../../src/model/defs.js';
 import { ValueType } from '../../src/model/record.js';
 import { REGISTRY_DEFS, OBJ_0, OBJ_1, OBJ_3, OBJ_3303, OBJ_2 } from '../../src/objects/defs.generated.js';
 import { generate } from '../../host/gen-objects.js';
@@ -114,6 +114,13 @@ test('defineObject: compact application objects', () => {
   assert.throws(() => defineObject({ id: 1, name: 'x', resources: [[0, 'a', 'R', ValueType.Integer], [0, 'b', 'R', ValueType.Integer]] }), (e: unknown) => e instanceof DefError);
   assert.throws(() => defineObject({ id: 1, name: 'x', resources: [[0, 'a', 'E', ValueType.Integer]] }), (e: unknown) => e instanceof DefError);
   assert.throws(() => freezeObjectDef({ id: 65535, version: '1.0', name: 'x', multiple: false, mandatory: false, resources: [] }), (e: unknown) => e instanceof DefError);
+});
+
+test('opsOf: R, W, E in that order, each at most once (no RegExp: Espruino has no `?`)', () => {
+  const ok: [string, number][] = [['', 0], ['R', Op.R], ['W', Op.W], ['E', Op.E], ['RW', Op.R | Op.W], ['RE', Op.R | Op.E], ['WE', Op.W | Op.E], ['RWE', Op.R | Op.W | Op.E]];
+  for (const [t, ops] of ok) assert.is(opsOf(t), ops, t);
+  for (const t of ['WR', 'RR', 'ER', 'r', 'RWX', ' R', 'R ', 'RWEE']) assert.is(opsOf(t), -1, t);
+  assert.is(opsOf(undefined as unknown as string), -1);
 });
 
 test('DefRegistry maps ids and accepts application objects', () => {
