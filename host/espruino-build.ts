@@ -823,16 +823,32 @@ export function keepExports(text: string, keep: Set<string>): string {
   return applyEdits(text, edits);
 }
 
-/** The names an app imports from 'lwm2m-mcu' (null: it imports the whole namespace). */
+/** The names an app imports from 'lwm2m-mcu' (null: it imports the whole namespace): in its entry
+ *  and in the app's own modules the entry reaches by relative imports (a module written by
+ *  `lwm2m-mcu gen-object` imports LwObject and defineObject itself), not into the library. */
 export function importedNames(file: string, specs: readonly string[] = ['lwm2m-mcu']): Set<string> | null {
-  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const names = new Set<string>();
-  for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !specs.includes(st.moduleSpecifier.text)) continue;
-    const b = st.importClause?.namedBindings;
-    if (!b) continue;
-    if (ts.isNamespaceImport(b)) return null;
-    for (const e of b.elements) names.add((e.propertyName ?? e.name).text);
+  const names = new Set<string>(), seen = new Set<string>();
+  const library = [join(REPO, 'src') + '/', join(REPO, 'hal') + '/', join(REPO, 'host') + '/'];
+  for (const todo = [resolve(file)]; todo.length;) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    const sf = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
+    for (const st of sf.statements) {
+      if (!(ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const spec = st.moduleSpecifier.text;
+      if (specs.includes(spec)) {
+        if (!ts.isImportDeclaration(st)) return null; // (re-exported from the library: the app may use anything)
+        const b = st.importClause?.namedBindings;
+        if (!b) continue;
+        if (ts.isNamespaceImport(b)) return null;
+        for (const e of b.elements) names.add((e.propertyName ?? e.name).text);
+      } else if (spec.startsWith('.')) {
+        const base = resolve(dirname(f), spec).replace(/\.js$/, '');
+        const next = [base + '.ts', base + '.js', base].find((c) => existsSync(c) && !c.endsWith('/'));
+        if (next && !library.some((l) => next.startsWith(l))) todo.push(next);
+      }
+    }
   }
   return names;
 }

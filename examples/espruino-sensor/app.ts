@@ -6,9 +6,6 @@
 // "lwm2mEndpoint=… lwm2mServer=coap://…" (test-host/espruino/sensor.test.ts runs it from Storage in
 // 16,383 variables against the host server).
 import { Lwm2mClient, Lwm2mCode, TemperatureSensor, HumiditySensor, LightControl, PushButton, settings, accounts, boardSizes } from 'lwm2m-mcu';
-// What the generated module imports, named here too: espruino-build keeps only the library's
-// exports that this file imports.
-import { LwObject, defineObject } from 'lwm2m-mcu';
 import { SensorBoard } from '../moddable-sensor/sensor-board';
 
 const RELAY = D2; // the relay's pin (an ESP32 DevKit's LED is on D2)

@@ -6,9 +6,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as acorn from 'acorn';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDeviceBundle, checkEspruinoBundle, hoistAndRename, parseSettings, trimDefs, REPO } from '../../host/espruino-build.js';
+import { buildDeviceBundle, checkEspruinoBundle, hoistAndRename, importedNames, parseSettings, trimDefs, REPO } from '../../host/espruino-build.js';
 import { SafeStore, type StorageLike } from '../../hal/espruino/storage.js';
 
 const bundle = await buildDeviceBundle('lwm2mEndpoint=ci-dev lwm2mServer=coap://192.0.2.1:5683 lwm2mLocalPort=56830');
@@ -141,6 +142,19 @@ test('espruino omit: Firmware Update and Queue Mode are in the device bundle onl
     assert.ok(b.code.length < 250_000, one + ': ' + b.code.length + ' bytes');
   }
   assert.ok(bundle.code.length < 240_000, bundle.code.length + ' bytes');
+});
+
+test('espruino-build keeps the library exports the app\'s own modules import too (a gen-object module imports LwObject, defineObject), not only its entry\'s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lwm2m-names-'));
+  try {
+    writeFileSync(join(dir, 'app.ts'), "import { Lwm2mClient } from 'lwm2m-mcu';\nimport { Valve } from './valve.js';\nimport { x } from './sub/util';\nvoid Lwm2mClient; void Valve; void x;\n");
+    writeFileSync(join(dir, 'valve.ts'), "import { LwObject, defineObject, type ObjectOptions } from 'lwm2m-mcu';\nexport const Valve = [LwObject, defineObject];\n");
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'util.ts'), "import { Lwm2mCode } from 'lwm2m-mcu';\nimport { Valve } from '../valve.js';\nexport const x = [Lwm2mCode, Valve];\n");
+    assert.equal([...importedNames(join(dir, 'app.ts'))!].sort(), ['LwObject', 'Lwm2mClient', 'Lwm2mCode', 'ObjectOptions', 'defineObject']);
+    writeFileSync(join(dir, 'sub', 'util.ts'), "import * as all from 'lwm2m-mcu';\nexport const x = all;\n");
+    assert.is(importedNames(join(dir, 'app.ts')), null, 'a namespace import anywhere keeps every export');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 test.run();
