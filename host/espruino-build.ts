@@ -605,9 +605,11 @@ export function checkEspruinoBundle(code: string): BundleCheck {
 
 /** The settings keys (SETTINGS, lwm2m.json): the Moddable build's, and lwm2mFirmware=1 (object 5, the
  *  Storage firmware store), lwm2mFirmwareVersion (the bundle's version: its first line and /3/0/3),
- *  lwm2mServeAnyPeer=1 (INSECURE development switch: serve requests from any peer). */
+ *  lwm2mServeAnyPeer=1 (INSECURE development switch: serve requests from any peer), Queue Mode's
+ *  (lwm2mQueueMode, lwm2mQueueTime, lwm2mQueueDtls) and the board's sleep (lwm2mSleep). The bundle's
+ *  property mangler leaves them alone (an app reads them as properties of settings()). */
 export const SETTINGS_KEYS = ['lwm2mEndpoint', 'lwm2mServer', 'lwm2mBootstrap', 'lwm2mPskIdentity', 'lwm2mPskKey', 'lwm2mLocalPort', 'lwm2mBoard', 'lwm2mConfig',
-  'lwm2mFirmware', 'lwm2mFirmwareVersion', 'lwm2mServeAnyPeer'];
+  'lwm2mFirmware', 'lwm2mFirmwareVersion', 'lwm2mServeAnyPeer', 'lwm2mQueueMode', 'lwm2mQueueTime', 'lwm2mQueueDtls', 'lwm2mSleep'];
 const NUMERIC_SETTINGS = ['lwm2mLocalPort', 'lwm2mFirmware', 'lwm2mServeAnyPeer', 'lwm2mQueueMode', 'lwm2mQueueTime'];
 
 /** The boot code of a board (its .boot0, or the tests' boot.js): evaluates the bundle in the Storage

@@ -52,7 +52,9 @@ if (!ESPRUINO) {
       const notes: unknown[] = [];
       const gotTwo = new Promise<void>((r) => { void a.observe(ep, '/3303/0/5700', undefined, (n) => { notes.push(n.value); if (notes.length === 3) r(); }); });
       await within(gotTwo, 20_000, 'notifications of /3303/0/5700');
-      assert.is(notes[1], 21.5);
+      // The board app's temperature (hal/espruino/main.ts sample(): Espruino for Linux has no sensor, a
+      // simulated 20…24.5 °C every 10 s).
+      assert.ok(typeof notes[1] === 'number' && (notes[1] as number) >= 20 && (notes[1] as number) < 25, String(notes[1]));
 
       // Server-initiated re-bootstrap, to a coaps:// server this time.
       bs.config = validateBsConfig({ '*': { servers: [{ ssid: 2, uri: `coaps://127.0.0.1:${b.port}`, securityMode: 'psk', ...psk, lifetime: 120 }] } });

@@ -1,7 +1,7 @@
 // Deep sleep that restarts the program under Espruino: the device bundle (hal/espruino/main.ts) with
 // lwm2mQueueMode=1, run from Storage (the emulated flash) by the Linux interpreter built with the
 // ESP32's 16,383 variables ($ESPRUINO_ESP32; skipped without), over coaps:// PSK against the host
-// server. Once offline (its sleep state in Storage, lwm2m.sleep.0/1) the interpreter is killed — no
+// server. Once offline (its sleep state in Storage, lwm2m.config.sleep.0/1) the interpreter is killed — no
 // De-register, as a deep sleep or a power cut ends the program — and started again on the same flash:
 // the server sees an Update, not a second Register, and no second full handshake (the session resumed).
 import { test } from 'uvu';

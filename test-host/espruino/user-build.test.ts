@@ -132,7 +132,8 @@ else {
     const r = build('small.js', '--settings', 'lwm2mEndpoint=small', '--measure', ESPRUINO_ESP32);
     assert.is(r.status, 0, r.stderr + r.stdout);
     const m = /needs (\d+) variables, measured by/.exec(r.stdout);
-    assert.ok(m && Number(m[1]) > 12000 && Number(m[1]) <= 15383, r.stdout);
+    // (More than a build with nothing in Storage measures, ~70: the app and its client are in it.)
+    assert.ok(m && Number(m[1]) > 10000 && Number(m[1]) <= 15383, r.stdout);
   });
   test('one more sensor instance, in variables (docs/performance.md): a GenericSensor app with 1 and with 2 instances measured under $ESPRUINO_ESP32', () => {
     const need = (n: number): number => {
