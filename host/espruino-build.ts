@@ -43,18 +43,18 @@ export interface EspruinoBuildOptions {
    *  of one becomes an object of getters, one per name the importer uses (the payload codecs a
    *  board's servers may never ask for: variables only when a server does). */
   lazy?: string[];
-  /** Lazy modules whose code may be given back, by group (a one-letter name), with the modules only
+  /** Modules whose code may be given back (lazy by that), by group (a one-letter name), with the modules only
    *  they load (releasableSet()): the loader keeps their factories, and the global
    *  LWM2M_RELEASE(group) drops the group's modules loaded so far from its cache (the next use loads
    *  them afresh; no group: every group), so that Espruino frees their variables once nothing else
    *  holds their functions or objects. The caller must hold none. Group b (bootstrap): after
    *  Bootstrap-Finish, when the client holds nothing of the bootstrap code, the codecs built for the
-   *  bootstrap server's payloads dropped from the registry first (hal/espruino/main.ts, index.ts).
+   *  bootstrap server's payloads dropped from the registry first (hal/espruino/index.ts).
    *  Group h (the DTLS handshake): when a transient DtlsWorkspace drops its handshake state
    *  (ClientOptions.transientHandshake). A module that two groups load is released by neither. */
   releasable?: Record<string, string[]>;
-  /** Lazy modules left out of this build (a feature its settings leave out: the Storage the code
-   *  takes is the board's), with the modules only they import: loading one throws an Error that
+  /** Modules left out of this build (lazy by that: a feature its settings leave out, the Storage the code
+   *  takes being the board's), with the modules only they import: loading one throws an Error that
    *  names it. */
   omit?: string[];
   /** Also shorten property names (esbuild mangleProps) except those of the engine's built-ins,
@@ -187,15 +187,14 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     }
     return seen.has(to);
   };
-  const lazy = new Set((opts.lazy ?? []).map(abs));
   const groups = Object.entries(opts.releasable ?? {}).map(([g, fs]) => {
     if (!/^[a-z]$/.test(g)) throw new Error('releasable: a group is one lower-case letter, not "' + g + '"');
     return [g, new Set(fs.map(abs))] as [string, Set<string>];
   });
   const releasable = new Set(groups.flatMap(([, fs]) => [...fs]));
-  for (const f of releasable) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': a releasable module must be lazy');
   const omit = new Set((opts.omit ?? []).map(abs));
-  for (const f of omit) if (!lazy.has(f)) throw new Error(relative(REPO, f) + ': an omitted module must be lazy');
+  // Releasable and omitted modules are lazy by that.
+  const lazy = new Set([...(opts.lazy ?? []).map(abs), ...releasable, ...omit]);
   // The modules the build keeps: those the entry imports (type-only imports counted) other than
   // through an omitted one.
   const live = new Set<string>();
@@ -223,7 +222,7 @@ export async function buildEspruino(opts: EspruinoBuildOptions): Promise<Espruin
     js = rewriteRequires(js, file, resolved.get(file) ?? new Map(), index, lazy, eager, (target) => !reaches(target, file));
     factories.push('function(exports,require){' + js + '\n}');
   }
-  const released = releasableGroups(files[0], eager, lazy, groups);
+  const released = releasableGroups(files[0], eager, lazy, groups, releasable);
   let lazyBytes = 0;
   files.forEach((f, i) => { if (lazy.has(f) || !live.has(f)) lazyBytes += factories[i].length; });
   const prelude = readFileSync(join(REPO, 'hal', 'espruino', 'prelude.js'), 'utf8');
@@ -341,13 +340,12 @@ function applyEdits(src: string, edits: [number, number, string][]): string {
  *  (eagerly, transitively) and no other module does — neither the entry's nor another lazy module's
  *  nor another group's — so only the group's first use ever loads them, and after a release nothing
  *  but a reload holds them. */
-function releasableGroups(entry: string, eager: Map<string, Set<string>>, lazy: Set<string>, groups: [string, Set<string>][]): Map<string, string> {
+function releasableGroups(entry: string, eager: Map<string, Set<string>>, lazy: Set<string>, groups: [string, Set<string>][], all: Set<string>): Map<string, string> {
   const reach = (roots: string[]): Set<string> => {
     const seen = new Set<string>(), todo = [...roots];
     while (todo.length) { const f = todo.pop()!; if (seen.has(f)) continue; seen.add(f); for (const g of eager.get(f) ?? []) todo.push(g); }
     return seen;
   };
-  const all = new Set(groups.flatMap(([, fs]) => [...fs]));
   const kept = reach([entry, ...[...lazy].filter((f) => !all.has(f))]);
   const out = new Map<string, string>(), twice = new Set<string>();
   for (const [g, fs] of groups) {
@@ -765,9 +763,7 @@ async function apiBundle(file: string, settings: Record<string, unknown>, cfg: {
     // (the platform gives every DTLS session Espruino's native AES, hal/espruino/aes.ts); Queue Mode
     // (src/client/queue.ts, and its deep-sleep state src/client/persist.ts) with queueMode; DTLS
     // with a coaps:// account; its handshake while one runs (RELEASABLE); the formats of LAZY_FORMATS.
-    lazy: ['src/formats/senml-json.ts', 'src/formats/senml-cbor.ts', 'src/formats/senml-cbor-dec.ts', 'src/formats/lwm2m-cbor.ts', 'src/client/firmware.ts', 'hal/espruino/firmware.ts',
-      'src/client/bootstrap.ts', 'src/objects/consistency.ts', 'src/formats/base64.ts', 'src/crypto/aes.ts', 'src/client/queue.ts', 'src/client/persist.ts', 'src/dtls/session.ts', 'hal/espruino/aes.ts',
-      'src/dtls/hs-state.ts', 'src/dtls/handshake.ts', ...LAZY_FORMATS],
+    lazy: ['src/client/firmware.ts', 'hal/espruino/firmware.ts', 'src/client/queue.ts', 'src/client/persist.ts', 'src/dtls/session.ts', 'hal/espruino/aes.ts', ...LAZY_FORMATS],
     releasable: RELEASABLE,
     // The portable AES: the Espruino platform gives every DTLS session the native one.
     omit: ['src/crypto/aes.ts', ...(opts.omit ?? [])],

@@ -33,9 +33,10 @@ export function espruinoPlatform(hal?: EspruinoHal): Platform {
     open: (o) => hal ?? new EspruinoHal({ port: o.port ?? 0, logLevel: LogLevel.INFO, peerCache: 2 }),
     aes: () => new EspruinoAes128(),
     // The DTLS handshake's state is made per handshake and dropped after it, its code given back
-    // (host/espruino-build.ts RELEASABLE, group h): ~850 variables a connected or idle client keeps.
+    // (host/espruino-build.ts RELEASABLE, group h): ~650 variables a connected or idle client keeps.
     transientHandshake: () => { if (typeof LWM2M_RELEASE === 'function') LWM2M_RELEASE('h'); },
-    // The bootstrap staging table (a second copy of the object table) only while bootstrapping.
+    // The bootstrap staging table (a second copy of the object table) only while bootstrapping, the
+    // configuration buffer only while loading or saving.
     lowMemory: true,
   };
 }

@@ -52,7 +52,8 @@ export interface Platform {
    *  the handshake's code back). Absent: the state is made once and kept. */
   transientHandshake?(): void;
   /** A platform short of memory: the bootstrap staging table made per bootstrap and dropped after
-   *  it (ClientOptions.lowMemory). Absent: made once and kept. */
+   *  it, the configuration buffer made per load or save (ClientOptions.lowMemory). Absent: both made
+   *  once and kept. */
   readonly lowMemory?: boolean;
 }
 

@@ -233,8 +233,8 @@ export class Lwm2mClient implements EndpointHandler {
   bodyOff = 0;
   /** Bootstrap-Request Trigger executed: bootstrap once its 2.04 has gone out. */
   bsTriggerPending = false;
-  /** The configuration's serialization buffer (persist.ts writes the sleep state there too). */
-  /** The configuration's serialization buffer (persistBuf), kept unless lowMemory. */
+  /** The configuration's serialization buffer (persistBuf; persist.ts writes the sleep state there
+   *  too), kept unless lowMemory. */
   private readonly persistKept: Uint8Array | null;
   private readonly persistLen: number;
   private readonly addr = new PeerAddress();
@@ -342,9 +342,7 @@ export class Lwm2mClient implements EndpointHandler {
     const aes = opts.aes;
     for (let k = 0; k < c.dtlsSessions; k++) {
       const w = aes ? aes() : undefined;
-      // (The first session's workspace: made here only when transient; otherwise the session makes it.)
-      const ws = k > 0 ? this.dtls[0].workspace
-        : opts.transientHandshake ? new DtlsWorkspace(c.maxDatagram, slab, w ? w.sha256 : undefined, opts.transientHandshake) : undefined;
+      const ws = k > 0 ? this.dtls[0].workspace : new DtlsWorkspace(c.maxDatagram, slab, w ? w.sha256 : undefined, opts.transientHandshake);
       this.dtls.push(new DtlsSession(c.maxDatagram, random, w, aes ? aes() : undefined, ws, slab));
     }
     if (opts.queueMode === true) this.queue = new QueueMode(this, slab);

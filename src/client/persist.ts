@@ -259,9 +259,9 @@ function getF(st: F64, b: Uint8Array, p: number): number {
 }
 
 /** The digest of the configuration as the store keeps it (serialize() of the live table, into the
- *  client's configuration buffer): equal after a restart that read the same configuration back. */
-function configDigest(c: Lwm2mClient): number {
-  const buf = c.persistBuf;
+ *  sleep state's buffer, before the state goes there: at least the configuration buffer's length,
+ *  and no new one with lowMemory): equal after a restart that read the same configuration back. */
+function configDigest(c: Lwm2mClient, buf: Uint8Array): number {
   const n = c.table.serialize(buf, 0);
   return n < 0 ? 0 : crc32(buf, 0, n);
 }
@@ -272,7 +272,7 @@ function configDigest(c: Lwm2mClient): number {
  *  (a: bytes) or Ev.SLEEP_SAVE_FAILED. No allocation. */
 export function persistSleep(c: Lwm2mClient, now: number): void {
   const st = c.sleep!, qm = c.queue!, b = st.buf;
-  const digest = configDigest(c); // before the state goes into the same buffer
+  const digest = configDigest(c, b); // before the state goes into the same buffer
   let p = HEADER;
   p = put32(b, p, crc32(c.endpointName, 0, c.endpointName.length));
   p = put32(b, p, digest);
@@ -377,7 +377,7 @@ export function forgetSleep(c: Lwm2mClient): void { c.sleep!.store.erase(); }
 export function restoreSleep(c: Lwm2mClient, now: number): void {
   const st = c.sleep!, b = st.buf;
   if (c.bsFlag || c.bsState !== 0) return; // bootstrapping: nothing to carry on
-  const digest = configDigest(c); // before the state is read into the same buffer
+  const digest = configDigest(c, b); // before the state is read into the same buffer
   const n = st.store.load(b);
   if (n < 0) return;
   const why = check(c, st, n, digest);

@@ -492,30 +492,30 @@ export class DtlsSession {
   }
 
   private serverHello(b: Uint8Array, o: number, len: number, now: number): void {
-    const ws = this.workspace.hs!;
-    const sh = ws.sh;
+    const st = this.workspace.hs!;
+    const sh = st.sh;
     const r = parseServerHello(b, o, len, sh);
     if (r === -1) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
     if (r < 0 || (sh.suite === CipherSuite.TLS_PSK_WITH_AES_128_CCM_8 ? (this.offerSuites & 1) === 0 : (this.offerSuites & 2) === 0)) {
       this.fail(DtlsError.BadServerHello, AlertDescription.HandshakeFailure); return;
     }
-    copyRange(b, sh.randomAt, ws.keys.b, KS_SERVER_RANDOM, RANDOM_LEN);
+    copyRange(b, sh.randomAt, st.keys.b, KS_SERVER_RANDOM, RANDOM_LEN);
     this.cipherSuite = sh.suite;
     // RFC 9146 §3: a CID is used only if we offered the extension and the server sent a non-empty one.
     this.peerCidLen = this.offerConnectionId && sh.cidLen > 0 ? sh.cidLen : 0;
     copyBytes(b, sh.cidAt, this.peerCid, 0, this.peerCidLen);
-    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(b, sh.sessionIdAt, ws.b, WS_SID, this.sidLen) &&
+    if (this.sidLen > 0 && sh.sessionIdLen === this.sidLen && equalBytes(b, sh.sessionIdAt, st.b, WS_SID, this.sidLen) &&
         sh.suite === this.resSuite) {
       // Abbreviated handshake: the server resumed our session.
       this.resumed = true;
-      copyRange(this.keep, K_MASTER, ws.keys.b, KS_MASTER, MASTER_SECRET_LEN);
+      copyRange(this.keep, K_MASTER, st.keys.b, KS_MASTER, MASTER_SECRET_LEN);
       this.installKeys();
       this.hs = Hs.WaitCcs;
       this.progress(now);
       return;
     }
     this.resumed = false;
-    copyBytes(b, sh.sessionIdAt, ws.b, WS_SID, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
+    copyBytes(b, sh.sessionIdAt, st.b, WS_SID, sh.sessionIdLen); this.sidLen = sh.sessionIdLen;
     this.hs = Hs.WaitServerFlight;
     this.progress(now);
   }
@@ -530,17 +530,17 @@ export class DtlsSession {
 
   /** After ServerHelloDone: ClientKeyExchange, ChangeCipherSpec, Finished (flight 5). */
   private clientFinishedFlight(now: number): void {
-    const ws = this.workspace.hs!;
-    ws.keys.deriveMaster(ws.b, WS_PSK, this.pskLen);
-    ws.b.fill(0, WS_PSK, WS_PSK + MAX_PSK); // not needed again: start() is given the key for every handshake
+    const st = this.workspace.hs!;
+    st.keys.deriveMaster(st.b, WS_PSK, this.pskLen);
+    st.b.fill(0, WS_PSK, WS_PSK + MAX_PSK); // not needed again: start() is given the key for every handshake
     this.installKeys();
     this.flightReset();
     let at = this.beginMessage();
-    const n = writeClientKeyExchange(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.b, WS_IDENTITY, this.identityLen);
+    const n = writeClientKeyExchange(st.flight, at + HANDSHAKE_HEADER_LEN, st.b, WS_IDENTITY, this.identityLen);
     this.endMessage(HandshakeType.ClientKeyExchange, at, n, Fl.Handshake0);
     this.addCcs();
     at = this.beginMessage();
-    ws.keys.verifyData(true, ws.flight, at + HANDSHAKE_HEADER_LEN);
+    st.keys.verifyData(true, st.flight, at + HANDSHAKE_HEADER_LEN);
     this.endMessage(HandshakeType.Finished, at, VERIFY_DATA_LEN, Fl.Handshake1);
     this.hs = Hs.WaitCcs;
     this.armTimer(now);
@@ -548,9 +548,9 @@ export class DtlsSession {
 
   private serverFinished(b: Uint8Array, o: number, len: number, seq: number): void {
     if (len !== VERIFY_DATA_LEN) { this.fail(DtlsError.BadHandshake, AlertDescription.DecodeError); return; }
-    const ws = this.workspace.hs!;
-    ws.keys.verifyData(false, ws.b, WS_HV + HANDSHAKE_HEADER_LEN);
-    if (!equalBytes(ws.b, WS_HV + HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
+    const st = this.workspace.hs!;
+    st.keys.verifyData(false, st.b, WS_HV + HANDSHAKE_HEADER_LEN);
+    if (!equalBytes(st.b, WS_HV + HANDSHAKE_HEADER_LEN, b, o, VERIFY_DATA_LEN)) { this.fail(DtlsError.BadFinished, AlertDescription.DecryptError); return; }
     this.addTranscript(HandshakeType.Finished, len, seq, b, o);
     this.peerFlightLast = seq;
     if (this.resumed) {
@@ -558,14 +558,14 @@ export class DtlsSession {
       this.flightReset();
       this.addCcs();
       const at = this.beginMessage();
-      ws.keys.verifyData(true, ws.flight, at + HANDSHAKE_HEADER_LEN);
+      st.keys.verifyData(true, st.flight, at + HANDSHAKE_HEADER_LEN);
       this.endMessage(HandshakeType.Finished, at, VERIFY_DATA_LEN, Fl.Handshake1);
     } else {
       this.flightCount = 0; // the server's flight was the last; nothing of ours to repeat
     }
     if (this.sidLen > 0) {
-      copyBytes(ws.b, WS_SID, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
-      copyRange(ws.keys.b, KS_MASTER, this.keep, K_MASTER, MASTER_SECRET_LEN);
+      copyBytes(st.b, WS_SID, this.keep, K_SID, this.sidLen); this.resSidLen = this.sidLen;
+      copyRange(st.keys.b, KS_MASTER, this.keep, K_MASTER, MASTER_SECRET_LEN);
       this.resSuite = this.cipherSuite;
       this.hasResumption = true;
     }
@@ -576,11 +576,11 @@ export class DtlsSession {
   }
 
   private sendClientHello(now: number, cookie: Uint8Array, cookieOff: number, cookieLen: number): void {
-    const ws = this.workspace.hs!;
-    ws.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
+    const st = this.workspace.hs!;
+    st.keys.transcript.init(); // RFC 6347 §4.2.6: the first ClientHello and the HelloVerifyRequest are not hashed
     this.flightReset();
     const at = this.beginMessage();
-    const n = writeClientHello(ws.flight, at + HANDSHAKE_HEADER_LEN, ws.keys.clientRandom, ws.b, this.sidLen,
+    const n = writeClientHello(st.flight, at + HANDSHAKE_HEADER_LEN, st.keys.clientRandom, st.b, this.sidLen,
       cookie, cookieOff, cookieLen, this.offerSuites, this.offerConnectionId);
     this.endMessage(HandshakeType.ClientHello, at, n, Fl.Handshake0);
     this.armTimer(now);
@@ -593,12 +593,12 @@ export class DtlsSession {
   private beginMessage(): number { return this.flightEnd; }
 
   private endMessage(type: number, at: number, bodyLen: number, kind: number): void {
-    const ws = this.workspace.hs!;
-    writeHandshakeHeader(ws.flight, at, type, bodyLen, this.msgSeq++);
+    const st = this.workspace.hs!;
+    writeHandshakeHeader(st.flight, at, type, bodyLen, this.msgSeq++);
     const m = this.fmeta, i = 3 * this.flightCount++;
     m[i] = at; m[i + 1] = HANDSHAKE_HEADER_LEN + bodyLen; m[i + 2] = kind;
     this.flightEnd = at + HANDSHAKE_HEADER_LEN + bodyLen;
-    ws.keys.transcript.update(ws.flight, at, HANDSHAKE_HEADER_LEN + bodyLen);
+    st.keys.transcript.update(st.flight, at, HANDSHAKE_HEADER_LEN + bodyLen);
   }
 
   private addCcs(): void {
